@@ -1,0 +1,84 @@
+/** Agents and skills as the platform models them (agent-api.md §3). */
+
+/** Agent names: at most 32 of `[A-Za-z0-9_]` (the platform's document; its server did not check). */
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_]{1,32}$/;
+export const MAX_AGENT_NAME_LENGTH = 32;
+
+export function isValidAgentName(name: string): boolean {
+  return AGENT_NAME_PATTERN.test(name);
+}
+
+/** Job numbers (`num`) are digit strings, used by the platform to announce the agent. */
+export const AGENT_NUM_PATTERN = /^[0-9]{1,32}$/;
+
+export interface Skill {
+  name: string;
+  score: number;
+  enabled: boolean;
+}
+
+/** One skills operation: 0 deletes all, 1 upserts by name, 2 deletes by name. */
+export type SkillOp =
+  | { opt: 0 }
+  | { opt: 1; name: string; score?: number; enabled?: boolean }
+  | { opt: 2; name: string };
+
+export interface SkillOpsResult {
+  skills: Skill[];
+  /** How many operations changed or could have changed something (0 → the platform refuses). */
+  effective: number;
+}
+
+/** A skill as given at login: missing score → 0, missing enabled → false. */
+export function skillWithDefaults(input: { name: string; score?: number; enabled?: boolean }): Skill {
+  return { name: input.name, score: input.score ?? 0, enabled: input.enabled ?? false };
+}
+
+/**
+ * Applies skills operations in order, as the platform does. An upsert keeps the fields it does
+ * not give; a new skill gets score 0 / enabled false unless given. Deleting a skill the agent does
+ * not have has no effect. Pure: the input list is not modified.
+ */
+export function applySkillOps(skills: readonly Skill[], ops: readonly SkillOp[]): SkillOpsResult {
+  let result = skills.map((s) => ({ ...s }));
+  let effective = 0;
+  for (const op of ops) {
+    if (op.opt === 0) {
+      result = [];
+      effective++;
+    } else if (op.opt === 1) {
+      const existing = result.find((s) => s.name === op.name);
+      if (existing) {
+        if (op.score !== undefined) existing.score = op.score;
+        if (op.enabled !== undefined) existing.enabled = op.enabled;
+      } else {
+        result.push(skillWithDefaults(op));
+      }
+      effective++;
+    } else {
+      const before = result.length;
+      result = result.filter((s) => s.name !== op.name);
+      if (result.length !== before) effective++;
+    }
+  }
+  return { skills: result, effective };
+}
+
+/**
+ * The smallest ordered list of operations that turns `from` into `to` (used by the skills
+ * editor so one request carries the whole edit). Clearing everything becomes a single `opt 0`.
+ */
+export function diffSkills(from: readonly Skill[], to: readonly Skill[]): SkillOp[] {
+  if (to.length === 0) return from.length === 0 ? [] : [{ opt: 0 }];
+  const ops: SkillOp[] = [];
+  for (const old of from) {
+    if (!to.some((s) => s.name === old.name)) ops.push({ opt: 2, name: old.name });
+  }
+  for (const skill of to) {
+    const old = from.find((s) => s.name === skill.name);
+    if (!old || old.score !== skill.score || old.enabled !== skill.enabled) {
+      ops.push({ opt: 1, name: skill.name, score: skill.score, enabled: skill.enabled });
+    }
+  }
+  return ops;
+}

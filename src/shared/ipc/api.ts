@@ -1,0 +1,68 @@
+/**
+ * The API the window sees as `window.agentDesktop`: named functions only. The preload builds it
+ * over ipcRenderer, the browser host's page script over a WebSocket; neither exposes a generic
+ * `invoke(channel)` to page code.
+ */
+import type { Channel, CommandInput, CommandResults, EventPayloads, Result } from './contract';
+
+export type Invoke = <C extends Channel>(
+  channel: C,
+  input: CommandInput<C>,
+) => Promise<Result<CommandResults[C]>>;
+export type Subscribe = <E extends keyof EventPayloads>(
+  channel: E,
+  listener: (payload: EventPayloads[E]) => void,
+) => () => void;
+
+type R<C extends Channel> = Promise<Result<CommandResults[C]>>;
+
+export interface DesktopApi {
+  getSnapshot(): R<'session:snapshot'>;
+  signIn(profile: CommandInput<'session:sign-in'>): R<'session:sign-in'>;
+  signOut(force: boolean): R<'session:sign-out'>;
+  dismissQuestion(): R<'session:dismiss-question'>;
+  refresh(): R<'session:refresh'>;
+  setState(state: string): R<'agent:set-state'>;
+  editSkills(opts: CommandInput<'agent:edit-skills'>['opts']): R<'agent:edit-skills'>;
+  setExtension(id: string): R<'agent:set-extension'>;
+  listTeam(pageNo: number, pageSize: number): R<'team:list'>;
+  listExtensions(pageNo: number, pageSize: number): R<'extensions:list'>;
+  getSettings(): R<'settings:get'>;
+  updateSettings(patch: CommandInput<'settings:update'>): R<'settings:update'>;
+  answerCall(callId: string): R<'call:answer'>;
+  rejectCall(callId: string): R<'call:reject'>;
+  hangUp(callId: string): R<'call:hangup'>;
+  setMuted(callId: string, muted: boolean): R<'call:mute'>;
+  replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
+  reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
+  onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
+  onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
+  onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
+}
+
+/** Builds the named-function API over a transport's invoke/subscribe. */
+export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopApi {
+  return {
+    getSnapshot: () => invoke('session:snapshot', {}),
+    signIn: (profile) => invoke('session:sign-in', profile),
+    signOut: (force) => invoke('session:sign-out', { force }),
+    dismissQuestion: () => invoke('session:dismiss-question', {}),
+    refresh: () => invoke('session:refresh', {}),
+    setState: (state) => invoke('agent:set-state', { state }),
+    editSkills: (opts) => invoke('agent:edit-skills', { opts }),
+    setExtension: (id) => invoke('agent:set-extension', { id }),
+    listTeam: (pageNo, pageSize) => invoke('team:list', { pageNo, pageSize }),
+    listExtensions: (pageNo, pageSize) => invoke('extensions:list', { pageNo, pageSize }),
+    getSettings: () => invoke('settings:get', {}),
+    updateSettings: (patch) => invoke('settings:update', patch),
+    answerCall: (callId) => invoke('call:answer', { callId }),
+    rejectCall: (callId) => invoke('call:reject', { callId }),
+    hangUp: (callId) => invoke('call:hangup', { callId }),
+    setMuted: (callId, muted) => invoke('call:mute', { callId, muted }),
+    replyMedia: (reply) => invoke('media:reply', reply),
+    reportMicrophone: (health) => invoke('media:microphone', { health }),
+    onSnapshot: (listener) => subscribe('session:changed', listener),
+    onSettings: (listener) => subscribe('settings:changed', listener),
+    onMediaRequest: (listener) => subscribe('media:request', listener),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The one IPC contract between the window and the main process. Each command names its channel
+ * (`area:verb`) and the schema its payload must pass; main validates every payload against it
+ * before anything reaches the core. Events flow main → window only.
+ * Both adapters use this file: Electron (ipcMain/preload) and the browser host (WebSocket).
+ */
+import { z } from 'zod';
+import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
+import { MAX_PAGE_SIZE } from '../platform/dto';
+import { SettingsPatchSchema } from '../settings';
+import type { AppError } from '../domain/errors';
+import type { Agent, ExtensionSummary, Page } from '../platform/dto';
+import type { SessionSnapshot } from '../snapshot';
+import type { SettingsView } from '../settings';
+
+const Empty = z.object({}).strict();
+const PageInput = z
+  .object({
+    pageNo: z.number().int().min(1).max(1_000_000),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  })
+  .strict();
+
+export const SignInInputSchema = z
+  .object({
+    name: z.string().max(64),
+    num: z.string().max(32).optional(),
+    extension: z.string().max(128),
+    initialState: z.string().max(300).optional(),
+    skills: z.array(SkillInputSchema).max(200).optional(),
+  })
+  .strict();
+
+/** Every command: channel → payload schema. Results are typed in {@link CommandResults}. */
+export const COMMANDS = {
+  /** The current snapshot (used after subscribing, and after a reconnect). */
+  'session:snapshot': Empty,
+  /** Sign in with a profile; remembers it as the last profile. */
+  'session:sign-in': SignInInputSchema,
+  /** Sign out; `force` hangs up a call first (only after the agent confirmed). */
+  'session:sign-out': z.object({ force: z.boolean() }).strict(),
+  /** Dismiss a pending question (e.g. "force sign-out?") without acting. */
+  'session:dismiss-question': Empty,
+  /** Read the agent back from the platform now. */
+  'session:refresh': Empty,
+  /** Change state to idle, busy[/reason] or away[/reason]. */
+  'agent:set-state': z.object({ state: z.string().max(300) }).strict(),
+  /** Apply one ordered list of skills operations. */
+  'agent:edit-skills': z.object({ opts: z.array(SkillOpSchema).min(1).max(200) }).strict(),
+  /** Bind another extension. */
+  'agent:set-extension': z.object({ id: z.string().min(1).max(128) }).strict(),
+  /** One page of the team (agents) list. */
+  'team:list': PageInput,
+  /** One page of the platform's extensions (never with passwords). */
+  'extensions:list': PageInput,
+  /** Settings as the window may see them (secrets only as set/unset). */
+  'settings:get': Empty,
+  /** Change settings; secrets are write-only. */
+  'settings:update': SettingsPatchSchema.strict(),
+  /** Answer the ringing call. */
+  'call:answer': z.object({ callId: z.string().min(1).max(128) }).strict(),
+  /** Reject the ringing call. */
+  'call:reject': z.object({ callId: z.string().min(1).max(128) }).strict(),
+  /** Hang up the current call. */
+  'call:hangup': z.object({ callId: z.string().min(1).max(128) }).strict(),
+  /** Mute or unmute the microphone in the current call. */
+  'call:mute': z.object({ callId: z.string().min(1).max(128), muted: z.boolean() }).strict(),
+  /** The window's answer to a media request (SDP from its RTCPeerConnection). */
+  'media:reply': z
+    .object({
+      requestId: z.string().min(1).max(128),
+      sdp: z.string().max(64_000).optional(),
+      error: z.string().max(1000).optional(),
+    })
+    .strict(),
+  /** The window reports what it knows about the microphone (for the readiness light). */
+  'media:microphone': z.object({ health: z.enum(['ok', 'broken', 'unknown']) }).strict(),
+} as const;
+
+export type Channel = keyof typeof COMMANDS;
+export type CommandInput<C extends Channel> = z.infer<(typeof COMMANDS)[C]>;
+
+export interface CommandResults {
+  'session:snapshot': SessionSnapshot;
+  'session:sign-in': SessionSnapshot;
+  'session:sign-out': SessionSnapshot;
+  'session:dismiss-question': SessionSnapshot;
+  'session:refresh': SessionSnapshot;
+  'agent:set-state': SessionSnapshot;
+  'agent:edit-skills': SessionSnapshot;
+  'agent:set-extension': SessionSnapshot;
+  'team:list': Page<Agent>;
+  'extensions:list': Page<ExtensionSummary>;
+  'settings:get': SettingsView;
+  'settings:update': SettingsView;
+  'call:answer': SessionSnapshot;
+  'call:reject': SessionSnapshot;
+  'call:hangup': SessionSnapshot;
+  'call:mute': SessionSnapshot;
+  'media:reply': null;
+  'media:microphone': null;
+}
+
+/** Every command answers with a result: a value, or a typed error. Nothing throws across IPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** A request main makes of the window's media stack (WebRTC lives in the renderer). */
+export interface MediaRequest {
+  requestId: string;
+  callId: string;
+  /** `offer`: apply the remote offer and return an answer; `close`: tear the call's media down. */
+  kind: 'answer-offer' | 'close';
+  sdp?: string;
+}
+
+/** Events main pushes to the window. */
+export interface EventPayloads {
+  'session:changed': SessionSnapshot;
+  'settings:changed': SettingsView;
+  'media:request': MediaRequest;
+}
+export type EventChannel = keyof EventPayloads;
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'session:changed',
+  'settings:changed',
+  'media:request',
+];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, value);
+}

@@ -1,0 +1,76 @@
+/** The desktop's settings as the window sees them; secrets are write-only from the renderer. */
+import { z } from 'zod';
+
+export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
+export type LanguageSetting = (typeof LANGUAGES)[number];
+
+/** What suspend or lock does to an agent who is available: hold them away, sign out, or nothing. */
+export const HOLD_ACTIONS = ['away', 'sign-out', 'nothing'] as const;
+export type HoldAction = (typeof HOLD_ACTIONS)[number];
+
+export const DEFAULT_BUSY_REASONS = ['小休', '会议', '培训', '维修单录入'];
+export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
+
+const reasonList = z.array(z.string().min(1).max(256)).max(50);
+
+/** Settings that are not secret. `platformBaseUrl` null = the embedded demo emulator. */
+export const SettingsSchema = z.object({
+  platformBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  appId: z.string().max(128),
+  certId: z.string().max(128),
+  /** SIP over WebSocket URL; null = the emulator's (demo) or none. */
+  sipWsUrl: z.url({ protocol: /^wss?$/ }).nullable(),
+  sipDomain: z.string().max(253),
+  /** SIP user used when the platform withholds it (its password is a secret). */
+  sipUserOverride: z.string().max(64),
+  registerExpiresSeconds: z.number().int().min(60).max(3600),
+  keepaliveSeconds: z.number().int().min(5).max(240),
+  busyReasons: reasonList,
+  awayReasons: reasonList,
+  onSuspend: z.enum(HOLD_ACTIONS),
+  onLock: z.enum(HOLD_ACTIONS),
+  language: z.enum(LANGUAGES),
+  startAtLogin: z.boolean(),
+  ringerDeviceId: z.string().max(256),
+  microphoneDeviceId: z.string().max(256),
+  speakerDeviceId: z.string().max(256),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  platformBaseUrl: null,
+  appId: '',
+  certId: '',
+  sipWsUrl: null,
+  sipDomain: 'sip.oneyun.com',
+  sipUserOverride: '',
+  registerExpiresSeconds: 300,
+  keepaliveSeconds: 30,
+  busyReasons: DEFAULT_BUSY_REASONS,
+  awayReasons: DEFAULT_AWAY_REASONS,
+  onSuspend: 'away',
+  onLock: 'away',
+  language: 'system',
+  startAtLogin: false,
+  ringerDeviceId: 'default',
+  microphoneDeviceId: 'default',
+  speakerDeviceId: 'default',
+};
+
+/** Secrets the renderer may set but never read back. */
+export const SecretsPatchSchema = z.object({
+  secretKey: z.string().max(256).optional(),
+  sipPassword: z.string().max(128).optional(),
+});
+export type SecretsPatch = z.infer<typeof SecretsPatchSchema>;
+
+/** What the renderer sees: settings plus which secrets are set, never their values. */
+export interface SettingsView {
+  settings: Settings;
+  secrets: { secretKey: boolean; sipPassword: boolean };
+  /** False when the OS has no real keychain: secrets then live only for this run. */
+  secureStorage: boolean;
+}
+
+export const SettingsPatchSchema = SettingsSchema.partial().extend({ secrets: SecretsPatchSchema.optional() });
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

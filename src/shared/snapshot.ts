@@ -1,0 +1,164 @@
+/**
+ * What the main process publishes to the window and the tray: one snapshot of the agent's
+ * session, SIP line and call. The renderer's stores mirror it; they hold no rules of their own.
+ */
+import type { AppError } from './domain/errors';
+import type { Agent } from './platform/dto';
+import type { SkillInput } from './platform/dto';
+
+export type SessionPhase = 'signed-out' | 'signing-in' | 'signed-in' | 'restoring' | 'signing-out';
+
+/** How the platform link looks right now. */
+export type PlatformHealth = 'unknown' | 'ok' | 'unreachable' | 'auth-failed';
+
+export interface SignInProfile {
+  name: string;
+  num?: string;
+  extension: string;
+  /** Initial state: `online` (the default), `idle`, `busy[/r]` or `away[/r]`. */
+  initialState?: string;
+  skills?: SkillInput[];
+}
+
+export interface PlatformStatus {
+  /** Base URL the client talks to; the embedded emulator's when `demo`. */
+  baseUrl: string;
+  /** True when this is the embedded demo platform, not a real one. */
+  demo: boolean;
+  health: PlatformHealth;
+  /** Epoch ms of the last reply the platform acknowledged. */
+  lastAckAt: number | null;
+  lastError: AppError | null;
+  /** Epoch ms of the next retry while unreachable. */
+  nextRetryAt: number | null;
+}
+
+export const SIP_STATES = [
+  'stopped',
+  'connecting',
+  'registering',
+  'registered',
+  'backing-off',
+  'failed-auth',
+] as const;
+export type SipState = (typeof SIP_STATES)[number];
+
+export interface SipStatus {
+  state: SipState;
+  since: number;
+  /** SIP address of record, e.g. `sip:1000100001@sip.oneyun.com`, when known. */
+  aor: string | null;
+  lastError: AppError | null;
+  nextRetryAt: number | null;
+}
+
+export type CallPhase = 'ringing' | 'answering' | 'talking';
+
+export interface CallInfo {
+  id: string;
+  /** Caller as the INVITE named it (display name and/or user). */
+  caller: string;
+  phase: CallPhase;
+  /** Epoch ms the call started ringing. */
+  ringingSince: number;
+  /** Epoch ms the call was answered. */
+  talkingSince: number | null;
+  muted: boolean;
+}
+
+export type MissReason = 'timeout' | 'caller-gave-up' | 'rejected' | 'failed';
+
+export interface MissedOffer {
+  id: string;
+  caller: string;
+  at: number;
+  reason: MissReason;
+  /** The agent's state after the platform acted (its reserve state), as read back. */
+  stateAfter: string | null;
+}
+
+/** Why a system action moved the agent (suspend/lock protection). */
+export type SystemHold = 'suspend' | 'lock' | 'network';
+
+export interface SessionSnapshot {
+  phase: SessionPhase;
+  platform: PlatformStatus;
+  /** The profile signed in with (or being signed in with). */
+  profile: SignInProfile | null;
+  /** The agent as the platform last reported it. */
+  agent: Agent | null;
+  /** Current state string, as acknowledged by the platform. */
+  state: string | null;
+  /** Epoch ms the current state began (as seen by this desktop). */
+  stateSince: number | null;
+  /** The last state the agent itself chose: restored after a lost session or a system hold. */
+  chosenState: string | null;
+  /** Set while the app holds the agent away because of suspend/lock/network loss. */
+  hold: { reason: SystemHold; since: number } | null;
+  /** A question the agent must answer (e.g. force sign-out while in a call). */
+  question: { kind: 'force-sign-out' } | null;
+  lastError: AppError | null;
+  lastKeepaliveAckAt: number | null;
+  sip: SipStatus;
+  call: CallInfo | null;
+  missed: MissedOffer[];
+  /** Reasons used recently, newest first, per base state. */
+  recentReasons: { busy: string[]; away: string[] };
+}
+
+export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {
+  return {
+    phase: 'signed-out',
+    platform: { baseUrl, demo, health: 'unknown', lastAckAt: null, lastError: null, nextRetryAt: null },
+    profile: null,
+    agent: null,
+    state: null,
+    stateSince: null,
+    chosenState: null,
+    hold: null,
+    question: null,
+    lastError: null,
+    lastKeepaliveAckAt: null,
+    sip: { state: 'stopped', since: now, aor: null, lastError: null, nextRetryAt: null },
+    call: null,
+    missed: [],
+    recentReasons: { busy: [], away: [] },
+  };
+}
+
+export type ReadinessLink = 'session' | 'platform' | 'sip' | 'microphone';
+export type LinkHealth = 'ok' | 'broken' | 'unknown';
+
+export interface Readiness {
+  /** True only when every link is known to be fine. */
+  ready: boolean;
+  links: Record<ReadinessLink, LinkHealth>;
+  /** The first broken link, for the sentence the window shows. */
+  broken: ReadinessLink | null;
+}
+
+/**
+ * "Can I take calls?" from the snapshot plus what only the renderer knows (microphone).
+ * Unknown links are never reported as fine.
+ */
+export function readiness(snapshot: SessionSnapshot, microphone: LinkHealth): Readiness {
+  const session: LinkHealth = snapshot.phase === 'signed-in' ? 'ok' : 'broken';
+  const platform: LinkHealth =
+    snapshot.platform.health === 'ok'
+      ? 'ok'
+      : snapshot.platform.health === 'unknown'
+        ? 'unknown'
+        : 'broken';
+  const sip: LinkHealth =
+    snapshot.sip.state === 'registered'
+      ? 'ok'
+      : snapshot.sip.state === 'stopped' && snapshot.phase !== 'signed-in'
+        ? 'unknown'
+        : snapshot.sip.state === 'connecting' || snapshot.sip.state === 'registering'
+          ? 'unknown'
+          : 'broken';
+  const links = { session, platform, sip, microphone };
+  const order: ReadinessLink[] = ['session', 'platform', 'sip', 'microphone'];
+  const broken = order.find((link) => links[link] === 'broken') ?? null;
+  return { ready: order.every((link) => links[link] === 'ok'), links, broken };
+}

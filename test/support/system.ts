@@ -1,0 +1,28 @@
+/**
+ * Tests that need a Debian package (Kamailio, sipp, Chromium) skip with a visible reason on a
+ * developer machine that lacks it; with AGENT_DESKTOP_REQUIRE_SYSTEM=1 (set by .ci/run) a
+ * missing package fails the run instead.
+ */
+import { existsSync } from 'node:fs';
+
+export const SYSTEM = {
+  kamailio: '/usr/sbin/kamailio',
+  sipp: '/usr/bin/sipp',
+  chromium: '/usr/bin/chromium',
+} as const;
+
+export type SystemPart = keyof typeof SYSTEM;
+
+/** Returns null when every part is installed, else the reason to skip; throws in CI mode. */
+export function missingSystem(...parts: SystemPart[]): string | null {
+  const missing = parts.filter((part) => !existsSync(SYSTEM[part]));
+  if (missing.length === 0) return null;
+  const reason = `needs ${missing.map((p) => SYSTEM[p]).join(', ')} (Debian: ${missing
+    .map((p) => (p === 'sipp' ? 'sip-tester' : p === 'kamailio' ? 'kamailio kamailio-websocket-modules' : p))
+    .join(', ')})`;
+  if (process.env.AGENT_DESKTOP_REQUIRE_SYSTEM === '1') {
+    throw new Error(`AGENT_DESKTOP_REQUIRE_SYSTEM=1 but this test ${reason}`);
+  }
+  console.warn(`[skipped] ${reason}`);
+  return reason;
+}
