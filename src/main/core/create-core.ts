@@ -1,0 +1,173 @@
+/**
+ * Builds the host-agnostic core: settings, platform source, agent session, SIP line and the
+ * contract's handlers. Both hosts (the Electron shell and the browser host) call this and add
+ * only their transport.
+ */
+import { EventEmitter } from 'node:events';
+import { appError } from '../../shared/domain/errors';
+import { MAX_PAGE_SIZE, summariseExtension } from '../../shared/platform/dto';
+import { AgentSession } from './session';
+import { PlatformSource } from './platform-source';
+import { createRouter } from './router';
+import { settingsFile } from './settings-file';
+import { systemClock, silentLogger } from './ports';
+import type { DesktopCore, SystemEvent } from './desktop-core';
+import type { EmbeddedPlatform } from './platform-source';
+import type { Handlers } from './router';
+import type { Clock, Logger, SecretStore } from './ports';
+import type { EventPayloads, Result } from '../../shared/ipc/contract';
+import type { Settings, SettingsPatch, SettingsView } from '../../shared/settings';
+import type { SipLine } from '../sip/types';
+import { bindSipLine } from './sip-binding';
+
+export interface CoreOptions {
+  secrets: SecretStore;
+  /** JSON settings file in the user-data folder; null keeps settings in memory. */
+  settingsFile: string | null;
+  clock?: Clock;
+  logger?: Logger;
+  env?: Record<string, string | undefined>;
+  /** The OS locale, for language 'system'. */
+  locale?: string;
+  /** Replaces how the embedded demo platform starts (tests pass short timeouts). */
+  startEmbedded?: (logger: Logger) => Promise<EmbeddedPlatform>;
+  /** The SIP line; none = registration is not supervised (the snapshot says `stopped`). */
+  sipLine?: SipLine;
+}
+
+export interface Core extends DesktopCore {
+  /** The platform source (tests and benchmarks reach the embedded emulator through it). */
+  readonly platforms: PlatformSource;
+  readonly session: AgentSession;
+}
+
+/** Creates the core. Nothing here imports electron. */
+export async function createDesktopCore(options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const persistence = settingsFile(options.settingsFile, logger);
+  let settings: Settings = persistence.load();
+  const events = new EventEmitter();
+  const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => events.emit(event, payload);
+
+  const platforms = new PlatformSource(
+    () => settings,
+    options.secrets,
+    options.env ?? {},
+    logger,
+    options.startEmbedded,
+  );
+  if (platforms.usesDemo()) await platforms.ensure();
+
+  const session = new AgentSession({
+    clock,
+    logger,
+    platform: () => platforms.client(),
+    baseUrl: () => platforms.target(),
+    keepaliveMs: () => settings.keepaliveSeconds * 1000,
+    holdActions: () => ({ onSuspend: settings.onSuspend, onLock: settings.onLock }),
+  });
+  session.onChange((snapshot) => emit('session:changed', snapshot));
+  const sip = options.sipLine
+    ? bindSipLine(session, options.sipLine, () => ({
+        settings,
+        sipPassword: options.secrets.get('sipPassword'),
+        platformWsUrl: platforms.target().sipWsUrl,
+        envWsUrl: options.env?.AGENT_DESKTOP_SIP_WS_URL ?? null,
+      }))
+    : null;
+
+  const view = (): SettingsView => ({
+    settings,
+    secrets: {
+      secretKey: options.secrets.get('secretKey') !== null,
+      sipPassword: options.secrets.get('sipPassword') !== null,
+    },
+    secureStorage: options.secrets.persistent,
+  });
+
+  const updateSettings = (patch: SettingsPatch): Result<SettingsView> => {
+    const { secrets, ...rest } = patch;
+    settings = { ...settings, ...rest };
+    try {
+      persistence.save(settings);
+    } catch (error) {
+      logger.error('settings not saved', { error: String(error) });
+      return { ok: false, error: appError('internal', String(error)) };
+    }
+    if (secrets?.secretKey !== undefined) options.secrets.set('secretKey', secrets.secretKey);
+    if (secrets?.sipPassword !== undefined) options.secrets.set('sipPassword', secrets.sipPassword);
+    const value = view();
+    emit('settings:changed', value);
+    return { ok: true, value };
+  };
+
+  const noCall = async () => ({ ok: false as const, error: appError('invalid-input', undefined, 'no such call') });
+  const handlers: Handlers = {
+    'session:snapshot': async () => ({ ok: true, value: session.snapshot() }),
+    'session:sign-in': async (profile) => {
+      try {
+        await platforms.ensure();
+      } catch (error) {
+        return { ok: false, error: appError('transport', String(error)) };
+      }
+      return session.signIn(profile);
+    },
+    'session:sign-out': ({ force }) => session.signOut(force),
+    'session:dismiss-question': async () => session.dismissQuestion(),
+    'session:refresh': () => session.refresh(),
+    'agent:set-state': ({ state }) => session.setState(state),
+    'agent:edit-skills': ({ opts }) => session.editSkills(opts),
+    'agent:set-extension': ({ id }) => session.setExtension(id),
+    'team:list': ({ pageNo, pageSize }) => session.listTeam({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) }),
+    'extensions:list': async ({ pageNo, pageSize }) => {
+      await platforms.ensure().catch(() => undefined);
+      const result = await session.listExtensions({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) });
+      return result.ok ? { ok: true, value: { ...result.value, result: result.value.result.map(summariseExtension) } } : result;
+    },
+    'settings:get': async () => ({ ok: true, value: view() }),
+    'settings:update': async (patch) => updateSettings(patch),
+    // Calls arrive with the calls feature; until then no call exists to act on.
+    'call:answer': noCall,
+    'call:reject': noCall,
+    'call:hangup': noCall,
+    'call:mute': noCall,
+    'media:reply': async () => ({ ok: true, value: null }),
+    'media:microphone': async () => ({ ok: true, value: null }),
+  };
+  const dispatch = createRouter(handlers, logger);
+
+  const system = (event: SystemEvent): void => {
+    const run = async () => {
+      if (event === 'suspend' || event === 'lock-screen') {
+        await session.hold(event === 'suspend' ? 'suspend' : 'lock');
+      } else if (event === 'offline') {
+        session.networkLost();
+      } else {
+        sip?.kick(event === 'resume' ? 'resume' : event === 'unlock-screen' ? 'unlock' : 'online');
+        await session.wake();
+      }
+    };
+    run().catch((error) => logger.error('system event failed', { event, error: String(error) }));
+  };
+
+  return {
+    platforms,
+    session,
+    dispatch,
+    on(event, listener) {
+      events.on(event, listener as (payload: unknown) => void);
+      return () => events.off(event, listener as (payload: unknown) => void);
+    },
+    snapshot: () => session.snapshot(),
+    settings: () => settings,
+    settingsView: view,
+    system,
+    async shutdown(timeoutMs) {
+      await session.shutdown(timeoutMs);
+      await sip?.stop();
+      await platforms.close();
+      events.removeAllListeners();
+    },
+  };
+}
