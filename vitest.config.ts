@@ -12,6 +12,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/renderer/**'],
+          globalSetup: ['test/support/build.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

@@ -33,6 +33,8 @@ export interface CoreOptions {
   startEmbedded?: (logger: Logger) => Promise<EmbeddedPlatform>;
   /** The SIP line; none = registration is not supervised (the snapshot says `stopped`). */
   sipLine?: SipLine;
+  /** Keepalive period overriding settings (tests and benchmarks use sub-second periods). */
+  keepaliveMs?: number;
 }
 
 export interface Core extends DesktopCore {
@@ -64,7 +66,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     logger,
     platform: () => platforms.client(),
     baseUrl: () => platforms.target(),
-    keepaliveMs: () => settings.keepaliveSeconds * 1000,
+    keepaliveMs: () => options.keepaliveMs ?? settings.keepaliveSeconds * 1000,
     holdActions: () => ({ onSuspend: settings.onSuspend, onLock: settings.onLock }),
   });
   session.onChange((snapshot) => emit('session:changed', snapshot));

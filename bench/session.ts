@@ -1,0 +1,146 @@
+/**
+ * Session benchmarks (issue: session core).
+ * - click→state: a set-state command sent over the browser host's WebSocket (the renderer's
+ *   transport) until the pushed snapshot shows the platform-acknowledged state, compared with a
+ *   raw signed HTTP round trip of the same request to the same emulator in the same run.
+ * - idle cost: a signed-in core (default 30 s keepalive) over BENCH_IDLE_SECONDS (default 60):
+ *   CPU of this process as % of one core, and timer wake-ups per second. The emulator runs in a
+ *   child process so its CPU is not counted.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { WebSocket } from 'ws';
+import { createDesktopCore } from '../src/main/core/create-core';
+import { MemorySecretStore, systemClock } from '../src/main/core/ports';
+import { startBrowserHost } from '../src/main/host/browser-host';
+import { PlatformClient } from '../src/main/platform/client';
+import { startEmulator, DEMO_EXTENSIONS } from '../src/main/emulator/index';
+import type { Clock } from '../src/main/core/ports';
+
+const ROUNDS = 200;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function clickToState(): Promise<Record<string, number>> {
+  const emulator = await startEmulator({ port: 0, auth: 'generate' });
+  const core = await createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    startEmbedded: async () => ({ emulator, sipWsUrl: null, close: () => emulator.close() }),
+  });
+  const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer') });
+  const page = await (await fetch(host.url)).text();
+  const token = /token=([0-9a-f]+)/.exec(page)?.[1];
+  const origin = host.url.replace(/\/$/, '');
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/__host/ipc?token=${token}`, { headers: { Origin: origin } });
+  await new Promise((done, fail) => ws.once('open', done).once('error', fail));
+  let nextId = 1;
+  const waiters: ((msg: { id?: number; event?: string; payload?: { state?: string } }) => boolean)[] = [];
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString());
+    for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!(msg)) waiters.splice(i, 1);
+  });
+  const send = (channel: string, payload: unknown) => ws.send(JSON.stringify({ id: nextId++, channel, payload }));
+  const until = (pred: (msg: { id?: number; event?: string; payload?: { state?: string } }) => boolean) =>
+    new Promise<void>((done) => waiters.push((m) => (pred(m) ? (done(), true) : false)));
+
+  send('session:sign-in', { name: 'bench_agent', extension: DEMO_EXTENSIONS[0]!.id, initialState: 'idle' });
+  await until((m) => m.id === 1);
+  const states = ['busy/小休', 'idle', 'away/午餐', 'idle'];
+  const viaHost: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const state = states[i % states.length]!;
+    const started = performance.now();
+    const shown = until((m) => m.event === 'session:changed' && m.payload?.state === state);
+    send('agent:set-state', { state });
+    await shown;
+    viaHost.push(performance.now() - started);
+  }
+  const client = new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials });
+  const raw: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const started = performance.now();
+    await client.setState('bench_agent', states[i % states.length]!);
+    raw.push(performance.now() - started);
+  }
+  ws.close();
+  await core.shutdown(2000);
+  await host.close();
+  await emulator.close();
+  const p50 = percentile(viaHost, 50);
+  const p99 = percentile(viaHost, 99);
+  return {
+    'click→state p50 ms': round(p50),
+    'click→state p99 ms': round(p99),
+    'raw HTTP p50 ms': round(percentile(raw, 50)),
+    'raw HTTP p99 ms': round(percentile(raw, 99)),
+    'overhead p50 ms': round(p50 - percentile(raw, 50)),
+    'overhead p99 ms (goal ≤ 16)': round(p99 - percentile(raw, 99)),
+  };
+}
+
+async function idleCost(): Promise<Record<string, number>> {
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/emulator/cli.ts', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  try {
+    const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
+    const info = JSON.parse(line) as { baseUrl: string; appId: string; certId: string; secretKey: string };
+    let wakeups = 0;
+    const counting: Clock = {
+      ...systemClock,
+      setTimeout: (fn, ms) =>
+        systemClock.setTimeout(() => {
+          wakeups++;
+          fn();
+        }, ms),
+    };
+    const secrets = new MemorySecretStore();
+    const core = await createDesktopCore({
+      secrets,
+      settingsFile: null,
+      clock: counting,
+      env: {
+        AGENT_DESKTOP_PLATFORM_URL: info.baseUrl,
+        AGENT_DESKTOP_APP_ID: info.appId,
+        AGENT_DESKTOP_CERT_ID: info.certId,
+        AGENT_DESKTOP_SECRET_KEY: info.secretKey,
+      },
+    });
+    const signed = await core.dispatch('session:sign-in', {
+      name: 'idle_agent',
+      extension: DEMO_EXTENSIONS[0]!.id,
+      initialState: 'idle',
+    });
+    if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
+    wakeups = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const cpu = process.cpuUsage(cpu0);
+    const elapsed = (performance.now() - t0) / 1000;
+    await core.shutdown(2000);
+    return {
+      'idle seconds': round(elapsed),
+      'idle CPU % of a core (goal ≤ 0.2)': round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
+      'idle wake-ups/s (goal ≤ 1)': round(wakeups / elapsed),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** Runs both session benchmarks. */
+export async function run(): Promise<Record<string, number>> {
+  return { ...(await clickToState()), ...(await idleCost()) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(await run());
+}
