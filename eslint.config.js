@@ -16,7 +16,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -26,19 +29,49 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.vue'],
     ignores: ['src/main/shell/**', 'src/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main/shell and src/preload may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/shell and src/preload may import electron.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron', '../main/*', '../../main/*', '../renderer/*'], message: 'src/shared is pure: no Node, Electron, main or renderer imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', '../main/*', '../../main/*', '../renderer/*'],
+              message: 'src/shared is pure: no Node, Electron, main or renderer imports.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.vue'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron', '**/main/**', '**/preload/**'], message: 'The renderer talks to main only through window.agentDesktop.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', '**/main/**', '**/preload/**'],
+              message: 'The renderer talks to main only through window.agentDesktop.',
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

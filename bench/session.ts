@@ -37,19 +37,31 @@ async function clickToState(): Promise<Record<string, number>> {
   const page = await (await fetch(host.url)).text();
   const token = /token=([0-9a-f]+)/.exec(page)?.[1];
   const origin = host.url.replace(/\/$/, '');
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/__host/ipc?token=${token}`, { headers: { Origin: origin } });
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/__host/ipc?token=${token}`, {
+    headers: { Origin: origin },
+  });
   await new Promise((done, fail) => ws.once('open', done).once('error', fail));
   let nextId = 1;
-  const waiters: ((msg: { id?: number; event?: string; payload?: { state?: string } }) => boolean)[] = [];
+  const waiters: ((msg: {
+    id?: number;
+    event?: string;
+    payload?: { state?: string };
+  }) => boolean)[] = [];
   ws.on('message', (data) => {
     const msg = JSON.parse(data.toString());
     for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!(msg)) waiters.splice(i, 1);
   });
-  const send = (channel: string, payload: unknown) => ws.send(JSON.stringify({ id: nextId++, channel, payload }));
-  const until = (pred: (msg: { id?: number; event?: string; payload?: { state?: string } }) => boolean) =>
-    new Promise<void>((done) => waiters.push((m) => (pred(m) ? (done(), true) : false)));
+  const send = (channel: string, payload: unknown) =>
+    ws.send(JSON.stringify({ id: nextId++, channel, payload }));
+  const until = (
+    pred: (msg: { id?: number; event?: string; payload?: { state?: string } }) => boolean,
+  ) => new Promise<void>((done) => waiters.push((m) => (pred(m) ? (done(), true) : false)));
 
-  send('session:sign-in', { name: 'bench_agent', extension: DEMO_EXTENSIONS[0]!.id, initialState: 'idle' });
+  send('session:sign-in', {
+    name: 'bench_agent',
+    extension: DEMO_EXTENSIONS[0]!.id,
+    initialState: 'idle',
+  });
   await until((m) => m.id === 1);
   const states = ['busy/小休', 'idle', 'away/午餐', 'idle'];
   const viaHost: number[] = [];
@@ -61,7 +73,10 @@ async function clickToState(): Promise<Record<string, number>> {
     await shown;
     viaHost.push(performance.now() - started);
   }
-  const client = new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials });
+  const client = new PlatformClient({
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+  });
   const raw: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now();
@@ -86,12 +101,23 @@ async function clickToState(): Promise<Record<string, number>> {
 
 async function idleCost(): Promise<Record<string, number>> {
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/emulator/cli.ts', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/emulator/cli.ts', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   try {
-    const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
-    const info = JSON.parse(line) as { baseUrl: string; appId: string; certId: string; secretKey: string };
+    const line = await new Promise<string>((done) =>
+      createInterface({ input: child.stdout! }).once('line', done),
+    );
+    const info = JSON.parse(line) as {
+      baseUrl: string;
+      appId: string;
+      certId: string;
+      secretKey: string;
+    };
     let wakeups = 0;
     const counting: Clock = {
       ...systemClock,

@@ -11,7 +11,7 @@ type Reply = { id: number; result: Result<unknown> };
 type Push = { event: string; payload: unknown };
 
 const script = document.currentScript as HTMLScriptElement | null;
-const token = script ? new URL(script.src).searchParams.get('token') ?? '' : '';
+const token = script ? (new URL(script.src).searchParams.get('token') ?? '') : '';
 const url = `ws://${location.host}/__host/ipc?token=${encodeURIComponent(token)}`;
 
 let socket: WebSocket;

@@ -72,5 +72,7 @@ export interface SettingsView {
   secureStorage: boolean;
 }
 
-export const SettingsPatchSchema = SettingsSchema.partial().extend({ secrets: SecretsPatchSchema.optional() });
+export const SettingsPatchSchema = SettingsSchema.partial().extend({
+  secrets: SecretsPatchSchema.optional(),
+});
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

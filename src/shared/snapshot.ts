@@ -109,7 +109,14 @@ export interface SessionSnapshot {
 export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {
   return {
     phase: 'signed-out',
-    platform: { baseUrl, demo, health: 'unknown', lastAckAt: null, lastError: null, nextRetryAt: null },
+    platform: {
+      baseUrl,
+      demo,
+      health: 'unknown',
+      lastAckAt: null,
+      lastError: null,
+      nextRetryAt: null,
+    },
     profile: null,
     agent: null,
     state: null,

@@ -42,7 +42,11 @@ export interface AppOptions extends Partial<CoreOptions> {
 
 /** Starts everything on loopback and opens the window's page. */
 export async function startApp(options: AppOptions = {}): Promise<App> {
-  const emulator = await startEmulator({ port: 0, auth: 'generate', keepaliveTimeoutSec: options.keepaliveTimeoutSec ?? 300 });
+  const emulator = await startEmulator({
+    port: 0,
+    auth: 'generate',
+    keepaliveTimeoutSec: options.keepaliveTimeoutSec ?? 300,
+  });
   const core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: null,
@@ -51,7 +55,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   });
   const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer') });
   const browser = await chromium.launch({ executablePath: SYSTEM.chromium, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ locale: options.locale ?? 'zh-CN', viewport: { width: 1100, height: 760 } });
+  const context = await browser.newContext({
+    locale: options.locale ?? 'zh-CN',
+    viewport: { width: 1100, height: 760 },
+  });
   const page = await context.newPage();
   await page.goto(host.url);
   return {

@@ -18,7 +18,9 @@ export function missingSystem(...parts: SystemPart[]): string | null {
   const missing = parts.filter((part) => !existsSync(SYSTEM[part]));
   if (missing.length === 0) return null;
   const reason = `needs ${missing.map((p) => SYSTEM[p]).join(', ')} (Debian: ${missing
-    .map((p) => (p === 'sipp' ? 'sip-tester' : p === 'kamailio' ? 'kamailio kamailio-websocket-modules' : p))
+    .map((p) =>
+      p === 'sipp' ? 'sip-tester' : p === 'kamailio' ? 'kamailio kamailio-websocket-modules' : p,
+    )
     .join(', ')})`;
   if (process.env.AGENT_DESKTOP_REQUIRE_SYSTEM === '1') {
     throw new Error(`AGENT_DESKTOP_REQUIRE_SYSTEM=1 but this test ${reason}`);

@@ -9,7 +9,11 @@ export interface BackoffOptions {
 }
 
 /** Delay before retry number `attempt` (0 = first retry). */
-export function backoffDelay(attempt: number, options: BackoffOptions, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random = Math.random,
+): number {
   const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.min(attempt, 30));
   const floor = Math.min(options.baseMs / 2, ceiling);
   return Math.round(floor + random() * (ceiling - floor));

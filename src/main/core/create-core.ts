@@ -50,7 +50,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const persistence = settingsFile(options.settingsFile, logger);
   let settings: Settings = persistence.load();
   const events = new EventEmitter();
-  const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => events.emit(event, payload);
+  const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
+    events.emit(event, payload);
 
   const platforms = new PlatformSource(
     () => settings,
@@ -104,7 +105,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     return { ok: true, value };
   };
 
-  const noCall = async () => ({ ok: false as const, error: appError('invalid-input', undefined, 'no such call') });
+  const noCall = async () => ({
+    ok: false as const,
+    error: appError('invalid-input', undefined, 'no such call'),
+  });
   const handlers: Handlers = {
     'session:snapshot': async () => ({ ok: true, value: session.snapshot() }),
     'session:sign-in': async (profile) => {
@@ -121,11 +125,20 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'agent:set-state': ({ state }) => session.setState(state),
     'agent:edit-skills': ({ opts }) => session.editSkills(opts),
     'agent:set-extension': ({ id }) => session.setExtension(id),
-    'team:list': ({ pageNo, pageSize }) => session.listTeam({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) }),
+    'team:list': ({ pageNo, pageSize }) =>
+      session.listTeam({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) }),
     'extensions:list': async ({ pageNo, pageSize }) => {
       await platforms.ensure().catch(() => undefined);
-      const result = await session.listExtensions({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) });
-      return result.ok ? { ok: true, value: { ...result.value, result: result.value.result.map(summariseExtension) } } : result;
+      const result = await session.listExtensions({
+        pageNo,
+        pageSize: Math.min(pageSize, MAX_PAGE_SIZE),
+      });
+      return result.ok
+        ? {
+            ok: true,
+            value: { ...result.value, result: result.value.result.map(summariseExtension) },
+          }
+        : result;
     },
     'settings:get': async () => ({ ok: true, value: view() }),
     'settings:update': async (patch) => updateSettings(patch),

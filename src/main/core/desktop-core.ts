@@ -15,7 +15,8 @@ export type TrayAction =
   | { kind: 'quit' };
 
 /** Power and network events the OS reports (Electron's powerMonitor / net in the shell). */
-export type SystemEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'online' | 'offline';
+export type SystemEvent =
+  'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'online' | 'offline';
 
 export interface DesktopCore {
   /** Validates `payload` against the contract for `channel`, then runs the command. Never throws. */

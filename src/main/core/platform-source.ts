@@ -104,7 +104,11 @@ export class PlatformSource {
 }
 
 async function defaultEmbedded(logger: Logger): Promise<EmbeddedPlatform> {
-  const emulator = await startEmulator({ port: 0, auth: 'generate', log: (msg) => logger.debug(msg) });
+  const emulator = await startEmulator({
+    port: 0,
+    auth: 'generate',
+    log: (msg) => logger.debug(msg),
+  });
   logger.info('embedded demo platform started', { baseUrl: emulator.baseUrl });
   return { emulator, sipWsUrl: null, close: () => emulator.close() };
 }

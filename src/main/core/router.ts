@@ -26,7 +26,11 @@ export function createRouter(handlers: Handlers, logger: Logger): Dispatch {
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       return {
         ok: false,
-        error: appError('invalid-input', `${channel} ${where}${issue?.message ?? ''}`, `${where}${issue?.message ?? ''}`),
+        error: appError(
+          'invalid-input',
+          `${channel} ${where}${issue?.message ?? ''}`,
+          `${where}${issue?.message ?? ''}`,
+        ),
       };
     }
     try {

@@ -174,10 +174,12 @@ export class AgentSession {
   /** Changes the agent's state to idle, busy[/reason] or away[/reason]. */
   async setState(state: string): Promise<Answer> {
     const problem = checkSettableState(state);
-    if (problem) return this.fail(appError('invalid-input', state, describeStateProblem(problem)), false);
+    if (problem)
+      return this.fail(appError('invalid-input', state, describeStateProblem(problem)), false);
     const guard = this.guardSignedIn();
     if (guard) return guard;
-    if (isCallState(this.snap.state)) return this.fail(appError('040203', undefined, 'in a call'), false);
+    if (isCallState(this.snap.state))
+      return this.fail(appError('040203', undefined, 'in a call'), false);
     const result = await this.client!.setState(this.snap.profile!.name, state);
     if (!result.ok) {
       if (isTransient(result.error)) {
@@ -325,7 +327,10 @@ export class AgentSession {
   }
 
   private scheduleRetry(): void {
-    const delay = Math.min(backoffDelay(this.failures++, RETRY, this.random), this.options.keepaliveMs());
+    const delay = Math.min(
+      backoffDelay(this.failures++, RETRY, this.random),
+      this.options.keepaliveMs(),
+    );
     this.update({ platform: { ...this.snap.platform, nextRetryAt: this.now() + delay } });
     this.nextTickAt = this.now();
     this.schedule(delay);
@@ -343,7 +348,8 @@ export class AgentSession {
 
   /** One keepalive round: keepalive, read back, heal or back off as the answer says. */
   private async tick(): Promise<void> {
-    if (this.ticking || this.snap.phase === 'signed-out' || !this.client || !this.snap.profile) return;
+    if (this.ticking || this.snap.phase === 'signed-out' || !this.client || !this.snap.profile)
+      return;
     this.ticking = true;
     try {
       if (this.snap.phase === 'restoring') return await this.heal();
@@ -460,9 +466,16 @@ export class AgentSession {
       patch.chosenState = state;
       patch.hold = null;
       const parsed = parseState(state);
-      if (parsed.ok && parsed.value.reason && (parsed.value.base === 'busy' || parsed.value.base === 'away')) {
+      if (
+        parsed.ok &&
+        parsed.value.reason &&
+        (parsed.value.base === 'busy' || parsed.value.base === 'away')
+      ) {
         const key = parsed.value.base;
-        const list = [parsed.value.reason, ...this.snap.recentReasons[key].filter((r) => r !== parsed.value.reason)];
+        const list = [
+          parsed.value.reason,
+          ...this.snap.recentReasons[key].filter((r) => r !== parsed.value.reason),
+        ];
         patch.recentReasons = { ...this.snap.recentReasons, [key]: list.slice(0, RECENT_REASONS) };
       }
     }
@@ -490,14 +503,24 @@ export class AgentSession {
   private markAck(): void {
     this.failures = 0;
     const p = this.snap.platform;
-    if (p.health === 'ok' && p.lastError === null && p.nextRetryAt === null && p.lastAckAt === this.now()) return;
-    this.update({ platform: { ...p, health: 'ok', lastAckAt: this.now(), lastError: null, nextRetryAt: null } });
+    if (
+      p.health === 'ok' &&
+      p.lastError === null &&
+      p.nextRetryAt === null &&
+      p.lastAckAt === this.now()
+    )
+      return;
+    this.update({
+      platform: { ...p, health: 'ok', lastAckAt: this.now(), lastError: null, nextRetryAt: null },
+    });
   }
 
   private noteFailure(error: AppError): void {
     const health: PlatformHealth | null =
       error.code === 'auth-failed' ? 'auth-failed' : isTransient(error) ? 'unreachable' : null;
-    const platform = health ? { ...this.snap.platform, health, lastError: error } : this.snap.platform;
+    const platform = health
+      ? { ...this.snap.platform, health, lastError: error }
+      : this.snap.platform;
     this.update({ platform, lastError: error });
   }
 
@@ -571,7 +594,9 @@ function checkProfile(profile: SignInProfile): AppError | null {
     return appError('invalid-input', profile.num, 'num: digits only');
   }
   const problem = profile.initialState ? checkLoginState(profile.initialState) : null;
-  return problem ? appError('invalid-input', profile.initialState, describeStateProblem(problem)) : null;
+  return problem
+    ? appError('invalid-input', profile.initialState, describeStateProblem(problem))
+    : null;
 }
 
 /** A short English description of why a state string is refused (detail for the error). */

@@ -44,7 +44,10 @@ export function settingsFile(path: string | null, logger: Logger): SettingsPersi
 function mergeValid(raw: unknown, logger: Logger): Settings {
   if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  const shape = SettingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
+  const shape = SettingsSchema.shape as Record<
+    string,
+    { safeParse(v: unknown): { success: boolean; data?: unknown } }
+  >;
   for (const [key, value] of Object.entries(raw)) {
     const field = shape[key];
     if (!field) continue;

@@ -24,13 +24,22 @@ export interface SipBinding {
 }
 
 /** Wires `line` to `session`; returns the hooks the core uses on system events and quit. */
-export function bindSipLine(session: AgentSession, line: SipLine, sources: () => SipSources): SipBinding {
+export function bindSipLine(
+  session: AgentSession,
+  line: SipLine,
+  sources: () => SipSources,
+): SipBinding {
   let boundTo: string | null = null;
   let generation = 0;
   line.onStatus((status) => session.setSipStatus(status));
 
   const refuse = (error: AppError) =>
-    session.setSipStatus({ ...session.snapshot().sip, state: 'stopped', lastError: error, nextRetryAt: null });
+    session.setSipStatus({
+      ...session.snapshot().sip,
+      state: 'stopped',
+      lastError: error,
+      nextRetryAt: null,
+    });
 
   const start = async (extensionId: string) => {
     const mine = ++generation;
@@ -79,9 +88,18 @@ function resolveConfig(
   const user = record.user || settings.sipUserOverride;
   const password = record.password || sources.sipPassword;
   if (!user || !password) {
-    return appError('sip-auth-failed', 'the platform withheld the SIP credentials and none are set in Settings');
+    return appError(
+      'sip-auth-failed',
+      'the platform withheld the SIP credentials and none are set in Settings',
+    );
   }
   const wsUrl = sources.envWsUrl ?? settings.sipWsUrl ?? sources.platformWsUrl;
   if (!wsUrl) return appError('sip-transport', 'no SIP WebSocket URL is configured');
-  return { wsUrl, domain: settings.sipDomain, user, password, expiresSec: settings.registerExpiresSeconds };
+  return {
+    wsUrl,
+    domain: settings.sipDomain,
+    user,
+    password,
+    expiresSec: settings.registerExpiresSeconds,
+  };
 }

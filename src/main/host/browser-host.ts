@@ -60,7 +60,9 @@ function bridge(): Promise<string> {
       },
     });
     const first = Array.isArray(output) ? output[0] : output;
-    const chunk = (first as { output: { type: string; code?: string }[] }).output.find((o) => o.type === 'chunk');
+    const chunk = (first as { output: { type: string; code?: string }[] }).output.find(
+      (o) => o.type === 'chunk',
+    );
     if (!chunk?.code) throw new Error('bridge bundle is empty');
     return chunk.code;
   })();
@@ -101,7 +103,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
             .toString('utf8')
             .replace('<head>', `<head><script src="/__host/bridge.js?token=${token}"></script>`);
         }
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(out);
+        res
+          .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(out);
       })
       .catch(() => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'));
   });
@@ -110,7 +114,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     // The sender check of this adapter: our own page (origin) holding this run's token.
-    if (url.pathname !== '/__host/ipc' || req.headers.origin !== origin || url.searchParams.get('token') !== token) {
+    if (
+      url.pathname !== '/__host/ipc' ||
+      req.headers.origin !== origin ||
+      url.searchParams.get('token') !== token
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -28,7 +28,9 @@ const core = await createDesktopCore({
   },
 });
 const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer'), port });
-process.stdout.write(`${JSON.stringify({ url: host.url, platform: core.snapshot().platform.baseUrl })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: host.url, platform: core.snapshot().platform.baseUrl })}\n`,
+);
 const stop = async () => {
   await core.shutdown(3000);
   await host.close();

@@ -30,7 +30,11 @@ export interface SkillOpsResult {
 }
 
 /** A skill as given at login: missing score → 0, missing enabled → false. */
-export function skillWithDefaults(input: { name: string; score?: number; enabled?: boolean }): Skill {
+export function skillWithDefaults(input: {
+  name: string;
+  score?: number;
+  enabled?: boolean;
+}): Skill {
   return { name: input.name, score: input.score ?? 0, enabled: input.enabled ?? false };
 }
 

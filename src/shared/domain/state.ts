@@ -49,7 +49,8 @@ export function parseState(text: string): Parsed<ParsedState, StateProblem> {
   const base = slash < 0 ? text : text.slice(0, slash);
   if (!isBaseState(base)) return { ok: false, error: { kind: 'unknown-base', base } };
   if (slash < 0) return { ok: true, value: { base, reason: null } };
-  if (!EXTENDABLE_STATES.includes(base)) return { ok: false, error: { kind: 'not-extendable', base } };
+  if (!EXTENDABLE_STATES.includes(base))
+    return { ok: false, error: { kind: 'not-extendable', base } };
   const reason = text.slice(slash + 1);
   const problem = checkReason(reason);
   if (problem) return { ok: false, error: { kind: 'bad-reason', problem } };

@@ -40,11 +40,19 @@ async function control(path: string, body?: unknown): Promise<unknown> {
 }
 
 function platformAgent(name: string) {
-  return new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials }).getAgent(name);
+  return new PlatformClient({
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+  }).getAgent(name);
 }
 
 async function signIn(name = 'agent_1', initialState?: string): Promise<SessionSnapshot> {
-  const result = await core.dispatch('session:sign-in', { name, extension: EXT, num: '1001', initialState });
+  const result = await core.dispatch('session:sign-in', {
+    name,
+    extension: EXT,
+    num: '1001',
+    initialState,
+  });
   expect(result.ok).toBe(true);
   return core.snapshot();
 }
@@ -78,14 +86,21 @@ describe('sign-in and sign-out', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('invalid-input');
     }
-    const bad = await core.dispatch('session:sign-in', { name: 'ok_name', extension: EXT, initialState: 'talking' });
+    const bad = await core.dispatch('session:sign-in', {
+      name: 'ok_name',
+      extension: EXT,
+      initialState: 'talking',
+    });
     expect(bad.ok).toBe(false);
     const state = (await control('state')) as { agents: unknown[] };
     expect(state.agents).toHaveLength(0);
   });
 
   it('shows 040201 plainly when the name is signed in elsewhere', async () => {
-    const other = new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials });
+    const other = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
     expect((await other.login({ name: 'taken', extension: EXT2 })).ok).toBe(true);
     const result = await core.dispatch('session:sign-in', { name: 'taken', extension: EXT });
     expect(result.ok).toBe(false);
@@ -116,7 +131,15 @@ describe('state changes', () => {
 
   it('refuses a bad reason locally with a clear message', async () => {
     await signIn();
-    for (const state of ['busy/a//b', 'away/', 'away/x/', `busy/${'x'.repeat(257)}`, 'online', 'talking', 'idle/x']) {
+    for (const state of [
+      'busy/a//b',
+      'away/',
+      'away/x/',
+      `busy/${'x'.repeat(257)}`,
+      'online',
+      'talking',
+      'idle/x',
+    ]) {
       const result = await core.dispatch('agent:set-state', { state });
       expect(result.ok, state).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('invalid-input');
@@ -144,7 +167,10 @@ describe('a lost session heals itself', () => {
       const agent = await platformAgent('agent_1');
       return agent.ok && agent.value.state === 'away/午餐';
     }, 'the agent restored on the platform');
-    await waitFor(() => snap().phase === 'signed-in' && snap().state === 'away/午餐', 'snapshot restored');
+    await waitFor(
+      () => snap().phase === 'signed-in' && snap().state === 'away/午餐',
+      'snapshot restored',
+    );
   });
 
   it('after expiry (offline), heals on the next keepalive', async () => {
@@ -162,7 +188,10 @@ describe('a lost session heals itself', () => {
     await signIn();
     // Stop our keepalive from winning the race: take the name right after the reset.
     await control('reset', {});
-    const other = new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials });
+    const other = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
     await other.login({ name: 'agent_1', extension: EXT2 });
     await waitFor(() => snap().phase === 'signed-out', 'session ended');
     expect(snap().lastError?.code).toBe('040201');
@@ -171,7 +200,10 @@ describe('a lost session heals itself', () => {
   it('gives up without a loop when the platform keeps refusing', async () => {
     await signIn();
     await control('reset', {});
-    const admin = new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials });
+    const admin = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
     expect((await admin.deleteExtension(EXT)).ok).toBe(true);
     await waitFor(() => snap().phase === 'signed-out', 'gave up', 15_000);
     expect(snap().lastError?.code).toBe('040103');
@@ -189,11 +221,19 @@ describe('a lost session heals itself', () => {
     expect(offline.ok).toBe(false);
     expect(snap().chosenState).toBe('away/培训');
     emulator = await startEmulator({ port, auth: credentials, keepaliveTimeoutSec: 2 });
-    await waitFor(() => snap().platform.health === 'ok' && snap().phase === 'signed-in', 'recovered', 10_000);
-    await waitFor(async () => {
-      const agent = await platformAgent('agent_1');
-      return agent.ok && agent.value.state === 'away/培训';
-    }, 'chosen state restored on the new platform', 10_000);
+    await waitFor(
+      () => snap().platform.health === 'ok' && snap().phase === 'signed-in',
+      'recovered',
+      10_000,
+    );
+    await waitFor(
+      async () => {
+        const agent = await platformAgent('agent_1');
+        return agent.ok && agent.value.state === 'away/培训';
+      },
+      'chosen state restored on the new platform',
+      10_000,
+    );
   });
 });
 
@@ -240,7 +280,10 @@ describe('phantom availability', () => {
     core.system('lock-screen');
     await waitFor(() => snap().phase === 'signed-out', 'signed out on lock');
     core.system('unlock-screen');
-    await waitFor(() => snap().phase === 'signed-in' && snap().state === 'idle', 'back in on unlock');
+    await waitFor(
+      () => snap().phase === 'signed-in' && snap().state === 'idle',
+      'back in on unlock',
+    );
   });
 
   it('says unreachable at once when the OS reports the network gone', async () => {
@@ -280,7 +323,9 @@ describe('the contract at the boundary', () => {
   });
 
   it('never returns secrets to the window', async () => {
-    await core.dispatch('settings:update', { secrets: { secretKey: 's3cret', sipPassword: 'pw123456' } });
+    await core.dispatch('settings:update', {
+      secrets: { secretKey: 's3cret', sipPassword: 'pw123456' },
+    });
     const view = await core.dispatch('settings:get', {});
     expect(JSON.stringify(view)).not.toContain('s3cret');
     expect(JSON.stringify(view)).not.toContain('pw123456');
