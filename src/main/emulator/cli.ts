@@ -1,0 +1,108 @@
+/**
+ * `npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth]`
+ *
+ * Runs the platform emulator in the foreground. Once it listens, prints exactly one line of JSON
+ * on stdout (baseUrl, origin, controlUrl, accountId, keepaliveTimeoutSec, extensions, and appId,
+ * certId, secretKey unless --no-auth); everything else goes to stderr. Stops cleanly on SIGINT or
+ * SIGTERM. Bad flags → a message on stderr and exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { DEMO_EXTENSIONS, startEmulator, type RunningEmulator } from './index';
+
+const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth]
+  --port N                    TCP port on 127.0.0.1 (default 0 = any free port)
+  --keepalive-timeout SECONDS agent keepalive timeout (default 300)
+  --no-auth                   accept unsigned requests (default: require signatures with
+                              freshly generated credentials, printed on stdout)`;
+
+interface CliOptions {
+  port: number;
+  keepaliveTimeoutSec: number;
+  auth: boolean;
+}
+
+/** Parses the command line; throws an Error whose message is for the user. */
+function parseCli(args: string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      'keepalive-timeout': { type: 'string' },
+      'no-auth': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) {
+    throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  }
+  const timeoutText = values['keepalive-timeout'];
+  const keepaliveTimeoutSec = timeoutText === undefined ? 300 : Number(timeoutText);
+  if (!Number.isFinite(keepaliveTimeoutSec) || keepaliveTimeoutSec <= 0 || timeoutText === '') {
+    throw new Error(
+      `--keepalive-timeout must be a positive number of seconds, got "${timeoutText}"`,
+    );
+  }
+  return { port, keepaliveTimeoutSec, auth: !values['no-auth'] };
+}
+
+/** The one line printed on stdout once the emulator is ready. */
+function readyLine(emulator: RunningEmulator): string {
+  return JSON.stringify({
+    baseUrl: emulator.baseUrl,
+    origin: emulator.origin,
+    controlUrl: `${emulator.origin}/emulator`,
+    accountId: emulator.accountId,
+    ...(emulator.credentials ?? {}),
+    keepaliveTimeoutSec: emulator.store.keepaliveTimeoutSec,
+    extensions: DEMO_EXTENSIONS.map(({ id, user, sipUser, password }) => ({
+      id,
+      user,
+      sipUser,
+      password,
+    })),
+  });
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`emulator: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  const emulator = await startEmulator({
+    port: options.port,
+    keepaliveTimeoutSec: options.keepaliveTimeoutSec,
+    auth: options.auth ? 'generate' : null,
+    log,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`emulator: ${signal}, stopping`);
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`${readyLine(emulator)}\n`);
+  log(`emulator: listening at ${emulator.baseUrl} (controls at ${emulator.origin}/emulator)`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

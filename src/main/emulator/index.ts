@@ -1,0 +1,125 @@
+/**
+ * Starts the platform emulator: the store plus its HTTP server on loopback. The SIP side
+ * attaches to `server` (WebSocket upgrade) and uses `store` as its SipDirectory.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Credentials } from '../platform/signing';
+import type { ServerSettings } from './controls';
+import { DEMO_ACCOUNT_ID } from './demo-data';
+import { createEmulatorServer } from './server';
+import { DEFAULT_KEEPALIVE_TIMEOUT_SEC, PlatformStore } from './store';
+
+export { DEMO_ACCOUNT_ID, DEMO_EXTENSIONS, SIP_USER_PREFIX } from './demo-data';
+export type { DemoExtension } from './demo-data';
+export { PlatformStore, DEFAULT_KEEPALIVE_TIMEOUT_SEC } from './store';
+export type { AgentWire, StoreOptions } from './store';
+export { isRoutable } from './agent-status';
+export type { AgentStatus, StoreEvent } from './agent-status';
+export type { ServerSettings } from './controls';
+export type { Credentials } from '../platform/signing';
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (default) = any free port. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Keepalive timeout in seconds (default 300). */
+  keepaliveTimeoutSec?: number;
+  /** Credentials to require; null = auth off; 'generate' (default) = random ones. */
+  auth?: Credentials | null | 'generate';
+  /** Account id in the base URL (default DEMO_ACCOUNT_ID). */
+  accountId?: string;
+  /** Start with the five demo extensions (default true). */
+  demoData?: boolean;
+  /** Clock in epoch ms for keepalives, registrations and Timestamp checks (default Date.now). */
+  now?: () => number;
+  /** Diagnostics (default: stderr). */
+  log?: (msg: string) => void;
+  /** Allowed Timestamp skew in seconds (default 300, the platform's 5 minutes). */
+  timestampWindowSec?: number;
+  /** A request waiting longer than this for its agent's turn gets 000004 (default 5000). */
+  lockWaitMs?: number;
+}
+
+export interface RunningEmulator {
+  /** http://127.0.0.1:PORT/v1/account/ACCOUNT — what the client calls BASE_URL. */
+  baseUrl: string;
+  /** http://127.0.0.1:PORT — controls live at `${origin}/emulator/...`. */
+  origin: string;
+  port: number;
+  accountId: string;
+  credentials: Credentials | null;
+  store: PlatformStore;
+  /** Live settings (the same object POST /emulator/config changes). */
+  settings: ServerSettings;
+  /** The SIP side attaches its WebSocket upgrade handler here. */
+  server: Server;
+  /** Stops listening and destroys every open socket (upgraded ones included). */
+  close(): Promise<void>;
+}
+
+/** Starts an emulator and resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? ((msg: string) => process.stderr.write(`${msg}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const accountId = options.accountId ?? DEMO_ACCOUNT_ID;
+  const credentials = resolveCredentials(options.auth === undefined ? 'generate' : options.auth);
+  const store = new PlatformStore({
+    keepaliveTimeoutSec: options.keepaliveTimeoutSec ?? DEFAULT_KEEPALIVE_TIMEOUT_SEC,
+    demoData: options.demoData ?? true,
+    now: options.now,
+    log,
+  });
+  const settings: ServerSettings = {
+    timestampWindowSec: options.timestampWindowSec ?? 300,
+    lockWaitMs: options.lockWaitMs ?? 5000,
+    callCenterService: true,
+  };
+  const server = createEmulatorServer({ store, accountId, credentials, settings, log });
+
+  // Tracked so close() is quick: keep-alive and upgraded (WebSocket) sockets would hold it open.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('emulator has no port');
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    baseUrl: `${origin}/v1/account/${accountId}`,
+    origin,
+    port: address.port,
+    accountId,
+    credentials,
+    store,
+    settings,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function resolveCredentials(auth: Credentials | null | 'generate'): Credentials | null {
+  if (auth !== 'generate') return auth;
+  const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+  return { appId: hex(16), certId: hex(16), secretKey: hex(24) };
+}
