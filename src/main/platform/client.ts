@@ -1,0 +1,373 @@
+/**
+ * The platform's REST client (agent-api.md §1–§5), used only by the main process.
+ * Every call resolves to a typed result; nothing here throws, whatever the network or the
+ * platform does, so the session core can decide about retries and state on its own.
+ */
+import type { z } from 'zod';
+import { appError, isPlatformCode, PLATFORM_MESSAGES } from '../../shared/domain/errors';
+import type { AppError } from '../../shared/domain/errors';
+import type { SkillOp } from '../../shared/domain/agent';
+import {
+  AgentSchema,
+  DEFAULT_PAGE_SIZE,
+  EnvelopeSchema,
+  ExtensionSchema,
+  MAX_PAGE_SIZE,
+  normaliseAgent,
+  pageSchema,
+} from '../../shared/platform/dto';
+import type {
+  Agent,
+  CreateExtensionRequest,
+  ExtensionDto,
+  LoginRequest,
+  Page,
+  PageQuery,
+} from '../../shared/platform/dto';
+import { signedHeaders } from './signing';
+import type { Credentials } from './signing';
+
+/** The outcome of one platform call. */
+export type PlatformResult<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export interface PlatformClientOptions {
+  /** e.g. `https://api.yunhuni.com/v1/account/ACC`; a trailing slash is ignored. */
+  baseUrl: string;
+  /** null or absent: talk to a plain base URL (e.g. a signing gateway) with no auth headers. */
+  credentials?: Credentials | null;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+/** The content type of every JSON body; it is also the line that gets signed. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
+/** Replies larger than this are refused: no platform reply is anywhere near it. */
+export const MAX_REPLY_BYTES = 5 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const EXCERPT_CHARS = 200;
+
+/** True when the platform no longer knows the session (040202) or it expired (040204). */
+export function isSessionLost(error: AppError): boolean {
+  return error.code === '040202' || error.code === '040204';
+}
+
+const AgentPageSchema = pageSchema(AgentSchema);
+const ExtensionPageSchema = pageSchema(ExtensionSchema);
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface Call<S extends z.ZodType | null> {
+  method: Method;
+  /** Path below the base URL, segments already encoded. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Schema of `data`; null when the endpoint returns nothing we use. */
+  data: S;
+}
+
+/** Thin typed methods over one {@link PlatformClient.request}. */
+export class PlatformClient {
+  private readonly baseUrl: string;
+  private readonly credentials: Credentials | null;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+  private readonly now: () => Date;
+
+  constructor(options: PlatformClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.credentials = options.credentials ?? null;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** `POST /callcenter/agent`. */
+  login(req: LoginRequest): Promise<PlatformResult<null>> {
+    return this.request({ method: 'POST', path: '/callcenter/agent', body: req, data: null });
+  }
+
+  /** `DELETE /callcenter/agent/{name}?force=…`; without force the platform refuses during a call. */
+  logout(name: string, opts: { force: boolean }): Promise<PlatformResult<null>> {
+    return this.request({
+      method: 'DELETE',
+      path: agentPath(name),
+      query: { force: String(opts.force) },
+      data: null,
+    });
+  }
+
+  /** `GET /callcenter/agent/{name}/keepalive`. */
+  keepalive(name: string): Promise<PlatformResult<null>> {
+    return this.request({ method: 'GET', path: `${agentPath(name)}/keepalive`, data: null });
+  }
+
+  /** `GET /callcenter/agent/{name}`. */
+  async getAgent(name: string): Promise<PlatformResult<Agent>> {
+    const result = await this.request({ method: 'GET', path: agentPath(name), data: AgentSchema });
+    return result.ok ? { ok: true, value: normaliseAgent(result.value) } : result;
+  }
+
+  /** `GET /callcenter/agent?pageNo&pageSize`; never asks for more than {@link MAX_PAGE_SIZE}. */
+  async listAgents(page: PageQuery): Promise<PlatformResult<Page<Agent>>> {
+    const result = await this.request({
+      method: 'GET',
+      path: '/callcenter/agent',
+      query: pageQuery(page),
+      data: AgentPageSchema,
+    });
+    if (!result.ok) return result;
+    return {
+      ok: true,
+      value: { ...result.value, result: result.value.result.map(normaliseAgent) },
+    };
+  }
+
+  /** `POST /callcenter/agent/{name}/extension {id}`. */
+  setExtension(name: string, id: string): Promise<PlatformResult<null>> {
+    return this.request({
+      method: 'POST',
+      path: `${agentPath(name)}/extension`,
+      body: { id },
+      data: null,
+    });
+  }
+
+  /** `POST /callcenter/agent/{name}/state {state}`. */
+  setState(name: string, state: string): Promise<PlatformResult<null>> {
+    return this.request({
+      method: 'POST',
+      path: `${agentPath(name)}/state`,
+      body: { state },
+      data: null,
+    });
+  }
+
+  /** `POST /callcenter/agent/{name}/skills {opts}`; the platform applies them in order. */
+  editSkills(name: string, opts: readonly SkillOp[]): Promise<PlatformResult<null>> {
+    return this.request({
+      method: 'POST',
+      path: `${agentPath(name)}/skills`,
+      body: { opts },
+      data: null,
+    });
+  }
+
+  /** `POST /callcenter/extension`. */
+  createExtension(req: CreateExtensionRequest): Promise<PlatformResult<ExtensionDto>> {
+    return this.request({
+      method: 'POST',
+      path: '/callcenter/extension',
+      body: req,
+      data: ExtensionSchema,
+    });
+  }
+
+  /** `GET /callcenter/extension/{id}`; carries the SIP password, so it stays in main. */
+  getExtension(id: string): Promise<PlatformResult<ExtensionDto>> {
+    return this.request({ method: 'GET', path: extensionPath(id), data: ExtensionSchema });
+  }
+
+  /** `GET /callcenter/extension?pageNo&pageSize`. */
+  listExtensions(page: PageQuery): Promise<PlatformResult<Page<ExtensionDto>>> {
+    return this.request({
+      method: 'GET',
+      path: '/callcenter/extension',
+      query: pageQuery(page),
+      data: ExtensionPageSchema,
+    });
+  }
+
+  /** `DELETE /callcenter/extension/{id}`. */
+  deleteExtension(id: string): Promise<PlatformResult<null>> {
+    return this.request({ method: 'DELETE', path: extensionPath(id), data: null });
+  }
+
+  /** Sends one call and turns every possible outcome into a {@link PlatformResult}. */
+  private async request<S extends z.ZodType | null>(
+    call: Call<S>,
+  ): Promise<PlatformResult<S extends z.ZodType ? z.infer<S> : null>> {
+    type Value = S extends z.ZodType ? z.infer<S> : null;
+    let url: URL;
+    try {
+      url = new URL(this.baseUrl + call.path);
+    } catch {
+      return fail(appError('transport', `invalid base URL: ${this.baseUrl}`));
+    }
+    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
+
+    const body = call.body === undefined ? '' : JSON.stringify(call.body);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (call.body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+    if (this.credentials) {
+      // The platform signs the raw (still percent-encoded) path without the query (§1).
+      Object.assign(
+        headers,
+        signedHeaders(
+          this.credentials,
+          call.method,
+          url.pathname,
+          body,
+          call.body === undefined ? '' : JSON_CONTENT_TYPE,
+          this.now(),
+        ),
+      );
+    }
+
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : body,
+        signal,
+        // A redirect would replay a signed request elsewhere; report it instead.
+        redirect: 'manual',
+      });
+    } catch (error) {
+      return fail(networkError(error, this.timeoutMs));
+    }
+
+    // The timeout also covers reading the body (the signal aborts the stream).
+    const read = await readCapped(response, MAX_REPLY_BYTES);
+    if (!read.ok) {
+      if (isTimeout(read.error)) return fail(timeoutError(this.timeoutMs));
+      if (response.status !== 200) return fail(httpError(response.status, ''));
+      return fail(appError('malformed-reply', `reply unreadable: ${describeCause(read.error)}`));
+    }
+    if (response.status !== 200) return fail(httpError(response.status, read.text));
+
+    let json: unknown;
+    try {
+      json = JSON.parse(read.text);
+    } catch {
+      return fail(appError('malformed-reply', `not JSON: ${excerpt(read.text)}`));
+    }
+    const envelope = EnvelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      return fail(appError('malformed-reply', `not an envelope: ${excerpt(read.text)}`));
+    }
+    const { code, msg, data } = envelope.data;
+    if (code !== '000000') return fail(platformError(code, msg ?? null));
+    if (call.data === null) return { ok: true, value: null as Value };
+    const parsed = call.data.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || 'data'}: ${issue.message}` : 'data';
+      return fail(appError('malformed-reply', `unexpected data (${where}): ${excerpt(read.text)}`));
+    }
+    return { ok: true, value: parsed.data as Value };
+  }
+}
+
+function agentPath(name: string): string {
+  return `/callcenter/agent/${encodeURIComponent(name)}`;
+}
+
+function extensionPath(id: string): string {
+  return `/callcenter/extension/${encodeURIComponent(id)}`;
+}
+
+/** pageNo ≥ 1; 1 ≤ pageSize ≤ 1000 (the platform fails above 1000, agent-api.md §3). */
+function pageQuery(page: PageQuery): Record<string, string> {
+  const pageNo = Number.isFinite(page.pageNo) ? Math.max(1, Math.floor(page.pageNo)) : 1;
+  const pageSize = Number.isFinite(page.pageSize)
+    ? Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(page.pageSize)))
+    : DEFAULT_PAGE_SIZE;
+  return { pageNo: String(pageNo), pageSize: String(pageSize) };
+}
+
+function fail(error: AppError): { ok: false; error: AppError } {
+  return { ok: false, error };
+}
+
+function platformError(code: string, msg: string | null): AppError {
+  if (isPlatformCode(code)) return { code, message: msg ?? PLATFORM_MESSAGES[code] };
+  return { code: 'platform-other', message: msg ?? '', detail: code };
+}
+
+function httpError(status: number, text: string): AppError {
+  // Authentication failures are HTTP 401 with a plain-text body, not the envelope (§1).
+  if (status === 401) return appError('auth-failed', excerpt(text));
+  return appError('transport', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
+}
+
+function networkError(error: unknown, timeoutMs: number): AppError {
+  if (isTimeout(error)) return timeoutError(timeoutMs);
+  return appError('transport', describeCause(error));
+}
+
+function timeoutError(timeoutMs: number): AppError {
+  return appError('timeout', `no reply within ${timeoutMs} ms`);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+/** Node's fetch hides the socket error (ECONNREFUSED, ECONNRESET…) in `cause`. */
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause && typeof cause === 'object') {
+    const code = typeof cause.code === 'string' ? cause.code : '';
+    const message = typeof cause.message === 'string' ? cause.message : '';
+    return [error.message, code || message].filter(Boolean).join(': ');
+  }
+  return error.message;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length === 0) return '(empty)';
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
+}
+
+type ReadResult = { ok: true; text: string } | { ok: false; error: unknown };
+
+/** Reads the body as strict UTF-8, giving up past `cap` bytes. */
+async function readCapped(response: Response, cap: number): Promise<ReadResult> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > cap) {
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: false, error: new Error(`reply larger than ${cap} bytes`) };
+  }
+  if (!response.body) return { ok: true, text: '' };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > cap) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, error: new Error(`reply larger than ${cap} bytes`) };
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { ok: false, error };
+  }
+  try {
+    return {
+      ok: true,
+      text: new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, size)),
+    };
+  } catch {
+    return { ok: false, error: new Error('reply is not valid UTF-8') };
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return all;
+}
