@@ -1,0 +1,179 @@
+/**
+ * The tray, as data: which icon, which tooltip and which menu a snapshot calls for. Pure
+ * functions of the snapshot and settings, so the tray and the window render the same state and
+ * every case is testable without Electron. The shell turns these items into a native menu.
+ */
+import { TRAY_TEXT } from '../../shared/i18n/tray';
+import { baseOf, checkSettableState, isCallState, parseState } from '../../shared/domain/state';
+import type { Language } from '../../shared/domain/errors';
+import type { TroubleKind } from '../../shared/i18n/tray';
+import type { Settings } from '../../shared/settings';
+import type { SessionSnapshot } from '../../shared/snapshot';
+import type { TrayAction } from './desktop-core';
+
+/** Every icon shipped in resources/tray (`<name>.png` and `<name>@2x.png`). */
+export const TRAY_ICONS = [
+  'online',
+  'idle',
+  'busy',
+  'away',
+  'fetching',
+  'talking',
+  'signed-out',
+  'trouble',
+] as const;
+export type TrayIconName = (typeof TRAY_ICONS)[number];
+
+/** One menu entry; `header` is a disabled line that only informs. */
+export interface TrayMenuItem {
+  label: string;
+  enabled: boolean;
+  checked?: boolean;
+  action?: TrayAction;
+  submenu?: TrayMenuItem[];
+  type?: 'separator' | 'header';
+}
+
+/** Windows truncates tray tooltips at 127 characters; stay under it everywhere. */
+export const MAX_TOOLTIP = 127;
+/** Recently used reasons shown besides the presets, per submenu. */
+export const MAX_RECENT = 5;
+const MAX_LABEL = 40;
+
+/** Why a signed-in agent cannot work normally, or null. */
+export function trayTrouble(snapshot: SessionSnapshot): TroubleKind | null {
+  if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return null;
+  if (snapshot.platform.health === 'unreachable') return 'platform-unreachable';
+  if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
+  if (snapshot.sip.state === 'failed-auth') return 'sip-auth';
+  if (snapshot.sip.state === 'backing-off') return 'sip-reconnecting';
+  return null;
+}
+
+/** The icon for a snapshot: trouble first, then the call, then the agent's base state. */
+export function trayIcon(snapshot: SessionSnapshot): TrayIconName {
+  if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return 'signed-out';
+  if (trayTrouble(snapshot) !== null || snapshot.phase === 'restoring') return 'trouble';
+  if (snapshot.phase === 'signing-out' && snapshot.state === null) return 'signed-out';
+  if (snapshot.call) return snapshot.call.phase === 'ringing' ? 'fetching' : 'talking';
+  return baseOf(snapshot.state) ?? 'online';
+}
+
+/** The state as a person reads it, e.g. "忙碌 · 小休", or the session phase when not signed in. */
+export function stateLabel(snapshot: SessionSnapshot, language: Language): string {
+  const text = TRAY_TEXT[language];
+  switch (snapshot.phase) {
+    case 'signed-out':
+      return text.signedOut;
+    case 'signing-in':
+      return text.signingIn;
+    case 'signing-out':
+      return text.signingOut;
+    case 'restoring':
+      return text.restoring;
+    case 'signed-in':
+      break;
+  }
+  if (!snapshot.state) return text.states.online;
+  const parsed = parseState(snapshot.state);
+  if (!parsed.ok) return snapshot.state;
+  const base = text.states[parsed.value.base];
+  return parsed.value.reason === null ? base : `${base} · ${parsed.value.reason}`;
+}
+
+/** Elapsed time as m:ss, or h:mm:ss from one hour on. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+}
+
+/** "App — state · reason · 12:34[ · trouble]", at most {@link MAX_TOOLTIP} characters. */
+export function trayTooltip(snapshot: SessionSnapshot, now: number, language: Language): string {
+  const text = TRAY_TEXT[language];
+  const parts = [stateLabel(snapshot, language)];
+  if (snapshot.phase === 'signed-in' && snapshot.stateSince !== null) {
+    parts.push(formatElapsed(now - snapshot.stateSince));
+  }
+  const trouble = trayTrouble(snapshot);
+  if (trouble) parts.push(text.trouble[trouble]);
+  return truncate(`${text.appName} — ${parts.join(' · ')}`, MAX_TOOLTIP);
+}
+
+/** The tray menu for a snapshot: header, state choices, show window, sign out, quit. */
+export function buildTrayMenu(
+  snapshot: SessionSnapshot,
+  settings: Settings,
+  language: Language,
+): TrayMenuItem[] {
+  const text = TRAY_TEXT[language];
+  const signedIn = snapshot.phase === 'signed-in';
+  // The platform owns the state while it rings the agent or the agent talks.
+  const inCall = isCallState(snapshot.state) || snapshot.call !== null;
+  const canChange = signedIn && !inCall;
+  const current = snapshot.state;
+  const trouble = trayTrouble(snapshot);
+
+  const header: TrayMenuItem[] = [
+    { label: text.current(stateLabel(snapshot, language)), enabled: false, type: 'header' },
+  ];
+  if (trouble) header.push({ label: `⚠ ${text.trouble[trouble]}`, enabled: false, type: 'header' });
+
+  const choice = (label: string, state: string): TrayMenuItem => ({
+    label: truncate(label, MAX_LABEL),
+    enabled: canChange,
+    checked: current === state,
+    action: { kind: 'set-state', state },
+  });
+  const reasonsMenu = (base: 'busy' | 'away', presets: string[]): TrayMenuItem[] => {
+    const valid = (reason: string) => checkSettableState(`${base}/${reason}`) === null;
+    const preset = unique(presets.filter(valid));
+    const recent = unique(snapshot.recentReasons[base].filter(valid))
+      .filter((reason) => !preset.includes(reason))
+      .slice(0, MAX_RECENT);
+    const items = [choice(text.noReason, base)];
+    if (preset.length) items.push(separator(), ...preset.map((r) => choice(r, `${base}/${r}`)));
+    if (recent.length) {
+      items.push(separator(), { label: text.recent, enabled: false, type: 'header' });
+      items.push(...recent.map((r) => choice(r, `${base}/${r}`)));
+    }
+    return items;
+  };
+
+  return [
+    ...header,
+    separator(),
+    choice(text.states.idle, 'idle'),
+    {
+      label: text.states.busy,
+      enabled: canChange,
+      submenu: reasonsMenu('busy', settings.busyReasons),
+    },
+    {
+      label: text.states.away,
+      enabled: canChange,
+      submenu: reasonsMenu('away', settings.awayReasons),
+    },
+    separator(),
+    { label: text.showWindow, enabled: true, action: { kind: 'show-window' } },
+    { label: text.signOut, enabled: signedIn, action: { kind: 'sign-out' } },
+    separator(),
+    { label: text.quit, enabled: true, action: { kind: 'quit' } },
+  ];
+}
+
+function separator(): TrayMenuItem {
+  return { label: '', enabled: true, type: 'separator' };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function truncate(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,126 @@
+/**
+ * The composition root: the only place that creates real Electron objects and wires them to the
+ * host-agnostic core. Each concern lives in its own module with a setupX() called from here.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, session } from 'electron';
+import { createDesktopCore } from '../core/create-core';
+import { resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
+import { appUrl } from './app-url';
+import { setupAppMenu } from './app-menu';
+import { setupIpc } from './ipc';
+import { setupQuit, setupSingleInstance } from './lifecycle';
+import { createLogger } from './logger';
+import { HIDDEN_ARG, setupLoginItem } from './login-item';
+import { setupPower } from './power';
+import { createSecretStore } from './secrets';
+import { setupContentsHardening, setupSessionSecurity } from './security';
+import { runTrayAction, setupTray } from './tray';
+import { createMainWindow, setupCloseToTray, showWindow } from './window';
+import type { BrowserWindow } from 'electron';
+import type { Language } from '../../shared/domain/errors';
+import type { Core } from '../core/create-core';
+import type { AppTray } from './tray';
+
+// Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
+const here = dirname(fileURLToPath(import.meta.url));
+const PRELOAD = join(here, '../preload/index.cjs');
+const INDEX_HTML = join(here, '../renderer/index.html');
+
+const logger = createLogger(process.env.AGENT_DESKTOP_DEBUG === '1');
+// Tests (and a second profile) run with their own user data; the lock below is per folder.
+if (process.env.AGENT_DESKTOP_USER_DATA)
+  app.setPath('userData', process.env.AGENT_DESKTOP_USER_DATA);
+
+let win: BrowserWindow | null = null;
+let core: Core | null = null;
+let tray: AppTray | null = null;
+const show = () => showWindow(win);
+
+if (setupSingleInstance(show)) {
+  main().catch((error: unknown) => {
+    logger.error('start-up failed', { error: String(error) });
+    dialog.showErrorBox('Agent desktop', `The app could not start:\n${String(error)}`);
+    app.exit(1);
+  });
+}
+
+async function main(): Promise<void> {
+  // Only a development build may load the dev server: a packaged app ignores the variable.
+  const url = appUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, INDEX_HTML);
+  const quit = setupQuit({ logger, beforeExit: () => tray?.destroy() });
+  setupContentsHardening(url);
+  await app.whenReady();
+
+  const language = (): Language =>
+    resolveLanguage(core?.settings().language ?? 'system', app.getLocale());
+  setupSessionSecurity(session.defaultSession, url, (contents) => win?.webContents === contents);
+
+  const userData = app.getPath('userData');
+  const secrets = createSecretStore({
+    file: join(userData, 'secrets.json'),
+    platform: process.platform,
+    logger,
+    onVolatileSecret: () => {
+      const text = TRAY_TEXT[language()];
+      const options = {
+        type: 'warning' as const,
+        title: text.insecureStorageTitle,
+        message: text.insecureStorageTitle,
+        detail: text.insecureStorageBody,
+        buttons: [text.ok],
+      };
+      void (win && !win.isDestroyed()
+        ? dialog.showMessageBox(win, options)
+        : dialog.showMessageBox(options));
+    },
+  });
+  core = await createDesktopCore({
+    secrets,
+    settingsFile: join(userData, 'settings.json'),
+    logger,
+    env: process.env,
+    locale: app.getLocale(),
+  });
+  quit.attachCore(core);
+  const ready = core;
+
+  // Handlers first: the page may call the API as soon as it loads.
+  setupIpc({ core: ready, window: () => win, appUrl: url, logger });
+  const startHidden =
+    process.argv.includes(HIDDEN_ARG) ||
+    (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  const resources = join(app.getAppPath(), 'resources');
+  win = createMainWindow({
+    appUrl: url,
+    preload: PRELOAD,
+    title: TRAY_TEXT[language()].appName,
+    icon: process.platform === 'linux' ? join(resources, 'icon.png') : undefined,
+    showOnReady: !startHidden,
+    logger,
+  });
+  setupCloseToTray(win, quit.isQuitting);
+
+  tray = setupTray({
+    core: ready,
+    iconDir: join(resources, 'tray'),
+    language,
+    onAction: (action) =>
+      void runTrayAction(action, { core: ready, showWindow: show, quit: quit.quit }),
+    onClick: show,
+  });
+  let menuLanguage = language();
+  setupAppMenu(process.platform, menuLanguage, quit.quit);
+  ready.on('settings:changed', () => {
+    if (language() === menuLanguage) return;
+    menuLanguage = language();
+    setupAppMenu(process.platform, menuLanguage, quit.quit);
+  });
+
+  setupPower(ready);
+  setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });
+  // macOS: clicking the Dock icon brings the hidden window back.
+  app.on('activate', show);
+  logger.info('started', { url: url.href, secureStorage: secrets.persistent, hidden: startHidden });
+}

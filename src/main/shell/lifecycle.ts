@@ -1,0 +1,82 @@
+/**
+ * App lifecycle: one instance only (a second launch brings the first window forward), the app
+ * lives in the tray when its window is closed, and quitting signs the agent out — bounded —
+ * before the process exits.
+ */
+import { app } from 'electron';
+import type { DesktopCore } from '../core/desktop-core';
+import type { Logger } from '../core/ports';
+
+/** How long quitting waits for the sign-out (the core bounds it too). */
+export const QUIT_TIMEOUT_MS = 3000;
+
+/**
+ * Takes the single-instance lock. Returns false (and quits) when another instance holds it;
+ * otherwise later launches call `onSecondInstance` in this one.
+ */
+export function setupSingleInstance(onSecondInstance: () => void): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => onSecondInstance());
+  return true;
+}
+
+export interface QuitControl {
+  /** True from the moment quitting begins (the window then really closes). */
+  isQuitting(): boolean;
+  /** Starts quitting: sign out (bounded), then exit. */
+  quit(): void;
+  /** Wires the core once it exists; until then quitting exits at once. */
+  attachCore(core: Pick<DesktopCore, 'shutdown' | 'snapshot'>): void;
+}
+
+export interface QuitOptions {
+  logger: Logger;
+  timeoutMs?: number;
+  /** Runs after the core stopped, just before the app quits (e.g. destroy the tray). */
+  beforeExit?: () => void;
+}
+
+/** Intercepts every quit (tray, app menu, Cmd+Q, SIGTERM) to shut the core down first. */
+export function setupQuit(options: QuitOptions): QuitControl {
+  const timeoutMs = options.timeoutMs ?? QUIT_TIMEOUT_MS;
+  let core: Pick<DesktopCore, 'shutdown' | 'snapshot'> | null = null;
+  let quitting = false;
+  let done = false;
+
+  const finish = async () => {
+    if (core) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // The core bounds its sign-out; this guard bounds the rest (emulator, SIP) as well.
+      const guard = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs + 1000)));
+      await Promise.race([core.shutdown(timeoutMs).catch(() => undefined), guard]);
+      clearTimeout(timer);
+      options.logger.info('shutdown complete', { phase: core.snapshot().phase });
+    }
+    done = true;
+    options.beforeExit?.();
+    app.quit();
+  };
+
+  app.on('before-quit', (event) => {
+    if (done) return;
+    event.preventDefault();
+    if (quitting) return;
+    quitting = true;
+    void finish();
+  });
+  // The app keeps running in the tray with no window open.
+  app.on('window-all-closed', () => {});
+  // A session logout or `kill` deserves the same orderly sign-out as the Quit item.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
+
+  return {
+    isQuitting: () => quitting,
+    quit: () => app.quit(),
+    attachCore: (c) => {
+      core = c;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Start at login, following `settings.startAtLogin`: Electron's login items on macOS and
+ * Windows, an XDG autostart entry on Linux (where setLoginItemSettings does nothing). Only the
+ * packaged app registers itself; a development build never does.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { app } from 'electron';
+import type { DesktopCore } from '../core/desktop-core';
+import type { Logger } from '../core/ports';
+
+/** The argument a login launch carries: start in the tray, without the window. */
+export const HIDDEN_ARG = '--hidden';
+const DESKTOP_FILE = 'oneyun-agent-desktop.desktop';
+
+export interface LoginItemOptions {
+  core: Pick<DesktopCore, 'settings' | 'on'>;
+  logger: Logger;
+  platform: NodeJS.Platform;
+  env: Record<string, string | undefined>;
+}
+
+/** Applies the setting now and whenever it changes; returns the unsubscribe function. */
+export function setupLoginItem(options: LoginItemOptions): () => void {
+  if (!app.isPackaged) {
+    options.logger.info('login item: not registered by a development build');
+    return () => {};
+  }
+  let applied: boolean | null = null;
+  const apply = (open: boolean) => {
+    if (open === applied) return;
+    applied = open;
+    try {
+      if (options.platform === 'linux') writeAutostart(open, options.env);
+      else app.setLoginItemSettings({ openAtLogin: open, args: [HIDDEN_ARG] });
+    } catch (error) {
+      options.logger.warn('login item not changed', { open, error: String(error) });
+    }
+  };
+  apply(options.core.settings().startAtLogin);
+  return options.core.on('settings:changed', (view) => apply(view.settings.startAtLogin));
+}
+
+/** The XDG autostart file's path. */
+export function autostartFile(env: Record<string, string | undefined>): string {
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'autostart', DESKTOP_FILE);
+}
+
+function writeAutostart(open: boolean, env: Record<string, string | undefined>): void {
+  const file = autostartFile(env);
+  if (!open) {
+    rmSync(file, { force: true });
+    return;
+  }
+  // An AppImage runs from a temporary mount; APPIMAGE names the file that stays.
+  const exec = env.APPIMAGE || process.execPath;
+  const quoted = `"${exec.replace(/["`$\\]/g, (c) => `\\${c}`)}"`;
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(
+    file,
+    [
+      '[Desktop Entry]',
+      'Type=Application',
+      `Name=${app.getName()}`,
+      `Exec=${quoted} ${HIDDEN_ARG}`,
+      'X-GNOME-Autostart-enabled=true',
+      '',
+    ].join('\n'),
+  );
+}

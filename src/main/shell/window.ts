@@ -1,0 +1,84 @@
+/**
+ * The one app window: its exact options (pinned by test), loading the app page, and closing to
+ * the tray — the agent stays signed in while the window is hidden.
+ */
+import { BrowserWindow } from 'electron';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { Logger } from '../core/ports';
+import type { AppUrl } from './app-url';
+
+/** The window's options; `webPreferences` is the security baseline. */
+export function windowOptions(
+  preload: string,
+  title: string,
+  icon?: string,
+): BrowserWindowConstructorOptions {
+  return {
+    width: 1024,
+    height: 720,
+    minWidth: 720,
+    minHeight: 520,
+    title,
+    ...(icon ? { icon } : {}),
+    show: false,
+    autoHideMenuBar: true,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // Hidden in the tray the window still answers media requests and rings: its timers must
+      // not be throttled, and the ringtone must play without a click.
+      backgroundThrottling: false,
+      autoplayPolicy: 'no-user-gesture-required',
+    },
+  };
+}
+
+export interface MainWindowOptions {
+  appUrl: AppUrl;
+  preload: string;
+  title: string;
+  icon?: string;
+  /** False when started at login: the app then starts in the tray. */
+  showOnReady: boolean;
+  logger: Logger;
+}
+
+/** Creates the window and loads the app page into it. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(options.preload, options.title, options.icon));
+  if (options.showOnReady) win.once('ready-to-show', () => win.show());
+  const { load } = options.appUrl;
+  const loading = load.kind === 'url' ? win.loadURL(load.url) : win.loadFile(load.path);
+  loading.catch((error: unknown) => {
+    // A failed load leaves an empty window; the tray still works and a reload may succeed.
+    options.logger.error('app page failed to load', { error: String(error) });
+  });
+  return win;
+}
+
+/** Closing the window hides it (the agent stays signed in) unless the app is quitting. */
+export function setupCloseToTray(win: BrowserWindow, isQuitting: () => boolean): void {
+  win.on('close', (event) => {
+    if (isQuitting()) return;
+    event.preventDefault();
+    win.hide();
+  });
+}
+
+/** Brings the window to the front: restored, shown and focused. */
+export function showWindow(win: BrowserWindow | null): void {
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
