@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { initialSnapshot, readiness, SIP_STATES } from '../../src/shared/snapshot';
+import type {
+  LinkHealth,
+  PlatformHealth,
+  SessionPhase,
+  SessionSnapshot,
+  SipState,
+} from '../../src/shared/snapshot';
+
+const PHASES: SessionPhase[] = [
+  'signed-out',
+  'signing-in',
+  'signed-in',
+  'restoring',
+  'signing-out',
+];
+const HEALTHS: PlatformHealth[] = ['unknown', 'ok', 'unreachable', 'auth-failed'];
+const LINKS: LinkHealth[] = ['ok', 'broken', 'unknown'];
+
+function snapshotWith(phase: SessionPhase, health: PlatformHealth, sip: SipState): SessionSnapshot {
+  const base = initialSnapshot('http://127.0.0.1:1/v1/account/A', true, 0);
+  return {
+    ...base,
+    phase,
+    platform: { ...base.platform, health },
+    sip: { ...base.sip, state: sip },
+  };
+}
+
+describe('readiness', () => {
+  it('is ready only when signed in, platform ok, SIP registered and microphone ok', () => {
+    expect(readiness(snapshotWith('signed-in', 'ok', 'registered'), 'ok')).toEqual({
+      ready: true,
+      links: { session: 'ok', platform: 'ok', sip: 'ok', microphone: 'ok' },
+      broken: null,
+    });
+  });
+
+  it('does not call a fresh start fine: unknown stays unknown', () => {
+    const r = readiness(initialSnapshot('http://x', false, 0), 'unknown');
+    expect(r.ready).toBe(false);
+    expect(r.links).toEqual({
+      session: 'broken',
+      platform: 'unknown',
+      sip: 'unknown',
+      microphone: 'unknown',
+    });
+    expect(r.broken).toBe('session');
+  });
+
+  it.each<[SipState, LinkHealth]>([
+    ['stopped', 'broken'],
+    ['connecting', 'unknown'],
+    ['registering', 'unknown'],
+    ['registered', 'ok'],
+    ['backing-off', 'broken'],
+    ['failed-auth', 'broken'],
+  ])('while signed in, SIP %s is %s', (sip, expected) => {
+    const r = readiness(snapshotWith('signed-in', 'ok', sip), 'ok');
+    expect(r.links.sip).toBe(expected);
+    expect(r.ready).toBe(expected === 'ok');
+    expect(r.broken).toBe(expected === 'broken' ? 'sip' : null);
+  });
+
+  it.each<[PlatformHealth, LinkHealth]>([
+    ['unknown', 'unknown'],
+    ['ok', 'ok'],
+    ['unreachable', 'broken'],
+    ['auth-failed', 'broken'],
+  ])('platform %s is %s', (health, expected) => {
+    expect(readiness(snapshotWith('signed-in', health, 'registered'), 'ok').links.platform).toBe(
+      expected,
+    );
+  });
+
+  it('a missing microphone blocks readiness', () => {
+    const r = readiness(snapshotWith('signed-in', 'ok', 'registered'), 'broken');
+    expect(r).toMatchObject({ ready: false, broken: 'microphone' });
+  });
+
+  it('never reports a link ok unless its source says so, and ready means all ok', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PHASES),
+        fc.constantFrom(...HEALTHS),
+        fc.constantFrom(...SIP_STATES),
+        fc.constantFrom(...LINKS),
+        (phase, health, sip, microphone) => {
+          const r = readiness(snapshotWith(phase, health, sip), microphone);
+          expect(r.links.session === 'ok').toBe(phase === 'signed-in');
+          expect(r.links.platform === 'ok').toBe(health === 'ok');
+          expect(r.links.sip === 'ok').toBe(sip === 'registered');
+          expect(r.links.microphone).toBe(microphone);
+          const all = Object.values(r.links);
+          expect(r.ready).toBe(all.every((l) => l === 'ok'));
+          const order = ['session', 'platform', 'sip', 'microphone'] as const;
+          expect(r.broken).toBe(order.find((l) => r.links[l] === 'broken') ?? null);
+        },
+      ),
+    );
+  });
+});
