@@ -49,6 +49,12 @@ export function createEmulatorServer(ctx: ServerContext): Server {
 
     const body = await readBody(req);
     if (body === null) {
+      // Drain what the client is still sending so it reads the 413 instead of a reset, but
+      // never for long: the connection closes after this reply anyway.
+      res.once('finish', () => {
+        req.resume();
+        setTimeout(() => req.socket.destroy(), 2000).unref();
+      });
       return sendText(res, 413, 'request body larger than 64 KiB', {}, true);
     }
     if (path === '/emulator' || path.startsWith('/emulator/')) {
