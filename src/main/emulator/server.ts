@@ -47,7 +47,14 @@ export function createEmulatorServer(ctx: ServerContext): Server {
     const query = mark < 0 ? '' : url.slice(mark + 1);
     const method = req.method ?? 'GET';
 
-    const body = await readBody(req);
+    let body: string | null;
+    try {
+      body = await readBody(req);
+    } catch {
+      // The client went away mid-body: nobody is left to answer, and it is not our fault.
+      res.destroy();
+      return;
+    }
     if (body === null) {
       // Drain what the client is still sending so it reads the 413 instead of a reset, but
       // never for long: the connection closes after this reply anyway.
