@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentQueue } from '../../../src/main/emulator/agent-queue';
 import { call, code, control, EXT, login, startTest, type TestEmulator } from './helpers';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` holds (bounded). */
 async function until(check: () => boolean, what: string): Promise<void> {

@@ -49,7 +49,7 @@ const garbage = fc.oneof(
   fc.constant('{"a":'.repeat(10_000)),
   fc.constant('x'.repeat(70_000)), // over 64 KiB
 );
-const binary = fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b));
+const binary = fc.uint8Array({ maxLength: 300 }).map((b) => new Uint8Array(b));
 const wrongTypes = fc.oneof(
   fc.record({ name: fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.string())) }),
   fc.record({ state: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.object()) }),
@@ -64,7 +64,7 @@ const wrongTypes = fc.oneof(
   fc.record({ type: fc.oneof(fc.string(), fc.constant(null)), user: fc.integer() }),
 );
 const body = fc.oneof(
-  garbage.map((t) => t as string | Buffer),
+  garbage.map((t): string | Uint8Array<ArrayBuffer> => t),
   binary,
   wrongTypes.map((v) => JSON.stringify(v)),
 );

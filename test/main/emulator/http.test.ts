@@ -18,7 +18,7 @@ afterEach(async () => {
   await control(emu, 'config', { callCenterService: true, keepaliveTimeoutSec: 300 });
 });
 
-async function raw(method: string, path: string, body?: string | Buffer, headers = {}) {
+async function raw(method: string, path: string, body?: string, headers = {}) {
   const res = await fetch(`${emu.origin}${path}`, { method, body, headers });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
