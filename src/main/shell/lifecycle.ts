@@ -9,6 +9,7 @@ import type { Logger } from '../core/ports';
 
 /** How long quitting waits for the sign-out (the core bounds it too). */
 export const QUIT_TIMEOUT_MS = 3000;
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * Takes the single-instance lock. Returns false (and quits) when another instance holds it;
@@ -30,6 +31,8 @@ export interface QuitControl {
   quit(): void;
   /** Wires the core once it exists; until then quitting exits at once. */
   attachCore(core: Pick<DesktopCore, 'shutdown' | 'snapshot'>): void;
+  /** Removes the process signal handlers (tests). */
+  dispose(): void;
 }
 
 export interface QuitOptions {
@@ -70,13 +73,17 @@ export function setupQuit(options: QuitOptions): QuitControl {
   // The app keeps running in the tray with no window open.
   app.on('window-all-closed', () => {});
   // A session logout or `kill` deserves the same orderly sign-out as the Quit item.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
+  const onSignal = () => app.quit();
+  for (const signal of SIGNALS) process.on(signal, onSignal);
 
   return {
     isQuitting: () => quitting,
     quit: () => app.quit(),
     attachCore: (c) => {
       core = c;
+    },
+    dispose: () => {
+      for (const signal of SIGNALS) process.off(signal, onSignal);
     },
   };
 }

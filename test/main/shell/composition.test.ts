@@ -1,0 +1,151 @@
+/**
+ * The composition root (src/main/shell/index.ts) against the Electron fake and a fake core:
+ * that app start wires every concern, and that quitting goes through the core's shutdown.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { COMMANDS } from '../../../src/shared/ipc/contract';
+import { FakeCore } from './fake-core';
+import type { CoreOptions } from '../../../src/main/core/create-core';
+import type * as ElectronFake from '../../support/electron-fake';
+
+const created = vi.hoisted(() => ({ options: [] as unknown[], core: null as unknown }));
+vi.mock('electron', () => import('../../support/electron-fake'));
+vi.mock('../../../src/main/core/create-core', () => ({
+  createDesktopCore: async (options: unknown) => {
+    created.options.push(options);
+    return created.core;
+  },
+}));
+
+type Fake = typeof ElectronFake;
+let fake: Fake;
+let core: FakeCore;
+const signals = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+
+/** Starts the app as `electron out/main/index.js` would, with a fresh module graph. */
+async function start(arrange: (fake: Fake) => void = () => {}): Promise<void> {
+  vi.resetModules();
+  // The mocked 'electron' is exactly the instance index.ts will import.
+  fake = (await import('electron')) as unknown as Fake;
+  fake.resetElectronFake();
+  arrange(fake);
+  await import('../../../src/main/shell/index');
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+beforeEach(() => {
+  // index.ts logs JSON lines to stderr; keep the test output readable.
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  created.options.length = 0;
+  core = new FakeCore();
+  created.core = core;
+  delete process.env.ELECTRON_RENDERER_URL;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  // index.ts installs signal handlers on this (test) process; take them back off.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const l of process.listeners(signal))
+      if (!signals[signal].includes(l)) process.off(signal, l);
+  }
+  delete process.env.ELECTRON_RENDERER_URL;
+});
+
+describe('composition root', () => {
+  it('creates the core with user-data paths and the OS locale', async () => {
+    await start();
+    expect(fake.app.requestSingleInstanceLock).toHaveBeenCalled();
+    const options = created.options[0] as CoreOptions;
+    expect(options.settingsFile).toBe(join('/tmp/agent-desktop-fake-user-data', 'settings.json'));
+    expect(options.locale).toBe('zh-CN');
+    expect(options.secrets.persistent).toBe(true);
+  });
+
+  it('opens one secure window on the built page with the bundled preload', async () => {
+    await start();
+    const [win] = fake.electronFake.windows;
+    expect(fake.electronFake.windows).toHaveLength(1);
+    const prefs = win!.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(prefs.preload).toMatch(/[/\\]preload[/\\]index\.cjs$/);
+    expect(win!.webContents.getURL()).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+    win!.emit('ready-to-show');
+    expect(win!.visible).toBe(true);
+  });
+
+  it('wires IPC, CSP, permissions, tray, app menu and power', async () => {
+    await start();
+    expect([...fake.ipcMain.handlers.keys()].sort()).toEqual(Object.keys(COMMANDS).sort());
+    expect(fake.session.defaultSession.headersListener).not.toBeNull();
+    expect(fake.session.defaultSession.requestHandler).not.toBeNull();
+    expect(fake.session.defaultSession.checkHandler).not.toBeNull();
+    expect(fake.electronFake.trays).toHaveLength(1);
+    expect(fake.electronFake.trays[0]!.image.path).toBe(
+      join('/fake/app', 'resources', 'tray', 'signed-out.png'),
+    );
+    expect(fake.electronFake.applicationMenu).not.toBeNull();
+    expect(fake.powerMonitor.listenerCount('suspend')).toBe(1);
+  });
+
+  it('closing the window hides it; a second launch brings it back', async () => {
+    await start();
+    const [win] = fake.electronFake.windows;
+    win!.show();
+    win!.close();
+    expect(win!.destroyed).toBe(false);
+    expect(win!.visible).toBe(false);
+    fake.app.emit('second-instance', {}, [], '/', {});
+    expect(win!.visible).toBe(true);
+  });
+
+  it('Quit from the tray signs out through the core, then the app exits', async () => {
+    await start();
+    const tray = fake.electronFake.trays[0]!;
+    tray.menu!.items.find((i) => i.label === '退出')!.click!();
+    expect(core.shutdown).toHaveBeenCalledWith(3000);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.app.quitting).toBe(true);
+    expect(tray.destroyed).toBe(true);
+    expect(fake.electronFake.windows[0]!.destroyed).toBe(true);
+  });
+
+  it('a packaged app ignores ELECTRON_RENDERER_URL', async () => {
+    process.env.ELECTRON_RENDERER_URL = 'http://evil.example:5173/';
+    // A packaged app manages its login item: keep it out of the real ~/.config.
+    const config = mkdtempSync(join(tmpdir(), 'composition-'));
+    vi.stubEnv('XDG_CONFIG_HOME', config);
+    try {
+      await start((f) => (f.app.isPackaged = true));
+      expect(fake.electronFake.windows[0]!.webContents.getURL()).toMatch(/^file:\/\//);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
+  it('a development build loads the dev server', async () => {
+    process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173/';
+    await start();
+    expect(fake.electronFake.windows[0]!.webContents.getURL()).toBe('http://localhost:5173/');
+  });
+
+  it('without a keychain, the first secret set brings a warning dialog', async () => {
+    await start((f) => (f.safeStorage.available = false));
+    const secrets = (created.options[0] as CoreOptions).secrets;
+    expect(secrets.persistent).toBe(false);
+    secrets.set('sipPassword', 'x');
+    secrets.set('secretKey', 'y');
+    expect(fake.dialog.showMessageBox).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(fake.dialog.showMessageBox.mock.calls[0])).toContain('密钥不会被保存');
+  });
+
+  it('a second instance creates nothing', async () => {
+    await start((f) => (f.app.hasLock = false));
+    expect(created.options).toHaveLength(0);
+    expect(fake.electronFake.windows).toHaveLength(0);
+    expect(fake.app.quit).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('../../support/electron-fake'));
+
+import { QUIT_TIMEOUT_MS, setupQuit, setupSingleInstance } from '../../../src/main/shell/lifecycle';
+import { setupCloseToTray, showWindow } from '../../../src/main/shell/window';
+import { silentLogger } from '../../../src/main/core/ports';
+import { app, BrowserWindow, resetElectronFake } from '../../support/electron-fake';
+import { FakeCore, signedInSnapshot } from './fake-core';
+import type { QuitControl } from '../../../src/main/shell/lifecycle';
+
+let control: QuitControl | null = null;
+beforeEach(() => resetElectronFake());
+afterEach(() => {
+  control?.dispose();
+  control = null;
+  vi.useRealTimers();
+});
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('single instance', () => {
+  it('the first instance takes the lock; a second launch shows and focuses its window', () => {
+    const win = new BrowserWindow({});
+    win.minimized = true;
+    expect(setupSingleInstance(() => showWindow(win as never))).toBe(true);
+    app.emit('second-instance', {}, ['agent-desktop'], '/', {});
+    expect(win).toMatchObject({ visible: true, focused: true, minimized: false });
+  });
+
+  it('a second instance quits at once', () => {
+    app.hasLock = false;
+    expect(setupSingleInstance(() => {})).toBe(false);
+    expect(app.quit).toHaveBeenCalled();
+  });
+});
+
+describe('close to tray', () => {
+  it('closing the window hides it while the app runs', () => {
+    const win = new BrowserWindow({});
+    win.show();
+    setupCloseToTray(win as never, () => false);
+    win.close();
+    expect(win.destroyed).toBe(false);
+    expect(win.visible).toBe(false);
+  });
+
+  it('the window really closes when quitting', () => {
+    const win = new BrowserWindow({});
+    setupCloseToTray(win as never, () => true);
+    win.close();
+    expect(win.destroyed).toBe(true);
+  });
+});
+
+describe('quit', () => {
+  it('signs out through core.shutdown (bounded) before the app quits', async () => {
+    const core = new FakeCore();
+    core.current = signedInSnapshot('idle');
+    const win = new BrowserWindow({});
+    const beforeExit = vi.fn();
+    control = setupQuit({ logger: silentLogger, beforeExit });
+    control.attachCore(core);
+    setupCloseToTray(win as never, control.isQuitting);
+
+    control.quit();
+    expect(control.isQuitting()).toBe(true);
+    expect(core.shutdown).toHaveBeenCalledWith(QUIT_TIMEOUT_MS);
+    expect(app.quitting).toBe(false);
+    expect(win.destroyed).toBe(false);
+    await flush();
+    expect(beforeExit).toHaveBeenCalled();
+    expect(app.quitting).toBe(true);
+    expect(win.destroyed).toBe(true);
+    expect(core.current.phase).toBe('signed-out');
+  });
+
+  it('a second quit while signing out does not shut down twice', async () => {
+    const core = new FakeCore();
+    control = setupQuit({ logger: silentLogger });
+    control.attachCore(core);
+    app.quit();
+    app.quit();
+    await flush();
+    expect(core.shutdown).toHaveBeenCalledTimes(1);
+  });
+
+  it('a hung shutdown still lets the app exit', async () => {
+    vi.useFakeTimers();
+    const core = new FakeCore();
+    core.shutdown.mockImplementation(() => new Promise(() => {}));
+    control = setupQuit({ logger: silentLogger, timeoutMs: 100 });
+    control.attachCore(core);
+    app.quit();
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(app.quitting).toBe(true);
+  });
+
+  it('quitting before the core exists exits at once', async () => {
+    control = setupQuit({ logger: silentLogger });
+    app.quit();
+    await flush();
+    expect(app.quitting).toBe(true);
+  });
+
+  it('keeps running with no window, and quits in order on SIGTERM', async () => {
+    control = setupQuit({ logger: silentLogger });
+    expect(app.listenerCount('window-all-closed')).toBe(1);
+    const core = new FakeCore();
+    control.attachCore(core);
+    process.emit('SIGTERM');
+    await flush();
+    expect(core.shutdown).toHaveBeenCalled();
+    expect(app.quitting).toBe(true);
+  });
+});

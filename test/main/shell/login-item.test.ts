@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('../../support/electron-fake'));
+
+import { autostartFile, HIDDEN_ARG, setupLoginItem } from '../../../src/main/shell/login-item';
+import { silentLogger } from '../../../src/main/core/ports';
+import { app, resetElectronFake } from '../../support/electron-fake';
+import { FakeCore } from './fake-core';
+
+let core: FakeCore;
+let dir: string;
+beforeEach(() => {
+  resetElectronFake();
+  app.isPackaged = true;
+  core = new FakeCore();
+  dir = mkdtempSync(join(tmpdir(), 'login-item-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('start at login', () => {
+  it('macOS/Windows: follows settings.startAtLogin now and on every change', () => {
+    core.currentSettings.startAtLogin = true;
+    setupLoginItem({ core, logger: silentLogger, platform: 'win32', env: {} });
+    expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({
+      openAtLogin: true,
+      args: [HIDDEN_ARG],
+    });
+    core.setSettings({ startAtLogin: false });
+    expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({
+      openAtLogin: false,
+      args: [HIDDEN_ARG],
+    });
+    core.setSettings({ language: 'en' });
+    expect(app.setLoginItemSettings).toHaveBeenCalledTimes(2);
+  });
+
+  it('Linux: writes and removes an XDG autostart entry', () => {
+    const env = { XDG_CONFIG_HOME: dir, APPIMAGE: '/home/a/Agent Desktop.AppImage' };
+    setupLoginItem({ core, logger: silentLogger, platform: 'linux', env });
+    const file = autostartFile(env);
+    expect(existsSync(file)).toBe(false);
+    core.setSettings({ startAtLogin: true });
+    expect(readFileSync(file, 'utf8')).toContain(
+      `Exec="/home/a/Agent Desktop.AppImage" ${HIDDEN_ARG}`,
+    );
+    core.setSettings({ startAtLogin: false });
+    expect(existsSync(file)).toBe(false);
+    expect(app.setLoginItemSettings).not.toHaveBeenCalled();
+  });
+
+  it('a development build never registers itself', () => {
+    app.isPackaged = false;
+    core.currentSettings.startAtLogin = true;
+    const stop = setupLoginItem({ core, logger: silentLogger, platform: 'darwin', env: {} });
+    core.setSettings({ startAtLogin: true });
+    expect(app.setLoginItemSettings).not.toHaveBeenCalled();
+    stop();
+  });
+});
