@@ -35,3 +35,38 @@ export class Listeners<A extends unknown[]> {
 export function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
+
+/**
+ * Waits for whichever of `results` are promises, at most `ms`; a rejection is logged, never
+ * thrown. Resolves false when the time ran out first.
+ */
+export async function settleWithin(
+  results: unknown[],
+  ms: number,
+  log: (msg: string) => void,
+): Promise<boolean> {
+  const pending = results.filter(isThenable).map((p) =>
+    Promise.resolve(p).then(
+      () => undefined,
+      (error: unknown) => log(`listener failed: ${describe(error)}`),
+    ),
+  );
+  if (pending.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([Promise.all(pending).then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -14,7 +14,6 @@ import {
   parseState,
 } from '../../shared/domain/state';
 import type {
-  AgentDto,
   CreateExtensionRequest,
   ExtensionDto,
   LoginRequest,
@@ -22,9 +21,10 @@ import type {
   PageQuery,
 } from '../../shared/platform/dto';
 import { pageOf } from '../../shared/platform/dto';
+import { toStatus, toWire, type AgentRecord, type AgentWire } from './agent-record';
 import type { AgentStatus, StoreEvent } from './agent-status';
 import { ExtensionBook, extensionDto, type ExtensionRecord } from './extension-book';
-import { Listeners, describe } from './listeners';
+import { Listeners, settleWithin } from './listeners';
 import { checkPage } from './paging';
 import { fail, ok, OK, type Fail, type Result } from './results';
 import type { SipAccount, SipDirectory } from './sip-directory';
@@ -39,20 +39,6 @@ export interface StoreOptions {
   /** Longest wait for force-hangup listeners before logging out anyway (default 2000 ms). */
   hangupTimeoutMs?: number;
   log?: (msg: string) => void;
-}
-
-/** An agent as the platform's server returns it (it also sends `subaccountId`). */
-export type AgentWire = AgentDto & { subaccountId: string | null };
-
-interface AgentRecord {
-  name: string;
-  num: string | null;
-  state: string;
-  extension: string;
-  skills: Skill[];
-  lastKeepalive: number;
-  stateSince: number;
-  leaving: boolean;
 }
 
 export const DEFAULT_KEEPALIVE_TIMEOUT_SEC = 300;
@@ -330,24 +316,9 @@ export class PlatformStore implements SipDirectory {
 
   /** Runs the hang-up listeners (awaiting them, bounded), then takes the agent out of its call. */
   private async hangUp(agent: AgentRecord): Promise<void> {
-    const pending = this.hangupListeners
-      .emit(agent.name)
-      .filter(isThenable)
-      .map((p) =>
-        Promise.resolve(p).then(
-          () => undefined,
-          (error: unknown) => this.log(`force-hangup failed: ${describe(error)}`),
-        ),
-      );
-    if (pending.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), this.hangupTimeoutMs);
-      });
-      const settled = Promise.all(pending).then(() => 'done' as const);
-      const outcome = await Promise.race([settled, timedOut]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') this.log(`force-hangup of ${agent.name} timed out; logging out`);
+    const results = this.hangupListeners.emit(agent.name);
+    if (!(await settleWithin(results, this.hangupTimeoutMs, this.log))) {
+      this.log(`force-hangup of ${agent.name} timed out; logging out`);
     }
     if (isCallState(agent.state)) this.changeState(agent, 'idle');
   }
@@ -375,20 +346,8 @@ export class PlatformStore implements SipDirectory {
   }
 
   private statusOf(agent: AgentRecord): AgentStatus {
-    const now = this.now();
-    return {
-      name: agent.name,
-      num: agent.num,
-      state: agent.state,
-      extension: agent.extension,
-      skills: agent.skills.map((s) => ({ ...s })),
-      lastKeepaliveAt: agent.lastKeepalive,
-      keepaliveAgeMs: now - agent.lastKeepalive,
-      keepaliveFresh: now - agent.lastKeepalive < this.timeoutMs,
-      extensionRegistered: this.book.isRegistered(agent.extension),
-      stateSince: agent.stateSince,
-      leaving: agent.leaving,
-    };
+    const registered = this.book.isRegistered(agent.extension);
+    return toStatus(agent, this.now(), this.timeoutMs, registered);
   }
 
   private emit(event: StoreEvent): void {
@@ -396,28 +355,9 @@ export class PlatformStore implements SipDirectory {
   }
 }
 
-function toWire(agent: AgentRecord): AgentWire {
-  return {
-    name: agent.name,
-    num: agent.num,
-    state: agent.state,
-    extension: agent.extension,
-    skills: agent.skills.map((s) => ({ ...s })),
-    subaccountId: null,
-  };
-}
-
 function secondsToMs(seconds: number): number {
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new RangeError(`keepalive timeout must be a positive number of seconds, got ${seconds}`);
   }
   return seconds * 1000;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
