@@ -160,6 +160,7 @@ class FakeApp extends EventEmitter {
     this.loginItem.openAtLogin = settings.openAtLogin;
   });
   exit = vi.fn();
+  setAppUserModelId = vi.fn();
   /** Real flow: before-quit (preventable), then will-quit and quit. */
   quit = vi.fn(() => {
     const event = fakeEvent();

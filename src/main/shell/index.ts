@@ -50,12 +50,18 @@ async function main(): Promise<void> {
   // Only a development build may load the dev server: a packaged app ignores the variable.
   const url = appUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, INDEX_HTML);
   const quit = setupQuit({ logger, beforeExit: () => tray?.destroy() });
+  // Windows groups the tray icon and shows notifications under this id.
+  if (process.platform === 'win32') app.setAppUserModelId('com.oneyun.agent-desktop');
   setupContentsHardening(url);
   await app.whenReady();
 
   const language = (): Language =>
     resolveLanguage(core?.settings().language ?? 'system', app.getLocale());
-  setupSessionSecurity(session.defaultSession, url, (contents) => win?.webContents === contents);
+  setupSessionSecurity(
+    session.defaultSession,
+    url,
+    (contents) => win !== null && !win.isDestroyed() && win.webContents.id === contents.id,
+  );
 
   const userData = app.getPath('userData');
   const secrets = createSecretStore({

@@ -28,7 +28,8 @@ export function isTrustedSender(
 ): boolean {
   if (!win || win.isDestroyed()) return false;
   const contents = win.webContents;
-  if (event.sender !== contents) return false;
+  // Ids are unique for the process's lifetime: a foreign webContents never shares one.
+  if (event.sender.id !== contents.id) return false;
   const frame = event.senderFrame;
   // senderFrame is null when the frame has navigated away or been destroyed meanwhile.
   if (!frame || frame.parent !== null) return false;

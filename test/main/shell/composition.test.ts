@@ -90,6 +90,21 @@ describe('composition root', () => {
     expect(fake.powerMonitor.listenerCount('suspend')).toBe(1);
   });
 
+  it('grants the microphone to the app window only', async () => {
+    await start();
+    const [win] = fake.electronFake.windows;
+    const other = new fake.FakeWebContents();
+    const details = {
+      isMainFrame: true,
+      requestingUrl: win!.webContents.getURL(),
+      mediaTypes: ['audio'],
+    };
+    expect(await fake.session.defaultSession.request(win!.webContents, 'media', details)).toBe(
+      true,
+    );
+    expect(await fake.session.defaultSession.request(other, 'media', details)).toBe(false);
+  });
+
   it('closing the window hides it; a second launch brings it back', async () => {
     await start();
     const [win] = fake.electronFake.windows;

@@ -88,6 +88,25 @@ describe('ipc handlers', () => {
     expect(core.dispatch).not.toHaveBeenCalled();
   });
 
+  it('each check stands on its own (spoofed combinations)', async () => {
+    const other = new BrowserWindow({});
+    const main = win.webContents.mainFrame;
+    // Foreign webContents, but claiming our main frame.
+    const foreign = { sender: other.webContents, senderFrame: main };
+    // Our webContents, a frame with our frame's ids but a parent: still a sub-frame.
+    const child = { sender: win.webContents, senderFrame: { ...main, parent: main } };
+    // Our webContents, a parentless frame that is not our main frame.
+    const stray = {
+      sender: win.webContents,
+      senderFrame: { ...main, routingId: main.routingId + 1000 },
+    };
+    for (const from of [foreign, child, stray]) {
+      const result = await ipcMain.invoke('session:snapshot', from, {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+    }
+    expect(core.dispatch).not.toHaveBeenCalled();
+  });
+
   it('refuses the app window once it shows a page that is not the app', async () => {
     for (const page of ['https://evil.example/', 'file:///tmp/index.html']) {
       win.webContents.mainFrame.url = page;
