@@ -1,0 +1,160 @@
+/**
+ * One registration attempt: a fresh UserAgent, WebSocket and Registerer for one account. It
+ * connects, registers, lets sip.js refresh at a fraction of the granted expiry, and reports a
+ * failure exactly once. It is never repaired: after a rejected REGISTER or a lost transport
+ * sip.js's Registerer refuses new requests, so the supervisor closes the attempt and opens another.
+ */
+import { Registerer, RegistererState, UserAgent } from 'sip.js';
+import { appError } from '../../shared/domain/errors';
+import type { AppError } from '../../shared/domain/errors';
+import type { Clock, TimerHandle } from '../core/ports';
+import { registerTimeoutMs } from './timing';
+import type { SipLineConfig } from './types';
+import { createLineUserAgent } from './user-agent';
+import { WsTransport } from './ws-transport';
+import type { UserAgentDeps } from './user-agent';
+
+export interface RegistrationHooks {
+  connected(): void;
+  /** A REGISTER (first or refresh) was answered 200. */
+  registered(): void;
+  /** The attempt is over; called at most once, never after `close`. */
+  failed(error: AppError): void;
+}
+
+export interface Registration {
+  /** Ends the attempt; with `unregister`, first removes the binding (bounded wait). */
+  close(options: { unregister: boolean }): Promise<void>;
+}
+
+/** Starts one attempt for `config`; outcomes arrive through `hooks`, never synchronously. */
+export function openRegistration(
+  config: SipLineConfig,
+  hooks: RegistrationHooks,
+  deps: UserAgentDeps,
+): Registration {
+  const { clock, timing } = deps;
+  let over = false; // a failure was reported or close() was called
+  let firstAnswered = false;
+  let watchdog: TimerHandle | null = null;
+  const disarm = () => {
+    if (watchdog !== null) clock.clearTimeout(watchdog);
+    watchdog = null;
+  };
+  const fail = (error: AppError) => {
+    if (over) return;
+    over = true;
+    disarm();
+    hooks.failed(error);
+  };
+  const arm = (what: string) => {
+    disarm();
+    const ms = registerTimeoutMs(config.expiresSec, timing);
+    watchdog = clock.setTimeout(
+      () => fail(appError('sip-timeout', `no answer to ${what} in ${ms} ms`)),
+      ms,
+    );
+  };
+  const answered = () => {
+    firstAnswered = true;
+    disarm();
+    hooks.registered();
+  };
+
+  const aor = UserAgent.makeURI(`sip:${config.user}@${config.domain}`);
+  if (!aor) {
+    // Not a usable SIP user/domain: no retry can fix the settings.
+    queueMicrotask(() =>
+      fail(appError('sip-auth-failed', `not a SIP address: ${config.user}@${config.domain}`)),
+    );
+    return { close: async () => void (over = true) };
+  }
+  const ua = createLineUserAgent(config, aor, deps, (e) =>
+    fail(appError('sip-transport', e?.message ?? 'lost')),
+  );
+  const registerer = new Registerer(ua, {
+    expires: config.expiresSec,
+    // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).
+    refreshFrequency: Math.min(99, Math.max(50, Math.round(timing.refreshRatio * 100))),
+    logConfiguration: false,
+  });
+
+  // Refreshes run inside sip.js (at `refreshFrequency`); a refused or unanswered one (sip.js's
+  // 32 s transaction timeout) or a binding left to expire shows up as a state change.
+  registerer.stateChange.addListener((state) => {
+    // Deferred: sip.js changes state before it calls the request's own delegate, which knows more.
+    queueMicrotask(() => {
+      if (over) return;
+      // Registered without our delegate: sip.js retried by itself after 423 Interval Too Brief.
+      if (state === RegistererState.Registered && !firstAnswered) answered();
+      else if (state !== RegistererState.Registered && firstAnswered) {
+        fail(appError('sip-rejected', 'the registrar refused a refresh or the binding expired'));
+      }
+    });
+  });
+
+  ua.start().then(
+    () => {
+      if (over) return;
+      hooks.connected();
+      arm('REGISTER');
+      const onReject = (code = 0, reason = '') => fail(rejection(code, reason));
+      registerer
+        .register({
+          requestDelegate: {
+            onAccept: () => void (over || answered()),
+            onReject: (response) =>
+              onReject(response.message.statusCode, response.message.reasonPhrase),
+          },
+        })
+        .catch((error: Error) => fail(appError('sip-rejected', error.message)));
+    },
+    (error: Error) => fail(appError('sip-transport', error.message)),
+  );
+
+  const close = async (unregister: boolean) => {
+    over = true;
+    disarm();
+    let healthy = true;
+    if (
+      unregister &&
+      registerer.state === RegistererState.Registered &&
+      ua.transport.isConnected()
+    ) {
+      // Rejected at once (and skipped) while a refresh is still pending.
+      healthy = await bounded(clock, timing.unregisterTimeoutMs, (done) => {
+        registerer.unregister({ requestDelegate: { onAccept: done, onReject: done } }).catch(done);
+      });
+    }
+    await ua.stop().catch(() => undefined);
+    // A connection that just left the un-REGISTER unanswered would not answer a close frame either.
+    if (healthy) await ua.transport.disconnect().catch(() => undefined);
+    else if (ua.transport instanceof WsTransport) ua.transport.terminate();
+    // Clears sip.js's refresh timer. Not awaited: if still bound it sends an un-REGISTER that the
+    // closed transport cannot carry (sip.js answers itself with a 503); with a request pending it
+    // waits for an answer the reset core will never deliver. sip.js's refresh timer is not armed
+    // in either case, so nothing fires on a disposed Registerer later.
+    void registerer.dispose().catch(() => undefined);
+  };
+  let closing: Promise<void> | null = null;
+  return { close: ({ unregister }) => (closing ??= close(unregister)) };
+}
+
+function rejection(code: number, reason: string): AppError {
+  const detail = `${code} ${reason}`.trim();
+  // sip.js answers one challenge itself; a 401/407 reaching us, or a 403, means the digest was refused.
+  if (code === 401 || code === 403 || code === 407) return appError('sip-auth-failed', detail);
+  if (code === 408) return appError('sip-timeout', detail);
+  return appError('sip-rejected', detail);
+}
+
+/** Runs `run` and resolves true when it calls `done` within `ms`, false when the time ran out. */
+function bounded(clock: Clock, ms: number, run: (done: () => void) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    run(() => {
+      clock.clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}

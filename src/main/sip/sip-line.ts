@@ -1,0 +1,186 @@
+/**
+ * The supervised SIP line: keeps the bound extension registered for as long as it is started.
+ * Every failure closes the attempt (UserAgent, WebSocket, Registerer) and opens a fresh one after
+ * an exponential, jittered wait; wrong credentials stop the retries and say so. The state moves
+ * only through the transition table in state-machine.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppError } from '../../shared/domain/errors';
+import type { SipStatus } from '../../shared/snapshot';
+import type { Clock, Logger, TimerHandle } from '../core/ports';
+import { openRegistration } from './registration';
+import type { Registration } from './registration';
+import { nextSipState } from './state-machine';
+import type { SipEvent } from './state-machine';
+import { DEFAULT_SIP_TIMING, retryDelay } from './timing';
+import type { SipTiming } from './timing';
+import type { SipLine, SipLineConfig } from './types';
+import type { WebSocketConstructor } from './ws-transport';
+
+export interface SipLineOptions {
+  clock: Clock;
+  logger: Logger;
+  /** The WebSocket class (default: `ws`'s). */
+  webSocket?: WebSocketConstructor;
+  /** Shorter periods for tests; the defaults are the product's. */
+  timing?: Partial<SipTiming>;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
+}
+
+/** Creates a supervised SIP line (sip.js over WebSocket, plain Node, no Electron). */
+export function createSipLine(options: SipLineOptions): SipLine {
+  return new SupervisedSipLine(options);
+}
+
+class SupervisedSipLine implements SipLine {
+  private readonly timing: SipTiming;
+  private readonly listeners = new Set<(status: SipStatus) => void>();
+  private readonly identity = { contactName: `ad${hex(5)}`, viaHost: `${hex(6)}.invalid` };
+  private current: SipStatus;
+  private config: SipLineConfig | null = null;
+  private attempt: Registration | null = null;
+  private retryTimer: TimerHandle | null = null;
+  private failures = 0;
+
+  constructor(private readonly options: SipLineOptions) {
+    this.timing = { ...DEFAULT_SIP_TIMING, ...options.timing };
+    const now = options.clock.now();
+    this.current = { state: 'stopped', since: now, aor: null, lastError: null, nextRetryAt: null };
+  }
+
+  start(config: SipLineConfig): void {
+    const previous = this.config;
+    const sameAccount = previous !== null && accountKey(previous) === accountKey(config);
+    const unchanged =
+      sameAccount &&
+      previous.password === config.password &&
+      previous.expiresSec === config.expiresSec;
+    if (unchanged && this.current.state !== 'stopped' && this.current.state !== 'failed-auth')
+      return;
+    // Another account's binding is removed; the same account's is replaced by the new REGISTER.
+    this.drop(!sameAccount);
+    this.config = config;
+    this.failures = 0;
+    this.apply('start', {
+      aor: `sip:${config.user}@${config.domain}`,
+      lastError: null,
+      nextRetryAt: null,
+    });
+    this.open();
+  }
+
+  kick(reason: 'resume' | 'unlock' | 'online'): void {
+    if (!this.config || this.current.state === 'stopped' || this.current.state === 'failed-auth')
+      return;
+    this.options.logger.info('sip: fresh connection', { reason, from: this.current.state });
+    this.drop(false);
+    this.failures = 0;
+    this.apply('kick', { nextRetryAt: null });
+    this.open();
+  }
+
+  async stop(): Promise<void> {
+    const attempt = this.attempt;
+    this.attempt = null;
+    this.clearRetry();
+    this.config = null;
+    this.apply('stop', { aor: null, lastError: null, nextRetryAt: null });
+    await attempt?.close({ unregister: true });
+  }
+
+  status(): SipStatus {
+    return this.current;
+  }
+
+  onStatus(listener: (status: SipStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private open(): void {
+    const config = this.config;
+    if (!config) return;
+    const { clock, logger, webSocket } = this.options;
+    const mine = () => this.attempt === attempt;
+    const attempt: Registration = openRegistration(
+      config,
+      {
+        connected: () => void (mine() && this.apply('connected', {})),
+        registered: () => {
+          if (!mine()) return;
+          this.failures = 0;
+          this.apply('registered', { lastError: null, nextRetryAt: null });
+        },
+        failed: (error) => void (mine() && this.failed(error)),
+      },
+      { clock, logger, timing: this.timing, ...this.identity, ...(webSocket ? { webSocket } : {}) },
+    );
+    this.attempt = attempt;
+  }
+
+  private failed(error: AppError): void {
+    this.drop(false);
+    if (error.code === 'sip-auth-failed') {
+      this.options.logger.warn('sip: credentials refused, not retrying', { detail: error.detail });
+      this.apply('auth-rejected', { lastError: error, nextRetryAt: null });
+      return;
+    }
+    this.failures += 1;
+    const delay = retryDelay(this.failures, this.timing, this.options.random);
+    const at = this.options.clock.now() + delay;
+    this.options.logger.warn('sip: registration lost, retrying', {
+      code: error.code,
+      detail: error.detail,
+      delay,
+    });
+    if (!this.apply('failed', { lastError: error, nextRetryAt: at })) return;
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.apply('retry', { nextRetryAt: null })) this.open();
+    }, delay);
+  }
+
+  /** Forgets the current attempt and closes it in the background. */
+  private drop(unregister: boolean): void {
+    this.clearRetry();
+    const attempt = this.attempt;
+    this.attempt = null;
+    void attempt?.close({ unregister });
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** Moves through the table; returns false (and changes nothing) when `event` does not apply. */
+  private apply(event: SipEvent, patch: Partial<Omit<SipStatus, 'state' | 'since'>>): boolean {
+    const before = this.current;
+    const state = nextSipState(before.state, event);
+    if (state === null) return false;
+    const next: SipStatus = {
+      ...before,
+      ...patch,
+      state,
+      since: state === before.state ? before.since : this.options.clock.now(),
+    };
+    const changed = (Object.keys(next) as (keyof SipStatus)[]).some(
+      (key) => next[key] !== before[key],
+    );
+    if (!changed) return true;
+    this.current = next;
+    if (state !== before.state)
+      this.options.logger.info('sip: state', { from: before.state, to: state, event });
+    for (const listener of [...this.listeners]) listener(next);
+    return true;
+  }
+}
+
+function accountKey(config: SipLineConfig): string {
+  return `${config.user}@${config.domain} via ${config.wsUrl}`;
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}

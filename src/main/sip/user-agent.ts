@@ -1,0 +1,60 @@
+/**
+ * The sip.js UserAgent of one registration attempt: our `ws` transport, the line's stable
+ * Contact, quiet logs, and no graceful stop (the line bounds its own un-REGISTER).
+ */
+import { UserAgent } from 'sip.js';
+import type { URI } from 'sip.js';
+import type { Clock, Logger } from '../core/ports';
+import { sipLogConnector } from './sip-log';
+import type { SipTiming } from './timing';
+import type { SipLineConfig } from './types';
+import { WsTransport } from './ws-transport';
+import type { WebSocketConstructor, WsTransportOptions } from './ws-transport';
+
+export interface UserAgentDeps {
+  clock: Clock;
+  logger: Logger;
+  timing: SipTiming;
+  webSocket?: WebSocketConstructor;
+  /** Stable for a line: every attempt offers the same Contact, so a new REGISTER replaces the old binding. */
+  contactName: string;
+  viaHost: string;
+}
+
+/** A UserAgent for `config`; `onLost` is called when the transport drops by itself. */
+export function createLineUserAgent(
+  config: SipLineConfig,
+  aor: URI,
+  deps: UserAgentDeps,
+  onLost: (error?: Error) => void,
+): UserAgent {
+  const { clock, logger, timing } = deps;
+  const transportOptions: WsTransportOptions = {
+    server: config.wsUrl,
+    clock,
+    logger,
+    connectTimeoutMs: timing.connectTimeoutMs,
+    keepaliveIntervalMs: timing.keepaliveIntervalMs,
+    keepaliveTimeoutMs: timing.keepaliveTimeoutMs,
+  };
+  if (deps.webSocket) transportOptions.webSocket = deps.webSocket;
+  return new UserAgent({
+    uri: aor,
+    authorizationUsername: config.user,
+    authorizationPassword: config.password,
+    displayName: config.displayName ?? '',
+    contactName: deps.contactName,
+    viaHost: deps.viaHost,
+    transportConstructor: WsTransport,
+    transportOptions,
+    // Stopping is ours (bounded un-REGISTER); sip.js's graceful stop can wait 32 s per request.
+    gracefulShutdown: false,
+    userAgentString: 'agent-desktop',
+    logLevel: 'warn',
+    logBuiltinEnabled: false,
+    logConfiguration: false,
+    logConnector: sipLogConnector(logger),
+    // sip.js calls this only when the transport dropped by itself, not on our own stop.
+    delegate: { onDisconnect: (error) => onLost(error) },
+  });
+}
