@@ -18,7 +18,8 @@ export type Dispatch = (channel: unknown, payload: unknown) => Promise<Result<un
 export function createRouter(handlers: Handlers, logger: Logger): Dispatch {
   return async (channel, payload) => {
     if (!isChannel(channel)) {
-      return { ok: false, error: appError('unknown-command', String(channel).slice(0, 80)) };
+      const name = typeof channel === 'string' ? channel.slice(0, 80) : typeof channel;
+      return { ok: false, error: appError('unknown-command', name) };
     }
     const parsed = COMMANDS[channel].safeParse(payload ?? {});
     if (!parsed.success) {

@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import { backoffDelay } from './backoff';
+import { isSessionLost } from '../platform/client';
 import type { SkillOp } from '../../shared/domain/agent';
 import type { AppError } from '../../shared/domain/errors';
 import type { StateProblem } from '../../shared/domain/state';
@@ -86,6 +87,8 @@ export class AgentSession {
   /** Set when suspend/lock signed the agent out, so resume can sign them back in. */
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
   private readonly random: () => number;
+  /** While our own extension change is in flight, a read-back may show either extension. */
+  private changingExtension = false;
 
   constructor(private readonly options: SessionOptions) {
     const base = options.baseUrl();
@@ -211,7 +214,10 @@ export class AgentSession {
   async setExtension(id: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
-    const result = await this.client!.setExtension(this.snap.profile!.name, id);
+    this.changingExtension = true;
+    const result = await this.client!.setExtension(this.snap.profile!.name, id).finally(() => {
+      this.changingExtension = false;
+    });
     if (!result.ok) return this.failPlatform(result.error);
     this.markAck();
     this.update({ profile: { ...this.snap.profile!, extension: id } });
@@ -454,6 +460,13 @@ export class AgentSession {
     }
     this.markAck();
     const agent = result.value;
+    const ours = this.snap.profile.extension;
+    if (agent.extension && agent.extension !== ours && !this.changingExtension) {
+      // The platform knows agents by name only: a login elsewhere took the name (after ours
+      // expired) and bound another extension. Keeping this session alive would fight it.
+      const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
+      return this.endSession(appError('040201', detail));
+    }
     this.update({ agent });
     if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
   }
@@ -571,11 +584,6 @@ export function isTransient(error: AppError): boolean {
     error.code === '000002' ||
     error.code === '000004'
   );
-}
-
-/** 040202 (agent unknown) and 040204 (expired): the platform no longer has this session. */
-export function isSessionLost(error: AppError): boolean {
-  return error.code === '040202' || error.code === '040204';
 }
 
 function loginRequest(profile: SignInProfile, state: string): LoginRequest {

@@ -66,11 +66,15 @@ export function isBaseState(text: string): text is BaseState {
   return (BASE_STATES as readonly string[]).includes(text);
 }
 
-/** The base of a wire state, or null when it does not parse (e.g. the platform's `null`). */
+/**
+ * The base of a wire state, or null when it has none (e.g. the platform's `null`). Lenient on
+ * purpose: a state the platform set (`talking/<anything>`) still has its base read correctly.
+ */
 export function baseOf(state: string | null | undefined): BaseState | null {
   if (!state) return null;
-  const parsed = parseState(state);
-  return parsed.ok ? parsed.value.base : null;
+  const slash = state.indexOf('/');
+  const base = slash < 0 ? state : state.slice(0, slash);
+  return isBaseState(base) ? base : null;
 }
 
 /** True for `fetching[/x]` and `talking[/x]`: the platform owns the state during a call. */
