@@ -1,0 +1,43 @@
+/**
+ * vue-i18n in composition mode. The language follows the setting; 'system' follows the OS
+ * locale through the same rule the tray uses (resolveLanguage), so window and tray agree.
+ */
+import { computed } from 'vue';
+import { createI18n, useI18n } from 'vue-i18n';
+import { resolveLanguage } from '../../../shared/i18n/tray';
+import { describeError } from '../../../shared/domain/errors';
+import en from './en';
+import zhCN from './zh-CN';
+import type { AppError, Language } from '../../../shared/domain/errors';
+import type { LanguageSetting } from '../../../shared/settings';
+import type { Messages } from './zh-CN';
+
+export const LANGUAGE_OPTIONS: readonly LanguageSetting[] = ['system', 'zh-CN', 'en'];
+
+/** The OS locale as the window sees it (the browser host's Chromium, or Electron's). */
+export function systemLocale(): string {
+  return typeof navigator !== 'undefined' ? navigator.language : 'zh-CN';
+}
+
+export function createAppI18n(setting: LanguageSetting = 'system') {
+  return createI18n<[Messages], Language, false>({
+    legacy: false,
+    locale: resolveLanguage(setting, systemLocale()),
+    fallbackLocale: 'zh-CN',
+    messages: { 'zh-CN': zhCN, en },
+  });
+}
+
+export type AppI18n = ReturnType<typeof createAppI18n>;
+
+/** The current language, plus the sentence for any AppError in it (from the one error table). */
+export function useLanguage() {
+  const { locale } = useI18n();
+  const language = computed<Language>(() => (locale.value === 'en' ? 'en' : 'zh-CN'));
+  const errorText = (error: AppError) => describeError(error, language.value);
+  /** Applies a language setting at once (the header switch and the settings store use it). */
+  const apply = (setting: LanguageSetting) => {
+    locale.value = resolveLanguage(setting, systemLocale());
+  };
+  return { language, errorText, apply };
+}

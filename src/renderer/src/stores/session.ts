@@ -1,0 +1,89 @@
+/**
+ * Mirrors main's session snapshot. Subscribes first, then asks for the snapshot, so no change
+ * can fall between the two; pushes and command results are applied in arrival order (main
+ * emits every change before it answers the command that caused it, over one ordered channel).
+ * No business rules here: everything derived comes from the shared model.
+ */
+import { defineStore } from 'pinia';
+import { computed, shallowRef } from 'vue';
+import { isCallState } from '../../../shared/domain/state';
+import { readiness } from '../../../shared/snapshot';
+import { call, desktopApi } from '../desktop';
+import { useMicrophoneStore } from './microphone';
+import type { DesktopApi } from '../../../shared/ipc/api';
+import type { Result } from '../../../shared/ipc/contract';
+import type { SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
+import type { SkillOp } from '../../../shared/domain/agent';
+
+export const useSessionStore = defineStore('session', () => {
+  // The snapshot is immutable and replaced whole: no deep reactivity needed.
+  const snapshot = shallowRef<SessionSnapshot | null>(null);
+  const bridgeMissing = shallowRef(false);
+  let unsubscribe: (() => void) | null = null;
+
+  function apply(next: SessionSnapshot): void {
+    snapshot.value = next;
+  }
+
+  /** Subscribe, then snapshot. Safe to call twice. */
+  async function start(): Promise<void> {
+    if (unsubscribe) return;
+    const api = desktopApi();
+    if (!api) {
+      bridgeMissing.value = true;
+      return;
+    }
+    unsubscribe = api.onSnapshot(apply);
+    await resync();
+  }
+
+  function stop(): void {
+    unsubscribe?.();
+    unsubscribe = null;
+  }
+
+  /** Asks main for the whole snapshot again (after the window was hidden, or on request). */
+  async function resync(): Promise<Result<SessionSnapshot>> {
+    return command((api) => api.getSnapshot());
+  }
+
+  /** Runs a command whose answer is a snapshot, and applies it. Never throws. */
+  async function command(
+    run: (api: DesktopApi) => Promise<Result<SessionSnapshot>>,
+  ): Promise<Result<SessionSnapshot>> {
+    const result = await call(run);
+    if (result.ok) apply(result.value);
+    return result;
+  }
+
+  const phase = computed(() => snapshot.value?.phase ?? 'signed-out');
+  const state = computed(() => snapshot.value?.state ?? null);
+  const signedIn = computed(() => phase.value === 'signed-in');
+  /** While ringing or talking the platform owns the state. */
+  const inCall = computed(() => isCallState(state.value));
+  const microphone = useMicrophoneStore();
+  const ready = computed(() =>
+    snapshot.value ? readiness(snapshot.value, microphone.health) : null,
+  );
+
+  return {
+    snapshot,
+    bridgeMissing,
+    phase,
+    state,
+    signedIn,
+    inCall,
+    ready,
+    start,
+    stop,
+    resync,
+    apply,
+    signIn: (profile: SignInProfile) => command((api) => api.signIn(profile)),
+    signOut: (force: boolean) => command((api) => api.signOut(force)),
+    dismissQuestion: () => command((api) => api.dismissQuestion()),
+    refresh: () => command((api) => api.refresh()),
+    setState: (next: string) => command((api) => api.setState(next)),
+    editSkills: (opts: SkillOp[]) => command((api) => api.editSkills(opts)),
+    setExtension: (id: string) => command((api) => api.setExtension(id)),
+  };
+});
