@@ -1,0 +1,197 @@
+/**
+ * The customer's end of a call's audio: a pure-TypeScript WebRTC peer (werift) that offers one
+ * sendrecv PCMU audio stream, plays a 440 Hz tone in 20 ms packets once DTLS-SRTP is up, and
+ * counts (and keeps the start of) what the agent sends back, so a test can tell that audio really
+ * flowed both ways. ICE uses host candidates on 127.0.0.1 only: no STUN, no TURN, no other NIC.
+ */
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  usePCMU,
+  type RTCRtpTransceiver,
+} from 'werift';
+import { mulawToLinear, PCMU_RATE, SAMPLES_PER_PACKET, ToneGenerator } from './g711';
+import { openStunDecliner } from './stun-decliner';
+
+/** Audio counters of one endpoint (bytes are RTP payload bytes). */
+export interface MediaStats {
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  /** RMS of every received sample, 0 (silence) … 1 (full scale). */
+  receivedLevel: number;
+}
+
+/** What the call center needs of a call's media; `MediaEndpoint` is the real one. */
+export interface MediaSession {
+  /** The complete offer SDP, candidates included (SIP carries one SDP: no trickle). */
+  createOffer(): Promise<string>;
+  /** Applies the agent's answer; the tone starts once the connection is up. */
+  applyAnswer(sdp: string): Promise<void>;
+  stats(): MediaStats;
+  /** Stops the tone and closes the peer; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface MediaEndpointOptions {
+  /** Tone frequency (default 440 Hz). */
+  toneHz?: number;
+  /** How much received audio to keep decoded, from the first packet (default 2000 ms). */
+  keepReceivedMs?: number;
+  /** Diagnostics (default: none). */
+  log?: (msg: string) => void;
+}
+
+const PACKET_MS = (SAMPLES_PER_PACKET * 1000) / PCMU_RATE;
+/** After a stall (a busy event loop), send at most this many packets at once to catch up. */
+const MAX_CATCH_UP = 5;
+
+/** A werift peer that offers PCMU on loopback, plays a tone and measures what it receives. */
+export class MediaEndpoint implements MediaSession {
+  private pc: RTCPeerConnection | null = null;
+  private transceiver: RTCRtpTransceiver | null = null;
+  private readonly tone: ToneGenerator;
+  private readonly kept: Int16Array;
+  private keptLength = 0;
+  private sumOfSquares = 0;
+  private samplesReceived = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly counts = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
+
+  constructor(private readonly options: MediaEndpointOptions = {}) {
+    this.tone = new ToneGenerator(options.toneHz ?? 440);
+    this.kept = new Int16Array(Math.round(((options.keepReceivedMs ?? 2000) * PCMU_RATE) / 1000));
+  }
+
+  async createOffer(): Promise<string> {
+    if (this.pc) throw new Error('media endpoint: offer already made');
+    // The peer is built here, not in the constructor: its STUN server must exist before it does.
+    const decliner = await openStunDecliner();
+    try {
+      const pc = this.createPeer(decliner.url);
+      const offer = await pc.createOffer();
+      // werift gathers every candidate inside setLocalDescription: the description is complete.
+      await pc.setLocalDescription(offer);
+      const sdp = pc.localDescription?.sdp;
+      if (this.closed) throw new Error('media endpoint closed while offering');
+      if (!sdp) throw new Error('media endpoint produced no offer');
+      return sdp;
+    } finally {
+      await decliner.close();
+    }
+  }
+
+  async applyAnswer(sdp: string): Promise<void> {
+    if (!this.pc || this.closed) throw new Error('media endpoint: no offer to answer');
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  stats(): MediaStats {
+    const rms =
+      this.samplesReceived === 0 ? 0 : Math.sqrt(this.sumOfSquares / this.samplesReceived);
+    return { ...this.counts, receivedLevel: rms / 32768 };
+  }
+
+  /** The decoded start of what arrived (up to `keepReceivedMs`), 8 kHz 16-bit samples. */
+  receivedSamples(): Int16Array {
+    return this.kept.slice(0, this.keptLength);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTone();
+    await this.pc
+      ?.close()
+      .catch((error: unknown) => this.options.log?.(`media: close ${String(error)}`));
+  }
+
+  private createPeer(stunUrl: string): RTCPeerConnection {
+    const pc = new RTCPeerConnection({
+      codecs: { audio: [usePCMU()] },
+      iceServers: [{ urls: stunUrl }],
+      // Interface addresses are skipped; loopback is added explicitly and the socket bound to it.
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceInterfaceAddresses: { udp4: '127.0.0.1' },
+      bundlePolicy: 'max-bundle',
+    });
+    this.pc = pc;
+    const transceiver = pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
+      direction: 'sendrecv',
+    });
+    this.transceiver = transceiver;
+    transceiver.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => this.received(rtp));
+    });
+    pc.connectionStateChange.subscribe((state) => {
+      this.options.log?.(`media: connection ${state}`);
+      if (state === 'connected') this.startTone();
+      else if (state === 'failed' || state === 'closed' || state === 'disconnected') {
+        this.stopTone();
+      }
+    });
+    return pc;
+  }
+
+  private startTone(): void {
+    if (this.timer || this.closed) return;
+    const header = new RtpHeader({
+      payloadType: 0,
+      sequenceNumber: randomUint(16),
+      timestamp: randomUint(32),
+      marker: true,
+    });
+    const started = performance.now();
+    let sent = 0;
+    // Packets are paced by the clock, not by counting ticks: timers drift, audio must not.
+    const tick = () => {
+      const due = Math.floor((performance.now() - started) / PACKET_MS) + 1;
+      if (due - sent > MAX_CATCH_UP) sent = due - MAX_CATCH_UP;
+      for (; sent < due; sent++) this.sendPacket(header);
+    };
+    tick();
+    this.timer = setInterval(tick, PACKET_MS / 2);
+    this.timer.unref();
+  }
+
+  private sendPacket(header: RtpHeader): void {
+    if (!this.pc || !this.transceiver || this.pc.connectionState !== 'connected') return;
+    const payload = this.tone.next();
+    const packet = new RtpPacket(new RtpHeader({ ...header }), payload);
+    header.marker = false;
+    header.sequenceNumber = (header.sequenceNumber + 1) & 0xffff;
+    header.timestamp = (header.timestamp + SAMPLES_PER_PACKET) >>> 0;
+    this.counts.packetsSent++;
+    this.counts.bytesSent += payload.length;
+    this.transceiver.sender
+      .sendRtp(packet)
+      .catch((error: unknown) => this.options.log?.(`media: send ${error}`));
+  }
+
+  private stopTone(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private received(rtp: RtpPacket): void {
+    this.counts.packetsReceived++;
+    this.counts.bytesReceived += rtp.payload.length;
+    // Only PCMU is offered, so every payload is μ-law.
+    for (const byte of rtp.payload) {
+      const sample = mulawToLinear(byte);
+      this.sumOfSquares += sample * sample;
+      this.samplesReceived++;
+      if (this.keptLength < this.kept.length) this.kept[this.keptLength++] = sample;
+    }
+  }
+}
+
+function randomUint(bits: 16 | 32): number {
+  return Math.floor(Math.random() * 2 ** bits);
+}
