@@ -142,11 +142,12 @@ export class FakeApi implements DesktopApi {
       this.push(signedInSnapshot({ profile, state: profile.initialState ?? 'online' }));
       return this.snap();
     });
-  signOut = (force: boolean) =>
-    this.run('signOut', [force], () => {
-      this.push(signedOutSnapshot());
-      return this.snap();
-    });
+  signOut = (force: boolean) => this.run('signOut', [force], () => this.signOutDefault(force));
+  /** What signOut does unless a test overrides it (callable from an override). */
+  signOutDefault = (_force: boolean) => {
+    this.push(signedOutSnapshot());
+    return this.snap();
+  };
   dismissQuestion = () =>
     this.run('dismissQuestion', [], () => {
       this.push({ ...this.snapshot, question: null });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import en from '../../src/renderer/src/i18n/en';
+import zhCN from '../../src/renderer/src/i18n/zh-CN';
+import { createAppI18n } from '../../src/renderer/src/i18n';
+import { FakeApi, fail, signedInSnapshot } from './fake-api';
+import { click, getByRole, textIn, type } from './queries';
+import { mountApp } from './setup';
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+describe('language', () => {
+  it('both catalogs have the same keys, and no empty string', () => {
+    expect(keys(en).sort()).toEqual(keys(zhCN).sort());
+    const values = (m: unknown): unknown[] =>
+      typeof m === 'object' && m ? Object.values(m).flatMap(values) : [m];
+    expect([...values(en), ...values(zhCN)].filter((v) => !v)).toEqual([]);
+  });
+
+  it('defaults to zh-CN and follows a Chinese system locale', () => {
+    expect(createAppI18n('system').global.locale.value).toBe(
+      navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
+    );
+    expect(createAppI18n('zh-CN').global.locale.value).toBe('zh-CN');
+  });
+
+  it('switches at runtime from the header, and saves the choice', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    await mountApp(api);
+    expect(getByRole('button', { name: '空闲' })).toBeTruthy();
+    await type(getByRole('combobox', { name: '语言' }), 'en');
+    expect(getByRole('button', { name: 'Idle' })).toBeTruthy();
+    expect(getByRole('button', { name: 'Busy' })).toBeTruthy();
+    expect(textIn()).toContain('Can I take calls?');
+    expect(document.documentElement.getAttribute('lang')).toBe('en');
+    expect(api.callsOf('updateSettings')).toEqual([[{ language: 'en' }]]);
+    // Error sentences follow the language too.
+    api.handlers.setState = () => Promise.resolve(fail('040203'));
+    await click(getByRole('button', { name: 'Idle' }));
+    expect(getByRole('alert').textContent).toContain('The agent is ringing or in a call');
+    await type(getByRole('combobox', { name: 'Language' }), 'zh-CN');
+    expect(getByRole('button', { name: '空闲' })).toBeTruthy();
+  });
+
+  it('follows a language pushed from main (e.g. changed in the tray)', async () => {
+    const api = new FakeApi();
+    await mountApp(api);
+    api.pushSettings({ ...api.settings, settings: { ...api.settings.settings, language: 'en' } });
+    await new Promise((r) => setTimeout(r));
+    expect(getByRole('heading', { name: 'Agent sign-in' })).toBeTruthy();
+  });
+});

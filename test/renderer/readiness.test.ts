@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ERROR_TEXT } from '../../src/shared/domain/errors';
+import { FakeApi, signedInSnapshot } from './fake-api';
+import { getByRole, queryByRole, textIn } from './queries';
+import { mountApp } from './setup';
+import type { SessionSnapshot } from '../../src/shared/snapshot';
+
+function stubMicrophone(state: PermissionState | 'unsupported') {
+  const permissions =
+    state === 'unsupported'
+      ? undefined
+      : { query: vi.fn(async () => ({ state, onchange: null }) as unknown as PermissionStatus) };
+  Object.defineProperty(navigator, 'permissions', { value: permissions, configurable: true });
+}
+
+async function show(
+  patch: Partial<SessionSnapshot>,
+  mic: PermissionState | 'unsupported' = 'granted',
+) {
+  stubMicrophone(mic);
+  const api = new FakeApi();
+  api.snapshot = signedInSnapshot(patch);
+  const mounted = await mountApp(api);
+  const region = getByRole('heading', { name: '能否接听来电' }).parentElement!;
+  return { ...mounted, region, headline: getByRole('status', { name: undefined }, region) };
+}
+
+afterEach(() => stubMicrophone('unsupported'));
+
+describe('readiness light', () => {
+  it('is green only when every link is known fine, and reports the microphone to main', async () => {
+    const { region, api } = await show({});
+    expect(textIn(region)).toContain('可以接听来电');
+    expect(textIn(region)).toContain('麦克风:正常');
+    expect(api.callsOf('reportMicrophone')).toContainEqual(['ok']);
+  });
+
+  it('names the SIP line when it is down', async () => {
+    const base = signedInSnapshot();
+    const { headline } = await show({ sip: { ...base.sip, state: 'backing-off' } });
+    expect(headline.textContent).toContain('暂不能接听:SIP 线路未注册');
+  });
+
+  it('names the platform when it is unreachable, with a banner and the next retry', async () => {
+    const base = signedInSnapshot();
+    const retry = new Date(2026, 0, 1, 14, 3, 21).getTime();
+    const { headline } = await show({
+      platform: { ...base.platform, health: 'unreachable', nextRetryAt: retry },
+    });
+    expect(headline.textContent).toContain('暂不能接听:平台无法连接');
+    expect(textIn()).toContain('无法连接平台,正在自动重试。 下次重试:14:03:21。');
+  });
+
+  it('names the microphone when permission is denied', async () => {
+    const { headline, api } = await show({}, 'denied');
+    expect(headline.textContent).toContain('暂不能接听:麦克风不可用');
+    expect(api.callsOf('reportMicrophone')).toContainEqual(['broken']);
+  });
+
+  it('never calls an unknown microphone fine', async () => {
+    const { headline, region, api } = await show({}, 'unsupported');
+    expect(headline.textContent).toContain('尚无法确认:麦克风状态未知');
+    expect(textIn(region)).toContain('麦克风:未知');
+    expect(api.callsOf('reportMicrophone')).toContainEqual(['unknown']);
+  });
+
+  it('says so when the links are fine but the agent is not idle', async () => {
+    const { region } = await show({ state: 'busy/会议' });
+    expect(textIn(region)).toContain('平台不会分配来电');
+  });
+});
+
+describe('banners', () => {
+  it('shows the restoring banner', async () => {
+    await show({ phase: 'restoring' });
+    expect(textIn()).toContain('会话已中断,正在重新签入并恢复您选择的状态');
+  });
+
+  it('shows a system hold and what happens next', async () => {
+    await show({ hold: { reason: 'lock', since: 0 }, state: 'away/锁屏' });
+    expect(textIn()).toContain('锁屏期间已将您设为离开,解锁后会恢复之前的状态。');
+  });
+
+  it('shows rejected credentials as the sentence with what to check', async () => {
+    const base = signedInSnapshot();
+    await show({ platform: { ...base.platform, health: 'auth-failed' } });
+    expect(textIn()).toContain(ERROR_TEXT['auth-failed']['zh-CN']);
+  });
+});
+
+describe('call strip (read-only until calls arrive)', () => {
+  it('shows ringing with the caller and no call buttons', async () => {
+    await show({
+      state: 'fetching',
+      call: {
+        id: 'c1',
+        caller: '13800000000',
+        phase: 'ringing',
+        ringingSince: Date.now(),
+        talkingSince: null,
+        muted: false,
+      },
+    });
+    const strip = getByRole('heading', { name: '来电' }).parentElement!;
+    expect(textIn(strip)).toContain('来电振铃中');
+    expect(textIn(strip)).toContain('来电方:13800000000');
+    expect(strip.querySelector('button')).toBeNull();
+    expect(queryByRole('button', { name: /接听|Answer/ })).toBeNull();
+  });
+
+  it('renders nothing without a call', async () => {
+    await show({});
+    expect(queryByRole('heading', { name: '来电' })).toBeNull();
+  });
+});
+
+describe('time in state', () => {
+  it('ticks once a second while visible and pauses while hidden', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      vi.setSystemTime(new Date(2026, 0, 1, 9, 0, 0));
+      const since = Date.now() - (3600 + 62) * 1000;
+      await show({ state: 'idle', stateSince: since });
+      const status = getByRole('heading', { name: '当前状态' }).parentElement!;
+      expect(status.querySelector('time')?.textContent).toBe('1:01:02');
+      vi.advanceTimersByTime(3000);
+      await Promise.resolve();
+      expect(status.querySelector('time')?.textContent).toBe('1:01:05');
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      const frozen = status.querySelector('time')?.textContent;
+      vi.advanceTimersByTime(5000);
+      await Promise.resolve();
+      expect(status.querySelector('time')?.textContent).toBe(frozen);
+      Object.defineProperty(document, 'hidden', { value: false, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      await Promise.resolve();
+      expect(status.querySelector('time')?.textContent).toBe('1:01:10');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { FakeApi, fail, settingsView } from './fake-api';
+import { click, getByLabel, getByRole, textIn, type } from './queries';
+import { mountApp } from './setup';
+
+async function openSettings(view = settingsView()) {
+  const api = new FakeApi();
+  api.settings = view;
+  const mounted = await mountApp(api);
+  await click(getByRole('button', { name: '设置' }));
+  return mounted;
+}
+
+describe('settings', () => {
+  it('never echoes a secret: shows set/not set and an empty write-only field', async () => {
+    await openSettings(settingsView({ secrets: { secretKey: true, sipPassword: false } }));
+    const key = getByLabel('密钥') as HTMLInputElement;
+    expect(key.type).toBe('password');
+    expect(key.value).toBe('');
+    const states = (key.getAttribute('aria-describedby') ?? '').split(' ');
+    expect(document.getElementById(states[0]!)?.textContent?.trim()).toBe('已设置');
+    const sip = getByLabel('SIP 密码') as HTMLInputElement;
+    expect(
+      document
+        .getElementById(sip.getAttribute('aria-describedby')!.split(' ')[0]!)
+        ?.textContent?.trim(),
+    ).toBe('未设置');
+  });
+
+  it('sends only what changed, secrets write-only, then clears the secret field', async () => {
+    const { api } = await openSettings();
+    await type(
+      getByRole('textbox', { name: '平台地址' }),
+      'https://api.example.com/v1/account/abc',
+    );
+    await type(getByRole('textbox', { name: 'AppID' }), 'app-1');
+    await type(getByLabel('密钥'), 's3cret');
+    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 20);
+    await type(getByRole('textbox', { name: '忙碌原因(每行一个)' }), '小休\n维修单录入/加急\n');
+    await type(getByRole('combobox', { name: '锁屏时' }), 'sign-out');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([
+      [
+        {
+          platformBaseUrl: 'https://api.example.com/v1/account/abc',
+          appId: 'app-1',
+          keepaliveSeconds: 20,
+          busyReasons: ['小休', '维修单录入/加急'],
+          onLock: 'sign-out',
+          secrets: { secretKey: 's3cret' },
+        },
+      ],
+    ]);
+    expect((getByLabel('密钥') as HTMLInputElement).value).toBe('');
+    expect(textIn()).toContain('设置已保存。');
+    expect(textIn()).not.toContain('s3cret');
+    const key = getByLabel('密钥');
+    expect(
+      document
+        .getElementById(key.getAttribute('aria-describedby')!.split(' ')[0]!)
+        ?.textContent?.trim(),
+    ).toBe('已设置');
+  });
+
+  it('empty platform URL means the embedded demo (null)', async () => {
+    const { api } = await openSettings(
+      settingsView({
+        settings: { ...settingsView().settings, platformBaseUrl: 'https://x.example' },
+      }),
+    );
+    await type(getByRole('textbox', { name: '平台地址' }), '');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')[0]?.[0]).toEqual({ platformBaseUrl: null });
+  });
+
+  it('refuses bad input locally with the rule said', async () => {
+    const { api } = await openSettings();
+    await type(getByRole('textbox', { name: '平台地址' }), 'ftp://x');
+    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 500);
+    await type(getByRole('textbox', { name: '离开原因(每行一个)' }), '午餐\na//b');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(textIn()).toContain('请输入以 http:// 或 https:// 开头的地址,或留空。');
+    expect(textIn()).toContain('心跳间隔须为 5–240 之间的整数。');
+    expect(textIn()).toContain('第 2 行:原因不能以 / 开头或结尾');
+    expect(api.callsOf('updateSettings')).toEqual([]);
+  });
+
+  it('says when secrets are kept for this run only', async () => {
+    await openSettings(settingsView({ secureStorage: false }));
+    expect(textIn()).toContain('密钥只在本次运行中保存');
+  });
+
+  it('shows a refused update as a sentence', async () => {
+    const { api } = await openSettings();
+    api.handlers.updateSettings = () => Promise.resolve(fail('no-secure-storage'));
+    await type(getByLabel('密钥'), 'x');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(getByRole('alert').textContent).toContain('本系统没有可用的安全密钥存储');
+  });
+
+  it('is reachable before sign-in (credentials are needed to sign in)', async () => {
+    await mountApp();
+    expect(getByRole('button', { name: '设置' })).toBeTruthy();
+  });
+});

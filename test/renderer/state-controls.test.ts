@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { FakeApi, fail, signedInSnapshot } from './fake-api';
+import {
+  click,
+  getByRole,
+  key,
+  queryAllByRole,
+  queryByRole,
+  submit,
+  textIn,
+  type,
+} from './queries';
+import { mountApp } from './setup';
+
+async function signedIn(patch: Parameters<typeof signedInSnapshot>[0] = {}) {
+  const api = new FakeApi();
+  api.snapshot = signedInSnapshot(patch);
+  return mountApp(api);
+}
+const menuItems = () => queryAllByRole('menuitem').map((e) => e.textContent?.trim());
+
+describe('state controls', () => {
+  it('Idle sets idle', async () => {
+    const { api } = await signedIn({ state: 'busy' });
+    await click(getByRole('button', { name: '空闲' }));
+    expect(api.callsOf('setState')).toEqual([['idle']]);
+  });
+
+  it('shows the state as words and icon, with its reason and time in state', async () => {
+    await signedIn({ state: 'busy/小休', stateSince: Date.now() - 65_000 });
+    const status = getByRole('heading', { name: '当前状态' }).parentElement!;
+    expect(textIn(status)).toContain('忙碌');
+    expect(textIn(status)).toContain('小休');
+    expect(textIn(status)).toMatch(/01:0[5-6]/);
+    expect(status.querySelector('[aria-live="polite"]')?.textContent).toContain(
+      '当前状态:忙碌 · 小休',
+    );
+  });
+
+  it('Busy ▾ offers recent reasons first, then presets, then no reason', async () => {
+    const { api } = await signedIn({ recentReasons: { busy: ['培训', '其他/加急'], away: [] } });
+    const busy = getByRole('button', { name: '忙碌' });
+    expect(busy.getAttribute('aria-haspopup')).toBe('menu');
+    await click(busy);
+    expect(busy.getAttribute('aria-expanded')).toBe('true');
+    expect(menuItems()).toEqual(['培训', '其他/加急', '小休', '会议', '维修单录入', '不填原因']);
+    await click(getByRole('menuitem', { name: '会议' }));
+    expect(api.callsOf('setState')).toEqual([['busy/会议']]);
+    expect(queryByRole('menu')).toBeNull();
+  });
+
+  it('Busy with no reason sets plain busy', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '忙碌' }));
+    await click(getByRole('menuitem', { name: '不填原因' }));
+    expect(api.callsOf('setState')).toEqual([['busy']]);
+  });
+
+  it('Away ▾ preset', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '离开' }));
+    expect(menuItems()).toEqual(['午餐', '小休', '会议', '培训', '不填原因']);
+    await click(getByRole('menuitem', { name: '午餐' }));
+    expect(api.callsOf('setState')).toEqual([['away/午餐']]);
+  });
+
+  it('accepts a custom reason with levels', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '忙碌' }));
+    const field = getByRole('textbox', { name: '自定义忙碌原因' });
+    await type(field, '维修单录入/加急');
+    await click(getByRole('button', { name: '设为忙碌' }));
+    expect(api.callsOf('setState')).toEqual([['busy/维修单录入/加急']]);
+  });
+
+  it.each([
+    ['a//b', '不能以 / 开头或结尾,也不能包含连续的 //'],
+    ['/x', '不能以 / 开头或结尾'],
+    ['x/', '不能以 / 开头或结尾'],
+    ['长'.repeat(257), '原因最长 256 个字符(当前 257 个)'],
+    ['', '请填写原因'],
+  ])('refuses the custom reason %j inline and sends nothing', async (reason, sentence) => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '离开' }));
+    const field = getByRole('textbox', { name: '自定义离开原因' });
+    await type(field, reason);
+    await submit(field.closest('form')!);
+    expect(getByRole('alert').textContent).toContain(sentence);
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(api.callsOf('setState')).toEqual([]);
+  });
+
+  it('Enter in the custom field submits (a real form)', async () => {
+    await signedIn();
+    await click(getByRole('button', { name: '忙碌' }));
+    const field = getByRole('textbox', { name: '自定义忙碌原因' });
+    expect(field.closest('form')).not.toBeNull();
+    expect(getByRole('button', { name: '设为忙碌' }).getAttribute('type')).toBe('submit');
+  });
+
+  it('is keyboard-operable: arrows move, Escape closes and returns focus', async () => {
+    await signedIn();
+    const busy = getByRole('button', { name: '忙碌' });
+    busy.focus();
+    await key(busy, 'ArrowDown');
+    expect(document.activeElement?.textContent?.trim()).toBe('小休');
+    await key(document.activeElement as HTMLElement, 'ArrowDown');
+    expect(document.activeElement?.textContent?.trim()).toBe('会议');
+    await key(document.activeElement as HTMLElement, 'ArrowUp');
+    await key(document.activeElement as HTMLElement, 'ArrowUp');
+    expect(document.activeElement?.textContent?.trim()).toBe('不填原因');
+    await key(document.activeElement as HTMLElement, 'Escape');
+    expect(queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(busy);
+  });
+
+  it.each(['fetching', 'talking', 'talking/外呼'])(
+    'disables every state change while %s, and says why',
+    async (state) => {
+      await signedIn({ state });
+      const why = '振铃或通话中不能切换状态;通话结束后平台会自动恢复状态。';
+      for (const name of ['空闲', '忙碌', '离开']) {
+        const button = getByRole('button', { name }) as HTMLButtonElement;
+        expect(button.disabled).toBe(true);
+        const described = document.getElementById(button.getAttribute('aria-describedby')!);
+        expect(described?.textContent).toBe(why);
+      }
+      expect(textIn()).toContain(why);
+    },
+  );
+
+  it('re-enables the controls when a push says the call ended', async () => {
+    const { api } = await signedIn({ state: 'talking' });
+    api.push(signedInSnapshot({ state: 'idle' }));
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r));
+    expect((getByRole('button', { name: '空闲' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('explains the lock while the session is being restored', async () => {
+    await signedIn({ phase: 'restoring' });
+    expect((getByRole('button', { name: '空闲' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(textIn()).toContain('正在恢复会话,完成后即可切换状态。');
+  });
+
+  it('shows a refused change as the platform sentence', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    api.handlers.setState = () => Promise.resolve(fail('040203', '座席正忙'));
+    await mountApp(api);
+    await click(getByRole('button', { name: '空闲' }));
+    expect(getByRole('alert').textContent).toContain('座席正在通话或振铃中,无法执行该操作。');
+  });
+});
