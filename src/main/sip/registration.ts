@@ -8,19 +8,32 @@ import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { appError } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
 import type { Clock, TimerHandle } from '../core/ports';
-import { registerTimeoutMs } from './timing';
+import { refreshPercent, registerTimeoutMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
-import { WsTransport } from './ws-transport';
+import { WsOpenError, WsTransport } from './ws-transport';
 import type { UserAgentDeps } from './user-agent';
 
 export interface RegistrationHooks {
   connected(): void;
   /** A REGISTER (first or refresh) was answered 200. */
   registered(): void;
-  /** The attempt is over; called at most once, never after `close`. */
-  failed(error: AppError): void;
+  /**
+   * The attempt is over; called at most once, never after `close`. `reached` is false when not
+   * even a TCP connection to the server could be made (refused, unreachable).
+   */
+  failed(error: AppError, reached: boolean): void;
 }
+
+// Socket errors that mean nothing is listening or there is no way there from here.
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+]);
 
 export interface Registration {
   /** Ends the attempt; with `unregister`, first removes the binding (bounded wait). */
@@ -41,11 +54,11 @@ export function openRegistration(
     if (watchdog !== null) clock.clearTimeout(watchdog);
     watchdog = null;
   };
-  const fail = (error: AppError) => {
+  const fail = (error: AppError, reached = true) => {
     if (over) return;
     over = true;
     disarm();
-    hooks.failed(error);
+    hooks.failed(error, reached);
   };
   const arm = (what: string) => {
     disarm();
@@ -75,7 +88,7 @@ export function openRegistration(
   const registerer = new Registerer(ua, {
     expires: config.expiresSec,
     // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).
-    refreshFrequency: Math.min(99, Math.max(50, Math.round(timing.refreshRatio * 100))),
+    refreshFrequency: refreshPercent(timing),
     logConfiguration: false,
   });
 
@@ -109,7 +122,10 @@ export function openRegistration(
         })
         .catch((error: Error) => fail(appError('sip-rejected', error.message)));
     },
-    (error: Error) => fail(appError('sip-transport', error.message)),
+    (error: Error) => {
+      const code = error instanceof WsOpenError ? error.code : undefined;
+      fail(appError('sip-transport', error.message), !(code && UNREACHABLE.has(code)));
+    },
   );
 
   const close = async (unregister: boolean) => {

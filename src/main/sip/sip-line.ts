@@ -112,14 +112,14 @@ class SupervisedSipLine implements SipLine {
           this.failures = 0;
           this.apply('registered', { lastError: null, nextRetryAt: null });
         },
-        failed: (error) => void (mine() && this.failed(error)),
+        failed: (error, reached) => void (mine() && this.failed(error, reached)),
       },
       { clock, logger, timing: this.timing, ...this.identity, ...(webSocket ? { webSocket } : {}) },
     );
     this.attempt = attempt;
   }
 
-  private failed(error: AppError): void {
+  private failed(error: AppError, reached: boolean): void {
     this.drop(false);
     if (error.code === 'sip-auth-failed') {
       this.options.logger.warn('sip: credentials refused, not retrying', { detail: error.detail });
@@ -127,7 +127,7 @@ class SupervisedSipLine implements SipLine {
       return;
     }
     this.failures += 1;
-    const delay = retryDelay(this.failures, this.timing, this.options.random);
+    const delay = retryDelay(this.failures, this.timing, reached, this.options.random);
     const at = this.options.clock.now() + delay;
     this.options.logger.warn('sip: registration lost, retrying', {
       code: error.code,

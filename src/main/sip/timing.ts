@@ -17,10 +17,11 @@ export interface SipTiming {
   refreshRatio: number;
   /** `stop()` waits at most this long for the un-REGISTER answer. */
   unregisterTimeoutMs: number;
-  /** Backoff: first ceiling, cap, and how many first retries stay at the first ceiling. */
+  /** Backoff: first ceiling and cap. */
   backoffBaseMs: number;
   backoffCapMs: number;
-  quickRetries: number;
+  /** Cap while nothing even accepts a TCP connection at the server's address (see retryDelay). */
+  unreachableCapMs: number;
 }
 
 export const DEFAULT_SIP_TIMING: SipTiming = {
@@ -32,25 +33,31 @@ export const DEFAULT_SIP_TIMING: SipTiming = {
   unregisterTimeoutMs: 1_500,
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
-  // The common outage is a SIP server restart that takes a second or two, and a refused
-  // connection costs the server nothing; so the first few retries stay short (jittered 0.25–0.5 s)
-  // before the wait starts doubling towards the cap.
-  quickRetries: 6,
+  unreachableCapMs: 1_500,
 };
 
-/** Wait before retry number `failures - 1` (failures ≥ 1 consecutive failed attempts). */
-export function retryDelay(failures: number, timing: SipTiming, random = Math.random): number {
-  const attempt = Math.max(0, failures - 1 - timing.quickRetries);
-  return backoffDelay(
-    attempt,
-    { baseMs: timing.backoffBaseMs, capMs: timing.backoffCapMs },
-    random,
-  );
+/**
+ * Wait before the next attempt after `failures` (≥ 1) consecutive failures: exponential with
+ * jitter. While the server's port refuses connections (restarting, or the network is down here)
+ * a retry costs the server nothing, so the wait stops growing at `unreachableCapMs` and a server
+ * that comes back is found within about that long; once the server has answered anything, the
+ * full cap protects it.
+ */
+export function retryDelay(
+  failures: number,
+  timing: SipTiming,
+  reached: boolean,
+  random = Math.random,
+): number {
+  const capMs = reached
+    ? timing.backoffCapMs
+    : Math.min(timing.unreachableCapMs, timing.backoffCapMs);
+  return backoffDelay(Math.max(0, failures - 1), { baseMs: timing.backoffBaseMs, capMs }, random);
 }
 
-/** When to refresh a registration the registrar granted for `expiresSec`. */
-export function refreshDelayMs(expiresSec: number, timing: SipTiming): number {
-  return Math.max(1_000, Math.round(expiresSec * 1000 * timing.refreshRatio));
+/** sip.js's `refreshFrequency` (percent of the granted expiry, 50–99) for `refreshRatio`. */
+export function refreshPercent(timing: SipTiming): number {
+  return Math.min(99, Math.max(50, Math.round(timing.refreshRatio * 100)));
 }
 
 /** A REGISTER timeout that still leaves room to retry before the binding runs out. */

@@ -10,6 +10,16 @@ import { EmitterImpl, TransportState } from 'sip.js';
 import type { Emitter, Transport } from 'sip.js';
 import type { Clock, Logger, TimerHandle } from '../core/ports';
 
+/** Could not open the WebSocket; `code` is the socket error (e.g. ECONNREFUSED) when there was one. */
+export class WsOpenError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** How a client socket is made; tests pass a subclass of `ws`'s WebSocket to observe sockets. */
 export type WebSocketConstructor = new (url: string, protocols: string) => WebSocket;
 
@@ -69,8 +79,17 @@ export class WsTransport implements Transport {
     }
     this.move(TransportState.Connecting);
     const Ctor = this.options.webSocket ?? WebSocket;
-    const ws = new Ctor(this.options.server ?? '', 'sip');
+    let ws: WebSocket;
+    try {
+      ws = new Ctor(this.options.server ?? '', 'sip');
+    } catch (error) {
+      this.move(TransportState.Disconnected, error as Error);
+      return Promise.reject(
+        new WsOpenError(`bad SIP WebSocket URL: ${(error as Error).message}`, undefined),
+      );
+    }
     this.socket = ws;
+    let failure: (Error & { code?: string }) | null = null;
     this.opening = new Promise<void>((resolve, reject) => {
       const timer = this.options.clock.setTimeout(
         () => ws.terminate(),
@@ -89,14 +108,16 @@ export class WsTransport implements Transport {
         this.opening = null;
         this.closing = null;
         this.socket = null;
-        const error = new Error(`cannot open ${this.options.server}`);
+        const reason = failure?.code ?? failure?.message ?? 'timed out';
+        const error = new WsOpenError(
+          `cannot open ${this.options.server} (${reason})`,
+          failure?.code,
+        );
         this.move(TransportState.Disconnected, error);
         reject(error);
       });
       // 'error' is always followed by 'close'; listening keeps it from throwing.
-      ws.on('error', (error) =>
-        this.options.logger.debug('sip websocket error', { error: error.message }),
-      );
+      ws.on('error', (error) => (failure ??= error));
     });
     return this.opening;
   }

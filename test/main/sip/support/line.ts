@@ -14,7 +14,7 @@ export const FAST_TIMING: Partial<SipTiming> = {
   unregisterTimeoutMs: 1_000,
   backoffBaseMs: 100,
   backoffCapMs: 400,
-  quickRetries: 2,
+  unreachableCapMs: 200,
 };
 
 /** Resolves with the status once `predicate` holds (now or on a later status event). */
