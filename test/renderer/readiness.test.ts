@@ -48,7 +48,7 @@ describe('readiness light', () => {
       platform: { ...base.platform, health: 'unreachable', nextRetryAt: retry },
     });
     expect(headline.textContent).toContain('暂不能接听:平台无法连接');
-    expect(textIn()).toContain('无法连接平台,正在自动重试。 下次重试:14:03:21。');
+    expect(textIn()).toContain('无法连接平台,正在自动重试。下次重试:14:03:21。');
   });
 
   it('names the microphone when permission is denied', async () => {
@@ -62,6 +62,16 @@ describe('readiness light', () => {
     expect(headline.textContent).toContain('尚无法确认:麦克风状态未知');
     expect(textIn(region)).toContain('麦克风:未知');
     expect(api.callsOf('reportMicrophone')).toContainEqual(['unknown']);
+  });
+
+  it('names the session while it is being restored (not "signed out")', async () => {
+    const { headline } = await show({ phase: 'restoring' });
+    expect(headline.textContent).toContain('暂不能接听:会话正在恢复');
+  });
+
+  it('separates link and health per language', async () => {
+    const { region } = await show({});
+    expect(textIn(region)).toContain('SIP 线路:正常');
   });
 
   it('says so when the links are fine but the agent is not idle', async () => {

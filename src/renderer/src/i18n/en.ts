@@ -87,8 +87,10 @@ const en: Messages = {
     separator: ', ',
     links: { session: 'Session', platform: 'Platform', sip: 'SIP line', microphone: 'Microphone' },
     health: { ok: 'OK', broken: 'Broken', unknown: 'Unknown' },
+    linkState: '{link}: {health}',
     problem: {
       session: 'not signed in',
+      sessionRestoring: 'the session is being restored',
       platform: 'the platform is unreachable',
       sip: 'the SIP line is not registered',
       microphone: 'the microphone is unavailable (allow this app to use it)',
@@ -96,7 +98,7 @@ const en: Messages = {
   },
   banner: {
     unreachable: 'Cannot reach the platform. Retrying automatically.',
-    retryAt: 'Next retry at {time}.',
+    unreachableRetry: 'Cannot reach the platform. Retrying automatically; next try at {time}.',
     restoring: 'The session was interrupted. Signing in again and restoring your chosen state…',
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',

@@ -89,8 +89,10 @@ const zhCN = {
     separator: '、',
     links: { session: '会话', platform: '平台', sip: 'SIP 线路', microphone: '麦克风' },
     health: { ok: '正常', broken: '异常', unknown: '未知' },
+    linkState: '{link}:{health}',
     problem: {
       session: '尚未签入',
+      sessionRestoring: '会话正在恢复',
       platform: '平台无法连接',
       sip: 'SIP 线路未注册',
       microphone: '麦克风不可用(请允许本应用使用麦克风)',
@@ -98,7 +100,7 @@ const zhCN = {
   },
   banner: {
     unreachable: '无法连接平台,正在自动重试。',
-    retryAt: '下次重试:{time}。',
+    unreachableRetry: '无法连接平台,正在自动重试。下次重试:{time}。',
     restoring: '会话已中断,正在重新签入并恢复您选择的状态…',
     hold: {
       suspend: '电脑休眠期间已将您设为离开,唤醒后会恢复之前的状态。',
