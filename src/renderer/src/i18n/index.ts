@@ -35,9 +35,12 @@ export function useLanguage() {
   const { locale } = useI18n();
   const language = computed<Language>(() => (locale.value === 'en' ? 'en' : 'zh-CN'));
   const errorText = (error: AppError) => describeError(error, language.value);
+  /** "What failed" + the error's sentence; Chinese sentences join without a space. */
+  const failed = (what: string, error: AppError) =>
+    `${what}${language.value === 'en' ? ' ' : ''}${errorText(error)}`;
   /** Applies a language setting at once (the header switch and the settings store use it). */
   const apply = (setting: LanguageSetting) => {
     locale.value = resolveLanguage(setting, systemLocale());
   };
-  return { language, errorText, apply };
+  return { language, errorText, failed, apply };
 }

@@ -41,7 +41,7 @@ const zhCN = {
     manualExtension: '手动输入分机 ID…',
     extensionId: '分机 ID',
     extensionsLoading: '正在读取分机列表…',
-    extensionsFailed: '无法读取分机列表:{error} 也可以直接输入分机 ID。',
+    extensionsFailed: '无法读取分机列表:{error}也可以直接输入分机 ID。',
     initialState: '签入后状态',
     reason: '原因(可选)',
     submit: '签入',
