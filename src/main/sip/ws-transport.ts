@@ -4,11 +4,13 @@
  * `ws` server accepted (the emulator's registrar). WebSocket ping/pong notices a dead connection
  * even when no SIP traffic is due; the transport then reports itself disconnected and never
  * reconnects on its own — recovery belongs to the supervisor (sip.js's Transport contract).
+ * Pings: keepalive.ts.
  */
 import { WebSocket } from 'ws';
 import { EmitterImpl, TransportState } from 'sip.js';
 import type { Emitter, Transport } from 'sip.js';
-import type { Clock, Logger, TimerHandle } from '../core/ports';
+import type { Clock, Logger } from '../core/ports';
+import { startKeepalive } from './keepalive';
 
 /** Could not open the WebSocket; `code` is the socket error (e.g. ECONNREFUSED) when there was one. */
 export class WsOpenError extends Error {
@@ -46,8 +48,6 @@ export class WsTransport implements Transport {
   private socket: WebSocket | null = null;
   private opening: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
-  private pingTimer: TimerHandle | null = null;
-  private deadTimer: TimerHandle | null = null;
 
   constructor(
     _sipLogger: unknown,
@@ -159,9 +159,14 @@ export class WsTransport implements Transport {
     ws.on('error', (error) =>
       this.options.logger.debug('sip websocket error', { error: error.message }),
     );
-    ws.on('pong', () => this.alive());
+    const keepalive = startKeepalive(ws, {
+      clock: this.options.clock,
+      logger: this.options.logger,
+      intervalMs: this.options.keepaliveIntervalMs,
+      timeoutMs: this.options.keepaliveTimeoutMs,
+    });
     ws.on('message', (data) => {
-      this.alive();
+      keepalive.alive();
       const text = Array.isArray(data)
         ? Buffer.concat(data).toString('utf8')
         : Buffer.from(data as Buffer).toString('utf8');
@@ -170,41 +175,13 @@ export class WsTransport implements Transport {
       this.onMessage?.(text);
     });
     ws.on('close', (code) => {
-      this.stopKeepalive();
+      keepalive.stop();
       this.socket = null;
       const requested = this.closing !== null;
       this.closing = null;
       const error = requested ? undefined : new Error(`websocket closed (code ${code})`);
       this.move(TransportState.Disconnected, error);
     });
-    this.schedulePing();
-  }
-
-  private schedulePing(): void {
-    const { clock, keepaliveIntervalMs, keepaliveTimeoutMs } = this.options;
-    this.pingTimer = clock.setTimeout(() => {
-      const ws = this.socket;
-      if (!ws) return;
-      ws.ping();
-      this.deadTimer ??= clock.setTimeout(() => {
-        this.options.logger.warn('sip websocket: no pong, dropping the connection', {
-          keepaliveTimeoutMs,
-        });
-        ws.terminate();
-      }, keepaliveTimeoutMs);
-      this.schedulePing();
-    }, keepaliveIntervalMs);
-  }
-
-  private alive(): void {
-    if (this.deadTimer !== null) this.options.clock.clearTimeout(this.deadTimer);
-    this.deadTimer = null;
-  }
-
-  private stopKeepalive(): void {
-    if (this.pingTimer !== null) this.options.clock.clearTimeout(this.pingTimer);
-    this.alive();
-    this.pingTimer = null;
   }
 
   private move(next: TransportState, error?: Error): void {
