@@ -24,10 +24,14 @@
  *   POST /emulator/extensions/{id}/registration {contact: string|null, expiresInSec?}
  *        Records (or, with null, removes) a SIP registration without a SIP client, e.g. to make
  *        an agent routable in a test. Unknown extension → 404.
+ *   /emulator/calls…
+ *        The call center's controls (queue, list, get, customer hang-up): calls/call-controls.ts.
  */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isRoutable } from './agent-status';
+import type { CallCenter } from './calls/call-center';
+import { handleCallControl } from './calls/call-controls';
 import { decodeSegment, sendJson, sendText } from './http-io';
 import type { PlatformStore } from './store';
 
@@ -45,6 +49,8 @@ export interface ControlContext {
   settings: ServerSettings;
   accountId: string;
   auth: boolean;
+  /** The call center, when the emulator runs one. */
+  calls?: CallCenter;
 }
 
 const ConfigSchema = z.strictObject({
@@ -98,6 +104,7 @@ export function handleControl(
   if (segments.length === 1 && first === 'reset') {
     return only('POST', () => {
       store.reset();
+      ctx.calls?.reset();
       sendJson(res, 200, { ok: true });
     });
   }
@@ -120,6 +127,9 @@ export function handleControl(
         sendJson(res, 200, { ok: true, config: configDump(ctx) });
       }),
     );
+  }
+  if (first === 'calls' && ctx.calls) {
+    return handleCallControl(ctx.calls, method, segments.slice(1), body, res);
   }
   if (first === 'agents' && id && rest.length === 0 && action === 'expire') {
     return only('POST', () => {

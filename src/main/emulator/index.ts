@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Credentials } from '../platform/signing';
+import { CallCenter } from './calls/call-center';
 import type { ServerSettings } from './controls';
 import { DEMO_ACCOUNT_ID } from './demo-data';
 import { createEmulatorServer } from './server';
@@ -20,6 +21,9 @@ export { isRoutable } from './agent-status';
 export type { AgentStatus, StoreEvent } from './agent-status';
 export type { ServerSettings } from './controls';
 export type { Credentials } from '../platform/signing';
+export { CallCenter, CallRequestError } from './calls/call-center';
+export type { CallPlacer, CallLeg, LegEvents, PlaceRequest } from './calls/call-placer';
+export type { CallRecord, CallRequest, CallOutcome } from './calls/call-record';
 
 export interface EmulatorOptions {
   /** TCP port; 0 (default) = any free port. */
@@ -57,6 +61,8 @@ export interface RunningEmulator {
   settings: ServerSettings;
   /** The SIP side attaches its WebSocket upgrade handler here. */
   server: Server;
+  /** Customer calls and routing (§6); rings nobody until a SIP side gives it a placer. */
+  calls: CallCenter;
   /** Stops listening and destroys every open socket (upgraded ones included). */
   close(): Promise<void>;
 }
@@ -78,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lockWaitMs: options.lockWaitMs ?? 5000,
     callCenterService: true,
   };
-  const server = createEmulatorServer({ store, accountId, credentials, settings, log });
+  const calls = new CallCenter({ store, log });
+  const server = createEmulatorServer({ store, accountId, credentials, settings, log, calls });
 
   // Tracked so close() is quick: keep-alive and upgraded (WebSocket) sockets would hold it open.
   const sockets = new Set<Socket>();
@@ -108,12 +115,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     settings,
     server,
+    calls,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
+      // Calls first: their BYEs and CANCELs still need the SIP connections.
+      closing ??= calls.close().then(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            for (const socket of sockets) socket.destroy();
+            server.closeAllConnections();
+          }),
+      );
       return closing;
     },
   };

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Credentials } from '../platform/signing';
 import { AgentQueue } from './agent-queue';
 import { checkSignature } from './auth';
+import type { CallCenter } from './calls/call-center';
 import { handleControl, type ServerSettings } from './controls';
 import { readBody, sendEnvelope, sendText } from './http-io';
 import { describe } from './listeners';
@@ -27,6 +28,8 @@ export interface ServerContext {
   /** Mutable: POST /emulator/config changes it. */
   settings: ServerSettings;
   log: (msg: string) => void;
+  /** The call center behind /emulator/calls, if any. */
+  calls?: CallCenter;
 }
 
 /** Creates (does not start) the emulator's HTTP server. */
@@ -38,6 +41,7 @@ export function createEmulatorServer(ctx: ServerContext): Server {
     settings: ctx.settings,
     accountId: ctx.accountId,
     auth: ctx.credentials !== null,
+    calls: ctx.calls,
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
