@@ -19,6 +19,7 @@ import type { EventPayloads, Result } from '../../shared/ipc/contract';
 import type { Settings, SettingsPatch, SettingsView } from '../../shared/settings';
 import type { SipLine } from '../sip/types';
 import { bindSipLine } from './sip-binding';
+import { createSipLine } from '../sip/index';
 
 export interface CoreOptions {
   secrets: SecretStore;
@@ -31,8 +32,8 @@ export interface CoreOptions {
   locale?: string;
   /** Replaces how the embedded demo platform starts (tests pass short timeouts). */
   startEmbedded?: (logger: Logger) => Promise<EmbeddedPlatform>;
-  /** The SIP line; none = registration is not supervised (the snapshot says `stopped`). */
-  sipLine?: SipLine;
+  /** The SIP line (default: sip.js over WebSocket); `null` = no SIP (the snapshot says `stopped`). */
+  sipLine?: SipLine | null;
   /** Keepalive period overriding settings (tests and benchmarks use sub-second periods). */
   keepaliveMs?: number;
 }
@@ -71,8 +72,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     holdActions: () => ({ onSuspend: settings.onSuspend, onLock: settings.onLock }),
   });
   session.onChange((snapshot) => emit('session:changed', snapshot));
-  const sip = options.sipLine
-    ? bindSipLine(session, options.sipLine, () => ({
+  const line = options.sipLine === undefined ? createSipLine({ clock, logger }) : options.sipLine;
+  const sip = line
+    ? bindSipLine(session, line, () => ({
         settings,
         sipPassword: options.secrets.get('sipPassword'),
         platformWsUrl: platforms.target().sipWsUrl,

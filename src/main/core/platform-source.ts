@@ -4,6 +4,7 @@
  */
 import { PlatformClient } from '../platform/client';
 import { startEmulator } from '../emulator/index';
+import { attachEmbeddedSip } from '../emulator/sip/embedded';
 import type { RunningEmulator } from '../emulator/index';
 import type { Credentials } from '../platform/signing';
 import type { Settings } from '../../shared/settings';
@@ -41,7 +42,9 @@ export class PlatformSource {
     private readonly secrets: SecretStore,
     private readonly env: Record<string, string | undefined>,
     private readonly logger: Logger,
-    private readonly startEmbedded: (logger: Logger) => Promise<EmbeddedPlatform> = defaultEmbedded,
+    private readonly startEmbedded: (
+      logger: Logger,
+    ) => Promise<EmbeddedPlatform> = startDemoPlatform,
   ) {}
 
   /** True when neither the environment nor settings name a platform. */
@@ -103,12 +106,32 @@ export class PlatformSource {
   }
 }
 
-async function defaultEmbedded(logger: Logger): Promise<EmbeddedPlatform> {
+/** The SIP domain of the demo platform (the platform's own, as agents would configure it). */
+export const DEMO_SIP_DOMAIN = 'sip.oneyun.com';
+
+/** Starts the demo platform: the emulator with its embedded SIP-over-WebSocket registrar. */
+export async function startDemoPlatform(
+  logger: Logger,
+  options: { keepaliveTimeoutSec?: number } = {},
+): Promise<EmbeddedPlatform> {
   const emulator = await startEmulator({
     port: 0,
     auth: 'generate',
     log: (msg) => logger.debug(msg),
+    ...options,
   });
-  logger.info('embedded demo platform started', { baseUrl: emulator.baseUrl });
-  return { emulator, sipWsUrl: null, close: () => emulator.close() };
+  const sip = attachEmbeddedSip(emulator.server, emulator.store, {
+    domain: DEMO_SIP_DOMAIN,
+    logger,
+  });
+  const sipWsUrl = `ws://127.0.0.1:${emulator.port}${sip.wsPath}`;
+  logger.info('embedded demo platform started', { baseUrl: emulator.baseUrl, sipWsUrl });
+  return {
+    emulator,
+    sipWsUrl,
+    close: async () => {
+      await sip.close();
+      await emulator.close();
+    },
+  };
 }

@@ -1,0 +1,66 @@
+/**
+ * The bound extension's registration follows the session: registered after sign-in (credentials
+ * from the platform's extension record), moved on extension change, gone on sign-out — against
+ * the demo platform (emulator + embedded SIP-over-WebSocket registrar), as `npm start` runs it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDesktopCore } from '../../../src/main/core/create-core';
+import { startDemoPlatform } from '../../../src/main/core/platform-source';
+import { MemorySecretStore, silentLogger } from '../../../src/main/core/ports';
+import { DEMO_EXTENSIONS } from '../../../src/main/emulator/index';
+import { waitFor } from '../../support/wait';
+import type { Core } from '../../../src/main/core/create-core';
+import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
+
+let core: Core;
+let demo: EmbeddedPlatform;
+const [ext1, ext2] = [DEMO_EXTENSIONS[0]!, DEMO_EXTENSIONS[1]!];
+const registered = (id: string) => demo.emulator.store.isExtensionRegistered(id);
+
+beforeEach(async () => {
+  core = await createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
+    keepaliveMs: 500,
+    logger: silentLogger,
+  });
+});
+afterEach(async () => core.shutdown(2000));
+
+describe('SIP registration follows the session', () => {
+  it('registers the bound extension after sign-in and unregisters on sign-out', async () => {
+    expect(core.snapshot().sip.state).toBe('stopped');
+    const signed = await core.dispatch('session:sign-in', {
+      name: 'sip_agent',
+      extension: ext1.id,
+    });
+    expect(signed.ok).toBe(true);
+    await waitFor(() => core.snapshot().sip.state === 'registered', 'registered');
+    expect(core.snapshot().sip.aor).toContain(ext1.sipUser);
+    expect(registered(ext1.id)).toBe(true);
+    await core.dispatch('session:sign-out', { force: false });
+    await waitFor(() => core.snapshot().sip.state === 'stopped', 'stopped');
+    await waitFor(() => !registered(ext1.id), 'unregistered on the platform');
+  });
+
+  it('moves the registration when the agent changes extension', async () => {
+    await core.dispatch('session:sign-in', { name: 'sip_agent', extension: ext1.id });
+    await waitFor(() => registered(ext1.id), 'first extension registered');
+    const moved = await core.dispatch('agent:set-extension', { id: ext2.id });
+    expect(moved.ok).toBe(true);
+    await waitFor(() => registered(ext2.id) && !registered(ext1.id), 'second extension registered');
+    expect(core.snapshot().sip.state).toBe('registered');
+  });
+
+  it('registers again at once after resume', async () => {
+    await core.dispatch('session:sign-in', { name: 'sip_agent', extension: ext1.id });
+    await waitFor(() => core.snapshot().sip.state === 'registered', 'registered');
+    const since = core.snapshot().sip.since;
+    core.system('resume');
+    await waitFor(
+      () => core.snapshot().sip.state === 'registered' && core.snapshot().sip.since > since,
+      'fresh registration after resume',
+    );
+  });
+});
