@@ -33,7 +33,8 @@ function implicitRole(el: Element): string | null {
       if (type === 'radio') return 'radio';
       if (type === 'number') return 'spinbutton';
       if (type === 'password' || type === 'hidden') return null;
-      return 'textbox';
+      // A text input with a suggestion list is a combobox (ARIA in HTML).
+      return el.hasAttribute('list') ? 'combobox' : 'textbox';
     case 'select':
       return 'combobox';
     case 'textarea':

@@ -35,7 +35,7 @@ describe('sign-in', () => {
     await fill('agent_01', 'ext2');
     await type(getByRole('textbox', { name: '工号(可选)' }), '1001');
     await type(getByRole('combobox', { name: '签入后状态' }), 'busy');
-    await type(getByRole('textbox', { name: '原因(可选)' }), '维修单录入/加急');
+    await type(getByRole('combobox', { name: '原因(可选)' }), '维修单录入/加急');
     await click(getByRole('button', { name: '签入' }));
     expect(api.callsOf('signIn')).toEqual([
       [{ name: 'agent_01', num: '1001', extension: 'ext2', initialState: 'busy/维修单录入/加急' }],
@@ -48,7 +48,7 @@ describe('sign-in', () => {
     const { api } = await mountApp();
     await fill('agent_01');
     await type(getByRole('combobox', { name: '签入后状态' }), 'away');
-    await type(getByRole('textbox', { name: '原因(可选)' }), 'a//b');
+    await type(getByRole('combobox', { name: '原因(可选)' }), 'a//b');
     await click(getByRole('button', { name: '签入' }));
     expect(textIn()).toContain('原因不能以 / 开头或结尾');
     expect(api.callsOf('signIn')).toEqual([]);
