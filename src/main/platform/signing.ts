@@ -48,7 +48,15 @@ export function formatTimestamp(date: Date): string {
 export function parseTimestamp(text: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
   if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(y, mo - 1, d, h, mi, s);
   if (date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h) return null;
   return date.getTime();
