@@ -68,21 +68,24 @@ export class MediaEndpoint implements MediaSession {
   }
 
   async createOffer(): Promise<string> {
-    if (this.pc) throw new Error('media endpoint: offer already made');
-    // The peer is built here, not in the constructor: its STUN server must exist before it does.
-    const decliner = await openStunDecliner();
-    try {
-      const pc = this.createPeer(decliner.url);
-      const offer = await pc.createOffer();
-      // werift gathers every candidate inside setLocalDescription: the description is complete.
-      await pc.setLocalDescription(offer);
-      const sdp = pc.localDescription?.sdp;
-      if (this.closed) throw new Error('media endpoint closed while offering');
-      if (!sdp) throw new Error('media endpoint produced no offer');
-      return sdp;
-    } finally {
-      await decliner.close();
-    }
+    return this.describe(async (pc) => {
+      this.transceiver = pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
+        direction: 'sendrecv',
+      });
+      await pc.setLocalDescription(await pc.createOffer());
+    });
+  }
+
+  /** Answers another peer's offer instead (a phone double in tests): same audio, other role. */
+  async answer(offerSdp: string): Promise<string> {
+    return this.describe(async (pc) => {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const transceiver = pc.getTransceivers()[0];
+      if (!transceiver) throw new Error('media endpoint: the offer has no audio');
+      transceiver.setDirection('sendrecv');
+      this.transceiver = transceiver;
+      await pc.setLocalDescription(await pc.createAnswer());
+    });
   }
 
   async applyAnswer(sdp: string): Promise<void> {
@@ -110,6 +113,24 @@ export class MediaEndpoint implements MediaSession {
       .catch((error: unknown) => this.options.log?.(`media: close ${String(error)}`));
   }
 
+  /** Builds the peer, runs `negotiate`, returns the complete local description. */
+  private async describe(negotiate: (pc: RTCPeerConnection) => Promise<void>): Promise<string> {
+    if (this.pc) throw new Error('media endpoint: already negotiated');
+    // The peer is built here, not in the constructor: its STUN server must exist before it does.
+    const decliner = await openStunDecliner();
+    try {
+      const pc = this.createPeer(decliner.url);
+      // werift gathers every candidate inside setLocalDescription: the description is complete.
+      await negotiate(pc);
+      const sdp = pc.localDescription?.sdp;
+      if (this.closed) throw new Error('media endpoint closed while negotiating');
+      if (!sdp) throw new Error('media endpoint produced no description');
+      return sdp;
+    } finally {
+      await decliner.close();
+    }
+  }
+
   private createPeer(stunUrl: string): RTCPeerConnection {
     const pc = new RTCPeerConnection({
       codecs: { audio: [usePCMU()] },
@@ -122,11 +143,7 @@ export class MediaEndpoint implements MediaSession {
       bundlePolicy: 'max-bundle',
     });
     this.pc = pc;
-    const transceiver = pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
-      direction: 'sendrecv',
-    });
-    this.transceiver = transceiver;
-    transceiver.onTrack.subscribe((track) => {
+    pc.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => this.received(rtp));
     });
     pc.connectionStateChange.subscribe((state) => {
