@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Credentials } from '../platform/signing';
+import type { Logger } from '../core/ports';
 import { CallCenter } from './calls/call-center';
+import { EmbeddedPlacer } from './calls/embedded-placer';
 import type { ServerSettings } from './controls';
 import { DEMO_ACCOUNT_ID } from './demo-data';
 import { createEmulatorServer } from './server';
+import { attachEmbeddedSip, type EmbeddedSip, type EmbeddedSipOptions } from './sip/embedded';
 import { DEFAULT_KEEPALIVE_TIMEOUT_SEC, PlatformStore } from './store';
 
 export { DEMO_ACCOUNT_ID, DEMO_EXTENSIONS, SIP_USER_PREFIX } from './demo-data';
@@ -22,6 +25,7 @@ export type { AgentStatus, StoreEvent } from './agent-status';
 export type { ServerSettings } from './controls';
 export type { Credentials } from '../platform/signing';
 export { CallCenter, CallRequestError } from './calls/call-center';
+export { EmbeddedPlacer } from './calls/embedded-placer';
 export type { CallPlacer, CallLeg, LegEvents, PlaceRequest } from './calls/call-placer';
 export type { CallRecord, CallRequest, CallOutcome } from './calls/call-record';
 
@@ -46,6 +50,11 @@ export interface EmulatorOptions {
   timestampWindowSec?: number;
   /** A request waiting longer than this for its agent's turn gets 000004 (default 5000). */
   lockWaitMs?: number;
+  /**
+   * Attaches the embedded SIP-over-WebSocket registrar to the server, and the call center rings
+   * agents through it (default: no SIP side; the logger defaults to warnings into `log`).
+   */
+  embeddedSip?: Omit<EmbeddedSipOptions, 'logger'> & { logger?: Logger };
 }
 
 export interface RunningEmulator {
@@ -63,6 +72,10 @@ export interface RunningEmulator {
   server: Server;
   /** Customer calls and routing (§6); rings nobody until a SIP side gives it a placer. */
   calls: CallCenter;
+  /** The embedded SIP side when `embeddedSip` was given, else null. */
+  sip: EmbeddedSip | null;
+  /** ws://…/sip of the embedded SIP side, else null. */
+  sipWsUrl: string | null;
   /** Stops listening and destroys every open socket (upgraded ones included). */
   close(): Promise<void>;
 }
@@ -104,6 +117,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('emulator has no port');
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  let sip: EmbeddedSip | null = null;
+  if (options.embeddedSip) {
+    const { logger, ...sipOptions } = options.embeddedSip;
+    sip = attachEmbeddedSip(server, store, { ...sipOptions, logger: logger ?? warningsTo(log) });
+    calls.setPlacer(new EmbeddedPlacer(sip, { domain: sipOptions.domain, log }));
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -116,19 +135,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     settings,
     server,
     calls,
+    sip,
+    sipWsUrl: sip ? `ws${origin.slice('http'.length)}${sip.wsPath}` : null,
     close() {
       // Calls first: their BYEs and CANCELs still need the SIP connections.
-      closing ??= calls.close().then(
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            for (const socket of sockets) socket.destroy();
-            server.closeAllConnections();
-          }),
-      );
+      closing ??= calls.close().then(async () => {
+        await sip?.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+          server.closeAllConnections();
+        });
+      });
       return closing;
     },
   };
+}
+
+/** The embedded SIP side's logger by default: its warnings and errors, into the emulator's log. */
+function warningsTo(log: (msg: string) => void): Logger {
+  const line = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    log(`sip ${level}: ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  return { debug() {}, info() {}, warn: line('warn'), error: line('error') };
 }
 
 function resolveCredentials(auth: Credentials | null | 'generate'): Credentials | null {
