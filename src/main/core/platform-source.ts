@@ -4,7 +4,6 @@
  */
 import { PlatformClient } from '../platform/client';
 import { startEmulator } from '../emulator/index';
-import { attachEmbeddedSip } from '../emulator/sip/embedded';
 import type { RunningEmulator } from '../emulator/index';
 import type { Credentials } from '../platform/signing';
 import type { Settings } from '../../shared/settings';
@@ -118,20 +117,12 @@ export async function startDemoPlatform(
     port: 0,
     auth: 'generate',
     log: (msg) => logger.debug(msg),
+    embeddedSip: { domain: DEMO_SIP_DOMAIN, logger },
     ...options,
   });
-  const sip = attachEmbeddedSip(emulator.server, emulator.store, {
-    domain: DEMO_SIP_DOMAIN,
-    logger,
+  logger.info('embedded demo platform started', {
+    baseUrl: emulator.baseUrl,
+    sipWsUrl: emulator.sipWsUrl,
   });
-  const sipWsUrl = `ws://127.0.0.1:${emulator.port}${sip.wsPath}`;
-  logger.info('embedded demo platform started', { baseUrl: emulator.baseUrl, sipWsUrl });
-  return {
-    emulator,
-    sipWsUrl,
-    close: async () => {
-      await sip.close();
-      await emulator.close();
-    },
-  };
+  return { emulator, sipWsUrl: emulator.sipWsUrl, close: () => emulator.close() };
 }
