@@ -6,3 +6,11 @@ export { DEFAULT_SIP_TIMING } from './timing';
 export type { SipTiming } from './timing';
 export { SIP_EVENTS, SIP_TRANSITIONS, nextSipState } from './state-machine';
 export type { SipEvent } from './state-machine';
+export type {
+  CallEnd,
+  CallEndReason,
+  CallMedia,
+  IncomingCall,
+  IncomingCallState,
+  RejectKind,
+} from './call-types';

@@ -8,6 +8,8 @@ import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { appError } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
 import type { Clock, TimerHandle } from '../core/ports';
+import { CallDesk } from './call-desk';
+import type { IncomingCall } from './call-types';
 import { refreshPercent, registerTimeoutMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
@@ -23,6 +25,8 @@ export interface RegistrationHooks {
    * even a TCP connection to the server could be made (refused, unreachable).
    */
   failed(error: AppError, reached: boolean): void;
+  /** An INVITE arrived; false when nobody takes it (it is then refused with 480). */
+  incomingCall(call: IncomingCall): boolean;
 }
 
 // Socket errors that mean nothing is listening or there is no way there from here.
@@ -36,8 +40,10 @@ const UNREACHABLE = new Set([
 ]);
 
 export interface Registration {
-  /** Ends the attempt; with `unregister`, first removes the binding (bounded wait). */
+  /** Ends the attempt (and its calls); with `unregister`, first removes the binding (bounded wait). */
   close(options: { unregister: boolean }): Promise<void>;
+  /** Calls on this attempt's UserAgent that have not ended. */
+  liveCalls(): number;
 }
 
 /** Starts one attempt for `config`; outcomes arrive through `hooks`, never synchronously. */
@@ -80,10 +86,15 @@ export function openRegistration(
     queueMicrotask(() =>
       fail(appError('sip-auth-failed', `not a SIP address: ${config.user}@${config.domain}`)),
     );
-    return { close: async () => void (over = true) };
+    return { close: async () => void (over = true), liveCalls: () => 0 };
   }
-  const ua = createLineUserAgent(config, aor, deps, (e) =>
-    fail(appError('sip-transport', e?.message ?? 'lost')),
+  const desk = new CallDesk((call) => !over && hooks.incomingCall(call), deps.logger);
+  const ua = createLineUserAgent(
+    config,
+    aor,
+    deps,
+    (e) => fail(appError('sip-transport', e?.message ?? 'lost')),
+    desk,
   );
   const registerer = new Registerer(ua, {
     expires: config.expiresSec,
@@ -131,6 +142,8 @@ export function openRegistration(
   const close = async (unregister: boolean) => {
     over = true;
     disarm();
+    // Calls first: their BYEs still have a transport, and nothing outlives the UserAgent.
+    desk.close(unregister ? 'the line stopped' : 'the line was recreated or lost');
     let healthy = true;
     if (
       unregister &&
@@ -153,7 +166,10 @@ export function openRegistration(
     void registerer.dispose().catch(() => undefined);
   };
   let closing: Promise<void> | null = null;
-  return { close: ({ unregister }) => (closing ??= close(unregister)) };
+  return {
+    close: ({ unregister }) => (closing ??= close(unregister)),
+    liveCalls: () => desk.live(),
+  };
 }
 
 function rejection(code: number, reason: string): AppError {

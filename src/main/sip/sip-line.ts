@@ -14,6 +14,7 @@ import { nextSipState } from './state-machine';
 import type { SipEvent } from './state-machine';
 import { DEFAULT_SIP_TIMING, retryDelay } from './timing';
 import type { SipTiming } from './timing';
+import type { IncomingCall } from './call-types';
 import type { SipLine, SipLineConfig } from './types';
 import type { WebSocketConstructor } from './ws-transport';
 
@@ -36,6 +37,7 @@ export function createSipLine(options: SipLineOptions): SipLine {
 class SupervisedSipLine implements SipLine {
   private readonly timing: SipTiming;
   private readonly listeners = new Set<(status: SipStatus) => void>();
+  private readonly callListeners = new Set<(call: IncomingCall) => void>();
   private readonly identity = { contactName: `ad${hex(5)}`, viaHost: `${hex(6)}.invalid` };
   private current: SipStatus;
   private config: SipLineConfig | null = null;
@@ -73,6 +75,11 @@ class SupervisedSipLine implements SipLine {
   kick(reason: 'resume' | 'unlock' | 'online'): void {
     if (!this.config || this.current.state === 'stopped' || this.current.state === 'failed-auth')
       return;
+    // A fresh connection would end the call; a dead one is found by the keepalive anyway.
+    if (this.current.state === 'registered' && (this.attempt?.liveCalls() ?? 0) > 0) {
+      this.options.logger.info('sip: no fresh connection during a call', { reason });
+      return;
+    }
     this.options.logger.info('sip: fresh connection', { reason, from: this.current.state });
     this.drop(false);
     this.failures = 0;
@@ -98,6 +105,11 @@ class SupervisedSipLine implements SipLine {
     return () => this.listeners.delete(listener);
   }
 
+  onIncomingCall(listener: (call: IncomingCall) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
   private open(): void {
     const config = this.config;
     if (!config) return;
@@ -113,6 +125,11 @@ class SupervisedSipLine implements SipLine {
           this.apply('registered', { lastError: null, nextRetryAt: null });
         },
         failed: (error, reached) => void (mine() && this.failed(error, reached)),
+        incomingCall: (call) => {
+          if (!mine() || this.callListeners.size === 0) return false;
+          for (const listener of [...this.callListeners]) listener(call);
+          return true;
+        },
       },
       { clock, logger, timing: this.timing, ...this.identity, ...(webSocket ? { webSocket } : {}) },
     );

@@ -1,8 +1,9 @@
 /**
  * The SIP line as the session core sees it: a supervised registration of the bound extension.
- * Signalling lives in main (sip.js over WebSocket); media, when calls exist, lives in the window.
+ * Signalling lives in main (sip.js over WebSocket); a call's media lives in the window.
  */
 import type { SipStatus } from '../../shared/snapshot';
+import type { IncomingCall } from './call-types';
 
 export interface SipLineConfig {
   /** SIP over WebSocket URL, e.g. ws://127.0.0.1:5066 */
@@ -25,4 +26,6 @@ export interface SipLine {
   kick(reason: 'resume' | 'unlock' | 'online'): void;
   status(): SipStatus;
   onStatus(listener: (status: SipStatus) => void): () => void;
+  /** Every INVITE on the registered extension; with no listener INVITEs are refused (480). */
+  onIncomingCall(listener: (call: IncomingCall) => void): () => void;
 }

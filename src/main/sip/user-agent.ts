@@ -1,10 +1,12 @@
 /**
  * The sip.js UserAgent of one registration attempt: our `ws` transport, the line's stable
- * Contact, quiet logs, and no graceful stop (the line bounds its own un-REGISTER).
+ * Contact, quiet logs, no graceful stop (the line bounds its own un-REGISTER), and incoming
+ * INVITEs handed to the attempt's CallDesk with handlers that ask the window for media.
  */
 import { UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
 import type { Clock, Logger } from '../core/ports';
+import type { CallDesk } from './call-desk';
 import { sipLogConnector } from './sip-log';
 import type { SipTiming } from './timing';
 import type { SipLineConfig } from './types';
@@ -21,12 +23,19 @@ export interface UserAgentDeps {
   viaHost: string;
 }
 
+/**
+ * Longest we let an INVITE ring before refusing it ourselves (sip.js's no-answer timer, 480).
+ * Above the platform's ring timeout (45 s by default), which normally CANCELs first.
+ */
+export const NO_ANSWER_TIMEOUT_SEC = 120;
+
 /** A UserAgent for `config`; `onLost` is called when the transport drops by itself. */
 export function createLineUserAgent(
   config: SipLineConfig,
   aor: URI,
   deps: UserAgentDeps,
   onLost: (error?: Error) => void,
+  desk: CallDesk,
 ): UserAgent {
   const { clock, logger, timing } = deps;
   const transportOptions: WsTransportOptions = {
@@ -54,7 +63,14 @@ export function createLineUserAgent(
     logBuiltinEnabled: false,
     logConfiguration: false,
     logConnector: sipLogConnector(logger),
-    // sip.js calls this only when the transport dropped by itself, not on our own stop.
-    delegate: { onDisconnect: (error) => onLost(error) },
+    // The app sends 180 itself, after deciding to ring (it refuses a second call without ringing).
+    sendInitialProvisionalResponse: false,
+    noAnswerTimeout: NO_ANSWER_TIMEOUT_SEC,
+    sessionDescriptionHandlerFactory: desk.handlerFactory,
+    delegate: {
+      // sip.js calls this only when the transport dropped by itself, not on our own stop.
+      onDisconnect: (error) => onLost(error),
+      onInvite: (invitation) => desk.onInvite(invitation),
+    },
   });
 }

@@ -1,0 +1,164 @@
+/**
+ * One incoming INVITE as an {@link IncomingCall}: sip.js's Invitation does the transactions
+ * (180, 200 with the window's answer, 486/603, BYE, CANCEL → 487); this wrapper remembers who
+ * ended the call and why, and reports it once. sip.js moves the session to Terminated before or
+ * without telling us why, so every cause is noted first and read when Terminated arrives.
+ */
+import { SessionState } from 'sip.js';
+import type { Invitation } from 'sip.js';
+import { cancelCause } from './cancel-reason';
+import type {
+  CallEnd,
+  CallEndReason,
+  CallMedia,
+  IncomingCall,
+  IncomingCallState,
+  RejectKind,
+} from './call-types';
+import type { MediaSlot } from './media-handler';
+
+const REJECT_CODES: Record<RejectKind, number> = { busy: 486, decline: 603, unavailable: 480 };
+
+export class SipIncomingCall implements IncomingCall, MediaSlot {
+  readonly caller: string;
+  readonly sipCallId: string;
+  private current: IncomingCallState = 'ringing';
+  private attached: CallMedia | null = null;
+  private mediaClosed = false;
+  /** The first known cause wins: ours (reject, hang-up, line lost), CANCEL, BYE, media. */
+  private cause: { reason: CallEndReason; detail: string | null } | null = null;
+  private answered = false;
+  private ended: CallEnd | null = null;
+  private readonly listeners = new Set<(end: CallEnd) => void>();
+
+  constructor(
+    readonly id: string,
+    private readonly invitation: Invitation,
+  ) {
+    const from = invitation.remoteIdentity;
+    const user = from.uri.user ?? from.uri.host;
+    const name = from.displayName?.trim();
+    this.caller = name && name !== user ? `${name} <${user}>` : user;
+    this.sipCallId = invitation.request.callId;
+    invitation.delegate = {
+      onCancel: (cancel) => {
+        const reason = cancelCause(cancel.request.getHeaders('reason'));
+        this.note(reason, cancel.request.getHeader('reason') ?? 'CANCEL');
+      },
+      onBye: (bye) => {
+        this.note('remote-hangup', 'BYE');
+        bye.accept().catch(() => undefined);
+      },
+    };
+    invitation.stateChange.addListener((state) => {
+      if (state === SessionState.Established) {
+        this.answered = true;
+        if (this.current !== 'ended') this.current = 'talking';
+      } else if (state === SessionState.Terminated) {
+        // Deferred: sip.js may still be inside the request that ended the session.
+        queueMicrotask(() => this.finish());
+      }
+    });
+  }
+
+  get state(): IncomingCallState {
+    return this.current;
+  }
+
+  async ring(): Promise<void> {
+    if (this.invitation.state !== SessionState.Initial) return;
+    await this.invitation.progress({ statusCode: 180 });
+  }
+
+  async accept(media: CallMedia): Promise<void> {
+    if (this.current !== 'ringing') throw new Error(`cannot answer a call that is ${this.current}`);
+    this.attached = media;
+    this.current = 'answering';
+    await this.invitation.accept().catch((error: unknown) => {
+      this.note('failed', error instanceof Error ? error.message : String(error));
+    });
+    // sip.js swallows the error when a CANCEL crossed our answer: the state says what happened.
+    if (this.invitation.state !== SessionState.Established) {
+      throw new Error(this.cause?.detail ?? 'the call ended before it was answered');
+    }
+  }
+
+  async reject(kind: RejectKind): Promise<void> {
+    const state = this.invitation.state;
+    if (state !== SessionState.Initial && state !== SessionState.Establishing) return;
+    this.note('rejected', `${REJECT_CODES[kind]}`);
+    await this.invitation.reject({ statusCode: REJECT_CODES[kind] });
+  }
+
+  async hangUp(): Promise<void> {
+    const state = this.invitation.state;
+    if (state === SessionState.Established) {
+      this.note('local-hangup', 'BYE');
+      await this.invitation.bye();
+    } else if (state === SessionState.Initial || state === SessionState.Establishing) {
+      this.note('local-hangup', '480 while answering');
+      await this.invitation.reject({ statusCode: 480 });
+    }
+  }
+
+  onEnded(listener: (end: CallEnd) => void): () => void {
+    const ended = this.ended;
+    if (ended) {
+      queueMicrotask(() => listener(ended));
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The line's UserAgent is going away (it is stopped without sip.js's graceful shutdown, which
+   * would leave the session's state as it is): say goodbye while the transport may still carry
+   * it, and end the call now.
+   */
+  lineClosing(detail: string): void {
+    if (this.ended) return;
+    this.note('line-lost', detail);
+    const state = this.invitation.state;
+    if (state === SessionState.Established) void this.invitation.bye().catch(() => undefined);
+    else if (state === SessionState.Initial || state === SessionState.Establishing) {
+      void this.invitation.reject({ statusCode: 480 }).catch(() => undefined);
+    }
+    this.finish();
+  }
+
+  // MediaSlot: what the session description handler asks.
+  media(): CallMedia | null {
+    if (!this.attached) return null;
+    return { answer: (offer) => this.attached!.answer(offer), close: () => this.closeMedia() };
+  }
+
+  failed(error: Error): void {
+    this.note('failed', `media: ${error.message}`);
+  }
+
+  private note(reason: CallEndReason, detail: string | null): void {
+    this.cause ??= { reason, detail };
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.current = 'ended';
+    // No cause noted while ringing: sip.js's own no-answer timer (or the INVITE's Expires) ran out.
+    const cause =
+      this.cause ??
+      (this.answered
+        ? { reason: 'failed' as const, detail: 'the session ended (no ACK?)' }
+        : { reason: 'ring-timeout' as const, detail: 'no answer within the phone’s limit' });
+    this.ended = { ...cause, answered: this.answered };
+    this.closeMedia();
+    for (const listener of [...this.listeners]) listener(this.ended);
+    this.listeners.clear();
+  }
+
+  private closeMedia(): void {
+    if (this.mediaClosed || !this.attached) return;
+    this.mediaClosed = true;
+    this.attached.close();
+  }
+}
