@@ -3,7 +3,7 @@
  * configured — the embedded demo emulator, started in-process on a free loopback port.
  */
 import { PlatformClient } from '../platform/client';
-import { startEmulator } from '../emulator/index';
+import { DEMO_SIP_DOMAIN, startEmulator } from '../emulator/index';
 import type { RunningEmulator } from '../emulator/index';
 import type { Credentials } from '../platform/signing';
 import type { Settings } from '../../shared/settings';
@@ -104,9 +104,6 @@ export class PlatformSource {
     this.embedded = null;
   }
 }
-
-/** The SIP domain of the demo platform (the platform's own, as agents would configure it). */
-export const DEMO_SIP_DOMAIN = 'sip.oneyun.com';
 
 /** Starts the demo platform: the emulator with its embedded SIP-over-WebSocket registrar. */
 export async function startDemoPlatform(

@@ -7,18 +7,21 @@
  * SIGTERM. Bad flags → a message on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { DEMO_EXTENSIONS, startEmulator, type RunningEmulator } from './index';
+import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN, startEmulator, type RunningEmulator } from './index';
 
-const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth]
+const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth] [--no-sip]
   --port N                    TCP port on 127.0.0.1 (default 0 = any free port)
   --keepalive-timeout SECONDS agent keepalive timeout (default 300)
   --no-auth                   accept unsigned requests (default: require signatures with
-                              freshly generated credentials, printed on stdout)`;
+                              freshly generated credentials, printed on stdout)
+  --no-sip                    no embedded SIP-over-WebSocket registrar (default: on, at
+                              sipWsUrl, domain ${DEMO_SIP_DOMAIN}; calls ring agents through it)`;
 
 interface CliOptions {
   port: number;
   keepaliveTimeoutSec: number;
   auth: boolean;
+  sip: boolean;
 }
 
 /** Parses the command line; throws an Error whose message is for the user. */
@@ -31,6 +34,7 @@ function parseCli(args: string[]): CliOptions | 'help' {
       port: { type: 'string' },
       'keepalive-timeout': { type: 'string' },
       'no-auth': { type: 'boolean' },
+      'no-sip': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,7 +50,7 @@ function parseCli(args: string[]): CliOptions | 'help' {
       `--keepalive-timeout must be a positive number of seconds, got "${timeoutText}"`,
     );
   }
-  return { port, keepaliveTimeoutSec, auth: !values['no-auth'] };
+  return { port, keepaliveTimeoutSec, auth: !values['no-auth'], sip: !values['no-sip'] };
 }
 
 /** The one line printed on stdout once the emulator is ready. */
@@ -57,6 +61,7 @@ function readyLine(emulator: RunningEmulator): string {
     controlUrl: `${emulator.origin}/emulator`,
     accountId: emulator.accountId,
     ...(emulator.credentials ?? {}),
+    ...(emulator.sipWsUrl ? { sipWsUrl: emulator.sipWsUrl, sipDomain: DEMO_SIP_DOMAIN } : {}),
     keepaliveTimeoutSec: emulator.store.keepaliveTimeoutSec,
     extensions: DEMO_EXTENSIONS.map(({ id, user, sipUser, password }) => ({
       id,
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     keepaliveTimeoutSec: options.keepaliveTimeoutSec,
     auth: options.auth ? 'generate' : null,
     log,
+    ...(options.sip ? { embeddedSip: { domain: DEMO_SIP_DOMAIN } } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -10,6 +10,9 @@ import { createHash } from 'node:crypto';
  */
 export const SIP_USER_PREFIX = '10001';
 
+/** The platform's SIP domain (realm), which the demo registrar uses too. */
+export const DEMO_SIP_DOMAIN = 'sip.oneyun.com';
+
 /** The account id in the emulator's base URL unless another is given. */
 export const DEMO_ACCOUNT_ID = md5Hex('oneyun-emulator-account');
 

@@ -15,7 +15,7 @@ import { createEmulatorServer } from './server';
 import { attachEmbeddedSip, type EmbeddedSip, type EmbeddedSipOptions } from './sip/embedded';
 import { DEFAULT_KEEPALIVE_TIMEOUT_SEC, PlatformStore } from './store';
 
-export { DEMO_ACCOUNT_ID, DEMO_EXTENSIONS, SIP_USER_PREFIX } from './demo-data';
+export { DEMO_ACCOUNT_ID, DEMO_EXTENSIONS, DEMO_SIP_DOMAIN, SIP_USER_PREFIX } from './demo-data';
 export type { DemoExtension } from './demo-data';
 export { PlatformStore, DEFAULT_KEEPALIVE_TIMEOUT_SEC } from './store';
 export type { StoreOptions } from './store';
