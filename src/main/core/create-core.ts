@@ -20,6 +20,8 @@ import type { Settings, SettingsPatch, SettingsView } from '../../shared/setting
 import type { SipLine } from '../sip/types';
 import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
+import { CallController } from './calls';
+import { MediaBridge } from './media-bridge';
 
 export interface CoreOptions {
   secrets: SecretStore;
@@ -36,6 +38,8 @@ export interface CoreOptions {
   sipLine?: SipLine | null;
   /** Keepalive period overriding settings (tests and benchmarks use sub-second periods). */
   keepaliveMs?: number;
+  /** How long the window may take to answer a call's SDP offer (default 10 s). */
+  mediaTimeoutMs?: number;
 }
 
 export interface Core extends DesktopCore {
@@ -81,6 +85,14 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         envWsUrl: options.env?.AGENT_DESKTOP_SIP_WS_URL ?? null,
       }))
     : null;
+  // Calls: SIP in the line, media in the window (asked over `media:request` / `media:reply`).
+  const media = new MediaBridge({
+    clock,
+    logger,
+    send: (request) => emit('media:request', request),
+    ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
+  });
+  const calls = line ? new CallController({ session, line, media, clock, logger }) : null;
 
   const view = (): SettingsView => ({
     settings,
@@ -144,12 +156,12 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     },
     'settings:get': async () => ({ ok: true, value: view() }),
     'settings:update': async (patch) => updateSettings(patch),
-    // Calls arrive with the calls feature; until then no call exists to act on.
-    'call:answer': noCall,
-    'call:reject': noCall,
-    'call:hangup': noCall,
-    'call:mute': noCall,
-    'media:reply': async () => ({ ok: true, value: null }),
+    // Without a SIP line no call can exist to act on.
+    'call:answer': ({ callId }) => (calls ? calls.answer(callId) : noCall()),
+    'call:reject': ({ callId }) => (calls ? calls.reject(callId) : noCall()),
+    'call:hangup': ({ callId }) => (calls ? calls.hangUp(callId) : noCall()),
+    'call:mute': ({ callId, muted }) => (calls ? calls.mute(callId, muted) : noCall()),
+    'media:reply': async (reply) => media.reply(reply),
     'media:microphone': async () => ({ ok: true, value: null }),
   };
   const dispatch = createRouter(handlers, logger);
@@ -182,6 +194,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     system,
     async shutdown(timeoutMs) {
       await session.shutdown(timeoutMs);
+      calls?.close();
+      media.close();
       await sip?.stop();
       await platforms.close();
       events.removeAllListeners();

@@ -6,6 +6,7 @@
 import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
 import { appError } from '../../shared/domain/errors';
 import {
+  baseOf,
   checkLoginState,
   checkSettableState,
   isCallState,
@@ -21,6 +22,8 @@ import type { Result } from '../../shared/ipc/contract';
 import type { Agent, ExtensionDto, LoginRequest, Page, PageQuery } from '../../shared/platform/dto';
 import type { HoldAction } from '../../shared/settings';
 import type {
+  CallInfo,
+  MissedOffer,
   PlatformHealth,
   SessionSnapshot,
   SignInProfile,
@@ -67,6 +70,8 @@ const RETRY = { baseMs: 1_000, capMs: 30_000 };
 /** Platform refusals while healing before the session gives up and says so. */
 const MAX_HEAL_REFUSALS = 3;
 const RECENT_REASONS = 6;
+/** Missed offers kept, newest first. */
+export const MAX_MISSED = 50;
 
 type Listener = (snapshot: SessionSnapshot) => void;
 type Answer = Result<SessionSnapshot>;
@@ -253,6 +258,33 @@ export class AgentSession {
   /** The SIP line reports here; the snapshot carries its status. */
   setSipStatus(sip: SipStatus): void {
     this.update({ sip });
+  }
+
+  // ---------------------------------------------------------------- calls (calls.ts reports)
+
+  /**
+   * Shows the call. `state` is what SIP just told us the platform did (an INVITE means
+   * `fetching`, our answer `talking`): shown at once, before a read-back confirms it.
+   */
+  showCall(call: CallInfo | null, state?: string): void {
+    if (this.snap.phase === 'signed-out') {
+      if (this.snap.call) this.update({ call: null });
+      return;
+    }
+    this.update({ call });
+    if (state && baseOf(this.snap.state) !== baseOf(state)) this.applyState(state, false);
+  }
+
+  /** Records a ring that was not answered, newest first. */
+  addMissed(offer: MissedOffer): void {
+    this.update({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
+  }
+
+  /** Notes the state the platform left the agent in after a missed offer. */
+  setMissedStateAfter(id: string, stateAfter: string): void {
+    if (!this.snap.missed.some((offer) => offer.id === id)) return;
+    const missed = this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o));
+    this.update({ missed });
   }
 
   // ---------------------------------------------------------------- system events

@@ -1,0 +1,245 @@
+/**
+ * Calls in the main process: an INVITE on the agent's extension becomes the ringing call in the
+ * snapshot (state `fetching` at once, as the platform set it), and answer / reject / hang-up /
+ * mute are commands. SIP stays in the line; the media is the window's, reached through the
+ * media bridge. When a call ends unanswered it joins the missed-offer list, and the agent is read
+ * back until the platform shows the state it left them in (the call's reserve state).
+ */
+import { appError } from '../../shared/domain/errors';
+import { baseOf, isCallState } from '../../shared/domain/state';
+import type { Result } from '../../shared/ipc/contract';
+import type { CallInfo, MissReason, SessionSnapshot } from '../../shared/snapshot';
+import type { CallEnd, CallEndReason, CallMedia, IncomingCall } from '../sip/call-types';
+import type { SipLine } from '../sip/types';
+import type { Clock, Logger, TimerHandle } from './ports';
+import type { AgentSession } from './session';
+
+type Answer = Result<SessionSnapshot>;
+
+export interface CallControllerOptions {
+  session: AgentSession;
+  line: Pick<SipLine, 'onIncomingCall'>;
+  media: { forCall(callId: string): CallMedia };
+  clock: Clock;
+  logger: Logger;
+  /** Read-backs after a call ended, until the platform no longer shows a call state. */
+  settleDelaysMs?: readonly number[];
+}
+
+/** About 5 s in all: the platform moves the agent as soon as it sees the SIP exchange. */
+export const SETTLE_DELAYS_MS = [0, 150, 300, 600, 1200, 2400] as const;
+/** Longest a command waits for the SIP side to confirm the end it asked for. */
+const END_WAIT_MS = 2_000;
+
+/** What a missed offer is called, from how its ring ended. */
+const MISSED: Record<CallEndReason, MissReason> = {
+  'ring-timeout': 'timeout',
+  'caller-gave-up': 'caller-gave-up',
+  'remote-hangup': 'caller-gave-up',
+  rejected: 'rejected',
+  // The agent hung up while the answer was still being made: their choice, like a reject.
+  'local-hangup': 'rejected',
+  failed: 'failed',
+  'line-lost': 'failed',
+};
+
+interface Live {
+  call: IncomingCall;
+  info: CallInfo;
+  ended: Promise<CallEnd>;
+}
+
+export class CallController {
+  private live: Live | null = null;
+  private readonly timers = new Set<TimerHandle>();
+  private readonly stops: Array<() => void>;
+  private closed = false;
+
+  constructor(private readonly options: CallControllerOptions) {
+    this.stops = [
+      options.line.onIncomingCall((call) => this.offered(call)),
+      options.session.onChange((snapshot) => {
+        // Signed out (forced, or the session ended): nothing may keep talking for the agent.
+        if (snapshot.phase === 'signed-out' && this.live) void this.live.call.hangUp();
+      }),
+    ];
+  }
+
+  /** Answers the ringing call; resolves once 200 OK went out with the window's answer. */
+  async answer(callId: string): Promise<Answer> {
+    const live = this.find(callId);
+    if (!live) return noCall();
+    if (live.info.phase !== 'ringing') return refused(`the call is ${live.info.phase}`);
+    this.patch(live, { phase: 'answering' });
+    try {
+      await live.call.accept(this.options.media.forCall(callId));
+    } catch (error) {
+      const end = await this.bounded(live.ended);
+      const detail = end?.detail ?? (error instanceof Error ? error.message : String(error));
+      return end && end.reason !== 'failed'
+        ? refused(`the call ended before it was answered (${detail})`)
+        : { ok: false, error: appError('media', detail) };
+    }
+    if (this.live !== live) return refused('the call ended while it was being answered');
+    this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
+    // Not at once: the platform sees the 200 OK a moment after us, and would still say fetching.
+    this.readBackUntil((state) => baseOf(state) === 'talking', undefined, 1);
+    return this.ok();
+  }
+
+  /** Refuses the ringing call (603 Decline); the platform moves the agent to the reserve state. */
+  async reject(callId: string): Promise<Answer> {
+    const live = this.find(callId);
+    if (!live) return noCall();
+    if (live.info.phase !== 'ringing') return refused(`the call is ${live.info.phase}`);
+    await live.call.reject('decline');
+    await this.bounded(live.ended);
+    return this.ok();
+  }
+
+  /** Ends the call: BYE once answered, a refusal while it still rings. */
+  async hangUp(callId: string): Promise<Answer> {
+    const live = this.find(callId);
+    if (!live) return noCall();
+    if (live.info.phase === 'ringing') return this.reject(callId);
+    await live.call.hangUp();
+    await this.bounded(live.ended);
+    return this.ok();
+  }
+
+  /** Mutes or unmutes: the window's media follows `call.muted` in the snapshot. */
+  async mute(callId: string, muted: boolean): Promise<Answer> {
+    const live = this.find(callId);
+    if (!live) return noCall();
+    if (live.info.phase === 'ringing') return refused('the call is not answered yet');
+    if (live.info.muted !== muted) this.patch(live, { muted });
+    return this.ok();
+  }
+
+  /** Stops listening and reading back (quit); the line ends the calls themselves. */
+  close(): void {
+    this.closed = true;
+    for (const stop of this.stops) stop();
+    for (const timer of this.timers) this.options.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private offered(call: IncomingCall): void {
+    const { session, logger, clock } = this.options;
+    const phase = session.snapshot().phase;
+    if (this.closed || (phase !== 'signed-in' && phase !== 'restoring')) {
+      logger.warn('calls: INVITE while not signed in, refused', { id: call.id, phase });
+      return void call.reject('unavailable').catch(() => undefined);
+    }
+    if (this.live) {
+      // The platform offers work only to idle agents; a second INVITE is someone else's mistake.
+      logger.warn('calls: INVITE during a call, refused busy', { id: call.id });
+      return void call.reject('busy').catch(() => undefined);
+    }
+    const info: CallInfo = {
+      id: call.id,
+      caller: call.caller,
+      phase: 'ringing',
+      ringingSince: clock.now(),
+      talkingSince: null,
+      muted: false,
+    };
+    const ended = new Promise<CallEnd>((resolve) => call.onEnded(resolve));
+    const live: Live = { call, info, ended };
+    this.live = live;
+    void ended.then((end) => this.ended(live, end));
+    session.showCall(info, 'fetching');
+    call.ring().catch((error: unknown) => {
+      logger.warn('calls: 180 Ringing not sent', { id: call.id, error: String(error) });
+    });
+    void session.refresh();
+  }
+
+  private ended(live: Live, end: CallEnd): void {
+    if (this.live !== live) return;
+    this.live = null;
+    const { session, clock, logger } = this.options;
+    logger.info('calls: ended', { id: live.info.id, ...end });
+    session.showCall(null);
+    if (end.answered) return this.readBackUntil((state) => !isCallState(state));
+    const { id, caller } = live.info;
+    session.addMissed({
+      id,
+      caller,
+      at: clock.now(),
+      reason: MISSED[end.reason],
+      stateAfter: null,
+    });
+    this.readBackUntil(
+      (state) => !isCallState(state),
+      (state) => session.setMissedStateAfter(id, state),
+    );
+  }
+
+  /**
+   * Reads the agent back at {@link SETTLE_DELAYS_MS} until `done(state)` holds, then calls
+   * `then`: the platform moves the agent when it sees the SIP exchange, a moment after us.
+   * A new call ends the wait: only an agent who is exactly `idle` is offered work.
+   */
+  private readBackUntil(
+    done: (state: string) => boolean,
+    then: (state: string) => void = () => {},
+    step = 0,
+  ): void {
+    const delays = this.options.settleDelaysMs ?? SETTLE_DELAYS_MS;
+    const delay = delays[step];
+    if (delay === undefined || this.closed) return;
+    const live = this.live;
+    const timer = this.options.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      const { session } = this.options;
+      if (this.closed || session.snapshot().phase === 'signed-out') return;
+      const moved = (): boolean => {
+        if (this.live === live) return false;
+        // A new call while waiting for the last one's end: it found the agent exactly idle.
+        if (!live) then('idle');
+        return true; // or the call this wait was about ended: its end starts another wait
+      };
+      if (moved()) return;
+      void session.refresh().then(() => {
+        const state = session.snapshot().state;
+        if (moved()) return;
+        if (state && done(state)) then(state);
+        else this.readBackUntil(done, then, step + 1);
+      });
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  private patch(live: Live, patch: Partial<CallInfo>, state?: string): void {
+    live.info = { ...live.info, ...patch };
+    if (this.live === live) this.options.session.showCall(live.info, state);
+  }
+
+  private find(callId: string): Live | null {
+    return this.live && this.live.info.id === callId ? this.live : null;
+  }
+
+  /** `promise`'s value, or null when it takes longer than END_WAIT_MS. */
+  private bounded<T>(promise: Promise<T>): Promise<T | null> {
+    return new Promise((resolve) => {
+      const timer = this.options.clock.setTimeout(() => resolve(null), END_WAIT_MS);
+      void promise.then((value) => {
+        this.options.clock.clearTimeout(timer);
+        resolve(value);
+      });
+    });
+  }
+
+  private ok(): Answer {
+    return { ok: true, value: this.options.session.snapshot() };
+  }
+}
+
+function noCall(): Answer {
+  return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+}
+
+function refused(detail: string): Answer {
+  return { ok: false, error: appError('invalid-input', detail, detail) };
+}
