@@ -1,17 +1,15 @@
 /**
  * Renderer benchmarks (issue: agent window).
  * - js_gzip_kb / css_gzip_kb: gzip size of what the window ships (out/renderer/assets), built
- *   with the project's own config (`electron-vite build`). Goal: JS ≤ 90 KB.
- * - js_gzip_kb_minified: the same sources built with minification on (vite, same root and Vue
- *   plugin), because electron-vite leaves the renderer unminified unless its config asks.
+ *   with the project's own config (`electron-vite build`, minified). Goal: JS ≤ 90 KB.
  * - heap_mb_after_sign_in_10_changes: the real renderer in Chromium over the browser host (real
  *   core, embedded emulator): JS heap in use after signing in through the form and 10 state
  *   changes through the buttons and menus, after a forced GC. Goal ≤ 8 MB.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
@@ -21,25 +19,6 @@ function gzipKb(dir: string, ext: string): number {
   const assets = join(dir, 'assets');
   const files = readdirSync(assets).filter((f) => f.endsWith(ext));
   return kb(files.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length, 0));
-}
-
-async function minifiedJsKb(): Promise<number> {
-  const { build } = await import('vite');
-  const { default: vue } = await import('@vitejs/plugin-vue');
-  const outDir = mkdtempSync(join(tmpdir(), 'renderer-min-'));
-  try {
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: resolve('src/renderer'),
-      base: './',
-      plugins: [vue()],
-      build: { outDir, emptyOutDir: true, minify: true },
-    });
-    return gzipKb(outDir, '.js');
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
-  }
 }
 
 /** Signs in through the real form and makes 10 state changes, then reads the JS heap. */
@@ -108,9 +87,16 @@ export async function run(): Promise<Record<string, number>> {
   return {
     js_gzip_kb: gzipKb(out, '.js'),
     css_gzip_kb: gzipKb(out, '.css'),
-    js_gzip_kb_minified: await minifiedJsKb(),
     js_gzip_kb_goal: 90,
     heap_mb_after_sign_in_10_changes: await heapAfterSignInAndStateChanges(),
     heap_mb_goal: 8,
   };
+}
+
+// `npx tsx bench/renderer.ts`: builds, measures and prints the figures (bench/run.ts runs all).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await run();
+  console.table(figures);
+  console.log(JSON.stringify(figures));
+  process.exit(0);
 }
