@@ -85,5 +85,9 @@ export const useSessionStore = defineStore('session', () => {
     setState: (next: string) => command((api) => api.setState(next)),
     editSkills: (opts: SkillOp[]) => command((api) => api.editSkills(opts)),
     setExtension: (id: string) => command((api) => api.setExtension(id)),
+    answerCall: (callId: string) => command((api) => api.answerCall(callId)),
+    rejectCall: (callId: string) => command((api) => api.rejectCall(callId)),
+    hangUp: (callId: string) => command((api) => api.hangUp(callId)),
+    setMuted: (callId: string, muted: boolean) => command((api) => api.setMuted(callId, muted)),
   };
 });

@@ -1,0 +1,336 @@
+/**
+ * The window's half of a call's audio. Main owns SIP and asks for media over `media:request`:
+ * `answer-offer` carries the caller's SDP offer and wants our answer back (non-trickle: the
+ * answer holds every ICE candidate); `close` tears the call's media down. One call at a time;
+ * everything a call created (peer connection, microphone tracks, listeners) is released when it
+ * ends, so nothing accumulates across calls. The remote audio plays in one reused <audio>.
+ */
+import { isDefaultDevice, sinkOf } from './ports';
+import type { AudioOut, MediaPorts, PeerConnection } from './ports';
+import type { DesktopApi } from '../../../shared/ipc/api';
+import type { MediaRequest } from '../../../shared/ipc/contract';
+
+/** How long we wait for ICE gathering before answering with the candidates we have. */
+export const ICE_GATHERING_TIMEOUT_MS = 2000;
+
+export interface MediaStats {
+  callId: string;
+  connectionState: string;
+  packetsReceived: number;
+  bytesReceived: number;
+  packetsSent: number;
+  /** Chromium's inbound totalAudioEnergy (0 when the engine does not report it). */
+  totalAudioEnergy: number;
+  codec: string;
+}
+
+/** What the service tells the window (the store turns these into notices and health). */
+export interface MediaEvents {
+  /** The microphone opened (ok) or could not be opened (broken). */
+  microphone(health: 'ok' | 'broken', detail: string): void;
+  /** A chosen device could not be used and the system default was used instead. */
+  fallback(kind: 'microphone' | 'speaker', deviceId: string): void;
+  /** The call's audio connection state; null when no call has media. */
+  connection(state: string | null): void;
+  /** The remote audio was refused by the autoplay rules (true) or plays (false). */
+  playback(blocked: boolean): void;
+}
+
+export interface CallMediaOptions {
+  ports: MediaPorts;
+  api: Pick<DesktopApi, 'replyMedia'>;
+  /** The devices to use now (after any fallback for unplugged ones). */
+  devices: () => { microphone: string; speaker: string };
+  events: MediaEvents;
+  iceTimeoutMs?: number;
+}
+
+interface CallSession {
+  callId: string;
+  pc: PeerConnection | null;
+  mic: MediaStream | null;
+  closed: boolean;
+  /** Undo functions for every listener the session added. */
+  offs: (() => void)[];
+}
+
+class Cancelled extends Error {
+  override name = 'Cancelled';
+}
+
+function describe(error: unknown): string {
+  const text =
+    error instanceof Error || error instanceof DOMException
+      ? `${error.name}: ${error.message}`
+      : String(error);
+  return text.slice(0, 1000);
+}
+
+/** Resolves when gathering is complete, or after `ms` (we then answer with what we have). */
+function iceGathered(pc: PeerConnection, ms: number, session: CallSession): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete' || session.closed) done();
+    };
+    const timer = setTimeout(done, ms);
+    pc.addEventListener('icegatheringstatechange', check);
+    session.offs.push(done);
+  });
+}
+
+export class CallMedia {
+  private session: CallSession | null = null;
+  private audio: AudioOut | null = null;
+  private muted = false;
+
+  constructor(private readonly options: CallMediaOptions) {}
+
+  /** Handles one request from main; never throws (failures go back as `error` replies). */
+  async handle(request: MediaRequest): Promise<void> {
+    if (request.kind === 'answer-offer') await this.answer(request);
+    else await this.close(request);
+  }
+
+  /** The call whose media is up (or being set up), if any. */
+  get callId(): string | null {
+    return this.session?.callId ?? null;
+  }
+
+  private async answer(request: MediaRequest): Promise<void> {
+    const { api, ports, events } = this.options;
+    // A new offer replaces whatever media an earlier call left (main closes calls in order).
+    if (this.session) this.teardown(this.session);
+    const session: CallSession = {
+      callId: request.callId,
+      pc: null,
+      mic: null,
+      closed: false,
+      offs: [],
+    };
+    this.session = session;
+    const live = () => {
+      if (session.closed) throw new Cancelled('the call ended while its media was set up');
+    };
+    try {
+      if (!request.sdp) throw new Error('the request carries no offer');
+      session.mic = await this.openMicrophone(session);
+      live();
+      this.applyMute();
+      const pc = ports.createPeerConnection({ iceServers: [] });
+      session.pc = pc;
+      this.watch(session, pc);
+      await pc.setRemoteDescription({ type: 'offer', sdp: request.sdp });
+      live();
+      for (const track of session.mic.getAudioTracks()) pc.addTrack(track, session.mic);
+      await pc.setLocalDescription(await pc.createAnswer());
+      live();
+      await iceGathered(pc, this.options.iceTimeoutMs ?? ICE_GATHERING_TIMEOUT_MS, session);
+      live();
+      const sdp = pc.localDescription?.sdp;
+      if (!sdp) throw new Error('no local description');
+      await api.replyMedia({ requestId: request.requestId, sdp });
+    } catch (error) {
+      // Always release what this attempt opened (a close may have raced the microphone).
+      const current = this.session === session;
+      this.teardown(session);
+      if (current) events.connection(null);
+      await api.replyMedia({ requestId: request.requestId, error: describe(error) });
+    }
+  }
+
+  /** Opens the chosen microphone; an unplugged choice falls back to the system default. */
+  private async openMicrophone(session: CallSession): Promise<MediaStream> {
+    const { ports, events, devices } = this.options;
+    const chosen = devices().microphone;
+    const processing = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+    const open = (deviceId: string) =>
+      ports.getUserMedia({
+        audio: isDefaultDevice(deviceId)
+          ? processing
+          : { ...processing, deviceId: { exact: deviceId } },
+        video: false,
+      });
+    let stream: MediaStream;
+    try {
+      stream = await open(chosen);
+    } catch (error) {
+      const gone =
+        error instanceof DOMException &&
+        (error.name === 'NotFoundError' || error.name === 'OverconstrainedError');
+      if (isDefaultDevice(chosen) || !gone) {
+        events.microphone('broken', describe(error));
+        throw error;
+      }
+      try {
+        stream = await open('default');
+        events.fallback('microphone', chosen);
+      } catch (second) {
+        events.microphone('broken', describe(second));
+        throw second;
+      }
+    }
+    events.microphone('ok', '');
+    for (const track of stream.getAudioTracks()) this.onTrackEnded(session, track);
+    return stream;
+  }
+
+  /** An unplugged microphone ends its track: carry on with the default one, same sender. */
+  private onTrackEnded(session: CallSession, track: MediaStreamTrack): void {
+    const ended = () => void this.replaceMicrophone(session, track);
+    track.addEventListener('ended', ended);
+    session.offs.push(() => track.removeEventListener('ended', ended));
+  }
+
+  private async replaceMicrophone(session: CallSession, old: MediaStreamTrack): Promise<void> {
+    if (session.closed) return;
+    const { ports, events, devices } = this.options;
+    try {
+      const stream = await ports.getUserMedia({ audio: true, video: false });
+      const track = stream.getAudioTracks()[0];
+      if (session.closed || !track || !session.pc) {
+        for (const t of stream.getTracks()) t.stop();
+        return;
+      }
+      const sender = session.pc.getSenders().find((s) => s.track === old || !s.track);
+      await sender?.replaceTrack(track);
+      session.mic?.removeTrack(old);
+      session.mic?.addTrack(track);
+      this.onTrackEnded(session, track);
+      this.applyMute();
+      events.fallback('microphone', devices().microphone);
+    } catch (error) {
+      events.microphone('broken', describe(error));
+    }
+  }
+
+  private watch(session: CallSession, pc: PeerConnection): void {
+    const { events } = this.options;
+    const onTrack = (event: Event) => {
+      const { track, streams } = event as RTCTrackEvent;
+      if (track.kind !== 'audio' || session.closed) return;
+      void this.play(streams[0] ?? new MediaStream([track]));
+    };
+    const onState = () => events.connection(pc.connectionState);
+    pc.addEventListener('track', onTrack);
+    pc.addEventListener('connectionstatechange', onState);
+    session.offs.push(() => {
+      pc.removeEventListener('track', onTrack);
+      pc.removeEventListener('connectionstatechange', onState);
+    });
+    events.connection(pc.connectionState);
+  }
+
+  /** Plays the caller in the one reused <audio>, on the chosen speaker where possible. */
+  private async play(stream: MediaStream): Promise<void> {
+    const audio = (this.audio ??= this.options.ports.createAudio());
+    audio.srcObject = stream;
+    await this.routeSpeaker();
+    try {
+      await audio.play();
+      this.options.events.playback(false);
+    } catch (error) {
+      // A new srcObject interrupts an earlier play(): that is not a refusal.
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      this.options.events.playback(true);
+    }
+  }
+
+  /** Points the remote audio at the chosen speaker (again after a device change). */
+  async routeSpeaker(): Promise<void> {
+    const audio = this.audio;
+    if (!audio?.setSinkId || !audio.srcObject) return;
+    const speaker = this.options.devices().speaker;
+    try {
+      await audio.setSinkId(sinkOf(speaker));
+    } catch {
+      if (isDefaultDevice(speaker)) return;
+      await audio.setSinkId('').catch(() => undefined);
+      this.options.events.fallback('speaker', speaker);
+    }
+  }
+
+  /** After a click: try the remote audio again (autoplay refused it). */
+  async resumePlayback(): Promise<void> {
+    if (!this.audio?.srcObject) return;
+    try {
+      await this.audio.play();
+      this.options.events.playback(false);
+    } catch {
+      this.options.events.playback(true);
+    }
+  }
+
+  /** Mutes by disabling the microphone track (the connection stays up, silence is sent). */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.applyMute();
+  }
+
+  private applyMute(): void {
+    for (const track of this.session?.mic?.getAudioTracks() ?? []) track.enabled = !this.muted;
+  }
+
+  private async close(request: MediaRequest): Promise<void> {
+    if (this.session && this.session.callId === request.callId) this.teardown(this.session);
+    this.muted = false;
+    this.options.events.connection(null);
+    await this.options.api.replyMedia({ requestId: request.requestId });
+  }
+
+  /** Ends the window's media whatever main says (e.g. the call left the snapshot). */
+  closeAll(): void {
+    if (this.session) this.teardown(this.session);
+    this.muted = false;
+    this.options.events.connection(null);
+  }
+
+  private teardown(session: CallSession): void {
+    session.closed = true;
+    for (const off of session.offs.splice(0)) off();
+    for (const track of session.mic?.getTracks() ?? []) track.stop();
+    session.pc?.close();
+    session.pc = null;
+    session.mic = null;
+    if (this.session !== session) return;
+    this.session = null;
+    if (this.audio) {
+      this.audio.pause();
+      this.audio.srcObject = null;
+    }
+  }
+
+  /** What the call's RTP counters say (for tests and diagnostics); null without a call. */
+  async stats(): Promise<MediaStats | null> {
+    const session = this.session;
+    if (!session?.pc) return null;
+    const report = await session.pc.getStats();
+    const stats: MediaStats = {
+      callId: session.callId,
+      connectionState: session.pc.connectionState,
+      packetsReceived: 0,
+      bytesReceived: 0,
+      packetsSent: 0,
+      totalAudioEnergy: 0,
+      codec: '',
+    };
+    report.forEach((entry: Record<string, unknown>) => {
+      if (entry.kind !== undefined && entry.kind !== 'audio') return;
+      if (entry.type === 'inbound-rtp') {
+        stats.packetsReceived += Number(entry.packetsReceived ?? 0);
+        stats.bytesReceived += Number(entry.bytesReceived ?? 0);
+        stats.totalAudioEnergy += Number(entry.totalAudioEnergy ?? 0);
+        const codec = report.get(String(entry.codecId)) as { mimeType?: string } | undefined;
+        if (codec?.mimeType) stats.codec = codec.mimeType;
+      } else if (entry.type === 'outbound-rtp') {
+        stats.packetsSent += Number(entry.packetsSent ?? 0);
+      }
+    });
+    return stats;
+  }
+}

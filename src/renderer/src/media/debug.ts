@@ -1,0 +1,27 @@
+/**
+ * A read-only window into the call media for end-to-end tests and support: RTP counters and
+ * whether the ringtone plays. Nothing here can change anything.
+ */
+import type { MediaStats } from './call-media';
+
+export interface MediaDebug {
+  /** The current call's RTP counters, or null without call media. */
+  mediaStats(): Promise<MediaStats | null>;
+  /** Whether the ringtone plays, and on which device ('default' = system). */
+  ringtone(): { playing: boolean; deviceId: string | null; blocked: boolean };
+}
+
+declare global {
+  interface Window {
+    readonly agentDesktopDebug?: MediaDebug;
+  }
+}
+
+export function installMediaDebug(debug: MediaDebug): void {
+  Object.defineProperty(window, 'agentDesktopDebug', {
+    value: Object.freeze(debug),
+    configurable: true,
+    enumerable: false,
+    writable: false,
+  });
+}

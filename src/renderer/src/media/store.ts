@@ -1,0 +1,322 @@
+/**
+ * Calls in the window: answers main's media requests (CallMedia), rings while the snapshot says
+ * ringing (Ringtone), keeps the device lists, and runs the call buttons. Mirrors main's call
+ * (snapshot.call) and adds only what the window alone knows: devices, sound, audio connection.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import { desktopApi } from '../desktop';
+import { useMicrophoneStore } from '../stores/microphone';
+import { useSessionStore } from '../stores/session';
+import { useSettingsStore } from '../stores/settings';
+import { CallMedia } from './call-media';
+import { installMediaDebug } from './debug';
+import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './devices';
+import { browserPorts } from './ports';
+import { Ringtone } from './ringtone';
+import type { AppError } from '../../../shared/domain/errors';
+import type { Result } from '../../../shared/ipc/contract';
+import type { SessionSnapshot } from '../../../shared/snapshot';
+import type { DeviceLists, DeviceRole } from './devices';
+import type { MediaPorts } from './ports';
+
+/** A chosen device the window could not use, shown until it works again. */
+export interface DeviceNotice {
+  role: DeviceRole;
+  /** gone: unplugged (back automatically when it returns); failed: the engine refused it. */
+  why: 'gone' | 'failed';
+  /** Its label when known, else ''. */
+  name: string;
+}
+
+export type CallAction = 'answer' | 'reject' | 'hangup' | 'mute';
+
+const SETTING_KEY = {
+  microphone: 'microphoneDeviceId',
+  speaker: 'speakerDeviceId',
+  ringer: 'ringerDeviceId',
+} as const;
+
+const PREVIEW_MS = 2500;
+
+export const useCallStore = defineStore('calls', () => {
+  const session = useSessionStore();
+  const settings = useSettingsStore();
+  const microphone = useMicrophoneStore();
+
+  let ports: MediaPorts | null = null;
+  let media: CallMedia | null = null;
+  let ringtone: Ringtone | null = null;
+  const offs: (() => void)[] = [];
+  /** Every label seen this run, so an unplugged device can still be named. */
+  const labels = new Map<string, string>();
+
+  const call = computed(() => session.snapshot?.call ?? null);
+  const lists = shallowRef<DeviceLists>(EMPTY_LISTS);
+  /** Devices the engine refused at use (setSinkId/getUserMedia), by role → device id. */
+  const failedDevices = shallowRef<Partial<Record<DeviceRole, string>>>({});
+  /** The audio connection of the current call (RTCPeerConnectionState), null without media. */
+  const connection = ref<string | null>(null);
+  /** The ringtone or the caller's audio was refused without a click (autoplay rules). */
+  const soundBlocked = ref(false);
+  const ringing = ref(false);
+  const ringDevice = ref<string | null>(null);
+  const pending = ref<CallAction | null>(null);
+  const failure = shallowRef<{ action: CallAction; error: AppError } | null>(null);
+  const microphoneError = ref('');
+
+  function portsNow(): MediaPorts {
+    return (ports ??= browserPorts());
+  }
+
+  const chosen = (role: DeviceRole): string =>
+    settings.view?.settings[SETTING_KEY[role]] ?? 'default';
+  /** The device each role uses now (the default stands in for an unplugged or refused one). */
+  const usable = (role: DeviceRole): string => {
+    const id = chosen(role);
+    return failedDevices.value[role] === id ? 'default' : usableDevice(lists.value, role, id);
+  };
+
+  const notices = computed<DeviceNotice[]>(() =>
+    DEVICE_ROLES.flatMap((role): DeviceNotice[] => {
+      const id = chosen(role);
+      const why = isGone(lists.value, role, id)
+        ? 'gone'
+        : failedDevices.value[role] === id
+          ? 'failed'
+          : null;
+      return why ? [{ role, why, name: labels.get(id) ?? '' }] : [];
+    }),
+  );
+
+  function markFailed(role: DeviceRole, deviceId: string): void {
+    failedDevices.value = { ...failedDevices.value, [role]: deviceId };
+  }
+
+  function mediaNow(): CallMedia {
+    const api = desktopApi();
+    media ??= new CallMedia({
+      ports: portsNow(),
+      api: { replyMedia: (reply) => (api ? api.replyMedia(reply) : Promise.resolve(noBridge)) },
+      devices: () => ({ microphone: usable('microphone'), speaker: usable('speaker') }),
+      events: {
+        microphone(health, detail) {
+          microphoneError.value = detail;
+          if (microphone.health !== health) microphone.set(health);
+          if (health === 'ok') void refreshDevices();
+        },
+        fallback(role, deviceId) {
+          markFailed(role, deviceId);
+        },
+        connection(state) {
+          connection.value = state;
+        },
+        playback(blocked) {
+          soundBlocked.value = blocked;
+        },
+      },
+    });
+    return media;
+  }
+
+  async function refreshDevices(): Promise<void> {
+    try {
+      const next = listDevices(await portsNow().enumerateDevices());
+      for (const d of [...next.inputs, ...next.outputs])
+        if (d.label) labels.set(d.deviceId, d.label);
+      lists.value = next;
+    } catch {
+      // No device list: nothing counts as gone, the defaults are used.
+    }
+  }
+
+  // --- Ringing -------------------------------------------------------------------------------
+
+  async function startRinging(): Promise<void> {
+    ringtone ??= new Ringtone(portsNow());
+    const device = usable('ringer');
+    ringing.value = true;
+    ringDevice.value = device;
+    const outcome = await ringtone.start(device);
+    if (!ringing.value) return;
+    if (outcome.kind === 'fallback') {
+      markFailed('ringer', outcome.deviceId);
+      ringDevice.value = 'default';
+    }
+    soundBlocked.value = outcome.kind === 'blocked';
+  }
+
+  function stopRinging(): void {
+    if (!ringing.value) return;
+    ringing.value = false;
+    ringDevice.value = null;
+    ringtone?.stop();
+    if (!connection.value) soundBlocked.value = false;
+  }
+
+  /** Plays the ringtone briefly on the chosen ringer (settings: "which device rings?"). */
+  async function previewRinger(): Promise<void> {
+    if (call.value) return;
+    await startRinging();
+    setTimeout(() => {
+      if (!call.value) stopRinging();
+    }, PREVIEW_MS);
+  }
+
+  /** After a click, when autoplay refused the ringtone or the caller's audio. */
+  async function enableSound(): Promise<void> {
+    const rang = ringtone ? await ringtone.unlock() : true;
+    await media?.resumePlayback();
+    if (rang) soundBlocked.value = false;
+  }
+
+  /** Asks for the microphone once so the engine shows the devices' names. */
+  async function revealLabels(): Promise<void> {
+    try {
+      const stream = await portsNow().getUserMedia({ audio: true, video: false });
+      for (const track of stream.getTracks()) track.stop();
+      if (microphone.health !== 'ok') microphone.set('ok');
+    } catch {
+      if (microphone.health !== 'broken') microphone.set('broken');
+    }
+    await refreshDevices();
+  }
+
+  // --- Call buttons --------------------------------------------------------------------------
+
+  async function act(
+    action: CallAction,
+    run: (callId: string) => Promise<Result<SessionSnapshot>>,
+  ): Promise<void> {
+    const current = call.value;
+    // Hang up is never held back by another button's round trip.
+    if (!current || (pending.value && action !== 'hangup')) return;
+    pending.value = action;
+    failure.value = null;
+    const result = await run(current.id);
+    pending.value = null;
+    if (!result.ok) failure.value = { action, error: result.error };
+  }
+
+  function answer(): Promise<void> {
+    if (call.value?.phase !== 'ringing') return Promise.resolve();
+    stopRinging();
+    return act('answer', session.answerCall);
+  }
+  const reject = () => act('reject', session.rejectCall);
+  const hangUp = () => act('hangup', session.hangUp);
+
+  /** Mutes locally at once (no audio leaks while main records it), then tells main. */
+  async function toggleMute(): Promise<void> {
+    const current = call.value;
+    if (!current) return;
+    const next = !current.muted;
+    media?.setMuted(next);
+    await act('mute', (id) => session.setMuted(id, next));
+    media?.setMuted(call.value?.muted ?? false);
+  }
+
+  // --- Wiring --------------------------------------------------------------------------------
+
+  /** Subscribes to media requests and devices, and follows the call. Safe to call twice. */
+  function start(): void {
+    if (offs.length) return;
+    const api = desktopApi();
+    if (!api) return;
+    offs.push(api.onMediaRequest((request) => void mediaNow().handle(request)));
+    offs.push(portsNow().onDeviceChange(() => void onDevicesChanged()));
+    void refreshDevices();
+    offs.push(
+      watch(
+        [() => call.value?.id ?? null, () => call.value?.phase ?? null],
+        ([id, phase], [previousId]) => {
+          if (phase === 'ringing') {
+            // After the panel is on screen: the ringing UI never waits for audio set-up.
+            if (!ringing.value) setTimeout(ringIfStillRinging);
+          } else {
+            stopRinging();
+          }
+          if (id !== previousId) {
+            // A failure outlives its call (a failed answer ends it) until the next one rings.
+            if (id) failure.value = null;
+            // The call left (or changed): its media goes too, whatever main still sends.
+            if (media?.callId && media.callId !== id) media.closeAll();
+          }
+        },
+        { immediate: true },
+      ),
+    );
+    offs.push(
+      watch(
+        () => call.value?.muted,
+        (muted) => media?.setMuted(muted ?? false),
+      ),
+    );
+    // A speaker chosen or re-plugged during a call applies at once.
+    offs.push(
+      watch(
+        () => usable('speaker'),
+        () => void media?.routeSpeaker(),
+      ),
+    );
+    installMediaDebug({
+      mediaStats: () => (media ? media.stats() : Promise.resolve(null)),
+      ringtone: () => ({
+        playing: ringtone?.playing ?? false,
+        deviceId: ringDevice.value,
+        blocked: soundBlocked.value,
+      }),
+    });
+  }
+
+  function ringIfStillRinging(): void {
+    if (call.value?.phase === 'ringing' && !ringing.value) void startRinging();
+  }
+
+  async function onDevicesChanged(): Promise<void> {
+    // A re-plugged device is tried again.
+    failedDevices.value = {};
+    await refreshDevices();
+    if (ringing.value && ringDevice.value !== usable('ringer')) await startRinging();
+  }
+
+  function stop(): void {
+    for (const off of offs.splice(0)) off();
+    stopRinging();
+    media?.closeAll();
+  }
+
+  /** Tests hand in doubles for the browser's media parts before start(). */
+  function usePorts(next: MediaPorts): void {
+    ports = next;
+  }
+
+  return {
+    call,
+    lists,
+    notices,
+    connection,
+    soundBlocked,
+    ringing,
+    pending,
+    failure,
+    microphoneError,
+    chosen,
+    start,
+    stop,
+    usePorts,
+    answer,
+    reject,
+    hangUp,
+    toggleMute,
+    enableSound,
+    previewRinger,
+    revealLabels,
+    refreshDevices,
+  };
+});
+
+const noBridge: Result<null> = {
+  ok: false,
+  error: { code: 'transport', message: 'agentDesktop is missing' },
+};
