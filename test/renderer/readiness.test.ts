@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, signedInSnapshot } from './fake-api';
-import { getByRole, queryByRole, textIn } from './queries';
+import { getByRole, textIn } from './queries';
 import { mountApp } from './setup';
 import type { SessionSnapshot } from '../../src/shared/snapshot';
 
@@ -95,32 +95,6 @@ describe('banners', () => {
     const base = signedInSnapshot();
     await show({ platform: { ...base.platform, health: 'auth-failed' } });
     expect(textIn()).toContain(ERROR_TEXT['auth-failed']['zh-CN']);
-  });
-});
-
-describe('call strip (read-only until calls arrive)', () => {
-  it('shows ringing with the caller and no call buttons', async () => {
-    await show({
-      state: 'fetching',
-      call: {
-        id: 'c1',
-        caller: '13800000000',
-        phase: 'ringing',
-        ringingSince: Date.now(),
-        talkingSince: null,
-        muted: false,
-      },
-    });
-    const strip = getByRole('heading', { name: '来电' }).parentElement!;
-    expect(textIn(strip)).toContain('来电振铃中');
-    expect(textIn(strip)).toContain('来电方:13800000000');
-    expect(strip.querySelector('button')).toBeNull();
-    expect(queryByRole('button', { name: /接听|Answer/ })).toBeNull();
-  });
-
-  it('renders nothing without a call', async () => {
-    await show({});
-    expect(queryByRole('heading', { name: '来电' })).toBeNull();
   });
 });
 

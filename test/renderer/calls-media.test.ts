@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { signedInSnapshot } from './fake-api';
+import {
+  CallsApi,
+  CANDIDATE,
+  FakeMediaPorts,
+  FakeStream,
+  FakeTrack,
+  OFFER,
+  mountCalls,
+  ringingSnapshot,
+  settle,
+  talkingSnapshot,
+} from './calls-support';
+import { click, getByRole, queryByRole, textIn } from './queries';
+import { CallMedia } from '../../src/renderer/src/media/call-media';
+import type { FakeAudio, FakePeer } from './calls-support';
+
+async function answering(ports = new FakeMediaPorts()) {
+  const api = new CallsApi();
+  api.snapshot = ringingSnapshot({ phase: 'answering' });
+  return mountCalls(api, { ports });
+}
+const offer = (requestId = 'r1', callId = 'c1') =>
+  ({ requestId, callId, kind: 'answer-offer', sdp: OFFER }) as const;
+
+describe('media requests', () => {
+  it('answers an offer: microphone, no ICE servers, remote offer, our track, full answer', async () => {
+    const { api, ports } = await answering();
+    expect(api.mediaSubscribers).toBe(1);
+    api.pushMedia(offer());
+    await settle();
+    const peer = ports.peers[0]!;
+    expect(peer.config).toEqual({ iceServers: [] });
+    expect(peer.remoteDescription).toEqual({ type: 'offer', sdp: OFFER });
+    expect(ports.constraints[0]).toMatchObject({ audio: { echoCancellation: true } });
+    expect(peer.senders.map((s) => s.track)).toEqual(ports.microphones[0]!.tracks);
+    // Non-trickle: the reply waits for gathering, so it carries the candidates.
+    const replies = api.callsOf('replyMedia');
+    expect(replies).toEqual([[{ requestId: 'r1', sdp: expect.stringContaining(CANDIDATE) }]]);
+    expect(api.callsOf('reportMicrophone')).toContainEqual(['ok']);
+    // The caller plays in an <audio> on the chosen speaker (the default here).
+    const audio = ports.audios[0]!;
+    expect(audio.srcObject).toBe(peer.remote);
+    expect(audio.paused).toBe(false);
+    expect(audio.sinkIds).toEqual(['']);
+  });
+
+  it('uses the chosen microphone and speaker', async () => {
+    const api = new CallsApi();
+    api.snapshot = ringingSnapshot({ phase: 'answering' });
+    api.settings.settings = {
+      ...api.settings.settings,
+      microphoneDeviceId: 'mic-headset',
+      speakerDeviceId: 'out-headset',
+    };
+    const { ports } = await mountCalls(api);
+    api.pushMedia(offer());
+    await settle();
+    expect(ports.constraints[0]).toMatchObject({ audio: { deviceId: { exact: 'mic-headset' } } });
+    expect(ports.audios[0]!.sinkIds).toEqual(['out-headset']);
+  });
+
+  it('replies with the error and reports the microphone broken when it cannot open', async () => {
+    const ports = new FakeMediaPorts();
+    ports.openMicrophone = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const { api } = await answering(ports);
+    api.pushMedia(offer());
+    await settle();
+    expect(api.callsOf('replyMedia')).toEqual([
+      [{ requestId: 'r1', error: 'NotAllowedError: Permission denied' }],
+    ]);
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['broken']);
+    expect(ports.peers).toEqual([]);
+    expect(textIn()).toContain('无法打开麦克风,对方听不到你:NotAllowedError: Permission denied');
+  });
+
+  it('answers anyway when ICE gathering does not finish in time', async () => {
+    const api = new CallsApi();
+    const ports = new FakeMediaPorts();
+    ports.onPeer = (peer) => (peer.gathers = false);
+    const media = new CallMedia({
+      ports,
+      api,
+      devices: () => ({ microphone: 'default', speaker: 'default' }),
+      events: { microphone() {}, fallback() {}, connection() {}, playback() {} },
+      iceTimeoutMs: 20,
+    });
+    await media.handle(offer());
+    expect(api.callsOf('replyMedia')).toEqual([
+      [{ requestId: 'r1', sdp: expect.stringContaining('m=audio') }],
+    ]);
+  });
+
+  it('close tears everything down and acknowledges', async () => {
+    const { api, ports } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    const peer = ports.peers[0]!;
+    const mic = ports.microphones[0]!;
+    api.pushMedia({ requestId: 'r2', callId: 'c1', kind: 'close' });
+    await settle();
+    expect(peer.closed).toBe(true);
+    expect(mic.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(ports.audios[0]!.srcObject).toBeNull();
+    expect(api.callsOf('replyMedia').at(-1)).toEqual([{ requestId: 'r2' }]);
+    expect(await window.agentDesktopDebug!.mediaStats()).toBeNull();
+  });
+
+  it('a close that races the microphone releases it and fails the offer', async () => {
+    const ports = new FakeMediaPorts();
+    let open: (stream: FakeStream) => void = () => undefined;
+    ports.openMicrophone = () => new Promise((resolve) => (open = resolve));
+    const { api } = await answering(ports);
+    api.pushMedia(offer());
+    await settle();
+    api.pushMedia({ requestId: 'r2', callId: 'c1', kind: 'close' });
+    await settle();
+    const late = new FakeStream([new FakeTrack('late')]);
+    open(late);
+    await settle();
+    expect(late.tracks[0]!.readyState).toBe('ended');
+    expect(ports.peers).toEqual([]);
+    const replies = api.callsOf('replyMedia').map(([r]) => r);
+    expect(replies).toContainEqual({ requestId: 'r2' });
+    expect(replies).toContainEqual({ requestId: 'r1', error: expect.stringContaining('ended') });
+  });
+
+  it('media goes when the call leaves the snapshot, even without a close', async () => {
+    const { api, ports } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    api.push(signedInSnapshot());
+    await settle();
+    expect(ports.peers[0]!.closed).toBe(true);
+    expect(ports.microphones[0]!.tracks[0]!.readyState).toBe('ended');
+  });
+
+  it('mute disables the microphone track at once and follows main', async () => {
+    const api = new CallsApi();
+    api.snapshot = talkingSnapshot();
+    api.handlers.setMuted = (id, muted) => {
+      api.push(talkingSnapshot({ id, muted }));
+      return Promise.resolve({ ok: true, value: api.snapshot });
+    };
+    const { ports } = await mountCalls(api);
+    api.pushMedia(offer());
+    await settle();
+    const track = ports.microphones[0]!.tracks[0]!;
+    expect(track.enabled).toBe(true);
+    await click(getByRole('button', { name: '静音' }));
+    expect(track.enabled).toBe(false);
+    // Main says unmuted (e.g. from the tray): the track follows.
+    api.push(talkingSnapshot({ muted: false }));
+    await settle();
+    expect(track.enabled).toBe(true);
+  });
+
+  it('an unplugged microphone is replaced by the default on the same sender', async () => {
+    const { api, ports } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    const first = ports.microphones[0]!.tracks[0]!;
+    first.unplug();
+    await settle();
+    const sender = ports.peers[0]!.senders[0]!;
+    expect(sender.track).not.toBe(first);
+    expect(sender.track).toBe(ports.microphones[1]!.tracks[0]);
+  });
+
+  it('says when the audio connection fails', async () => {
+    const { api, ports } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    api.push(talkingSnapshot());
+    await settle();
+    (ports.peers[0] as FakePeer).connect('failed');
+    await settle();
+    expect(textIn()).toContain('通话音频无法连通');
+    (ports.peers[0] as FakePeer).connect('connected');
+    await settle();
+    expect(textIn()).not.toContain('通话音频无法连通');
+  });
+
+  it('exposes read-only RTP counters for tests and support', async () => {
+    const { api } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    expect(await window.agentDesktopDebug!.mediaStats()).toMatchObject({
+      callId: 'c1',
+      packetsReceived: 120,
+      packetsSent: 118,
+      codec: 'audio/PCMU',
+    });
+  });
+});
+
+describe('ringtone', () => {
+  async function ring(
+    configure: (ports: FakeMediaPorts) => void = () => undefined,
+    ringer = 'default',
+  ) {
+    const ports = new FakeMediaPorts();
+    configure(ports);
+    const api = new CallsApi();
+    api.snapshot = signedInSnapshot();
+    api.settings.settings = { ...api.settings.settings, ringerDeviceId: ringer };
+    await mountCalls(api, { ports });
+    api.push(ringingSnapshot());
+    await settle();
+    return { api, ports, context: ports.contexts[0]!, audio: ports.audios[0] as FakeAudio };
+  }
+
+  it('starts when ringing, on the chosen ringer, and stops on Answer', async () => {
+    const { ports, context, audio } = await ring(undefined, 'out-headset');
+    expect(context.sounding).toBe(2);
+    expect(audio.sinkIds).toEqual(['out-headset']);
+    expect(audio.paused).toBe(false);
+    expect(window.agentDesktopDebug!.ringtone()).toEqual({
+      playing: true,
+      deviceId: 'out-headset',
+      blocked: false,
+    });
+    await click(getByRole('button', { name: '接听' }));
+    expect(context.sounding).toBe(0);
+    expect(audio.paused).toBe(true);
+    expect(context.state).toBe('suspended');
+    expect(ports.contexts).toHaveLength(1);
+  });
+
+  it('stops when the caller gives up, and the next call reuses the same context', async () => {
+    const { api, ports, context } = await ring();
+    api.push(signedInSnapshot());
+    await settle();
+    expect(context.sounding).toBe(0);
+    api.push(ringingSnapshot({ id: 'c2' }));
+    await settle();
+    expect(ports.contexts).toHaveLength(1);
+    expect(context.sounding).toBe(2);
+  });
+
+  it('falls back to the default device when the ringer fails, and says so', async () => {
+    const { audio } = await ring((ports) => {
+      const create = ports.createAudio;
+      ports.createAudio = () => {
+        const a = create();
+        a.refuseSinks.add('out-headset');
+        return a;
+      };
+    }, 'out-headset');
+    expect(audio.sinkIds).toEqual(['']);
+    expect(audio.paused).toBe(false);
+    expect(textIn()).toContain('所选振铃设备「USB Headset」无法使用,已改用系统默认设备。');
+  });
+
+  it('offers a click to enable sound when autoplay refuses it', async () => {
+    const { audio, context } = await ring((ports) => {
+      const create = ports.createAudio;
+      ports.createAudio = () => {
+        const a = create();
+        a.refusePlay = true;
+        return a;
+      };
+    });
+    const enable = getByRole('button', { name: '点击启用声音' });
+    expect(getByRole('alert').textContent).toContain('系统阻止了自动播放声音');
+    audio.refusePlay = false;
+    await click(enable);
+    expect(audio.paused).toBe(false);
+    expect(context.state).toBe('running');
+    expect(queryByRole('button', { name: '点击启用声音' })).toBeNull();
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { fail, signedInSnapshot } from './fake-api';
+import { CallsApi, mountCalls, ringingSnapshot, settle, talkingSnapshot } from './calls-support';
+import { click, getByRole, key, queryByRole, textIn } from './queries';
+
+async function signedIn(language: 'zh-CN' | 'en' = 'zh-CN') {
+  const api = new CallsApi();
+  api.snapshot = signedInSnapshot();
+  return mountCalls(api, { language });
+}
+
+describe('ringing panel', () => {
+  it('appears from a pushed snapshot, announced and with Answer focused', async () => {
+    const { api } = await signedIn();
+    expect(queryByRole('button', { name: '接听' })).toBeNull();
+    api.push(ringingSnapshot({ caller: '张三 <13800000000>' }));
+    await settle();
+    const panel = getByRole('heading', { name: '来电振铃中' }).closest('section')!;
+    expect(textIn(panel)).toContain('张三 <13800000000>');
+    expect(textIn(panel)).toMatch(/已振铃 00:0[3-4]/);
+    const answer = getByRole('button', { name: '接听' });
+    expect(document.activeElement).toBe(answer);
+    const live = document.querySelector('[aria-live="assertive"]');
+    expect(live?.textContent).toBe('来电振铃:张三 <13800000000>。按回车接听。');
+  });
+
+  it('Answer and Reject call main with the call id', async () => {
+    const { api } = await signedIn();
+    api.push(ringingSnapshot({ id: 'call-7' }));
+    await settle();
+    await click(getByRole('button', { name: '接听' }));
+    expect(api.callsOf('answerCall')).toEqual([['call-7']]);
+    api.push(ringingSnapshot({ id: 'call-8' }));
+    await settle();
+    await click(getByRole('button', { name: '拒接' }));
+    expect(api.callsOf('rejectCall')).toEqual([['call-8']]);
+  });
+
+  it('Enter answers; Escape does not reject', async () => {
+    const { api } = await signedIn();
+    api.push(ringingSnapshot());
+    await settle();
+    const panel = getByRole('heading', { name: '来电振铃中' }).closest('section')!;
+    await key(panel, 'Escape');
+    expect(api.callsOf('rejectCall')).toEqual([]);
+    await key(panel, 'Enter');
+    expect(api.callsOf('answerCall')).toEqual([['c1']]);
+  });
+
+  it('does not take the focus from a field the agent is typing in', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '设置' }));
+    const field = getByRole('textbox', { name: 'AppID' });
+    field.focus();
+    api.push(ringingSnapshot());
+    await settle();
+    expect(getByRole('button', { name: '接听' })).toBeTruthy();
+    expect(document.activeElement).toBe(field);
+  });
+
+  it('rings above every screen (not only Status)', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '团队' }));
+    api.push(ringingSnapshot());
+    await settle();
+    expect(getByRole('button', { name: '接听' })).toBeTruthy();
+  });
+
+  it('says why answering failed', async () => {
+    const { api } = await signedIn();
+    api.handlers.answerCall = () => Promise.resolve(fail('transport', 'gone'));
+    api.push(ringingSnapshot());
+    await settle();
+    await click(getByRole('button', { name: '接听' }));
+    expect(getByRole('alert').textContent).toMatch(/^接听失败。/);
+  });
+
+  it('still says why when a failed answer ended the call', async () => {
+    const { api } = await signedIn();
+    api.handlers.answerCall = () => {
+      // Main ends the call (a missed offer) before it answers the command.
+      api.push(signedInSnapshot());
+      return Promise.resolve(fail('media', 'the window did not answer'));
+    };
+    api.push(ringingSnapshot());
+    await settle();
+    await click(getByRole('button', { name: '接听' }));
+    expect(getByRole('alert').textContent).toBe('接听失败。音频设备或媒体连接出现问题。');
+    api.push(ringingSnapshot({ id: 'c2' }));
+    await settle();
+    expect(queryByRole('alert')).toBeNull();
+  });
+
+  it('uses English names in English', async () => {
+    const { api } = await signedIn('en');
+    api.push(ringingSnapshot());
+    await settle();
+    expect(getByRole('button', { name: 'Answer' })).toBeTruthy();
+    expect(getByRole('button', { name: 'Reject' })).toBeTruthy();
+    expect(getByRole('heading', { name: 'Incoming call ringing' })).toBeTruthy();
+  });
+
+  it('leaves nothing behind when the call ends', async () => {
+    const { api } = await signedIn();
+    api.push(ringingSnapshot());
+    await settle();
+    api.push(signedInSnapshot());
+    await settle();
+    expect(queryByRole('button', { name: '接听' })).toBeNull();
+    expect(queryByRole('heading', { name: '来电振铃中' })).toBeNull();
+    expect(document.querySelector('[aria-live="assertive"]')?.textContent).toBe('');
+  });
+});
+
+describe('talking panel', () => {
+  it('shows the caller and the call time, and hangs up with the call id', async () => {
+    const api = new CallsApi();
+    api.snapshot = talkingSnapshot({ id: 'c9', caller: '13900000000' });
+    await mountCalls(api);
+    const panel = getByRole('heading', { name: '通话中' }).closest('section')!;
+    expect(textIn(panel)).toContain('13900000000');
+    expect(textIn(panel)).toMatch(/通话时长 01:0[5-6]/);
+    await click(getByRole('button', { name: '挂断' }));
+    expect(api.callsOf('hangUp')).toEqual([['c9']]);
+  });
+
+  it('Mute is a toggle that tells main, and says the caller cannot hear', async () => {
+    const api = new CallsApi();
+    api.snapshot = talkingSnapshot();
+    api.handlers.setMuted = (id, muted) => {
+      api.push(talkingSnapshot({ id, muted }));
+      return Promise.resolve({ ok: true, value: api.snapshot });
+    };
+    await mountCalls(api);
+    const mute = getByRole('button', { name: '静音' });
+    expect(mute.getAttribute('aria-pressed')).toBe('false');
+    await click(mute);
+    expect(api.callsOf('setMuted')).toEqual([['c1', true]]);
+    expect(getByRole('button', { name: '静音' }).getAttribute('aria-pressed')).toBe('true');
+    expect(textIn()).toContain('麦克风已静音,对方听不到你。');
+    await click(getByRole('button', { name: '静音' }));
+    expect(api.callsOf('setMuted')).toEqual([
+      ['c1', true],
+      ['c1', false],
+    ]);
+    expect(getByRole('button', { name: '静音' }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('shows answering while main sets the call up, with Hang up available', async () => {
+    const api = new CallsApi();
+    api.snapshot = ringingSnapshot({ phase: 'answering' });
+    await mountCalls(api);
+    expect(getByRole('heading', { name: '正在接听' })).toBeTruthy();
+    expect((getByRole('button', { name: '挂断' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('names the buttons in English', async () => {
+    const api = new CallsApi();
+    api.snapshot = talkingSnapshot();
+    await mountCalls(api, { language: 'en' });
+    expect(getByRole('button', { name: 'Hang up' })).toBeTruthy();
+    expect(getByRole('button', { name: 'Mute' }).getAttribute('aria-pressed')).toBe('false');
+  });
+});
+
+describe('state controls during a call', () => {
+  it.each([
+    ['ringing', ringingSnapshot()],
+    ['talking', talkingSnapshot()],
+  ])('are disabled while %s', async (_phase, snapshot) => {
+    const api = new CallsApi();
+    api.snapshot = snapshot;
+    await mountCalls(api);
+    for (const name of ['空闲', '忙碌', '离开']) {
+      expect((getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+    }
+  });
+
+  it('come back when the call ends', async () => {
+    const api = new CallsApi();
+    api.snapshot = talkingSnapshot();
+    await mountCalls(api);
+    api.push(signedInSnapshot({ state: 'idle' }));
+    await settle();
+    expect((getByRole('button', { name: '空闲' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(queryByRole('button', { name: '挂断' })).toBeNull();
+  });
+});
