@@ -13,6 +13,29 @@ export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
 
 const reasonList = z.array(z.string().min(1).max(256)).max(50);
 
+const MODIFIER_NAMES = 'command cmd control ctrl commandorcontrol cmdorctrl alt option altgr';
+const MODIFIERS = new Set(`${MODIFIER_NAMES} shift super meta`.split(' '));
+// Keys that may stand alone as a global hotkey without stealing typing: F-keys and media keys.
+const LONE_KEY =
+  /^(f([1-9]|1\d|2[0-4])|volume(up|down|mute)|media(nexttrack|previoustrack|stop|playpause))$/;
+const KEY =
+  /^([0-9a-z]|[)!@#$%^&*(:;=<,_\->.?/~`{\][|\\}"']|plus|space|tab|capslock|numlock|scrolllock|backspace|delete|insert|return|enter|up|down|left|right|home|end|pageup|pagedown|escape|esc|printscreen|num[0-9]|numdec|numadd|numsub|nummult|numdiv)$/;
+
+/**
+ * True for an Electron accelerator fit for a global hotkey: modifiers (each once) and one key,
+ * e.g. `CommandOrControl+Shift+A`; a lone key only for F1–F24 and media keys. '' = no hotkey.
+ */
+export function isHotkey(accelerator: string): boolean {
+  if (accelerator === '') return true;
+  const parts = accelerator.toLowerCase().split('+');
+  const key = parts.pop() ?? '';
+  if (parts.some((part) => !MODIFIERS.has(part)) || new Set(parts).size !== parts.length)
+    return false;
+  if (LONE_KEY.test(key)) return true;
+  return parts.length > 0 && KEY.test(key);
+}
+const hotkey = z.string().max(100).refine(isHotkey, 'not a usable shortcut');
+
 /** Settings that are not secret. `platformBaseUrl` null = the embedded demo emulator. */
 export const SettingsSchema = z.object({
   platformBaseUrl: z.url({ protocol: /^https?$/ }).nullable(),
@@ -34,6 +57,10 @@ export const SettingsSchema = z.object({
   ringerDeviceId: z.string().max(256),
   microphoneDeviceId: z.string().max(256),
   speakerDeviceId: z.string().max(256),
+  /** Global hotkeys (Electron accelerators); '' turns one off. */
+  hotkeyAnswer: hotkey,
+  hotkeyHangUp: hotkey,
+  hotkeyToggleReady: hotkey,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -55,6 +82,9 @@ export const DEFAULT_SETTINGS: Settings = {
   ringerDeviceId: 'default',
   microphoneDeviceId: 'default',
   speakerDeviceId: 'default',
+  hotkeyAnswer: 'CommandOrControl+Shift+A',
+  hotkeyHangUp: 'CommandOrControl+Shift+H',
+  hotkeyToggleReady: 'CommandOrControl+Shift+R',
 };
 
 /** Secrets the renderer may set but never read back. */

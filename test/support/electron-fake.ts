@@ -72,6 +72,11 @@ export class FakeBrowserWindow extends EventEmitter {
   minimized = false;
   focused = false;
   destroyed = false;
+  /** The taskbar button's attention flash (flashFrame). */
+  flashing = false;
+  readonly flashFrame = vi.fn((flag: boolean) => {
+    this.flashing = flag;
+  });
   constructor(public readonly options: Record<string, unknown>) {
     super();
     state.windows.push(this);
@@ -161,6 +166,7 @@ class FakeApp extends EventEmitter {
   });
   exit = vi.fn();
   setAppUserModelId = vi.fn();
+  focus = vi.fn();
   /** Real flow: before-quit (preventable), then will-quit and quit. */
   quit = vi.fn(() => {
     const event = fakeEvent();
@@ -212,6 +218,7 @@ class FakeApp extends EventEmitter {
       this.exit,
       this.quit,
       this.requestSingleInstanceLock,
+      this.focus,
     ]) {
       mock.mockClear();
     }
@@ -269,6 +276,67 @@ export interface FakeNativeImage {
 export const nativeImage = {
   createFromPath: (path: string): FakeNativeImage => ({ path }),
 };
+
+/** Notification: records its options; `show`/`close` as Electron's, events emitted by tests. */
+export class FakeNotification extends EventEmitter {
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  shown = false;
+  closed = false;
+  constructor(public readonly options: Record<string, unknown>) {
+    super();
+    state.notifications.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', fakeEvent());
+  }
+  /** The user pressed action button `index` (Electron 41: details first, then the legacy index). */
+  act(index: number): void {
+    this.emit('action', fakeEvent({ actionIndex: index, selectionIndex: -1 }), index, -1);
+  }
+}
+
+/** globalShortcut: accelerators in `taken` belong to another app; those in `invalid` throw. */
+class FakeGlobalShortcut {
+  readonly registered = new Map<string, () => void>();
+  readonly taken = new Set<string>();
+  readonly invalid = new Set<string>();
+  readonly register = vi.fn((accelerator: string, callback: () => void): boolean => {
+    if (this.invalid.has(accelerator))
+      throw new TypeError(
+        `Error processing argument at index 0, conversion failure from ${accelerator}`,
+      );
+    if (this.taken.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  });
+  readonly unregister = vi.fn((accelerator: string) => {
+    this.registered.delete(accelerator);
+  });
+  readonly unregisterAll = vi.fn(() => this.registered.clear());
+  isRegistered(accelerator: string): boolean {
+    return this.registered.has(accelerator);
+  }
+  /** The user pressed `accelerator` anywhere on the desktop. */
+  press(accelerator: string): void {
+    const callback = this.registered.get(accelerator);
+    if (!callback) throw new Error(`${accelerator} is not registered`);
+    callback();
+  }
+  reset(): void {
+    this.registered.clear();
+    this.taken.clear();
+    this.invalid.clear();
+    for (const mock of [this.register, this.unregister, this.unregisterAll]) mock.mockClear();
+  }
+}
 
 class FakeNet {
   online = true;
@@ -340,6 +408,7 @@ class FakeSession {
 const state = {
   windows: [] as FakeBrowserWindow[],
   trays: [] as FakeTray[],
+  notifications: [] as FakeNotification[],
   applicationMenu: null as FakeMenu | null,
 };
 
@@ -349,6 +418,7 @@ export const ipcRenderer = new FakeIpcRenderer();
 export const powerMonitor = new EventEmitter();
 export const net = new FakeNet();
 export const safeStorage = new FakeSafeStorage();
+export const globalShortcut = new FakeGlobalShortcut();
 export const session = { defaultSession: new FakeSession() };
 export const contextBridge = {
   exposed: {} as Record<string, unknown>,
@@ -362,16 +432,24 @@ export const dialog = {
   showErrorBox: vi.fn(),
 };
 export const shell = { openExternal: vi.fn(async () => undefined) };
-export { FakeBrowserWindow as BrowserWindow, FakeTray as Tray, FakeMenu as Menu };
+export {
+  FakeBrowserWindow as BrowserWindow,
+  FakeTray as Tray,
+  FakeMenu as Menu,
+  FakeNotification as Notification,
+};
 
-/** What the fake recorded: windows and trays created, the app menu set. */
+/** What the fake recorded: windows, trays and notifications created, the app menu set. */
 export const electronFake = state;
 
 /** Puts every fake back to its initial state (call in beforeEach). */
 export function resetElectronFake(): void {
   state.windows.length = 0;
   state.trays.length = 0;
+  state.notifications.length = 0;
   state.applicationMenu = null;
+  FakeNotification.supported = true;
+  globalShortcut.reset();
   app.reset();
   ipcMain.reset();
   ipcRenderer.reset();
