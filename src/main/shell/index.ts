@@ -16,6 +16,8 @@ import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
 import { createSecretStore } from './secrets';
 import { setupContentsHardening, setupSessionSecurity } from './security';
+import { setupHotkeys } from './hotkeys';
+import { setupRinging } from './ringing';
 import { runTrayAction, setupTray } from './tray';
 import { createMainWindow, setupCloseToTray, showWindow } from './window';
 import type { BrowserWindow } from 'electron';
@@ -36,6 +38,8 @@ if (process.env.AGENT_DESKTOP_USER_DATA)
 let win: BrowserWindow | null = null;
 let core: Core | null = null;
 let tray: AppTray | null = null;
+/** Shell concerns to stop before the app exits (hotkeys must be released on quit). */
+const stops: Array<() => void> = [];
 const show = () => showWindow(win);
 
 if (setupSingleInstance(show)) {
@@ -49,7 +53,13 @@ if (setupSingleInstance(show)) {
 async function main(): Promise<void> {
   // Only a development build may load the dev server: a packaged app ignores the variable.
   const url = appUrl(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, INDEX_HTML);
-  const quit = setupQuit({ logger, beforeExit: () => tray?.destroy() });
+  const quit = setupQuit({
+    logger,
+    beforeExit: () => {
+      for (const stop of stops.splice(0)) stop();
+      tray?.destroy();
+    },
+  });
   // Windows groups the tray icon and shows notifications under this id.
   if (process.platform === 'win32') app.setAppUserModelId('com.oneyun.agent-desktop');
   setupContentsHardening(url);
@@ -123,6 +133,20 @@ async function main(): Promise<void> {
     menuLanguage = language();
     setupAppMenu(process.platform, menuLanguage, quit.quit);
   });
+
+  // Calls: a ringing call cannot be missed, and hotkeys work from any app.
+  stops.push(
+    setupRinging({
+      core: ready,
+      window: () => win,
+      showWindow: show,
+      tray: () => tray,
+      language,
+      logger,
+      platform: process.platform,
+    }),
+    setupHotkeys({ core: ready, logger, showWindow: show }),
+  );
 
   setupPower(ready);
   setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });

@@ -29,6 +29,8 @@ export interface TrayOptions {
 export interface AppTray {
   /** Re-renders icon, tooltip and menu from the current snapshot. */
   refresh(): void;
+  /** Shows `name` instead of the snapshot's icon until called with null (ringing flashes it). */
+  overrideIcon(name: TrayIconName | null): void;
   destroy(): void;
 }
 
@@ -76,6 +78,7 @@ export function setupTray(options: TrayOptions): AppTray {
   let menuKey = '';
   let timer: ReturnType<typeof setInterval> | null = null;
   let destroyed = false;
+  let override: TrayIconName | null = null;
 
   const updateTooltip = () => {
     const next = trayTooltip(options.core.snapshot(), now(), options.language());
@@ -84,14 +87,17 @@ export function setupTray(options: TrayOptions): AppTray {
     tray.setToolTip(next);
   };
 
+  const showIcon = (current: ReturnType<typeof options.core.snapshot>) => {
+    const nextIcon = override ?? trayIcon(current);
+    if (nextIcon === icon) return;
+    icon = nextIcon;
+    tray.setImage(image(icon));
+  };
+
   const refresh = () => {
     if (destroyed) return;
     const current = options.core.snapshot();
-    const nextIcon = trayIcon(current);
-    if (nextIcon !== icon) {
-      icon = nextIcon;
-      tray.setImage(image(icon));
-    }
+    showIcon(current);
     updateTooltip();
     const items = buildTrayMenu(current, options.core.settings(), options.language());
     // Snapshots arrive on every keepalive; rebuild the native menu only when it changed.
@@ -118,6 +124,10 @@ export function setupTray(options: TrayOptions): AppTray {
 
   return {
     refresh,
+    overrideIcon: (name) => {
+      override = name;
+      if (!destroyed) showIcon(options.core.snapshot());
+    },
     destroy: () => {
       if (destroyed) return;
       destroyed = true;

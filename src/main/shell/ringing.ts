@@ -1,0 +1,119 @@
+/**
+ * Ringing that cannot be missed, the shell's part: when a call starts ringing the window comes to
+ * the front (even hidden in the tray or minimized) and its taskbar button flashes, the tray icon
+ * blinks, and a native notification offers Answer where the OS shows actions (macOS, Windows;
+ * elsewhere a click brings the window). Everything stops when the call stops ringing. The
+ * ringtone itself is the window's (it owns the audio devices).
+ */
+import { Notification, app } from 'electron';
+import type { BrowserWindow } from 'electron';
+import type { Language } from '../../shared/domain/errors';
+import type { CallInfo, SessionSnapshot } from '../../shared/snapshot';
+import type { DesktopCore } from '../core/desktop-core';
+import type { Logger } from '../core/ports';
+import type { AppTray } from './tray';
+
+/** The tray icon changes at most twice a second (a 1 Hz blink), well under flicker limits. */
+export const FLASH_INTERVAL_MS = 500;
+
+export const RINGING_TEXT: Record<
+  Language,
+  { title: string; body: (caller: string) => string; answer: string }
+> = {
+  'zh-CN': { title: '来电', body: (caller) => `${caller} 正在呼叫`, answer: '接听' },
+  en: { title: 'Incoming call', body: (caller) => `${caller} is calling`, answer: 'Answer' },
+};
+
+export interface RingingOptions {
+  core: Pick<DesktopCore, 'on' | 'snapshot' | 'dispatch'>;
+  window: () => BrowserWindow | null;
+  /** Restores, shows and focuses the window. */
+  showWindow: () => void;
+  tray: () => Pick<AppTray, 'overrideIcon'> | null;
+  language: () => Language;
+  logger: Logger;
+  platform: NodeJS.Platform;
+}
+
+/** Watches the snapshot for a ringing call; returns the function that stops watching. */
+export function setupRinging(options: RingingOptions): () => void {
+  let ringing: string | null = null;
+  let flashTimer: ReturnType<typeof setInterval> | null = null;
+  let notification: Notification | null = null;
+
+  const window = () => {
+    const win = options.window();
+    return win && !win.isDestroyed() ? win : null;
+  };
+
+  const start = (call: CallInfo) => {
+    ringing = call.id;
+    options.showWindow();
+    window()?.flashFrame(true);
+    // macOS does not let a background app take focus unless it insists.
+    if (options.platform === 'darwin') app.focus({ steal: true });
+    // Only an agent who is exactly idle is rung, so idle is the icon to alternate with.
+    let lit = true;
+    options.tray()?.overrideIcon('fetching');
+    flashTimer = setInterval(() => {
+      lit = !lit;
+      options.tray()?.overrideIcon(lit ? 'fetching' : 'idle');
+    }, FLASH_INTERVAL_MS);
+    notification = notify(call);
+  };
+
+  const stop = () => {
+    ringing = null;
+    if (flashTimer) clearInterval(flashTimer);
+    flashTimer = null;
+    options.tray()?.overrideIcon(null);
+    window()?.flashFrame(false);
+    const shown = notification;
+    notification = null;
+    shown?.close();
+  };
+
+  const notify = (call: CallInfo): Notification | null => {
+    if (!Notification.isSupported()) return null;
+    const text = RINGING_TEXT[options.language()];
+    const shown = new Notification({
+      title: text.title,
+      body: text.body(call.caller),
+      actions: [{ type: 'button', text: text.answer }],
+      urgency: 'critical',
+      timeoutType: 'never',
+      // The window rings on the agent's chosen ringer device; a second sound would only clash.
+      silent: true,
+    });
+    shown.on('action', (details, legacyIndex) => {
+      const index = details?.actionIndex ?? legacyIndex;
+      if (index === 0) void answer(call.id);
+    });
+    shown.on('click', () => options.showWindow());
+    shown.show();
+    return shown;
+  };
+
+  const answer = async (callId: string) => {
+    const result = await options.core.dispatch('call:answer', { callId });
+    // The window explains what went wrong; an answer from outside it must not fail silently.
+    if (!result.ok) {
+      options.logger.warn('ringing: answer from the notification failed', { callId });
+      options.showWindow();
+    }
+  };
+
+  const update = (snapshot: SessionSnapshot) => {
+    const call = snapshot.call?.phase === 'ringing' ? snapshot.call : null;
+    if ((call?.id ?? null) === ringing) return;
+    if (ringing) stop();
+    if (call) start(call);
+  };
+
+  const unsubscribe = options.core.on('session:changed', update);
+  update(options.core.snapshot());
+  return () => {
+    unsubscribe();
+    if (ringing) stop();
+  };
+}
