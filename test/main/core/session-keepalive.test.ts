@@ -1,0 +1,154 @@
+/**
+ * Keepalive timing over a long day, on a manual clock (hours in milliseconds of test time):
+ * ticks stay on the fixed grid however slow the platform answers, and failures back off
+ * with jitter without ever waiting longer than one period.
+ */
+import { describe, expect, it } from 'vitest';
+import { AgentSession } from '../../../src/main/core/session';
+import { silentLogger } from '../../../src/main/core/ports';
+import type { SessionPlatform } from '../../../src/main/core/session';
+import type { Clock, TimerHandle } from '../../../src/main/core/ports';
+
+class ManualClock implements Clock {
+  private t = 1_700_000_000_000;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private nextId = 1;
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number): TimerHandle => {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id as unknown as TimerHandle;
+  };
+  clearTimeout = (handle: TimerHandle) => void this.timers.delete(handle as unknown as number);
+  /** Runs every timer due up to `until`, letting the promises of each settle. */
+  async advanceTo(until: number): Promise<void> {
+    for (let guard = 0; guard < 100_000; guard++) {
+      await settle();
+      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+      if (!next || next[1].at > until) break;
+      this.timers.delete(next[0]);
+      this.t = next[1].at;
+      next[1].fn();
+    }
+    this.t = until;
+  }
+}
+
+/** Lets every promise chain that is ready run (requests in flight resolve on the clock). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 50; i++) await Promise.resolve();
+}
+
+const PERIOD = 30_000;
+const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });
+
+function platform(
+  clock: ManualClock,
+  latencyMs: number,
+  log: number[],
+  down: () => boolean,
+): SessionPlatform {
+  const slow = <T>(value: T) => {
+    // The platform answers `latencyMs` later: the clock moves while the request is "in flight".
+    return new Promise<{ ok: true; value: T }>((resolve) =>
+      clock.setTimeout(() => resolve({ ok: true, value }), latencyMs),
+    );
+  };
+  const agent = { name: 'a', num: null, state: 'idle', extension: 'e1', skills: [] };
+  return {
+    login: () => ok(null),
+    logout: () => ok(null),
+    keepalive: () => {
+      log.push(clock.now());
+      if (down())
+        return Promise.resolve({
+          ok: false as const,
+          error: { code: 'transport' as const, message: 'down' },
+        });
+      return slow(null);
+    },
+    getAgent: () => slow(agent),
+    listAgents: () =>
+      ok({
+        pageSize: 20,
+        startIndex: 1,
+        totalCount: 0,
+        totalPageCount: 0,
+        currentPageNo: 1,
+        result: [],
+      }),
+    setState: () => ok(null),
+    setExtension: () => ok(null),
+    editSkills: () => ok(null),
+    getExtension: () =>
+      ok({ id: 'e1', type: '1', user: null, password: null, ipaddr: null, telnum: null }),
+    listExtensions: () =>
+      ok({
+        pageSize: 20,
+        startIndex: 1,
+        totalCount: 0,
+        totalPageCount: 0,
+        currentPageNo: 1,
+        result: [],
+      }),
+  };
+}
+
+function session(clock: ManualClock, client: SessionPlatform): AgentSession {
+  return new AgentSession({
+    clock,
+    logger: silentLogger,
+    platform: () => client,
+    baseUrl: () => ({ url: 'http://platform', demo: false }),
+    keepaliveMs: () => PERIOD,
+    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
+    random: () => 0.5,
+  });
+}
+
+/** Signs in while the clock moves, since the platform's answers arrive on the clock. */
+async function signIn(clock: ManualClock, s: AgentSession): Promise<void> {
+  const done = s.signIn({ name: 'a', extension: 'e1', initialState: 'idle' });
+  await clock.advanceTo(clock.now() + 2_000);
+  expect((await done).ok).toBe(true);
+}
+
+describe('keepalive timing', () => {
+  it('stays on the grid for eight hours despite a slow platform (no drift)', async () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    const s = session(
+      clock,
+      platform(clock, 700, sent, () => false),
+    );
+    await signIn(clock, s);
+    await clock.advanceTo(clock.now() + 8 * 3600_000);
+    expect(sent.length).toBe(8 * 120);
+    // Every keepalive leaves exactly on first + n·period, however long the previous one took.
+    sent.forEach((at, i) => expect(at - sent[0]!).toBe(i * PERIOD));
+  });
+
+  it('backs off while the platform is down, never longer than a period, and says when it retries', async () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    let isDown = false;
+    const s = session(
+      clock,
+      platform(clock, 10, sent, () => isDown),
+    );
+    await signIn(clock, s);
+    const start = clock.now();
+    await clock.advanceTo(start + PERIOD);
+    isDown = true;
+    await clock.advanceTo(start + 10 * PERIOD);
+    expect(s.snapshot().platform.health).toBe('unreachable');
+    expect(s.snapshot().platform.nextRetryAt).toBeGreaterThan(clock.now() - PERIOD);
+    const gaps = sent.slice(1).map((at, i) => at - sent[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(PERIOD);
+    // The first retries come quickly (about a second), then spread out.
+    expect(gaps[1]).toBeLessThan(2_000);
+    isDown = false;
+    await clock.advanceTo(clock.now() + PERIOD);
+    expect(s.snapshot().platform.health).toBe('ok');
+  });
+});
