@@ -47,6 +47,8 @@ interface Live {
   call: IncomingCall;
   info: CallInfo;
   ended: Promise<CallEnd>;
+  /** The read-back that confirms `fetching`; it must not land after we show `talking`. */
+  confirmed: Promise<unknown>;
 }
 
 export class CallController {
@@ -80,6 +82,7 @@ export class CallController {
         ? refused(`the call ended before it was answered (${detail})`)
         : { ok: false, error: appError('media', detail) };
     }
+    await live.confirmed;
     if (this.live !== live) return refused('the call ended while it was being answered');
     this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
     // Not at once: the platform sees the 200 OK a moment after us, and would still say fetching.
@@ -145,14 +148,14 @@ export class CallController {
       muted: false,
     };
     const ended = new Promise<CallEnd>((resolve) => call.onEnded(resolve));
-    const live: Live = { call, info, ended };
+    const live: Live = { call, info, ended, confirmed: Promise.resolve() };
     this.live = live;
     void ended.then((end) => this.ended(live, end));
     session.showCall(info, 'fetching');
     call.ring().catch((error: unknown) => {
       logger.warn('calls: 180 Ringing not sent', { id: call.id, error: String(error) });
     });
-    void session.refresh();
+    live.confirmed = session.refresh().catch(() => undefined);
   }
 
   private ended(live: Live, end: CallEnd): void {

@@ -271,8 +271,9 @@ export class AgentSession {
       if (this.snap.call) this.update({ call: null });
       return;
     }
-    this.update({ call });
-    if (state && baseOf(this.snap.state) !== baseOf(state)) this.applyState(state, false);
+    // One snapshot: the window and the tray never see the call without its state.
+    const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
+    this.update(moved ? { call, state, stateSince: this.now() } : { call });
   }
 
   /** Records a ring that was not answered, newest first. */

@@ -87,7 +87,7 @@ afterEach(async () => {
 
 describe('calls through the demo platform', () => {
   it('rings (fetching at once), is answered (talking), and the customer hangs up (reserve state)', async () => {
-    const { id, call } = await ring({ customer: { kind: 'hang-up-after', talkSec: 0.4 } });
+    const { id, call } = await ring({ customer: { kind: 'hang-up-after', talkSec: 1 } });
     expect(call).toMatchObject({ caller: '13900001234', talkingSince: null, muted: false });
     expect(snap().state).toBe('fetching');
     await waitFor(() => record(id).alertedAt !== null, '180 seen by the platform');
@@ -144,6 +144,7 @@ describe('calls through the demo platform', () => {
   it('ring timeout: a missed offer and the reserve state', async () => {
     const { id, call } = await ring({ ringTimeoutSec: 0.5, reserveState: 'away/no-answer' });
     await until('call over', (s) => s.call === null);
+    await waitFor(() => record(id).state === 'ended', 'platform call ended');
     expect(record(id).outcome).toBe('missed-timeout');
     await until('stateAfter', (s) => s.missed[0]?.stateAfter === 'away/no-answer');
     expect(snap().missed[0]).toMatchObject({ id: call.id, caller: '13900001234' });
