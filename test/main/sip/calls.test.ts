@@ -83,6 +83,24 @@ describe('incoming calls on the SIP line', () => {
     expect(seen.closes).toBe(1);
   });
 
+  it('a re-INVITE during the call is answered by the same media', async () => {
+    const caller = callExtension(embedded.sip, alice.extensionId);
+    const call = await nextCall();
+    const { port, seen } = media();
+    await call.accept(port);
+    await caller.answered;
+    // The caller's ACK follows its Established event; a re-INVITE ahead of it gets 500 (RFC 3261
+    // §14.2), and a caller tries again, as here.
+    const code = await waitFor(async () => {
+      const answer = await caller.reinvite();
+      return answer !== 500 && answer;
+    }, 're-INVITE answered');
+    expect(code).toBe(200);
+    expect(seen.offers).toEqual([TEST_OFFER, TEST_OFFER]);
+    expect(call.state).toBe('talking');
+    await call.hangUp();
+  });
+
   it('agent hang-up sends BYE', async () => {
     const caller = callExtension(embedded.sip, alice.extensionId);
     const call = await nextCall();

@@ -47,6 +47,8 @@ export interface TestCall {
   /** CANCEL, optionally with `Reason: SIP;cause=<statusCode>` (sip.js's own Reason format). */
   cancel(reason?: { statusCode: number; reasonPhrase: string }): Promise<void>;
   bye(): Promise<void>;
+  /** A re-INVITE with the same offer once answered; resolves with the new answer's status code. */
+  reinvite(): Promise<number>;
   state(): SessionState;
 }
 
@@ -126,6 +128,11 @@ export function callExtension(
       localEnd = 'bye-sent';
       await inviter.bye();
     },
+    reinvite: () =>
+      new Promise<number>((resolve, reject) => {
+        const code = (response: Core.IncomingResponse) => resolve(response.message.statusCode ?? 0);
+        inviter.invite({ requestDelegate: { onAccept: code, onReject: code } }).catch(reject);
+      }),
     state: () => inviter.state,
   };
 }
