@@ -281,7 +281,13 @@ export class CallCenter {
       return call.done;
     }
     try {
-      call.leg.hangUp();
+      call.leg.hangUp(
+        outcome === 'missed-timeout'
+          ? 'ring-timeout'
+          : outcome === 'caller-gave-up'
+            ? 'caller'
+            : 'platform',
+      );
     } catch (error) {
       this.log(`calls: hanging up ${call.record.id} failed: ${describe(error)}`);
     }

@@ -18,6 +18,12 @@ export interface PlaceRequest {
  */
 export type LegEndReason = 'agent-hangup' | 'rejected' | 'failed' | 'unreachable' | 'local-hangup';
 
+/**
+ * Why the emulator ends a leg; a CANCEL carries it as a Reason header so the agent's desktop can
+ * tell the platform's ring timeout (SIP cause 408) from a caller who gave up (487).
+ */
+export type HangUpReason = 'ring-timeout' | 'caller' | 'platform';
+
 /** What the SIP side reports about a leg; `ended` comes exactly once, also after `hangUp()`. */
 export interface LegEvents {
   /** A provisional response (180/183): the agent's phone is alerting. */
@@ -31,7 +37,7 @@ export interface LegEvents {
 /** A placed leg. */
 export interface CallLeg {
   /** CANCEL while ringing, BYE once answered; `ended` follows when that is done. */
-  hangUp(): void;
+  hangUp(why?: HangUpReason): void;
 }
 
 /** Rings extensions. */

@@ -106,12 +106,17 @@ export class EmbeddedPlacer implements CallPlacer {
       .catch((error: unknown) => end('failed', `INVITE not sent: ${String(error)}`));
 
     return {
-      hangUp: () => {
+      hangUp: (why) => {
         localHangUp = true;
         const state = inviter.state;
         let done: Promise<unknown> = Promise.resolve();
         if (state === SessionState.Initial || state === SessionState.Establishing) {
-          done = inviter.cancel(); // the 487 that follows terminates the session
+          // The 487 that follows terminates the session. The Reason header says why (RFC 3326).
+          done = inviter.cancel(
+            why === 'ring-timeout'
+              ? { reasonPhrase: 'ring timeout', statusCode: 408 }
+              : { reasonPhrase: 'caller gave up', statusCode: 487 },
+          );
         } else if (state === SessionState.Established) {
           // sip.js calls the session terminated as the BYE leaves; the leg ends when the phone
           // has confirmed it, so "hung up" means the agent's side really knows.
