@@ -152,9 +152,8 @@ describe('calls through the demo platform', () => {
   });
 
   // The desktop tells a ring timeout from a caller giving up by the CANCEL's Reason header
-  // (`SIP;cause=408`, see test/main/sip/calls-reason.test.ts and calls.test.ts). The emulator's
-  // placer does not send one yet, so this still fails: make it `it` once it does.
-  it('ring timeout is named timeout (needs Reason: SIP;cause=408 on the CANCEL)', async () => {
+  // (`SIP;cause=408`, see test/main/sip/calls-reason.test.ts), which the emulator sends.
+  it('ring timeout is named timeout (Reason: SIP;cause=408 on the CANCEL)', async () => {
     await ring({ ringTimeoutSec: 0.3 });
     await until('missed', (s) => s.missed.length === 1);
     expect(snap().missed[0]?.reason).toBe('timeout');
