@@ -82,9 +82,9 @@ export const DEFAULT_SETTINGS: Settings = {
   ringerDeviceId: 'default',
   microphoneDeviceId: 'default',
   speakerDeviceId: 'default',
-  hotkeyAnswer: 'CommandOrControl+Shift+A',
-  hotkeyHangUp: 'CommandOrControl+Shift+H',
-  hotkeyToggleReady: 'CommandOrControl+Shift+R',
+  hotkeyAnswer: 'CommandOrControl+Alt+A',
+  hotkeyHangUp: 'CommandOrControl+Alt+H',
+  hotkeyToggleReady: 'CommandOrControl+Alt+R',
 };
 
 /** Secrets the renderer may set but never read back. */

@@ -49,9 +49,9 @@ describe('global hotkeys', () => {
   it('registers the three defaults and releases them when stopped', () => {
     start();
     expect(registered()).toEqual([
-      'CommandOrControl+Shift+A',
-      'CommandOrControl+Shift+H',
-      'CommandOrControl+Shift+R',
+      'CommandOrControl+Alt+A',
+      'CommandOrControl+Alt+H',
+      'CommandOrControl+Alt+R',
     ]);
     stop();
     expect(registered()).toEqual([]);
@@ -60,18 +60,18 @@ describe('global hotkeys', () => {
   it('answer, hang-up and toggle-ready act on the current snapshot', async () => {
     start();
     core.current = { ...signedInSnapshot('fetching'), call: ringing };
-    globalShortcut.press('CommandOrControl+Shift+A');
+    globalShortcut.press('CommandOrControl+Alt+A');
     expect(core.dispatch).toHaveBeenLastCalledWith('call:answer', { callId: 'c1' });
-    globalShortcut.press('CommandOrControl+Shift+H');
+    globalShortcut.press('CommandOrControl+Alt+H');
     expect(core.dispatch).toHaveBeenLastCalledWith('call:reject', { callId: 'c1' });
     core.current = { ...signedInSnapshot('talking'), call: { ...ringing, phase: 'talking' } };
-    globalShortcut.press('CommandOrControl+Shift+H');
+    globalShortcut.press('CommandOrControl+Alt+H');
     expect(core.dispatch).toHaveBeenLastCalledWith('call:hangup', { callId: 'c1' });
     core.current = signedInSnapshot('idle');
-    globalShortcut.press('CommandOrControl+Shift+R');
+    globalShortcut.press('CommandOrControl+Alt+R');
     expect(core.dispatch).toHaveBeenLastCalledWith('agent:set-state', { state: 'busy' });
     core.current = signedInSnapshot('away/午餐');
-    globalShortcut.press('CommandOrControl+Shift+R');
+    globalShortcut.press('CommandOrControl+Alt+R');
     expect(core.dispatch).toHaveBeenLastCalledWith('agent:set-state', { state: 'idle' });
     expect(core.dispatch).toHaveBeenCalledTimes(5);
     stop();
@@ -80,10 +80,10 @@ describe('global hotkeys', () => {
   it('does nothing when there is nothing to act on', () => {
     start();
     core.current = signedInSnapshot('idle');
-    globalShortcut.press('CommandOrControl+Shift+A');
-    globalShortcut.press('CommandOrControl+Shift+H');
+    globalShortcut.press('CommandOrControl+Alt+A');
+    globalShortcut.press('CommandOrControl+Alt+H');
     core.current = { ...signedInSnapshot('idle'), phase: 'signed-out' };
-    globalShortcut.press('CommandOrControl+Shift+R');
+    globalShortcut.press('CommandOrControl+Alt+R');
     expect(core.dispatch).not.toHaveBeenCalled();
     stop();
   });
@@ -92,7 +92,7 @@ describe('global hotkeys', () => {
     start();
     core.current = signedInSnapshot('idle');
     core.dispatch.mockResolvedValueOnce({ ok: false, error: { code: '000004', message: 'busy' } });
-    globalShortcut.press('CommandOrControl+Shift+R');
+    globalShortcut.press('CommandOrControl+Alt+R');
     await vi.waitFor(() => expect(shown).toBe(1));
     stop();
   });
@@ -100,8 +100,8 @@ describe('global hotkeys', () => {
   it('re-registers when settings change; an empty one is off', () => {
     start();
     core.setSettings({ hotkeyAnswer: 'F9', hotkeyToggleReady: '' });
-    expect(registered()).toEqual(['CommandOrControl+Shift+H', 'F9']);
-    expect(globalShortcut.unregister).toHaveBeenCalledWith('CommandOrControl+Shift+A');
+    expect(registered()).toEqual(['CommandOrControl+Alt+H', 'F9']);
+    expect(globalShortcut.unregister).toHaveBeenCalledWith('CommandOrControl+Alt+A');
     // Unrelated settings changes leave the registrations alone.
     globalShortcut.register.mockClear();
     core.setSettings({ language: 'en' });
@@ -110,12 +110,12 @@ describe('global hotkeys', () => {
   });
 
   it('taken, duplicated and invalid hotkeys are logged and skipped, the others still work', () => {
-    globalShortcut.taken.add('CommandOrControl+Shift+A');
+    globalShortcut.taken.add('CommandOrControl+Alt+A');
     globalShortcut.invalid.add('Alt+Bogus');
     core.currentSettings = {
       ...DEFAULT_SETTINGS,
       hotkeyHangUp: 'Alt+Bogus',
-      hotkeyToggleReady: 'CommandOrControl+Shift+A',
+      hotkeyToggleReady: 'CommandOrControl+Alt+A',
     };
     expect(() => start()).not.toThrow();
     expect(registered()).toEqual([]);
@@ -147,7 +147,7 @@ describe('global hotkeys', () => {
 describe('hotkey settings', () => {
   it.each([
     ['', true],
-    ['CommandOrControl+Shift+A', true],
+    ['CommandOrControl+Alt+A', true],
     ['Ctrl+Alt+Space', true],
     ['Alt+F4', true],
     ['F9', true],
