@@ -94,6 +94,8 @@ export class AgentSession {
   private readonly random: () => number;
   /** While our own extension change is in flight, a read-back may show either extension. */
   private changingExtension = false;
+  /** Bumped on every state change seen here: a read-back older than the last change is stale. */
+  private stateEpoch = 0;
 
   constructor(private readonly options: SessionOptions) {
     const base = options.baseUrl();
@@ -273,6 +275,7 @@ export class AgentSession {
     }
     // One snapshot: the window and the tray never see the call without its state.
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
+    if (moved) this.stateEpoch++;
     this.update(moved ? { call, state, stateSince: this.now() } : { call });
   }
 
@@ -486,11 +489,13 @@ export class AgentSession {
   /** Reads the agent back: the only way to learn platform-driven states (fetching, talking…). */
   private async readBack(): Promise<void> {
     if (!this.client || !this.snap.profile) return;
+    const epoch = this.stateEpoch;
     const result = await this.client.getAgent(this.snap.profile.name);
     if (!result.ok) {
       if (!isSessionLost(result.error)) this.noteFailure(result.error);
       return;
     }
+    if (!this.snap.profile) return;
     this.markAck();
     const agent = result.value;
     const ours = this.snap.profile.extension;
@@ -500,6 +505,12 @@ export class AgentSession {
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
       return this.endSession(appError('040201', detail));
     }
+    if (epoch !== this.stateEpoch) {
+      // The state changed while this read was in flight (our own change, or a call arriving):
+      // what it says about the state is older than what the snapshot shows.
+      this.update({ agent: { ...agent, state: this.snap.state } });
+      return;
+    }
     this.update({ agent });
     if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
   }
@@ -507,6 +518,7 @@ export class AgentSession {
   // ---------------------------------------------------------------- snapshot helpers
 
   private applyState(state: string, chosen: boolean): void {
+    this.stateEpoch++;
     const patch: Partial<SessionSnapshot> = { state, stateSince: this.now() };
     if (chosen) {
       patch.chosenState = state;

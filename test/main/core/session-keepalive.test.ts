@@ -54,6 +54,7 @@ function platform(
       clock.setTimeout(() => resolve({ ok: true, value }), latencyMs),
     );
   };
+  // The platform's view, read when a request arrives and answered `latencyMs` later.
   const agent = { name: 'a', num: null, state: 'idle', extension: 'e1', skills: [] };
   return {
     login: () => ok(null),
@@ -67,7 +68,7 @@ function platform(
         });
       return slow(null);
     },
-    getAgent: () => slow(agent),
+    getAgent: () => slow({ ...agent }),
     listAgents: () =>
       ok({
         pageSize: 20,
@@ -77,7 +78,10 @@ function platform(
         currentPageNo: 1,
         result: [],
       }),
-    setState: () => ok(null),
+    setState: (_name, state) => {
+      agent.state = state;
+      return ok(null);
+    },
     setExtension: () => ok(null),
     editSkills: () => ok(null),
     getExtension: () =>
@@ -150,5 +154,25 @@ describe('keepalive timing', () => {
     isDown = false;
     await clock.advanceTo(clock.now() + PERIOD);
     expect(s.snapshot().platform.health).toBe('ok');
+  });
+
+  it('a read-back sent before a state change never puts the old state back', async () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    const s = session(
+      clock,
+      platform(clock, 700, sent, () => false),
+    );
+    await signIn(clock, s);
+    // The next keepalive round: keepalive sent at `tick`, answered at +700, its read-back sent
+    // then and answered at +1400. The agent picks busy at +1000, while that read-back is out.
+    await clock.advanceTo(clock.now() + PERIOD);
+    const tick = sent[0]!;
+    await clock.advanceTo(tick + 1000);
+    expect((await s.setState('busy/小休')).ok).toBe(true);
+    await clock.advanceTo(tick + 2000);
+    expect(s.snapshot().state).toBe('busy/小休');
+    await clock.advanceTo(tick + PERIOD + 2000);
+    expect(s.snapshot().state).toBe('busy/小休');
   });
 });
