@@ -3,6 +3,7 @@ import { signedInSnapshot } from './fake-api';
 import {
   CallsApi,
   CANDIDATE,
+  DEVICES,
   FakeMediaPorts,
   FakeStream,
   FakeTrack,
@@ -167,6 +168,54 @@ describe('media requests', () => {
     const sender = ports.peers[0]!.senders[0]!;
     expect(sender.track).not.toBe(first);
     expect(sender.track).toBe(ports.microphones[1]!.tracks[0]);
+  });
+
+  it('a microphone chosen during the call is used at once, on the same sender', async () => {
+    const { api, ports } = await answering();
+    api.pushMedia(offer());
+    await settle();
+    const first = ports.microphones[0]!.tracks[0]!;
+    api.pushSettings({
+      ...api.settings,
+      settings: { ...api.settings.settings, microphoneDeviceId: 'mic-headset' },
+    });
+    await settle();
+    expect(ports.constraints.at(-1)).toMatchObject({
+      audio: { deviceId: { exact: 'mic-headset' } },
+    });
+    expect(ports.peers[0]!.senders[0]!.track).toBe(ports.microphones[1]!.tracks[0]);
+    expect(first.readyState).toBe('ended');
+  });
+
+  it('unplugging the chosen headset mid-call: the default stands in, then the headset returns', async () => {
+    const api = new CallsApi();
+    api.snapshot = ringingSnapshot({ phase: 'answering' });
+    api.settings.settings = { ...api.settings.settings, microphoneDeviceId: 'mic-headset' };
+    const { ports } = await mountCalls(api);
+    api.pushMedia(offer());
+    await settle();
+    const sender = ports.peers[0]!.senders[0]!;
+    // The OS ends the track and reports the new list at about the same time.
+    ports.microphones[0]!.tracks[0]!.unplug();
+    ports.changeDevices(DEVICES.filter((d) => d.deviceId !== 'mic-headset'));
+    await settle();
+    expect(sender.track?.readyState).toBe('live');
+    expect(ports.constraints.at(-1)).toMatchObject({ audio: { echoCancellation: true } });
+    expect(ports.constraints.at(-1)).not.toMatchObject({ audio: { deviceId: {} } });
+    expect(textIn()).toContain('所选麦克风「USB Headset Mic」已断开');
+    // Every track any microphone stream ever held (a swapped-in track joins the call's stream).
+    const live = () =>
+      [...new Set(ports.microphones.flatMap((m) => m.tracks))].filter(
+        (t) => t.readyState === 'live',
+      );
+    expect(live()).toEqual([sender.track]);
+    ports.changeDevices(DEVICES);
+    await settle();
+    expect(ports.constraints.at(-1)).toMatchObject({
+      audio: { deviceId: { exact: 'mic-headset' } },
+    });
+    expect(live()).toEqual([sender.track]);
+    expect(textIn()).not.toContain('已断开');
   });
 
   it('says when the audio connection fails', async () => {

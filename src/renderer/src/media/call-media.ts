@@ -49,6 +49,10 @@ interface CallSession {
   callId: string;
   pc: PeerConnection | null;
   mic: MediaStream | null;
+  /** The device the microphone track was opened for ('default' = system). */
+  micDevice: string;
+  /** Microphone changes, one after another (an unplug and a device list change may race). */
+  micChain: Promise<void>;
   closed: boolean;
   /** Undo functions for every listener the session added. */
   offs: (() => void)[];
@@ -64,6 +68,25 @@ function describe(error: unknown): string {
       ? `${error.name}: ${error.message}`
       : String(error);
   return text.slice(0, 1000);
+}
+
+const PROCESSING = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
+function microphoneConstraints(deviceId: string): MediaStreamConstraints {
+  return {
+    audio: isDefaultDevice(deviceId)
+      ? PROCESSING
+      : { ...PROCESSING, deviceId: { exact: deviceId } },
+    video: false,
+  };
+}
+
+/** The engine's way of saying a specific device is not there. */
+function isMissingDevice(error: unknown): boolean {
+  return (
+    error instanceof DOMException &&
+    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
+  );
 }
 
 /** Resolves when gathering is complete, or after `ms` (we then answer with what we have). */
@@ -110,6 +133,8 @@ export class CallMedia {
       callId: request.callId,
       pc: null,
       mic: null,
+      micDevice: 'default',
+      micChain: Promise.resolve(),
       closed: false,
       offs: [],
     };
@@ -148,27 +173,18 @@ export class CallMedia {
   private async openMicrophone(session: CallSession): Promise<MediaStream> {
     const { ports, events, devices } = this.options;
     const chosen = devices().microphone;
-    const processing = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-    const open = (deviceId: string) =>
-      ports.getUserMedia({
-        audio: isDefaultDevice(deviceId)
-          ? processing
-          : { ...processing, deviceId: { exact: deviceId } },
-        video: false,
-      });
     let stream: MediaStream;
     try {
-      stream = await open(chosen);
+      stream = await ports.getUserMedia(microphoneConstraints(chosen));
+      session.micDevice = chosen;
     } catch (error) {
-      const gone =
-        error instanceof DOMException &&
-        (error.name === 'NotFoundError' || error.name === 'OverconstrainedError');
-      if (isDefaultDevice(chosen) || !gone) {
+      if (isDefaultDevice(chosen) || !isMissingDevice(error)) {
         events.microphone('broken', describe(error));
         throw error;
       }
       try {
-        stream = await open('default');
+        stream = await ports.getUserMedia(microphoneConstraints('default'));
+        session.micDevice = 'default';
         events.fallback('microphone', chosen);
       } catch (second) {
         events.microphone('broken', describe(second));
@@ -182,30 +198,59 @@ export class CallMedia {
 
   /** An unplugged microphone ends its track: carry on with the default one, same sender. */
   private onTrackEnded(session: CallSession, track: MediaStreamTrack): void {
-    const ended = () => void this.replaceMicrophone(session, track);
+    const ended = () => {
+      const chosen = this.options.devices().microphone;
+      void this.useMicrophone(session, 'default').then((ok) => {
+        if (ok && !isDefaultDevice(chosen)) this.options.events.fallback('microphone', chosen);
+      });
+    };
     track.addEventListener('ended', ended);
     session.offs.push(() => track.removeEventListener('ended', ended));
   }
 
-  private async replaceMicrophone(session: CallSession, old: MediaStreamTrack): Promise<void> {
-    if (session.closed) return;
-    const { ports, events, devices } = this.options;
+  /** The microphone choice changed during the call (chosen, or plugged back): use it now. */
+  async switchMicrophone(): Promise<void> {
+    const session = this.session;
+    if (!session?.pc) return;
+    const chosen = this.options.devices().microphone;
+    if (!(await this.useMicrophone(session, chosen)) && !isDefaultDevice(chosen))
+      this.options.events.fallback('microphone', chosen);
+  }
+
+  /** Puts `deviceId` on the call's sender (no renegotiation); one change at a time. */
+  private useMicrophone(session: CallSession, deviceId: string): Promise<boolean> {
+    const next = session.micChain.then(() => this.swapMicrophone(session, deviceId));
+    session.micChain = next.then(() => undefined);
+    return next;
+  }
+
+  private async swapMicrophone(session: CallSession, deviceId: string): Promise<boolean> {
+    const current = session.mic?.getAudioTracks()[0] ?? null;
+    if (session.closed || !session.pc || !session.mic) return false;
+    if (current?.readyState === 'live' && session.micDevice === deviceId) return true;
     try {
-      const stream = await ports.getUserMedia({ audio: true, video: false });
+      const stream = await this.options.ports.getUserMedia(microphoneConstraints(deviceId));
       const track = stream.getAudioTracks()[0];
-      if (session.closed || !track || !session.pc) {
+      if (session.closed || !track || !session.pc || !session.mic) {
         for (const t of stream.getTracks()) t.stop();
-        return;
+        return false;
       }
-      const sender = session.pc.getSenders().find((s) => s.track === old || !s.track);
+      const sender = session.pc.getSenders().find((s) => s.track === current || !s.track);
       await sender?.replaceTrack(track);
-      session.mic?.removeTrack(old);
-      session.mic?.addTrack(track);
+      if (current) {
+        session.mic.removeTrack(current);
+        current.stop();
+      }
+      session.mic.addTrack(track);
+      session.micDevice = deviceId;
       this.onTrackEnded(session, track);
       this.applyMute();
-      events.fallback('microphone', devices().microphone);
+      this.options.events.microphone('ok', '');
+      return true;
     } catch (error) {
-      events.microphone('broken', describe(error));
+      // A live microphone stays in use; a dead one leaves the caller hearing nothing: say so.
+      if (current?.readyState !== 'live') this.options.events.microphone('broken', describe(error));
+      return false;
     }
   }
 

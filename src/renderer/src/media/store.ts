@@ -252,11 +252,17 @@ export const useCallStore = defineStore('calls', () => {
         (muted) => media?.setMuted(muted ?? false),
       ),
     );
-    // A speaker chosen or re-plugged during a call applies at once.
+    // A speaker or microphone chosen or re-plugged during a call applies at once.
     offs.push(
       watch(
         () => usable('speaker'),
         () => void media?.routeSpeaker(),
+      ),
+    );
+    offs.push(
+      watch(
+        () => usable('microphone'),
+        () => void media?.switchMicrophone(),
       ),
     );
     installMediaDebug({
