@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fail, signedInSnapshot } from './fake-api';
 import { CallsApi, mountCalls, ringingSnapshot, settle, talkingSnapshot } from './calls-support';
 import { click, getByRole, key, queryByRole, textIn } from './queries';
@@ -184,5 +184,51 @@ describe('state controls during a call', () => {
     await settle();
     expect((getByRole('button', { name: '空闲' }) as HTMLButtonElement).disabled).toBe(false);
     expect(queryByRole('button', { name: '挂断' })).toBeNull();
+  });
+});
+
+describe('OS notification', () => {
+  class FakeNotification {
+    static permission = 'granted';
+    static shown: FakeNotification[] = [];
+    closed = false;
+    onclick: (() => void) | null = null;
+    constructor(
+      readonly title: string,
+      readonly options: NotificationOptions,
+    ) {
+      FakeNotification.shown.push(this);
+    }
+    close(): void {
+      this.closed = true;
+    }
+  }
+  const hidden = (value: boolean) =>
+    Object.defineProperty(document, 'hidden', { value, configurable: true });
+
+  it('is shown while the page is hidden, silent (the ringtone rings), and closed on answer', async () => {
+    FakeNotification.shown = [];
+    vi.stubGlobal('Notification', FakeNotification);
+    try {
+      const { api } = await signedIn();
+      hidden(true);
+      api.push(ringingSnapshot({ caller: '13800000000' }));
+      await settle();
+      const [shown] = FakeNotification.shown;
+      expect(shown).toMatchObject({
+        title: '来电振铃',
+        options: { body: '来电方:13800000000。点击打开窗口接听。', silent: true },
+      });
+      api.push(talkingSnapshot());
+      await settle();
+      expect(shown!.closed).toBe(true);
+      hidden(false);
+      api.push(ringingSnapshot({ id: 'c2' }));
+      await settle();
+      expect(FakeNotification.shown).toHaveLength(1);
+    } finally {
+      hidden(false);
+      vi.unstubAllGlobals();
+    }
   });
 });
