@@ -1,0 +1,361 @@
+/**
+ * An external caller: sipp (an independent SIP client over UDP) calls the agent's extension
+ * through a real Kamailio (the shipped config, the emulator's store as its directory), and the
+ * agent desktop — real core, SIP line registered over Kamailio's WebSocket, the real renderer in
+ * Chromium — rings. The agent rejects (sipp gets 603), answers and hangs up (sipp ACKs along the
+ * recorded route and gets the agent's BYE), or the caller gives up (sipp CANCELs, gets 487).
+ *
+ * The platform did not route these calls, so it never moved the agent: the desktop shows 振铃中
+ * (`fetching`) at once, as for every INVITE on the agent's extension, and its read-back then
+ * shows what the platform holds (空闲) while the ringing panel stays. The platform is the source
+ * of truth for the agent's state; the call panel is the SIP line's.
+ *
+ * Each step waits on something observable (the window's panels, sipp's own record of the 180,
+ * sipp's exit); sipp is bounded by its own -timeout and killed by pid on overrun.
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/main/core/ports';
+import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN } from '../../src/main/emulator/index';
+import { freeUdpPort } from '../../src/main/emulator/sip/free-port';
+import { startKamailio } from '../../src/main/emulator/sip/kamailio';
+import type { RunningKamailio } from '../../src/main/emulator/sip/kamailio';
+import { announced } from '../support/agent-window';
+import { SYSTEM, missingSystem } from '../support/system';
+import { waitFor } from '../support/wait';
+import {
+  openCallsWorld,
+  panelShown,
+  ringingPanel,
+  signInRoutable,
+  talkingPanel,
+  untilSnapshot,
+} from '../e2e/calls-support';
+import type { CallsWorld, Desk } from '../e2e/calls-support';
+
+const skip = missingSystem('chromium', 'kamailio', 'sipp');
+const EXT = DEMO_EXTENSIONS[3]!;
+const NAME = 'agent_ext';
+
+// ---------- the scenarios (sipp XML, written to a scratch directory per run) ----------
+
+/**
+ * A WebRTC-looking offer (Chromium refuses plain RTP/AVP): DTLS-SRTP profile, a fingerprint,
+ * ICE credentials, one loopback host candidate, rtcp-mux, mid. sipp does no ICE or DTLS, so no
+ * audio flows; these tests are about signalling.
+ */
+const OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'm=audio [$media] UDP/TLS/RTP/SAVPF 0',
+  'c=IN IP4 127.0.0.1',
+  'a=candidate:1 1 udp 2130706431 127.0.0.1 [$media] typ host',
+  'a=ice-ufrag:sipp',
+  'a=ice-pwd:sippsippsippsippsippsipp',
+  'a=fingerprint:sha-256 F0:B8:52:66:F3:BE:FB:B4:CC:ED:E5:33:B2:F7:1D:A9:11:BF:B5:DB:01:B5:26:46:A8:3E:C1:6D:5D:B4:DD:21',
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sendrecv',
+  'a=rtcp-mux',
+  'a=rtpmap:0 PCMU/8000',
+].join('\n');
+
+const FROM = 'From: "[$caller]" <sip:[$caller]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
+
+/** INVITE from a caller outside the domain (Kamailio asks no digest of it), then the 180. */
+const INVITE = `
+  <send retrans="500">
+    <![CDATA[
+
+      INVITE sip:[service]@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      To: <sip:[service]@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      User-Agent: sipp
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${OFFER}
+
+    ]]>
+  </send>
+  <recv response="100" optional="true" />
+  <!-- The agent's phone alerts: say so on disk, where the test waits for it. -->
+  <recv response="180">
+    <action><exec command="echo ringing > [$flag]" /></action>
+  </recv>`;
+
+/** ACK of a non-2xx final response: same transaction (its Via), the response's To tag. */
+const ACK_FAILURE = `
+  <send>
+    <![CDATA[
+
+      ACK sip:[service]@[$domain] SIP/2.0
+      [last_Via:]
+      ${FROM}
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+const scenario = (name: string, body: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="${name}">
+  <Global variables="domain,caller,flag,media" />
+${body}
+</scenario>
+`;
+
+const SCENARIOS = {
+  /** The agent rejects: 603 Decline (486/480 would do too), ACKed. */
+  rejected: scenario(
+    'external caller, the agent rejects',
+    `${INVITE}
+  <recv response="603" />
+${ACK_FAILURE}`,
+  ),
+
+  /** The agent answers: ACK along the recorded route; later the agent's BYE, answered 200. */
+  answered: scenario(
+    'external caller, the agent answers and hangs up',
+    `${INVITE}
+  <recv response="200" rrs="true" />
+  <send>
+    <![CDATA[
+
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE" />
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`,
+  ),
+
+  /**
+   * The caller gives up: once the test has seen the window ring it sends sipp an OPTIONS in the
+   * call (the go signal; sipp offers no other way to wait for an outside event), and sipp
+   * CANCELs the INVITE (same branch), gets 200 for the CANCEL and 487 for the INVITE, ACKs.
+   */
+  cancelled: scenario(
+    'external caller gives up',
+    `${INVITE}
+  <recv request="OPTIONS" />
+  <send>
+    <![CDATA[
+
+      CANCEL sip:[service]@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
+      ${FROM}
+      To: <sip:[service]@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 CANCEL
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" />
+  <recv response="487" />
+${ACK_FAILURE}`,
+  ),
+} as const;
+
+// ---------- running sipp ----------
+
+interface SippCall {
+  /** sipp's UDP port (the go signal goes there). */
+  port: number;
+  callId: string;
+  /** True once sipp received the 180. */
+  ringing(): boolean;
+  exited: Promise<{ code: number | null; output: string }>;
+}
+
+let scratch: string;
+const children: number[] = [];
+
+async function callExtension(kind: keyof typeof SCENARIOS, caller: string): Promise<SippCall> {
+  const file = join(scratch, `${kind}.xml`);
+  await writeFile(file, SCENARIOS[kind]);
+  const port = await freeUdpPort();
+  const mediaPort = await freeUdpPort();
+  const flag = join(scratch, `${kind}-${caller}.ringing`);
+  const callId = `${kind}-${caller}@127.0.0.1`;
+  const args = [
+    kamailio.udpAddress,
+    ...['-sf', file, '-s', EXT.sipUser, '-cid_str', callId],
+    ...['-set', 'domain', DEMO_SIP_DOMAIN, '-set', 'caller', caller, '-set', 'flag', flag],
+    ...['-set', 'media', String(mediaPort)],
+    ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort)],
+    ...['-m', '1', '-nostdin', '-timeout', '15s', '-timeout_error'],
+  ];
+  const child = spawn(SYSTEM.sipp, args, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) children.push(child.pid);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; output: string }>((done) => {
+    const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      children.splice(children.indexOf(child.pid ?? -1), 1);
+      done({ code, output });
+    });
+  });
+  return {
+    port,
+    callId,
+    ringing: () => existsSync(flag) && readFileSync(flag, 'utf8').startsWith('ringing'),
+    exited,
+  };
+}
+
+/** `step`, unless sipp ends first (then its output says why). */
+function whileSippRuns<T>(call: SippCall, step: Promise<T>): Promise<T> {
+  const ended = call.exited.then((run) =>
+    Promise.reject(new Error(`sipp ended early (exit ${run.code}):\n${run.output}`)),
+  );
+  ended.catch(() => undefined);
+  return Promise.race([step, ended]);
+}
+
+/** The go signal: an OPTIONS in sipp's call (matched by Call-ID), straight to its port. */
+async function tellSipp(call: SippCall): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  const { port } = socket.address();
+  const message = [
+    `OPTIONS sip:sipp@127.0.0.1:${call.port} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-go-${port}`,
+    'From: <sip:test@127.0.0.1>;tag=go',
+    'To: <sip:sipp@127.0.0.1>',
+    `Call-ID: ${call.callId}`,
+    'CSeq: 1 OPTIONS',
+    'Max-Forwards: 70',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  await new Promise<void>((done, fail) =>
+    socket.send(message, call.port, '127.0.0.1', (error) => (error ? fail(error) : done())),
+  );
+  socket.close();
+}
+
+let kamailio: RunningKamailio;
+
+describe.skipIf(skip)(skip ?? 'an external caller through Kamailio (sipp, Chromium)', () => {
+  let world: CallsWorld;
+  let desk: Desk;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'agent-desktop-sipp-call-'));
+    world = await openCallsWorld();
+    kamailio = await startKamailio({
+      directory: world.emulator.store,
+      domain: DEMO_SIP_DOMAIN,
+      logger: silentLogger,
+    });
+    // The desktop's SIP line registers over Kamailio's WebSocket instead of the emulator's.
+    desk = await world.openDesk({ settings: { sipWsUrl: kamailio.wsUrl } });
+    await signInRoutable(world, desk, { name: NAME, extension: EXT.id });
+    expect(desk.snapshot().sip).toMatchObject({ state: 'registered' });
+  });
+  afterEach(() => {
+    for (const pid of children.splice(0)) process.kill(pid, 'SIGKILL');
+  });
+  afterAll(async () => {
+    await world?.close();
+    await kamailio?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  const button = (name: string) => desk.page.getByRole('button', { name, exact: true });
+
+  /** sipp calls; the window rings with the caller; `fetching` at once, then what the platform holds. */
+  async function rings(kind: keyof typeof SCENARIOS, caller: string): Promise<SippCall> {
+    const states = desk.states.length;
+    const call = await callExtension(kind, caller);
+    await whileSippRuns(call, ringingPanel(desk.page).filter({ hasText: caller }).waitFor());
+    await whileSippRuns(call, waitFor(call.ringing, 'sipp to receive the 180'));
+    // The platform never routed this call: the read-back shows the agent as it holds it.
+    await announced(desk.page, '空闲');
+    expect(desk.states.slice(states)).toEqual(['fetching', 'idle']);
+    expect(world.emulator.store.agentStatus(NAME)?.state).toBe('idle');
+    expect(await ringingPanel(desk.page).isVisible()).toBe(true);
+    return call;
+  }
+
+  it('the agent rejects: sipp gets 603 and the offer is listed as rejected', async () => {
+    const call = await rings('rejected', '02161234567');
+    await button('拒接').click();
+    const run = await call.exited;
+    expect(run.code, run.output).toBe(0);
+    await ringingPanel(desk.page).waitFor({ state: 'detached' });
+    const entry = desk.page.getByRole('listitem').filter({ hasText: '02161234567' });
+    await entry.filter({ hasText: '已拒接' }).waitFor();
+    await entry.filter({ hasText: '平台随后将状态设为:空闲' }).waitFor();
+  });
+
+  it('the agent answers and hangs up: ACK and BYE follow the recorded route', async () => {
+    const call = await rings('answered', '02161234568');
+    await button('接听').click();
+    await talkingPanel(desk.page).waitFor();
+    await untilSnapshot(desk, 'the call talking', (s) => s.call?.phase === 'talking');
+    await button('挂断').click();
+    const run = await call.exited;
+    expect(run.code, run.output).toBe(0);
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
+    await untilSnapshot(desk, 'no call', (s) => s.call === null);
+    expect(desk.snapshot().missed.map((m) => m.caller)).not.toContain('02161234568');
+  });
+
+  it('the caller gives up: sipp CANCELs, gets 487; listed as the caller gave up', async () => {
+    const call = await rings('cancelled', '02161234569');
+    await tellSipp(call);
+    const run = await call.exited;
+    expect(run.code, run.output).toBe(0);
+    await panelShown(desk, 'ringing', '02161234569');
+    await ringingPanel(desk.page).waitFor({ state: 'detached' });
+    const entry = desk.page.getByRole('listitem').filter({ hasText: '02161234569' });
+    await entry.filter({ hasText: '对方已挂断' }).waitFor();
+    expect(world.emulator.store.agentStatus(NAME)?.state).toBe('idle');
+  });
+});
