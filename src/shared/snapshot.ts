@@ -104,6 +104,8 @@ export interface SessionSnapshot {
   missed: MissedOffer[];
   /** Reasons used recently, newest first, per base state. */
   recentReasons: { busy: string[]; away: string[] };
+  /** The microphone as the window last reported it (only the window can know). */
+  microphone: LinkHealth;
 }
 
 export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {
@@ -130,6 +132,7 @@ export function initialSnapshot(baseUrl: string, demo: boolean, now: number): Se
     call: null,
     missed: [],
     recentReasons: { busy: [], away: [] },
+    microphone: 'unknown',
   };
 }
 

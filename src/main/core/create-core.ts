@@ -162,7 +162,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'call:hangup': ({ callId }) => (calls ? calls.hangUp(callId) : noCall()),
     'call:mute': ({ callId, muted }) => (calls ? calls.mute(callId, muted) : noCall()),
     'media:reply': async (reply) => media.reply(reply),
-    'media:microphone': async () => ({ ok: true, value: null }),
+    'media:microphone': async ({ health }) => {
+      session.setMicrophone(health);
+      return { ok: true, value: null };
+    },
   };
   const dispatch = createRouter(handlers, logger);
 

@@ -23,6 +23,7 @@ import type { Agent, ExtensionDto, LoginRequest, Page, PageQuery } from '../../s
 import type { HoldAction } from '../../shared/settings';
 import type {
   CallInfo,
+  LinkHealth,
   MissedOffer,
   PlatformHealth,
   SessionSnapshot,
@@ -255,6 +256,11 @@ export class AgentSession {
     const id = this.snap.profile?.extension;
     if (!id || !this.client || this.snap.phase === 'signed-out') return null;
     return this.client.getExtension(id);
+  }
+
+  /** The window reports the microphone; the tray shows trouble when it is broken. */
+  setMicrophone(microphone: LinkHealth): void {
+    if (this.snap.microphone !== microphone) this.update({ microphone });
   }
 
   /** The SIP line reports here; the snapshot carries its status. */

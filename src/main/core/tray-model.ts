@@ -47,6 +47,7 @@ export function trayTrouble(snapshot: SessionSnapshot): TroubleKind | null {
   if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
   if (snapshot.sip.state === 'failed-auth') return 'sip-auth';
   if (snapshot.sip.state === 'backing-off') return 'sip-reconnecting';
+  if (snapshot.microphone === 'broken') return 'microphone';
   return null;
 }
 

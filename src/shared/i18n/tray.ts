@@ -9,7 +9,7 @@ import type { LanguageSetting } from '../settings';
 
 /** Why the tray shows the trouble icon. */
 export type TroubleKind =
-  'platform-unreachable' | 'platform-auth' | 'sip-auth' | 'sip-reconnecting';
+  'platform-unreachable' | 'platform-auth' | 'sip-auth' | 'sip-reconnecting' | 'microphone';
 
 export interface TrayText {
   appName: string;
@@ -61,6 +61,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'platform-auth': '平台拒绝了应用凭据',
       'sip-auth': 'SIP 注册被拒绝,请检查分机密码',
       'sip-reconnecting': 'SIP 线路已断开,正在重连',
+      microphone: '麦克风不可用',
     },
     menuFile: '文件',
     menuEdit: '编辑',
@@ -94,6 +95,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'platform-auth': 'The platform refused the app credentials',
       'sip-auth': 'SIP registration refused: check the extension password',
       'sip-reconnecting': 'SIP line lost, reconnecting',
+      microphone: 'Microphone unavailable',
     },
     menuFile: 'File',
     menuEdit: 'Edit',

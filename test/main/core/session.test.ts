@@ -322,6 +322,13 @@ describe('the contract at the boundary', () => {
     expect(snap().phase).toBe('signed-out');
   });
 
+  it('carries the microphone health the window reports (for the tray)', async () => {
+    expect(snap().microphone).toBe('unknown');
+    expect((await core.dispatch('media:microphone', { health: 'broken' })).ok).toBe(true);
+    expect(snap().microphone).toBe('broken');
+    expect((await core.dispatch('media:microphone', { health: 'fine' })).ok).toBe(false);
+  });
+
   it('never returns secrets to the window', async () => {
     await core.dispatch('settings:update', {
       secrets: { secretKey: 's3cret', sipPassword: 'pw123456' },

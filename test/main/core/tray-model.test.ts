@@ -65,6 +65,8 @@ describe('trayIcon', () => {
     expect(trayIcon({ ...s, platform: { ...s.platform, health: 'auth-failed' } })).toBe('trouble');
     expect(trayIcon({ ...s, sip: { ...s.sip, state: 'failed-auth' } })).toBe('trouble');
     expect(trayIcon({ ...s, sip: { ...s.sip, state: 'backing-off' } })).toBe('trouble');
+    expect(trayIcon({ ...s, microphone: 'broken' })).toBe('trouble');
+    expect(trayIcon({ ...s, microphone: 'unknown' })).toBe('idle');
     // Connecting/registering is normal progress, not trouble.
     expect(trayIcon({ ...s, sip: { ...s.sip, state: 'registering' } })).toBe('idle');
   });
