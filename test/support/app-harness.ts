@@ -8,23 +8,13 @@ import { createDesktopCore } from '../../src/main/core/create-core';
 import { MemorySecretStore } from '../../src/main/core/ports';
 import { startBrowserHost } from '../../src/main/host/browser-host';
 import { startEmulator } from '../../src/main/emulator/index';
-import { SYSTEM } from './system';
+import { CHROMIUM_ARGS, SYSTEM } from './system';
 import type { Browser, Page } from 'playwright-core';
 import type { Core, CoreOptions } from '../../src/main/core/create-core';
 import type { BrowserHost } from '../../src/main/host/browser-host';
 import type { RunningEmulator } from '../../src/main/emulator/index';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+export { CHROMIUM_ARGS };
 
 export interface App {
   emulator: RunningEmulator;

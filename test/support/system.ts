@@ -28,3 +28,17 @@ export function missingSystem(...parts: SystemPart[]): string | null {
   console.warn(`[skipped] ${reason}`);
   return reason;
 }
+
+/** Flags for Debian's Chromium here (see shared/notes/running-here.md): headless as root, no
+ * outside traffic, fake microphone and camera with permission granted. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];

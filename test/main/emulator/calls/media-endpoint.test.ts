@@ -12,19 +12,11 @@ import {
   ToneGenerator,
 } from '../../../../src/main/emulator/calls/g711';
 import { MediaEndpoint } from '../../../../src/main/emulator/calls/media-endpoint';
-import { missingSystem, SYSTEM } from '../../../support/system';
+import { CHROMIUM_ARGS, missingSystem, SYSTEM } from '../../../support/system';
 import { waitFor } from '../../../support/wait';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
+const ARGS = [
+  ...CHROMIUM_ARGS,
   // The received track is played in an <audio> element (Chromium measures audio energy at playout).
   '--autoplay-policy=no-user-gesture-required',
   // Chromium gathers on loopback only when asked; its other candidates are dropped below.
@@ -66,7 +58,7 @@ describe.skipIf(skip !== null)('media endpoint ↔ Chromium', () => {
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('no port');
     pageUrl = `http://127.0.0.1:${address.port}/`;
-    browser = await chromium.launch({ executablePath: SYSTEM.chromium, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: SYSTEM.chromium, args: ARGS });
   });
   afterAll(async () => {
     await browser?.close();
