@@ -127,14 +127,18 @@ export interface PanelSeen {
   text: string;
   /** `performance.timeOrigin + performance.now()` in the page when the DOM held the panel. */
   at: number;
+  /** Same clock: when the next animation frame began (the first one to paint the panel). */
+  frameAt?: number;
 }
 
 declare global {
   interface Window {
-    /** Every panel appearance, oldest first (kept by PANEL_WATCH). */
+    /** The last 20 panel appearances, oldest first (kept by PANEL_WATCH). */
     __panelsSeen?: PanelSeen[];
     /** Set by the bench (page.exposeFunction): told of each appearance as it happens. */
     __panelShown?: (seen: PanelSeen) => void;
+    /** Set by the bench: told when the frame after an appearance began. */
+    __panelFramed?: (seen: PanelSeen) => void;
   }
 }
 
@@ -163,7 +167,14 @@ const PANEL_WATCH = `(() => {
           at: performance.timeOrigin + performance.now(),
         };
         seen.push(entry);
+        // Recent ones only: the bench makes hundreds of calls in one page.
+        if (seen.length > 20) seen.shift();
         if (window.__panelShown) window.__panelShown(entry);
+        // The frame that first shows it begins (rAF runs just before that frame is painted).
+        requestAnimationFrame(() => {
+          entry.frameAt = performance.timeOrigin + performance.now();
+          if (window.__panelFramed) window.__panelFramed(entry);
+        });
       }
     }
     shown = now;
