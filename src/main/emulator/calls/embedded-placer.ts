@@ -147,7 +147,7 @@ function rejection(response: Core.IncomingResponse): { reason: LegEndReason; det
  * belongs to the registrar and has sip.js's browser handler, useless in Node; Session exposes
  * its factory as a public getter, which is the place to supply our own per call.
  */
-class FixedOfferInviter extends Inviter {
+export class FixedOfferInviter extends Inviter {
   constructor(
     userAgent: UserAgent,
     target: ConstructorParameters<typeof Inviter>[1],

@@ -4,13 +4,13 @@
  * registered Contact with a fixed WebRTC-looking offer (loopback candidate only). It records what
  * the desktop answers: provisional codes, the 200's SDP, the final code, a BYE from the desktop.
  */
-import { Inviter, SessionState, UserAgent } from 'sip.js';
+import { SessionState, UserAgent } from 'sip.js';
 import type {
   BodyAndContentType,
   Core,
   SessionDescriptionHandler,
-  SessionDescriptionHandlerFactory,
 } from 'sip.js';
+import { FixedOfferInviter } from '../../../../src/main/emulator/calls/embedded-placer';
 import type { EmbeddedSip } from '../../../../src/main/emulator/sip/embedded';
 import { DOMAIN } from './embedded-server';
 
@@ -64,7 +64,7 @@ export function callExtension(
   const fromUser = options.fromUser ?? '13800000001';
   let answerSdp: string | null = null;
   const offer = options.offer === undefined ? TEST_OFFER : options.offer;
-  const inviter = new OfferInviter(
+  const inviter = new FixedOfferInviter(
     binding.connection.userAgent,
     target,
     {
@@ -135,21 +135,6 @@ export function callExtension(
       }),
     state: () => inviter.state,
   };
-}
-
-/** An Inviter with its own handler (the registrar's UserAgent has the browser one). */
-class OfferInviter extends Inviter {
-  constructor(
-    userAgent: UserAgent,
-    target: ConstructorParameters<typeof Inviter>[1],
-    options: ConstructorParameters<typeof Inviter>[2],
-    private readonly handler: SessionDescriptionHandler,
-  ) {
-    super(userAgent, target, options);
-  }
-  override get sessionDescriptionHandlerFactory(): SessionDescriptionHandlerFactory {
-    return () => this.handler;
-  }
 }
 
 class FixedOffer implements SessionDescriptionHandler {
