@@ -5,11 +5,7 @@
  * the desktop answers: provisional codes, the 200's SDP, the final code, a BYE from the desktop.
  */
 import { SessionState, UserAgent } from 'sip.js';
-import type {
-  BodyAndContentType,
-  Core,
-  SessionDescriptionHandler,
-} from 'sip.js';
+import type { BodyAndContentType, Core, SessionDescriptionHandler } from 'sip.js';
 import { FixedOfferInviter } from '../../../../src/main/emulator/calls/embedded-placer';
 import type { EmbeddedSip } from '../../../../src/main/emulator/sip/embedded';
 import { DOMAIN } from './embedded-server';
