@@ -1,39 +1,23 @@
 /** The desktop's settings as the window sees them; secrets are write-only from the renderer. */
 import { z } from 'zod';
+import {
+  DEFAULT_AWAY_REASONS,
+  DEFAULT_BUSY_REASONS,
+  HOLD_ACTIONS,
+  LANGUAGES,
+  isHotkey,
+} from './settings-model';
 
-export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
-export type LanguageSetting = (typeof LANGUAGES)[number];
-
-/** What suspend or lock does to an agent who is available: hold them away, sign out, or nothing. */
-export const HOLD_ACTIONS = ['away', 'sign-out', 'nothing'] as const;
-export type HoldAction = (typeof HOLD_ACTIONS)[number];
-
-export const DEFAULT_BUSY_REASONS = ['小休', '会议', '培训', '维修单录入'];
-export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
+export {
+  DEFAULT_AWAY_REASONS,
+  DEFAULT_BUSY_REASONS,
+  HOLD_ACTIONS,
+  LANGUAGES,
+  isHotkey,
+} from './settings-model';
+export type { HoldAction, LanguageSetting } from './settings-model';
 
 const reasonList = z.array(z.string().min(1).max(256)).max(50);
-
-const MODIFIER_NAMES = 'command cmd control ctrl commandorcontrol cmdorctrl alt option altgr';
-const MODIFIERS = new Set(`${MODIFIER_NAMES} shift super meta`.split(' '));
-// Keys that may stand alone as a global hotkey without stealing typing: F-keys and media keys.
-const LONE_KEY =
-  /^(f([1-9]|1\d|2[0-4])|volume(up|down|mute)|media(nexttrack|previoustrack|stop|playpause))$/;
-const KEY =
-  /^([0-9a-z]|[)!@#$%^&*(:;=<,_\->.?/~`{\][|\\}"']|plus|space|tab|capslock|numlock|scrolllock|backspace|delete|insert|return|enter|up|down|left|right|home|end|pageup|pagedown|escape|esc|printscreen|num[0-9]|numdec|numadd|numsub|nummult|numdiv)$/;
-
-/**
- * True for an Electron accelerator fit for a global hotkey: modifiers (each once) and one key,
- * e.g. `CommandOrControl+Shift+A`; a lone key only for F1–F24 and media keys. '' = no hotkey.
- */
-export function isHotkey(accelerator: string): boolean {
-  if (accelerator === '') return true;
-  const parts = accelerator.toLowerCase().split('+');
-  const key = parts.pop() ?? '';
-  if (parts.some((part) => !MODIFIERS.has(part)) || new Set(parts).size !== parts.length)
-    return false;
-  if (LONE_KEY.test(key)) return true;
-  return parts.length > 0 && KEY.test(key);
-}
 const hotkey = z.string().max(100).refine(isHotkey, 'not a usable shortcut');
 
 /** Settings that are not secret. `platformBaseUrl` null = the embedded demo emulator. */

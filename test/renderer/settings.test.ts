@@ -62,6 +62,22 @@ describe('settings', () => {
     ).toBe('已设置');
   });
 
+  it('edits the global hotkeys, refusing one that is not a usable shortcut', async () => {
+    const { api } = await openSettings();
+    const answer = getByRole('textbox', { name: '接听来电' });
+    await type(answer, 'A');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([]);
+    expect(answer.getAttribute('aria-invalid')).toBe('true');
+    expect(textIn()).toContain('不是可用的快捷键');
+    await type(answer, 'F9');
+    await type(getByRole('textbox', { name: '空闲/忙碌切换' }), '');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([
+      [{ hotkeyAnswer: 'F9', hotkeyToggleReady: '' }],
+    ]);
+  });
+
   it('empty platform URL means the embedded demo (null)', async () => {
     const { api } = await openSettings(
       settingsView({

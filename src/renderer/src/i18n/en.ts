@@ -262,6 +262,12 @@ const en: Messages = {
     general: 'General',
     language: 'Interface language',
     startAtLogin: 'Start at login',
+    hotkeys: 'Global hotkeys',
+    hotkeysHint:
+      'Work even when the window is hidden, e.g. CommandOrControl+Alt+A; leave empty for none.',
+    hotkeyAnswer: 'Answer a call',
+    hotkeyHangUp: 'Hang up or reject',
+    hotkeyToggleReady: 'Toggle idle/busy',
     insecure:
       'This computer has no system keychain: secrets are kept for this run only and must be entered again after quitting.',
     save: 'Save settings',
@@ -275,6 +281,7 @@ const en: Messages = {
       expires: 'The registration expiry must be a whole number from 60 to 3600.',
       reasonLine: 'Line {line}: {problem}',
       tooMany: 'At most 50 reasons.',
+      hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
     },
   },
 };
