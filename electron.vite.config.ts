@@ -1,6 +1,23 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { windowCsp } from './src/shared/csp';
+
+/** The production window carries its CSP as a <meta> tag too (see src/shared/csp.ts). */
+function cspMeta(): Plugin {
+  return {
+    name: 'agent-desktop-csp-meta',
+    apply: 'build',
+    // Right after the charset declaration, before anything it must govern.
+    transformIndexHtml: (html) =>
+      html.replace(
+        /<meta charset="UTF-8" \/>/i,
+        (charset) =>
+          `${charset}\n    <meta http-equiv="Content-Security-Policy" content="${windowCsp({ forMeta: true })}" />`,
+      ),
+  };
+}
 
 // Main and preload run in Node/Electron; the renderer is a plain web build that the
 // browser host can serve too. The preload is sandboxed, so it is bundled into one CJS file.
@@ -34,6 +51,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [vue()],
+    plugins: [vue(), cspMeta()],
   },
 });

@@ -98,10 +98,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       .then((body) => {
         let out: Buffer | string = body;
         if (file === 'index.html') {
-          // A classic script in <head> runs before the renderer's module script.
+          // A classic script at the end of <head> runs before the renderer's module script (modules
+          // are deferred) and after the page's CSP <meta>, which then governs it too.
           out = body
             .toString('utf8')
-            .replace('<head>', `<head><script src="/__host/bridge.js?token=${token}"></script>`);
+            .replace('</head>', `<script src="/__host/bridge.js?token=${token}"></script></head>`);
         }
         res
           .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })

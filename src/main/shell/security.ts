@@ -5,33 +5,14 @@
  */
 import { app } from 'electron';
 import type { Session, WebContents } from 'electron';
+import { windowCsp } from '../../shared/csp';
 import type { AppUrl } from './app-url';
 
 /** The app page's Content-Security-Policy. */
 export function contentSecurityPolicy(appUrl: AppUrl): string {
   // The dev server's HMR client talks over a WebSocket to its own host.
-  const hmr = appUrl.dev ? ` ${new URL(appUrl.href).origin.replace(/^http/, 'ws')}` : '';
-  return [
-    "default-src 'self'",
-    // No inline script and no eval: the renderer is a bundled ES module (vue-i18n's JIT
-    // compiler needs no eval either).
-    "script-src 'self'",
-    // Vue inserts large static template parts as HTML strings whose style attributes count as
-    // inline; styles cannot run code, scripts stay strict.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    // Ringtones ship with the app; call audio arrives as a MediaStream.
-    "media-src 'self' blob: data: mediastream:",
-    // The window reaches main only over IPC; SIP and the platform are main's business.
-    `connect-src 'self'${hmr}`,
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  const hmr = appUrl.dev ? new URL(appUrl.href).origin.replace(/^http/, 'ws') : undefined;
+  return windowCsp(hmr ? { extraConnect: hmr } : {});
 }
 
 /** Sets the CSP on the app's page and the permission handlers on `ses`. */
