@@ -78,7 +78,7 @@ export interface MissedOffer {
 }
 
 /** Why a system action moved the agent (suspend/lock protection). */
-export type SystemHold = 'suspend' | 'lock' | 'network';
+export type SystemHold = 'suspend' | 'lock';
 
 export interface SessionSnapshot {
   phase: SessionPhase;

@@ -3,21 +3,20 @@
  * session, and protection against phantom availability. Host-agnostic (no electron import);
  * publishes one immutable snapshot on every change.
  */
-import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
 import { appError } from '../../shared/domain/errors';
-import {
-  baseOf,
-  checkLoginState,
-  checkSettableState,
-  isCallState,
-  parseState,
-} from '../../shared/domain/state';
+import { baseOf, checkSettableState, isCallState, parseState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import { backoffDelay } from './backoff';
+import {
+  SYSTEM_HOLD_STATES,
+  checkProfile,
+  describeStateProblem,
+  isTransient,
+  loginRequest,
+} from './session-rules';
 import { isSessionLost } from '../platform/client';
 import type { SkillOp } from '../../shared/domain/agent';
 import type { AppError } from '../../shared/domain/errors';
-import type { StateProblem } from '../../shared/domain/state';
 import type { Result } from '../../shared/ipc/contract';
 import type { Agent, ExtensionDto, LoginRequest, Page, PageQuery } from '../../shared/platform/dto';
 import type { HoldAction } from '../../shared/settings';
@@ -29,7 +28,6 @@ import type {
   SessionSnapshot,
   SignInProfile,
   SipStatus,
-  SystemHold,
 } from '../../shared/snapshot';
 import type { Clock, Logger, TimerHandle } from './ports';
 
@@ -59,13 +57,6 @@ export interface SessionOptions {
   holdActions: () => { onSuspend: HoldAction; onLock: HoldAction };
   random?: () => number;
 }
-
-/** Reasons the app uses when it holds an agent away on their behalf. */
-export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
-  suspend: 'away/system/suspend',
-  lock: 'away/system/lock',
-  network: 'away/system/network',
-};
 
 const RETRY = { baseMs: 1_000, capMs: 30_000 };
 /** Platform refusals while healing before the session gives up and says so. */
@@ -623,49 +614,5 @@ export class AgentSession {
         this.options.logger.error('snapshot listener failed', { error: String(error) });
       }
     }
-  }
-}
-
-/** Errors that say "could not reach or read the platform" rather than "the platform refused". */
-export function isTransient(error: AppError): boolean {
-  return (
-    error.code === 'transport' ||
-    error.code === 'timeout' ||
-    error.code === 'malformed-reply' ||
-    error.code === '000002' ||
-    error.code === '000004'
-  );
-}
-
-function loginRequest(profile: SignInProfile, state: string): LoginRequest {
-  const request: LoginRequest = { name: profile.name, extension: profile.extension, state };
-  if (profile.num) request.num = profile.num;
-  if (profile.skills?.length) request.skills = profile.skills;
-  return request;
-}
-
-function checkProfile(profile: SignInProfile): AppError | null {
-  if (!isValidAgentName(profile.name)) {
-    return appError('invalid-input', profile.name, 'name: at most 32 letters, digits or _');
-  }
-  if (!profile.extension.trim()) return appError('invalid-input', undefined, 'extension: required');
-  if (profile.num !== undefined && profile.num !== '' && !AGENT_NUM_PATTERN.test(profile.num)) {
-    return appError('invalid-input', profile.num, 'num: digits only');
-  }
-  const problem = profile.initialState ? checkLoginState(profile.initialState) : null;
-  return problem
-    ? appError('invalid-input', profile.initialState, describeStateProblem(problem))
-    : null;
-}
-
-/** A short English description of why a state string is refused (detail for the error). */
-export function describeStateProblem(problem: StateProblem): string {
-  switch (problem.kind) {
-    case 'unknown-base':
-      return `state: unknown state "${problem.base}"`;
-    case 'not-extendable':
-      return `state: "${problem.base}" cannot be chosen here`;
-    case 'bad-reason':
-      return `reason: ${problem.problem}`;
   }
 }

@@ -103,7 +103,6 @@ const en: Messages = {
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',
       lock: 'You were set Away while the screen was locked; your earlier state returns on unlock.',
-      network: 'You were set Away while the network was down; your earlier state returns with it.',
     },
   },
   call: {

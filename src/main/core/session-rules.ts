@@ -1,0 +1,61 @@
+/**
+ * The session's pure rules: what a profile must satisfy before sign-in, how it becomes a login
+ * request, which errors are transient, and the states the app sets on an agent's behalf.
+ */
+import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
+import { appError } from '../../shared/domain/errors';
+import { checkLoginState } from '../../shared/domain/state';
+import type { AppError } from '../../shared/domain/errors';
+import type { StateProblem } from '../../shared/domain/state';
+import type { LoginRequest } from '../../shared/platform/dto';
+import type { SignInProfile, SystemHold } from '../../shared/snapshot';
+
+/** Reasons the app uses when it holds an agent away on their behalf. */
+export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
+  suspend: 'away/system/suspend',
+  lock: 'away/system/lock',
+};
+
+/** Errors that say "could not reach or read the platform" rather than "the platform refused". */
+export function isTransient(error: AppError): boolean {
+  return (
+    error.code === 'transport' ||
+    error.code === 'timeout' ||
+    error.code === 'malformed-reply' ||
+    error.code === '000002' ||
+    error.code === '000004'
+  );
+}
+
+export function loginRequest(profile: SignInProfile, state: string): LoginRequest {
+  const request: LoginRequest = { name: profile.name, extension: profile.extension, state };
+  if (profile.num) request.num = profile.num;
+  if (profile.skills?.length) request.skills = profile.skills;
+  return request;
+}
+
+export function checkProfile(profile: SignInProfile): AppError | null {
+  if (!isValidAgentName(profile.name)) {
+    return appError('invalid-input', profile.name, 'name: at most 32 letters, digits or _');
+  }
+  if (!profile.extension.trim()) return appError('invalid-input', undefined, 'extension: required');
+  if (profile.num !== undefined && profile.num !== '' && !AGENT_NUM_PATTERN.test(profile.num)) {
+    return appError('invalid-input', profile.num, 'num: digits only');
+  }
+  const problem = profile.initialState ? checkLoginState(profile.initialState) : null;
+  return problem
+    ? appError('invalid-input', profile.initialState, describeStateProblem(problem))
+    : null;
+}
+
+/** A short English description of why a state string is refused (detail for the error). */
+export function describeStateProblem(problem: StateProblem): string {
+  switch (problem.kind) {
+    case 'unknown-base':
+      return `state: unknown state "${problem.base}"`;
+    case 'not-extendable':
+      return `state: "${problem.base}" cannot be chosen here`;
+    case 'bad-reason':
+      return `reason: ${problem.problem}`;
+  }
+}
