@@ -163,7 +163,7 @@ export class FixedOfferInviter extends Inviter {
 }
 
 /** Hands sip.js the offer the media endpoint made and passes the answer back. */
-class FixedOfferHandler implements SessionDescriptionHandler {
+export class FixedOfferHandler implements SessionDescriptionHandler {
   constructor(
     private readonly offer: string,
     private readonly onAnswer: (sdp: string) => void,

@@ -5,8 +5,11 @@
  * the desktop answers: provisional codes, the 200's SDP, the final code, a BYE from the desktop.
  */
 import { SessionState, UserAgent } from 'sip.js';
-import type { BodyAndContentType, Core, SessionDescriptionHandler } from 'sip.js';
-import { FixedOfferInviter } from '../../../../src/main/emulator/calls/embedded-placer';
+import type { Core } from 'sip.js';
+import {
+  FixedOfferHandler,
+  FixedOfferInviter,
+} from '../../../../src/main/emulator/calls/embedded-placer';
 import type { EmbeddedSip } from '../../../../src/main/emulator/sip/embedded';
 import { DOMAIN } from './embedded-server';
 
@@ -71,7 +74,8 @@ export function callExtension(
       },
       inviteWithoutSdp: offer === null,
     },
-    new FixedOffer(offer, (sdp) => (answerSdp = sdp)),
+    // Without an offer the INVITE goes out bare (`inviteWithoutSdp`): the handler is not asked.
+    new FixedOfferHandler(offer ?? '', (sdp) => (answerSdp = sdp)),
   );
   const provisional: number[] = [];
   let final: number | null = null;
@@ -131,25 +135,4 @@ export function callExtension(
       }),
     state: () => inviter.state,
   };
-}
-
-class FixedOffer implements SessionDescriptionHandler {
-  constructor(
-    private readonly offer: string | null,
-    private readonly onAnswer: (sdp: string) => void,
-  ) {}
-  async getDescription(): Promise<BodyAndContentType> {
-    if (this.offer === null) throw new Error('no offer');
-    return { body: this.offer, contentType: 'application/sdp' };
-  }
-  hasDescription(contentType: string): boolean {
-    return contentType === 'application/sdp';
-  }
-  async setDescription(sdp: string): Promise<void> {
-    this.onAnswer(sdp);
-  }
-  sendDtmf(): boolean {
-    return false;
-  }
-  close(): void {}
 }
