@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { appError } from '../../shared/domain/errors';
 import { MAX_PAGE_SIZE, summariseExtension } from '../../shared/platform/dto';
 import { AgentSession } from './session';
-import { PlatformSource } from './platform-source';
+import { ENV, PlatformSource } from './platform-source';
 import { createRouter } from './router';
 import { settingsFile } from './settings-file';
 import { systemClock, silentLogger } from './ports';
@@ -82,7 +82,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         settings,
         sipPassword: options.secrets.get('sipPassword'),
         platformWsUrl: platforms.target().sipWsUrl,
-        envWsUrl: options.env?.AGENT_DESKTOP_SIP_WS_URL ?? null,
+        envWsUrl: options.env?.[ENV.sipWsUrl] ?? null,
       }))
     : null;
   // Calls: SIP in the line, media in the window (asked over `media:request` / `media:reply`).

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentSession } from '../../../src/main/core/session';
 import { silentLogger } from '../../../src/main/core/ports';
+import { pageOf } from '../../../src/shared/platform/dto';
 import type { SessionPlatform } from '../../../src/main/core/session';
 import type { Clock, TimerHandle } from '../../../src/main/core/ports';
 
@@ -69,15 +70,7 @@ function platform(
       return slow(null);
     },
     getAgent: () => slow({ ...agent }),
-    listAgents: () =>
-      ok({
-        pageSize: 20,
-        startIndex: 1,
-        totalCount: 0,
-        totalPageCount: 0,
-        currentPageNo: 1,
-        result: [],
-      }),
+    listAgents: () => ok(pageOf([], 1, 20)),
     setState: (_name, state) => {
       agent.state = state;
       return ok(null);
@@ -86,15 +79,7 @@ function platform(
     editSkills: () => ok(null),
     getExtension: () =>
       ok({ id: 'e1', type: '1', user: null, password: null, ipaddr: null, telnum: null }),
-    listExtensions: () =>
-      ok({
-        pageSize: 20,
-        startIndex: 1,
-        totalCount: 0,
-        totalPageCount: 0,
-        currentPageNo: 1,
-        result: [],
-      }),
+    listExtensions: () => ok(pageOf([], 1, 20)),
   };
 }
 
