@@ -4,14 +4,13 @@
  * Kamailio restart, stop. Skips with the reason where Kamailio is not installed (fails in CI).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../src/main/core/ports';
 import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
 import type { RunningKamailio } from '../../src/main/emulator/sip/kamailio';
-import { createSipLine } from '../../src/main/sip/index';
 import type { SipLine, SipLineConfig } from '../../src/main/sip/types';
 import { missingSystem } from '../support/system';
 import {
   FAST_TIMING,
+  lineKeeper,
   recordStates,
   recordingWebSocket,
   untilState,
@@ -33,17 +32,10 @@ const [alice, bob] = DEMO_EXTENSIONS as [(typeof DEMO_EXTENSIONS)[0], (typeof DE
 let directory: RecordingDirectory;
 let kamailio: RunningKamailio;
 let proxy: TcpProxy | null = null;
-const lines: SipLine[] = [];
+const keeper = lineKeeper();
 
 function newLine(webSocket?: ReturnType<typeof recordingWebSocket>['Ctor']): SipLine {
-  const line = createSipLine({
-    clock: systemClock,
-    logger: silentLogger,
-    timing: FAST_TIMING,
-    ...(webSocket ? { webSocket } : {}),
-  });
-  lines.push(line);
-  return line;
+  return keeper.newLine(webSocket ? { webSocket } : {});
 }
 function config(
   account: { sipUser: string; password: string },
@@ -67,7 +59,7 @@ describe.skipIf(skip !== null)(
       kamailio = await startTestKamailio(directory);
     });
     afterEach(async () => {
-      await Promise.all(lines.splice(0).map((line) => line.stop()));
+      await keeper.stopAll();
       await proxy?.close();
       proxy = null;
     });

@@ -3,12 +3,10 @@
  * refresh, kicks, account change and stop — with the directory's registered flag checked each time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../../src/main/core/ports';
-import { createSipLine } from '../../../src/main/sip/index';
 import type { SipLine } from '../../../src/main/sip/types';
 import { lineConfig, startEmbeddedServer } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
-import { FAST_TIMING, recordStates, recordingWebSocket, untilState } from './support/line';
+import { lineKeeper, recordStates, recordingWebSocket, untilState } from './support/line';
 import { MemoryDirectory, demoAccounts } from './support/memory-directory';
 import { startTcpProxy } from './support/tcp-proxy';
 import { expectLegalWalk } from './support/walk';
@@ -19,17 +17,10 @@ const [alice, bob] = demoAccounts(2) as [
 ];
 let directory: MemoryDirectory;
 let embedded: EmbeddedServer;
-const lines: SipLine[] = [];
+const keeper = lineKeeper();
 
 function newLine(webSocket?: ReturnType<typeof recordingWebSocket>['Ctor']): SipLine {
-  const line = createSipLine({
-    clock: systemClock,
-    logger: silentLogger,
-    timing: FAST_TIMING,
-    ...(webSocket ? { webSocket } : {}),
-  });
-  lines.push(line);
-  return line;
+  return keeper.newLine(webSocket ? { webSocket } : {});
 }
 
 beforeEach(async () => {
@@ -37,7 +28,7 @@ beforeEach(async () => {
   embedded = await startEmbeddedServer(directory);
 });
 afterEach(async () => {
-  await Promise.all(lines.splice(0).map((line) => line.stop()));
+  await keeper.stopAll();
   await embedded.close();
 });
 
@@ -161,12 +152,7 @@ describe('SIP line ↔ embedded registrar', () => {
     const proxy = await startTcpProxy(embedded.port);
     try {
       // Default keepalive: the silent connection is not noticed before stop.
-      const line = createSipLine({
-        clock: systemClock,
-        logger: silentLogger,
-        timing: { unregisterTimeoutMs: 1_000 },
-      });
-      lines.push(line);
+      const line = keeper.newLine({ timing: { unregisterTimeoutMs: 1_000 } });
       line.start(lineConfig(`ws://127.0.0.1:${proxy.port}/sip`, alice));
       await untilState(line, 'registered');
       proxy.freeze();

@@ -5,13 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { silentLogger, systemClock } from '../../../src/main/core/ports';
-import { createSipLine } from '../../../src/main/sip/index';
 import type { SipLine } from '../../../src/main/sip/types';
 import type { SipStatus } from '../../../src/shared/snapshot';
 import { lineConfig, startEmbeddedServer } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
-import { FAST_TIMING, recordStates, untilState, untilStatus } from './support/line';
+import { FAST_TIMING, lineKeeper, recordStates, untilState, untilStatus } from './support/line';
 import { MemoryDirectory, demoAccounts } from './support/memory-directory';
 import { startTcpProxy } from './support/tcp-proxy';
 import { expectLegalWalk } from './support/walk';
@@ -19,13 +17,11 @@ import { expectLegalWalk } from './support/walk';
 const [alice] = demoAccounts(1) as [ReturnType<typeof demoAccounts>[0]];
 let directory: MemoryDirectory;
 let embedded: EmbeddedServer;
-const lines: SipLine[] = [];
+const keeper = lineKeeper();
 const cleanups: (() => Promise<void>)[] = [];
 
 function newLine(): SipLine {
-  const line = createSipLine({ clock: systemClock, logger: silentLogger, timing: FAST_TIMING });
-  lines.push(line);
-  return line;
+  return keeper.newLine();
 }
 
 beforeEach(async () => {
@@ -33,7 +29,7 @@ beforeEach(async () => {
   embedded = await startEmbeddedServer(directory);
 });
 afterEach(async () => {
-  await Promise.all(lines.splice(0).map((line) => line.stop()));
+  await keeper.stopAll();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await embedded.close();
 });

@@ -1,5 +1,7 @@
 /** Helpers to drive a SipLine in tests: waits on its status events, and a recording WebSocket. */
 import { WebSocket } from 'ws';
+import { silentLogger, systemClock } from '../../../../src/main/core/ports';
+import { createSipLine } from '../../../../src/main/sip/index';
 import type { SipStatus, SipState } from '../../../../src/shared/snapshot';
 import type { SipLine } from '../../../../src/main/sip/types';
 import type { SipTiming } from '../../../../src/main/sip/timing';
@@ -66,4 +68,27 @@ export function recordingWebSocket(): { Ctor: WebSocketConstructor; sockets: Web
     }
   }
   return { Ctor: Recording, sockets };
+}
+
+/**
+ * Makes SIP lines with FAST_TIMING (or the given timing) and stops every one of them in
+ * `stopAll()`, for an afterEach.
+ */
+export function lineKeeper() {
+  const lines: SipLine[] = [];
+  return {
+    newLine(
+      options: { webSocket?: WebSocketConstructor; timing?: Partial<SipTiming> } = {},
+    ): SipLine {
+      const line = createSipLine({
+        clock: systemClock,
+        logger: silentLogger,
+        timing: options.timing ?? FAST_TIMING,
+        ...(options.webSocket ? { webSocket: options.webSocket } : {}),
+      });
+      lines.push(line);
+      return line;
+    },
+    stopAll: () => Promise.all(lines.splice(0).map((line) => line.stop())),
+  };
 }
