@@ -155,7 +155,7 @@ async function sample(cdp: CDPSession): Promise<Sample> {
 
 export async function run(): Promise<Record<string, number | string>> {
   const support = await import('../test/e2e/calls-support');
-  const { DEMO_EXTENSIONS } = await import('../src/main/emulator/index');
+  const { DEMO_EXTENSIONS } = await import('../src/emulator/index');
   const { waitFor } = await import('../test/support/wait');
 
   // The app's SIP line over a WebSocket that notes when each 200 OK to an INVITE leaves.

@@ -11,8 +11,8 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { startEmulator, type RunningEmulator } from '../src/main/emulator/index';
-import { signedHeaders } from '../src/main/platform/signing';
+import { startEmulator, type RunningEmulator } from '../src/emulator/index';
+import { signedHeaders } from '../src/lib/platform/signing';
 
 const AGENTS = 1024;
 const CONNECTIONS = 64;

@@ -4,8 +4,9 @@
  * left alone for BENCH_IDLE_SECONDS. Prints one JSON line with CPU and wake-ups.
  */
 import { createDesktopCore } from '../src/main/core/create-core';
-import { MemorySecretStore, systemClock } from '../src/main/core/ports';
-import type { Clock } from '../src/main/core/ports';
+import { startDemoPlatform } from '../src/emulator/demo-platform';
+import { MemorySecretStore, systemClock } from '../src/lib/ports';
+import type { Clock } from '../src/lib/ports';
 
 const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 let wakeups = 0;
@@ -22,6 +23,7 @@ const core = await createDesktopCore({
   settingsFile: null,
   clock: counting,
   env: process.env,
+  startEmbedded: startDemoPlatform,
 });
 const signed = await core.dispatch('session:sign-in', {
   name: 'idle_agent',

@@ -24,7 +24,7 @@ function gzipKb(dir: string, ext: string): number {
 /** Signs in through the real form and makes 10 state changes, then reads the JS heap. */
 export async function heapAfterSignInAndStateChanges(): Promise<number> {
   const { startApp } = await import('../test/support/app-harness');
-  const { DEMO_EXTENSIONS } = await import('../src/main/emulator/index');
+  const { DEMO_EXTENSIONS } = await import('../src/emulator/index');
   const app = await startApp();
   try {
     const { page } = app;

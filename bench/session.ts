@@ -12,11 +12,11 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { createDesktopCore } from '../src/main/core/create-core';
-import { MemorySecretStore, silentLogger } from '../src/main/core/ports';
-import { startDemoPlatform } from '../src/main/core/platform-source';
-import { startBrowserHost } from '../src/main/host/browser-host';
-import { PlatformClient } from '../src/main/platform/client';
-import { startEmulator, DEMO_EXTENSIONS } from '../src/main/emulator/index';
+import { MemorySecretStore, silentLogger } from '../src/lib/ports';
+import { startDemoPlatform } from '../src/emulator/demo-platform';
+import { startBrowserHost } from '../src/dev-host/browser-host';
+import { PlatformClient } from '../src/lib/platform/client';
+import { startEmulator, DEMO_EXTENSIONS } from '../src/emulator/index';
 
 const ROUNDS = 200;
 
@@ -114,7 +114,7 @@ async function idleCost(): Promise<Record<string, number | string>> {
   });
   const emulator = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main/emulator/cli.ts', '--port', '0'],
+    ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
     },

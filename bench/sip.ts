@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { silentLogger, systemClock } from '../src/main/core/ports';
-import { DEMO_EXTENSIONS, PlatformStore, startEmulator } from '../src/main/emulator/index';
-import { attachEmbeddedSip } from '../src/main/emulator/sip/embedded';
-import { KAMAILIO_BINARY, startKamailio } from '../src/main/emulator/sip/kamailio';
+import { silentLogger, systemClock } from '../src/lib/ports';
+import { DEMO_EXTENSIONS, PlatformStore, startEmulator } from '../src/emulator/index';
+import { attachEmbeddedSip } from '../src/emulator/sip/embedded';
+import { KAMAILIO_BINARY, startKamailio } from '../src/emulator/sip/kamailio';
 import { createSipLine } from '../src/main/sip/index';
 import type { SipLine, SipLineConfig } from '../src/main/sip/types';
 import type { SipState } from '../src/shared/snapshot';

@@ -5,7 +5,7 @@
  * RTCPeerConnection. Each test checks what the agent sees AND what the platform holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { announced, platformState, screenshot } from '../support/agent-window';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';

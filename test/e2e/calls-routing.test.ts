@@ -5,7 +5,7 @@
  * to the other, whose window lists it as missed when the customer gives up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { announced, platformState } from '../support/agent-window';
 import { missingSystem } from '../support/system';
 import {

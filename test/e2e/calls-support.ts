@@ -8,9 +8,9 @@
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createDesktopCore } from '../../src/main/core/create-core';
-import { startDemoPlatform } from '../../src/main/core/platform-source';
-import { MemorySecretStore, silentLogger, systemClock } from '../../src/main/core/ports';
-import { startBrowserHost } from '../../src/main/host/browser-host';
+import { startDemoPlatform } from '../../src/emulator/demo-platform';
+import { MemorySecretStore, silentLogger, systemClock } from '../../src/lib/ports';
+import { startBrowserHost } from '../../src/dev-host/browser-host';
 import { createSipLine } from '../../src/main/sip/index';
 import { CHROMIUM_ARGS } from '../support/app-harness';
 import { SEEN_WITHIN, signIn } from '../support/agent-window';
@@ -19,8 +19,8 @@ import { waitFor } from '../support/wait';
 import type { Browser, Page } from 'playwright-core';
 import type { Core } from '../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../src/main/core/platform-source';
-import type { BrowserHost } from '../../src/main/host/browser-host';
-import type { CallRecord, CallRequest, RunningEmulator } from '../../src/main/emulator/index';
+import type { BrowserHost } from '../../src/dev-host/browser-host';
+import type { CallRecord, CallRequest, RunningEmulator } from '../../src/emulator/index';
 import type { SipLine } from '../../src/main/sip/types';
 import type { SessionSnapshot } from '../../src/shared/snapshot';
 
@@ -53,7 +53,7 @@ export interface CallsWorld {
 
 /** Starts the demo platform and one Chromium; desks are opened on demand. */
 export async function openCallsWorld(
-  options: { embeddedPlatform?: () => Promise<EmbeddedPlatform> } = {},
+  options: { embeddedPlatform?: () => Promise<EmbeddedPlatform<RunningEmulator>> } = {},
 ): Promise<CallsWorld> {
   const platform = await (options.embeddedPlatform ?? (() => startDemoPlatform(silentLogger)))();
   const { emulator } = platform;
@@ -77,7 +77,7 @@ export async function openCallsWorld(
 
 async function openDesk(
   browser: Browser,
-  platform: EmbeddedPlatform,
+  platform: EmbeddedPlatform<RunningEmulator>,
   options: DeskOptions,
 ): Promise<Desk> {
   const core = await createDesktopCore({

@@ -4,7 +4,7 @@
  * language raise no violation, and the policy forbids inline script and eval.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { missingSystem } from '../support/system';
 import { openWindow, signIn } from '../support/agent-window';
 import type { WindowApp } from '../support/agent-window';

@@ -5,7 +5,7 @@
  * reaches the platform on its return). The window AND the platform are checked each time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import {
   announced,
   openWindow,

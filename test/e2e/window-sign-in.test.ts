@@ -5,8 +5,8 @@
  * platform holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
-import { PlatformClient } from '../../src/main/platform/client';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { PlatformClient } from '../../src/lib/platform/client';
 import {
   announced,
   openWindow,

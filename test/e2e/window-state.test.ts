@@ -5,7 +5,7 @@
  * said while the platform rings or talks. The window AND the platform are checked each time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import {
   announced,
   disabled,

@@ -5,7 +5,7 @@
  * agent sees (add, change a score, disable, remove).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { openWindow, platformAgent, requestsTo, screenshot, signIn } from '../support/agent-window';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';

@@ -4,8 +4,8 @@
  * Kamailio restart, stop. Skips with the reason where Kamailio is not installed (fails in CI).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_EXTENSIONS } from '../../src/main/emulator/index';
-import type { RunningKamailio } from '../../src/main/emulator/sip/kamailio';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import type { RunningKamailio } from '../../src/emulator/sip/kamailio';
 import type { SipLine, SipLineConfig } from '../../src/main/sip/types';
 import { missingSystem } from '../support/system';
 import {

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../src/main/core/ports';
-import { DEMO_EXTENSIONS, SIP_USER_PREFIX } from '../../src/main/emulator/index';
-import { freeUdpPort } from '../../src/main/emulator/sip/free-port';
-import { startKamailio } from '../../src/main/emulator/sip/kamailio';
-import type { RunningKamailio } from '../../src/main/emulator/sip/kamailio';
+import { silentLogger, systemClock } from '../../src/lib/ports';
+import { DEMO_EXTENSIONS, SIP_USER_PREFIX } from '../../src/emulator/index';
+import { freeUdpPort } from '../../src/emulator/sip/free-port';
+import { startKamailio } from '../../src/emulator/sip/kamailio';
+import type { RunningKamailio } from '../../src/emulator/sip/kamailio';
 import { createSipLine } from '../../src/main/sip/index';
 import type { SipLine } from '../../src/main/sip/types';
 import { missingSystem } from '../support/system';

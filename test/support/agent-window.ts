@@ -5,12 +5,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { attachEmbeddedSip } from '../../src/main/emulator/sip/embedded';
-import { silentLogger } from '../../src/main/core/ports';
+import { attachEmbeddedSip } from '../../src/emulator/sip/embedded';
+import { silentLogger } from '../../src/lib/ports';
 import { startApp } from './app-harness';
 import { waitFor } from './wait';
 import type { App, AppOptions } from './app-harness';
-import type { AgentWire, RunningEmulator } from '../../src/main/emulator/index';
+import type { AgentWire, RunningEmulator } from '../../src/emulator/index';
 import type { Page } from 'playwright-core';
 
 /** Where screenshots land (gitignored); the good ones are copied to docs/screenshots/. */

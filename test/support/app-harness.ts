@@ -5,14 +5,14 @@
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createDesktopCore } from '../../src/main/core/create-core';
-import { MemorySecretStore } from '../../src/main/core/ports';
-import { startBrowserHost } from '../../src/main/host/browser-host';
-import { startEmulator } from '../../src/main/emulator/index';
+import { MemorySecretStore } from '../../src/lib/ports';
+import { startBrowserHost } from '../../src/dev-host/browser-host';
+import { startEmulator } from '../../src/emulator/index';
 import { CHROMIUM_ARGS, SYSTEM } from './system';
 import type { Browser, Page } from 'playwright-core';
 import type { Core, CoreOptions } from '../../src/main/core/create-core';
-import type { BrowserHost } from '../../src/main/host/browser-host';
-import type { RunningEmulator } from '../../src/main/emulator/index';
+import type { BrowserHost } from '../../src/dev-host/browser-host';
+import type { RunningEmulator } from '../../src/emulator/index';
 
 export { CHROMIUM_ARGS };
 

@@ -11,7 +11,7 @@ import type { Result } from '../../shared/ipc/contract';
 import type { CallInfo, MissReason, SessionSnapshot } from '../../shared/snapshot';
 import type { CallEnd, CallEndReason, CallMedia, IncomingCall } from '../sip/call-types';
 import type { SipLine } from '../sip/types';
-import type { Clock, Logger, TimerHandle } from './ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { AgentSession } from './session';
 
 type Answer = Result<SessionSnapshot>;

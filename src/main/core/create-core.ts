@@ -10,11 +10,11 @@ import { AgentSession } from './session';
 import { ENV, PlatformSource } from './platform-source';
 import { createRouter } from './router';
 import { settingsFile } from './settings-file';
-import { systemClock, silentLogger } from './ports';
+import { systemClock, silentLogger } from '../../lib/ports';
 import type { DesktopCore, SystemEvent } from './desktop-core';
-import type { EmbeddedPlatform } from './platform-source';
+import type { StartEmbedded } from './platform-source';
 import type { Handlers } from './router';
-import type { Clock, Logger, SecretStore } from './ports';
+import type { Clock, Logger, SecretStore } from '../../lib/ports';
 import type { EventPayloads, Result } from '../../shared/ipc/contract';
 import type { Settings, SettingsPatch, SettingsView } from '../../shared/settings';
 import type { SipLine } from '../sip/types';
@@ -32,8 +32,11 @@ export interface CoreOptions {
   env?: Record<string, string | undefined>;
   /** The OS locale, for language 'system'. */
   locale?: string;
-  /** Replaces how the embedded demo platform starts (tests pass short timeouts). */
-  startEmbedded?: (logger: Logger) => Promise<EmbeddedPlatform>;
+  /**
+   * Starts the embedded demo platform when no platform is configured. Given by the composition
+   * root (the core never imports the emulator); without it, an unconfigured desktop says so.
+   */
+  startEmbedded?: StartEmbedded;
   /** The SIP line (default: sip.js over WebSocket); `null` = no SIP (the snapshot says `stopped`). */
   sipLine?: SipLine | null;
   /** Keepalive period overriding settings (tests and benchmarks use sub-second periods). */
@@ -63,7 +66,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     options.secrets,
     options.env ?? {},
     logger,
-    options.startEmbedded,
+    options.startEmbedded ?? null,
   );
   if (platforms.usesDemo()) await platforms.ensure();
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MediaRequest, Result } from '../../shared/ipc/contract';
 import type { CallMedia } from '../sip/call-types';
-import type { Clock, Logger, TimerHandle } from './ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 
 /** How long the window may take to answer an offer (it may have to open the microphone). */
 export const MEDIA_ANSWER_TIMEOUT_MS = 10_000;

@@ -1,13 +1,12 @@
 /**
  * Which platform the desktop talks to: the environment, then settings, then — when nothing is
- * configured — the embedded demo emulator, started in-process on a free loopback port.
+ * configured — the embedded demo platform. The core never imports the emulator: a composition
+ * root hands it a starter (the Electron shell loads the emulator lazily, only in that case).
  */
-import { PlatformClient } from '../platform/client';
-import { DEMO_SIP_DOMAIN, startEmulator } from '../emulator/index';
-import type { RunningEmulator } from '../emulator/index';
-import type { Credentials } from '../platform/signing';
+import { PlatformClient } from '../../lib/platform/client';
+import type { Credentials } from '../../lib/platform/signing';
 import type { Settings } from '../../shared/settings';
-import type { Logger, SecretStore } from './ports';
+import type { Logger, SecretStore } from '../../lib/ports';
 
 export interface PlatformTarget {
   url: string;
@@ -26,11 +25,24 @@ export const ENV = {
   sipWsUrl: 'AGENT_DESKTOP_SIP_WS_URL',
 } as const;
 
-export interface EmbeddedPlatform {
-  emulator: RunningEmulator;
+/** What the core needs of the demo platform's emulator: its address, credentials and controls. */
+export interface DemoEmulator {
+  readonly baseUrl: string;
+  readonly credentials: Credentials | null;
+  readonly sipWsUrl: string | null;
+}
+
+export interface EmbeddedPlatform<E extends DemoEmulator = DemoEmulator> {
+  emulator: E;
   sipWsUrl: string | null;
   close(): Promise<void>;
 }
+
+/** Starts the embedded demo platform (given by a composition root). */
+export type StartEmbedded = (logger: Logger) => Promise<EmbeddedPlatform>;
+
+const NO_DEMO =
+  'No platform is configured and this build has no demo platform: set the platform URL in Settings.';
 
 export class PlatformSource {
   private embedded: EmbeddedPlatform | null = null;
@@ -41,9 +53,7 @@ export class PlatformSource {
     private readonly secrets: SecretStore,
     private readonly env: Record<string, string | undefined>,
     private readonly logger: Logger,
-    private readonly startEmbedded: (
-      logger: Logger,
-    ) => Promise<EmbeddedPlatform> = startDemoPlatform,
+    private readonly startEmbedded: StartEmbedded | null,
   ) {}
 
   /** True when neither the environment nor settings name a platform. */
@@ -54,7 +64,9 @@ export class PlatformSource {
   /** Makes sure the target exists (starts the embedded emulator if it is the target). */
   async ensure(): Promise<void> {
     if (!this.usesDemo() || this.embedded) return;
-    this.starting ??= this.startEmbedded(this.logger).then((embedded) => {
+    const start = this.startEmbedded;
+    if (!start) throw new Error(NO_DEMO);
+    this.starting ??= start(this.logger).then((embedded) => {
       this.embedded = embedded;
       return embedded;
     });
@@ -103,23 +115,4 @@ export class PlatformSource {
     await this.embedded?.close();
     this.embedded = null;
   }
-}
-
-/** Starts the demo platform: the emulator with its embedded SIP-over-WebSocket registrar. */
-export async function startDemoPlatform(
-  logger: Logger,
-  options: { keepaliveTimeoutSec?: number } = {},
-): Promise<EmbeddedPlatform> {
-  const emulator = await startEmulator({
-    port: 0,
-    auth: 'generate',
-    log: (msg) => logger.debug(msg),
-    embeddedSip: { domain: DEMO_SIP_DOMAIN, logger },
-    ...options,
-  });
-  logger.info('embedded demo platform started', {
-    baseUrl: emulator.baseUrl,
-    sipWsUrl: emulator.sipWsUrl,
-  });
-  return { emulator, sipWsUrl: emulator.sipWsUrl, close: () => emulator.close() };
 }

@@ -6,7 +6,7 @@
 import { COMMANDS, isChannel } from '../../shared/ipc/contract';
 import { appError } from '../../shared/domain/errors';
 import type { Channel, CommandInput, CommandResults, Result } from '../../shared/ipc/contract';
-import type { Logger } from './ports';
+import type { Logger } from '../../lib/ports';
 
 export type Handlers = {
   [C in Channel]: (input: CommandInput<C>) => Promise<Result<CommandResults[C]>>;

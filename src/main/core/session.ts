@@ -6,7 +6,7 @@
 import { appError } from '../../shared/domain/errors';
 import { baseOf, checkSettableState, isCallState, parseState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../lib/backoff';
 import {
   SYSTEM_HOLD_STATES,
   checkProfile,
@@ -14,7 +14,7 @@ import {
   isTransient,
   loginRequest,
 } from './session-rules';
-import { isSessionLost } from '../platform/client';
+import { isSessionLost } from '../../lib/platform/client';
 import type { SkillOp } from '../../shared/domain/agent';
 import type { AppError } from '../../shared/domain/errors';
 import type { Result } from '../../shared/ipc/contract';
@@ -29,7 +29,7 @@ import type {
   SignInProfile,
   SipStatus,
 } from '../../shared/snapshot';
-import type { Clock, Logger, TimerHandle } from './ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 
 type PResult<T> = { ok: true; value: T } | { ok: false; error: AppError };
 

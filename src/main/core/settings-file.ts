@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
-import type { Logger } from './ports';
+import type { Logger } from '../../lib/ports';
 
 export interface SettingsPersistence {
   load(): Settings;

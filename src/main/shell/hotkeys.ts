@@ -8,7 +8,7 @@ import { globalShortcut } from 'electron';
 import { baseOf, isCallState } from '../../shared/domain/state';
 import type { Settings } from '../../shared/settings';
 import type { DesktopCore } from '../core/desktop-core';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 
 export type HotkeyAction = 'answer' | 'hang-up' | 'toggle-ready';
 

@@ -23,6 +23,7 @@ import { createMainWindow, setupCloseToTray, showWindow } from './window';
 import type { BrowserWindow } from 'electron';
 import type { Language } from '../../shared/domain/errors';
 import type { Core } from '../core/create-core';
+import type { StartEmbedded } from '../core/platform-source';
 import type { AppTray } from './tray';
 
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
@@ -49,6 +50,12 @@ if (setupSingleInstance(show)) {
     app.exit(1);
   });
 }
+
+/** Loads the emulator only when the demo platform is actually needed. */
+const startDemoPlatformLazily: StartEmbedded = async (log) => {
+  const { startDemoPlatform } = await import('../../emulator/demo-platform');
+  return startDemoPlatform(log);
+};
 
 async function main(): Promise<void> {
   // Only a development build may load the dev server: a packaged app ignores the variable.
@@ -98,6 +105,9 @@ async function main(): Promise<void> {
     logger,
     env: process.env,
     locale: app.getLocale(),
+    // The demo platform is a development aid: loaded lazily (its own chunk, never in this
+    // bundle) and only when nothing is configured. A packaged app has no emulator to load.
+    ...(app.isPackaged ? {} : { startEmbedded: startDemoPlatformLazily }),
   });
   quit.attachCore(core);
   const ready = core;

@@ -9,7 +9,7 @@ import { appError } from '../../shared/domain/errors';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { Result } from '../../shared/ipc/contract';
 import type { DesktopCore } from '../core/desktop-core';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 import type { AppUrl } from './app-url';
 
 export interface IpcOptions {

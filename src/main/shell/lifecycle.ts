@@ -5,7 +5,7 @@
  */
 import { app } from 'electron';
 import type { DesktopCore } from '../core/desktop-core';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 
 /** How long quitting waits for the sign-out (the core bounds it too). */
 export const QUIT_TIMEOUT_MS = 3000;

@@ -1,5 +1,5 @@
 /** The shell's logger: one JSON line per entry on stderr (debug only with AGENT_DESKTOP_DEBUG=1). */
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 
 /** A Logger writing `{"level","msg",...fields}` lines to `write` (stderr by default). */
 export function createLogger(

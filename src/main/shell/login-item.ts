@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app } from 'electron';
 import type { DesktopCore } from '../core/desktop-core';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 
 /** The argument a login launch carries: start in the tray, without the window. */
 export const HIDDEN_ARG = '--hidden';

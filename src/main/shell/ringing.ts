@@ -10,7 +10,7 @@ import type { BrowserWindow } from 'electron';
 import type { Language } from '../../shared/domain/errors';
 import type { CallInfo, SessionSnapshot } from '../../shared/snapshot';
 import type { DesktopCore } from '../core/desktop-core';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 import type { AppTray } from './tray';
 
 /** The tray icon changes at most twice a second (a 1 Hz blink), well under flicker limits. */

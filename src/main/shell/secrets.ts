@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { safeStorage } from 'electron';
-import { MemorySecretStore } from '../core/ports';
-import type { Logger, SecretKey, SecretStore } from '../core/ports';
+import { MemorySecretStore } from '../../lib/ports';
+import type { Logger, SecretKey, SecretStore } from '../../lib/ports';
 
 export interface SecretStoreOptions {
   /** The encrypted file, e.g. `<userData>/secrets.json`. */

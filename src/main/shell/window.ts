@@ -4,7 +4,7 @@
  */
 import { BrowserWindow } from 'electron';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 import type { AppUrl } from './app-url';
 
 /** The window's options; `webPreferences` is the security baseline. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Invitation, Session, SessionDescriptionHandlerFactory } from 'sip.js';
-import type { Logger } from '../core/ports';
+import type { Logger } from '../../lib/ports';
 import type { IncomingCall } from './call-types';
 import { SipIncomingCall } from './incoming-call';
 import { bridgedHandlerFactory } from './media-handler';

@@ -7,13 +7,13 @@
 import { Registerer, RegistererState, UserAgent } from 'sip.js';
 import { appError } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
-import type { Clock, TimerHandle } from '../core/ports';
+import type { Clock, TimerHandle } from '../../lib/ports';
 import { CallDesk } from './call-desk';
 import type { IncomingCall } from './call-types';
 import { refreshPercent, registerTimeoutMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
-import { WsOpenError, WsTransport } from './ws-transport';
+import { WsOpenError, WsTransport } from '../../lib/sip-ws/ws-transport';
 import type { UserAgentDeps } from './user-agent';
 
 export interface RegistrationHooks {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppError } from '../../shared/domain/errors';
 import type { SipStatus } from '../../shared/snapshot';
-import type { Clock, Logger, TimerHandle } from '../core/ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import { openRegistration } from './registration';
 import type { Registration } from './registration';
 import { nextSipState } from './state-machine';
@@ -16,7 +16,7 @@ import { DEFAULT_SIP_TIMING, retryDelay } from './timing';
 import type { SipTiming } from './timing';
 import type { IncomingCall } from './call-types';
 import type { SipLine, SipLineConfig } from './types';
-import type { WebSocketConstructor } from './ws-transport';
+import type { WebSocketConstructor } from '../../lib/sip-ws/ws-transport';
 
 export interface SipLineOptions {
   clock: Clock;

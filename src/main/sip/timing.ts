@@ -2,7 +2,7 @@
  * Every period and limit of the SIP line in one place. The defaults are the product's; tests
  * pass shorter ones through the same options.
  */
-import { backoffDelay } from '../core/backoff';
+import { backoffDelay } from '../../lib/backoff';
 
 export interface SipTiming {
   /** WebSocket open must finish within this. */

@@ -5,13 +5,13 @@
  */
 import { UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
-import type { Clock, Logger } from '../core/ports';
+import type { Clock, Logger } from '../../lib/ports';
 import type { CallDesk } from './call-desk';
-import { sipLogConnector } from './sip-log';
+import { sipLogConnector } from '../../lib/sip-ws/sip-log';
 import type { SipTiming } from './timing';
 import type { SipLineConfig } from './types';
-import { WsTransport } from './ws-transport';
-import type { WebSocketConstructor, WsTransportOptions } from './ws-transport';
+import { WsTransport } from '../../lib/sip-ws/ws-transport';
+import type { WebSocketConstructor, WsTransportOptions } from '../../lib/sip-ws/ws-transport';
 
 export interface UserAgentDeps {
   clock: Clock;

@@ -1,9 +1,9 @@
 /** Starting the emulator's Kamailio mode for a test file, over the emulator's real store. */
-import { silentLogger } from '../../../src/main/core/ports';
-import { PlatformStore } from '../../../src/main/emulator/index';
-import { startKamailio } from '../../../src/main/emulator/sip/kamailio';
-import type { KamailioOptions, RunningKamailio } from '../../../src/main/emulator/sip/kamailio';
-import { kamailioRpc } from '../../../src/main/emulator/sip/kamailio-usrloc';
+import { silentLogger } from '../../../src/lib/ports';
+import { PlatformStore } from '../../../src/emulator/index';
+import { startKamailio } from '../../../src/emulator/sip/kamailio';
+import type { KamailioOptions, RunningKamailio } from '../../../src/emulator/sip/kamailio';
+import { kamailioRpc } from '../../../src/emulator/sip/kamailio-usrloc';
 import { RecordingDirectory } from './recording-directory';
 
 export const DOMAIN = 'sip.oneyun.com';

@@ -2,8 +2,8 @@
  * The emulator's real store as the SIP side's directory, with every setRegistration call
  * recorded on the way through, and waits on the store's own registration events.
  */
-import type { PlatformStore } from '../../../src/main/emulator/index';
-import type { SipAccount, SipDirectory } from '../../../src/main/emulator/sip-directory';
+import type { PlatformStore } from '../../../src/emulator/index';
+import type { SipAccount, SipDirectory } from '../../../src/emulator/sip-directory';
 import type { RegistrationChange } from '../../main/sip/support/memory-directory';
 
 export class RecordingDirectory implements SipDirectory {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SYSTEM } from '../../support/system';
-import { freeUdpPort } from '../../../src/main/emulator/sip/free-port';
+import { freeUdpPort } from '../../../src/emulator/sip/free-port';
 
 export interface SippRun {
   code: number | null;

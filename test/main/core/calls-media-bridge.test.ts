@@ -1,7 +1,7 @@
 /** The media bridge on its own: request ids, replies, errors, timeouts, close. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MediaBridge } from '../../../src/main/core/media-bridge';
-import { silentLogger, systemClock } from '../../../src/main/core/ports';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
 import type { MediaRequest } from '../../../src/shared/ipc/contract';
 
 let sent: MediaRequest[];

@@ -5,9 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/main/core/platform-source';
-import { MemorySecretStore, silentLogger } from '../../../src/main/core/ports';
-import { DEMO_EXTENSIONS } from '../../../src/main/emulator/index';
+import { startDemoPlatform } from '../../../src/emulator/demo-platform';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { waitFor } from '../../support/wait';
 import { callExtension } from '../sip/support/test-caller';
 import type { Core } from '../../../src/main/core/create-core';
@@ -18,7 +19,7 @@ const ext = DEMO_EXTENSIONS[1]!;
 const ANSWER =
   'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n';
 let core: Core;
-let demo: EmbeddedPlatform;
+let demo: EmbeddedPlatform<RunningEmulator>;
 let requests: MediaRequest[];
 /** How the window double answers offers. */
 let windowMode: 'canned' | 'silent' | 'error';

@@ -8,20 +8,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/main/core/platform-source';
-import { MemorySecretStore, silentLogger } from '../../../src/main/core/ports';
-import { DEMO_EXTENSIONS } from '../../../src/main/emulator/index';
-import { MediaEndpoint } from '../../../src/main/emulator/calls/media-endpoint';
+import { startDemoPlatform } from '../../../src/emulator/demo-platform';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
+import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
-import type { CallRequest } from '../../../src/main/emulator/index';
+import type { CallRequest } from '../../../src/emulator/index';
 import type { MediaRequest } from '../../../src/shared/ipc/contract';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
 
 const ext = DEMO_EXTENSIONS[0]!;
 let core: Core;
-let demo: EmbeddedPlatform;
+let demo: EmbeddedPlatform<RunningEmulator>;
 let window: ReturnType<typeof windowDouble>;
 
 /** The window's media side: answers offers with a werift peer, closes it on request. */

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AgentSession } from '../../../src/main/core/session';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { pageOf } from '../../../src/shared/platform/dto';
 import type { SessionPlatform } from '../../../src/main/core/session';
-import type { Clock, TimerHandle } from '../../../src/main/core/ports';
+import type { Clock, TimerHandle } from '../../../src/lib/ports';
 
 class ManualClock implements Clock {
   private t = 1_700_000_000_000;

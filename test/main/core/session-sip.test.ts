@@ -5,15 +5,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/main/core/platform-source';
-import { MemorySecretStore, silentLogger } from '../../../src/main/core/ports';
-import { DEMO_EXTENSIONS } from '../../../src/main/emulator/index';
+import { startDemoPlatform } from '../../../src/emulator/demo-platform';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
 
 let core: Core;
-let demo: EmbeddedPlatform;
+let demo: EmbeddedPlatform<RunningEmulator>;
 const [ext1, ext2] = [DEMO_EXTENSIONS[0]!, DEMO_EXTENSIONS[1]!];
 const registered = (id: string) => demo.emulator.store.isExtensionRegistered(id);
 

@@ -4,13 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
-import { MemorySecretStore } from '../../../src/main/core/ports';
-import { startEmulator } from '../../../src/main/emulator/index';
-import { DEMO_EXTENSIONS } from '../../../src/main/emulator/index';
-import { PlatformClient } from '../../../src/main/platform/client';
+import { MemorySecretStore } from '../../../src/lib/ports';
+import { startEmulator } from '../../../src/emulator/index';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
+import { PlatformClient } from '../../../src/lib/platform/client';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
-import type { RunningEmulator } from '../../../src/main/emulator/index';
+import type { RunningEmulator } from '../../../src/emulator/index';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
 
 const EXT = DEMO_EXTENSIONS[0]!.id;

@@ -4,7 +4,7 @@ vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { appUrl } from '../../../src/main/shell/app-url';
 import { setupIpc } from '../../../src/main/shell/ipc';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { COMMANDS, EVENT_CHANNELS } from '../../../src/shared/ipc/contract';
 import {
   BrowserWindow,

@@ -4,7 +4,7 @@ vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { QUIT_TIMEOUT_MS, setupQuit, setupSingleInstance } from '../../../src/main/shell/lifecycle';
 import { setupCloseToTray, showWindow } from '../../../src/main/shell/window';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { app, BrowserWindow, resetElectronFake } from '../../support/electron-fake';
 import { FakeCore, signedInSnapshot } from './fake-core';
 import type { QuitControl } from '../../../src/main/shell/lifecycle';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { autostartFile, HIDDEN_ARG, setupLoginItem } from '../../../src/main/shell/login-item';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { app, resetElectronFake } from '../../support/electron-fake';
 import { FakeCore } from './fake-core';
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { createSecretStore, keychainProblem } from '../../../src/main/shell/secrets';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { resetElectronFake, safeStorage } from '../../support/electron-fake';
 
 const SECRET = 'sk_live_9f8e7d6c5b4a';

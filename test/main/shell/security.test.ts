@@ -11,7 +11,7 @@ import {
   setupSessionSecurity,
 } from '../../../src/main/shell/security';
 import { createMainWindow, windowOptions } from '../../../src/main/shell/window';
-import { silentLogger } from '../../../src/main/core/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import {
   BrowserWindow,
   FakeWebContents,

@@ -5,7 +5,7 @@
  * ends is reported once with its reason — including the line's UserAgent going away.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../../src/main/core/ports';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { createSipLine } from '../../../src/main/sip/index';
 import type { CallEnd, CallMedia, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';

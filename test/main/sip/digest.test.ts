@@ -4,8 +4,8 @@ import {
   DigestAuthority,
   digestResponse,
   parseDigestCredentials,
-} from '../../../src/main/emulator/sip/digest';
-import type { DigestCredentials } from '../../../src/main/emulator/sip/digest';
+} from '../../../src/emulator/sip/digest';
+import type { DigestCredentials } from '../../../src/emulator/sip/digest';
 
 let now = 1_000_000;
 const clock = { now: () => now, setTimeout: () => 0 as never, clearTimeout: () => undefined };

@@ -4,11 +4,11 @@
  * connection and stop.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../../src/main/core/ports';
-import { DEMO_EXTENSIONS, startEmulator } from '../../../src/main/emulator/index';
-import type { RunningEmulator } from '../../../src/main/emulator/index';
-import { attachEmbeddedSip } from '../../../src/main/emulator/sip/embedded';
-import type { EmbeddedSip } from '../../../src/main/emulator/sip/embedded';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import { attachEmbeddedSip } from '../../../src/emulator/sip/embedded';
+import type { EmbeddedSip } from '../../../src/emulator/sip/embedded';
 import { createSipLine } from '../../../src/main/sip/index';
 import type { SipLine } from '../../../src/main/sip/types';
 import { RecordingDirectory } from '../../integration/support/recording-directory';

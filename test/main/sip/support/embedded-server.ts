@@ -1,12 +1,12 @@
 /** An HTTP server on loopback with the embedded SIP registrar attached, as the emulator does it. */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { attachEmbeddedSip } from '../../../../src/main/emulator/sip/embedded';
-import type { EmbeddedSip, EmbeddedSipOptions } from '../../../../src/main/emulator/sip/embedded';
-import type { SipDirectory } from '../../../../src/main/emulator/sip-directory';
-import { silentLogger } from '../../../../src/main/core/ports';
+import { attachEmbeddedSip } from '../../../../src/emulator/sip/embedded';
+import type { EmbeddedSip, EmbeddedSipOptions } from '../../../../src/emulator/sip/embedded';
+import type { SipDirectory } from '../../../../src/emulator/sip-directory';
+import { silentLogger } from '../../../../src/lib/ports';
 import type { SipLineConfig } from '../../../../src/main/sip/types';
-import type { SipAccount } from '../../../../src/main/emulator/sip-directory';
+import type { SipAccount } from '../../../../src/emulator/sip-directory';
 
 export const DOMAIN = 'sip.oneyun.com';
 

@@ -1,11 +1,11 @@
 /** Helpers to drive a SipLine in tests: waits on its status events, and a recording WebSocket. */
 import { WebSocket } from 'ws';
-import { silentLogger, systemClock } from '../../../../src/main/core/ports';
+import { silentLogger, systemClock } from '../../../../src/lib/ports';
 import { createSipLine } from '../../../../src/main/sip/index';
 import type { SipStatus, SipState } from '../../../../src/shared/snapshot';
 import type { SipLine } from '../../../../src/main/sip/types';
 import type { SipTiming } from '../../../../src/main/sip/timing';
-import type { WebSocketConstructor } from '../../../../src/main/sip/ws-transport';
+import type { WebSocketConstructor } from '../../../../src/lib/sip-ws/ws-transport';
 
 /** Short periods so tests see keepalive, refresh and backoff within a few seconds. */
 export const FAST_TIMING: Partial<SipTiming> = {

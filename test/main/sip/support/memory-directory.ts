@@ -2,7 +2,7 @@
  * A test double of the SipDirectory port (the emulator store implements the real one): accounts
  * in memory, every setRegistration recorded, and waits that resolve on the change itself.
  */
-import type { SipAccount, SipDirectory } from '../../../../src/main/emulator/sip-directory';
+import type { SipAccount, SipDirectory } from '../../../../src/emulator/sip-directory';
 
 export interface RegistrationChange {
   extensionId: string;

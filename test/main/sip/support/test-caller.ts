@@ -9,8 +9,8 @@ import type { Core } from 'sip.js';
 import {
   FixedOfferHandler,
   FixedOfferInviter,
-} from '../../../../src/main/emulator/calls/embedded-placer';
-import type { EmbeddedSip } from '../../../../src/main/emulator/sip/embedded';
+} from '../../../../src/emulator/calls/embedded-placer';
+import type { EmbeddedSip } from '../../../../src/emulator/sip/embedded';
 import { DOMAIN } from './embedded-server';
 
 /** A WebRTC-looking audio offer (DTLS-SRTP, ICE, rtcp-mux, one loopback candidate). */

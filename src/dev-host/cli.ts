@@ -1,0 +1,42 @@
+/**
+ * `npm run host`: the core in plain Node behind the browser host, for development and tests.
+ * Open the printed URL in a browser; the embedded demo platform is used unless
+ * AGENT_DESKTOP_PLATFORM_URL is set. Not the product: the Electron app is.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDesktopCore } from '../main/core/create-core';
+import { MemorySecretStore } from '../lib/ports';
+import { startBrowserHost } from './browser-host';
+import { startDemoPlatform } from '../emulator/demo-platform';
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port must be 0..65535, got ${values.port}\n`);
+  process.exit(2);
+}
+const core = await createDesktopCore({
+  secrets: new MemorySecretStore(),
+  settingsFile: null,
+  env: process.env,
+  startEmbedded: startDemoPlatform,
+  locale: Intl.DateTimeFormat().resolvedOptions().locale,
+  logger: {
+    debug() {},
+    info: (msg, fields) => process.stderr.write(`${msg} ${JSON.stringify(fields ?? {})}\n`),
+    warn: (msg, fields) => process.stderr.write(`warn: ${msg} ${JSON.stringify(fields ?? {})}\n`),
+    error: (msg, fields) => process.stderr.write(`error: ${msg} ${JSON.stringify(fields ?? {})}\n`),
+  },
+});
+const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer'), port });
+process.stdout.write(
+  `${JSON.stringify({ url: host.url, platform: core.snapshot().platform.baseUrl })}\n`,
+);
+const stop = async () => {
+  await core.shutdown(3000);
+  await host.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

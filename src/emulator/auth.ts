@@ -1,0 +1,67 @@
+/**
+ * Checks a request's signature headers as the platform does (agent-api.md §1), using the same
+ * signing code the client uses. Each refusal names what was wrong: the emulator is a
+ * development tool, and "401" alone sends people hunting.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { parseTimestamp, sign, type Credentials } from '../lib/platform/signing';
+
+export interface AuthRequest {
+  method: string;
+  /** Path as received, without the query string. */
+  path: string;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** Returns null when the request is correctly signed, else the reason to refuse it. */
+export function checkSignature(
+  req: AuthRequest,
+  credentials: Credentials,
+  windowSec: number,
+  now: number,
+): string | null {
+  const appId = header(req.headers, 'appid');
+  const certId = header(req.headers, 'certid');
+  const timestamp = header(req.headers, 'timestamp');
+  const signature = header(req.headers, 'signature');
+  const missing = [
+    ['AppID', appId],
+    ['CertID', certId],
+    ['Timestamp', timestamp],
+    ['Signature', signature],
+  ]
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length > 0) return `missing header ${missing.join(', ')}`;
+  if (appId !== credentials.appId) return 'unknown AppID';
+  if (certId !== credentials.certId) return 'unknown CertID for this AppID';
+  const at = parseTimestamp(timestamp!);
+  if (at === null) return 'malformed Timestamp (expected yyyyMMddHHmmss, local time)';
+  if (Math.abs(now - at) > windowSec * 1000) {
+    return `Timestamp ${timestamp} is outside the allowed window of ±${windowSec} s`;
+  }
+  const expected = sign(credentials.secretKey, {
+    method: req.method,
+    path: req.path,
+    body: req.body,
+    contentType: header(req.headers, 'content-type') ?? '',
+    timestamp: timestamp!,
+    appId: appId,
+  });
+  if (!sameText(expected, signature!)) return 'signature mismatch';
+  return null;
+}
+
+/** One header's value. Node joins a repeated header with ", ", which then fails every check. */
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,161 @@
+/**
+ * The emulator's Kamailio mode: a real Kamailio (Debian 5.6) in the foreground with the shipped
+ * config, ports and paths given as `-A` defines, subscriber rows provisioned from the
+ * SipDirectory (and rewritten when extensions change), registrations learned by polling usrloc.
+ * Stopped by the pid in its pid file, bounded; everything lives in one temp directory.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../lib/ports';
+import type { Clock, Logger } from '../../lib/ports';
+import type { SipDirectory } from '../sip-directory';
+import { freeTcpPort, freeUdpPort } from './free-port';
+import { SubscriberProvisioner } from './kamailio-provision';
+import { kamailioRpc, watchUsrloc } from './kamailio-usrloc';
+import { stopProcess, waitUntil } from './process';
+
+export const KAMAILIO_BINARY = '/usr/sbin/kamailio';
+
+export interface KamailioOptions {
+  directory: SipDirectory;
+  /** SIP domain and digest realm, e.g. sip.oneyun.com. */
+  domain: string;
+  logger: Logger;
+  /** SIP over WebSocket (and JSON-RPC) port; 0 or absent = a free one. */
+  wsPort?: number;
+  /** SIP over UDP port (platform side, sipp); 0 or absent = a free one. */
+  udpPort?: number;
+  /** Shortest registration accepted (default 60, Kamailio's own default). */
+  minExpiresSec?: number;
+  /** usrloc poll period (default 250 ms). */
+  pollMs?: number;
+  configPath?: string;
+  binary?: string;
+  clock?: Clock;
+}
+
+export interface RunningKamailio {
+  /** ws://127.0.0.1:PORT — what the SIP line registers to. */
+  wsUrl: string;
+  /** 127.0.0.1:PORT — SIP over UDP. */
+  udpAddress: string;
+  /** http://127.0.0.1:PORT/RPC — JSON-RPC (loopback only). */
+  rpcUrl: string;
+  pid: number;
+  /** Its pid file, inside the run directory that stop() removes. */
+  pidFile: string;
+  /** Stops Kamailio (SIGTERM, then SIGKILL after 3 s), reports everyone unregistered, cleans up. */
+  stop(): Promise<void>;
+}
+
+/** Starts Kamailio and resolves once it answers JSON-RPC. */
+export async function startKamailio(options: KamailioOptions): Promise<RunningKamailio> {
+  const { directory, domain, logger } = options;
+  if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new Error(`not a SIP domain: ${domain}`);
+  const clock = options.clock ?? systemClock;
+  const runDir = await mkdtemp(join(tmpdir(), 'agent-desktop-kamailio-'));
+  const dbDir = join(runDir, 'db');
+  await mkdir(dbDir);
+  const provisioner = new SubscriberProvisioner(dbDir, domain);
+  provisioner.write(directory.accounts());
+  const wsPort = options.wsPort || (await freeTcpPort());
+  const udpPort = options.udpPort || (await freeUdpPort());
+  const pidFile = join(runDir, 'kamailio.pid');
+  const defines = {
+    WS_PORT: wsPort,
+    UDP_PORT: udpPort,
+    SIP_DOMAIN: `"${domain}"`,
+    DBURL: `"text://${dbDir}"`,
+    MIN_EXPIRES: options.minExpiresSec ?? 60,
+    // Sweep lost WebSocket connections' contacts every second (handle_lost_tcp acts on the sweep).
+    UL_TIMER: 1,
+  };
+  const args = [
+    '-DD',
+    '-E',
+    '-f',
+    options.configPath ?? shippedConfig(),
+    '-P',
+    pidFile,
+    '-Y',
+    runDir,
+  ];
+  for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
+  const child = spawn(options.binary ?? KAMAILIO_BINARY, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      output.push(line);
+      if (output.length > 40) output.shift();
+      logger.debug(`kamailio: ${line}`);
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const rpcUrl = `http://127.0.0.1:${wsPort}/RPC`;
+  const cleanup = () => rm(runDir, { recursive: true, force: true });
+  try {
+    await waitUntil(exited, 5_000, async () => {
+      await kamailioRpc(rpcUrl, 'core.version');
+      return existsSync(pidFile);
+    });
+  } catch (error) {
+    if (child.pid) await stopProcess(child.pid, exited, 3_000);
+    await cleanup();
+    throw new Error(`kamailio did not start: ${(error as Error).message}\n${output.join('\n')}`);
+  }
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  logger.info('kamailio: started', { pid, wsPort, udpPort });
+
+  const offAccounts = directory.onAccountsChanged(() => {
+    try {
+      provisioner.write(directory.accounts());
+    } catch (error) {
+      logger.warn('kamailio: provisioning failed', { error: (error as Error).message });
+    }
+  });
+  const watcher = watchUsrloc({
+    rpcUrl,
+    directory,
+    clock,
+    logger,
+    intervalMs: options.pollMs ?? 250,
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    udpAddress: `127.0.0.1:${udpPort}`,
+    rpcUrl,
+    pid,
+    pidFile,
+    stop: () =>
+      (stopping ??= (async () => {
+        offAccounts();
+        watcher.stop();
+        await stopProcess(pid, exited, 3_000);
+        await cleanup();
+        logger.info('kamailio: stopped', { pid });
+      })()),
+  };
+}
+
+/** resources/kamailio/kamailio.cfg, found from the source tree or the working directory. */
+function shippedConfig(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    resolve(here, '../../../../resources/kamailio/kamailio.cfg'),
+    resolve('resources/kamailio/kamailio.cfg'),
+  ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found)
+    throw new Error(`kamailio.cfg not found (looked in ${candidates.join(', ')}); pass configPath`);
+  return found;
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  formatTimestamp,
+  parseTimestamp,
+  sign,
+  signedHeaders,
+  stringToSign,
+} from '../../../src/lib/platform/signing';
+import { expectedSignature, opensslMd5Hex } from './openssl-signer';
+
+const SECRET = 'k3y-秘密-0123456789';
+const APP_ID = '8a2bc67258d1c8720158d1f85aec0001';
+const PATH = '/v1/account/acc42/callcenter/agent';
+const JSON_TYPE = 'application/json;charset=utf-8';
+
+describe('sign (checked against openssl)', () => {
+  it('signs a POST with a JSON body containing Chinese characters', () => {
+    const body = JSON.stringify({
+      name: '1004',
+      state: 'busy/维修单录入/加急',
+      skills: [{ name: '投诉', score: 80, enabled: true }],
+      extension: '40288aca587659820158765c305f0000',
+    });
+    const input = {
+      method: 'POST',
+      path: PATH,
+      body,
+      contentType: JSON_TYPE,
+      timestamp: '20240102030405',
+      appId: APP_ID,
+    };
+    expect(stringToSign(input)).toBe(
+      ['POST', opensslMd5Hex(body), JSON_TYPE, '20240102030405', APP_ID, PATH].join('\n'),
+    );
+    expect(sign(SECRET, input)).toBe(expectedSignature(SECRET, input));
+  });
+
+  it.each(['GET', 'DELETE'])('leaves the MD5 and content-type lines empty for %s', (method) => {
+    const input = {
+      method,
+      path: `${PATH}/1004`,
+      // Even if a caller passes a body and type, a bodyless method signs empty lines.
+      body: '{"ignored":true}',
+      contentType: JSON_TYPE,
+      timestamp: '20991231235959',
+      appId: APP_ID,
+    };
+    expect(stringToSign(input)).toBe(
+      [method, '', '', '20991231235959', APP_ID, `${PATH}/1004`].join('\n'),
+    );
+    expect(sign(SECRET, input)).toBe(expectedSignature(SECRET, { ...input, body: '' }));
+  });
+
+  it('upper-cases the method before signing', () => {
+    const input = {
+      method: 'post',
+      path: PATH,
+      body: '{}',
+      contentType: JSON_TYPE,
+      timestamp: '20240102030405',
+      appId: APP_ID,
+    };
+    expect(sign(SECRET, input)).toBe(expectedSignature(SECRET, { ...input, method: 'POST' }));
+  });
+
+  it('changes when any signed part changes', () => {
+    const base = {
+      method: 'POST',
+      path: PATH,
+      body: '{"state":"idle"}',
+      contentType: JSON_TYPE,
+      timestamp: '20240102030405',
+      appId: APP_ID,
+    };
+    const reference = sign(SECRET, base);
+    expect(sign('other-secret', base)).not.toBe(reference);
+    expect(sign(SECRET, { ...base, body: '{"state":"busy"}' })).not.toBe(reference);
+    expect(sign(SECRET, { ...base, contentType: 'application/json' })).not.toBe(reference);
+    expect(sign(SECRET, { ...base, timestamp: '20240102030406' })).not.toBe(reference);
+    expect(sign(SECRET, { ...base, appId: 'other' })).not.toBe(reference);
+    expect(sign(SECRET, { ...base, path: `${PATH}/x` })).not.toBe(reference);
+  });
+
+  it('signedHeaders carries AppID, CertID, the local timestamp and the signature', () => {
+    const now = new Date(2024, 0, 2, 3, 4, 5);
+    const body = '{"id":"e1"}';
+    const headers = signedHeaders(
+      { appId: APP_ID, certId: 'cert-1', secretKey: SECRET },
+      'POST',
+      `${PATH}/1004/extension`,
+      body,
+      JSON_TYPE,
+      now,
+    );
+    expect(headers).toEqual({
+      AppID: APP_ID,
+      CertID: 'cert-1',
+      Timestamp: '20240102030405',
+      Signature: expectedSignature(SECRET, {
+        method: 'POST',
+        path: `${PATH}/1004/extension`,
+        body,
+        contentType: JSON_TYPE,
+        timestamp: '20240102030405',
+        appId: APP_ID,
+      }),
+    });
+  });
+});
+
+describe('timestamps', () => {
+  it('formats yyyyMMddHHmmss in local time with zero padding', () => {
+    expect(formatTimestamp(new Date(2024, 0, 2, 3, 4, 5))).toBe('20240102030405');
+    expect(formatTimestamp(new Date(1999, 11, 31, 23, 59, 59))).toBe('19991231235959');
+  });
+
+  it('round-trips any date to the second', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date(1971, 0, 1), max: new Date(2199, 11, 31), noInvalidDate: true }),
+        (date) => {
+          const text = formatTimestamp(date);
+          const ms = parseTimestamp(text);
+          expect(ms).not.toBeNull();
+          // Compare wall-clock text: in a DST fall-back hour two instants share one text.
+          expect(formatTimestamp(new Date(ms!))).toBe(text);
+          expect(Math.abs(ms! - Math.floor(date.getTime() / 1000) * 1000)).toBeLessThanOrEqual(
+            3_600_000,
+          );
+        },
+      ),
+    );
+  });
+
+  it.each([
+    '',
+    '2024010203040',
+    '202401020304050',
+    '2024-01-02 03:04:05',
+    '20241301000000',
+    '20240230000000',
+    '20240102250000',
+    '2024010203O405',
+  ])('refuses %j', (text) => {
+    expect(parseTimestamp(text)).toBeNull();
+  });
+});
