@@ -1,12 +1,14 @@
 /**
  * The agent's session with the platform: sign-in/out, state changes, keepalive, healing a lost
- * session, and protection against phantom availability. Host-agnostic (no electron import);
- * publishes one immutable snapshot on every change.
+ * session, and protection against phantom availability. Host-agnostic (no electron import).
+ *
+ * It is built from parts, each in its own file: the snapshot store (snapshot-store.ts: one
+ * command, one push), the keepalive timer (keepalive-loop.ts), named holds (session-holds.ts)
+ * and recent reasons (recent-reasons.ts). This file wires them to the platform.
  */
 import { appError } from '../../shared/domain/errors';
-import { baseOf, checkSettableState, isCallState, parseState } from '../../shared/domain/state';
+import { baseOf, checkSettableState, isCallState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
-import { backoffDelay } from '../../lib/backoff';
 import {
   SYSTEM_HOLD_STATES,
   checkProfile,
@@ -15,6 +17,11 @@ import {
   loginRequest,
 } from './session-rules';
 import { isSessionLost } from '../../lib/platform/client';
+import { KeepaliveLoop } from './keepalive-loop';
+import { NamedHolds } from './session-holds';
+import { rememberReason } from './recent-reasons';
+import { SnapshotStore } from './snapshot-store';
+import type { HoldCause } from './session-holds';
 import type { SkillOp } from '../../shared/domain/agent';
 import type { AppError } from '../../shared/domain/errors';
 import type { Result } from '../../shared/ipc/contract';
@@ -30,6 +37,8 @@ import type {
   SipStatus,
 } from '../../shared/snapshot';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
+
+export type { HoldCause } from './session-holds';
 
 type PResult<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
@@ -58,10 +67,8 @@ export interface SessionOptions {
   random?: () => number;
 }
 
-const RETRY = { baseMs: 1_000, capMs: 30_000 };
 /** Platform refusals while healing before the session gives up and says so. */
 const MAX_HEAL_REFUSALS = 3;
-const RECENT_REASONS = 6;
 /** Missed offers kept, newest first. */
 export const MAX_MISSED = 50;
 
@@ -69,21 +76,16 @@ type Listener = (snapshot: SessionSnapshot) => void;
 type Answer = Result<SessionSnapshot>;
 
 export class AgentSession {
-  private snap: SessionSnapshot;
-  private readonly listeners = new Set<Listener>();
+  private readonly store: SnapshotStore<SessionSnapshot>;
+  private readonly loop: KeepaliveLoop;
+  private readonly holds = new NamedHolds();
   private client: SessionPlatform | null = null;
-  private timer: TimerHandle | null = null;
-  private nextTickAt = 0;
   private ticking = false;
-  private failures = 0;
   private healRefusals = 0;
   /** A state the agent chose while the platform could not be reached: pushed on recovery. */
   private pendingState: string | null = null;
-  /** The state to restore when a system hold ends. */
-  private heldFrom: string | null = null;
   /** Set when suspend/lock signed the agent out, so resume can sign them back in. */
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
-  private readonly random: () => number;
   /** While our own extension change is in flight, a read-back may show either extension. */
   private changingExtension = false;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
@@ -91,24 +93,238 @@ export class AgentSession {
 
   constructor(private readonly options: SessionOptions) {
     const base = options.baseUrl();
-    this.snap = initialSnapshot(base.url, base.demo, options.clock.now());
-    this.random = options.random ?? Math.random;
+    this.store = new SnapshotStore(
+      initialSnapshot(base.url, base.demo, options.clock.now()),
+      options.logger,
+    );
+    this.loop = new KeepaliveLoop({
+      clock: options.clock,
+      periodMs: options.keepaliveMs,
+      random: options.random ?? Math.random,
+      round: () => void this.tick(),
+    });
   }
 
   /** The current snapshot (immutable; a new object after every change). */
   snapshot(): SessionSnapshot {
-    return this.snap;
+    return this.store.get();
   }
 
+  /** Listens to pushes: one per command, none when nothing changed. */
   onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.store.onChange(listener);
+  }
+
+  private get snap(): SessionSnapshot {
+    return this.store.get();
   }
 
   // ---------------------------------------------------------------- commands
 
   /** Signs in with a profile, after checking it with the shared rules. */
-  async signIn(profile: SignInProfile): Promise<Answer> {
+  signIn(profile: SignInProfile): Promise<Answer> {
+    return this.store.batch(() => this.doSignIn(profile));
+  }
+
+  /** Signs out; while in a call only with `force` (after the agent confirmed). */
+  signOut(force: boolean): Promise<Answer> {
+    return this.store.batch(() => this.doSignOut(force));
+  }
+
+  dismissQuestion(): Answer {
+    this.store.publish({ question: null });
+    return { ok: true, value: this.snap };
+  }
+
+  /** Changes the agent's state to idle, busy[/reason] or away[/reason]. */
+  setState(state: string): Promise<Answer> {
+    return this.store.batch(() => this.doSetState(state));
+  }
+
+  editSkills(opts: SkillOp[]): Promise<Answer> {
+    return this.store.batch(async () => {
+      const guard = this.guardSignedIn();
+      if (guard) return guard;
+      const result = await this.client!.editSkills(this.snap.profile!.name, opts);
+      if (!result.ok) return this.failPlatform(result.error);
+      this.markAck();
+      await this.readBack();
+      return this.ok();
+    });
+  }
+
+  setExtension(id: string): Promise<Answer> {
+    return this.store.batch(async () => {
+      const guard = this.guardSignedIn();
+      if (guard) return guard;
+      this.changingExtension = true;
+      const result = await this.client!.setExtension(this.snap.profile!.name, id).finally(() => {
+        this.changingExtension = false;
+      });
+      if (!result.ok) return this.failPlatform(result.error);
+      this.markAck();
+      this.update({ profile: { ...this.snap.profile!, extension: id } });
+      await this.readBack();
+      return this.ok();
+    });
+  }
+
+  /** Reads the agent back from the platform now. */
+  refresh(): Promise<Answer> {
+    return this.store.batch(async () => {
+      const guard = this.guardSignedIn();
+      if (guard) return guard;
+      await this.readBack();
+      return this.snap.lastError && this.snap.platform.health !== 'ok'
+        ? this.fail(this.snap.lastError, false)
+        : this.ok();
+    });
+  }
+
+  async listTeam(page: PageQuery): Promise<PResult<Page<Agent>>> {
+    return (this.client ?? this.options.platform()).listAgents(page);
+  }
+
+  async listExtensions(page: PageQuery): Promise<PResult<Page<ExtensionDto>>> {
+    return (this.client ?? this.options.platform()).listExtensions(page);
+  }
+
+  /** The bound extension's full record (SIP credentials): main only, never sent to a window. */
+  async boundExtension(): Promise<PResult<ExtensionDto> | null> {
+    const id = this.snap.profile?.extension;
+    if (!id || !this.client || this.snap.phase === 'signed-out') return null;
+    return this.client.getExtension(id);
+  }
+
+  /** The window reports the microphone; the tray shows trouble when it is broken. */
+  setMicrophone(microphone: LinkHealth): void {
+    if (this.snap.microphone !== microphone) this.store.publish({ microphone });
+  }
+
+  /** The SIP line reports here; the snapshot carries its status. */
+  setSipStatus(sip: SipStatus): void {
+    this.store.publish({ sip });
+  }
+
+  // ---------------------------------------------------------------- calls (calls.ts reports)
+
+  /**
+   * Shows the call. `state` is what SIP just told us the platform did (an INVITE means
+   * `fetching`, our answer `talking`): shown at once, before a read-back confirms it.
+   */
+  showCall(call: CallInfo | null, state?: string): void {
+    if (this.snap.phase === 'signed-out') {
+      if (this.snap.call) this.store.publish({ call: null });
+      return;
+    }
+    // One snapshot: the window and the tray never see the call without its state.
+    const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
+    if (moved) this.stateEpoch++;
+    this.store.publish(moved ? { call, state, stateSince: this.now() } : { call });
+  }
+
+  /** Records a ring that was not answered, newest first. */
+  addMissed(offer: MissedOffer): void {
+    this.store.publish({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
+  }
+
+  /** Notes the state the platform left the agent in after a missed offer. */
+  setMissedStateAfter(id: string, stateAfter: string): void {
+    if (!this.snap.missed.some((offer) => offer.id === id)) return;
+    const missed = this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o));
+    this.store.publish({ missed });
+  }
+
+  // ---------------------------------------------------------------- named holds (public API)
+  //
+  // Other parts of the app put the agent in a state on their behalf through these two calls,
+  // without touching the session's internals:
+  //
+  //   await session.holdFor('lock', 'away/system/lock');   // the app holds the agent
+  //   await session.releaseHold('lock');                    // puts back what was there before
+  //
+  // - holdFor refuses during a call (`in-call`) and when signed out (`not-signed-in`).
+  // - While held, a heal logs in with the hold's target, not the agent's chosen state.
+  // - A second cause while held takes over the target; the state to restore stays the one from
+  //   before the first hold. Releasing a cause that is not the current one does nothing.
+  // - If the agent (or a supervisor) changes state while held, that choice wins: the release
+  //   only forgets the hold. The snapshot's `hold` shows the current cause (banner.hold.<cause>).
+  // - A new cause is added to `SystemHold` in src/shared/snapshot.ts with its banner text.
+
+  /** Holds the agent in `target` for `cause` until `releaseHold(cause)`. */
+  holdFor(cause: HoldCause, target: string): Promise<Answer> {
+    return this.store.batch(() => this.doHold(cause, target));
+  }
+
+  /** Ends the hold for `cause` and restores the state from before it (when still held). */
+  releaseHold(cause: HoldCause): Promise<Answer> {
+    return this.store.batch(() => this.doRelease(cause));
+  }
+
+  // ---------------------------------------------------------------- system events
+
+  /** Suspend or lock: hold an available agent away (or sign out), per settings. */
+  hold(reason: 'suspend' | 'lock'): Promise<void> {
+    return this.store.batch(async () => {
+      const actions = this.options.holdActions();
+      const action = reason === 'suspend' ? actions.onSuspend : actions.onLock;
+      if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
+      if (isCallState(this.snap.state)) return;
+      if (action === 'sign-out') {
+        const profile = this.snap.profile!;
+        const state = this.snap.chosenState;
+        const result = await this.doSignOut(false);
+        if (result.ok) this.signedOutByHold = { profile, state };
+        return;
+      }
+      if (this.snap.hold) return;
+      await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
+    });
+  }
+
+  /** Resume/unlock/network return: keepalive and read back at once, then lift a system hold. */
+  wake(): Promise<void> {
+    return this.store.batch(async () => {
+      if (this.signedOutByHold && this.snap.phase === 'signed-out') {
+        const { profile, state } = this.signedOutByHold;
+        await this.doSignIn({
+          ...profile,
+          initialState: state ?? profile.initialState ?? 'online',
+        });
+        return;
+      }
+      if (this.snap.phase === 'signed-out') return;
+      this.loop.succeeded();
+      await this.doTick();
+      const cause = this.holds.current()?.cause;
+      if (cause === 'suspend' || cause === 'lock') await this.doRelease(cause);
+    });
+  }
+
+  /** The OS says the network is gone: say so at once rather than at the next keepalive. */
+  networkLost(): void {
+    if (this.snap.phase === 'signed-out') return;
+    const error = appError('transport', 'the system reports no network');
+    this.store.publish({
+      platform: { ...this.snap.platform, health: 'unreachable', lastError: error },
+    });
+  }
+
+  /** Signs out (bounded) and stops all timers: used on quit. */
+  async shutdown(timeoutMs: number): Promise<void> {
+    const signOut = this.snap.phase === 'signed-out' ? Promise.resolve() : this.signOut(true);
+    let timer: TimerHandle | null = null;
+    await Promise.race([
+      signOut.catch(() => undefined),
+      new Promise<void>((resolve) => (timer = this.options.clock.setTimeout(resolve, timeoutMs))),
+    ]);
+    if (timer) this.options.clock.clearTimeout(timer);
+    this.loop.stop();
+  }
+
+  // ---------------------------------------------------------------- command bodies
+
+  private async doSignIn(profile: SignInProfile): Promise<Answer> {
     if (this.snap.phase !== 'signed-out') return this.fail(appError('already-signed-in'));
     const invalid = checkProfile(profile);
     if (invalid) return this.fail(invalid, false);
@@ -131,7 +347,7 @@ export class AgentSession {
     }
     this.healRefusals = 0;
     this.pendingState = null;
-    this.heldFrom = null;
+    this.holds.clear();
     this.markAck();
     this.update({
       phase: 'signed-in',
@@ -142,12 +358,11 @@ export class AgentSession {
       lastError: null,
     });
     await this.readBack();
-    this.startKeepalive();
+    this.loop.start();
     return this.ok();
   }
 
-  /** Signs out; while in a call only with `force` (after the agent confirmed). */
-  async signOut(force: boolean): Promise<Answer> {
+  private async doSignOut(force: boolean): Promise<Answer> {
     const name = this.snap.profile?.name;
     if (this.snap.phase === 'signed-out' || !name || !this.client) {
       this.signedOutByHold = null;
@@ -168,13 +383,7 @@ export class AgentSession {
     return this.ok();
   }
 
-  dismissQuestion(): Answer {
-    this.update({ question: null });
-    return { ok: true, value: this.snap };
-  }
-
-  /** Changes the agent's state to idle, busy[/reason] or away[/reason]. */
-  async setState(state: string): Promise<Answer> {
+  private async doSetState(state: string): Promise<Answer> {
     const problem = checkSettableState(state);
     if (problem)
       return this.fail(appError('invalid-input', state, describeStateProblem(problem)), false);
@@ -195,198 +404,54 @@ export class AgentSession {
     }
     this.markAck();
     this.pendingState = null;
-    this.heldFrom = null;
     this.applyState(state, true);
     return this.ok();
   }
 
-  async editSkills(opts: SkillOp[]): Promise<Answer> {
+  private async doHold(cause: HoldCause, target: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
-    const result = await this.client!.editSkills(this.snap.profile!.name, opts);
-    if (!result.ok) return this.failPlatform(result.error);
-    this.markAck();
-    await this.readBack();
-    return this.ok();
-  }
-
-  async setExtension(id: string): Promise<Answer> {
-    const guard = this.guardSignedIn();
-    if (guard) return guard;
-    this.changingExtension = true;
-    const result = await this.client!.setExtension(this.snap.profile!.name, id).finally(() => {
-      this.changingExtension = false;
-    });
-    if (!result.ok) return this.failPlatform(result.error);
-    this.markAck();
-    this.update({ profile: { ...this.snap.profile!, extension: id } });
-    await this.readBack();
-    return this.ok();
-  }
-
-  /** Reads the agent back from the platform now. */
-  async refresh(): Promise<Answer> {
-    const guard = this.guardSignedIn();
-    if (guard) return guard;
-    await this.readBack();
-    return this.snap.lastError && this.snap.platform.health !== 'ok'
-      ? this.fail(this.snap.lastError, false)
-      : this.ok();
-  }
-
-  async listTeam(page: PageQuery): Promise<PResult<Page<Agent>>> {
-    return (this.client ?? this.options.platform()).listAgents(page);
-  }
-
-  async listExtensions(page: PageQuery): Promise<PResult<Page<ExtensionDto>>> {
-    return (this.client ?? this.options.platform()).listExtensions(page);
-  }
-
-  /** The bound extension's full record (SIP credentials): main only, never sent to a window. */
-  async boundExtension(): Promise<PResult<ExtensionDto> | null> {
-    const id = this.snap.profile?.extension;
-    if (!id || !this.client || this.snap.phase === 'signed-out') return null;
-    return this.client.getExtension(id);
-  }
-
-  /** The window reports the microphone; the tray shows trouble when it is broken. */
-  setMicrophone(microphone: LinkHealth): void {
-    if (this.snap.microphone !== microphone) this.update({ microphone });
-  }
-
-  /** The SIP line reports here; the snapshot carries its status. */
-  setSipStatus(sip: SipStatus): void {
-    this.update({ sip });
-  }
-
-  // ---------------------------------------------------------------- calls (calls.ts reports)
-
-  /**
-   * Shows the call. `state` is what SIP just told us the platform did (an INVITE means
-   * `fetching`, our answer `talking`): shown at once, before a read-back confirms it.
-   */
-  showCall(call: CallInfo | null, state?: string): void {
-    if (this.snap.phase === 'signed-out') {
-      if (this.snap.call) this.update({ call: null });
-      return;
-    }
-    // One snapshot: the window and the tray never see the call without its state.
-    const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
-    if (moved) this.stateEpoch++;
-    this.update(moved ? { call, state, stateSince: this.now() } : { call });
-  }
-
-  /** Records a ring that was not answered, newest first. */
-  addMissed(offer: MissedOffer): void {
-    this.update({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
-  }
-
-  /** Notes the state the platform left the agent in after a missed offer. */
-  setMissedStateAfter(id: string, stateAfter: string): void {
-    if (!this.snap.missed.some((offer) => offer.id === id)) return;
-    const missed = this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o));
-    this.update({ missed });
-  }
-
-  // ---------------------------------------------------------------- system events
-
-  /** Suspend or lock: hold an available agent away (or sign out), per settings. */
-  async hold(reason: 'suspend' | 'lock'): Promise<void> {
-    const actions = this.options.holdActions();
-    const action = reason === 'suspend' ? actions.onSuspend : actions.onLock;
-    if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
-    if (isCallState(this.snap.state)) return;
-    if (action === 'sign-out') {
-      const profile = this.snap.profile!;
-      const state = this.snap.chosenState;
-      const result = await this.signOut(false);
-      if (result.ok) this.signedOutByHold = { profile, state };
-      return;
-    }
-    if (this.snap.hold) return;
+    if (isCallState(this.snap.state)) return this.fail(appError('in-call'), false);
+    if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     const previous = this.snap.state;
-    const result = await this.client!.setState(this.snap.profile!.name, SYSTEM_HOLD_STATES[reason]);
-    if (result.ok) {
-      this.heldFrom = previous;
-      this.markAck();
-      this.applyState(SYSTEM_HOLD_STATES[reason], false);
-      this.update({ hold: { reason, since: this.now() } });
-    } else {
+    const result = await this.client!.setState(this.snap.profile!.name, target);
+    if (!result.ok) {
       this.noteFailure(result.error);
+      return this.fail(result.error, false);
     }
+    this.markAck();
+    this.applyState(target, false);
+    const hold = this.holds.begin(cause, target, previous, this.now());
+    this.update({ hold: { reason: hold.cause, since: hold.since } });
+    return this.ok();
   }
 
-  /** Resume/unlock/network return: keepalive and read back at once, then lift a system hold. */
-  async wake(): Promise<void> {
-    if (this.signedOutByHold && this.snap.phase === 'signed-out') {
-      const { profile, state } = this.signedOutByHold;
-      await this.signIn({ ...profile, initialState: state ?? profile.initialState ?? 'online' });
-      return;
+  private async doRelease(cause: HoldCause): Promise<Answer> {
+    if (this.snap.phase !== 'signed-in' || !this.client || !this.snap.profile) return this.ok();
+    const plan = this.holds.planRelease(cause, this.snap.state);
+    if (plan.kind === 'not-held') return this.ok();
+    if (plan.kind === 'restore') {
+      const result = await this.client.setState(this.snap.profile.name, plan.state);
+      if (!result.ok) {
+        this.noteFailure(result.error);
+        return this.fail(result.error, false);
+      }
+      this.applyState(plan.state, false);
     }
-    if (this.snap.phase === 'signed-out') return;
-    this.failures = 0;
-    await this.tick();
-    await this.liftHold();
-  }
-
-  /** The OS says the network is gone: say so at once rather than at the next keepalive. */
-  networkLost(): void {
-    if (this.snap.phase === 'signed-out') return;
-    const error = appError('transport', 'the system reports no network');
-    this.update({ platform: { ...this.snap.platform, health: 'unreachable', lastError: error } });
-  }
-
-  /** Signs out (bounded) and stops all timers: used on quit. */
-  async shutdown(timeoutMs: number): Promise<void> {
-    const signOut = this.snap.phase === 'signed-out' ? Promise.resolve() : this.signOut(true);
-    let timer: TimerHandle | null = null;
-    await Promise.race([
-      signOut.catch(() => undefined),
-      new Promise<void>((resolve) => (timer = this.options.clock.setTimeout(resolve, timeoutMs))),
-    ]);
-    if (timer) this.options.clock.clearTimeout(timer);
-    this.stopTimer();
+    this.holds.clear();
+    this.update({ hold: null });
+    return this.ok();
   }
 
   // ---------------------------------------------------------------- keepalive and healing
 
-  private startKeepalive(): void {
-    this.failures = 0;
-    this.nextTickAt = this.now();
-    this.scheduleAligned();
-  }
-
-  /** Next tick on the fixed grid start + n·period, so hours of ticks do not drift. */
-  private scheduleAligned(): void {
-    const period = this.options.keepaliveMs();
-    const now = this.now();
-    this.nextTickAt += period;
-    if (this.nextTickAt <= now) this.nextTickAt = now + period;
-    this.schedule(this.nextTickAt - now);
-  }
-
-  private scheduleRetry(): void {
-    const delay = Math.min(
-      backoffDelay(this.failures++, RETRY, this.random),
-      this.options.keepaliveMs(),
-    );
-    this.update({ platform: { ...this.snap.platform, nextRetryAt: this.now() + delay } });
-    this.nextTickAt = this.now();
-    this.schedule(delay);
-  }
-
-  private schedule(delayMs: number): void {
-    this.stopTimer();
-    this.timer = this.options.clock.setTimeout(() => void this.tick(), delayMs);
-  }
-
-  private stopTimer(): void {
-    if (this.timer) this.options.clock.clearTimeout(this.timer);
-    this.timer = null;
+  /** One keepalive round as its own batch: the window hears about it once. */
+  private tick(): Promise<void> {
+    return this.store.batch(() => this.doTick());
   }
 
   /** One keepalive round: keepalive, read back, heal or back off as the answer says. */
-  private async tick(): Promise<void> {
+  private async doTick(): Promise<void> {
     if (this.ticking || this.snap.phase === 'signed-out' || !this.client || !this.snap.profile)
       return;
     this.ticking = true;
@@ -400,9 +465,11 @@ export class AgentSession {
         this.update({ lastKeepaliveAckAt: this.now() });
         await this.readBack();
         if (wasDown || this.pendingState) await this.reconcile();
-        this.scheduleAligned();
+        this.loop.next();
       } else if (isSessionLost(result.error)) {
         this.update({ phase: 'restoring', lastError: result.error });
+        // Say so now: signing in again may take as long as the platform takes to answer.
+        this.store.flush();
         await this.heal();
       } else {
         this.noteFailure(result.error);
@@ -413,10 +480,15 @@ export class AgentSession {
     }
   }
 
+  private scheduleRetry(): void {
+    const at = this.loop.retry();
+    this.update({ platform: { ...this.snap.platform, nextRetryAt: at } });
+  }
+
   /** Signs in again with the same profile and restores the agent's last chosen state. */
   private async heal(): Promise<void> {
     if (!this.client || !this.snap.profile) return;
-    const target = this.restoreTarget();
+    const target = this.holds.restoreTarget(this.snap.chosenState);
     const result = await this.client.login(loginRequest(this.snap.profile, target));
     if (this.snap.phase !== 'restoring') return;
     if (result.ok) {
@@ -426,9 +498,7 @@ export class AgentSession {
       this.applyState(target, false);
       this.update({ phase: 'signed-in', lastError: null });
       await this.readBack();
-      this.failures = 0;
-      this.nextTickAt = this.now();
-      this.scheduleAligned();
+      this.loop.start();
       return;
     }
     this.noteFailure(result.error);
@@ -458,29 +528,6 @@ export class AgentSession {
       this.pendingState = null;
       this.noteFailure(result.error);
     }
-  }
-
-  private async liftHold(): Promise<void> {
-    const hold = this.snap.hold;
-    if (!hold || this.snap.phase !== 'signed-in' || !this.client || !this.snap.profile) return;
-    // The agent (or a supervisor) changed state meanwhile: that choice wins.
-    if (this.snap.state !== SYSTEM_HOLD_STATES[hold.reason]) {
-      this.update({ hold: null });
-      return;
-    }
-    const back = this.heldFrom && this.heldFrom !== 'online' ? this.heldFrom : null;
-    if (back) {
-      const result = await this.client.setState(this.snap.profile.name, back);
-      if (!result.ok) return this.noteFailure(result.error);
-      this.applyState(back, false);
-    }
-    this.heldFrom = null;
-    this.update({ hold: null });
-  }
-
-  private restoreTarget(): string {
-    if (this.snap.hold) return SYSTEM_HOLD_STATES[this.snap.hold.reason];
-    return this.snap.chosenState ?? 'online';
   }
 
   /** Reads the agent back: the only way to learn platform-driven states (fetching, talking…). */
@@ -514,34 +561,24 @@ export class AgentSession {
 
   // ---------------------------------------------------------------- snapshot helpers
 
+  /** Shows a new state; `chosen` when the agent picked it (remembered, ends any hold). */
   private applyState(state: string, chosen: boolean): void {
     this.stateEpoch++;
     const patch: Partial<SessionSnapshot> = { state, stateSince: this.now() };
     if (chosen) {
       patch.chosenState = state;
       patch.hold = null;
-      const parsed = parseState(state);
-      if (
-        parsed.ok &&
-        parsed.value.reason &&
-        (parsed.value.base === 'busy' || parsed.value.base === 'away')
-      ) {
-        const key = parsed.value.base;
-        const list = [
-          parsed.value.reason,
-          ...this.snap.recentReasons[key].filter((r) => r !== parsed.value.reason),
-        ];
-        patch.recentReasons = { ...this.snap.recentReasons, [key]: list.slice(0, RECENT_REASONS) };
-      }
+      this.holds.clear();
+      patch.recentReasons = rememberReason(this.snap.recentReasons, state);
     }
     if (this.snap.state === state) delete patch.stateSince;
     this.update(patch);
   }
 
   private endSession(error?: AppError): void {
-    this.stopTimer();
+    this.loop.stop();
     this.pendingState = null;
-    this.heldFrom = null;
+    this.holds.clear();
     this.update({
       phase: 'signed-out',
       agent: null,
@@ -556,7 +593,7 @@ export class AgentSession {
   }
 
   private markAck(): void {
-    this.failures = 0;
+    this.loop.succeeded();
     const p = this.snap.platform;
     if (
       p.health === 'ok' &&
@@ -606,13 +643,6 @@ export class AgentSession {
   }
 
   private update(patch: Partial<SessionSnapshot>): void {
-    this.snap = { ...this.snap, ...patch };
-    for (const listener of this.listeners) {
-      try {
-        listener(this.snap);
-      } catch (error) {
-        this.options.logger.error('snapshot listener failed', { error: String(error) });
-      }
-    }
+    this.store.update(patch);
   }
 }

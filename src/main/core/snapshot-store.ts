@@ -1,0 +1,98 @@
+/**
+ * The session's snapshot store: one immutable snapshot, changed by patches, pushed to listeners.
+ * It batches: the patches a command makes while it runs are pushed once, when it ends, so one
+ * command sends one push. A snapshot equal to the one last pushed is never pushed again.
+ */
+import type { Logger } from '../../lib/ports';
+
+type Listener<S> = (snapshot: S) => void;
+
+export class SnapshotStore<S extends object> {
+  private current: S;
+  private pushed: S;
+  private readonly listeners = new Set<Listener<S>>();
+  /** Batches running now (commands and keepalive rounds may overlap). */
+  private open = 0;
+
+  constructor(
+    initial: S,
+    private readonly logger: Logger,
+  ) {
+    this.current = initial;
+    this.pushed = initial;
+  }
+
+  /** The newest snapshot (already includes changes not pushed yet). */
+  get(): S {
+    return this.current;
+  }
+
+  onChange(listener: Listener<S>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a patch; pushed at once outside a batch, at the end of the batch inside one. */
+  update(patch: Partial<S>): void {
+    this.current = { ...this.current, ...patch };
+    if (this.open === 0) this.flush();
+  }
+
+  /**
+   * Applies a patch and pushes at once even while a batch runs: for news from outside the
+   * running commands (a call ringing, the SIP line) that must not wait for a slow request.
+   */
+  publish(patch: Partial<S>): void {
+    this.current = { ...this.current, ...patch };
+    this.flush();
+  }
+
+  /**
+   * Runs one command as a batch: its patches are pushed together when it ends. When batches
+   * overlap, each end pushes what has changed so far, so a quick command is never held back
+   * by a slow one.
+   */
+  async batch<T>(run: () => Promise<T>): Promise<T> {
+    this.open++;
+    try {
+      return await run();
+    } finally {
+      this.open--;
+      this.flush();
+    }
+  }
+
+  /** Pushes the snapshot if it differs from the one last pushed. */
+  flush(): void {
+    if (this.current === this.pushed) return;
+    if (sameValue(this.current, this.pushed)) {
+      // Nothing a listener could see changed: keep the pushed object, so identity means "same".
+      this.current = this.pushed;
+      return;
+    }
+    this.pushed = this.current;
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current);
+      } catch (error) {
+        this.logger.error('snapshot listener failed', { error: String(error) });
+      }
+    }
+  }
+}
+
+/** Structural equality of plain JSON-like data (snapshots hold no functions, dates or maps). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const rb = b as Record<string, unknown>;
+  const ra = a as Record<string, unknown>;
+  return ka.every((key) => Object.hasOwn(rb, key) && sameValue(ra[key], rb[key]));
+}
