@@ -7,38 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { AgentSession } from '../../../src/main/core/session';
 import { silentLogger } from '../../../src/lib/ports';
 import { pageOf } from '../../../src/shared/platform/dto';
+import { ManualClock } from '../../support/manual-clock';
 import type { SessionPlatform } from '../../../src/main/core/session';
-import type { Clock, TimerHandle } from '../../../src/lib/ports';
-
-class ManualClock implements Clock {
-  private t = 1_700_000_000_000;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number): TimerHandle => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id as unknown as TimerHandle;
-  };
-  clearTimeout = (handle: TimerHandle) => void this.timers.delete(handle as unknown as number);
-  /** Runs every timer due up to `until`, letting the promises of each settle. */
-  async advanceTo(until: number): Promise<void> {
-    for (let guard = 0; guard < 100_000; guard++) {
-      await settle();
-      const next = [...this.timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > until) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = until;
-  }
-}
-
-/** Lets every promise chain that is ready run (requests in flight resolve on the clock). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 50; i++) await Promise.resolve();
-}
 
 const PERIOD = 30_000;
 const ok = <T>(value: T) => Promise.resolve({ ok: true as const, value });

@@ -9,6 +9,7 @@ import { startEmulator } from '../../../src/emulator/index';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { PlatformClient } from '../../../src/lib/platform/client';
 import { waitFor } from '../../support/wait';
+import { ManualClock } from '../../support/manual-clock';
 import type { Core } from '../../../src/main/core/create-core';
 import type { RunningEmulator } from '../../../src/emulator/index';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
@@ -19,13 +20,23 @@ const EXT2 = DEMO_EXTENSIONS[1]!.id;
 let emulator: RunningEmulator;
 let core: Core;
 
-async function boot(settings: Record<string, unknown> = {}): Promise<void> {
-  emulator = await startEmulator({ port: 0, auth: 'generate', keepaliveTimeoutSec: 2 });
+async function boot(
+  settings: Record<string, unknown> = {},
+  clock?: ManualClock,
+  keepaliveMs = 150,
+): Promise<void> {
+  emulator = await startEmulator({
+    port: 0,
+    auth: 'generate',
+    keepaliveTimeoutSec: 2,
+    ...(clock ? { now: clock.now } : {}),
+  });
   core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: null,
     startEmbedded: async () => ({ emulator, sipWsUrl: null, close: async () => undefined }),
-    keepaliveMs: 150,
+    keepaliveMs,
+    ...(clock ? { clock } : {}),
   });
   if (Object.keys(settings).length) await core.dispatch('settings:update', settings);
 }
@@ -59,25 +70,63 @@ async function signIn(name = 'agent_1', initialState?: string): Promise<SessionS
 
 const snap = () => core.snapshot();
 
+/** The platform's own view of one agent (the emulator's state dump). */
+async function platformView(name: string): Promise<{ state: string; fresh: boolean }> {
+  const dump = (await control('state')) as {
+    agents: { name: string; state: string; fresh: boolean }[];
+  };
+  const agent = dump.agents.find((a) => a.name === name);
+  if (!agent) throw new Error(`the platform does not know ${name}`);
+  return agent;
+}
+
+/**
+ * Keepalive tests run on a manual clock shared by the core and the emulator: time moves only
+ * when the test moves it, so a test that waits past the platform's timeout really does.
+ */
+const MANUAL_PERIOD = 1_000;
+let manual: ManualClock | null = null;
+
+async function bootManual(): Promise<ManualClock> {
+  await core.shutdown(1000);
+  await emulator.close();
+  manual = new ManualClock(Date.now());
+  await boot({}, manual, MANUAL_PERIOD);
+  return manual;
+}
+
+/** One keepalive period on the manual clock, then wait (real time) for that round's answer. */
+async function oneRound(clock: ManualClock): Promise<void> {
+  // The previous round ends by scheduling this one (after its read-back): wait for that first.
+  await waitFor(() => clock.pending > 0, 'the next keepalive scheduled');
+  const before = snap().lastKeepaliveAckAt ?? 0;
+  await clock.advance(MANUAL_PERIOD);
+  await waitFor(() => (snap().lastKeepaliveAckAt ?? 0) > before, 'a keepalive ack');
+}
+
 beforeEach(async () => boot());
 afterEach(async () => {
-  await core.shutdown(1000);
+  const shutdown = core.shutdown(1000);
+  // On the manual clock the shutdown bound only runs when the clock moves.
+  if (manual) await manual.advance(1000);
+  await shutdown;
+  manual = null;
   await emulator.close();
 });
 
 describe('sign-in and sign-out', () => {
   it('signs in, reads the agent back and keeps the session alive', async () => {
+    const clock = await bootManual();
     const s = await signIn('agent_1');
     expect(s.phase).toBe('signed-in');
     expect(s.state).toBe('online');
     expect(s.agent?.extension).toBe(EXT);
     expect(s.platform.demo).toBe(true);
-    const first = snap().lastKeepaliveAckAt ?? 0;
-    await waitFor(() => (snap().lastKeepaliveAckAt ?? 0) > first, 'a keepalive ack');
-    // Three keepalive periods later the platform (2 s timeout) still knows the agent as fresh.
-    await new Promise((r) => setTimeout(r, 450));
-    const agent = await platformAgent('agent_1');
-    expect(agent.ok).toBe(true);
+    // Six periods: three times the platform's 2 s timeout. Only keepalives keep it fresh.
+    for (let i = 0; i < 6; i++) await oneRound(clock);
+    expect(clock.now() - s.lastKeepaliveAckAt!).toBeGreaterThan(2 * 2_000);
+    expect((await platformView('agent_1')).fresh).toBe(true);
+    expect(snap().phase).toBe('signed-in');
   });
 
   it('refuses a bad profile locally without asking the platform', async () => {
@@ -174,14 +223,14 @@ describe('a lost session heals itself', () => {
   });
 
   it('after expiry (offline), heals on the next keepalive', async () => {
+    const clock = await bootManual();
     await signIn('agent_1', 'idle');
     await control('agents/agent_1/expire', {});
-    // An expired agent is offline; the next keepalive refreshes or re-logs it in.
-    await waitFor(async () => {
-      const state = (await control('state')) as { agents: { name: string; fresh?: boolean }[] };
-      return state.agents.some((a) => a.name === 'agent_1');
-    }, 'agent back');
-    await waitFor(() => snap().phase === 'signed-in' && snap().state === 'idle', 'idle again');
+    // Expired: the platform routes no call to this agent until a keepalive brings it back.
+    expect((await platformView('agent_1')).fresh).toBe(false);
+    await oneRound(clock);
+    expect(await platformView('agent_1')).toMatchObject({ fresh: true, state: 'idle' });
+    expect(snap()).toMatchObject({ phase: 'signed-in', state: 'idle' });
   });
 
   it('stops healing and says so when someone else took the name', async () => {

@@ -1,0 +1,123 @@
+/** Named holds: the rules (what to restore, who wins) and the session's public API for them. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NamedHolds } from '../../../src/main/core/session-holds';
+import { AgentSession } from '../../../src/main/core/session';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import { PlatformClient } from '../../../src/lib/platform/client';
+import type { RunningEmulator } from '../../../src/emulator/index';
+
+const EXT = DEMO_EXTENSIONS[0]!.id;
+
+describe('NamedHolds', () => {
+  it('restores the state from before the hold when released while still held', () => {
+    const h = new NamedHolds();
+    h.begin('lock', 'away/system/lock', 'busy/小休', 1);
+    expect(h.restoreTarget('busy/小休')).toBe('away/system/lock');
+    expect(h.planRelease('lock', 'away/system/lock')).toEqual({
+      kind: 'restore',
+      state: 'busy/小休',
+    });
+  });
+
+  it('only forgets the hold when the agent chose another state meanwhile', () => {
+    const h = new NamedHolds();
+    h.begin('suspend', 'away/system/suspend', 'idle', 1);
+    expect(h.planRelease('suspend', 'busy')).toEqual({ kind: 'forget' });
+  });
+
+  it('restores nothing when the agent was merely online', () => {
+    const h = new NamedHolds();
+    h.begin('suspend', 'away/system/suspend', 'online', 1);
+    expect(h.planRelease('suspend', 'away/system/suspend')).toEqual({ kind: 'forget' });
+  });
+
+  it('ignores a release for a cause that is not held', () => {
+    const h = new NamedHolds();
+    expect(h.planRelease('lock', 'idle')).toEqual({ kind: 'not-held' });
+    h.begin('suspend', 'away/system/suspend', 'idle', 1);
+    expect(h.planRelease('lock', 'away/system/suspend')).toEqual({ kind: 'not-held' });
+  });
+
+  it('a second cause takes over the target but keeps what to restore and since when', () => {
+    const h = new NamedHolds();
+    h.begin('lock', 'away/system/lock', 'idle', 1);
+    const second = h.begin('suspend', 'away/system/suspend', 'away/system/lock', 2);
+    expect(second).toEqual({
+      cause: 'suspend',
+      target: 'away/system/suspend',
+      restoreTo: 'idle',
+      since: 1,
+    });
+    expect(h.planRelease('suspend', 'away/system/suspend')).toEqual({
+      kind: 'restore',
+      state: 'idle',
+    });
+  });
+
+  it('after clear, a heal restores the agent’s own choice', () => {
+    const h = new NamedHolds();
+    h.begin('lock', 'away/system/lock', 'idle', 1);
+    h.clear();
+    expect(h.current()).toBeNull();
+    expect(h.restoreTarget('busy/会议')).toBe('busy/会议');
+    expect(h.restoreTarget(null)).toBe('online');
+  });
+});
+
+describe('the session’s named-hold API, against the emulator', () => {
+  let emulator: RunningEmulator;
+  let session: AgentSession;
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0, auth: 'generate' });
+    const client = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
+    session = new AgentSession({
+      clock: systemClock,
+      logger: silentLogger,
+      platform: () => client,
+      baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+      keepaliveMs: () => 600_000,
+      holdActions: () => ({ onSuspend: 'nothing', onLock: 'nothing' }),
+    });
+  });
+  afterEach(async () => {
+    await session.shutdown(1000);
+    await emulator.close();
+  });
+  const platformState = () => emulator.store.agentStatus('agent_1')?.state;
+
+  it('holds the agent in the target state and restores the earlier one on release', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'busy/小休' });
+    expect((await session.holdFor('lock', 'away/system/lock')).ok).toBe(true);
+    expect(platformState()).toBe('away/system/lock');
+    expect(session.snapshot().hold?.reason).toBe('lock');
+    expect(session.snapshot().chosenState).toBe('busy/小休');
+    expect((await session.releaseHold('suspend')).ok).toBe(true); // not the held cause
+    expect(platformState()).toBe('away/system/lock');
+    expect((await session.releaseHold('lock')).ok).toBe(true);
+    expect(platformState()).toBe('busy/小休');
+    expect(session.snapshot()).toMatchObject({ hold: null, state: 'busy/小休' });
+  });
+
+  it('refuses during a call and when signed out', async () => {
+    expect((await session.holdFor('lock', 'away/system/lock')).ok).toBe(false);
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    const refused = await session.holdFor('lock', 'away/system/lock');
+    expect(refused.ok || refused.error.code).toBe('in-call');
+    expect(platformState()).toBe('talking');
+  });
+
+  it('the agent’s own choice while held wins: release only forgets the hold', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    await session.holdFor('suspend', 'away/system/suspend');
+    await session.setState('busy/会议');
+    expect(session.snapshot().hold).toBeNull();
+    await session.releaseHold('suspend');
+    expect(platformState()).toBe('busy/会议');
+  });
+});

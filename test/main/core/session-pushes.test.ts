@@ -1,0 +1,78 @@
+/**
+ * One command, one push: the window and the tray hear about a command once, when it is done,
+ * and never hear "nothing changed". Against the emulator over HTTP, as the app talks to it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentSession } from '../../../src/main/core/session';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import { PlatformClient } from '../../../src/lib/platform/client';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import type { SessionSnapshot } from '../../../src/shared/snapshot';
+
+const EXT = DEMO_EXTENSIONS[0]!.id;
+let emulator: RunningEmulator;
+let session: AgentSession;
+let pushes: SessionSnapshot[];
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, auth: 'generate' });
+  const client = new PlatformClient({
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+  });
+  session = new AgentSession({
+    clock: systemClock,
+    logger: silentLogger,
+    platform: () => client,
+    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+    // No keepalive round during a test: every push counted comes from the command.
+    keepaliveMs: () => 600_000,
+    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
+  });
+  pushes = [];
+  session.onChange((snapshot) => pushes.push(snapshot));
+});
+
+afterEach(async () => {
+  await session.shutdown(1000);
+  await emulator.close();
+});
+
+describe('one command sends one push', () => {
+  it('a sign-in sends one push, with the signed-in agent read back', async () => {
+    expect(
+      (await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' })).ok,
+    ).toBe(true);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ phase: 'signed-in', state: 'idle' });
+    expect(pushes[0]!.agent?.extension).toBe(EXT);
+    expect(pushes[0]).toBe(session.snapshot());
+  });
+
+  it('a state click sends one push; a command that changes nothing sends none', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    pushes = [];
+    expect((await session.setState('busy/小休')).ok).toBe(true);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ state: 'busy/小休', chosenState: 'busy/小休' });
+    // Nothing to dismiss: nothing changed, so nothing is pushed.
+    session.dismissQuestion();
+    session.setMicrophone('unknown');
+    expect(pushes).toHaveLength(1);
+    // A read-back is one push at most (it carries the new acknowledgement time).
+    await session.refresh();
+    expect(pushes.length).toBeLessThanOrEqual(2);
+  });
+
+  it('a refused command sends at most one push', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    pushes = [];
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    pushes = [];
+    expect((await session.signOut(false)).ok).toBe(false);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]!.question?.kind).toBe('force-sign-out');
+  });
+});
