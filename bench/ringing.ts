@@ -1,0 +1,661 @@
+/**
+ * Ringing benchmark on the path a real call takes (`npm run bench -- ringing`): sipp, a real SIP
+ * caller, sends each INVITE over UDP through the shipped Kamailio config to the app's SIP line
+ * over WebSocket. The app is the real core in its own process (the browser host, `npm run host`,
+ * with its normal logging) and the real window in Chromium. In the same run a bare sip.js page —
+ * one element's text set on INVITE, nothing else — registers on the same Kamailio as the floor.
+ *
+ * One sipp run rings the two in turn (an injection file names the called user per call), so app
+ * and floor see the same minutes of this machine's drifting speed. Calls ring 400 ms and are
+ * cancelled (the caller gives up), then a second run has them answered: the bench presses Enter
+ * in the app (Answer has the focus) and calls `answer()` in the floor page as soon as each
+ * shows ringing.
+ *
+ * - offer→DOM: the INVITE leaves sipp (stamped by a UDP relay in this process between sipp and
+ *   Kamailio; both sides pay its ~0.1 ms) → the ringing panel (app) or the text (floor) is in the
+ *   page's DOM (a MutationObserver). Page clocks are mapped to ours NTP-style.
+ *   offer→frame: the same until the next animation frame begins.
+ * - renderer CPU per call: utime+stime of each Chromium renderer process (all its threads), from
+ *   /proc, over the measured calls. Main CPU per call: the same for the app's core process.
+ * - heap and DOM: CDP after two forced collections, before and after the measured calls.
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 50);
+const WARM_UPS = 4;
+const RING_MS = 400;
+const now = () => performance.timeOrigin + performance.now();
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const TICK_MS = 1000 / 100; // USER_HZ on Linux
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** CPU time (ms, all threads) a process has used so far. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The renderer processes under a Chromium browser process (one page each here). */
+function rendererPids(browserPid: number): number[] {
+  const children = new Map<number, number[]>();
+  const cmd = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      cmd.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      if (cmd.get(child)?.includes('--type=renderer')) out.push(child);
+      walk(child);
+    }
+  };
+  walk(browserPid);
+  return out;
+}
+
+/** A page's DOM appearance of "ringing", as the page saw it. */
+interface Seen {
+  text: string;
+  at: number;
+  frameAt?: number;
+}
+
+/**
+ * Runs in each page before its own scripts: notes when `selector`'s element starts saying
+ * something that includes "ringing-marker" (app: the ringing panel's heading exists; floor: the
+ * status text starts with "ringing"), and when the next frame begins.
+ */
+const WATCH = (check: string) => `(() => {
+  let shown = null;
+  const check = () => {
+    const el = (${check})();
+    if (el && el !== shown) {
+      const entry = { text: el.textContent || '', at: performance.timeOrigin + performance.now() };
+      window.__seen(entry);
+      requestAnimationFrame(() => {
+        entry.frameAt = performance.timeOrigin + performance.now();
+        window.__framed(entry);
+      });
+    }
+    shown = el;
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+
+const APP_RINGING = `() => {
+  const h = document.getElementById('ringing-heading');
+  return h ? h.closest('section') : null;
+}`;
+const FLOOR_RINGING = `() => {
+  const s = document.getElementById('s');
+  return s && s.textContent.startsWith('ringing') ? s.firstChild : null;
+}`;
+
+/** The floor: a bare sip.js page. The only thing it does on INVITE is set one element's text. */
+const FLOOR_HTML = (config: { wsUrl: string; user: string; password: string; domain: string }) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body>
+<p id="s">idle</p>
+<script src="/sip.js"></script>
+<script>
+const s = document.getElementById('s');
+let current = null;
+const ua = new SIP.UserAgent({
+  uri: SIP.UserAgent.makeURI('sip:${config.user}@${config.domain}'),
+  transportOptions: { server: '${config.wsUrl}' },
+  authorizationUsername: '${config.user}',
+  authorizationPassword: '${config.password}',
+  logLevel: 'error',
+  delegate: {
+    onInvite(invitation) {
+      current = invitation;
+      s.textContent = 'ringing ' + invitation.remoteIdentity.uri.user;
+      invitation.stateChange.addListener((state) => {
+        if (state === 'Terminated') s.textContent = 'idle';
+      });
+    },
+  },
+});
+window.answer = () => current && current.accept();
+window.hangUp = () => current && current.bye();
+window.registered = ua.start().then(() => new SIP.Registerer(ua).register());
+</script></body></html>`;
+
+/** sip.js as one IIFE for the floor page (vite, in memory). */
+async function sipJsBundle(): Promise<string> {
+  const { build } = await import('vite');
+  const dir = await mkdtemp(join(tmpdir(), 'bench-sipjs-'));
+  const entry = join(dir, 'entry.js');
+  await writeFile(entry, "export * from 'sip.js';\n");
+  try {
+    const output = await build({
+      configFile: false,
+      logLevel: 'silent',
+      root: process.cwd(),
+      resolve: { alias: { 'sip.js': resolve('node_modules/sip.js/lib/index.js') } },
+      build: {
+        write: false,
+        minify: true,
+        lib: { entry, formats: ['iife'], name: 'SIP', fileName: () => 'sip.js' },
+      },
+    });
+    const result = Array.isArray(output) ? output[0] : output;
+    const chunk = (result as { output: { code?: string }[] }).output[0];
+    if (!chunk?.code) throw new Error('no sip.js bundle');
+    return chunk.code;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------- sipp ----------
+
+const FROM = 'From: "[field1]" <sip:[field1]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
+const OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'm=audio [$media] UDP/TLS/RTP/SAVPF 0',
+  'c=IN IP4 127.0.0.1',
+  'a=candidate:1 1 udp 2130706431 127.0.0.1 [$media] typ host',
+  'a=ice-ufrag:sipp',
+  'a=ice-pwd:sippsippsippsippsippsipp',
+  'a=fingerprint:sha-256 F0:B8:52:66:F3:BE:FB:B4:CC:ED:E5:33:B2:F7:1D:A9:11:BF:B5:DB:01:B5:26:46:A8:3E:C1:6D:5D:B4:DD:21',
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sendrecv',
+  'a=rtcp-mux',
+  'a=rtpmap:0 PCMU/8000',
+].join('\n');
+
+const INVITE = `
+  <send retrans="500">
+    <![CDATA[
+
+      INVITE sip:[field0]@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      To: <sip:[field0]@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:[field1]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      User-Agent: sipp
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${OFFER}
+
+    ]]>
+  </send>
+  <recv response="100" optional="true" />
+  <recv response="180" />`;
+
+const ACK_FAILURE = `
+  <send>
+    <![CDATA[
+
+      ACK sip:[field0]@[$domain] SIP/2.0
+      [last_Via:]
+      ${FROM}
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+const scenario = (body: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="bench">
+  <Global variables="domain,media" />
+${body}
+</scenario>
+`;
+
+/** Rings RING_MS, then the caller gives up (CANCEL → 200, 487 → ACK); a pause between calls. */
+const CANCELLED = scenario(`${INVITE}
+  <pause milliseconds="${RING_MS}" />
+  <send>
+    <![CDATA[
+
+      CANCEL sip:[field0]@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
+      ${FROM}
+      To: <sip:[field0]@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 CANCEL
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" />
+  <recv response="487" />
+${ACK_FAILURE}
+  <pause milliseconds="500" />`);
+
+/** Answered by the bench; ACK along the recorded route; the caller hangs up after 300 ms. */
+const ANSWERED = scenario(`${INVITE}
+  <recv response="200" rrs="true" />
+  <send>
+    <![CDATA[
+
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:[field1]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="300" />
+  <send retrans="500">
+    <![CDATA[
+
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: <sip:[field1]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" />
+  <pause milliseconds="700" />`);
+
+interface Target {
+  name: 'app' | 'floor';
+  sipUser: string;
+}
+
+/** A UDP relay sipp → Kamailio that stamps each INVITE as it leaves sipp (by its caller). */
+async function inviteStamper(kamailio: { host: string; port: number }) {
+  const socket = createSocket('udp4');
+  const sent = new Map<string, number>();
+  socket.on('message', (message, from) => {
+    if (from.port === kamailio.port && from.address === kamailio.host) return;
+    const text = message.toString('latin1');
+    if (text.startsWith('INVITE ')) {
+      const caller = /^From:\s*"(\d+)"/im.exec(text)?.[1];
+      if (caller && !sent.has(caller)) sent.set(caller, now());
+    }
+    socket.send(message, kamailio.port, kamailio.host);
+  });
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  return {
+    port: (socket.address() as AddressInfo).port,
+    sent,
+    close: () => socket.close(),
+  };
+}
+
+async function runSipp(options: {
+  scratch: string;
+  sipp: string;
+  relayPort: number;
+  domain: string;
+  xml: string;
+  calls: { target: Target; caller: string }[];
+  label: string;
+}): Promise<void> {
+  const { freeUdpPort } = await import('../src/emulator/sip/free-port');
+  const file = join(options.scratch, `${options.label}.xml`);
+  const inf = join(options.scratch, `${options.label}.csv`);
+  await writeFile(file, options.xml);
+  await writeFile(
+    inf,
+    `SEQUENTIAL\n${options.calls.map((c) => `${c.target.sipUser};${c.caller};`).join('\n')}\n`,
+  );
+  const port = await freeUdpPort();
+  const mediaPort = await freeUdpPort();
+  const args = [
+    `127.0.0.1:${options.relayPort}`,
+    ...['-sf', file, '-inf', inf, '-set', 'domain', options.domain],
+    ...['-set', 'media', String(mediaPort)],
+    ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort)],
+    ...['-m', String(options.calls.length), '-l', '1', '-r', '100'],
+    ...['-nostdin', '-timeout', `${30 + options.calls.length * 3}s`, '-timeout_error'],
+  ];
+  const child = spawn(options.sipp, args, { cwd: options.scratch, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`sipp (${options.label}) exited ${code}:\n${output}`);
+}
+
+// ---------- the run ----------
+
+export async function run(): Promise<Record<string, number | string>> {
+  const { chromium } = await import('playwright-core');
+  const { CHROMIUM_ARGS, SYSTEM, missingSystem } = await import('../test/support/system');
+  const missing = missingSystem('chromium', 'kamailio', 'sipp');
+  if (missing) return { skipped: missing };
+  const { startEmulator, DEMO_EXTENSIONS, DEMO_SIP_DOMAIN } = await import('../src/emulator/index');
+  const { startKamailio } = await import('../src/emulator/sip/kamailio');
+  const { silentLogger } = await import('../src/lib/ports');
+  const { signIn } = await import('../test/support/agent-window');
+
+  const scratch = await mkdtemp(join(tmpdir(), 'bench-ringing-'));
+  const stops: Array<() => unknown> = [];
+  try {
+    const emulator = await startEmulator({ port: 0, auth: 'generate' });
+    stops.push(() => emulator.close());
+    const kamailio = await startKamailio({
+      directory: emulator.store,
+      domain: DEMO_SIP_DOMAIN,
+      logger: silentLogger,
+    });
+    stops.push(() => kamailio.stop());
+    const [kHost, kPort] = kamailio.udpAddress.split(':');
+    const relay = await inviteStamper({ host: kHost!, port: Number(kPort) });
+    stops.push(() => relay.close());
+
+    // The app: the core in its own process with its normal logging, as `npm run host` runs it.
+    const credentials = emulator.credentials!;
+    const host = spawn(process.execPath, ['--import', 'tsx', 'src/dev-host/cli.ts'], {
+      env: {
+        ...process.env,
+        AGENT_DESKTOP_PLATFORM_URL: emulator.baseUrl,
+        AGENT_DESKTOP_APP_ID: credentials.appId,
+        AGENT_DESKTOP_CERT_ID: credentials.certId,
+        AGENT_DESKTOP_SECRET_KEY: credentials.secretKey,
+        AGENT_DESKTOP_SIP_WS_URL: kamailio.wsUrl,
+        // The window in Chinese, as on the floor (the sign-in helper reads its labels).
+        LC_ALL: 'zh_CN.UTF-8',
+        LANG: 'zh_CN.UTF-8',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    stops.push(() => host.kill('SIGTERM'));
+    let hostLog = 0;
+    host.stderr.on('data', (chunk: Buffer) => (hostLog += chunk.length));
+    const hostUrl = await new Promise<string>((done, fail) => {
+      let out = '';
+      host.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) done((JSON.parse(line) as { url: string }).url);
+      });
+      host.once('exit', (code) => fail(new Error(`the host exited ${code}`)));
+    });
+
+    // The floor: a bare sip.js page on its own little server.
+    const floorExt = DEMO_EXTENSIONS[4]!;
+    const appExt = DEMO_EXTENSIONS[0]!;
+    const bundle = await sipJsBundle();
+    const html = FLOOR_HTML({
+      wsUrl: kamailio.wsUrl,
+      user: floorExt.sipUser,
+      password: floorExt.password,
+      domain: DEMO_SIP_DOMAIN,
+    });
+    const floorServer = createServer((req, res) => {
+      const js = req.url === '/sip.js';
+      res.writeHead(200, { 'content-type': js ? 'text/javascript' : 'text/html; charset=utf-8' });
+      res.end(js ? bundle : html);
+    });
+    await new Promise<void>((done) => floorServer.listen(0, '127.0.0.1', done));
+    stops.push(() => floorServer.close());
+    const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`;
+
+    // One browser each, so each page's renderer is its own process.
+    const launch = (name: string) =>
+      chromium.launch({
+        executablePath: SYSTEM.chromium,
+        args: [...CHROMIUM_ARGS, `--bench-browser=${name}-${process.pid}`],
+        timeout: 30_000,
+      });
+    const browsers: Record<'app' | 'floor', Browser> = {
+      app: await launch('app'),
+      floor: await launch('floor'),
+    };
+    stops.push(() => browsers.app.close(), () => browsers.floor.close());
+
+    const seen = { app: new Map<string, Seen>(), floor: new Map<string, Seen>() };
+    const framed = { app: new Map<string, Seen>(), floor: new Map<string, Seen>() };
+    const answerOnRing = { on: false };
+    const pages = {} as Record<'app' | 'floor', Page>;
+    const callerOf = (text: string) => /(\d{11})/.exec(text)?.[1] ?? '';
+    for (const name of ['app', 'floor'] as const) {
+      const context = await browsers[name].newContext({
+        locale: 'zh-CN',
+        viewport: { width: 1100, height: 760 },
+      });
+      const page = await context.newPage();
+      pages[name] = page;
+      await page.exposeFunction('__seen', (entry: Seen) => {
+        seen[name].set(callerOf(entry.text), entry);
+        if (!answerOnRing.on) return;
+        // Answer as a person would, once it shows.
+        if (name === 'app') void page.keyboard.press('Enter').catch(() => undefined);
+        else void page.evaluate('window.answer()').catch(() => undefined);
+      });
+      await page.exposeFunction('__framed', (entry: Seen) =>
+        framed[name].set(callerOf(entry.text), entry),
+      );
+      await page.addInitScript(WATCH(name === 'app' ? APP_RINGING : FLOOR_RINGING));
+    }
+    await pages.app.goto(hostUrl);
+    await signIn(pages.app, { name: 'bench_ringing', extension: appExt.id, initialState: '空闲' });
+    await pages.floor.goto(floorUrl);
+    await pages.floor.evaluate('window.registered');
+    // Both registered on Kamailio (the app's line registers after sign-in).
+    const deadline = Date.now() + 15_000;
+    const both = () =>
+      emulator.store.isExtensionRegistered(appExt.id) &&
+      emulator.store.isExtensionRegistered(floorExt.id);
+    while (!both() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const cdp = {} as Record<'app' | 'floor', CDPSession>;
+    for (const name of ['app', 'floor'] as const) {
+      cdp[name] = await pages[name].context().newCDPSession(pages[name]);
+    }
+    const offsets = {
+      app: await clockOffset(pages.app),
+      floor: await clockOffset(pages.floor),
+    };
+    const renderer = {
+      app: rendererPids(browserPid(`--bench-browser=app-${process.pid}`)),
+      floor: rendererPids(browserPid(`--bench-browser=floor-${process.pid}`)),
+    };
+
+    let serial = 0;
+    const plan = (count: number) =>
+      Array.from({ length: count * 2 }, (_, i) => {
+        const target: Target =
+          i % 2 === 0
+            ? { name: 'app', sipUser: appExt.sipUser }
+            : { name: 'floor', sipUser: floorExt.sipUser };
+        return { target, caller: `139${String(++serial).padStart(8, '0')}` };
+      });
+    const sipp = (label: string, xml: string, calls: ReturnType<typeof plan>) =>
+      runSipp({
+        scratch,
+        sipp: SYSTEM.sipp,
+        relayPort: relay.port,
+        domain: DEMO_SIP_DOMAIN,
+        xml,
+        calls,
+        label,
+      });
+
+    await sipp('warm-up', CANCELLED, plan(WARM_UPS));
+    const figures: Record<string, number | string> = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+      calls_each: CALLS,
+      ring_ms: RING_MS,
+    };
+    const load: number[] = [loadavg()[0]!];
+
+    for (const [phase, xml] of [
+      ['cancelled', CANCELLED],
+      ['answered', ANSWERED],
+    ] as const) {
+      answerOnRing.on = phase === 'answered';
+      const calls = plan(CALLS);
+      const before = {
+        app: await sample(cdp.app),
+        floor: await sample(cdp.floor),
+      };
+      const cpuBefore = {
+        app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
+        floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
+        core: cpuMs(host.pid!),
+      };
+      await sipp(phase, xml, calls);
+      const cpuAfter = {
+        app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
+        floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
+        core: cpuMs(host.pid!),
+      };
+      await new Promise((r) => setTimeout(r, 300));
+      const after = {
+        app: await sample(cdp.app),
+        floor: await sample(cdp.floor),
+      };
+      load.push(loadavg()[0]!);
+      for (const name of ['app', 'floor'] as const) {
+        const mine = calls.filter((c) => c.target.name === name);
+        const dom: number[] = [];
+        const frame: number[] = [];
+        for (const { caller } of mine) {
+          const sent = relay.sent.get(caller);
+          const shown = seen[name].get(caller);
+          const frameAt = framed[name].get(caller)?.frameAt;
+          if (sent === undefined || !shown) continue;
+          dom.push(shown.at - offsets[name].offset - sent);
+          if (frameAt !== undefined) frame.push(frameAt - offsets[name].offset - sent);
+        }
+        const p = `${phase}_${name}`;
+        figures[`${p}_seen`] = `${dom.length}/${mine.length}`;
+        figures[`${p}_offer_to_dom_p50_ms`] = round(percentile(dom, 50));
+        figures[`${p}_offer_to_dom_p90_ms`] = round(percentile(dom, 90));
+        figures[`${p}_offer_to_dom_p99_ms`] = round(percentile(dom, 99));
+        figures[`${p}_offer_to_frame_p50_ms`] = round(percentile(frame, 50));
+        figures[`${p}_offer_to_frame_p99_ms`] = round(percentile(frame, 99));
+        figures[`${p}_renderer_cpu_ms_per_call`] = round(
+          (cpuAfter[name] - cpuBefore[name]) / mine.length,
+        );
+        figures[`${p}_heap_mb_before`] = round(before[name].heapMb);
+        figures[`${p}_heap_mb_after`] = round(after[name].heapMb);
+        figures[`${p}_dom_nodes_before`] = before[name].domNodes;
+        figures[`${p}_dom_nodes_after`] = after[name].domNodes;
+      }
+      figures[`${phase}_core_cpu_ms_per_call`] = round((cpuAfter.core - cpuBefore.core) / CALLS);
+      const ratio = (a: string, b: string) => round(Number(figures[a]) / Number(figures[b]));
+      figures[`${phase}_ratio_dom_p50`] = ratio(
+        `${phase}_app_offer_to_dom_p50_ms`,
+        `${phase}_floor_offer_to_dom_p50_ms`,
+      );
+      figures[`${phase}_ratio_dom_p99`] = ratio(
+        `${phase}_app_offer_to_dom_p99_ms`,
+        `${phase}_floor_offer_to_dom_p99_ms`,
+      );
+      figures[`${phase}_ratio_renderer_cpu`] = ratio(
+        `${phase}_app_renderer_cpu_ms_per_call`,
+        `${phase}_floor_renderer_cpu_ms_per_call`,
+      );
+    }
+    figures.load_average = load.map((l) => l.toFixed(2)).join(' → ');
+    figures.host_log_bytes = hostLog;
+    figures.page_clock_uncertainty_ms = round(
+      Math.max(offsets.app.uncertainty, offsets.floor.uncertainty),
+      3,
+    );
+    figures.targets =
+      'dom p50 ≤ 1.4× floor, p99 ≤ 1.5× floor; renderer CPU ≤ 2× floor and ≤ 40 ms; core ≤ 6 ms; heap ≤ 4 MiB; DOM flat';
+    return figures;
+  } finally {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch {
+        // already gone
+      }
+    }
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The Chromium browser process whose command line carries `marker`. */
+function browserPid(marker: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes(marker) && !cmd.includes('--type=')) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no Chromium browser process with ${marker}`);
+}
+
+async function clockOffset(page: Page): Promise<{ offset: number; uncertainty: number }> {
+  let best = { offset: 0, uncertainty: Infinity };
+  for (let i = 0; i < 20; i++) {
+    const sent = now();
+    const pageTime = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const back = now();
+    const uncertainty = (back - sent) / 2;
+    if (uncertainty < best.uncertainty)
+      best = { offset: pageTime - (sent + back) / 2, uncertainty };
+  }
+  return best;
+}
+
+async function sample(cdp: CDPSession): Promise<{ heapMb: number; domNodes: number }> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const dom = await cdp.send('Memory.getDOMCounters');
+  return { heapMb: usedSize / 1024 / 1024, domNodes: dom.nodes };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await run();
+  console.table(figures);
+  console.log(JSON.stringify(figures));
+  process.exit(0);
+}
