@@ -390,7 +390,8 @@ export async function run(): Promise<Record<string, number | string>> {
 
     // The app: the core in its own process with its normal logging, as `npm run host` runs it.
     const credentials = emulator.credentials!;
-    const host = spawn(process.execPath, ['--import', 'tsx', 'src/dev-host/cli.ts'], {
+    const profileArgs = process.env.BENCH_PROFILE ? ['--inspect=127.0.0.1:0'] : [];
+    const host = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/dev-host/cli.ts'], {
       env: {
         ...process.env,
         AGENT_DESKTOP_PLATFORM_URL: emulator.baseUrl,
@@ -404,9 +405,23 @@ export async function run(): Promise<Record<string, number | string>> {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    stops.push(() => host.kill('SIGTERM'));
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          const guard = setTimeout(() => host.kill('SIGKILL'), 5000);
+          host.once('exit', () => {
+            clearTimeout(guard);
+            done();
+          });
+          host.kill('SIGTERM');
+        }),
+    );
     let hostLog = 0;
-    host.stderr.on('data', (chunk: Buffer) => (hostLog += chunk.length));
+    let inspectorUrl: string | null = null;
+    host.stderr.on('data', (chunk: Buffer) => {
+      hostLog += chunk.length;
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString())?.[1] ?? null;
+    });
     const hostUrl = await new Promise<string>((done, fail) => {
       let out = '';
       host.stdout.on('data', (chunk: Buffer) => {
@@ -543,7 +558,37 @@ export async function run(): Promise<Record<string, number | string>> {
         floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
         core: cpuMs(host.pid!),
       };
+      // BENCH_PROFILE=DIR: the app page's CPU profile and its WebSocket frames in this phase.
+      const profile = process.env.BENCH_PROFILE;
+      let coreProfiler: Awaited<ReturnType<typeof inspectorSession>> | null = null;
+      const frames: number[] = [];
+      const onFrame = (e: { response: { payloadData: string } }) =>
+        frames.push(e.response.payloadData.length);
+      if (profile) {
+        await cdp.app.send('Network.enable');
+        cdp.app.on('Network.webSocketFrameReceived', onFrame);
+        await cdp.app.send('Profiler.enable');
+        await cdp.app.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.app.send('Profiler.start');
+        if (!inspectorUrl) throw new Error('the host printed no inspector URL');
+        coreProfiler = await inspectorSession(inspectorUrl);
+        await coreProfiler.send('Profiler.enable');
+        await coreProfiler.send('Profiler.setSamplingInterval', { interval: 200 });
+        await coreProfiler.send('Profiler.start');
+      }
       await sipp(phase, xml, calls);
+      if (profile) {
+        const { profile: cpu } = await cdp.app.send('Profiler.stop');
+        cdp.app.off('Network.webSocketFrameReceived', onFrame);
+        await writeFile(join(profile, `${phase}-app.cpuprofile`), JSON.stringify(cpu));
+        const core = (await coreProfiler!.send('Profiler.stop')) as { profile: unknown };
+        coreProfiler!.close();
+        await writeFile(join(profile, `${phase}-core.cpuprofile`), JSON.stringify(core.profile));
+        figures[`${phase}_app_ws_frames_per_call`] = round(frames.length / CALLS);
+        figures[`${phase}_app_ws_bytes_per_call`] = Math.round(
+          frames.reduce((a, b) => a + b, 0) / CALLS,
+        );
+      }
       const cpuAfter = {
         app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
         floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
@@ -630,6 +675,27 @@ function browserPid(marker: string): number {
     }
   }
   throw new Error(`no Chromium browser process with ${marker}`);
+}
+
+/** A minimal inspector-protocol client for the host process (profiles only). */
+async function inspectorSession(url: string) {
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(url);
+  await new Promise((done, fail) => socket.once('open', done).once('error', fail));
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  return {
+    send(method: string, params: object = {}): Promise<unknown> {
+      const mine = ++id;
+      socket.send(JSON.stringify({ id: mine, method, params }));
+      return new Promise((done) => pending.set(mine, done));
+    },
+    close: () => socket.close(),
+  };
 }
 
 async function clockOffset(page: Page): Promise<{ offset: number; uncertainty: number }> {

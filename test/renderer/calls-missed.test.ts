@@ -22,9 +22,17 @@ async function show(patch: Partial<SessionSnapshot>, language: 'zh-CN' | 'en' = 
 const items = (region: Element) => queryAllByRole('listitem', {}, region).map((li) => textIn(li));
 
 describe('missed-offer list', () => {
-  it('lists each miss newest first: caller, time, why, and what the platform did', async () => {
+  it('folded, shows the newest miss and the count; unfolded, every miss newest first', async () => {
     const { region } = await show({});
     expect(getByRole('heading', { name: '未接来电(4)' })).toBeTruthy();
+    expect(items(region!)).toEqual(['13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知']);
+    const toggle = getByRole('button', { name: '显示全部(4)' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(document.getElementById(toggle.getAttribute('aria-controls')!)).toBeTruthy();
+    await click(toggle);
+    expect(getByRole('button', { name: '只显示最近一条' }).getAttribute('aria-expanded')).toBe(
+      'true',
+    );
     expect(items(region!)).toEqual([
       '13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知',
       '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为:空闲',
@@ -36,6 +44,7 @@ describe('missed-offer list', () => {
   it('says the reasons in English', async () => {
     const { region } = await show({}, 'en');
     expect(getByRole('heading', { name: 'Missed calls (4)' })).toBeTruthy();
+    await click(getByRole('button', { name: 'Show all (4)' }));
     const text = items(region!).join(' | ');
     for (const words of ['Not answered in time', 'Caller hung up', 'Rejected', 'Could not connect'])
       expect(text).toContain(words);
@@ -60,7 +69,22 @@ describe('missed-offer list', () => {
     );
   });
 
-  it('shows only the latest 20, however many there are', async () => {
+  it('folded, the window holds as many nodes for 2 misses as for 50', async () => {
+    const misses = (n: number): MissedOffer[] =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `m${i}`,
+        caller: `1390000${String(i).padStart(4, '0')}`,
+        at: at(8, 0) + i * 60_000,
+        reason: 'timeout',
+        stateAfter: 'idle',
+      }));
+    const few = (await show({ missed: misses(2) })).region!.querySelectorAll('*').length;
+    document.body.innerHTML = '';
+    const lots = (await show({ missed: misses(50) })).region!.querySelectorAll('*').length;
+    expect(lots).toBe(few);
+  });
+
+  it('unfolded, shows only the latest 20, however many there are', async () => {
     const many: MissedOffer[] = Array.from({ length: 50 }, (_, i) => ({
       id: `m${i}`,
       caller: `1390000${String(i).padStart(4, '0')}`,
@@ -69,6 +93,7 @@ describe('missed-offer list', () => {
       stateAfter: 'idle',
     }));
     const { region } = await show({ missed: many });
+    await click(getByRole('button', { name: '显示全部(50)' }));
     const list = items(region!);
     expect(list).toHaveLength(20);
     expect(list[0]).toContain('13900000049');

@@ -169,6 +169,8 @@ const en: Messages = {
     stateAfter: 'The platform then set you: {state}',
     stateUnknown: 'The platform did not say what state followed',
     more: 'Showing the latest {n}.',
+    showAll: 'Show all ({n})',
+    showFewer: 'Show only the latest',
   },
   signOut: {
     button: 'Sign out',

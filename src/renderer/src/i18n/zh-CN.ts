@@ -170,6 +170,8 @@ const zhCN = {
     stateAfter: '平台随后将状态设为:{state}',
     stateUnknown: '平台随后的状态未知',
     more: '仅显示最近 {n} 条。',
+    showAll: '显示全部({n})',
+    showFewer: '只显示最近一条',
   },
   signOut: {
     button: '签出',

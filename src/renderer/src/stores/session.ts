@@ -10,6 +10,7 @@ import { isCallState } from '../../../shared/domain/state';
 import { readiness } from '../../../shared/snapshot';
 import { call, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
+import { share } from './share';
 import type { DesktopApi } from '../../../shared/ipc/api';
 import type { Result } from '../../../shared/ipc/contract';
 import type { SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
@@ -22,7 +23,10 @@ export const useSessionStore = defineStore('session', () => {
   let unsubscribe: (() => void) | null = null;
 
   function apply(next: SessionSnapshot): void {
-    snapshot.value = next;
+    // Unchanged parts keep their identity: only what changed re-renders (a push with no news
+    // re-renders nothing).
+    const shared = snapshot.value ? share(snapshot.value, next) : next;
+    if (shared !== snapshot.value) snapshot.value = shared;
   }
 
   /** Subscribe, then snapshot. Safe to call twice. */
