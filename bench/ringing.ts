@@ -397,20 +397,24 @@ export async function run(): Promise<Record<string, number | string>> {
     // The app: the core in its own process with its normal logging, as `npm run host` runs it.
     const credentials = emulator.credentials!;
     const profileArgs = process.env.BENCH_PROFILE ? ['--inspect=127.0.0.1:0'] : [];
-    const host = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/dev-host/cli.ts'], {
-      env: {
-        ...process.env,
-        AGENT_DESKTOP_PLATFORM_URL: emulator.baseUrl,
-        AGENT_DESKTOP_APP_ID: credentials.appId,
-        AGENT_DESKTOP_CERT_ID: credentials.certId,
-        AGENT_DESKTOP_SECRET_KEY: credentials.secretKey,
-        AGENT_DESKTOP_SIP_WS_URL: kamailio.wsUrl,
-        // The window in Chinese, as on the floor (the sign-in helper reads its labels).
-        LC_ALL: 'zh_CN.UTF-8',
-        LANG: 'zh_CN.UTF-8',
+    const host = spawn(
+      process.execPath,
+      [...profileArgs, '--import', 'tsx', 'src/dev-host/cli.ts'],
+      {
+        env: {
+          ...process.env,
+          AGENT_DESKTOP_PLATFORM_URL: emulator.baseUrl,
+          AGENT_DESKTOP_APP_ID: credentials.appId,
+          AGENT_DESKTOP_CERT_ID: credentials.certId,
+          AGENT_DESKTOP_SECRET_KEY: credentials.secretKey,
+          AGENT_DESKTOP_SIP_WS_URL: kamailio.wsUrl,
+          // The window in Chinese, as on the floor (the sign-in helper reads its labels).
+          LC_ALL: 'zh_CN.UTF-8',
+          LANG: 'zh_CN.UTF-8',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     stops.push(
       () =>
         new Promise<void>((done) => {
@@ -468,7 +472,10 @@ export async function run(): Promise<Record<string, number | string>> {
       app: await launch('app'),
       floor: await launch('floor'),
     };
-    stops.push(() => browsers.app.close(), () => browsers.floor.close());
+    stops.push(
+      () => browsers.app.close(),
+      () => browsers.floor.close(),
+    );
 
     const seen = { app: new Map<string, Seen>(), floor: new Map<string, Seen>() };
     const framed = { app: new Map<string, Seen>(), floor: new Map<string, Seen>() };
@@ -482,16 +489,16 @@ export async function run(): Promise<Record<string, number | string>> {
       });
       const page = await context.newPage();
       pages[name] = page;
-      await page.exposeFunction('__seen', (entry: Seen) => {
-        seen[name].set(callerOf(entry.text), entry);
+      await page.exposeFunction('__seen', (entry: Seen) =>
+        seen[name].set(callerOf(entry.text), entry),
+      );
+      await page.exposeFunction('__framed', (entry: Seen) => {
+        framed[name].set(callerOf(entry.text), entry);
         if (!answerOnRing.on) return;
-        // Answer as a person would, once it shows.
+        // Answer as a person would: once it is on screen.
         if (name === 'app') void page.keyboard.press('Enter').catch(() => undefined);
         else void page.evaluate('window.answer()').catch(() => undefined);
       });
-      await page.exposeFunction('__framed', (entry: Seen) =>
-        framed[name].set(callerOf(entry.text), entry),
-      );
       await page.addInitScript(WATCH(name === 'app' ? APP_RINGING : FLOOR_RINGING));
     }
     await pages.app.goto(hostUrl);

@@ -5,6 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
+import { afterPaint } from '../after-paint';
 import { desktopApi } from '../desktop';
 import { useMicrophoneStore } from '../stores/microphone';
 import { useSessionStore } from '../stores/session';
@@ -232,7 +233,7 @@ export const useCallStore = defineStore('calls', () => {
         ([id, phase], [previousId]) => {
           if (phase === 'ringing') {
             // After the panel is on screen: the ringing UI never waits for audio set-up.
-            if (!ringing.value) setTimeout(ringIfStillRinging);
+            if (!ringing.value) afterPaint(ringIfStillRinging);
           } else {
             stopRinging();
           }
