@@ -163,16 +163,12 @@ export class CallController {
     this.live = null;
     const { session, clock, logger } = this.options;
     logger.info('calls: ended', { id: live.info.id, ...end });
-    session.showCall(null);
-    if (end.answered) return this.readBackUntil((state) => !isCallState(state));
+    if (end.answered) {
+      session.endCall(null);
+      return this.readBackUntil((state) => !isCallState(state));
+    }
     const { id, caller } = live.info;
-    session.addMissed({
-      id,
-      caller,
-      at: clock.now(),
-      reason: MISSED[end.reason],
-      stateAfter: null,
-    });
+    session.endCall({ id, caller, at: clock.now(), reason: MISSED[end.reason], stateAfter: null });
     this.readBackUntil(
       (state) => !isCallState(state),
       (state) => session.setMissedStateAfter(id, state),

@@ -228,6 +228,19 @@ export class AgentSession {
     this.store.publish({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
   }
 
+  /**
+   * The call ended; an unanswered one joins the missed list in the same push (the window
+   * renders the end once, not twice).
+   */
+  endCall(missed: MissedOffer | null): void {
+    if (!missed || this.snap.phase === 'signed-out') {
+      this.showCall(null);
+      if (missed) this.addMissed(missed);
+      return;
+    }
+    this.store.publish({ call: null, missed: [missed, ...this.snap.missed].slice(0, MAX_MISSED) });
+  }
+
   /** Notes the state the platform left the agent in after a missed offer. */
   setMissedStateAfter(id: string, stateAfter: string): void {
     if (!this.snap.missed.some((offer) => offer.id === id)) return;

@@ -167,6 +167,16 @@ describe('calls through the demo platform', () => {
     expect(snap()).toMatchObject({ call: null, state: 'idle' });
   });
 
+  it('the end of a missed call is one push: the call gone and the miss listed together', async () => {
+    const pushes: SessionSnapshot[] = [];
+    core.on('session:changed', (s) => pushes.push(s));
+    const { call } = await ring({ customer: { kind: 'give-up-ringing', afterSec: 0.3 } });
+    await until('missed', (s) => s.missed.length === 1);
+    // No push shows the call gone without its miss, or the miss beside a call still ringing.
+    const torn = pushes.filter((s) => (s.call === null) !== s.missed.some((m) => m.id === call.id));
+    expect(torn).toEqual([]);
+  });
+
   it('forced sign-out while talking ends the call and the session', async () => {
     const { id, call } = await ring();
     expect((await core.dispatch('call:answer', { callId: call.id })).ok).toBe(true);
