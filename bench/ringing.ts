@@ -517,6 +517,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const cdp = {} as Record<'app' | 'floor', CDPSession>;
     for (const name of ['app', 'floor'] as const) {
       cdp[name] = await pages[name].context().newCDPSession(pages[name]);
+      await cdp[name].send('Performance.enable', { timeDomain: 'threadTicks' });
     }
     const offsets = {
       app: await clockOffset(pages.app),
@@ -635,6 +636,12 @@ export async function run(): Promise<Record<string, number | string>> {
         figures[`${p}_renderer_cpu_ms_per_call`] = round(
           (cpuAfter[name] - cpuBefore[name]) / mine.length,
         );
+        // Where the main thread's share goes (the rest of the process: audio, compositor, IO).
+        const perCall = (key: 'task' | 'script' | 'style' | 'layout') =>
+          round(((after[name][key] - before[name][key]) * 1000) / mine.length);
+        figures[`${p}_main_thread_ms_per_call`] = perCall('task');
+        figures[`${p}_script_ms_per_call`] = perCall('script');
+        figures[`${p}_style_layout_ms_per_call`] = round(perCall('style') + perCall('layout'));
         figures[`${p}_heap_mb_before`] = round(before[name].heapMb);
         figures[`${p}_heap_mb_after`] = round(after[name].heapMb);
         figures[`${p}_dom_nodes_before`] = before[name].domNodes;
@@ -724,12 +731,31 @@ async function clockOffset(page: Page): Promise<{ offset: number; uncertainty: n
   return best;
 }
 
-async function sample(cdp: CDPSession): Promise<{ heapMb: number; domNodes: number }> {
+interface Sample {
+  heapMb: number;
+  domNodes: number;
+  /** Main-thread seconds so far (CDP thread time): all tasks, script, style, layout. */
+  task: number;
+  script: number;
+  style: number;
+  layout: number;
+}
+
+async function sample(cdp: CDPSession): Promise<Sample> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   const dom = await cdp.send('Memory.getDOMCounters');
-  return { heapMb: usedSize / 1024 / 1024, domNodes: dom.nodes };
+  return {
+    heapMb: usedSize / 1024 / 1024,
+    domNodes: dom.nodes,
+    task: metric('TaskDuration'),
+    script: metric('ScriptDuration'),
+    style: metric('RecalcStyleDuration'),
+    layout: metric('LayoutDuration'),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
