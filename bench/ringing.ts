@@ -590,7 +590,39 @@ export async function run(): Promise<Record<string, number | string>> {
         await coreProfiler.send('Profiler.setSamplingInterval', { interval: 200 });
         await coreProfiler.send('Profiler.start');
       }
+      const trace = process.env.BENCH_TRACE;
+      const events: { name: string; dur?: number; ph: string; tid: number; cat: string }[] = [];
+      if (trace) {
+        cdp.app.on('Tracing.dataCollected', (e: { value: typeof events }) =>
+          events.push(...e.value),
+        );
+        await cdp.app.send('Tracing.start', {
+          categories:
+            'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,gpu,viz,audio,media,toplevel',
+          transferMode: 'ReportEvents',
+        });
+      }
       await sipp(phase, xml, calls);
+      if (trace) {
+        const done = new Promise((r) => cdp.app.once('Tracing.tracingComplete', r));
+        await cdp.app.send('Tracing.end');
+        await done;
+        const byName = new Map<string, number>();
+        for (const e of events)
+          if (e.ph === 'X' && e.dur)
+            byName.set(
+              `${e.tid} ${e.cat} ${e.name}`,
+              (byName.get(`${e.tid} ${e.cat} ${e.name}`) ?? 0) + e.dur / 1000,
+            );
+        await writeFile(
+          join(trace, `${phase}-trace.txt`),
+          [...byName]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 80)
+            .map(([k, v]) => `${(v / CALLS).toFixed(2)} ${k}`)
+            .join('\n'),
+        );
+      }
       if (profile) {
         const { profile: cpu } = await cdp.app.send('Profiler.stop');
         cdp.app.off('Network.webSocketFrameReceived', onFrame);
