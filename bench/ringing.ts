@@ -593,7 +593,9 @@ export async function run(): Promise<Record<string, number | string>> {
       const trace = process.env.BENCH_TRACE;
       const events: { name: string; dur?: number; ph: string; tid: number; cat: string }[] = [];
       if (trace) {
-        cdp.app.on('Tracing.dataCollected', (e) => events.push(...(e.value as typeof events)));
+        cdp.app.on('Tracing.dataCollected', (e) =>
+          events.push(...(e.value as unknown as typeof events)),
+        );
         await cdp.app.send('Tracing.start', {
           categories:
             'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,gpu,viz,audio,media,toplevel',
