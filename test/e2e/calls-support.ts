@@ -53,11 +53,18 @@ export interface CallsWorld {
 
 /** Starts the demo platform and one Chromium; desks are opened on demand. */
 export async function openCallsWorld(
-  options: { embeddedPlatform?: () => Promise<EmbeddedPlatform<RunningEmulator>> } = {},
+  options: {
+    embeddedPlatform?: () => Promise<EmbeddedPlatform<RunningEmulator>>;
+    /** Extra Chromium switches (the edge tests add loopback ICE). */
+    chromiumArgs?: string[];
+  } = {},
 ): Promise<CallsWorld> {
   const platform = await (options.embeddedPlatform ?? (() => startDemoPlatform(silentLogger)))();
   const { emulator } = platform;
-  const browser = await chromium.launch({ executablePath: SYSTEM.chromium, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: SYSTEM.chromium,
+    args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])],
+  });
   const desks: Desk[] = [];
   return {
     emulator,

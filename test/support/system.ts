@@ -9,6 +9,7 @@ export const SYSTEM = {
   kamailio: '/usr/sbin/kamailio',
   sipp: '/usr/bin/sipp',
   chromium: '/usr/bin/chromium',
+  rtpengine: '/usr/bin/rtpengine',
 } as const;
 
 export type SystemPart = keyof typeof SYSTEM;
@@ -19,7 +20,13 @@ export function missingSystem(...parts: SystemPart[]): string | null {
   if (missing.length === 0) return null;
   const reason = `needs ${missing.map((p) => SYSTEM[p]).join(', ')} (Debian: ${missing
     .map((p) =>
-      p === 'sipp' ? 'sip-tester' : p === 'kamailio' ? 'kamailio kamailio-websocket-modules' : p,
+      p === 'sipp'
+        ? 'sip-tester'
+        : p === 'kamailio'
+          ? 'kamailio kamailio-websocket-modules'
+          : p === 'rtpengine'
+            ? 'rtpengine-daemon'
+            : p,
     )
     .join(', ')})`;
   if (process.env.AGENT_DESKTOP_REQUIRE_SYSTEM === '1') {

@@ -51,7 +51,7 @@ interface Call {
 export class CallCenter {
   private readonly store: PlatformStore;
   private readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
-  private readonly media: (callId: string) => MediaSession;
+  private media: (callId: string) => MediaSession;
   private readonly log: (msg: string) => void;
   private readonly hangupGraceMs: number;
   private readonly keepEnded: number;
@@ -90,6 +90,11 @@ export class CallCenter {
   /** Rings agents through `placer` from now on (legs already placed keep theirs). */
   setPlacer(placer: CallPlacer | null): void {
     this.placer = placer ?? NO_PLACER;
+  }
+
+  /** Makes each new call's customer media with `media` (the edge mode's plain RTP endpoint). */
+  setMedia(media: (callId: string) => MediaSession): void {
+    this.media = media;
   }
 
   /** Queues a customer call and offers it at once if an agent is free; returns its id. */
@@ -253,6 +258,11 @@ export class CallCenter {
         if (customer.kind === 'hang-up-after') {
           this.after(call, customer.talkSec, () => this.endBy(call, 'customer-hung-up'));
         }
+      },
+      reoffer: async (offerSdp) => {
+        if (!live() || call.record.state !== 'talking') throw new Error('the call is not talking');
+        if (!call.media?.answerOffer) throw new Error('this media endpoint takes no new offers');
+        return call.media.answerOffer(offerSdp);
       },
       ended: (reason, detail) => {
         if (call.record.state === 'ended') return;

@@ -32,6 +32,8 @@ export interface LegEvents {
   answered(answerSdp: string): void;
   /** `detail` is for people, e.g. "486 Busy Here". */
   ended(reason: LegEndReason, detail?: string): void;
+  /** The agent's side sent a new offer (a hold or resume re-INVITE): resolves with our answer. */
+  reoffer?(offerSdp: string): Promise<string>;
 }
 
 /** A placed leg. */

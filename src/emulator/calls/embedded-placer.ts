@@ -26,6 +26,11 @@ export interface EmbeddedPlacerOptions {
 /** Final responses that mean the agent (or its phone) declined, rather than failed. */
 const DECLINES = new Set([480, 486, 600, 603]);
 
+/** How a final non-2xx response to the INVITE ends the leg (every placer uses this). */
+export function legEndFor(statusCode: number | undefined): 'rejected' | 'failed' {
+  return statusCode !== undefined && DECLINES.has(statusCode) ? 'rejected' : 'failed';
+}
+
 /** Rings extensions that hold a binding on the embedded registrar. */
 export class EmbeddedPlacer implements CallPlacer {
   constructor(
@@ -137,7 +142,7 @@ function rejection(response: Core.IncomingResponse): { reason: LegEndReason; det
   const { statusCode, reasonPhrase } = response.message;
   const detail = `${statusCode} ${reasonPhrase}`;
   return {
-    reason: statusCode !== undefined && DECLINES.has(statusCode) ? 'rejected' : 'failed',
+    reason: legEndFor(statusCode),
     detail,
   };
 }

@@ -23,6 +23,8 @@ export interface MediaStats {
   bytesReceived: number;
   /** RMS of every received sample, 0 (silence) … 1 (full scale). */
   receivedLevel: number;
+  /** RFC 4733 telephone-event digits received, in order (plain RTP endpoints only). */
+  digits?: string;
 }
 
 /** What the call center needs of a call's media; `MediaEndpoint` is the real one. */
@@ -31,6 +33,8 @@ export interface MediaSession {
   createOffer(): Promise<string>;
   /** Applies the agent's answer; the tone starts once the connection is up. */
   applyAnswer(sdp: string): Promise<void>;
+  /** Answers a new offer from the agent's side mid-call (hold, resume), where supported. */
+  answerOffer?(sdp: string): Promise<string>;
   stats(): MediaStats;
   /** Stops the tone and closes the peer; safe to call twice. */
   close(): Promise<void>;

@@ -33,6 +33,8 @@ export interface KamailioOptions {
   minExpiresSec?: number;
   /** usrloc poll period (default 250 ms). */
   pollMs?: number;
+  /** rtpengine's control socket (`udp:127.0.0.1:PORT`): bridge calls' media through it. */
+  rtpengine?: string;
   configPath?: string;
   binary?: string;
   clock?: Clock;
@@ -85,6 +87,11 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
     runDir,
   ];
   for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
+  if (options.rtpengine) {
+    if (!/^udp:[\w.:-]+$/.test(options.rtpengine))
+      throw new Error(`not an rtpengine socket: ${options.rtpengine}`);
+    args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="${options.rtpengine}"`);
+  }
   const child = spawn(options.binary ?? KAMAILIO_BINARY, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
