@@ -64,9 +64,12 @@ export interface CallInfo {
   /** Epoch ms the call was answered. */
   talkingSince: number | null;
   muted: boolean;
+  /** On hold (re-INVITE sendonly accepted); absent = not held. */
+  held?: boolean;
 }
 
-export type MissReason = 'timeout' | 'caller-gave-up' | 'rejected' | 'failed';
+/** `no-media`: the site's media relay was down, so the call was refused without ringing. */
+export type MissReason = 'timeout' | 'caller-gave-up' | 'rejected' | 'failed' | 'no-media';
 
 export interface MissedOffer {
   id: string;

@@ -6,7 +6,7 @@
  * Only these tests give Chromium `--allow-loopback-in-peer-connection` (loopback ICE); the
  * product never sets it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/lib/ports';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { startEdgePlatform, type EdgePlatform } from '../../src/emulator/edge/edge-platform';
@@ -50,6 +50,12 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
   });
 
   const button = (name: string) => desk.page.getByRole('button', { name, exact: true });
+  /** Each call starts with the agent available (the platform holds idle). */
+  beforeEach(async () => {
+    if (world.emulator.store.agentStatus(NAME)?.state === 'idle') return;
+    await button('空闲').click();
+    await platformState(world.emulator, NAME, 'idle');
+  });
 
   it('a platform call rings, is answered, talks both ways, and the customer hangs up', async () => {
     const { page } = desk;
@@ -75,5 +81,105 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
     await announced(page, '忙碌 · 整理');
     await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
+  });
+
+  /** Answers a fresh call from the platform and waits for audio both ways; returns its id. */
+  const answeredCall = async (caller: string, reserveState = 'idle') => {
+    const id = queueCall(world, { caller, reserveState });
+    await ringingPanel(desk.page).waitFor();
+    await button('接听').click();
+    await talkingPanel(desk.page).waitFor();
+    await flowing(id);
+    return id;
+  };
+  /** Both counters grow: the window's inbound RTP and the platform endpoint's. */
+  const flowing = async (id: string) => {
+    const before = await counters(id);
+    await waitFor(async () => {
+      const now = await counters(id);
+      return now.window > before.window + 10 && now.platform > before.platform + 10;
+    }, 'audio flowing both ways');
+  };
+  const counters = async (id: string) => ({
+    window: (await windowMedia(desk.page))?.packetsReceived ?? 0,
+    platform: callRecord(world, id).media?.packetsReceived ?? 0,
+  });
+
+  it('hold stops audio both ways, resume brings it back; the agent hangs up', async () => {
+    const id = await answeredCall('13900002222');
+    await button('保持').click();
+    await button('恢复通话').waitFor();
+    expect(desk.snapshot().call).toMatchObject({ held: true });
+    await desk.page.getByRole('status').filter({ hasText: '通话已保持' }).waitFor();
+    // Held: after the packets in flight, neither side receives anything for a while.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = await counters(id);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await counters(id)).toEqual(held);
+
+    await button('恢复通话').click();
+    await button('保持').waitFor();
+    expect(desk.snapshot().call).toMatchObject({ held: false });
+    await flowing(id);
+
+    await button('挂断').click();
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
+    expect((await callEnded(world, id)).outcome).toBe('agent-hung-up');
+    await platformState(world.emulator, NAME, 'idle');
+    await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
+  });
+
+  it('keypad digits 1, 2, # (keyboard and buttons) reach the platform as RFC 4733 events', async () => {
+    const id = await answeredCall('13900003333');
+    const keypad = desk.page.getByRole('group', { name: '拨号盘' });
+    await desk.page.keyboard.press('1');
+    await keypad.getByRole('button', { name: '2', exact: true }).click();
+    await desk.page.keyboard.press('#');
+    await keypad.getByRole('status').filter({ hasText: '已发送:12#' }).waitFor();
+    await waitFor(
+      () => callRecord(world, id).media?.digits === '12#',
+      'digits 12# at the platform',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(callRecord(world, id).media?.digits).toBe('12#');
+    expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+    await callEnded(world, id);
+    await platformState(world.emulator, NAME, 'idle');
+  });
+
+  it('CANCEL while ringing leaves no media session on rtpengine', async () => {
+    const id = queueCall(world, { caller: '13900004444' });
+    await ringingPanel(desk.page).waitFor();
+    await waitFor(
+      async () => (await edge.rtpengine.calls()).length === 1,
+      'the offer on rtpengine',
+    );
+    expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+    await ringingPanel(desk.page).waitFor({ state: 'detached' });
+    expect((await callEnded(world, id)).outcome).toBe('caller-gave-up');
+    await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
+    await platformState(world.emulator, NAME, 'idle');
+  });
+
+  // Last: it stops the relay for good.
+  it('relay down: the call never rings, is refused with 503 and listed as missed with the reason', async () => {
+    await edge.rtpengine.stop();
+    const states = desk.states.length;
+    const id = queueCall(world, { caller: '13900005555', reserveState: 'away/未接' });
+    const record = await callEnded(world, id);
+    expect(record.outcome).toBe('failed');
+    expect(record.detail).toBe('503 Media Relay Unavailable');
+    const missed = desk.page.getByRole('region', { name: /^未接来电/ });
+    await missed.getByRole('listitem').filter({ hasText: '媒体中继不可用' }).waitFor();
+    expect(desk.snapshot().missed).toContainEqual(
+      expect.objectContaining({ caller: '13900005555', reason: 'no-media' }),
+    );
+    expect(desk.states.slice(states)).not.toContain('fetching');
+    expect(
+      await desk.page.evaluate(() =>
+        window.__panelsSeen?.some((p) => p.text.includes('13900005555')),
+      ),
+    ).toBe(false);
+    await platformState(world.emulator, NAME, 'away/未接');
   });
 });

@@ -188,6 +188,7 @@ export class FakeApi implements DesktopApi {
   rejectCall = (callId: string) => this.run('rejectCall', [callId], this.snap);
   hangUp = (callId: string) => this.run('hangUp', [callId], this.snap);
   setMuted = (callId: string, muted: boolean) => this.run('setMuted', [callId, muted], this.snap);
+  setHeld = (callId: string, held: boolean) => this.run('setHeld', [callId, held], this.snap);
   replyMedia = (reply: Parameters<DesktopApi['replyMedia']>[0]) =>
     this.run('replyMedia', [reply], () => Promise.resolve(ok(null)));
   reportMicrophone = (health: Parameters<DesktopApi['reportMicrophone']>[0]) =>

@@ -41,6 +41,7 @@ const MISSED: Record<CallEndReason, MissReason> = {
   'local-hangup': 'rejected',
   failed: 'failed',
   'line-lost': 'failed',
+  'no-media': 'no-media',
 };
 
 interface Live {
@@ -119,6 +120,23 @@ export class CallController {
     return this.ok();
   }
 
+  /** Puts the talking call on hold (re-INVITE sendonly through the edge) or resumes it. */
+  async hold(callId: string, held: boolean): Promise<Answer> {
+    const live = this.find(callId);
+    if (!live) return noCall();
+    if (live.info.phase !== 'talking') return refused(`the call is ${live.info.phase}`);
+    if ((live.info.held ?? false) === held) return this.ok();
+    try {
+      await live.call.hold(held);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn('calls: hold/resume refused', { id: callId, held, detail });
+      return { ok: false, error: appError('media', detail) };
+    }
+    if (this.live === live) this.patch(live, { held });
+    return this.ok();
+  }
+
   /** Stops listening and reading back (quit); the line ends the calls themselves. */
   close(): void {
     this.closed = true;
@@ -133,6 +151,23 @@ export class CallController {
     if (this.closed || (phase !== 'signed-in' && phase !== 'restoring')) {
       logger.warn('calls: INVITE while not signed in, refused', { id: call.id, phase });
       return void call.reject('unavailable').catch(() => undefined);
+    }
+    if (call.refusal) {
+      // Its media cannot reach the window: refused at once (503), never rung, listed as missed.
+      logger.warn('calls: INVITE refused, no usable media', { id: call.id, why: call.refusal });
+      void call.reject('no-media').catch(() => undefined);
+      if (this.live) return;
+      const missed = {
+        id: call.id,
+        caller: call.caller,
+        at: clock.now(),
+        reason: 'no-media' as const,
+      };
+      session.addMissed({ ...missed, stateAfter: null });
+      return this.readBackUntil(
+        (state) => !isCallState(state),
+        (state) => session.setMissedStateAfter(call.id, state),
+      );
     }
     if (this.live) {
       // The platform offers work only to idle agents; a second INVITE is someone else's mistake.

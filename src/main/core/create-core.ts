@@ -164,6 +164,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'call:reject': ({ callId }) => (calls ? calls.reject(callId) : noCall()),
     'call:hangup': ({ callId }) => (calls ? calls.hangUp(callId) : noCall()),
     'call:mute': ({ callId, muted }) => (calls ? calls.mute(callId, muted) : noCall()),
+    'call:hold': ({ callId, held }) => (calls ? calls.hold(callId, held) : noCall()),
     'media:reply': async (reply) => media.reply(reply),
     'media:microphone': async ({ health }) => {
       session.setMicrophone(health);

@@ -21,6 +21,8 @@ export interface MediaBridgeOptions {
 }
 
 interface Pending {
+  /** False for requests answered with an acknowledgement only (apply-answer). */
+  wantsSdp: boolean;
   resolve: (sdp: string) => void;
   reject: (error: Error) => void;
   timer: TimerHandle;
@@ -36,8 +38,12 @@ export class MediaBridge {
   /** The {@link CallMedia} port for one call: answers come from the window. */
   forCall(callId: string): CallMedia {
     return {
-      answer: (offerSdp) => this.ask(callId, offerSdp),
+      answer: (offerSdp) => this.ask({ callId, kind: 'answer-offer', sdp: offerSdp }),
       close: () => this.options.send({ requestId: this.newId(), callId, kind: 'close' }),
+      offer: (hold) => this.ask({ callId, kind: 'make-offer', hold }),
+      applyAnswer: async (sdp) => {
+        await this.ask({ callId, kind: 'apply-answer', sdp }, false);
+      },
     };
   }
 
@@ -52,7 +58,7 @@ export class MediaBridge {
     }
     this.settle(reply.requestId);
     if (reply.error !== undefined) pending.reject(new Error(reply.error || 'the window failed'));
-    else if (reply.sdp) pending.resolve(reply.sdp);
+    else if (reply.sdp || !pending.wantsSdp) pending.resolve(reply.sdp ?? '');
     else pending.reject(new Error('the window replied without an SDP'));
     return { ok: true, value: null };
   }
@@ -65,7 +71,8 @@ export class MediaBridge {
     }
   }
 
-  private ask(callId: string, sdp: string): Promise<string> {
+  private ask(request: Omit<MediaRequest, 'requestId'>, wantsSdp = true): Promise<string> {
+    const { callId } = request;
     const requestId = this.newId();
     const timeoutMs = this.options.timeoutMs ?? MEDIA_ANSWER_TIMEOUT_MS;
     return new Promise<string>((resolve, reject) => {
@@ -74,8 +81,8 @@ export class MediaBridge {
         this.options.logger.warn('media: the window did not answer', { callId, timeoutMs });
         reject(new Error(`the window did not answer the offer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(requestId, { resolve, reject, timer });
-      this.options.send({ requestId, callId, kind: 'answer-offer', sdp });
+      this.pending.set(requestId, { wantsSdp, resolve, reject, timer });
+      this.options.send({ requestId, ...request });
     });
   }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/ports';
 import type { IncomingCall } from './call-types';
 import { SipIncomingCall } from './incoming-call';
 import { bridgedHandlerFactory } from './media-handler';
+import { MEDIA_RELAY_HEADER, mediaRefusal } from '../../shared/domain/media-offer';
 
 export class CallDesk {
   private readonly calls = new Map<Session, SipIncomingCall>();
@@ -37,7 +38,8 @@ export class CallDesk {
         .reject({ statusCode: 488, reasonPhrase: 'Not Acceptable Here' })
         .catch(() => undefined);
     }
-    const call = new SipIncomingCall(`c${randomBytes(6).toString('hex')}`, invitation);
+    const refusal = mediaRefusal(request.body, request.getHeader(MEDIA_RELAY_HEADER));
+    const call = new SipIncomingCall(`c${randomBytes(6).toString('hex')}`, invitation, refusal);
     this.calls.set(invitation, call);
     call.onEnded((end) => {
       this.calls.delete(invitation);

@@ -10,6 +10,10 @@ export interface CallMedia {
   answer(offerSdp: string): Promise<string>;
   /** Tears the call's media down; called once, whatever ended the call. */
   close(): void;
+  /** A new local offer on the call's connection (hold: sendonly; else sendrecv). */
+  offer?(hold: boolean): Promise<string>;
+  /** Applies the far end's answer to our last offer. */
+  applyAnswer?(answerSdp: string): Promise<void>;
 }
 
 /** How a call is moving: ringing → answering (SDP being made) → talking, then ended. */
@@ -30,7 +34,9 @@ export type CallEndReason =
   /** The media could not answer, the ACK never came, or anything else went wrong. */
   | 'failed'
   /** The line's UserAgent was closed (transport lost, fresh registration, sign-out, quit). */
-  | 'line-lost';
+  | 'line-lost'
+  /** Refused without ringing: the offer's media cannot reach the window (no media relay). */
+  | 'no-media';
 
 export interface CallEnd {
   reason: CallEndReason;
@@ -40,8 +46,11 @@ export interface CallEnd {
   answered: boolean;
 }
 
-/** How to refuse a ringing call: 486 Busy Here, 603 Decline, 480 Temporarily Unavailable. */
-export type RejectKind = 'busy' | 'decline' | 'unavailable';
+/**
+ * How to refuse a ringing call: 486 Busy Here, 603 Decline, 480 Temporarily Unavailable, or
+ * 503 Media Relay Unavailable (its media cannot reach the window).
+ */
+export type RejectKind = 'busy' | 'decline' | 'unavailable' | 'no-media';
 
 /** One incoming INVITE on the registered extension. */
 export interface IncomingCall {
@@ -60,6 +69,10 @@ export interface IncomingCall {
   reject(kind: RejectKind): Promise<void>;
   /** BYE once answered; refuses the INVITE while ringing or answering. */
   hangUp(): Promise<void>;
+  /** Re-INVITE: on hold (sendonly) or resumed (sendrecv); resolves once the far end accepted. */
+  hold(held: boolean): Promise<void>;
+  /** Why the offer's media cannot reach the window (refuse it without ringing), else null. */
+  readonly refusal: string | null;
   /** Called exactly once when the call ends (at once if it has already ended). */
   onEnded(listener: (end: CallEnd) => void): () => void;
 }

@@ -5,7 +5,7 @@
  * without telling us why, so every cause is noted first and read when Terminated arrives.
  */
 import { SessionState } from 'sip.js';
-import type { Invitation } from 'sip.js';
+import type { Invitation, SessionDescriptionHandlerOptions } from 'sip.js';
 import { cancelCause } from './cancel-reason';
 import type {
   CallEnd,
@@ -17,7 +17,12 @@ import type {
 } from './call-types';
 import type { MediaSlot } from './media-handler';
 
-const REJECT_CODES: Record<RejectKind, number> = { busy: 486, decline: 603, unavailable: 480 };
+const REJECT_CODES: Record<RejectKind, number> = {
+  busy: 486,
+  decline: 603,
+  unavailable: 480,
+  'no-media': 503,
+};
 
 export class SipIncomingCall implements IncomingCall, MediaSlot {
   readonly caller: string;
@@ -34,6 +39,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   constructor(
     readonly id: string,
     private readonly invitation: Invitation,
+    readonly refusal: string | null = null,
   ) {
     const from = invitation.remoteIdentity;
     const user = from.uri.user ?? from.uri.host;
@@ -86,8 +92,33 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   async reject(kind: RejectKind): Promise<void> {
     const state = this.invitation.state;
     if (state !== SessionState.Initial && state !== SessionState.Establishing) return;
+    if (kind === 'no-media') {
+      this.note('no-media', this.refusal ?? '503');
+      await this.invitation.reject({ statusCode: 503, reasonPhrase: 'Media Relay Unavailable' });
+      return;
+    }
     this.note('rejected', `${REJECT_CODES[kind]}`);
     await this.invitation.reject({ statusCode: REJECT_CODES[kind] });
+  }
+
+  async hold(held: boolean): Promise<void> {
+    if (this.invitation.state !== SessionState.Established)
+      throw new Error('the call is not established');
+    if (!this.attached?.offer) throw new Error('this call media cannot make offers');
+    await new Promise<void>((resolve, reject) => {
+      this.invitation
+        .invite({
+          sessionDescriptionHandlerOptions: { hold: held } as SessionDescriptionHandlerOptions,
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (response) => {
+              const { statusCode, reasonPhrase } = response.message;
+              reject(new Error(`${statusCode} ${reasonPhrase}`));
+            },
+          },
+        })
+        .catch(reject);
+    });
   }
 
   async hangUp(): Promise<void> {
@@ -129,8 +160,14 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
 
   // MediaSlot: what the session description handler asks.
   media(): CallMedia | null {
-    if (!this.attached) return null;
-    return { answer: (offer) => this.attached!.answer(offer), close: () => this.closeMedia() };
+    const attached = this.attached;
+    if (!attached) return null;
+    return {
+      answer: (offer) => attached.answer(offer),
+      close: () => this.closeMedia(),
+      ...(attached.offer ? { offer: (hold: boolean) => attached.offer!(hold) } : {}),
+      ...(attached.applyAnswer ? { applyAnswer: (sdp: string) => attached.applyAnswer!(sdp) } : {}),
+    };
   }
 
   failed(error: Error): void {

@@ -9,6 +9,7 @@ import type {
   Session,
   SessionDescriptionHandler,
   SessionDescriptionHandlerFactory,
+  SessionDescriptionHandlerOptions,
 } from 'sip.js';
 import type { CallMedia } from './call-types';
 
@@ -23,6 +24,8 @@ export class MediaClosedError extends Error {
 
 export class BridgedDescriptionHandler implements SessionDescriptionHandler {
   private remoteOffer: string | null = null;
+  /** Set while our own offer (a hold or resume re-INVITE) waits for the far end's answer. */
+  private localOffer = false;
   private closed = false;
 
   /** `media` is looked up when needed: a call gets its media only when it is answered. */
@@ -33,13 +36,28 @@ export class BridgedDescriptionHandler implements SessionDescriptionHandler {
 
   async setDescription(sdp: string): Promise<void> {
     if (this.closed) throw new MediaClosedError();
+    if (this.localOffer) {
+      this.localOffer = false;
+      const media = this.media();
+      if (!media?.applyAnswer) throw new Error('the call media takes no answers');
+      await media.applyAnswer(sdp);
+      return;
+    }
     this.remoteOffer = sdp;
   }
 
-  async getDescription(): Promise<BodyAndContentType> {
+  async getDescription(options?: SessionDescriptionHandlerOptions): Promise<BodyAndContentType> {
     if (this.closed) throw new MediaClosedError();
     const offer = this.remoteOffer;
     const media = this.media();
+    if (!offer && media?.offer) {
+      // Our re-INVITE (hold or resume): the window makes the offer on the call's connection.
+      const hold = (options as { hold?: boolean } | undefined)?.hold === true;
+      const body = await media.offer(hold);
+      if (this.closed) throw new MediaClosedError();
+      this.localOffer = true;
+      return { body, contentType: SDP };
+    }
     const problem = !offer
       ? 'no remote offer to answer (this phone does not make offers)'
       : !media

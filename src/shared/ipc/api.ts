@@ -33,6 +33,7 @@ export interface DesktopApi {
   rejectCall(callId: string): R<'call:reject'>;
   hangUp(callId: string): R<'call:hangup'>;
   setMuted(callId: string, muted: boolean): R<'call:mute'>;
+  setHeld(callId: string, held: boolean): R<'call:hold'>;
   replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
@@ -59,6 +60,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     rejectCall: (callId) => invoke('call:reject', { callId }),
     hangUp: (callId) => invoke('call:hangup', { callId }),
     setMuted: (callId, muted) => invoke('call:mute', { callId, muted }),
+    setHeld: (callId, held) => invoke('call:hold', { callId, held }),
     replyMedia: (reply) => invoke('media:reply', reply),
     reportMicrophone: (health) => invoke('media:microphone', { health }),
     onSnapshot: (listener) => subscribe('session:changed', listener),

@@ -65,6 +65,8 @@ export const COMMANDS = {
   'call:hangup': z.object({ callId: z.string().min(1).max(128) }).strict(),
   /** Mute or unmute the microphone in the current call. */
   'call:mute': z.object({ callId: z.string().min(1).max(128), muted: z.boolean() }).strict(),
+  /** Put the current call on hold (re-INVITE sendonly) or resume it (sendrecv). */
+  'call:hold': z.object({ callId: z.string().min(1).max(128), held: z.boolean() }).strict(),
   /** The window's answer to a media request (SDP from its RTCPeerConnection). */
   'media:reply': z
     .object({
@@ -97,6 +99,7 @@ export interface CommandResults {
   'call:reject': SessionSnapshot;
   'call:hangup': SessionSnapshot;
   'call:mute': SessionSnapshot;
+  'call:hold': SessionSnapshot;
   'media:reply': null;
   'media:microphone': null;
 }
@@ -108,9 +111,14 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 export interface MediaRequest {
   requestId: string;
   callId: string;
-  /** `offer`: apply the remote offer and return an answer; `close`: tear the call's media down. */
-  kind: 'answer-offer' | 'close';
+  /**
+   * `answer-offer`: apply the remote offer and return an answer; `close`: tear the call's media
+   * down; `make-offer`: a new local offer on the call's connection (`hold`: sendonly, else
+   * sendrecv) returned as `sdp`; `apply-answer`: apply the far end's answer to it.
+   */
+  kind: 'answer-offer' | 'close' | 'make-offer' | 'apply-answer';
   sdp?: string;
+  hold?: boolean;
 }
 
 /** Events main pushes to the window. */

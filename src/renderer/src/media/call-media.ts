@@ -54,6 +54,8 @@ interface CallSession {
   /** Microphone changes, one after another (an unplug and a device list change may race). */
   micChain: Promise<void>;
   closed: boolean;
+  /** On hold: the sender has no track, so the microphone must not be put back by a switch. */
+  held?: boolean;
   /** Undo functions for every listener the session added. */
   offs: (() => void)[];
 }
@@ -116,8 +118,84 @@ export class CallMedia {
 
   /** Handles one request from main; never throws (failures go back as `error` replies). */
   async handle(request: MediaRequest): Promise<void> {
-    if (request.kind === 'answer-offer') await this.answer(request);
-    else await this.close(request);
+    const session = this.session;
+    const ours = session?.pc && session.callId === request.callId ? session : null;
+    if (request.kind === 'answer-offer') {
+      // A new offer in a call that has media is a re-INVITE: renegotiate the same connection.
+      if (ours)
+        await this.renegotiate(ours, request, async (pc) => {
+          await pc.setRemoteDescription({ type: 'offer', sdp: request.sdp ?? '' });
+          await pc.setLocalDescription(await pc.createAnswer());
+          return this.localSdp(pc, ours);
+        });
+      else await this.answer(request);
+    } else if (request.kind === 'make-offer') {
+      await this.renegotiate(ours, request, (pc) =>
+        this.holdOffer(ours!, pc, request.hold === true),
+      );
+    } else if (request.kind === 'apply-answer') {
+      await this.renegotiate(ours, request, async (pc) => {
+        await pc.setRemoteDescription({ type: 'answer', sdp: request.sdp ?? '' });
+        return undefined;
+      });
+    } else await this.close(request);
+  }
+
+  /** Runs one renegotiation step on the call's connection and replies with its SDP (if any). */
+  private async renegotiate(
+    session: CallSession | null,
+    request: MediaRequest,
+    step: (pc: PeerConnection) => Promise<string | undefined>,
+  ): Promise<void> {
+    const { api } = this.options;
+    try {
+      if (!session?.pc) throw new Error('this call has no media');
+      const sdp = await step(session.pc);
+      await api.replyMedia({ requestId: request.requestId, ...(sdp ? { sdp } : {}) });
+    } catch (error) {
+      await api.replyMedia({ requestId: request.requestId, error: describe(error) });
+    }
+  }
+
+  /**
+   * Hold: offer sendonly and send nothing (the sender's track comes off), so no audio passes
+   * either way while the far end answers recvonly. Resume: the microphone back on, sendrecv.
+   */
+  private async holdOffer(
+    session: CallSession,
+    pc: PeerConnection,
+    hold: boolean,
+  ): Promise<string> {
+    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+    if (!transceiver) throw new Error('the call has no audio stream');
+    const track = session.mic?.getAudioTracks()[0] ?? null;
+    transceiver.direction = hold ? 'sendonly' : 'sendrecv';
+    await transceiver.sender.replaceTrack(hold ? null : track);
+    session.held = hold;
+    await pc.setLocalDescription(await pc.createOffer());
+    return this.localSdp(pc, session);
+  }
+
+  private async localSdp(pc: PeerConnection, session: CallSession): Promise<string> {
+    await iceGathered(pc, this.options.iceTimeoutMs ?? ICE_GATHERING_TIMEOUT_MS, session);
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error('no local description');
+    return sdp;
+  }
+
+  /**
+   * Sends keypad digits as RFC 4733 telephone-events on the call's audio sender (the edge
+   * passes them to the platform). False when the call has no media that can carry them.
+   */
+  sendDigits(digits: string): boolean {
+    const session = this.session;
+    if (!session?.pc || session.held || !/^[0-9*#A-D]+$/.test(digits)) return false;
+    const sender = session.pc.getSenders().find((s) => s.track?.kind === 'audio');
+    const dtmf = sender?.dtmf;
+    if (!dtmf?.canInsertDTMF) return false;
+    // Digits typed quickly queue behind those still playing (insertDTMF would replace them).
+    dtmf.insertDTMF(dtmf.toneBuffer + digits, 100, 70);
+    return true;
   }
 
   /** The call whose media is up (or being set up), if any. */
@@ -236,7 +314,7 @@ export class CallMedia {
         return false;
       }
       const sender = session.pc.getSenders().find((s) => s.track === current || !s.track);
-      await sender?.replaceTrack(track);
+      if (!session.held) await sender?.replaceTrack(track);
       if (current) {
         session.mic.removeTrack(current);
         current.stop();

@@ -8,6 +8,8 @@ export type PeerConnection = Pick<
   RTCPeerConnection,
   | 'setRemoteDescription'
   | 'createAnswer'
+  | 'createOffer'
+  | 'getTransceivers'
   | 'setLocalDescription'
   | 'addTrack'
   | 'getSenders'

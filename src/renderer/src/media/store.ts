@@ -30,7 +30,7 @@ export interface DeviceNotice {
   name: string;
 }
 
-export type CallAction = 'answer' | 'reject' | 'hangup' | 'mute';
+export type CallAction = 'answer' | 'reject' | 'hangup' | 'mute' | 'hold';
 
 const SETTING_KEY = {
   microphone: 'microphoneDeviceId',
@@ -217,6 +217,21 @@ export const useCallStore = defineStore('calls', () => {
     media?.setMuted(call.value?.muted ?? false);
   }
 
+  /** Hold (re-INVITE sendonly) or resume (sendrecv): main's SIP line asks the window for the offer. */
+  function toggleHold(): Promise<void> {
+    const current = call.value;
+    if (!current || current.phase !== 'talking') return Promise.resolve();
+    const next = !(current.held ?? false);
+    return act('hold', (id) => session.setHeld(id, next));
+  }
+
+  /** Sends keypad digits (RFC 4733) on the call's audio; false when they cannot go now. */
+  function sendDigits(digits: string): boolean {
+    const current = call.value;
+    if (!current || current.phase !== 'talking' || current.held) return false;
+    return media?.sendDigits(digits) ?? false;
+  }
+
   // --- Wiring --------------------------------------------------------------------------------
 
   /** Subscribes to media requests and devices, and follows the call. Safe to call twice. */
@@ -316,6 +331,8 @@ export const useCallStore = defineStore('calls', () => {
     reject,
     hangUp,
     toggleMute,
+    toggleHold,
+    sendDigits,
     enableSound,
     previewRinger,
     revealLabels,

@@ -93,5 +93,6 @@ export const useSessionStore = defineStore('session', () => {
     rejectCall: (callId: string) => command((api) => api.rejectCall(callId)),
     hangUp: (callId: string) => command((api) => api.hangUp(callId)),
     setMuted: (callId: string, muted: boolean) => command((api) => api.setMuted(callId, muted)),
+    setHeld: (callId: string, held: boolean) => command((api) => api.setHeld(callId, held)),
   };
 });
