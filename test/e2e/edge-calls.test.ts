@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/lib/ports';
-import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN } from '../../src/emulator/index';
+import { sippPlainCall } from '../integration/support/sipp-plain-call';
 import { startEdgePlatform, type EdgePlatform } from '../../src/emulator/edge/edge-platform';
 import { announced, platformState } from '../support/agent-window';
 import { missingSystem } from '../support/system';
@@ -25,7 +26,7 @@ import {
 } from './calls-support';
 import type { CallsWorld, Desk } from './calls-support';
 
-const skip = missingSystem('chromium', 'kamailio', 'rtpengine');
+const skip = missingSystem('chromium', 'kamailio', 'rtpengine', 'sipp');
 const NAME = 'agent_edge';
 
 describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Chromium)', () => {
@@ -49,6 +50,27 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     await world?.close();
   });
 
+  /**
+   * rtpengine's own view of a call (`query`): packets it received on the desktop's WebRTC leg
+   * (which it relays to the plain leg) and where the plain leg's RTP goes.
+   */
+  const relay = async (callId: string) => {
+    type Stream = { endpoint?: { port?: number }; flags?: string[]; stats?: { packets?: number } };
+    type Tag = { medias?: { protocol?: string; streams?: Stream[] }[] };
+    const reply = await edge.rtpengine.query(callId);
+    const legs = Object.values((reply?.tags ?? {}) as Record<string, Tag>).flatMap((tag) =>
+      (tag.medias ?? []).map((media) => ({
+        protocol: media.protocol ?? '',
+        rtp: (media.streams ?? []).find((stream) => stream.flags?.includes('RTP')),
+      })),
+    );
+    const webrtc = legs.find((leg) => leg.protocol.includes('SAVPF'));
+    const plain = legs.find((leg) => leg.protocol === 'RTP/AVP');
+    return {
+      fromDesktop: webrtc?.rtp?.stats?.packets ?? 0,
+      plainEndpointPort: plain?.rtp?.endpoint?.port ?? 0,
+    };
+  };
   const button = (name: string) => desk.page.getByRole('button', { name, exact: true });
   /** Each call starts with the agent available (the platform holds idle). */
   beforeEach(async () => {
@@ -159,6 +181,40 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     expect((await callEnded(world, id)).outcome).toBe('caller-gave-up');
     await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
     await platformState(world.emulator, NAME, 'idle');
+  });
+
+  it('sipp calls with a plain RTP/AVP offer and plays G.711: the agent answers, RTP reaches sipp', async () => {
+    const ext = DEMO_EXTENSIONS[0]!;
+    const call = await sippPlainCall(
+      edge.kamailio.udpAddress,
+      ext.sipUser,
+      DEMO_SIP_DOMAIN,
+      '02161234567',
+    );
+    try {
+      await ringingPanel(desk.page).filter({ hasText: '02161234567' }).waitFor();
+      await button('接听').click();
+      await talkingPanel(desk.page).waitFor();
+      // sipp's sample arrives in the window, and the window's audio leaves rtpengine for sipp.
+      await waitFor(
+        async () => ((await windowMedia(desk.page))?.packetsReceived ?? 0) > 20,
+        'sipp audio in the window',
+      );
+      const seen = await waitFor(async () => {
+        const counters = await relay(call.callId);
+        return counters.fromDesktop > 20 ? counters : null;
+      }, "the desktop's RTP relayed towards sipp");
+      expect(seen.plainEndpointPort).toBe(call.mediaPort);
+      await button('挂断').click();
+      const run = await call.exited;
+      expect(run.code, run.output).toBe(0);
+      await waitFor(
+        async () => (await edge.rtpengine.calls()).length === 0,
+        'no media session left',
+      );
+    } finally {
+      await call.dispose();
+    }
   });
 
   // Last: it stops the relay for good.

@@ -1,0 +1,141 @@
+/**
+ * sipp as the platform's media server would call: a plain RTP/AVP G.711 offer over UDP (no ICE,
+ * no DTLS), then sipp's own G.711 sample played at the agent once answered (sipp ships only an
+ * A-law recording, so PCMA is offered next to PCMU). The agent hangs up: sipp answers the BYE.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freeUdpPort } from '../../../src/emulator/sip/free-port';
+import { SYSTEM } from '../../support/system';
+
+const FROM = 'From: "[$caller]" <sip:[$caller]@1.area.oneyun.com>;tag=[pid]SIPpTag00[call_number]';
+
+const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="platform-style plain RTP call">
+  <Global variables="domain,caller" />
+  <send retrans="500">
+    <![CDATA[
+
+      INVITE sip:[service]@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      To: <sip:[service]@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      User-Agent: sipp
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+v=0
+o=- 1 1 IN IP4 [media_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0 8 101
+a=rtpmap:0 PCMU/8000
+a=rtpmap:8 PCMA/8000
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-16
+a=ptime:20
+a=sendrecv
+
+    ]]>
+  </send>
+  <recv response="100" optional="true" />
+  <recv response="180" />
+  <recv response="200" rrs="true" />
+  <send>
+    <![CDATA[
+
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${FROM}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <nop>
+    <action><exec play_pcap_audio="g711a.pcap" /></action>
+  </nop>
+  <recv request="BYE" />
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+`;
+
+export interface PlainCall {
+  callId: string;
+  /** sipp's RTP port (where the relay sends the agent's audio). */
+  mediaPort: number;
+  exited: Promise<{ code: number | null; output: string }>;
+  /** Kills sipp if it still runs, removes its scratch directory. */
+  dispose(): Promise<void>;
+}
+
+/** sipp INVITEs `sipUser`@`domain` through `registrar` (UDP) as `caller`. */
+export async function sippPlainCall(
+  registrar: string,
+  sipUser: string,
+  domain: string,
+  caller: string,
+): Promise<PlainCall> {
+  const scratch = await mkdtemp(join(tmpdir(), 'agent-desktop-sipp-plain-'));
+  await writeFile(join(scratch, 'plain.xml'), SCENARIO);
+  // play_pcap_audio paths are relative to sipp's working directory.
+  await copyFile('/usr/share/sip-tester/g711a.pcap', join(scratch, 'g711a.pcap'));
+  const port = await freeUdpPort();
+  const mediaPort = await freeUdpPort();
+  const callId = `plain-${caller}@127.0.0.1`;
+  const args = [
+    registrar,
+    ...['-sf', join(scratch, 'plain.xml'), '-s', sipUser, '-cid_str', callId],
+    ...['-set', 'domain', domain, '-set', 'caller', caller],
+    ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort)],
+    ...['-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error'],
+  ];
+  const child = spawn(SYSTEM.sipp, args, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let running = true;
+  const exited = new Promise<{ code: number | null; output: string }>((done) => {
+    const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 25_000);
+    child.once('exit', (code) => {
+      running = false;
+      clearTimeout(guard);
+      done({ code, output });
+    });
+  });
+  return {
+    callId,
+    mediaPort,
+    exited,
+    async dispose() {
+      if (running && child.pid) process.kill(child.pid, 'SIGKILL');
+      await exited;
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
