@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createDesktopCore } from '../main/core/create-core';
 import { MemorySecretStore } from '../lib/ports';
 import { startBrowserHost } from './browser-host';
-import { startDemoPlatform } from '../emulator/demo-platform';
+import { startDemoPlatformFromEnv } from '../emulator/demo-platform';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 const port = Number(values.port);
@@ -20,7 +20,8 @@ const core = await createDesktopCore({
   secrets: new MemorySecretStore(),
   settingsFile: null,
   env: process.env,
-  startEmbedded: startDemoPlatform,
+  // AGENT_DESKTOP_EMULATOR=edge: calls through Kamailio + rtpengine (docs/edge.md).
+  startEmbedded: (logger) => startDemoPlatformFromEnv(logger),
   locale: Intl.DateTimeFormat().resolvedOptions().locale,
   logger: {
     debug() {},

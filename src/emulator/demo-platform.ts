@@ -7,6 +7,28 @@ import type { RunningEmulator } from './index';
 import type { EmbeddedPlatform } from '../main/core/platform-source';
 import type { Logger } from '../lib/ports';
 
+/** The variable that picks the demo platform's mode: `embedded` (default) or `edge`. */
+export const EMULATOR_MODE_ENV = 'AGENT_DESKTOP_EMULATOR';
+
+/**
+ * The demo platform in the mode AGENT_DESKTOP_EMULATOR names: `edge` = calls as the real platform
+ * makes them, through Kamailio + rtpengine (Debian packages; docs/edge.md); anything else that is
+ * set is refused; unset or `embedded` = the zero-install default.
+ */
+export async function startDemoPlatformFromEnv(
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+): Promise<EmbeddedPlatform<RunningEmulator>> {
+  const mode = env[EMULATOR_MODE_ENV]?.trim() || 'embedded';
+  if (mode === 'edge') {
+    const { startEdgePlatform } = await import('./edge/edge-platform');
+    return startEdgePlatform(logger);
+  }
+  if (mode !== 'embedded')
+    throw new Error(`${EMULATOR_MODE_ENV} must be "embedded" or "edge", not "${mode}"`);
+  return startDemoPlatform(logger);
+}
+
 /** Starts the demo platform: the emulator with its embedded SIP-over-WebSocket registrar. */
 export async function startDemoPlatform(
   logger: Logger,

@@ -35,6 +35,8 @@ export interface KamailioOptions {
   pollMs?: number;
   /** rtpengine's control socket (`udp:127.0.0.1:PORT`): bridge calls' media through it. */
   rtpengine?: string;
+  /** The platform's registrar (`HOST:PORT`, UDP): be a site edge in front of it, not a registrar. */
+  platform?: string;
   configPath?: string;
   binary?: string;
   clock?: Clock;
@@ -87,6 +89,11 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
     runDir,
   ];
   for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
+  if (options.platform) {
+    if (!/^[\w.-]+:\d{1,5}$/.test(options.platform))
+      throw new Error(`the platform address must be HOST:PORT, not ${options.platform}`);
+    args.push('-A', `PLATFORM="sip:${options.platform}"`);
+  }
   if (options.rtpengine) {
     if (!/^udp:[\w.:-]+$/.test(options.rtpengine))
       throw new Error(`not an rtpengine socket: ${options.rtpengine}`);

@@ -53,8 +53,8 @@ if (setupSingleInstance(show)) {
 
 /** Loads the emulator only when the demo platform is actually needed. */
 const startDemoPlatformLazily: StartEmbedded = async (log) => {
-  const { startDemoPlatform } = await import('../../emulator/demo-platform');
-  return startDemoPlatform(log);
+  const { startDemoPlatformFromEnv } = await import('../../emulator/demo-platform');
+  return startDemoPlatformFromEnv(log);
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,84 @@
+/**
+ * The site edge as one unit: rtpengine (media) and Kamailio with the shipped config in front of
+ * the platform's registrar (`PLATFORM`), bridging the desktops' SIP over WebSocket and WebRTC to
+ * the platform's SIP over UDP and plain RTP. `npm run edge` runs it; the emulator's edge mode
+ * puts it in front of its own registrar.
+ */
+import type { Logger } from '../../lib/ports';
+import type { SipDirectory } from '../sip-directory';
+import { startKamailio, type RunningKamailio } from '../sip/kamailio';
+import { startRtpengine, type RunningRtpengine } from './rtpengine';
+
+export interface SiteEdgeOptions {
+  /** The platform's registrar, `HOST:PORT` (SIP over UDP). */
+  platform: string;
+  /** SIP domain (the platform's; Kamailio treats it as its own alias). */
+  domain: string;
+  logger: Logger;
+  /** SIP over WebSocket port for the desktops; 0/absent = a free one. */
+  wsPort?: number;
+  /** SIP over UDP port facing the platform; 0/absent = a free one. */
+  udpPort?: number;
+  /** The address rtpengine relays on and advertises (what agents' PCs must reach). */
+  mediaAddress?: string;
+  portMin?: number;
+  portMax?: number;
+}
+
+export interface RunningSiteEdge {
+  /** What desktops register to (their "SIP WebSocket URL" setting). */
+  wsUrl: string;
+  /** The edge's UDP address, which the platform sees in Via, Path and Record-Route. */
+  udpAddress: string;
+  kamailio: RunningKamailio;
+  rtpengine: RunningRtpengine;
+  stop(): Promise<void>;
+}
+
+/** An edge holds no accounts: the platform's registrar authenticates. */
+const NO_ACCOUNTS: SipDirectory = {
+  lookup: () => null,
+  accounts: () => [],
+  setRegistration() {},
+  onAccountsChanged: () => () => {},
+};
+
+/** Starts rtpengine, then Kamailio in front of `platform` with media through it. */
+export async function startSiteEdge(options: SiteEdgeOptions): Promise<RunningSiteEdge> {
+  const { logger } = options;
+  const rtpengine = await startRtpengine({
+    logger,
+    ...(options.mediaAddress ? { interfaceAddress: options.mediaAddress } : {}),
+    ...(options.portMin ? { portMin: options.portMin } : {}),
+    ...(options.portMax ? { portMax: options.portMax } : {}),
+  });
+  let kamailio: RunningKamailio;
+  try {
+    kamailio = await startKamailio({
+      directory: NO_ACCOUNTS,
+      domain: options.domain,
+      logger,
+      platform: options.platform,
+      rtpengine: rtpengine.ngSocket,
+      ...(options.wsPort ? { wsPort: options.wsPort } : {}),
+      ...(options.udpPort ? { udpPort: options.udpPort } : {}),
+      // Nothing registers here, so usrloc has nothing worth polling often.
+      pollMs: 60_000,
+    });
+  } catch (error) {
+    await rtpengine.stop();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    wsUrl: kamailio.wsUrl,
+    udpAddress: kamailio.udpAddress,
+    kamailio,
+    rtpengine,
+    stop: () =>
+      (stopping ??= (async () => {
+        await kamailio.stop();
+        await rtpengine.stop();
+      })()),
+  };
+}
