@@ -38,13 +38,13 @@ const WARM_UPS = 3;
 const now = () => performance.timeOrigin + performance.now();
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Something the test process is told, with a wait for it (bounded). */
-class Inbox<T> {
+export class Inbox<T> {
   private readonly items: T[] = [];
   private waiter: { match: (item: T) => boolean; resolve: (item: T) => void } | null = null;
 
@@ -76,7 +76,7 @@ class Inbox<T> {
  * Resolves in the page once it shows the agent idle (its polite live region) with no call panel.
  * A string, so the bundler's helpers never end up in the page.
  */
-const IDLE_SHOWN = `new Promise((resolve) => {
+export const IDLE_SHOWN = `new Promise((resolve) => {
   const done = () =>
     !document.getElementById('ringing-heading') &&
     !document.getElementById('talking-heading') &&
@@ -92,7 +92,7 @@ const IDLE_SHOWN = `new Promise((resolve) => {
   observer.observe(document, { subtree: true, childList: true, characterData: true });
 })`;
 
-function bounded<T>(promise: Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+export function bounded<T>(promise: Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no ${what} in ${timeoutMs} ms`)), timeoutMs);
@@ -101,7 +101,7 @@ function bounded<T>(promise: Promise<T>, what: string, timeoutMs = 10_000): Prom
 }
 
 /** Offset of the page's clock from ours (page = ours + offset), NTP-style. */
-async function clockOffset(
+export async function clockOffset(
   evaluate: () => Promise<number>,
 ): Promise<{ offset: number; uncertainty: number }> {
   let best = { offset: 0, uncertainty: Infinity };
@@ -301,7 +301,7 @@ export async function run(): Promise<Record<string, number | string>> {
   }
 }
 
-function sipCallId(message: string): string {
+export function sipCallId(message: string): string {
   const id = /^(?:Call-ID|i):\s*(\S+)/im.exec(message)?.[1];
   if (!id) throw new Error('a SIP message without Call-ID');
   return id;

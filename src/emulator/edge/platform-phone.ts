@@ -74,6 +74,8 @@ interface Leg {
 
 export class PlatformPhone implements CallPlacer {
   private readonly legs = new Map<string, Leg>();
+  /** Told of every message as it is handed to the socket (the bench stamps INVITEs). */
+  onSend: ((text: string) => void) | null = null;
   private readonly target: { host: string; port: number };
   private closed = false;
 
@@ -392,6 +394,7 @@ export class PlatformPhone implements CallPlacer {
     to: { address: string; port: number } = { address: this.target.host, port: this.target.port },
   ): void {
     if (this.closed && !text.startsWith('BYE') && !text.startsWith('CANCEL')) return;
+    this.onSend?.(text);
     this.socket.send(text, to.port, to.address, (error) => {
       if (error) this.options.log?.(`platform phone: send: ${error.message}`);
     });

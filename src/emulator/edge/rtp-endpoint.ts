@@ -88,6 +88,8 @@ export class RtpEndpoint implements MediaSession {
   private version = 1;
   private readonly sessionId = Math.floor(Math.random() * 1e9);
   private closed = false;
+  /** When the first RTP packet arrived (`performance.timeOrigin + performance.now()`), or null. */
+  firstPacketAt: number | null = null;
   private sumOfSquares = 0;
   private samplesReceived = 0;
   private digits = '';
@@ -221,6 +223,7 @@ export class RtpEndpoint implements MediaSession {
   private received(data: Buffer): void {
     if (data.length < 12 || data[0]! >> 6 !== 2) return;
     const pt = data[1]! & 0x7f;
+    this.firstPacketAt ??= performance.timeOrigin + performance.now();
     // RTCP (rtcp-mux-demux sends it to port + 1, but be safe): payload types 64–95 are not media.
     if (pt >= 64 && pt <= 95) return;
     const csrcs = data[0]! & 0x0f;
