@@ -116,7 +116,14 @@ export const CANDIDATE = 'a=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ hos
 
 interface FakeSender {
   track: FakeTrack | null;
-  replaceTrack(track: FakeTrack): Promise<void>;
+  replaceTrack(track: FakeTrack | null): Promise<void>;
+  /** RFC 4733 digits as RTCDTMFSender takes them (every inserted tone, in order). */
+  dtmf: {
+    canInsertDTMF: boolean;
+    toneBuffer: string;
+    inserted: string[];
+    insertDTMF(tones: string): void;
+  };
 }
 
 export class FakePeer extends EventTarget {
@@ -149,12 +156,35 @@ export class FakePeer extends EventTarget {
       replaceTrack: async (next) => {
         sender.track = next;
       },
+      dtmf: {
+        canInsertDTMF: true,
+        toneBuffer: '',
+        inserted: [],
+        insertDTMF(tones) {
+          this.inserted.push(tones);
+        },
+      },
     };
     this.senders.push(sender);
     return sender;
   }
   getSenders(): FakeSender[] {
     return this.senders;
+  }
+  /** The audio transceiver (direction set by hold/resume). */
+  readonly transceiver = { direction: 'sendrecv' as RTCRtpTransceiverDirection };
+  getTransceivers() {
+    const sender = this.senders[0];
+    if (!sender) return [];
+    return [
+      Object.assign(this.transceiver, { receiver: { track: this.remote.tracks[0] }, sender }),
+    ];
+  }
+  async createOffer(): Promise<RTCSessionDescriptionInit> {
+    return {
+      type: 'offer',
+      sdp: `v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0 126\r\na=${this.transceiver.direction}\r\n`,
+    };
   }
   async createAnswer(): Promise<RTCSessionDescriptionInit> {
     return { type: 'answer', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n' };

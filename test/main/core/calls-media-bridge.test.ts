@@ -69,4 +69,21 @@ describe('MediaBridge', () => {
     bridge.close();
     await expect(pending).rejects.toThrow(/closed/);
   });
+
+  it('asks the window for a hold offer and acknowledges an applied answer without SDP', async () => {
+    const media = bridge.forCall('c1');
+    const offer = media.offer!(true);
+    expect(sent.at(-1)).toEqual({
+      requestId: expect.any(String),
+      callId: 'c1',
+      kind: 'make-offer',
+      hold: true,
+    });
+    bridge.reply({ requestId: sent.at(-1)!.requestId, sdp: 'sendonly-offer' });
+    await expect(offer).resolves.toBe('sendonly-offer');
+    const applied = media.applyAnswer!('recvonly-answer');
+    expect(sent.at(-1)).toMatchObject({ kind: 'apply-answer', sdp: 'recvonly-answer' });
+    bridge.reply({ requestId: sent.at(-1)!.requestId });
+    await expect(applied).resolves.toBeUndefined();
+  });
 });
