@@ -60,6 +60,11 @@ export interface RunningKamailio {
 export async function startKamailio(options: KamailioOptions): Promise<RunningKamailio> {
   const { directory, domain, logger } = options;
   if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new Error(`not a SIP domain: ${domain}`);
+  // Checked before anything is started: they end up quoted inside Kamailio's config.
+  if (options.platform !== undefined && !/^[\w.-]+:\d{1,5}$/.test(options.platform))
+    throw new Error(`the platform address must be HOST:PORT, not ${options.platform}`);
+  if (options.rtpengine !== undefined && !/^udp:[\w.:-]+$/.test(options.rtpengine))
+    throw new Error(`not an rtpengine socket: ${options.rtpengine}`);
   const clock = options.clock ?? systemClock;
   const runDir = await mkdtemp(join(tmpdir(), 'agent-desktop-kamailio-'));
   const dbDir = join(runDir, 'db');
@@ -89,14 +94,8 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
     runDir,
   ];
   for (const [name, value] of Object.entries(defines)) args.push('-A', `${name}=${value}`);
-  if (options.platform) {
-    if (!/^[\w.-]+:\d{1,5}$/.test(options.platform))
-      throw new Error(`the platform address must be HOST:PORT, not ${options.platform}`);
-    args.push('-A', `PLATFORM="sip:${options.platform}"`);
-  }
+  if (options.platform) args.push('-A', `PLATFORM="sip:${options.platform}"`);
   if (options.rtpengine) {
-    if (!/^udp:[\w.:-]+$/.test(options.rtpengine))
-      throw new Error(`not an rtpengine socket: ${options.rtpengine}`);
     args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="${options.rtpengine}"`);
   }
   const child = spawn(options.binary ?? KAMAILIO_BINARY, args, {
