@@ -22,6 +22,7 @@ import {
   openCallsWorld,
   signInRoutable,
   talkingPanel,
+  untilSnapshot,
   windowMedia,
 } from './calls-support';
 import type { CallsWorld, Desk } from './calls-support';
@@ -181,6 +182,20 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     expect((await callEnded(world, id)).outcome).toBe('caller-gave-up');
     await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
     await platformState(world.emulator, NAME, 'idle');
+  });
+
+  it('ring timeout: the platform CANCELs with Reason 408, a missed call with the reserve state', async () => {
+    const id = queueCall(world, {
+      caller: '13900006666',
+      ringTimeoutSec: 1,
+      reserveState: 'away/未接',
+    });
+    expect((await callEnded(world, id)).outcome).toBe('missed-timeout');
+    await untilSnapshot(desk, 'the missed call', (s) =>
+      s.missed.find((m) => m.caller === '13900006666' && m.reason === 'timeout'),
+    );
+    await platformState(world.emulator, NAME, 'away/未接');
+    await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
   });
 
   it('sipp calls with a plain RTP/AVP offer and plays G.711: the agent answers, RTP reaches sipp', async () => {

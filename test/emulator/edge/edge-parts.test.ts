@@ -19,6 +19,8 @@ import {
   uriOf,
 } from '../../../src/emulator/edge/sip-message';
 import { mediaRefusal } from '../../../src/shared/domain/media-offer';
+import { startDemoPlatformFromEnv } from '../../../src/emulator/demo-platform';
+import { silentLogger } from '../../../src/lib/ports';
 import { waitFor } from '../../support/wait';
 
 describe('bencode (rtpengine ng)', () => {
@@ -180,5 +182,13 @@ describe('the plain RTP endpoint', () => {
     await expect(
       platform.applyAnswer('v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 8\r\n'),
     ).rejects.toThrow(/no PCMU/);
+  });
+});
+
+describe('AGENT_DESKTOP_EMULATOR', () => {
+  it('refuses a mode it does not know, naming the two it does', async () => {
+    await expect(
+      startDemoPlatformFromEnv(silentLogger, { AGENT_DESKTOP_EMULATOR: 'kamailio' }),
+    ).rejects.toThrow(/"embedded" or "edge", not "kamailio"/);
   });
 });
