@@ -48,7 +48,7 @@ export default defineConfig({
     },
     build: {
       // electron-vite leaves the renderer unminified by default; the window's budget is 90 KB gzip.
-      minify: process.env.AGENT_DESKTOP_NO_MINIFY !== "1",
+      minify: process.env.AGENT_DESKTOP_NO_MINIFY !== '1',
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
     plugins: [vue(), cspMeta()],
