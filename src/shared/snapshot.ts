@@ -9,7 +9,11 @@ import type { SkillInput } from './platform/dto';
 export type SessionPhase = 'signed-out' | 'signing-in' | 'signed-in' | 'restoring' | 'signing-out';
 
 /** How the platform link looks right now. */
-export type PlatformHealth = 'unknown' | 'ok' | 'unreachable' | 'auth-failed';
+/**
+ * `faulty`: the platform answers, but refuses this session's keepalives (e.g. 010002) or its
+ * answers cannot be read: reached, yet not working for this agent.
+ */
+export type PlatformHealth = 'unknown' | 'ok' | 'unreachable' | 'auth-failed' | 'faulty';
 
 export interface SignInProfile {
   name: string;
@@ -50,6 +54,11 @@ export interface SipStatus {
   aor: string | null;
   lastError: AppError | null;
   nextRetryAt: number | null;
+  /**
+   * Other devices' contacts that the registrar's REGISTER reply listed for this extension after
+   * this line had registered (a takeover clue); absent or empty when there are none.
+   */
+  newContacts?: string[];
 }
 
 export type CallPhase = 'ringing' | 'answering' | 'talking';
@@ -78,6 +87,17 @@ export interface MissedOffer {
   reason: MissReason;
   /** The agent's state after the platform acted (its reserve state), as read back. */
   stateAfter: string | null;
+}
+
+/**
+ * Another desktop (or phone) took this agent over: this desktop noticed and stopped, without
+ * fighting back. `state`: the platform's state changed in a way this desktop did not cause;
+ * `register`: the registrar's REGISTER reply lists another device on the same extension.
+ */
+export interface Takeover {
+  clue: 'state' | 'register';
+  detail: string;
+  since: number;
 }
 
 /** Why a system action moved the agent (suspend/lock protection). */
@@ -109,6 +129,10 @@ export interface SessionSnapshot {
   recentReasons: { busy: string[]; away: string[] };
   /** The microphone as the window last reported it (only the window can know). */
   microphone: LinkHealth;
+  /** A state the agent chose that the platform has not taken yet: retried automatically. */
+  pendingState: string | null;
+  /** Set when another desktop took this agent over (cleared by the next sign-in here). */
+  takeover: Takeover | null;
 }
 
 export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {
@@ -136,6 +160,8 @@ export function initialSnapshot(baseUrl: string, demo: boolean, now: number): Se
     missed: [],
     recentReasons: { busy: [], away: [] },
     microphone: 'unknown',
+    pendingState: null,
+    takeover: null,
   };
 }
 

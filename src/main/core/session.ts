@@ -22,7 +22,8 @@ import { NamedHolds } from './session-holds';
 import { rememberReason } from './recent-reasons';
 import { SnapshotStore } from './snapshot-store';
 import type { HoldCause } from './session-holds';
-import type { SkillOp } from '../../shared/domain/agent';
+import { applySkillOps } from '../../shared/domain/agent';
+import type { Skill, SkillOp } from '../../shared/domain/agent';
 import type { AppError } from '../../shared/domain/errors';
 import type { Result } from '../../shared/ipc/contract';
 import type { Agent, ExtensionDto, LoginRequest, Page, PageQuery } from '../../shared/platform/dto';
@@ -90,6 +91,18 @@ export class AgentSession {
   private changingExtension = false;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
   private stateEpoch = 0;
+  /**
+   * State changes (the agent's, holds, reconciling) go to the platform one at a time, in the
+   * order asked: the platform applies them in that order, their replies come back in it, so the
+   * last request wins in the window, in `chosenState` and in what a heal restores.
+   */
+  private stateQueue: Promise<unknown> = Promise.resolve();
+  /** State changes asked for and not yet answered (their read-backs may be stale). */
+  private statesInFlight = 0;
+  /** The last state this desktop asked the platform for (it may have applied an unanswered one). */
+  private lastAsked: string | null = null;
+  /** The agent's skills as they are now (edited during the session): a heal logs in with them. */
+  private skills: Skill[] | null = null;
 
   constructor(private readonly options: SessionOptions) {
     const base = options.baseUrl();
@@ -147,6 +160,7 @@ export class AgentSession {
       if (guard) return guard;
       const result = await this.client!.editSkills(this.snap.profile!.name, opts);
       if (!result.ok) return this.failPlatform(result.error);
+      this.skills = applySkillOps(this.skills ?? [], opts).skills;
       this.markAck();
       await this.readBack();
       return this.ok();
@@ -204,6 +218,11 @@ export class AgentSession {
   /** The SIP line reports here; the snapshot carries its status. */
   setSipStatus(sip: SipStatus): void {
     this.store.publish({ sip });
+    const others = sip.newContacts ?? [];
+    if (others.length > 0 && this.snap.phase === 'signed-in') {
+      const detail = `the registrar lists another device on this extension: ${others.join(', ')}`;
+      this.takenOver('register', detail);
+    }
   }
 
   // ---------------------------------------------------------------- calls (calls.ts reports)
@@ -344,10 +363,14 @@ export class AgentSession {
     const base = this.options.baseUrl();
     this.client = this.options.platform();
     this.signedOutByHold = null;
+    this.skills = null;
+    this.lastAsked = null;
     this.update({
       phase: 'signing-in',
       profile,
       question: null,
+      takeover: null,
+      pendingState: null,
       lastError: null,
       platform: { ...this.snap.platform, baseUrl: base.url, demo: base.demo },
     });
@@ -360,6 +383,11 @@ export class AgentSession {
     }
     this.healRefusals = 0;
     this.pendingState = null;
+    this.skills = (profile.skills ?? []).map((s) => ({
+      name: s.name,
+      score: s.score ?? 0,
+      enabled: s.enabled ?? true,
+    }));
     this.holds.clear();
     this.markAck();
     this.update({
@@ -400,34 +428,63 @@ export class AgentSession {
     const problem = checkSettableState(state);
     if (problem)
       return this.fail(appError('invalid-input', state, describeStateProblem(problem)), false);
-    const guard = this.guardSignedIn();
-    if (guard) return guard;
-    if (isCallState(this.snap.state))
-      return this.fail(appError('040203', undefined, 'in a call'), false);
-    const result = await this.client!.setState(this.snap.profile!.name, state);
-    if (!result.ok) {
-      if (isTransient(result.error)) {
-        // Nothing the agent chose is lost: it is applied when the platform is back.
-        this.pendingState = state;
-        this.update({ chosenState: state });
+    return this.serially(async () => {
+      const guard = this.guardSignedIn();
+      if (guard) return guard;
+      if (isCallState(this.snap.state))
+        return this.fail(appError('040203', undefined, 'in a call'), false);
+      const result = await this.sendState(state);
+      if (!result.ok) {
+        if (isTransient(result.error)) {
+          // Nothing the agent chose is lost: it is retried soon, and said so (pendingState).
+          this.pendingState = state;
+          this.update({ chosenState: state, pendingState: state });
+          this.noteFailure(result.error);
+          if (this.snap.phase === 'signed-in' && !this.ticking) this.scheduleRetry();
+          return this.fail(result.error);
+        }
+        this.noteFailure(result.error);
+        if (isSessionLost(result.error)) void this.tick();
+        return this.fail(result.error);
       }
-      this.noteFailure(result.error);
-      if (isSessionLost(result.error)) void this.tick();
-      return this.fail(result.error);
-    }
-    this.markAck();
-    this.pendingState = null;
-    this.applyState(state, true);
-    return this.ok();
+      this.markAck();
+      this.pendingState = null;
+      this.applyState(state, true);
+      return this.ok();
+    });
   }
 
-  private async doHold(cause: HoldCause, target: string): Promise<Answer> {
+  /** Runs a state change after every earlier one has been answered. */
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.stateQueue.then(run, run);
+    this.stateQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Sends one state change; read-backs sent meanwhile are stale for the state. */
+  private async sendState(state: string): Promise<PResult<null>> {
+    this.statesInFlight++;
+    this.stateEpoch++;
+    this.lastAsked = state;
+    try {
+      return await this.client!.setState(this.snap.profile!.name, state);
+    } finally {
+      this.statesInFlight--;
+      this.stateEpoch++;
+    }
+  }
+
+  private doHold(cause: HoldCause, target: string): Promise<Answer> {
+    return this.serially(() => this.holdNow(cause, target));
+  }
+
+  private async holdNow(cause: HoldCause, target: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
     if (isCallState(this.snap.state)) return this.fail(appError('in-call'), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     const previous = this.snap.state;
-    const result = await this.client!.setState(this.snap.profile!.name, target);
+    const result = await this.sendState(target);
     if (!result.ok) {
       this.noteFailure(result.error);
       return this.fail(result.error, false);
@@ -439,12 +496,16 @@ export class AgentSession {
     return this.ok();
   }
 
-  private async doRelease(cause: HoldCause): Promise<Answer> {
+  private doRelease(cause: HoldCause): Promise<Answer> {
+    return this.serially(() => this.releaseNow(cause));
+  }
+
+  private async releaseNow(cause: HoldCause): Promise<Answer> {
     if (this.snap.phase !== 'signed-in' || !this.client || !this.snap.profile) return this.ok();
     const plan = this.holds.planRelease(cause, this.snap.state);
     if (plan.kind === 'not-held') return this.ok();
     if (plan.kind === 'restore') {
-      const result = await this.client.setState(this.snap.profile.name, plan.state);
+      const result = await this.sendState(plan.state);
       if (!result.ok) {
         this.noteFailure(result.error);
         return this.fail(result.error, false);
@@ -485,7 +546,7 @@ export class AgentSession {
         this.store.flush();
         await this.heal();
       } else {
-        this.noteFailure(result.error);
+        this.noteFailure(result.error, true);
         this.scheduleRetry();
       }
     } finally {
@@ -502,19 +563,21 @@ export class AgentSession {
   private async heal(): Promise<void> {
     if (!this.client || !this.snap.profile) return;
     const target = this.holds.restoreTarget(this.snap.chosenState);
-    const result = await this.client.login(loginRequest(this.snap.profile, target));
+    // The skills as they are now, not as they were at sign-in: edits made since are kept.
+    const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
+    const result = await this.client.login(loginRequest(profile, target));
     if (this.snap.phase !== 'restoring') return;
     if (result.ok) {
       this.healRefusals = 0;
       this.pendingState = null;
       this.markAck();
       this.applyState(target, false);
-      this.update({ phase: 'signed-in', lastError: null });
+      this.update({ phase: 'signed-in', lastError: null, pendingState: null });
       await this.readBack();
       this.loop.start();
       return;
     }
-    this.noteFailure(result.error);
+    this.noteFailure(result.error, true);
     if (result.error.code === '040201') {
       // Someone else holds the name now: healing would fight them. Say so and stop.
       return this.endSession(result.error);
@@ -526,21 +589,27 @@ export class AgentSession {
   }
 
   /** After a reconnect: push a state chosen while offline, if the platform still allows it. */
-  private async reconcile(): Promise<void> {
-    const wanted = this.pendingState;
-    if (!wanted || !this.client || !this.snap.profile) return;
-    if (isCallState(this.snap.state) || this.snap.state === wanted) {
-      this.pendingState = null;
-      return;
-    }
-    const result = await this.client.setState(this.snap.profile.name, wanted);
-    if (result.ok) {
-      this.pendingState = null;
-      this.applyState(wanted, true);
-    } else if (!isTransient(result.error)) {
-      this.pendingState = null;
-      this.noteFailure(result.error);
-    }
+  private reconcile(): Promise<void> {
+    return this.serially(async () => {
+      const wanted = this.pendingState;
+      if (!wanted || !this.client || !this.snap.profile || this.snap.phase !== 'signed-in') return;
+      if (isCallState(this.snap.state) || this.snap.state === wanted) {
+        this.pendingState = null;
+        this.update({ pendingState: null });
+        return;
+      }
+      const result = await this.sendState(wanted);
+      if (wanted !== this.pendingState) return; // the agent chose again meanwhile
+      if (result.ok) {
+        this.pendingState = null;
+        this.update({ pendingState: null });
+        this.applyState(wanted, true);
+      } else if (!isTransient(result.error)) {
+        this.pendingState = null;
+        this.update({ pendingState: null });
+        this.noteFailure(result.error);
+      }
+    });
   }
 
   /** Reads the agent back: the only way to learn platform-driven states (fetching, talking…). */
@@ -549,7 +618,7 @@ export class AgentSession {
     const epoch = this.stateEpoch;
     const result = await this.client.getAgent(this.snap.profile.name);
     if (!result.ok) {
-      if (!isSessionLost(result.error)) this.noteFailure(result.error);
+      if (!isSessionLost(result.error)) this.noteFailure(result.error, true);
       return;
     }
     if (!this.snap.profile) return;
@@ -562,14 +631,44 @@ export class AgentSession {
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
       return this.endSession(appError('040201', detail));
     }
-    if (epoch !== this.stateEpoch) {
+    this.skills = agent.skills.map((skill) => ({ ...skill }));
+    if (epoch !== this.stateEpoch || this.statesInFlight > 0) {
       // The state changed while this read was in flight (our own change, or a call arriving):
       // what it says about the state is older than what the snapshot shows.
       this.update({ agent: { ...agent, state: this.snap.state } });
       return;
     }
+    const seen = this.snap.state;
+    if (
+      agent.state &&
+      seen &&
+      agent.state !== seen &&
+      agent.state !== this.lastAsked &&
+      agent.state !== this.snap.chosenState &&
+      this.snap.phase === 'signed-in' &&
+      !isCallState(seen) &&
+      !isCallState(agent.state)
+    ) {
+      // The platform moves an agent on its own only into a call and back out of one (§4): a
+      // move between two chosen states that this desktop did not ask for was made elsewhere.
+      return this.takenOver('state', `the platform shows ${agent.state}, this desktop set ${seen}`);
+    }
     this.update({ agent });
     if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
+    // The question "force sign-out during a call?" is moot once the call is over.
+    if (this.snap.question?.kind === 'force-sign-out' && !isCallState(this.snap.state)) {
+      this.update({ question: null });
+    }
+  }
+
+  /**
+   * Another desktop drives this agent now. Say so and step back: no state pushes, no keepalive,
+   * no heal, and no logout (that would sign the other desktop out).
+   */
+  private takenOver(clue: 'state' | 'register', detail: string): void {
+    this.options.logger.warn('session: taken over elsewhere; stopping', { clue, detail });
+    this.endSession();
+    this.update({ takeover: { clue, detail, since: this.now() } });
   }
 
   // ---------------------------------------------------------------- snapshot helpers
@@ -593,6 +692,7 @@ export class AgentSession {
     this.pendingState = null;
     this.holds.clear();
     this.update({
+      pendingState: null,
       phase: 'signed-out',
       agent: null,
       state: null,
@@ -607,6 +707,11 @@ export class AgentSession {
 
   private markAck(): void {
     this.loop.succeeded();
+    // A banner describes the present: a platform trouble the platform just answered past is over.
+    const last = this.snap.lastError;
+    if (last && (isTransient(last) || sameError(last, this.snap.platform.lastError))) {
+      this.update({ lastError: null });
+    }
     const p = this.snap.platform;
     if (
       p.health === 'ok' &&
@@ -620,9 +725,21 @@ export class AgentSession {
     });
   }
 
-  private noteFailure(error: AppError): void {
+  /**
+   * Records a failed platform request. `ours`: a request the session itself makes (keepalive,
+   * read-back, heal), so a refusal means the platform does not work for this agent.
+   */
+  private noteFailure(error: AppError, ours = false): void {
     const health: PlatformHealth | null =
-      error.code === 'auth-failed' ? 'auth-failed' : isTransient(error) ? 'unreachable' : null;
+      error.code === 'auth-failed'
+        ? 'auth-failed'
+        : error.code === 'malformed-reply'
+          ? 'faulty' // it answered: reached, but the answer is unusable
+          : isTransient(error)
+            ? 'unreachable'
+            : ours
+              ? 'faulty'
+              : null;
     const platform = health
       ? { ...this.snap.platform, health, lastError: error }
       : this.snap.platform;
@@ -658,4 +775,8 @@ export class AgentSession {
   private update(patch: Partial<SessionSnapshot>): void {
     this.store.update(patch);
   }
+}
+
+function sameError(a: AppError, b: AppError | null): boolean {
+  return b !== null && a.code === b.code && a.message === b.message;
 }
