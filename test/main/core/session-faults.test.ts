@@ -1,0 +1,185 @@
+/**
+ * Issue 10, session side: what the agent is told when the platform misbehaves, and what a heal
+ * restores. A real emulator behind a wrapper that can make any request fail as a platform would.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentSession } from '../../../src/main/core/session';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import { PlatformClient } from '../../../src/lib/platform/client';
+import { appError } from '../../../src/shared/domain/errors';
+import { waitFor } from '../../support/wait';
+import type { SessionPlatform } from '../../../src/main/core/session';
+import type { AppError } from '../../../src/shared/domain/errors';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import type { SessionSnapshot } from '../../../src/shared/snapshot';
+
+const EXT = DEMO_EXTENSIONS[0]!.id;
+type Method = keyof SessionPlatform;
+
+/** The emulator's client, with `fault(method)` answering instead when it returns an error. */
+function wrapped(
+  client: PlatformClient,
+  fault: (method: Method) => AppError | null,
+  log: Method[] = [],
+): SessionPlatform {
+  const methods: Method[] = [
+    'login',
+    'logout',
+    'keepalive',
+    'getAgent',
+    'listAgents',
+    'setState',
+    'setExtension',
+    'editSkills',
+    'getExtension',
+    'listExtensions',
+  ];
+  const out: Record<string, unknown> = {};
+  for (const m of methods) {
+    out[m] = (...args: unknown[]) => {
+      log.push(m);
+      const error = fault(m);
+      if (error) return Promise.resolve({ ok: false, error });
+      return (client[m] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+    };
+  }
+  return out as unknown as SessionPlatform;
+}
+
+let emulator: RunningEmulator;
+let faults: Partial<Record<Method, AppError>>;
+let session: AgentSession;
+let pushes: SessionSnapshot[];
+let calls: Method[];
+
+function makeSession(keepaliveMs = 600_000): AgentSession {
+  const client = new PlatformClient({
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+  });
+  const s = new AgentSession({
+    clock: systemClock,
+    logger: silentLogger,
+    platform: () => wrapped(client, (m) => faults[m] ?? null, calls),
+    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+    keepaliveMs: () => keepaliveMs,
+    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
+    random: () => 0,
+  });
+  s.onChange((snap) => pushes.push(snap));
+  return s;
+}
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, auth: 'generate' });
+  faults = {};
+  pushes = [];
+  calls = [];
+  session = makeSession();
+});
+afterEach(async () => {
+  faults = {};
+  await session.shutdown(1000);
+  await emulator.close();
+});
+
+const signIn = async (initialState = 'idle', skills?: { name: string; score?: number }[]) => {
+  const result = await session.signIn({ name: 'agent_1', extension: EXT, initialState, skills });
+  expect(result.ok).toBe(true);
+};
+
+describe('the error banner describes the present', () => {
+  for (const error of [
+    appError('transport', 'HTTP 502 Bad Gateway'),
+    appError('timeout', 'no answer in 2000 ms'),
+    appError('000002'),
+    appError('transport', 'connect ECONNREFUSED'),
+  ]) {
+    it(`clears ${error.code} (${error.detail ?? ''}) once the platform answers again`, async () => {
+      await signIn();
+      faults = { setState: error, keepalive: error };
+      expect((await session.setState('busy')).ok).toBe(false);
+      expect(session.snapshot().lastError?.code).toBe(error.code);
+      faults = {};
+      await session.wake(); // the next keepalive round
+      expect(session.snapshot().lastError).toBeNull();
+      expect(session.snapshot().platform.health).toBe('ok');
+    });
+  }
+});
+
+describe('platform trouble is reported truthfully', () => {
+  it('keepalives refused with 010002 count as trouble, not "Platform OK"', async () => {
+    await signIn();
+    faults = { keepalive: appError('010002') };
+    await session.wake();
+    expect(session.snapshot().platform.health).toBe('faulty');
+    expect(session.snapshot().platform.lastError?.code).toBe('010002');
+    faults = {};
+    await session.wake();
+    expect(session.snapshot().platform.health).toBe('ok');
+  });
+
+  it('an unreadable read-back does not flip health between ok and unreachable', async () => {
+    await signIn();
+    faults = { getAgent: appError('malformed-reply', 'unexpected data (state: expected string)') };
+    pushes = [];
+    for (let i = 0; i < 4; i++) await session.wake();
+    const seen = new Set(pushes.map((p) => p.platform.health));
+    expect(seen.has('unreachable')).toBe(false);
+    expect(session.snapshot().platform.health).toBe('faulty');
+    expect(seen.size).toBe(1);
+  });
+});
+
+describe('a busy platform (000004)', () => {
+  it('says the change is pending and retries it soon by itself', async () => {
+    session = makeSession(60_000);
+    await signIn();
+    faults = { setState: appError('000004') };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    expect(session.snapshot().pendingState).toBe('busy/小休');
+    expect(session.snapshot().platform.nextRetryAt).not.toBeNull();
+    faults = {};
+    // The retry comes within the backoff's first step (about a second), not a keepalive period.
+    await waitFor(
+      () => emulator.store.agentStatus('agent_1')?.state === 'busy/小休',
+      'retried',
+      3_000,
+    );
+    await waitFor(() => session.snapshot().pendingState === null, 'no longer pending');
+    expect(session.snapshot().state).toBe('busy/小休');
+  });
+});
+
+describe('the force-sign-out question', () => {
+  it('goes away when a read-back shows the agent no longer in a call', async () => {
+    await signIn();
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    expect((await session.signOut(false)).ok).toBe(false);
+    expect(session.snapshot().question?.kind).toBe('force-sign-out');
+    emulator.store.forceState('agent_1', 'idle');
+    await session.refresh();
+    expect(session.snapshot().question).toBeNull();
+    expect(session.snapshot().phase).toBe('signed-in');
+  });
+});
+
+describe('a heal', () => {
+  it('restores the skills as edited during the session, not those of sign-in', async () => {
+    await signIn('idle', [{ name: 'sales', score: 10 }]);
+    const edit = await session.editSkills([
+      { opt: 1, name: 'support', score: 50, enabled: true },
+      { opt: 2, name: 'sales' },
+    ]);
+    expect(edit.ok).toBe(true);
+    emulator.store.reset(); // the platform forgets the agent: the next keepalive heals
+    await session.wake();
+    expect(session.snapshot().phase).toBe('signed-in');
+    const agent = emulator.store.agentStatus('agent_1');
+    expect(agent?.skills.map((s) => s.name)).toEqual(['support']);
+    expect(agent?.state).toBe('idle');
+  });
+});
