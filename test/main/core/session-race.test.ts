@@ -18,7 +18,7 @@ type Reply<T> = Promise<
 /** A platform whose every answer is scheduled by fast-check: requests apply when they run. */
 function scheduledPlatform(s: fc.Scheduler) {
   const agents = new Map<string, Agent>();
-  const gone = (): Reply<never> =>
+  const gone = <T>(): Reply<T> =>
     Promise.resolve({ ok: false, error: { code: '040202', message: 'no such agent' } });
   const later = <A extends unknown[], T>(_label: string, fn: (...args: A) => Reply<T>) =>
     s.scheduleFunction(fn);
@@ -33,10 +33,10 @@ function scheduledPlatform(s: fc.Scheduler) {
       });
       return { ok: true, value: null };
     }),
-    logout: later('logout', async (name) =>
+    logout: later('logout', async (name: string): Reply<null> =>
       agents.delete(name) ? { ok: true, value: null } : gone(),
     ),
-    keepalive: later('keepalive', async (name) =>
+    keepalive: later('keepalive', async (name: string): Reply<null> =>
       agents.has(name) ? { ok: true, value: null } : gone(),
     ),
     getAgent: later('getAgent', async (name) => {

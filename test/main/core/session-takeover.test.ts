@@ -1,0 +1,117 @@
+/**
+ * Issue 10 item 3: a silent takeover. Desktop A loses the network, its session expires, and
+ * desktop B signs in with the same name and the same extension. When A is back it must notice,
+ * say so plainly, and not fight B (no state pushed, no heal, no logout).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentSession } from '../../../src/main/core/session';
+import { silentLogger, systemClock } from '../../../src/lib/ports';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import { PlatformClient } from '../../../src/lib/platform/client';
+import { appError } from '../../../src/shared/domain/errors';
+import type { SessionPlatform } from '../../../src/main/core/session';
+import type { RunningEmulator } from '../../../src/emulator/index';
+
+const EXT = DEMO_EXTENSIONS[0]!.id;
+let emulator: RunningEmulator;
+
+/** A desktop: its own session and client; `offline` makes every request fail as transport. */
+function desktop() {
+  const client = new PlatformClient({
+    baseUrl: emulator.baseUrl,
+    credentials: emulator.credentials,
+  });
+  const sent: string[] = [];
+  const link = { offline: false };
+  const platform = new Proxy(client, {
+    get(target, key: string) {
+      const fn = (target as unknown as Record<string, unknown>)[key];
+      if (typeof fn !== 'function') return fn;
+      return (...args: unknown[]) => {
+        sent.push(key);
+        if (link.offline) {
+          return Promise.resolve({ ok: false, error: appError('transport', 'network down') });
+        }
+        return (fn as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as unknown as SessionPlatform;
+  const session = new AgentSession({
+    clock: systemClock,
+    logger: silentLogger,
+    platform: () => platform,
+    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+    keepaliveMs: () => 600_000,
+    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
+    random: () => 0,
+  });
+  return { session, sent, link };
+}
+
+let a: ReturnType<typeof desktop>;
+let b: ReturnType<typeof desktop>;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, auth: 'generate' });
+  a = desktop();
+  b = desktop();
+});
+afterEach(async () => {
+  await a.session.shutdown(1000);
+  await b.session.shutdown(1000);
+  await emulator.close();
+});
+
+describe('a second desktop takes the agent over', () => {
+  it('the first notices the state it did not set, says so and stops without fighting', async () => {
+    const profile = { name: 'agent_1', extension: EXT };
+    expect((await a.session.signIn({ ...profile, initialState: 'idle' })).ok).toBe(true);
+    a.link.offline = true;
+    // A chooses while offline: kept for later, and must NOT be pushed over B's session.
+    await a.session.setState('away/午餐');
+    emulator.store.expire('agent_1');
+    expect((await b.session.signIn({ ...profile, initialState: 'busy/小休' })).ok).toBe(true);
+
+    a.link.offline = false;
+    await a.session.wake(); // A's next keepalive round
+    const snap = a.session.snapshot();
+    expect(snap.takeover?.clue).toBe('state');
+    expect(snap.phase).toBe('signed-out');
+    // A did not fight: B's state stands, B is still signed in, and A has gone quiet.
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
+    const after = a.sent.length;
+    await a.session.wake();
+    await a.session.setState('idle');
+    expect(a.sent.slice(after)).toEqual([]);
+    expect(a.sent).not.toContain('logout');
+    expect(a.sent.filter((m) => m === 'login')).toHaveLength(1);
+    expect(b.session.snapshot().phase).toBe('signed-in');
+    expect((await b.session.refresh()).ok).toBe(true);
+    expect(b.session.snapshot().takeover).toBeNull();
+  });
+
+  it('the new desktop is not disturbed by the state the old one left behind', async () => {
+    const profile = { name: 'agent_1', extension: EXT };
+    await a.session.signIn({ ...profile, initialState: 'idle' });
+    emulator.store.expire('agent_1');
+    a.link.offline = true;
+    await b.session.signIn({ ...profile, initialState: 'idle' });
+    await b.session.setState('busy');
+    await b.session.refresh();
+    expect(b.session.snapshot()).toMatchObject({
+      phase: 'signed-in',
+      state: 'busy',
+      takeover: null,
+    });
+  });
+
+  it('a new contact in the REGISTER reply ends the session here the same way', async () => {
+    await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    const sip = a.session.snapshot().sip;
+    a.session.setSipStatus({ ...sip, state: 'registered', newContacts: ['sip:other@x.invalid'] });
+    expect(a.session.snapshot().takeover?.clue).toBe('register');
+    expect(a.session.snapshot().phase).toBe('signed-out');
+    expect(a.sent).not.toContain('logout');
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('idle');
+  });
+});
