@@ -91,6 +91,25 @@ describe('banners', () => {
     expect(textIn()).toContain('锁屏期间已将您设为离开,解锁后会恢复之前的状态。');
   });
 
+  it('says plainly when another desktop took the agent over', async () => {
+    stubMicrophone('granted');
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({
+      phase: 'signed-out',
+      state: null,
+      takeover: { clue: 'state', detail: 'x', since: 0 },
+    });
+    await mountApp(api);
+    // Shown above the sign-in form, where the agent lands.
+    expect(getByRole('alert')).toBeTruthy();
+    expect(textIn()).toContain('您的座席已在另一台电脑或话机上以同一分机签入');
+  });
+
+  it('says a state the platform was too busy for is being retried', async () => {
+    await show({ pendingState: 'busy/小休' });
+    expect(textIn()).toContain('平台尚未接受“busy/小休”,正在自动重试。');
+  });
+
   it('shows rejected credentials as the sentence with what to check', async () => {
     const base = signedInSnapshot();
     await show({ platform: { ...base.platform, health: 'auth-failed' } });

@@ -104,6 +104,10 @@ const en: Messages = {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',
       lock: 'You were set Away while the screen was locked; your earlier state returns on unlock.',
     },
+    takeover:
+      'Your agent was signed in on another desktop or phone with the same extension. This desktop has stopped and will not interfere. Sign in again here only if that was not meant to happen.',
+    pendingState: 'The platform has not taken “{state}” yet; retrying automatically.',
+    faulty: 'The platform answers but refuses or garbles this session’s requests.',
   },
   call: {
     heading: 'Call',
