@@ -13,6 +13,7 @@ import type { IncomingCall } from './call-types';
 import { refreshPercent, registerTimeoutMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
+import { isOwnContact, registerReplyContacts } from './register-bindings';
 import { WsOpenError, WsTransport } from '../../lib/sip-ws/ws-transport';
 import type { UserAgentDeps } from './user-agent';
 
@@ -27,6 +28,8 @@ export interface RegistrationHooks {
   failed(error: AppError, reached: boolean): void;
   /** An INVITE arrived; false when nobody takes it (it is then refused with 480). */
   incomingCall(call: IncomingCall): boolean;
+  /** Every REGISTER 200 OK: the bindings it lists that are not this line's (other devices). */
+  bindings?(others: string[]): void;
 }
 
 // Socket errors that mean nothing is listening or there is no way there from here.
@@ -96,6 +99,21 @@ export function openRegistration(
     (e) => fail(appError('sip-transport', e?.message ?? 'lost')),
     desk,
   );
+  // Every message passes here before sip.js sees it: the only place refreshes' 200 OKs show
+  // their full Contact list (sip.js keeps only its own binding's expiry from them).
+  const deliver = ua.transport.onMessage;
+  ua.transport.onMessage = (message: string) => {
+    const listed = over ? null : registerReplyContacts(message);
+    if (listed) {
+      const others = listed.filter((uri) => !isOwnContact(uri, deps.contactName));
+      try {
+        hooks.bindings?.(others);
+      } catch (error) {
+        deps.logger.error('sip: bindings hook failed', { error: String(error) });
+      }
+    }
+    deliver?.(message);
+  };
   const registerer = new Registerer(ua, {
     expires: config.expiresSec,
     // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).

@@ -44,6 +44,11 @@ class SupervisedSipLine implements SipLine {
   private attempt: Registration | null = null;
   private retryTimer: TimerHandle | null = null;
   private failures = 0;
+  /**
+   * Other devices' bindings seen in the first REGISTER reply since `start` (left over, or there
+   * before us); any other that appears later registered this extension while we held it.
+   */
+  private knownBindings: Set<string> | null = null;
 
   constructor(private readonly options: SipLineOptions) {
     this.timing = { ...DEFAULT_SIP_TIMING, ...options.timing };
@@ -64,6 +69,7 @@ class SupervisedSipLine implements SipLine {
     this.drop(!sameAccount);
     this.config = config;
     this.failures = 0;
+    if (!sameAccount) this.knownBindings = null;
     this.apply('start', {
       aor: `sip:${config.user}@${config.domain}`,
       lastError: null,
@@ -92,7 +98,8 @@ class SupervisedSipLine implements SipLine {
     this.attempt = null;
     this.clearRetry();
     this.config = null;
-    this.apply('stop', { aor: null, lastError: null, nextRetryAt: null });
+    this.knownBindings = null;
+    this.apply('stop', { aor: null, lastError: null, nextRetryAt: null, newContacts: [] });
     await attempt?.close({ unregister: true });
   }
 
@@ -125,6 +132,19 @@ class SupervisedSipLine implements SipLine {
           this.apply('registered', { lastError: null, nextRetryAt: null });
         },
         failed: (error, reached) => void (mine() && this.failed(error, reached)),
+        bindings: (others) => {
+          if (!mine()) return;
+          if (!this.knownBindings) {
+            this.knownBindings = new Set(others);
+            return;
+          }
+          const fresh = others.filter((uri) => !this.knownBindings!.has(uri));
+          if (fresh.length === 0) return;
+          logger.warn('sip: another device registered this extension', { contacts: fresh });
+          // No state move: the line is still registered; the session decides what this means.
+          this.current = { ...this.current, newContacts: fresh };
+          for (const listener of [...this.listeners]) listener(this.current);
+        },
         incomingCall: (call) => {
           if (!mine() || this.callListeners.size === 0) return false;
           for (const listener of [...this.callListeners]) listener(call);
