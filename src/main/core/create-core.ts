@@ -25,6 +25,7 @@ import { MediaBridge } from './media-bridge';
 import { AdminPolicy } from './admin-policy';
 import { readPolicy } from './policy-file';
 import { watchSecrets, watchSipLine } from './secret-watch';
+import { CrashHold } from './crash-hold';
 import type { SecretList } from '../../lib/log/secret-list';
 import { SipMessageLog } from '../../lib/sip-ws/sip-log';
 import { DiagnosticsRecorder } from './diagnostics/recorder';
@@ -76,6 +77,8 @@ export interface Core extends DesktopCore {
   readonly session: AgentSession;
   /** The diagnostics bundle (zip bytes), secrets removed. */
   diagnosticsBundle(): Uint8Array;
+  /** The window's renderer died: end any call, hold the agent (kept when `loop`). */
+  windowCrashed(loop: boolean): Promise<void>;
 }
 
 /** Creates the core. Nothing here imports electron. */
@@ -144,6 +147,20 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
   });
   const calls = line ? new CallController({ session, line, media, clock, logger }) : null;
+  const crash = new CrashHold(
+    {
+      snapshot: () => session.snapshot(),
+      // TODO(core's named hold): replace setState with the session's named hold when it lands.
+      hold: async (state) => (await session.setState(state)).ok,
+      restore: async (state) => (await session.setState(state)).ok,
+      endCall: async (callId) => {
+        await calls?.hangUp(callId);
+      },
+      noteCause: (cause) => recorder.noteCause(cause),
+    },
+    logger,
+  );
+  session.onChange((snapshot) => crash.observe(snapshot));
 
   const view = (): SettingsView => ({
     settings,
@@ -253,6 +270,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'media:reply': async (reply) => media.reply(reply),
     'media:microphone': async ({ health }) => {
       session.setMicrophone(health);
+      // A window reloaded after a crash is back once its media is healthy.
+      if (health === 'ok') await crash.windowHealthy();
       return { ok: true, value: null };
     },
     'log:window-error': logWindowError,
@@ -279,6 +298,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     session,
     dispatch,
     diagnosticsBundle,
+    windowCrashed: (loop) => crash.windowCrashed(loop),
     on(event, listener) {
       events.on(event, listener as (payload: unknown) => void);
       return () => events.off(event, listener as (payload: unknown) => void);

@@ -18,7 +18,12 @@ export function policyPath(
 ): string {
   if (env[POLICY_ENV]) return env[POLICY_ENV];
   if (platform === 'win32') {
-    return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'ONEYUN', 'Agent Desktop', 'policy.json');
+    return win32.join(
+      env.ProgramData ?? 'C:\\ProgramData',
+      'ONEYUN',
+      'Agent Desktop',
+      'policy.json',
+    );
   }
   if (platform === 'darwin') {
     return join('/Library/Application Support', 'ONEYUN Agent Desktop', 'policy.json');

@@ -27,10 +27,7 @@ export function watchSecrets(store: SecretStore, known: SecretList | undefined):
 }
 
 /** The line, reporting the password of each config it starts with to `known`. */
-export function watchSipLine<L extends SipLine | null>(
-  line: L,
-  known: SecretList | undefined,
-): L {
+export function watchSipLine<L extends SipLine | null>(line: L, known: SecretList | undefined): L {
   if (!line || !known) return line;
   const watched: SipLine = {
     start: (config) => {

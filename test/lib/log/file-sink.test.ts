@@ -37,7 +37,10 @@ describe('rotating log files', () => {
     for (const file of files.files()) expect(statSync(file).size).toBeLessThan(2000 + 300);
     // The newest entry is in main.log; the oldest ones are gone.
     expect(readFileSync(join(dir, 'main.log'), 'utf8')).toContain('entry 199');
-    const all = files.files().map((file) => readFileSync(file, 'utf8')).join('');
+    const all = files
+      .files()
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('');
     expect(all).not.toContain('"entry 0"');
   });
 });

@@ -44,7 +44,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Builds the zip's bytes. */
 export function buildDiagnosticsBundle(input: BundleInput): Uint8Array {
   const known = input.secrets;
-  const json = (value: unknown) => strToU8(`${JSON.stringify(redactValue(value, known), null, 2)}\n`);
+  const json = (value: unknown) =>
+    strToU8(`${JSON.stringify(redactValue(value, known), null, 2)}\n`);
   const text = (value: string) => strToU8(redactText(value, known));
   const files: Record<string, Uint8Array> = {
     'README.txt': text(readme(input)),

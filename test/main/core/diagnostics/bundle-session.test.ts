@@ -62,11 +62,7 @@ beforeAll(async () => {
     message: `failed with ${USER_SECRET}`,
     stack: `Error\n  Authorization: Digest username="x", response="0123456789abcdef0123"`,
   });
-  secrets = [
-    USER_SECRET,
-    demo.emulator.credentials!.secretKey,
-    ext.password,
-  ];
+  secrets = [USER_SECRET, demo.emulator.credentials!.secretKey, ext.password];
   const zip = unzipSync(core.diagnosticsBundle());
   files = Object.fromEntries(Object.entries(zip).map(([name, bytes]) => [name, strFromU8(bytes)]));
 }, 30_000);
@@ -97,7 +93,9 @@ describe('the diagnostics bundle of a real session', () => {
     expect(files['sip-messages.txt']).toMatch(/^REGISTER sip:/m);
     expect(files['sip-messages.txt']).toMatch(/^INVITE sip:/m);
     expect(files['sip-messages.txt']).toMatch(/^Authorization: \[redacted\]/m);
-    expect(JSON.parse(files['readiness.json']!).at(-1)).toMatchObject({ ready: expect.any(Boolean) });
+    expect(JSON.parse(files['readiness.json']!).at(-1)).toMatchObject({
+      ready: expect.any(Boolean),
+    });
     expect(JSON.parse(files['missed-offers.json']!)).toMatchObject([{ caller: '13900000001' }]);
     expect(files['logs/main.log']).toContain('window error');
   });
