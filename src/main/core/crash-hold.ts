@@ -15,10 +15,10 @@ export const CRASH_HOLD_STATE = 'busy/system/crash';
 /** What crash recovery needs of the session: a named hold and its release. */
 export interface CrashHoldPort {
   snapshot(): SessionSnapshot;
-  /** Holds the agent in `state`; false when the platform refused or the agent is signed out. */
+  /** Holds the agent in `state` (the session's named hold `crash`); false when refused. */
   hold(state: string): Promise<boolean>;
-  /** Puts the agent back in `state` (the one they had before the hold). */
-  restore(state: string): Promise<boolean>;
+  /** Ends the `crash` hold, putting back `state`, the one from before it. */
+  release(state: string): Promise<boolean>;
   /** Ends the current call (BYE once answered, a refusal while ringing). */
   endCall(callId: string): Promise<void>;
   /** Names the cause of the next state change (diagnostics). */
@@ -30,6 +30,8 @@ export class CrashHold {
   private heldFrom: string | null = null;
   /** Crashed in a loop: only the agent lifts the hold. */
   private keep = false;
+  /** A hold waiting for the platform to take the agent out of the ended call's state. */
+  private pending: string | null = null;
 
   constructor(
     private readonly port: CrashHoldPort,
@@ -54,31 +56,52 @@ export class CrashHold {
     }
     if (this.heldFrom !== null) return;
     const now = this.port.snapshot();
-    // After a call the platform puts the agent back to its reserve state: treat as routable.
-    const wasAvailable = call !== null || !isCallState(now.state);
-    if (!wasAvailable || now.state === CRASH_HOLD_STATE) return;
-    const previous = call ? (before.chosenState ?? 'idle') : (now.state ?? 'idle');
+    if (now.state === CRASH_HOLD_STATE) return;
+    if (call) {
+      // After the call the platform puts the agent in its reserve state (routable): hold as
+      // soon as the state read back leaves the call.
+      this.pending = before.chosenState ?? 'idle';
+      if (!isCallState(now.state)) await this.holdNow();
+      return;
+    }
+    if (isCallState(now.state)) return;
+    this.pending = now.state ?? 'idle';
+    await this.holdNow();
+  }
+
+  private async holdNow(): Promise<void> {
+    const previous = this.pending;
+    if (previous === null) return;
+    this.pending = null;
     this.port.noteCause('window crashed: held');
     if (await this.port.hold(CRASH_HOLD_STATE)) {
       this.heldFrom = previous;
-      this.logger.warn('agent held: the window crashed', { restore: previous, loop });
+      this.logger.warn('agent held: the window crashed', { restore: previous, loop: this.keep });
     }
   }
 
   /** The window reports healthy media: lift the hold, unless the window crashes in a loop. */
   async windowHealthy(): Promise<void> {
-    if (this.heldFrom === null || this.keep) return;
+    if (this.keep) return;
+    // Back before the hold could be applied: the window can ring again, no hold needed.
+    this.pending = null;
+    if (this.heldFrom === null) return;
     const snapshot = this.port.snapshot();
     const back = this.heldFrom;
     this.heldFrom = null;
     // The agent (or a supervisor) chose another state meanwhile: that choice wins.
     if (snapshot.phase !== 'signed-in' || snapshot.state !== CRASH_HOLD_STATE) return;
     this.port.noteCause('window healthy again: restored');
-    if (await this.port.restore(back)) this.logger.info('crash hold lifted', { state: back });
+    if (await this.port.release(back)) this.logger.info('crash hold lifted', { state: back });
   }
 
   /** The agent moved away from the hold themselves (or signed out): forget it and the loop. */
   observe(snapshot: SessionSnapshot): void {
+    if (this.pending !== null) {
+      if (snapshot.phase !== 'signed-in') this.pending = null;
+      else if (!isCallState(snapshot.state)) void this.holdNow();
+      return;
+    }
     if (this.heldFrom === null) return;
     const left = snapshot.phase !== 'signed-in' || snapshot.state !== CRASH_HOLD_STATE;
     if (!left) return;

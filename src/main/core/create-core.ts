@@ -152,7 +152,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       snapshot: () => session.snapshot(),
       // TODO(core's named hold): replace setState with the session's named hold when it lands.
       hold: async (state) => (await session.setState(state)).ok,
-      restore: async (state) => (await session.setState(state)).ok,
+      release: async (state) => (await session.setState(state)).ok,
       endCall: async (callId) => {
         await calls?.hangUp(callId);
       },
