@@ -86,7 +86,10 @@ describe('precedence: policy > environment > user settings > defaults', () => {
   });
 
   it('a key nobody sets keeps its default; the user’s file keeps only the user’s choices', async () => {
-    const core = await start({ user: { busyReasons: ['自己的'] }, policy: { keepaliveSeconds: 60 } });
+    const core = await start({
+      user: { busyReasons: ['自己的'] },
+      policy: { keepaliveSeconds: 60 },
+    });
     expect(core.settings().registerExpiresSeconds).toBe(DEFAULT_SETTINGS.registerExpiresSeconds);
     expect(core.settings().busyReasons).toEqual(['自己的']);
     expect((await core.dispatch('settings:update', { awayReasons: ['x'] })).ok).toBe(true);
