@@ -4,7 +4,7 @@
  * dropped — and generic over the settings' keys, so new settings are lockable as they appear.
  * Precedence, from strongest: policy > environment > user settings > defaults.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SecretsPatchSchema, SettingsSchema } from './settings';
 import type { LockableKey, Settings } from './settings';
 

@@ -115,10 +115,11 @@ describe('no secret reaches a log line', () => {
   });
 
   it('through uncaught exceptions and rejections in main', () => {
-    const proc = new EventEmitter() as unknown as NodeJS.Process;
+    const emitter = new EventEmitter();
+    const proc = emitter as unknown as NodeJS.Process;
     setupProcessErrorLogging(logger, proc);
-    proc.emit('uncaughtException', new Error(`Authorization: Digest response="${DIGEST}"`));
-    proc.emit('unhandledRejection', new Error(`signature=${SIGNATURE} key ${SECRET_KEY}`));
+    emitter.emit('uncaughtException', new Error(`Authorization: Digest response="${DIGEST}"`));
+    emitter.emit('unhandledRejection', new Error(`signature=${SIGNATURE} key ${SECRET_KEY}`));
     expectClean();
   });
 });

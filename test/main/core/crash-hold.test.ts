@@ -24,7 +24,7 @@ let warnings: string[];
 
 const platformState = () => {
   const found = demo.emulator.store.getAgent('crash_agent');
-  return 'data' in found ? found.data.state : null;
+  return 'data' in found ? (found.data?.state ?? null) : null;
 };
 const snap = () => core.snapshot();
 

@@ -19,7 +19,7 @@ import type { FakeBrowserWindow } from '../../support/electron-fake';
 
 let now = 0;
 let win: FakeBrowserWindow;
-let core: { windowCrashed: ReturnType<typeof vi.fn> };
+let core: { windowCrashed: ReturnType<typeof vi.fn<(loop: boolean) => Promise<void>>> };
 let logged: Array<[string, string, Record<string, unknown> | undefined]>;
 const logger = {
   debug: (msg: string, f?: Record<string, unknown>) => logged.push(['debug', msg, f]),
@@ -116,18 +116,19 @@ describe('other processes', () => {
   });
 
   it('uncaught exceptions and rejections in main are logged and the app keeps serving', () => {
-    const proc = new EventEmitter() as unknown as NodeJS.Process;
+    const emitter = new EventEmitter();
+    const proc = emitter as unknown as NodeJS.Process;
     const stop = setupProcessErrorLogging(logger, proc);
     const boom = new Error('boom');
-    proc.emit('uncaughtException', boom);
-    proc.emit('unhandledRejection', 'nope');
+    emitter.emit('uncaughtException', boom);
+    emitter.emit('unhandledRejection', 'nope');
     expect(logged).toEqual([
       ['error', 'uncaught exception in main', { error: boom }],
       ['error', 'unhandled rejection in main', { error: 'nope' }],
     ]);
     // With a listener, Node does not exit on an uncaught exception: the app keeps serving.
-    expect((proc as unknown as EventEmitter).listenerCount('uncaughtException')).toBe(1);
+    expect(emitter.listenerCount('uncaughtException')).toBe(1);
     stop();
-    expect((proc as unknown as EventEmitter).listenerCount('uncaughtException')).toBe(0);
+    expect(emitter.listenerCount('uncaughtException')).toBe(0);
   });
 });

@@ -297,6 +297,17 @@ const en: Messages = {
       hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
     },
   },
+  admin: {
+    locked: 'Set by your administrator',
+    someLocked: 'Some settings are set by your administrator and cannot be changed here.',
+  },
+  diagnostics: {
+    heading: 'Diagnostics',
+    hint: 'Saves one zip file for IT: logs, versions, settings without secrets, recent state changes and SIP messages, readiness history and missed calls. You choose where.',
+    export: 'Export diagnostics…',
+    saved: 'Saved to {path}',
+    failed: 'The diagnostics could not be saved.',
+  },
 };
 
 export default en;

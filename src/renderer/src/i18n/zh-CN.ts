@@ -296,6 +296,17 @@ const zhCN = {
       hotkey: '不是可用的快捷键:需要修饰键加一个键(F1–F24 可单独使用)。',
     },
   },
+  admin: {
+    locked: '由管理员设置',
+    someLocked: '部分设置由管理员统一设置,不能在这里修改。',
+  },
+  diagnostics: {
+    heading: '诊断信息',
+    hint: '为 IT 保存一个 zip 文件:日志、版本、设置(不含密钥)、最近的状态变化和 SIP 消息、就绪历史和未接来电。保存位置由您选择。',
+    export: '导出诊断信息…',
+    saved: '已保存到 {path}',
+    failed: '诊断信息保存失败。',
+  },
 };
 
 export type Messages = typeof zhCN;
