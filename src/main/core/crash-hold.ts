@@ -6,11 +6,12 @@
  * which case the hold stays until the agent changes state themselves.
  */
 import { isCallState } from '../../shared/domain/state';
+import { SYSTEM_HOLD_STATES } from './session-rules';
 import type { SessionSnapshot } from '../../shared/snapshot';
 import type { Logger } from '../../lib/ports';
 
 /** The state the agent is held in while the window is down. */
-export const CRASH_HOLD_STATE = 'busy/system/crash';
+export const CRASH_HOLD_STATE = SYSTEM_HOLD_STATES.crash;
 
 /** What crash recovery needs of the session: a named hold and its release. */
 export interface CrashHoldPort {

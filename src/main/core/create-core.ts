@@ -150,9 +150,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const crash = new CrashHold(
     {
       snapshot: () => session.snapshot(),
-      // TODO(core's named hold): replace setState with the session's named hold when it lands.
-      hold: async (state) => (await session.setState(state)).ok,
-      release: async (state) => (await session.setState(state)).ok,
+      hold: async (state) => (await session.holdFor('crash', state)).ok,
+      release: async () => (await session.releaseHold('crash')).ok,
       endCall: async (callId) => {
         await calls?.hangUp(callId);
       },

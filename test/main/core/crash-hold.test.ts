@@ -55,10 +55,14 @@ describe('the window dies', () => {
   it('while routable: held busy/system/crash on the platform at once, restored when media is healthy', async () => {
     await core.windowCrashed(false);
     expect(snap().state).toBe(CRASH_HOLD_STATE);
+    expect(snap().hold?.reason).toBe('crash');
     expect(platformState()).toBe(CRASH_HOLD_STATE);
+    // A named hold, not the agent's choice: it never shows up as a recent reason.
+    expect(snap().recentReasons.busy).not.toContain('system/crash');
     // The reloaded window reports its microphone: the agent is back where they were.
     await core.dispatch('media:microphone', { health: 'ok' });
     expect(snap().state).toBe('idle');
+    expect(snap().hold).toBeNull();
     expect(platformState()).toBe('idle');
   });
 
