@@ -28,6 +28,15 @@ export class PolicyError extends Error {
   }
 }
 
+/** True for a {@link PolicyError}, also one from another copy of this module (bundles, tests). */
+export function isPolicyError(error: unknown): error is PolicyError {
+  return (
+    error instanceof Error &&
+    error.name === 'PolicyError' &&
+    Array.isArray((error as Partial<PolicyError>).problems)
+  );
+}
+
 /** Parses policy text; throws {@link PolicyError} listing every problem. */
 export function parsePolicy(text: string, path: string): Policy {
   let raw: unknown;

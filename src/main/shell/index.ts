@@ -16,7 +16,7 @@ import { setupCrashRecovery, setupProcessErrorLogging } from './crash';
 import { diagnosticsSaver, hostVersions } from './diagnostics';
 import { setupAutoUpdate } from './updater';
 import { policyPath } from '../core/policy-file';
-import { PolicyError } from '../../shared/policy';
+import { isPolicyError } from '../../shared/policy';
 import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
 import { createSecretStore } from './secrets';
@@ -58,7 +58,7 @@ if (setupSingleInstance(show)) {
     logger.error('start-up failed', { error });
     // No settings to read a language from yet: the OS locale decides.
     const text = TRAY_TEXT[resolveLanguage('system', app.getLocale())];
-    if (error instanceof PolicyError) {
+    if (isPolicyError(error)) {
       dialog.showErrorBox(
         text.policyInvalidTitle,
         text.policyInvalidBody(error.path, error.problems),
