@@ -47,6 +47,8 @@ export const SettingsSchema = z.object({
   hotkeyToggleReady: hotkey,
   /** Where auto-update looks for new versions (electron-updater, generic); null = updates off. */
   updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
+  sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -72,6 +74,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hotkeyHangUp: 'CommandOrControl+Alt+H',
   hotkeyToggleReady: 'CommandOrControl+Alt+R',
   updateUrl: null,
+  sipProxyUrl: null,
 };
 
 /** Secrets the renderer may set but never read back. */

@@ -28,6 +28,7 @@ import { watchSecrets, watchSipLine } from './secret-watch';
 import { CrashHold } from './crash-hold';
 import type { SecretList } from '../../lib/log/secret-list';
 import { SipMessageLog } from '../../lib/sip-ws/sip-log';
+import { proxiedWebSocket } from '../../lib/sip-ws/proxy';
 import { DiagnosticsRecorder } from './diagnostics/recorder';
 import { buildDiagnosticsBundle } from './diagnostics/bundle';
 import type { DiagnosticsExport } from '../../shared/ipc/contract';
@@ -127,7 +128,13 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   );
   const line = watchSipLine(
     options.sipLine === undefined
-      ? createSipLine({ clock, logger, trace: sipMessages.trace })
+      ? createSipLine({
+          clock,
+          logger,
+          trace: sipMessages.trace,
+          // A configured proxy applies from the next connection on.
+          webSocket: proxiedWebSocket(() => settings.sipProxyUrl),
+        })
       : options.sipLine,
     known,
   );

@@ -108,6 +108,7 @@ function sampleFor(key: keyof Settings): unknown {
     'https://policy.example.com/v1/account/P',
     'wss://policy.example.com/ws',
     'CommandOrControl+Shift+F9',
+    'http://proxy.example.com:3128',
     'en',
     'sign-out',
     'policy-value',
