@@ -45,6 +45,10 @@ export const SettingsSchema = z.object({
   hotkeyAnswer: hotkey,
   hotkeyHangUp: hotkey,
   hotkeyToggleReady: hotkey,
+  /** Where auto-update looks for new versions (electron-updater, generic); null = updates off. */
+  updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
+  sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -69,6 +73,8 @@ export const DEFAULT_SETTINGS: Settings = {
   hotkeyAnswer: 'CommandOrControl+Alt+A',
   hotkeyHangUp: 'CommandOrControl+Alt+H',
   hotkeyToggleReady: 'CommandOrControl+Alt+R',
+  updateUrl: null,
+  sipProxyUrl: null,
 };
 
 /** Secrets the renderer may set but never read back. */
@@ -84,7 +90,12 @@ export interface SettingsView {
   secrets: { secretKey: boolean; sipPassword: boolean };
   /** False when the OS has no real keychain: secrets then live only for this run. */
   secureStorage: boolean;
+  /** Settings (and secrets) the administrator's policy file fixes: shown read-only. */
+  locked?: LockableKey[];
 }
+
+/** Everything a policy can fix: every setting, plus the two secrets. */
+export type LockableKey = keyof Settings | keyof SecretsPatch;
 
 export const SettingsPatchSchema = SettingsSchema.partial().extend({
   secrets: SecretsPatchSchema.optional(),

@@ -101,7 +101,7 @@ export interface Takeover {
 }
 
 /** Why a system action moved the agent (suspend/lock protection). */
-export type SystemHold = 'suspend' | 'lock';
+export type SystemHold = 'suspend' | 'lock' | 'crash';
 
 export interface SessionSnapshot {
   phase: SessionPhase;

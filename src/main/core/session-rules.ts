@@ -14,6 +14,8 @@ import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
   suspend: 'away/system/suspend',
   lock: 'away/system/lock',
+  /** The window (audio, ringtone) died: not routable until it is back (crash-hold.ts). */
+  crash: 'busy/system/crash',
 };
 
 /** Errors that say "could not reach or read the platform" rather than "the platform refused". */

@@ -36,6 +36,8 @@ export interface DesktopApi {
   setHeld(callId: string, held: boolean): R<'call:hold'>;
   replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
+  reportWindowError(report: CommandInput<'log:window-error'>): R<'log:window-error'>;
+  exportDiagnostics(): R<'diagnostics:export'>;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
   onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
@@ -63,6 +65,8 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     setHeld: (callId, held) => invoke('call:hold', { callId, held }),
     replyMedia: (reply) => invoke('media:reply', reply),
     reportMicrophone: (health) => invoke('media:microphone', { health }),
+    reportWindowError: (report) => invoke('log:window-error', report),
+    exportDiagnostics: () => invoke('diagnostics:export', {}),
     onSnapshot: (listener) => subscribe('session:changed', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),
