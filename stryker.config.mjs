@@ -1,0 +1,25 @@
+// Mutation testing for the shared model and the session core (issue 9). Heavy: not in CI.
+//   npm run mutation           both
+//   npm run mutation:shared    src/shared against test/shared
+//   npm run mutation:session   the session core against its tests
+const MUTATE = {
+  shared: ['src/shared/**/*.ts'],
+  session: ['src/main/core/session*.ts', 'src/main/core/session/**/*.ts'],
+};
+const scope = process.env.MUTATION_SCOPE;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: scope === 'shared' || scope === 'session' ? MUTATE[scope] : Object.values(MUTATE).flat(),
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: `reports/mutation/${scope ?? 'all'}.html` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['out', 'dist', 'coverage', 'reports', 'resources', 'bench', 'docs'],
+};
