@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // build, no Chromium, no SIP servers. MUTATION_SCOPE=shared|session narrows it to one of them.
 const TESTS = {
   shared: ['test/shared/**/*.test.ts'],
-  session: ['test/main/core/session*.test.ts', 'test/main/core/session/**/*.test.ts'],
+  session: [
+    'test/main/core/session*.test.ts',
+    'test/main/core/snapshot-store.test.ts',
+    'test/main/core/keepalive-loop.test.ts',
+    'test/main/core/recent-reasons.test.ts',
+  ],
 };
 const scope = process.env.MUTATION_SCOPE;
 
