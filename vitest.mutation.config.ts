@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
 // shared model (test/shared) and the session core (its tests under test/main/core). No renderer
 // build, no Chromium, no SIP servers. MUTATION_SCOPE=shared|session narrows it to one of them.
 const TESTS = {
-  shared: ['test/shared/**/*.test.ts'],
+  // The shared model's own tests, and the unit tests of the code that renders its tables (tray
+  // texts) and carries its contract (preload API, IPC handlers).
+  shared: [
+    'test/shared/**/*.test.ts',
+    'test/main/core/tray-model.test.ts',
+    'test/main/shell/preload.test.ts',
+    'test/main/shell/ipc.test.ts',
+  ],
   session: [
     'test/main/core/session*.test.ts',
     'test/main/core/snapshot-store.test.ts',
