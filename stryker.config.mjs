@@ -31,6 +31,8 @@ export default {
   timeoutMS: 20_000,
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: `reports/mutation/${scope ?? 'all'}.html` },
+  // Only sources get Stryker's type-check disabling (not eslint.layers.d.ts).
+  disableTypeChecks: '{src,test}/**/*.{js,ts,vue}',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   ignorePatterns: ['out', 'dist', 'coverage', 'reports', 'resources', 'bench', 'docs'],
