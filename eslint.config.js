@@ -51,7 +51,7 @@ function layerPolicies() {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage'] },
+  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'reports', '.stryker-tmp*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
