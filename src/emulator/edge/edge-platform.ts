@@ -13,7 +13,6 @@
  * with AGENT_DESKTOP_EMULATOR=edge (see docs/edge.md).
  */
 import { DEMO_SIP_DOMAIN, startEmulator } from '../index';
-import type { RunningEmulator } from '../index';
 import type { DemoPlatform } from '../demo-platform';
 import type { Logger } from '../../lib/ports';
 import { startKamailio, type RunningKamailio } from '../sip/kamailio';
