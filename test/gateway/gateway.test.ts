@@ -20,8 +20,17 @@ describe('gateway: an agent signs in and works on their own session', () => {
       body: { name: 'alice', password: PASSWORDS.alice },
     });
     expect(r.status).toBe(200);
-    const data = r.json!.data as { token: string; agent: string; extensions: string[]; allowSkills: boolean };
-    expect(data).toMatchObject({ agent: 'alice', extensions: [EXT[0], EXT[1]].sort(), allowSkills: false });
+    const data = r.json!.data as {
+      token: string;
+      agent: string;
+      extensions: string[];
+      allowSkills: boolean;
+    };
+    expect(data).toMatchObject({
+      agent: 'alice',
+      extensions: [EXT[0], EXT[1]].sort(),
+      allowSkills: false,
+    });
     expect(data.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const who = await send(rig.gateway.origin, 'GET', '/v1/session', { token: data.token });
     expect(who.json?.data).toMatchObject({ agent: 'alice' });
@@ -29,32 +38,51 @@ describe('gateway: an agent signs in and works on their own session', () => {
   });
 
   it('refuses a wrong password with 401 and the platform envelope', async () => {
-    const r = await send(rig.gateway.origin, 'POST', '/v1/session', { body: { name: 'alice', password: 'nope' } });
+    const r = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'alice', password: 'nope' },
+    });
     expect(r.status).toBe(401);
     expect(r.json).toEqual({ code: 'GW0401', msg: 'wrong agent name or password', data: null });
-    const unknown = await send(rig.gateway.origin, 'POST', '/v1/session', { body: { name: 'zed', password: 'x' } });
+    const unknown = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'zed', password: 'x' },
+    });
     expect(unknown.json?.msg).toBe(r.json?.msg);
   });
 
   it('logs in, keeps alive, changes state, reads back and logs out through the gateway', async () => {
     const token = await signIn(rig, 'alice', PASSWORDS.alice);
-    const login = await platform(rig, 'POST', '/callcenter/agent', token, { name: 'alice', extension: EXT[0], state: 'idle' });
+    const login = await platform(rig, 'POST', '/callcenter/agent', token, {
+      name: 'alice',
+      extension: EXT[0],
+      state: 'idle',
+    });
     expect(login.json?.code).toBe('000000');
-    expect((await platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token)).json?.code).toBe('000000');
-    expect((await platform(rig, 'POST', '/callcenter/agent/alice/state', token, { state: 'busy/会议' })).json?.code).toBe('000000');
+    expect(
+      (await platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token)).json?.code,
+    ).toBe('000000');
+    expect(
+      (await platform(rig, 'POST', '/callcenter/agent/alice/state', token, { state: 'busy/会议' }))
+        .json?.code,
+    ).toBe('000000');
     const me = await platform(rig, 'GET', '/callcenter/agent/alice', token);
     expect(me.json?.data).toMatchObject({ name: 'alice', state: 'busy/会议', extension: EXT[0] });
     const ext = await platform(rig, 'GET', `/callcenter/extension/${EXT[0]}`, token);
     expect(ext.json?.data).toMatchObject({ id: EXT[0], password: 'demo800001' });
-    const moved = await platform(rig, 'POST', '/callcenter/agent/alice/extension', token, { id: EXT[1] });
+    const moved = await platform(rig, 'POST', '/callcenter/agent/alice/extension', token, {
+      id: EXT[1],
+    });
     expect(moved.json?.code).toBe('000000');
     // The old extension is no longer bound to alice: its password is not hers to read.
     expect((await platform(rig, 'GET', `/callcenter/extension/${EXT[0]}`, token)).status).toBe(403);
     const list = await platform(rig, 'GET', '/callcenter/extension?pageNo=1&pageSize=10', token);
     expect(list.json?.code).toBe('000000');
     expect(list.text).not.toContain('demo8000');
-    expect((await platform(rig, 'GET', '/callcenter/agent?pageNo=1&pageSize=10', token)).json?.code).toBe('000000');
-    expect((await platform(rig, 'DELETE', '/callcenter/agent/alice?force=true', token)).json?.code).toBe('000000');
+    expect(
+      (await platform(rig, 'GET', '/callcenter/agent?pageNo=1&pageSize=10', token)).json?.code,
+    ).toBe('000000');
+    expect(
+      (await platform(rig, 'DELETE', '/callcenter/agent/alice?force=true', token)).json?.code,
+    ).toBe('000000');
   });
 
   it('passes platform errors through unchanged', async () => {
@@ -62,7 +90,11 @@ describe('gateway: an agent signs in and works on their own session', () => {
     const r = await platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token);
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ code: '040202', msg: '座席不存在', data: null });
-    const bad = await platform(rig, 'POST', '/callcenter/agent', token, { name: 'alice', extension: EXT[0], state: 'talking' });
+    const bad = await platform(rig, 'POST', '/callcenter/agent', token, {
+      name: 'alice',
+      extension: EXT[0],
+      state: 'talking',
+    });
     expect(bad.json?.code).toBe('000001');
   });
 
@@ -72,7 +104,14 @@ describe('gateway: an agent signs in and works on their own session', () => {
     await rig.gateway.close().catch(() => undefined);
     rig = await startRig({ store: rig.store, emulator: rig.emulator });
     const rows = await rig.store.listAudit({ agent: 'bob', limit: 10 });
-    expect(rows[0]).toMatchObject({ agent: 'bob', action: 'keepalive', target: 'alice', status: 403, code: 'GW0403', sourceAddress: '127.0.0.1' });
+    expect(rows[0]).toMatchObject({
+      agent: 'bob',
+      action: 'keepalive',
+      target: 'alice',
+      status: 403,
+      code: 'GW0403',
+      sourceAddress: '127.0.0.1',
+    });
     expect(rows[1]).toMatchObject({ agent: 'bob', action: 'sign-in', status: 200, code: '000000' });
   });
 

@@ -93,9 +93,16 @@ export async function send(
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json;charset=utf-8';
-  const res = await fetch(origin + path, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+  const body =
+    options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (body !== undefined && !headers['Content-Type'])
+    headers['Content-Type'] = 'application/json;charset=utf-8';
+  const res = await fetch(origin + path, {
+    method,
+    headers,
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await res.text();
   let json: Reply['json'];
   try {
@@ -114,6 +121,15 @@ export async function signIn(rig: Rig, name: string, password: string): Promise<
 }
 
 /** Calls a platform route through the gateway. */
-export function platform(rig: Rig, method: string, path: string, token: string, body?: unknown): Promise<Reply> {
-  return send(rig.gateway.origin, method, `/v1/platform${path}`, { token, ...(body === undefined ? {} : { body }) });
+export function platform(
+  rig: Rig,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Reply> {
+  return send(rig.gateway.origin, method, `/v1/platform${path}`, {
+    token,
+    ...(body === undefined ? {} : { body }),
+  });
 }
