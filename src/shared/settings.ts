@@ -49,6 +49,11 @@ export const SettingsSchema = z.object({
   updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
   /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
   sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
+  /**
+   * The site's agent gateway (docs/gateway.md); set = gateway mode: agents sign in with their
+   * password and the desktop holds no account key. null = direct mode (or the demo).
+   */
+  gatewayUrl: z.url({ protocol: /^https?$/ }).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -75,6 +80,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hotkeyToggleReady: 'CommandOrControl+Alt+R',
   updateUrl: null,
   sipProxyUrl: null,
+  gatewayUrl: null,
 };
 
 /** Secrets the renderer may set but never read back. */
