@@ -269,6 +269,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         } else if (!access.holdsTokenFor(profile.name)) {
           return { ok: false, error: appError('invalid-input', undefined, 'password: required') };
         }
+        // No extension chosen: the first one the gateway's administrator assigned.
+        if (!profile.extension.trim()) profile.extension = access.assignedExtensions()[0] ?? '';
       }
       return withAccessResult(await session.signIn(profile));
     },
@@ -296,6 +298,17 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       session.listTeam({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) }),
     'extensions:list': async ({ pageNo, pageSize }) => {
       await platforms.ensure().catch(() => undefined);
+      if (platforms.mode() === 'gateway' && !access.bearer()) {
+        // Not signed in to the gateway yet: nothing to list (the gateway assigns one at sign-in).
+        const empty = {
+          pageSize,
+          startIndex: 1,
+          totalCount: 0,
+          totalPageCount: 0,
+          currentPageNo: 1,
+        };
+        return { ok: true, value: { ...empty, result: [] } };
+      }
       const result = await session.listExtensions({
         pageNo,
         pageSize: Math.min(pageSize, MAX_PAGE_SIZE),

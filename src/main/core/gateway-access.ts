@@ -16,6 +16,7 @@ export class GatewayAccess {
   private token: string | null = null;
   private agent: string | null = null;
   private lost = false;
+  private extensions: string[] = [];
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -33,6 +34,11 @@ export class GatewayAccess {
   /** True when a token for `name` is held and has not been refused. */
   holdsTokenFor(name: string): boolean {
     return this.token !== null && this.agent === name && !this.lost;
+  }
+
+  /** The extensions the gateway lets this agent use (from the last sign-in). */
+  assignedExtensions(): readonly string[] {
+    return this.extensions;
   }
 
   signInNeeded(): boolean {
@@ -92,6 +98,7 @@ export class GatewayAccess {
     }
     this.token = session.data.token;
     this.agent = name;
+    this.extensions = session.data.extensions;
     this.setLost(false);
     this.logger.info('signed in to the gateway', { agent: name });
     return { ok: true };

@@ -315,7 +315,8 @@ const en: Messages = {
   },
   gateway: {
     password: 'Password',
-    passwordHint: 'Your own agent password: this site signs agents in through its gateway.',
+    passwordHint:
+      'Your own agent password: this site signs agents in through its gateway. Leave the extension empty to use the one assigned to you.',
     passwordRequired: 'Enter your password.',
     reauthHeading: 'Sign in again',
     reauthText:

@@ -313,7 +313,7 @@ const zhCN = {
   },
   gateway: {
     password: '密码',
-    passwordHint: '您本人的座席密码:本站点通过网关登录座席。',
+    passwordHint: '您本人的座席密码:本站点通过网关登录座席。分机留空则使用分配给您的分机。',
     passwordRequired: '请输入密码。',
     reauthHeading: '重新登录',
     reauthText: '网关登录已过期或被撤销。请输入密码继续;您选择的状态会保留。',
