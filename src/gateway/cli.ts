@@ -15,7 +15,7 @@
  * Configuration comes from the environment (so no secret sits in a process list):
  *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL
  *   GATEWAY_PLATFORM_URL, GATEWAY_APP_ID, GATEWAY_CERT_ID, and GATEWAY_SECRET_KEY or
- *   GATEWAY_SECRET_KEY_FILE (serve only)
+ *   GATEWAY_SECRET_KEY_FILE (serve only); GATEWAY_SCRYPT_LOG_N (admin: cost of new hashes, 14)
  * Bad usage → a message on stderr and exit code 2; an admin refusal → exit code 1.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { errorText } from './audit';
 import { startGateway } from './index';
 import { jsonLogger } from './log';
 import { openStore } from './store/open';
+import { DEFAULT_SCRYPT } from './passwords';
 
 const USAGE = readFileSync(new URL(import.meta.url), 'utf8')
   .split('\n')
@@ -128,7 +129,11 @@ async function admin(command: string, args: string[]): Promise<void> {
     },
   });
   const store = await openStore(database());
-  const a = new Admin(store);
+  // GATEWAY_SCRYPT_LOG_N raises (or, for tests, lowers) the cost of hashes set from now on.
+  const logN = Number(env.GATEWAY_SCRYPT_LOG_N ?? DEFAULT_SCRYPT.logN);
+  if (!Number.isInteger(logN) || logN < 10 || logN > 20)
+    throw new UsageError('GATEWAY_SCRYPT_LOG_N: 10–20');
+  const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN } });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const arg = (i: number, what: string) => {
     const v = positionals[i];

@@ -5,7 +5,7 @@
  * (1,000 agents within 60 s on a 2-core machine) needs ≥ 17 hashes/s with room for the rest of
  * the gateway; 2^14 gives ~35/s on two cores. 2^15 would leave no margin, and 2^17 (OWASP's
  * stronger figure) would take ~4 minutes. The parameters travel in each hash, so a site can
- * raise them later (`--scrypt-log-n`) and old hashes still verify.
+ * raise them later (GATEWAY_SCRYPT_LOG_N for the admin CLI) and old hashes still verify.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
