@@ -29,7 +29,12 @@ import { DEFAULT_SCRYPT } from './passwords';
 
 const USAGE = readFileSync(new URL(import.meta.url), 'utf8')
   .split('\n')
-  .slice(1, 24)
+  .slice(
+    1,
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .indexOf(' */'),
+  )
   .map((l) => l.replace(/^ \*( |$)/, ''))
   .join('\n');
 
