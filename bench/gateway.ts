@@ -31,11 +31,13 @@ const WARMUP_MS = 500;
 const LATENCY_ROUNDS = 2000;
 const PASSWORD = 'bench-password-1';
 
-/** The load process: one of three jobs, configured through BENCH_LOAD. */
+/** The load process: one of three jobs, configured through stdin. */
 const LOAD = `
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-const cfg = JSON.parse(process.env.BENCH_LOAD);
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const cfg = JSON.parse(input);
 const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.connections ?? 64 });
 function send(host, port, method, path, headers, body) {
   return new Promise((resolve) => {
@@ -108,9 +110,10 @@ process.stdout.write(JSON.stringify(out));
 
 async function load<T>(config: Record<string, unknown>, timeoutMs: number): Promise<T> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', LOAD], {
-    env: { ...process.env, BENCH_LOAD: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  // Through stdin: 1,000 tokens are too long for an environment variable (E2BIG).
+  child.stdin!.end(JSON.stringify(config));
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const code = await new Promise<number | null>((resolve) => {
