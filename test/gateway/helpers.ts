@@ -45,7 +45,9 @@ export function collectingLogger(lines: string[]): Logger {
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0, log: () => undefined }));
   const platformCalls: Rig['platformCalls'] = [];
-  emulator.server.on('request', (req) => platformCalls.push({ method: req.method ?? '', url: req.url ?? '' }));
+  emulator.server.on('request', (req) =>
+    platformCalls.push({ method: req.method ?? '', url: req.url ?? '' }),
+  );
   const dir = options.store ? null : mkdtempSync(join(tmpdir(), 'gw-'));
   const store = options.store ?? (await openStore(join(dir!, 'gateway.db')));
   const admin = new Admin(store, { scrypt: TEST_SCRYPT });
