@@ -5,6 +5,8 @@
  * credentials — nothing the agent can fix, and not to be mistaken for their token lapsing)
  * become gateway codes.
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { JSON_CONTENT_TYPE, MAX_REPLY_BYTES } from '../lib/platform/client';
 import { signedHeaders } from '../lib/platform/signing';
 import type { Credentials } from '../lib/platform/signing';
@@ -23,92 +25,132 @@ export interface ForwarderOptions {
   baseUrl: string;
   credentials: Credentials;
   timeoutMs: number;
-  fetch?: typeof fetch;
   now?: () => Date;
 }
 
+/**
+ * node:http(s) with a keep-alive pool rather than fetch: on the hot path (a keepalive per agent
+ * every 30 s) it costs several times less CPU per request.
+ */
 export class Forwarder {
-  private readonly base: string;
-  private readonly fetchFn: typeof fetch;
+  private readonly base: URL;
+  private readonly basePath: string;
   private readonly now: () => Date;
+  private readonly agent: HttpAgent;
+  private readonly send1: typeof httpRequest;
 
   constructor(private readonly options: ForwarderOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.base = new URL(options.baseUrl.replace(/\/+$/, ''));
+    this.basePath = this.base.pathname.replace(/\/+$/, '');
     this.now = options.now ?? (() => new Date());
+    const tls = this.base.protocol === 'https:';
+    this.agent = tls
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 256 })
+      : new HttpAgent({ keepAlive: true, maxSockets: 256 });
+    this.send1 = tls ? httpsRequest : httpRequest;
   }
 
-  async send(
+  send(
     method: string,
     path: string,
     query: Record<string, string>,
     body: string | null,
   ): Promise<ForwardResult> {
-    const url = new URL(this.base + path);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const headers: Record<string, string> = {
+    const fullPath = this.basePath + path;
+    const search = new URLSearchParams(query).toString();
+    const headers: Record<string, string | number> = {
       Accept: 'application/json',
       ...signedHeaders(
         this.options.credentials,
         method,
-        url.pathname,
+        fullPath,
         body ?? '',
         body === null ? '' : JSON_CONTENT_TYPE,
         this.now(),
       ),
     };
-    if (body !== null) headers['Content-Type'] = JSON_CONTENT_TYPE;
-    let response: Response;
-    try {
-      response = await this.fetchFn(url, {
-        method,
-        headers,
-        body: body ?? undefined,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      return failure(error);
+    if (body !== null) {
+      headers['Content-Type'] = JSON_CONTENT_TYPE;
+      headers['Content-Length'] = Buffer.byteLength(body);
     }
-    let text: string;
-    try {
-      const declared = Number(response.headers.get('content-length') ?? NaN);
-      if (declared > MAX_REPLY_BYTES) {
-        await response.body?.cancel().catch(() => undefined);
-        return { ok: false, code: 'GW0502', reason: 'the platform reply is too large' };
-      }
-      text = await response.text();
-    } catch (error) {
-      return failure(error);
-    }
-    if (response.status === 401) {
-      return {
-        ok: false,
-        code: 'GW0502',
-        reason: "the platform refused the gateway's credentials",
+    return new Promise<ForwardResult>((resolve) => {
+      let settled = false;
+      const done = (result: ForwardResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
       };
-    }
-    if (response.status >= 300 && response.status < 400) {
-      return {
-        ok: false,
-        code: 'GW0502',
-        reason: `the platform redirected (HTTP ${response.status})`,
-      };
-    }
-    return {
-      ok: true,
-      reply: {
-        status: response.status,
-        body: text,
-        contentType: response.headers.get('content-type') ?? 'application/json;charset=utf-8',
-      },
-    };
+      const req = this.send1(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname,
+          port: this.base.port,
+          method,
+          path: search ? `${fullPath}?${search}` : fullPath,
+          headers,
+          agent: this.agent,
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const declared = Number(res.headers['content-length'] ?? NaN);
+          if (declared > MAX_REPLY_BYTES) {
+            res.destroy();
+            return done({ ok: false, code: 'GW0502', reason: 'the platform reply is too large' });
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_REPLY_BYTES) {
+              res.destroy();
+              done({ ok: false, code: 'GW0502', reason: 'the platform reply is too large' });
+            } else chunks.push(chunk);
+          });
+          res.on('error', () =>
+            done({ ok: false, code: 'GW0502', reason: 'the platform reply broke off' }),
+          );
+          res.on('end', () => {
+            if (status === 401) {
+              return done({
+                ok: false,
+                code: 'GW0502',
+                reason: "the platform refused the gateway's credentials",
+              });
+            }
+            if (status >= 300 && status < 400) {
+              return done({
+                ok: false,
+                code: 'GW0502',
+                reason: `the platform redirected (HTTP ${status})`,
+              });
+            }
+            done({
+              ok: true,
+              reply: {
+                status,
+                body: Buffer.concat(chunks).toString('utf8'),
+                contentType: String(
+                  res.headers['content-type'] ?? 'application/json;charset=utf-8',
+                ),
+              },
+            });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy();
+        done({ ok: false, code: 'GW0504', reason: 'the platform did not answer in time' });
+      }, this.options.timeoutMs);
+      timer.unref();
+      req.on('error', () =>
+        done({ ok: false, code: 'GW0502', reason: 'the platform could not be reached' }),
+      );
+      req.end(body ?? undefined);
+    });
   }
-}
 
-function failure(error: unknown): ForwardResult {
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return { ok: false, code: 'GW0504', reason: 'the platform did not answer in time' };
+  close(): void {
+    this.agent.destroy();
   }
-  return { ok: false, code: 'GW0502', reason: 'the platform could not be reached' };
 }

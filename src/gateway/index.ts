@@ -67,14 +67,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { ...DEFAULT_LOCKOUT, ...options.lockout },
   );
   const audit = new AuditLog(store, logger, (n) => (metrics.auditDropped += n));
+  const forwarder = new Forwarder({
+    baseUrl: options.platformUrl,
+    credentials: options.credentials,
+    timeoutMs: options.platformTimeoutMs ?? 10_000,
+  });
   const server = createGatewayServer({
     store,
     sessions,
-    forwarder: new Forwarder({
-      baseUrl: options.platformUrl,
-      credentials: options.credentials,
-      timeoutMs: options.platformTimeoutMs ?? 10_000,
-    }),
+    forwarder,
     metrics,
     limiter: new RateLimiter(options.ratePerSec ?? 20, options.burst ?? 40),
     audit,
@@ -114,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      forwarder.close();
       await audit.flush();
       if (ownsStore) await store.close();
     },
