@@ -12,7 +12,7 @@
  * same as with per-user salts. `npx tsx bench/gateway.ts` runs it alone.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -160,7 +160,13 @@ async function startGatewayProcess(emulator: RunningEmulator, database: string) 
     });
     child.once('exit', (c) => reject(new Error(`gateway exited with ${c}`)));
   });
-  return { origin, stop: () => child.kill('SIGTERM') };
+  return { origin, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function percentile(values: number[], p: number): number {
@@ -220,6 +226,7 @@ export async function run(): Promise<Record<string, number | string>> {
         path: `/v1/platform/callcenter/agent/${name}/keepalive`,
         headers: { Authorization: `Bearer ${storm.tokens[i]}` },
       }));
+      const cpuBefore = cpuSeconds(gateway.pid);
       const keepalive = await load<{ ok: number; failed: number; elapsedMs: number }>(
         {
           job: 'keepalive',
@@ -231,6 +238,8 @@ export async function run(): Promise<Record<string, number | string>> {
         },
         LOAD_MS + WARMUP_MS + 30_000,
       );
+      // Includes the warm-up's requests too: an upper bound on the CPU per counted request.
+      const cpuPerRequestUs = ((cpuSeconds(gateway.pid) - cpuBefore) * 1e6) / keepalive.ok;
       process.stderr.write(`storm ${JSON.stringify({ ms: storm.ms, failed: storm.failed })}\n`);
       process.stderr.write(`keepalive ${JSON.stringify(keepalive)}\n`);
       const base = new URL(emulator.baseUrl);
@@ -272,6 +281,8 @@ export async function run(): Promise<Record<string, number | string>> {
           (keepalive.ok / keepalive.elapsedMs) * 1000,
         ),
         'keepalive errors': keepalive.failed,
+        'gateway CPU per keepalive, µs (incl. warm-up)': Math.round(cpuPerRequestUs),
+        'keepalives/s one idle core could serve': Math.round(1e6 / cpuPerRequestUs),
         'direct keepalive p50 / p99 ms': `${round(percentile(direct.times, 50))} / ${round(p99Direct)}`,
         'via gateway p50 / p99 ms': `${round(percentile(through.times, 50))} / ${round(p99Through)}`,
         'added p99 ms (goal ≤ 3)': round(p99Through - p99Direct),
