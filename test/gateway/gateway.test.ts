@@ -129,3 +129,66 @@ describe('gateway: an agent signs in and works on their own session', () => {
     expect(m.text).not.toContain('alice');
   });
 });
+
+describe('gateway over TLS (cert/key options)', () => {
+  it('serves HTTPS directly with the given certificate', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const https = await import('node:https');
+    const dir = mkdtempSync(join(tmpdir(), 'gw-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-days',
+          '1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const cert = readFileSync(join(dir, 'cert.pem'));
+      const tls = await startRig({
+        tls: { cert, key: readFileSync(join(dir, 'key.pem')) },
+        store: rig.store,
+        emulator: rig.emulator,
+      });
+      try {
+        expect(tls.gateway.origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const body = await new Promise<string>((resolve, reject) => {
+          const req = https.request(
+            `${tls.gateway.origin}/v1/session`,
+            { method: 'POST', ca: cert, headers: { 'Content-Type': 'application/json' } },
+            (res) => {
+              let text = '';
+              res.on('data', (d: Buffer) => (text += d));
+              res.on('end', () => resolve(text));
+            },
+          );
+          req.on('error', reject);
+          req.end(JSON.stringify({ name: 'alice', password: PASSWORDS.alice }));
+        });
+        expect(JSON.parse(body)).toMatchObject({ code: '000000', data: { agent: 'alice' } });
+      } finally {
+        await tls.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
