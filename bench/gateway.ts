@@ -222,10 +222,17 @@ export async function run(): Promise<Record<string, number | string>> {
         },
         600_000,
       );
-      const targets = names.map((name, i) => ({
-        path: `/v1/platform/callcenter/agent/${name}/keepalive`,
-        headers: { Authorization: `Bearer ${storm.tokens[i]}` },
-      }));
+      // Only agents whose storm sign-in succeeded (a failure is counted above).
+      const targets = names.flatMap((name, i) =>
+        storm.tokens[i]
+          ? [
+              {
+                path: `/v1/platform/callcenter/agent/${name}/keepalive`,
+                headers: { Authorization: `Bearer ${storm.tokens[i]}` },
+              },
+            ]
+          : [],
+      );
       const cpuBefore = cpuSeconds(gateway.pid);
       const keepalive = await load<{ ok: number; failed: number; elapsedMs: number }>(
         {
