@@ -94,7 +94,11 @@ describe.skipIf(skip)(skip ?? 'desktop through the agent gateway (Chromium)', ()
 
     const secret = world.emulator.credentials!.secretKey;
     expect(await page.content()).not.toContain(secret);
-    const audit = await rig.store.listAudit({ agent: 'alice', limit: 200 });
+    // The audit is written in batches (every 100 ms): wait for the sign-out's rows.
+    const audit = await waitFor(async () => {
+      const rows = await rig.store.listAudit({ agent: 'alice', limit: 200 });
+      return rows.some((r) => r.action === 'sign-out') ? rows : null;
+    }, 'the sign-out in the audit log');
     for (const action of [
       'sign-in',
       'login',
