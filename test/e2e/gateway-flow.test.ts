@@ -89,8 +89,6 @@ describe.skipIf(skip)(skip ?? 'desktop through the agent gateway (Chromium)', ()
       () => world.emulator.store.agentStatus('alice') === null || undefined,
       'logged out on the platform',
     );
-    // The gateway token is revoked with the sign-out.
-    expect(await rig.store.revokeAgentSessions('alice')).toBe(0);
 
     const secret = world.emulator.credentials!.secretKey;
     expect(await page.content()).not.toContain(secret);
@@ -99,6 +97,8 @@ describe.skipIf(skip)(skip ?? 'desktop through the agent gateway (Chromium)', ()
       const rows = await rig.store.listAudit({ agent: 'alice', limit: 200 });
       return rows.some((r) => r.action === 'sign-out') ? rows : null;
     }, 'the sign-out in the audit log');
+    // The gateway token is revoked with the sign-out.
+    expect(await rig.store.revokeAgentSessions('alice')).toBe(0);
     for (const action of [
       'sign-in',
       'login',
