@@ -82,6 +82,8 @@ export interface Core extends DesktopCore {
   diagnosticsBundle(): Uint8Array;
   /** The window's renderer died: end any call, hold the agent (kept when `loop`). */
   windowCrashed(loop: boolean): Promise<void>;
+  /** Calls (null without a SIP line): quality figures per call for history and diagnostics. */
+  readonly calls: CallController | null;
 }
 
 /** Creates the core. Nothing here imports electron. */
@@ -329,6 +331,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'call:mute': ({ callId, muted }) => (calls ? calls.mute(callId, muted) : noCall()),
     'call:hold': ({ callId, held }) => (calls ? calls.hold(callId, held) : noCall()),
     'media:reply': async (reply) => media.reply(reply),
+    'call:quality': async (report) => (calls ? calls.quality(report) : noCall()),
     'media:microphone': async ({ health }) => {
       session.setMicrophone(health);
       // A window reloaded after a crash is back once its media is healthy.
@@ -357,6 +360,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   return {
     platforms,
     session,
+    calls,
     dispatch,
     diagnosticsBundle,
     windowCrashed: (loop) => crash.windowCrashed(loop),

@@ -14,6 +14,7 @@ import { CallMedia } from './call-media';
 import { installMediaDebug } from './debug';
 import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './devices';
 import { browserPorts } from './ports';
+import { qualityTracker } from './quality-tracker';
 import { Ringtone } from './ringtone';
 import type { AppError } from '../../../shared/domain/errors';
 import type { Result } from '../../../shared/ipc/contract';
@@ -66,6 +67,18 @@ export const useCallStore = defineStore('calls', () => {
   const failure = shallowRef<{ action: CallAction; error: AppError } | null>(null);
   const microphoneError = ref('');
 
+  // The quality light: getStats once a second while a call's audio is connected.
+  const quality = qualityTracker({
+    getStats: () => (media ? media.rawStats() : Promise.reject(new Error('no media'))),
+    report: (report) => void desktopApi()?.reportCallQuality(report),
+  });
+  const followQuality = () =>
+    quality.follow(
+      media?.callId ?? null,
+      call.value?.phase === 'talking' && call.value.id === media?.callId,
+      connection.value === 'connected',
+    );
+
   function portsNow(): MediaPorts {
     return (ports ??= browserPorts());
   }
@@ -111,6 +124,7 @@ export const useCallStore = defineStore('calls', () => {
         },
         connection(state) {
           connection.value = state;
+          followQuality();
         },
         playback(blocked) {
           soundBlocked.value = blocked;
@@ -258,6 +272,7 @@ export const useCallStore = defineStore('calls', () => {
             // The call left (or changed): its media goes too, whatever main still sends.
             if (media?.callId && media.callId !== id) media.closeAll();
           }
+          followQuality();
         },
         { immediate: true },
       ),
@@ -283,6 +298,7 @@ export const useCallStore = defineStore('calls', () => {
     );
     installMediaDebug({
       mediaStats: () => (media ? media.stats() : Promise.resolve(null)),
+      quality: () => ({ reading: quality.reading.value, cost: { ...quality.cost } }),
       ringtone: () => ({
         playing: ringtone?.playing ?? false,
         deviceId: ringDevice.value,
@@ -306,6 +322,7 @@ export const useCallStore = defineStore('calls', () => {
     for (const off of offs.splice(0)) off();
     stopRinging();
     media?.closeAll();
+    quality.stop();
   }
 
   /** Tests hand in doubles for the browser's media parts before start(). */
@@ -318,6 +335,7 @@ export const useCallStore = defineStore('calls', () => {
     lists,
     notices,
     connection,
+    quality: quality.reading,
     soundBlocked,
     ringing,
     pending,
