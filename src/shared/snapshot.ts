@@ -75,6 +75,8 @@ export interface CallInfo {
   muted: boolean;
   /** On hold (re-INVITE sendonly accepted); absent = not held. */
   held?: boolean;
+  /** Epoch ms auto-answer will answer this routed call (absent/null: it will not). */
+  autoAnswerAt?: number | null;
 }
 
 /** `no-media`: the site's media relay was down, so the call was refused without ringing. */

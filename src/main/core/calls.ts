@@ -25,6 +25,8 @@ export interface CallControllerOptions {
   logger: Logger;
   /** Read-backs after a call ended, until the platform no longer shows a call state. */
   settleDelaysMs?: readonly number[];
+  /** Auto-answer (settings): the delay before answering a routed call; null = off. */
+  autoAnswerDelayMs?: () => number | null;
 }
 
 /** How many ended calls' quality figures the core keeps (history and diagnostics read them). */
@@ -227,7 +229,31 @@ export class CallController {
     call.ring().catch((error: unknown) => {
       logger.warn('calls: 180 Ringing not sent', { id: call.id, error: String(error) });
     });
-    live.confirmed = session.refresh().catch(() => undefined);
+    live.confirmed = session
+      .refresh()
+      .then((result) => {
+        // The platform routed this call only if it moved the agent to `fetching` for it; an
+        // INVITE from anyone else (straight to the extension) leaves the agent where they were.
+        if (result.ok && baseOf(result.value.state) === 'fetching') this.routed(live);
+      })
+      .catch(() => undefined);
+  }
+
+  /** A routed call: answer it by itself after the delay when auto-answer is on. */
+  private routed(live: Live): void {
+    const delay = this.options.autoAnswerDelayMs?.() ?? null;
+    if (delay === null || this.live !== live || live.info.phase !== 'ringing') return;
+    const { clock, logger } = this.options;
+    this.patch(live, { autoAnswerAt: clock.now() + delay });
+    logger.info('calls: auto-answer', { id: live.info.id, delayMs: delay });
+    const timer = clock.setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed || this.live !== live || live.info.phase !== 'ringing') return;
+      void this.answer(live.info.id).then((result) => {
+        if (!result.ok) logger.warn('calls: auto-answer failed', { error: result.error.code });
+      });
+    }, delay);
+    this.timers.add(timer);
   }
 
   private ended(live: Live, end: CallEnd): void {

@@ -86,6 +86,20 @@ export interface Core extends DesktopCore {
   readonly calls: CallController | null;
 }
 
+/**
+ * Auto-answer's delay, or null when off: the agent's setting, or an administrator's
+ * AGENT_DESKTOP_AUTO_ANSWER_SECONDS (0–10) which turns it on for every agent on the machine.
+ */
+export function autoAnswerDelayMs(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+): number | null {
+  const forced = env.AGENT_DESKTOP_AUTO_ANSWER_SECONDS;
+  if (forced !== undefined && /^(10|[0-9])$/.test(forced.trim()))
+    return Number(forced.trim()) * 1000;
+  return settings.autoAnswer ? settings.autoAnswerDelaySeconds * 1000 : null;
+}
+
 /** Creates the core. Nothing here imports electron. */
 export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
@@ -170,7 +184,16 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     send: (request) => emit('media:request', request),
     ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
   });
-  const calls = line ? new CallController({ session, line, media, clock, logger }) : null;
+  const calls = line
+    ? new CallController({
+        session,
+        line,
+        media,
+        clock,
+        logger,
+        autoAnswerDelayMs: () => autoAnswerDelayMs(settings, options.env ?? {}),
+      })
+    : null;
   const crash = new CrashHold(
     {
       snapshot: () => session.snapshot(),
