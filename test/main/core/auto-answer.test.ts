@@ -90,7 +90,10 @@ describe('auto-answer', () => {
   it('answers a routed call after the delay, announcing when', async () => {
     await core.dispatch('settings:update', { autoAnswer: true, autoAnswerDelaySeconds: 1 });
     const id = demo.emulator.calls.queueCall({ skill: 'sales', caller: '139' });
-    const ringing = await until('auto-answer announced', (s) => s.call?.autoAnswerAt && s.call);
+    const ringing = (await until(
+      'auto-answer announced',
+      (s) => s.call?.autoAnswerAt && s.call,
+    )) as NonNullable<SessionSnapshot['call']>;
     const at = ringing.autoAnswerAt!;
     expect(at - ringing.ringingSince).toBeGreaterThanOrEqual(1000);
     expect(at - ringing.ringingSince).toBeLessThan(2500);

@@ -9,6 +9,7 @@ import { afterPaint } from '../after-paint';
 import { desktopApi } from '../desktop';
 import { useMicrophoneStore } from '../stores/microphone';
 import { useSessionStore } from '../stores/session';
+import { useCallAudioStore } from '../stores/call-audio';
 import { useSettingsStore } from '../stores/settings';
 import { CallMedia } from './call-media';
 import { installMediaDebug } from './debug';
@@ -16,6 +17,7 @@ import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './
 import { browserPorts } from './ports';
 import { qualityTracker } from './quality-tracker';
 import { Ringtone } from './ringtone';
+import { ALERT_TONE, playTone } from './tones';
 import type { AppError } from '../../../shared/domain/errors';
 import type { Result } from '../../../shared/ipc/contract';
 import type { SessionSnapshot } from '../../../shared/snapshot';
@@ -40,6 +42,8 @@ const SETTING_KEY = {
 } as const;
 
 const PREVIEW_MS = 2500;
+/** The auto-answer alert plays this long before the call connects. */
+const ALERT_LEAD_MS = 400;
 
 export const useCallStore = defineStore('calls', () => {
   const session = useSessionStore();
@@ -68,9 +72,13 @@ export const useCallStore = defineStore('calls', () => {
   const microphoneError = ref('');
 
   // The quality light: getStats once a second while a call's audio is connected.
+  const callAudio = useCallAudioStore();
   const quality = qualityTracker({
     getStats: () => (media ? media.rawStats() : Promise.reject(new Error('no media'))),
-    report: (report) => void desktopApi()?.reportCallQuality(report),
+    report: (report) => {
+      callAudio.noAudio = report.noAudio;
+      void desktopApi()?.reportCallQuality(report);
+    },
   });
   const followQuality = () =>
     quality.follow(
@@ -277,6 +285,7 @@ export const useCallStore = defineStore('calls', () => {
         { immediate: true },
       ),
     );
+    offs.push(watch(() => call.value?.autoAnswerAt, followAutoAnswer));
     offs.push(
       watch(
         () => call.value?.muted,
@@ -305,6 +314,23 @@ export const useCallStore = defineStore('calls', () => {
         blocked: soundBlocked.value,
       }),
     });
+  }
+
+  /** Auto-answer: the ringtone gives way to a short alert tone just before the call connects. */
+  let alertTimer: ReturnType<typeof setTimeout> | null = null;
+  function followAutoAnswer(at: number | null | undefined): void {
+    if (alertTimer) clearTimeout(alertTimer);
+    alertTimer = null;
+    if (!at) return;
+    alertTimer = setTimeout(
+      () => {
+        alertTimer = null;
+        if (call.value?.phase !== 'ringing' || call.value.autoAnswerAt !== at) return;
+        stopRinging();
+        void playTone(portsNow(), usable('speaker'), ALERT_TONE);
+      },
+      Math.max(0, at - Date.now() - ALERT_LEAD_MS),
+    );
   }
 
   function ringIfStillRinging(): void {
