@@ -117,6 +117,38 @@ describe('auto-answer', () => {
   });
 });
 
+describe('call quality figures', () => {
+  it('keeps the window’s worst figures per call, also after it ended; refuses unknown calls', async () => {
+    await core.dispatch('settings:update', { autoAnswer: true, autoAnswerDelaySeconds: 0 });
+    const id = demo.emulator.calls.queueCall({ skill: 'sales', caller: '139' });
+    const talking = await until('talking', (s) => s.call?.phase === 'talking' && s.call);
+    const callId = (talking as { id: string }).id;
+    const worst = {
+      minMos: 3.2,
+      maxJitterMs: 40,
+      maxLossPercent: 10,
+      maxRttMs: 300,
+      longestSilenceMs: 0,
+      samples: 5,
+    };
+    const seen: unknown[] = [];
+    core.calls!.onQuality((r) => seen.push(r));
+    expect(
+      (await core.dispatch('call:quality', { callId, worst, noAudio: true, final: false })).ok,
+    ).toBe(true);
+    demo.emulator.calls.customerHangUp(id);
+    await until('ended', (s) => s.call === null);
+    const final = { callId, worst: { ...worst, samples: 6 }, noAudio: false, final: true };
+    expect((await core.dispatch('call:quality', final)).ok).toBe(true);
+    expect(core.calls!.qualityOf(callId)).toEqual(final);
+    expect(seen).toHaveLength(2);
+    const unknown = await core.dispatch('call:quality', { ...final, callId: 'nope' });
+    expect(unknown.ok).toBe(false);
+    const bad = await core.dispatch('call:quality', { ...final, worst: { ...worst, minMos: 9 } });
+    expect(bad.ok).toBe(false);
+  });
+});
+
 describe('auto-answer delay', () => {
   it('follows the setting, or an administrator’s environment variable', () => {
     const on = { ...DEFAULT_SETTINGS, autoAnswer: true, autoAnswerDelaySeconds: 4 };
