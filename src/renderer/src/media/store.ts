@@ -16,6 +16,7 @@ import { installMediaDebug } from './debug';
 import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './devices';
 import { browserPorts } from './ports';
 import { qualityTracker } from './quality-tracker';
+import { headsetLink } from './headset-link';
 import { Ringtone } from './ringtone';
 import { ALERT_TONE, playTone } from './tones';
 import type { AppError } from '../../../shared/domain/errors';
@@ -86,6 +87,19 @@ export const useCallStore = defineStore('calls', () => {
       call.value?.phase === 'talking' && call.value.id === media?.callId,
       connection.value === 'connected',
     );
+
+  // A headset's hook switch and mute button act like the window's buttons.
+  const headset = headsetLink((command) => {
+    if (command === 'answer') void answer();
+    else if (command === 'hang-up') void hangUp();
+    else void toggleMute();
+  });
+  const headsetOn = () => settings.view?.settings.headsetCallControl ?? true;
+  const followHeadset = () =>
+    headset.show({
+      phase: !call.value ? 'idle' : call.value.phase === 'ringing' ? 'ringing' : 'talking',
+      muted: call.value?.muted ?? false,
+    });
 
   function portsNow(): MediaPorts {
     return (ports ??= browserPorts());
@@ -286,6 +300,12 @@ export const useCallStore = defineStore('calls', () => {
       ),
     );
     offs.push(watch(() => call.value?.autoAnswerAt, followAutoAnswer));
+    offs.push(watch([() => call.value?.phase, () => call.value?.muted], followHeadset));
+    offs.push(
+      watch(headsetOn, (on) => void (on ? headset.start() : headset.stop()), {
+        immediate: true,
+      }),
+    );
     offs.push(
       watch(
         () => call.value?.muted,
@@ -349,6 +369,7 @@ export const useCallStore = defineStore('calls', () => {
     stopRinging();
     media?.closeAll();
     quality.stop();
+    void headset.stop();
   }
 
   /** Tests hand in doubles for the browser's media parts before start(). */
@@ -362,6 +383,9 @@ export const useCallStore = defineStore('calls', () => {
     notices,
     connection,
     quality: quality.reading,
+    headsetName: headset.name,
+    headsetSupported: headset.supported,
+    chooseHeadset: () => (headsetOn() ? headset.choose() : Promise.resolve(false)),
     soundBlocked,
     ringing,
     pending,
