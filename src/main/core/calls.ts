@@ -153,16 +153,20 @@ export class CallController {
   quality(report: CallQualityReport): Result<null> {
     const known = this.qualities.has(report.callId) || this.live?.info.id === report.callId;
     if (!known) return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+    this.keep(report);
+    if (report.final)
+      this.options.logger.info('calls: quality', { id: report.callId, ...report.worst });
+    for (const listener of this.qualityListeners) listener(report);
+    return { ok: true, value: null };
+  }
+
+  private keep(report: CallQualityReport): void {
     this.qualities.delete(report.callId);
     this.qualities.set(report.callId, report);
     for (const id of this.qualities.keys()) {
       if (this.qualities.size <= QUALITY_KEPT) break;
       this.qualities.delete(id);
     }
-    if (report.final)
-      this.options.logger.info('calls: quality', { id: report.callId, ...report.worst });
-    for (const listener of this.qualityListeners) listener(report);
-    return { ok: true, value: null };
   }
 
   /** The quality figures last reported for a call (null when the window sent none). */
@@ -261,7 +265,7 @@ export class CallController {
     this.live = null;
     // The window's last quality report comes after the end: keep the call known for it.
     if (end.answered && !this.qualities.has(live.info.id)) {
-      this.quality({ callId: live.info.id, worst: EMPTY_WORST, noAudio: false, final: false });
+      this.keep({ callId: live.info.id, worst: EMPTY_WORST, noAudio: false, final: false });
     }
     const { session, clock, logger } = this.options;
     logger.info('calls: ended', { id: live.info.id, ...end });
