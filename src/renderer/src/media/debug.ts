@@ -11,7 +11,10 @@ export interface MediaDebug {
   /** Whether the ringtone plays, and on which device ('default' = system). */
   ringtone(): { playing: boolean; deviceId: string | null; blocked: boolean };
   /** The quality light's last reading and the thread time its reads cost so far. */
-  quality(): { reading: QualityReading | null; cost: { ms: number; reads: number } };
+  quality(): {
+    reading: QualityReading | null;
+    cost: { ms: number; reads: number; maxMs: number };
+  };
 }
 
 declare global {

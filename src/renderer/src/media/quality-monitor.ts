@@ -84,9 +84,15 @@ export class QualityMonitor {
   private worst: CallQualitySummary = worstOf(null, null);
   private busy = false;
   /** Synchronous thread time spent in reads, ms, and how many reads. */
-  readonly cost = { ms: 0, reads: 0 };
+  readonly cost = { ms: 0, reads: 0, maxMs: 0 };
 
   constructor(private readonly options: QualityMonitorOptions) {}
+
+  /** Adds thread time spent because of a read outside it (e.g. the light's re-render). */
+  addCost(ms: number): void {
+    this.cost.ms += ms;
+    this.cost.maxMs = Math.max(this.cost.maxMs, ms);
+  }
 
   get running(): boolean {
     return this.timer !== null;
@@ -120,9 +126,12 @@ export class QualityMonitor {
       if (this.timer === null) return;
       const cpu = this.options.cpuNow ?? (() => performance.now());
       const began = cpu();
+      // Timed from here: walking the report is where Blink builds the stats' JS objects.
       this.options.onReading(this.digest(readCounters(report)));
-      this.cost.ms += cpu() - began;
+      const spent = cpu() - began;
+      this.cost.ms += spent;
       this.cost.reads += 1;
+      this.cost.maxMs = Math.max(this.cost.maxMs, spent);
     } catch {
       // The connection closed under us: the call's end stops the monitor.
     } finally {

@@ -3,7 +3,7 @@
  * (never while ringing), reports the worst figures to main when "no audio received" changes and
  * once more, final, when the call's media goes; the light reads `reading`.
  */
-import { shallowRef } from 'vue';
+import { nextTick, shallowRef } from 'vue';
 import { QualityMonitor } from './quality-monitor';
 import type { QualityReading } from './quality-monitor';
 import type { CallQualityReport } from '../../../shared/audio/quality-schema';
@@ -21,7 +21,10 @@ export function qualityTracker(options: QualityTrackerOptions) {
   const monitor = new QualityMonitor({
     getStats: options.getStats,
     onReading(next) {
+      // The light's re-render counts towards the polling's cost too (Vue flushes in a microtask).
+      const began = performance.now();
       reading.value = next;
+      void nextTick(() => monitor.addCost(performance.now() - began));
       if (callId && next.noAudio !== noAudio) {
         noAudio = next.noAudio;
         options.report({ callId, worst: next.worst, noAudio, final: false });
