@@ -157,4 +157,25 @@ describe.skipIf(skip)(skip ?? 'call quality light (Chromium, lossy relay)', () =
     await end(id);
     expect(desk.core.calls?.qualityOf(callId)?.worst.longestSilenceMs).toBeGreaterThanOrEqual(3000);
   }, 60_000);
+
+  it('auto-answer: a routed call is answered by itself after the delay, with a countdown', async () => {
+    relay.impairment = CLEAN;
+    expect(
+      (await desk.core.dispatch('settings:update', { autoAnswer: true, autoAnswerDelaySeconds: 2 }))
+        .ok,
+    ).toBe(true);
+    try {
+      await desk.page.getByText('自动接听已开启').waitFor();
+      const id = queueCall(world, { caller: '13900006666', customer: { kind: 'wait-for-agent' } });
+      await desk.page.getByText(/秒后自动接听/).waitFor();
+      const ringing = desk.snapshot().call!;
+      expect(ringing.phase).toBe('ringing');
+      await talkingPanel(desk.page).waitFor({ timeout: 6_000 });
+      expect(Date.now()).toBeGreaterThanOrEqual(ringing.autoAnswerAt! - 50);
+      expect(ringing.autoAnswerAt! - ringing.ringingSince).toBeGreaterThanOrEqual(2000);
+      await end(id);
+    } finally {
+      await desk.core.dispatch('settings:update', { autoAnswer: false });
+    }
+  }, 30_000);
 });
