@@ -106,3 +106,16 @@ describe('quality monitor', () => {
     expect(w.monitor.stop()).toBeNull();
   });
 });
+
+describe('quality monitor on hold', () => {
+  it('does not call a held call silent', async () => {
+    const w = world();
+    await w.tick(inbound(50, 0));
+    w.monitor.held = true;
+    for (let i = 0; i < 4; i++) expect((await w.tick(inbound(50, 0))).noAudio).toBe(false);
+    w.monitor.held = false;
+    await w.tick(inbound(50, 0));
+    await w.tick(inbound(50, 0));
+    expect((await w.tick(inbound(50, 0))).noAudio).toBe(true);
+  });
+});

@@ -83,6 +83,8 @@ export class QualityMonitor {
   private lastPacketAt = 0;
   private worst: CallQualitySummary = worstOf(null, null);
   private busy = false;
+  /** On hold the far end sends nothing by design: silence is not "no audio" then. */
+  held = false;
   /** Synchronous thread time spent in reads, ms, and how many reads. */
   readonly cost = { ms: 0, reads: 0, maxMs: 0 };
 
@@ -143,7 +145,8 @@ export class QualityMonitor {
     const now = this.now();
     const last = this.last;
     this.last = counters;
-    if (!last || counters.packetsReceived > last.packetsReceived) this.lastPacketAt = now;
+    if (!last || this.held || counters.packetsReceived > last.packetsReceived)
+      this.lastPacketAt = now;
     const silenceMs =
       last && counters.packetsReceived <= last.packetsReceived ? now - this.lastPacketAt : 0;
     let sample: QualitySample | null = null;

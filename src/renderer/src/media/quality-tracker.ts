@@ -40,8 +40,9 @@ export function qualityTracker(options: QualityTrackerOptions) {
     reading.value = null;
   }
 
-  /** Call after any change of the call or its audio connection. */
-  function follow(id: string | null, talking: boolean, connected: boolean): void {
+  /** Call after any change of the call or its audio connection (held: on hold). */
+  function follow(id: string | null, talking: boolean, connected: boolean, held = false): void {
+    monitor.held = held;
     if (callId && callId !== id) stop();
     if (id && talking && connected && !monitor.running) {
       callId = id;

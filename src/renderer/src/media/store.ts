@@ -86,6 +86,7 @@ export const useCallStore = defineStore('calls', () => {
       media?.callId ?? null,
       call.value?.phase === 'talking' && call.value.id === media?.callId,
       connection.value === 'connected',
+      call.value?.held === true,
     );
 
   // A headset's hook switch and mute button act like the window's buttons.
@@ -301,6 +302,7 @@ export const useCallStore = defineStore('calls', () => {
     );
     offs.push(watch(() => call.value?.autoAnswerAt, followAutoAnswer));
     offs.push(watch([() => call.value?.phase, () => call.value?.muted], followHeadset));
+    offs.push(watch(() => call.value?.held, followQuality));
     offs.push(
       watch(headsetOn, (on) => void (on ? headset.start() : headset.stop()), {
         immediate: true,
