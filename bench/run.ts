@@ -14,6 +14,7 @@ const ALL = [
   'ringing',
   'edge',
   'gateway',
+  'call-quality',
 ] as const;
 const wanted = process.argv.slice(2).filter((a) => (ALL as readonly string[]).includes(a));
 const names = wanted.length ? wanted : [...ALL];

@@ -3,7 +3,7 @@
  * emulator with its embedded SIP-over-WebSocket registrar, in-process on a free loopback port.
  */
 import { DEMO_SIP_DOMAIN, startEmulator } from './index';
-import type { RunningEmulator } from './index';
+import type { EmulatorOptions, RunningEmulator } from './index';
 import type { Logger } from '../lib/ports';
 
 /**
@@ -41,7 +41,7 @@ export async function startDemoPlatformFromEnv(
 /** Starts the demo platform: the emulator with its embedded SIP-over-WebSocket registrar. */
 export async function startDemoPlatform(
   logger: Logger,
-  options: { keepaliveTimeoutSec?: number } = {},
+  options: Pick<EmulatorOptions, 'keepaliveTimeoutSec' | 'callMedia'> = {},
 ): Promise<DemoPlatform> {
   const emulator = await startEmulator({
     port: 0,

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Credentials } from '../lib/platform/signing';
 import type { Logger } from '../lib/ports';
 import { CallCenter } from './calls/call-center';
+import type { CallCenterOptions } from './calls/call-center';
 import { EmbeddedPlacer } from './calls/embedded-placer';
 import type { ServerSettings } from './controls';
 import { DEMO_ACCOUNT_ID } from './demo-data';
@@ -55,6 +56,8 @@ export interface EmulatorOptions {
    * agents through it (default: no SIP side; the logger defaults to warnings into `log`).
    */
   embeddedSip?: Omit<EmbeddedSipOptions, 'logger'> & { logger?: Logger };
+  /** The customer's media per call (default: a werift MediaEndpoint); tests wrap it. */
+  callMedia?: CallCenterOptions['media'];
 }
 
 export interface RunningEmulator {
@@ -97,7 +100,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lockWaitMs: options.lockWaitMs ?? 5000,
     callCenterService: true,
   };
-  const calls = new CallCenter({ store, log });
+  const calls = new CallCenter({
+    store,
+    log,
+    ...(options.callMedia ? { media: options.callMedia } : {}),
+  });
   const server = createEmulatorServer({ store, accountId, credentials, settings, log, calls });
 
   // Tracked so close() is quick: keep-alive and upgraded (WebSocket) sockets would hold it open.

@@ -54,6 +54,15 @@ export const SettingsSchema = z.object({
    * password and the desktop holds no account key. null = direct mode (or the demo).
    */
   gatewayUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /** Global hotkey that mutes/unmutes the call (works while the window is hidden). */
+  hotkeyMute: hotkey,
+  /** The media play/pause key answers a ringing call and hangs up a talking one. */
+  mediaKeyCallControl: z.boolean(),
+  /** A paired headset's buttons (WebHID telephony page) answer, hang up and mute. */
+  headsetCallControl: z.boolean(),
+  /** Answer calls the platform routed, after `autoAnswerDelaySeconds` and a short tone. */
+  autoAnswer: z.boolean(),
+  autoAnswerDelaySeconds: z.number().int().min(0).max(10),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -81,6 +90,11 @@ export const DEFAULT_SETTINGS: Settings = {
   updateUrl: null,
   sipProxyUrl: null,
   gatewayUrl: null,
+  hotkeyMute: 'CommandOrControl+Alt+M',
+  mediaKeyCallControl: false,
+  headsetCallControl: true,
+  autoAnswer: false,
+  autoAnswerDelaySeconds: 3,
 };
 
 /** Secrets the renderer may set but never read back. */

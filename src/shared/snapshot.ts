@@ -75,6 +75,8 @@ export interface CallInfo {
   muted: boolean;
   /** On hold (re-INVITE sendonly accepted); absent = not held. */
   held?: boolean;
+  /** Epoch ms auto-answer will answer this routed call (absent/null: it will not). */
+  autoAnswerAt?: number | null;
 }
 
 /** `no-media`: the site's media relay was down, so the call was refused without ringing. */
@@ -187,13 +189,20 @@ export interface Readiness {
   links: Record<ReadinessLink, LinkHealth>;
   /** The first broken link, for the sentence the window shows. */
   broken: ReadinessLink | null;
+  /** Present (true) when the talking call has received no audio for 3 s: one-way audio. */
+  noAudio?: true;
 }
 
 /**
  * "Can I take calls?" from the snapshot plus what only the renderer knows (microphone).
  * Unknown links are never reported as fine.
  */
-export function readiness(snapshot: SessionSnapshot, microphone: LinkHealth): Readiness {
+export function readiness(
+  snapshot: SessionSnapshot,
+  microphone: LinkHealth,
+  /** The window's quality monitor: a connected call received nothing for 3 s. */
+  noAudio = false,
+): Readiness {
   const session: LinkHealth = snapshot.phase === 'signed-in' ? 'ok' : 'broken';
   const platform: LinkHealth =
     snapshot.platform.health === 'ok'
@@ -212,5 +221,6 @@ export function readiness(snapshot: SessionSnapshot, microphone: LinkHealth): Re
   const links = { session, platform, sip, microphone };
   const order: ReadinessLink[] = ['session', 'platform', 'sip', 'microphone'];
   const broken = order.find((link) => links[link] === 'broken') ?? null;
-  return { ready: order.every((link) => links[link] === 'ok'), links, broken };
+  const ready = { ready: order.every((link) => links[link] === 'ok'), links, broken };
+  return noAudio && snapshot.call?.phase === 'talking' ? { ...ready, noAudio: true } : ready;
 }

@@ -358,4 +358,25 @@ describe.skipIf(skip)(skip ?? 'an external caller through Kamailio (sipp, Chromi
     await entry.filter({ hasText: '对方已挂断' }).waitFor();
     expect(world.emulator.store.agentStatus(NAME)?.state).toBe('idle');
   });
+
+  it('auto-answer on: a call straight to the extension (not routed) still rings', async () => {
+    const on = await desk.core.dispatch('settings:update', {
+      autoAnswer: true,
+      autoAnswerDelaySeconds: 0,
+    });
+    expect(on.ok).toBe(true);
+    try {
+      const call = await rings('rejected', '02161234570');
+      await desk.page.getByText('自动接听已开启').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(desk.snapshot().call).toMatchObject({ phase: 'ringing' });
+      expect(desk.snapshot().call?.autoAnswerAt ?? null).toBeNull();
+      expect(await ringingPanel(desk.page).isVisible()).toBe(true);
+      await button('拒接').click();
+      const run = await call.exited;
+      expect(run.code, run.output).toBe(0);
+    } finally {
+      await desk.core.dispatch('settings:update', { autoAnswer: false });
+    }
+  });
 });

@@ -208,6 +208,8 @@ export class FakeApi implements DesktopApi {
     this.run('exportDiagnostics', [], () =>
       Promise.resolve(ok({ saved: true, path: '/tmp/diagnostics.zip' })),
     );
+  reportCallQuality = (report: Parameters<DesktopApi['reportCallQuality']>[0]) =>
+    this.run('reportCallQuality', [report], () => Promise.resolve(ok(null)));
 
   onSnapshot = (listener: (s: SessionSnapshot) => void) => {
     this.calls.push({ method: 'onSnapshot', args: [] });

@@ -102,3 +102,22 @@ describe('readiness', () => {
     );
   });
 });
+
+describe('readiness: no audio received', () => {
+  const talking = {
+    ...snapshotWith('signed-in', 'ok', 'registered'),
+    call: {
+      id: 'c',
+      caller: '1',
+      phase: 'talking' as const,
+      ringingSince: 0,
+      talkingSince: 1,
+      muted: false,
+    },
+  };
+  it('says so only for a talking call the window reports silent', () => {
+    expect(readiness(talking, 'ok', true).noAudio).toBe(true);
+    expect(readiness(talking, 'ok', false).noAudio).toBeUndefined();
+    expect(readiness({ ...talking, call: null }, 'ok', true).noAudio).toBeUndefined();
+  });
+});

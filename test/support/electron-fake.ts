@@ -390,7 +390,11 @@ type HeadersListener = (
   details: Record<string, unknown>,
   callback: (response: Record<string, unknown>) => void,
 ) => void;
-class FakeSession {
+class FakeSession extends EventEmitter {
+  devicePermissionHandler: ((details: Record<string, unknown>) => boolean) | null = null;
+  setDevicePermissionHandler(handler: ((details: Record<string, unknown>) => boolean) | null) {
+    this.devicePermissionHandler = handler;
+  }
   headersListener: HeadersListener | null = null;
   requestHandler: ((...args: unknown[]) => void) | null = null;
   checkHandler: ((...args: unknown[]) => boolean) | null = null;
@@ -421,6 +425,8 @@ class FakeSession {
     this.headersListener = null;
     this.requestHandler = null;
     this.checkHandler = null;
+    this.devicePermissionHandler = null;
+    this.removeAllListeners();
   }
 }
 

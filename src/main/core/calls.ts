@@ -8,6 +8,7 @@
 import { appError } from '../../shared/domain/errors';
 import { baseOf, isCallState } from '../../shared/domain/state';
 import type { Result } from '../../shared/ipc/contract';
+import type { CallQualityReport } from '../../shared/audio/quality-schema';
 import type { CallInfo, MissReason, SessionSnapshot } from '../../shared/snapshot';
 import type { CallEnd, CallEndReason, CallMedia, IncomingCall } from '../sip/call-types';
 import type { SipLine } from '../sip/types';
@@ -24,7 +25,12 @@ export interface CallControllerOptions {
   logger: Logger;
   /** Read-backs after a call ended, until the platform no longer shows a call state. */
   settleDelaysMs?: readonly number[];
+  /** Auto-answer (settings): the delay before answering a routed call; null = off. */
+  autoAnswerDelayMs?: () => number | null;
 }
+
+/** How many ended calls' quality figures the core keeps (history and diagnostics read them). */
+export const QUALITY_KEPT = 50;
 
 /** About 5 s in all: the platform moves the agent as soon as it sees the SIP exchange. */
 export const SETTLE_DELAYS_MS = [0, 150, 300, 600, 1200, 2400] as const;
@@ -57,6 +63,9 @@ export class CallController {
   private readonly timers = new Set<TimerHandle>();
   private readonly stops: Array<() => void>;
   private closed = false;
+  /** The window's quality figures per call, newest last (bounded: {@link QUALITY_KEPT}). */
+  private readonly qualities = new Map<string, CallQualityReport>();
+  private readonly qualityListeners = new Set<(report: CallQualityReport) => void>();
 
   constructor(private readonly options: CallControllerOptions) {
     this.stops = [
@@ -137,6 +146,40 @@ export class CallController {
     return this.ok();
   }
 
+  /**
+   * The window's quality figures for a call (worst so far; `final` at its end). Kept per call
+   * for history and diagnostics; a report for a call the core never saw is refused.
+   */
+  quality(report: CallQualityReport): Result<null> {
+    const known = this.qualities.has(report.callId) || this.live?.info.id === report.callId;
+    if (!known) return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+    this.keep(report);
+    if (report.final)
+      this.options.logger.info('calls: quality', { id: report.callId, ...report.worst });
+    for (const listener of this.qualityListeners) listener(report);
+    return { ok: true, value: null };
+  }
+
+  private keep(report: CallQualityReport): void {
+    this.qualities.delete(report.callId);
+    this.qualities.set(report.callId, report);
+    for (const id of this.qualities.keys()) {
+      if (this.qualities.size <= QUALITY_KEPT) break;
+      this.qualities.delete(id);
+    }
+  }
+
+  /** The quality figures last reported for a call (null when the window sent none). */
+  qualityOf(callId: string): CallQualityReport | null {
+    return this.qualities.get(callId) ?? null;
+  }
+
+  /** Follows quality reports (history keeps the final one with the call's record). */
+  onQuality(listener: (report: CallQualityReport) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
+  }
+
   /** Stops listening and reading back (quit); the line ends the calls themselves. */
   close(): void {
     this.closed = true;
@@ -190,12 +233,40 @@ export class CallController {
     call.ring().catch((error: unknown) => {
       logger.warn('calls: 180 Ringing not sent', { id: call.id, error: String(error) });
     });
-    live.confirmed = session.refresh().catch(() => undefined);
+    live.confirmed = session
+      .refresh()
+      .then((result) => {
+        // The platform routed this call only if it moved the agent to `fetching` for it; an
+        // INVITE from anyone else (straight to the extension) leaves the agent where they were.
+        if (result.ok && baseOf(result.value.state) === 'fetching') this.routed(live);
+      })
+      .catch(() => undefined);
+  }
+
+  /** A routed call: answer it by itself after the delay when auto-answer is on. */
+  private routed(live: Live): void {
+    const delay = this.options.autoAnswerDelayMs?.() ?? null;
+    if (delay === null || this.live !== live || live.info.phase !== 'ringing') return;
+    const { clock, logger } = this.options;
+    this.patch(live, { autoAnswerAt: clock.now() + delay });
+    logger.info('calls: auto-answer', { id: live.info.id, delayMs: delay });
+    const timer = clock.setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed || this.live !== live || live.info.phase !== 'ringing') return;
+      void this.answer(live.info.id).then((result) => {
+        if (!result.ok) logger.warn('calls: auto-answer failed', { error: result.error.code });
+      });
+    }, delay);
+    this.timers.add(timer);
   }
 
   private ended(live: Live, end: CallEnd): void {
     if (this.live !== live) return;
     this.live = null;
+    // The window's last quality report comes after the end: keep the call known for it.
+    if (end.answered && !this.qualities.has(live.info.id)) {
+      this.keep({ callId: live.info.id, worst: EMPTY_WORST, noAudio: false, final: false });
+    }
     const { session, clock, logger } = this.options;
     logger.info('calls: ended', { id: live.info.id, ...end });
     if (end.answered) {
@@ -269,6 +340,15 @@ export class CallController {
     return { ok: true, value: this.options.session.snapshot() };
   }
 }
+
+const EMPTY_WORST: CallQualityReport['worst'] = {
+  minMos: 4.5,
+  maxJitterMs: 0,
+  maxLossPercent: 0,
+  maxRttMs: null,
+  longestSilenceMs: 0,
+  samples: 0,
+};
 
 function noCall(): Answer {
   return { ok: false, error: appError('invalid-input', undefined, 'no such call') };

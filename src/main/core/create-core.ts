@@ -82,6 +82,22 @@ export interface Core extends DesktopCore {
   diagnosticsBundle(): Uint8Array;
   /** The window's renderer died: end any call, hold the agent (kept when `loop`). */
   windowCrashed(loop: boolean): Promise<void>;
+  /** Calls (null without a SIP line): quality figures per call for history and diagnostics. */
+  readonly calls: CallController | null;
+}
+
+/**
+ * Auto-answer's delay, or null when off: the agent's setting, or an administrator's
+ * AGENT_DESKTOP_AUTO_ANSWER_SECONDS (0–10) which turns it on for every agent on the machine.
+ */
+export function autoAnswerDelayMs(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+): number | null {
+  const forced = env.AGENT_DESKTOP_AUTO_ANSWER_SECONDS;
+  if (forced !== undefined && /^(10|[0-9])$/.test(forced.trim()))
+    return Number(forced.trim()) * 1000;
+  return settings.autoAnswer ? settings.autoAnswerDelaySeconds * 1000 : null;
 }
 
 /** Creates the core. Nothing here imports electron. */
@@ -168,7 +184,16 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     send: (request) => emit('media:request', request),
     ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
   });
-  const calls = line ? new CallController({ session, line, media, clock, logger }) : null;
+  const calls = line
+    ? new CallController({
+        session,
+        line,
+        media,
+        clock,
+        logger,
+        autoAnswerDelayMs: () => autoAnswerDelayMs(settings, options.env ?? {}),
+      })
+    : null;
   const crash = new CrashHold(
     {
       snapshot: () => session.snapshot(),
@@ -329,6 +354,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'call:mute': ({ callId, muted }) => (calls ? calls.mute(callId, muted) : noCall()),
     'call:hold': ({ callId, held }) => (calls ? calls.hold(callId, held) : noCall()),
     'media:reply': async (reply) => media.reply(reply),
+    'call:quality': async (report) => (calls ? calls.quality(report) : noCall()),
     'media:microphone': async ({ health }) => {
       session.setMicrophone(health);
       // A window reloaded after a crash is back once its media is healthy.
@@ -357,6 +383,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   return {
     platforms,
     session,
+    calls,
     dispatch,
     diagnosticsBundle,
     windowCrashed: (loop) => crash.windowCrashed(loop),

@@ -1,23 +1,40 @@
 /**
- * Global hotkeys (work while another app has focus): answer the ringing call, hang up (or reject
- * while ringing), and toggle ready (idle ↔ busy). The accelerators come from settings and are
+ * Global hotkeys (work while another app has focus, and while the window is hidden): answer the
+ * ringing call, hang up (or reject while ringing), toggle ready (idle ↔ busy), mute/unmute, and
+ * optionally the play/pause media key as answer-or-hang-up. The accelerators come from settings and are
  * registered again whenever they change. A hotkey that cannot be had — taken by another app,
  * used twice, or not an accelerator Electron understands — is reported in the log and skipped.
  */
 import { globalShortcut } from 'electron';
 import { baseOf, isCallState } from '../../shared/domain/state';
+import { MEDIA_PLAY_PAUSE } from '../../shared/key-bindings';
 import type { Settings } from '../../shared/settings';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
 
-export type HotkeyAction = 'answer' | 'hang-up' | 'toggle-ready';
+export type HotkeyAction = 'answer' | 'hang-up' | 'toggle-ready' | 'mute' | 'answer-or-hang-up';
 
-type HotkeySetting = 'hotkeyAnswer' | 'hotkeyHangUp' | 'hotkeyToggleReady';
-const SETTING: Record<HotkeyAction, HotkeySetting & keyof Settings> = {
+type HotkeySetting = 'hotkeyAnswer' | 'hotkeyHangUp' | 'hotkeyToggleReady' | 'hotkeyMute';
+const SETTING: Record<
+  Exclude<HotkeyAction, 'answer-or-hang-up'>,
+  HotkeySetting & keyof Settings
+> = {
   answer: 'hotkeyAnswer',
   'hang-up': 'hotkeyHangUp',
   'toggle-ready': 'hotkeyToggleReady',
+  mute: 'hotkeyMute',
 };
+
+/** Every accelerator the settings ask for, in the order conflicts are settled (first wins). */
+function wantedKeys(settings: Settings): (readonly [HotkeyAction, string])[] {
+  const wanted = (Object.keys(SETTING) as (keyof typeof SETTING)[]).map(
+    (action) => [action, settings[SETTING[action]] ?? ''] as const,
+  );
+  // The play/pause media key, when the agent chose it for calls (Settings shows conflicts).
+  return settings.mediaKeyCallControl
+    ? [...wanted, ['answer-or-hang-up', MEDIA_PLAY_PAUSE] as const]
+    : wanted;
+}
 
 export interface HotkeyOptions {
   core: Pick<DesktopCore, 'on' | 'settings' | 'snapshot' | 'dispatch'>;
@@ -33,9 +50,7 @@ export function setupHotkeys(options: HotkeyOptions): () => void {
   let key = '';
 
   const apply = () => {
-    const wanted = (Object.keys(SETTING) as HotkeyAction[]).map(
-      (action) => [action, core.settings()[SETTING[action]]] as const,
-    );
+    const wanted = wantedKeys(core.settings());
     const next = JSON.stringify(wanted);
     if (next === key) return;
     key = next;
@@ -95,6 +110,13 @@ export function commandFor(
       return call.phase === 'ringing'
         ? { channel: 'call:reject', payload: { callId: call.id } }
         : { channel: 'call:hangup', payload: { callId: call.id } };
+    case 'answer-or-hang-up':
+      if (!call) return null;
+      return commandFor(call.phase === 'ringing' ? 'answer' : 'hang-up', snapshot);
+    case 'mute':
+      return call && call.phase === 'talking'
+        ? { channel: 'call:mute', payload: { callId: call.id, muted: !call.muted } }
+        : null;
     case 'toggle-ready':
       if (snapshot.phase !== 'signed-in' || call || isCallState(snapshot.state)) return null;
       return {

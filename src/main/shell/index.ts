@@ -21,6 +21,7 @@ import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
 import { createSecretStore } from './secrets';
 import { setupContentsHardening, setupSessionSecurity } from './security';
+import { setupHeadsetAccess } from './headset-access';
 import { setupHotkeys } from './hotkeys';
 import { setupRinging } from './ringing';
 import { runTrayAction, setupTray } from './tray';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     url,
     (contents) => win !== null && !win.isDestroyed() && win.webContents.id === contents.id,
   );
+  setupHeadsetAccess(session.defaultSession, url);
 
   const userData = app.getPath('userData');
   const secrets = createSecretStore({

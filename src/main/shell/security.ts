@@ -50,9 +50,9 @@ export function setupSessionSecurity(
   });
 }
 
-/** Microphone (audio, never video) and notifications; nothing else. */
+/** Microphone (audio, never video), notifications and HID (headset buttons); nothing else. */
 export function permissionAllowed(permission: string, mediaTypes: readonly string[]): boolean {
-  if (permission === 'notifications') return true;
+  if (permission === 'notifications' || permission === 'hid') return true;
   if (permission === 'media')
     return mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio');
   return false;

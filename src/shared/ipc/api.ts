@@ -39,6 +39,7 @@ export interface DesktopApi {
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
   reportWindowError(report: CommandInput<'log:window-error'>): R<'log:window-error'>;
   exportDiagnostics(): R<'diagnostics:export'>;
+  reportCallQuality(report: CommandInput<'call:quality'>): R<'call:quality'>;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
   onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
@@ -69,6 +70,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     reportMicrophone: (health) => invoke('media:microphone', { health }),
     reportWindowError: (report) => invoke('log:window-error', report),
     exportDiagnostics: () => invoke('diagnostics:export', {}),
+    reportCallQuality: (report) => invoke('call:quality', report),
     onSnapshot: (listener) => subscribe('session:changed', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),

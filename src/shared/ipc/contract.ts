@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
 import { MAX_PAGE_SIZE } from '../platform/dto';
 import { SettingsPatchSchema } from '../settings';
+import { CallQualityReportSchema } from '../audio/quality-schema';
 import type { AppError } from '../domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../platform/dto';
 import type { SessionSnapshot } from '../snapshot';
@@ -92,6 +93,8 @@ export const COMMANDS = {
     .strict(),
   /** Save a diagnostics bundle (zip): main says what it holds and asks where to save it. */
   'diagnostics:export': Empty,
+  /** The window's call-quality figures: the call's worst so far (and at its end), no audio. */
+  'call:quality': CallQualityReportSchema,
 } as const;
 
 export type Channel = keyof typeof COMMANDS;
@@ -118,6 +121,7 @@ export interface CommandResults {
   'call:hold': SessionSnapshot;
   'media:reply': null;
   'media:microphone': null;
+  'call:quality': null;
   'log:window-error': null;
   'diagnostics:export': DiagnosticsExport;
 }

@@ -46,11 +46,12 @@ beforeEach(() => {
 });
 
 describe('global hotkeys', () => {
-  it('registers the three defaults and releases them when stopped', () => {
+  it('registers the four defaults and releases them when stopped', () => {
     start();
     expect(registered()).toEqual([
       'CommandOrControl+Alt+A',
       'CommandOrControl+Alt+H',
+      'CommandOrControl+Alt+M',
       'CommandOrControl+Alt+R',
     ]);
     stop();
@@ -77,6 +78,41 @@ describe('global hotkeys', () => {
     stop();
   });
 
+  it('the mute hotkey toggles mute on a talking call, without the window', () => {
+    start();
+    const talking = { ...ringing, phase: 'talking' as const };
+    core.current = { ...signedInSnapshot('talking'), call: talking };
+    globalShortcut.press('CommandOrControl+Alt+M');
+    expect(core.dispatch).toHaveBeenLastCalledWith('call:mute', { callId: 'c1', muted: true });
+    core.current = { ...signedInSnapshot('talking'), call: { ...talking, muted: true } };
+    globalShortcut.press('CommandOrControl+Alt+M');
+    expect(core.dispatch).toHaveBeenLastCalledWith('call:mute', { callId: 'c1', muted: false });
+    // Nothing to mute while ringing or without a call.
+    core.current = { ...signedInSnapshot('fetching'), call: ringing };
+    globalShortcut.press('CommandOrControl+Alt+M');
+    core.current = signedInSnapshot('idle');
+    globalShortcut.press('CommandOrControl+Alt+M');
+    expect(core.dispatch).toHaveBeenCalledTimes(2);
+    expect(shown).toBe(0);
+    stop();
+  });
+
+  it('the play/pause media key answers and hangs up once chosen for calls', () => {
+    start();
+    expect(registered()).not.toContain('MediaPlayPause');
+    core.setSettings({ mediaKeyCallControl: true });
+    expect(registered()).toContain('MediaPlayPause');
+    core.current = { ...signedInSnapshot('fetching'), call: ringing };
+    globalShortcut.press('MediaPlayPause');
+    expect(core.dispatch).toHaveBeenLastCalledWith('call:answer', { callId: 'c1' });
+    core.current = { ...signedInSnapshot('talking'), call: { ...ringing, phase: 'talking' } };
+    globalShortcut.press('MediaPlayPause');
+    expect(core.dispatch).toHaveBeenLastCalledWith('call:hangup', { callId: 'c1' });
+    core.setSettings({ mediaKeyCallControl: false });
+    expect(registered()).not.toContain('MediaPlayPause');
+    stop();
+  });
+
   it('does nothing when there is nothing to act on', () => {
     start();
     core.current = signedInSnapshot('idle');
@@ -100,7 +136,7 @@ describe('global hotkeys', () => {
   it('re-registers when settings change; an empty one is off', () => {
     start();
     core.setSettings({ hotkeyAnswer: 'F9', hotkeyToggleReady: '' });
-    expect(registered()).toEqual(['CommandOrControl+Alt+H', 'F9']);
+    expect(registered()).toEqual(['CommandOrControl+Alt+H', 'CommandOrControl+Alt+M', 'F9']);
     expect(globalShortcut.unregister).toHaveBeenCalledWith('CommandOrControl+Alt+A');
     // Unrelated settings changes leave the registrations alone.
     globalShortcut.register.mockClear();
@@ -116,6 +152,7 @@ describe('global hotkeys', () => {
       ...DEFAULT_SETTINGS,
       hotkeyHangUp: 'Alt+Bogus',
       hotkeyToggleReady: 'CommandOrControl+Alt+A',
+      hotkeyMute: '',
     };
     expect(() => start()).not.toThrow();
     expect(registered()).toEqual([]);

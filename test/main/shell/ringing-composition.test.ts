@@ -59,7 +59,7 @@ describe('composition: ringing and hotkeys', () => {
   });
 
   it('registers the hotkeys at start and releases them on quit', async () => {
-    expect([...fake.globalShortcut.registered.keys()]).toHaveLength(3);
+    expect([...fake.globalShortcut.registered.keys()]).toHaveLength(4);
     fake.app.quit();
     await settle();
     expect(fake.app.quitting).toBe(true);

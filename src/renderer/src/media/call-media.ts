@@ -428,6 +428,12 @@ export class CallMedia {
     }
   }
 
+  /** The call's raw stats report (the quality light reads it); rejects without media. */
+  rawStats(): Promise<RTCStatsReport> {
+    const pc = this.session?.pc;
+    return pc ? pc.getStats() : Promise.reject(new Error('no call media'));
+  }
+
   /** What the call's RTP counters say (for tests and diagnostics); null without a call. */
   async stats(): Promise<MediaStats | null> {
     const session = this.session;

@@ -3,12 +3,18 @@
  * whether the ringtone plays. Nothing here can change anything.
  */
 import type { MediaStats } from './call-media';
+import type { QualityReading } from './quality-monitor';
 
 export interface MediaDebug {
   /** The current call's RTP counters, or null without call media. */
   mediaStats(): Promise<MediaStats | null>;
   /** Whether the ringtone plays, and on which device ('default' = system). */
   ringtone(): { playing: boolean; deviceId: string | null; blocked: boolean };
+  /** The quality light's last reading and the thread time its reads cost so far. */
+  quality(): {
+    reading: QualityReading | null;
+    cost: { ms: number; reads: number; maxMs: number };
+  };
 }
 
 declare global {

@@ -9,12 +9,16 @@ import { afterPaint } from '../after-paint';
 import { desktopApi } from '../desktop';
 import { useMicrophoneStore } from '../stores/microphone';
 import { useSessionStore } from '../stores/session';
+import { useCallAudioStore } from '../stores/call-audio';
 import { useSettingsStore } from '../stores/settings';
 import { CallMedia } from './call-media';
 import { installMediaDebug } from './debug';
 import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './devices';
 import { browserPorts } from './ports';
+import { qualityTracker } from './quality-tracker';
+import { headsetLink } from './headset-link';
 import { Ringtone } from './ringtone';
+import { ALERT_TONE, playTone } from './tones';
 import type { AppError } from '../../../shared/domain/errors';
 import type { Result } from '../../../shared/ipc/contract';
 import type { SessionSnapshot } from '../../../shared/snapshot';
@@ -39,6 +43,8 @@ const SETTING_KEY = {
 } as const;
 
 const PREVIEW_MS = 2500;
+/** The auto-answer alert plays this long before the call connects. */
+const ALERT_LEAD_MS = 400;
 
 export const useCallStore = defineStore('calls', () => {
   const session = useSessionStore();
@@ -65,6 +71,36 @@ export const useCallStore = defineStore('calls', () => {
   const pending = ref<CallAction | null>(null);
   const failure = shallowRef<{ action: CallAction; error: AppError } | null>(null);
   const microphoneError = ref('');
+
+  // The quality light: getStats once a second while a call's audio is connected.
+  const callAudio = useCallAudioStore();
+  const quality = qualityTracker({
+    getStats: () => (media ? media.rawStats() : Promise.reject(new Error('no media'))),
+    report: (report) => {
+      callAudio.noAudio = report.noAudio;
+      void desktopApi()?.reportCallQuality(report);
+    },
+  });
+  const followQuality = () =>
+    quality.follow(
+      media?.callId ?? null,
+      call.value?.phase === 'talking' && call.value.id === media?.callId,
+      connection.value === 'connected',
+      call.value?.held === true,
+    );
+
+  // A headset's hook switch and mute button act like the window's buttons.
+  const headset = headsetLink((command) => {
+    if (command === 'answer') void answer();
+    else if (command === 'hang-up') void hangUp();
+    else void toggleMute();
+  });
+  const headsetOn = () => settings.view?.settings.headsetCallControl ?? true;
+  const followHeadset = () =>
+    headset.show({
+      phase: !call.value ? 'idle' : call.value.phase === 'ringing' ? 'ringing' : 'talking',
+      muted: call.value?.muted ?? false,
+    });
 
   function portsNow(): MediaPorts {
     return (ports ??= browserPorts());
@@ -111,6 +147,7 @@ export const useCallStore = defineStore('calls', () => {
         },
         connection(state) {
           connection.value = state;
+          followQuality();
         },
         playback(blocked) {
           soundBlocked.value = blocked;
@@ -258,9 +295,18 @@ export const useCallStore = defineStore('calls', () => {
             // The call left (or changed): its media goes too, whatever main still sends.
             if (media?.callId && media.callId !== id) media.closeAll();
           }
+          followQuality();
         },
         { immediate: true },
       ),
+    );
+    offs.push(watch(() => call.value?.autoAnswerAt, followAutoAnswer));
+    offs.push(watch([() => call.value?.phase, () => call.value?.muted], followHeadset));
+    offs.push(watch(() => call.value?.held, followQuality));
+    offs.push(
+      watch(headsetOn, (on) => void (on ? headset.start() : headset.stop()), {
+        immediate: true,
+      }),
     );
     offs.push(
       watch(
@@ -283,12 +329,30 @@ export const useCallStore = defineStore('calls', () => {
     );
     installMediaDebug({
       mediaStats: () => (media ? media.stats() : Promise.resolve(null)),
+      quality: () => ({ reading: quality.reading.value, cost: { ...quality.cost } }),
       ringtone: () => ({
         playing: ringtone?.playing ?? false,
         deviceId: ringDevice.value,
         blocked: soundBlocked.value,
       }),
     });
+  }
+
+  /** Auto-answer: the ringtone gives way to a short alert tone just before the call connects. */
+  let alertTimer: ReturnType<typeof setTimeout> | null = null;
+  function followAutoAnswer(at: number | null | undefined): void {
+    if (alertTimer) clearTimeout(alertTimer);
+    alertTimer = null;
+    if (!at) return;
+    alertTimer = setTimeout(
+      () => {
+        alertTimer = null;
+        if (call.value?.phase !== 'ringing' || call.value.autoAnswerAt !== at) return;
+        stopRinging();
+        void playTone(portsNow(), usable('speaker'), ALERT_TONE);
+      },
+      Math.max(0, at - Date.now() - ALERT_LEAD_MS),
+    );
   }
 
   function ringIfStillRinging(): void {
@@ -306,6 +370,8 @@ export const useCallStore = defineStore('calls', () => {
     for (const off of offs.splice(0)) off();
     stopRinging();
     media?.closeAll();
+    quality.stop();
+    void headset.stop();
   }
 
   /** Tests hand in doubles for the browser's media parts before start(). */
@@ -318,12 +384,19 @@ export const useCallStore = defineStore('calls', () => {
     lists,
     notices,
     connection,
+    quality: quality.reading,
+    headsetName: headset.name,
+    headsetSupported: headset.supported,
+    chooseHeadset: () => (headsetOn() ? headset.choose() : Promise.resolve(false)),
     soundBlocked,
     ringing,
     pending,
     failure,
     microphoneError,
     chosen,
+    usable,
+    labelOf: (deviceId: string) => labels.get(deviceId) ?? '',
+    portsNow,
     start,
     stop,
     usePorts,

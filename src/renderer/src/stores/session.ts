@@ -11,6 +11,7 @@ import { readiness } from '../../../shared/snapshot';
 import { call, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
 import { share } from './share';
+import { useCallAudioStore } from './call-audio';
 import type { DesktopApi } from '../../../shared/ipc/api';
 import type { Result } from '../../../shared/ipc/contract';
 import type { SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
@@ -66,8 +67,9 @@ export const useSessionStore = defineStore('session', () => {
   /** While ringing or talking the platform owns the state. */
   const inCall = computed(() => isCallState(state.value));
   const microphone = useMicrophoneStore();
+  const callAudio = useCallAudioStore();
   const ready = computed(() =>
-    snapshot.value ? readiness(snapshot.value, microphone.health) : null,
+    snapshot.value ? readiness(snapshot.value, microphone.health, callAudio.noAudio) : null,
   );
 
   return {

@@ -1,0 +1,257 @@
+/**
+ * The pre-shift audio check: a live microphone meter, a test sound on the speaker, the ringtone
+ * on the ringer, and an echo test (record 3 s, play back). Each step ends in a verdict the
+ * window puts into words; a chosen device that cannot be used is replaced by the system default
+ * and the verdict names that fallback.
+ */
+import { isDefaultDevice, sinkOf } from './ports';
+import { Ringtone } from './ringtone';
+import { TEST_TONE, playTone } from './tones';
+import type { MediaPorts } from './ports';
+import type { DeviceRole } from './devices';
+
+export const ECHO_RECORD_MS = 3000;
+export const RINGTONE_CHECK_MS = 2500;
+/** RMS level (0–1) above which the microphone counts as hearing something. */
+export const SOUND_LEVEL = 0.01;
+
+export type Verdict =
+  | {
+      kind: 'mic-ok' | 'mic-silent' | 'speaker-ok' | 'ringer-ok' | 'echo-ok' | 'echo-silent';
+      device: string;
+    }
+  | { kind: 'mic-failed' | 'echo-failed'; detail: string }
+  | { kind: 'blocked' | 'unavailable' };
+
+export interface CheckResult {
+  verdict: Verdict;
+  /** Set when the chosen device could not be used and the default stood in. */
+  fallback: { role: DeviceRole; chosen: string } | null;
+}
+
+export interface AudioCheckOptions {
+  ports: MediaPorts;
+  /** The device each role should use now ('default' = system). */
+  device: (role: DeviceRole) => string;
+  /** Called with the live microphone level (0–1) while the meter runs. */
+  onLevel?: (level: number) => void;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error || error instanceof DOMException
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
+function isMissing(error: unknown): boolean {
+  return (
+    error instanceof DOMException &&
+    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
+  );
+}
+
+/** A microphone stream with a level probe. */
+interface Probe {
+  stream: MediaStream;
+  deviceId: string;
+  fallback: CheckResult['fallback'];
+  level(): number;
+  close(): void;
+}
+
+export class AudioCheck {
+  private probe: Probe | null = null;
+  private meterTimer: ReturnType<typeof setInterval> | null = null;
+  private peak = 0;
+
+  constructor(private readonly options: AudioCheckOptions) {}
+
+  /** Opens the chosen microphone (or the default when it is gone) with an analyser on it. */
+  private async openProbe(): Promise<Probe> {
+    const { ports } = this.options;
+    const chosen = this.options.device('microphone');
+    const constraints = (id: string): MediaStreamConstraints => ({
+      audio: isDefaultDevice(id) ? true : { deviceId: { exact: id } },
+      video: false,
+    });
+    let stream: MediaStream;
+    let deviceId = chosen;
+    let fallback: CheckResult['fallback'] = null;
+    try {
+      stream = await ports.getUserMedia(constraints(chosen));
+    } catch (error) {
+      if (isDefaultDevice(chosen) || !isMissing(error)) throw error;
+      stream = await ports.getUserMedia(constraints('default'));
+      deviceId = 'default';
+      fallback = { role: 'microphone', chosen };
+    }
+    const context = ports.createAudioContext();
+    const analyser = context?.createAnalyser() ?? null;
+    if (context && analyser) {
+      analyser.fftSize = 1024;
+      context.createMediaStreamSource(stream).connect(analyser);
+      void context.resume().catch(() => undefined);
+    }
+    const buffer = new Float32Array(1024);
+    return {
+      stream,
+      deviceId,
+      fallback,
+      level() {
+        if (!analyser) return 0;
+        analyser.getFloatTimeDomainData(buffer);
+        let sum = 0;
+        for (const v of buffer) sum += v * v;
+        return Math.sqrt(sum / buffer.length);
+      },
+      close() {
+        for (const track of stream.getTracks()) track.stop();
+        void context?.close().catch(() => undefined);
+      },
+    };
+  }
+
+  /** Starts the live meter; the verdict comes from `stopMeter`. */
+  async startMeter(): Promise<CheckResult | null> {
+    this.stopMeter();
+    try {
+      this.probe = await this.openProbe();
+    } catch (error) {
+      return { verdict: { kind: 'mic-failed', detail: describe(error) }, fallback: null };
+    }
+    this.peak = 0;
+    this.meterTimer = setInterval(() => {
+      const level = this.probe?.level() ?? 0;
+      this.peak = Math.max(this.peak, level);
+      this.options.onLevel?.(level);
+    }, 100);
+    return null;
+  }
+
+  /** Stops the meter: did the microphone hear anything while it ran? */
+  stopMeter(): CheckResult | null {
+    if (this.meterTimer) clearInterval(this.meterTimer);
+    this.meterTimer = null;
+    const probe = this.probe;
+    this.probe = null;
+    if (!probe) return null;
+    probe.close();
+    this.options.onLevel?.(0);
+    return {
+      verdict: { kind: this.peak >= SOUND_LEVEL ? 'mic-ok' : 'mic-silent', device: probe.deviceId },
+      fallback: probe.fallback,
+    };
+  }
+
+  /** Plays the test sound on the speaker. */
+  async testSound(): Promise<CheckResult> {
+    const chosen = this.options.device('speaker');
+    const outcome = await playTone(this.options.ports, chosen, TEST_TONE);
+    if (outcome.kind === 'blocked' || outcome.kind === 'unavailable')
+      return { verdict: { kind: outcome.kind }, fallback: null };
+    return {
+      verdict: { kind: 'speaker-ok', device: outcome.deviceId },
+      fallback: outcome.kind === 'fallback' ? { role: 'speaker', chosen } : null,
+    };
+  }
+
+  /** Plays the ringtone on the ringer for a moment. */
+  async ringtone(): Promise<CheckResult> {
+    const chosen = this.options.device('ringer');
+    const ringtone = new Ringtone(this.options.ports);
+    const outcome = await ringtone.start(chosen);
+    if (outcome.kind === 'blocked' || outcome.kind === 'unavailable') {
+      ringtone.stop();
+      return { verdict: { kind: outcome.kind }, fallback: null };
+    }
+    await new Promise((resolve) => setTimeout(resolve, RINGTONE_CHECK_MS));
+    ringtone.stop();
+    const fell = outcome.kind === 'fallback';
+    return {
+      verdict: { kind: 'ringer-ok', device: fell ? 'default' : chosen },
+      fallback: fell ? { role: 'ringer', chosen } : null,
+    };
+  }
+
+  /** Records `ECHO_RECORD_MS` of the microphone and plays it back on the speaker. */
+  async echo(onPhase: (phase: 'recording' | 'playing') => void = () => {}): Promise<CheckResult> {
+    this.stopMeter();
+    let probe: Probe;
+    try {
+      probe = await this.openProbe();
+    } catch (error) {
+      return { verdict: { kind: 'echo-failed', detail: describe(error) }, fallback: null };
+    }
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, probe.level())), 100);
+    try {
+      onPhase('recording');
+      const recorder = new MediaRecorder(probe.stream);
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      await new Promise((resolve) => setTimeout(resolve, ECHO_RECORD_MS));
+      recorder.stop();
+      await stopped;
+      clearInterval(sampler);
+      probe.close();
+      onPhase('playing');
+      const speaker = await this.playBack(new Blob(chunks, { type: recorder.mimeType }));
+      const silent = peak < SOUND_LEVEL;
+      return {
+        verdict: {
+          kind: silent ? 'echo-silent' : 'echo-ok',
+          device: silent ? probe.deviceId : speaker.deviceId,
+        },
+        fallback: probe.fallback ?? speaker.fallback,
+      };
+    } catch (error) {
+      return {
+        verdict: { kind: 'echo-failed', detail: describe(error) },
+        fallback: probe.fallback,
+      };
+    } finally {
+      clearInterval(sampler);
+      probe.close();
+    }
+  }
+
+  private async playBack(
+    blob: Blob,
+  ): Promise<{ deviceId: string; fallback: CheckResult['fallback'] }> {
+    const chosen = this.options.device('speaker');
+    const audio = new Audio();
+    let deviceId = chosen;
+    let fallback: CheckResult['fallback'] = null;
+    try {
+      await audio.setSinkId(sinkOf(chosen));
+    } catch {
+      if (!isDefaultDevice(chosen)) {
+        await audio.setSinkId('').catch(() => undefined);
+        deviceId = 'default';
+        fallback = { role: 'speaker', chosen };
+      }
+    }
+    const url = URL.createObjectURL(blob);
+    try {
+      audio.src = url;
+      const ended = new Promise((resolve) => {
+        audio.onended = resolve;
+        audio.onerror = resolve;
+        setTimeout(resolve, ECHO_RECORD_MS + 2000);
+      });
+      await audio.play();
+      await ended;
+    } finally {
+      audio.pause();
+      URL.revokeObjectURL(url);
+    }
+    return { deviceId, fallback };
+  }
+
+  /** Releases everything (leaving Settings). */
+  dispose(): void {
+    this.stopMeter();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The call keys as one list — global hotkeys, the media play/pause key and the headset's
+ * buttons — and the one conflict rule: two actions may not share a key. Settings shows every
+ * conflict; the shell registers only the first action of a shared key.
+ */
+import type { Settings } from './settings';
+
+export type KeyAction = 'answer' | 'hang-up' | 'toggle-ready' | 'mute' | 'answer-or-hang-up';
+export type KeySource = 'hotkey' | 'media-key' | 'headset';
+
+export interface KeyBinding {
+  action: KeyAction;
+  source: KeySource;
+  /** Normalised key name ('' = off); headset bindings use `headset:<usage>`. */
+  key: string;
+  /** The settings field that holds it (for pointing at it). */
+  setting: keyof Settings;
+}
+
+/** The play/pause media key, as Electron names it. */
+export const MEDIA_PLAY_PAUSE = 'MediaPlayPause';
+
+const HOTKEY_SETTINGS: [KeyAction, keyof Settings][] = [
+  ['answer', 'hotkeyAnswer'],
+  ['hang-up', 'hotkeyHangUp'],
+  ['toggle-ready', 'hotkeyToggleReady'],
+  ['mute', 'hotkeyMute'],
+];
+
+const ALIASES: Record<string, string> = {
+  cmdorctrl: 'commandorcontrol',
+  cmd: 'command',
+  ctrl: 'control',
+  option: 'alt',
+  esc: 'escape',
+  return: 'enter',
+  meta: 'super',
+};
+
+/** One spelling per accelerator: lower case, aliases resolved, modifiers sorted. */
+export function normaliseAccelerator(accelerator: string): string {
+  if (!accelerator.trim()) return '';
+  const parts = accelerator
+    .trim()
+    .toLowerCase()
+    .split('+')
+    .map((p) => ALIASES[p] ?? p);
+  const key = parts.pop() ?? '';
+  return [...parts.sort(), key].join('+');
+}
+
+/** Every call key the settings turn on. */
+export function keyBindings(settings: Settings): KeyBinding[] {
+  const list: KeyBinding[] = HOTKEY_SETTINGS.map(([action, setting]) => ({
+    action,
+    source: 'hotkey' as const,
+    key: normaliseAccelerator(String(settings[setting] ?? '')),
+    setting,
+  }));
+  if (settings.mediaKeyCallControl)
+    list.push({
+      action: 'answer-or-hang-up',
+      source: 'media-key',
+      key: normaliseAccelerator(MEDIA_PLAY_PAUSE),
+      setting: 'mediaKeyCallControl',
+    });
+  if (settings.headsetCallControl) {
+    list.push(
+      {
+        action: 'answer-or-hang-up',
+        source: 'headset',
+        key: 'headset:hook-switch',
+        setting: 'headsetCallControl',
+      },
+      {
+        action: 'mute',
+        source: 'headset',
+        key: 'headset:phone-mute',
+        setting: 'headsetCallControl',
+      },
+    );
+  }
+  return list.filter((b) => b.key !== '');
+}
+
+export interface KeyConflict {
+  key: string;
+  /** The bindings sharing the key, in settings order (the first one wins). */
+  bindings: KeyBinding[];
+}
+
+/** Keys bound to more than one action. */
+export function keyConflicts(settings: Settings): KeyConflict[] {
+  const byKey = new Map<string, KeyBinding[]>();
+  for (const binding of keyBindings(settings)) {
+    byKey.set(binding.key, [...(byKey.get(binding.key) ?? []), binding]);
+  }
+  return [...byKey.entries()]
+    .filter(([, bindings]) => bindings.length > 1)
+    .map(([key, bindings]) => ({ key, bindings }));
+}

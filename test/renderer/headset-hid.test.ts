@@ -1,0 +1,161 @@
+/**
+ * Headset call control against a fake WebHID device with a telephony descriptor like the common
+ * headset families': the hook switch answers and hangs up, the mute button toggles mute (both
+ * a momentary button and a latching switch), the LEDs follow the call; a device without a
+ * telephony page is left alone.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  HeadsetControl,
+  decodeInput,
+  encodeLeds,
+  mapHeadset,
+} from '../../src/renderer/src/media/headset-hid';
+import type {
+  Collection,
+  HeadsetCommand,
+  HidDevicePort,
+} from '../../src/renderer/src/media/headset-hid';
+
+const TEL = (id: number) => (0x0b << 16) | id;
+const LED = (id: number) => (0x08 << 16) | id;
+
+/** Input report 1: [consumer volume 8 bits][hook][mute][pad 6]; output report 2: LEDs. */
+function telephonyCollection(muteAbsolute = false): Collection {
+  return {
+    usagePage: 0x0b,
+    usage: 0x05,
+    inputReports: [
+      {
+        reportId: 1,
+        items: [
+          { usages: [(0x0c << 16) | 0xe0], reportSize: 8, reportCount: 1, isAbsolute: false },
+          { usages: [TEL(0x20)], reportSize: 1, reportCount: 1, isAbsolute: true },
+          { usages: [TEL(0x2f)], reportSize: 1, reportCount: 1, isAbsolute: muteAbsolute },
+          { isConstant: true, reportSize: 6, reportCount: 1 },
+        ],
+      },
+    ],
+    outputReports: [
+      {
+        reportId: 2,
+        items: [
+          {
+            isRange: false,
+            usages: [LED(0x17), LED(0x09), LED(0x18)],
+            reportSize: 1,
+            reportCount: 3,
+            isAbsolute: true,
+          },
+          { isConstant: true, reportSize: 5, reportCount: 1 },
+        ],
+      },
+    ],
+  };
+}
+
+class FakeHidDevice implements HidDevicePort {
+  productName = 'Fake Headset';
+  opened = false;
+  readonly sent: { reportId: number; data: number[] }[] = [];
+  private readonly listeners = new Set<(event: Event) => void>();
+  constructor(readonly collections: Collection[]) {}
+  async open() {
+    this.opened = true;
+  }
+  async close() {
+    this.opened = false;
+  }
+  async sendReport(reportId: number, data: Uint8Array) {
+    this.sent.push({ reportId, data: [...data] });
+  }
+  addEventListener(_type: 'inputreport', listener: (event: Event) => void) {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_type: 'inputreport', listener: (event: Event) => void) {
+    this.listeners.delete(listener);
+  }
+  /** The headset sends input report 1 with hook/mute bits. */
+  press(state: { hook: boolean; mute: boolean }) {
+    const data = new DataView(
+      new Uint8Array([0, (state.hook ? 1 : 0) | (state.mute ? 2 : 0)]).buffer,
+    );
+    const event = { reportId: 1, data } as unknown as Event;
+    for (const l of this.listeners) l(event);
+  }
+}
+
+describe('headset HID mapping', () => {
+  it('finds the hook switch, mute button and LEDs from the descriptor', () => {
+    const mapping = mapHeadset([{ usagePage: 0x0c, children: [telephonyCollection()] }])!;
+    expect(mapping.hook).toEqual({ reportId: 1, bit: 8, absolute: true });
+    expect(mapping.mute).toEqual({ reportId: 1, bit: 9, absolute: false });
+    expect(mapping.leds.offHook).toMatchObject({ reportId: 2, bit: 0 });
+    expect(mapping.leds.ring).toMatchObject({ reportId: 2, bit: 2 });
+    const data = new DataView(new Uint8Array([0x7f, 0b01]).buffer);
+    expect(decodeInput(mapping, 1, data)).toEqual({ hook: true, mute: false });
+    expect(decodeInput(mapping, 3, data)).toEqual({ hook: null, mute: null });
+    expect(encodeLeds(mapping, { offHook: true, mute: true, ring: false })).toEqual([
+      { reportId: 2, data: new Uint8Array([0b011]) },
+    ]);
+  });
+
+  it('leaves a device without telephony controls alone', async () => {
+    const keyboard = new FakeHidDevice([{ usagePage: 0x01, usage: 0x06 }]);
+    expect(mapHeadset(keyboard.collections)).toBeNull();
+    expect(await HeadsetControl.attach(keyboard, () => undefined)).toBeNull();
+    expect(keyboard.opened).toBe(false);
+  });
+
+  it('hook switch answers and hangs up; mute syncs both ways; the ring light rings', async () => {
+    const device = new FakeHidDevice([telephonyCollection()]);
+    const commands: HeadsetCommand[] = [];
+    const control = (await HeadsetControl.attach(device, (c) => commands.push(c)))!;
+    expect(device.opened).toBe(true);
+
+    await control.show({ phase: 'ringing', muted: false });
+    expect(device.sent.at(-1)).toEqual({ reportId: 2, data: [0b100] });
+    device.press({ hook: true, mute: false });
+    expect(commands).toEqual(['answer']);
+
+    await control.show({ phase: 'talking', muted: false });
+    expect(device.sent.at(-1)).toEqual({ reportId: 2, data: [0b001] });
+    device.press({ hook: true, mute: true });
+    device.press({ hook: true, mute: false });
+    expect(commands).toEqual(['answer', 'toggle-mute']);
+    // The app muted (button, hotkey): the headset's mute light follows.
+    await control.show({ phase: 'talking', muted: true });
+    expect(device.sent.at(-1)).toEqual({ reportId: 2, data: [0b011] });
+
+    device.press({ hook: false, mute: false });
+    expect(commands).toEqual(['answer', 'toggle-mute', 'hang-up']);
+    await control.show({ phase: 'idle', muted: false });
+    expect(device.sent.at(-1)).toEqual({ reportId: 2, data: [0] });
+    await control.detach();
+    device.press({ hook: true, mute: false });
+    expect(commands).toHaveLength(3);
+  });
+
+  it('a latching mute switch toggles only when it differs from the call', async () => {
+    const device = new FakeHidDevice([telephonyCollection(true)]);
+    const commands: HeadsetCommand[] = [];
+    const control = (await HeadsetControl.attach(device, (c) => commands.push(c)))!;
+    await control.show({ phase: 'talking', muted: false });
+    device.press({ hook: true, mute: true });
+    expect(commands).toEqual(['toggle-mute']);
+    await control.show({ phase: 'talking', muted: true });
+    device.press({ hook: true, mute: true });
+    expect(commands).toEqual(['toggle-mute']);
+    device.press({ hook: true, mute: false });
+    expect(commands).toEqual(['toggle-mute', 'toggle-mute']);
+  });
+
+  it('hook switch does nothing without a call to act on', async () => {
+    const device = new FakeHidDevice([telephonyCollection()]);
+    const commands: HeadsetCommand[] = [];
+    await HeadsetControl.attach(device, (c) => commands.push(c));
+    device.press({ hook: true, mute: false });
+    device.press({ hook: false, mute: true });
+    expect(commands).toEqual([]);
+  });
+});
