@@ -22,6 +22,8 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
+import { createAgentDay } from './agent-day';
+import type { OpenExternal } from './screen-pop';
 
 export interface CoreOptions {
   secrets: SecretStore;
@@ -43,12 +45,18 @@ export interface CoreOptions {
   keepaliveMs?: number;
   /** How long the window may take to answer a call's SDP offer (default 10 s). */
   mediaTimeoutMs?: number;
+  /** The call-history journal in the user-data folder; null/absent keeps history in memory. */
+  historyFile?: string | null;
+  /** Opens a vetted URL in the default browser (screen-pop); absent = this host cannot. */
+  openExternal?: OpenExternal;
 }
 
 export interface Core extends DesktopCore {
   /** The platform source (tests and benchmarks reach the embedded emulator through it). */
   readonly platforms: PlatformSource;
   readonly session: AgentSession;
+  /** The agent's day (history, figures, screen-pop, wrap-up); tests reach the store through it. */
+  readonly day: ReturnType<typeof createAgentDay>;
 }
 
 /** Creates the core. Nothing here imports electron. */
@@ -95,7 +103,18 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     send: (request) => emit('media:request', request),
     ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
   });
-  const calls = line ? new CallController({ session, line, media, clock, logger }) : null;
+  const day = createAgentDay({
+    session,
+    settings: () => settings,
+    clock,
+    logger,
+    historyFile: options.historyFile ?? null,
+    openExternal: options.openExternal ?? null,
+    emit,
+  });
+  const calls = line
+    ? new CallController({ session, line, media, clock, logger, observers: day.observers })
+    : null;
 
   const view = (): SettingsView => ({
     settings,
@@ -170,6 +189,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       session.setMicrophone(health);
       return { ok: true, value: null };
     },
+    ...day.handlers,
   };
   const dispatch = createRouter(handlers, logger);
 
@@ -190,6 +210,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   return {
     platforms,
     session,
+    day,
     dispatch,
     on(event, listener) {
       events.on(event, listener as (payload: unknown) => void);
@@ -202,6 +223,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     async shutdown(timeoutMs) {
       await session.shutdown(timeoutMs);
       calls?.close();
+      day.close();
       media.close();
       await sip?.stop();
       await platforms.close();

@@ -36,6 +36,10 @@ export interface DesktopApi {
   setHeld(callId: string, held: boolean): R<'call:hold'>;
   replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
+  getHistoryPage(query: CommandInput<'history:page'>): R<'history:page'>;
+  getTodayFigures(): R<'history:today'>;
+  openCustomerRecord(callId: string): R<'call:open-record'>;
+  onHistoryChanged(listener: (change: EventPayloads['history:changed']) => void): () => void;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
   onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
@@ -63,6 +67,10 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     setHeld: (callId, held) => invoke('call:hold', { callId, held }),
     replyMedia: (reply) => invoke('media:reply', reply),
     reportMicrophone: (health) => invoke('media:microphone', { health }),
+    getHistoryPage: (query) => invoke('history:page', query),
+    getTodayFigures: () => invoke('history:today', {}),
+    openCustomerRecord: (callId) => invoke('call:open-record', { callId }),
+    onHistoryChanged: (listener) => subscribe('history:changed', listener),
     onSnapshot: (listener) => subscribe('session:changed', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),

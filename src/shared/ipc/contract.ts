@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
 import { MAX_PAGE_SIZE } from '../platform/dto';
 import { SettingsPatchSchema } from '../settings';
+import { HistoryQuerySchema } from '../history';
+import type { HistoryPage, TodayFigures } from '../history';
 import type { AppError } from '../domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../platform/dto';
 import type { SessionSnapshot } from '../snapshot';
@@ -77,6 +79,12 @@ export const COMMANDS = {
     .strict(),
   /** The window reports what it knows about the microphone (for the readiness light). */
   'media:microphone': z.object({ health: z.enum(['ok', 'broken', 'unknown']) }).strict(),
+  /** One page of the call history (filtered and paged in main). */
+  'history:page': HistoryQuerySchema,
+  /** Today's figures since local midnight. */
+  'history:today': Empty,
+  /** Opens the customer record (screen-pop URL) for the current call in the default browser. */
+  'call:open-record': z.object({ callId: z.string().min(1).max(128) }).strict(),
 } as const;
 
 export type Channel = keyof typeof COMMANDS;
@@ -102,6 +110,9 @@ export interface CommandResults {
   'call:hold': SessionSnapshot;
   'media:reply': null;
   'media:microphone': null;
+  'history:page': HistoryPage;
+  'history:today': TodayFigures;
+  'call:open-record': null;
 }
 
 /** Every command answers with a result: a value, or a typed error. Nothing throws across IPC. */
@@ -126,12 +137,15 @@ export interface EventPayloads {
   'session:changed': SessionSnapshot;
   'settings:changed': SettingsView;
   'media:request': MediaRequest;
+  /** The call history changed (a call ended or was settled): re-query the page and figures. */
+  'history:changed': { size: number };
 }
 export type EventChannel = keyof EventPayloads;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'session:changed',
   'settings:changed',
   'media:request',
+  'history:changed',
 ];
 
 export function isChannel(value: unknown): value is Channel {

@@ -42,7 +42,14 @@ export interface HistoryStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
-const WHYS: readonly string[] = ['timeout', 'caller-gave-up', 'rejected', 'failed', 'wrap-up'];
+const WHYS: readonly string[] = [
+  'timeout',
+  'caller-gave-up',
+  'rejected',
+  'failed',
+  'no-media',
+  'wrap-up',
+];
 
 export class HistoryStore {
   private readonly journal: Journal<HistoryRecord>;
