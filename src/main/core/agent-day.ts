@@ -6,10 +6,14 @@
 import { appError } from '../../shared/domain/errors';
 import { HistoryRecorder } from './history/recorder';
 import { HistoryStore } from './history/store';
+import { NoAnswerGuard } from './no-answer-guard';
 import { ScreenPop } from './screen-pop';
+import { WrapUp } from './wrap-up';
 import { MAX_MISSED } from './session';
 import type { Clock, Logger } from '../../lib/ports';
-import type { EventPayloads } from '../../shared/ipc/contract';
+import type { EventPayloads, Result } from '../../shared/ipc/contract';
+import type { AgentDayStatus, SessionSnapshot } from '../../shared/snapshot';
+import type { IncomingCall, RejectKind } from '../sip/call-types';
 import type { Settings } from '../../shared/settings';
 import type { AgentSession } from './session';
 import type { CallObserver } from './calls';
@@ -29,13 +33,25 @@ export interface AgentDayOptions {
 
 export type AgentDayHandlers = Pick<
   Handlers,
-  'history:page' | 'history:today' | 'call:open-record'
+  | 'history:page'
+  | 'history:today'
+  | 'call:open-record'
+  | 'day:status'
+  | 'wrap-up:ready-now'
+  | 'wrap-up:extend'
 >;
 
 export interface AgentDay {
   readonly history: HistoryStore;
+  readonly wrapUp: WrapUp;
+  readonly guard: NoAnswerGuard;
   readonly observers: CallObserver[];
   readonly handlers: AgentDayHandlers;
+  /** The call controller's gate: offers declined before they ring (wrap-up, guard tripping). */
+  admit(call: IncomingCall): { kind: RejectKind; why: string } | null;
+  /** The agent chose a state (window, tray, hotkey): wrap-up ends, the guard starts over. */
+  manualStateChange(): void;
+  status(): AgentDayStatus;
   close(): void;
 }
 
@@ -59,6 +75,38 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   const stopWatching = session.onChange((snapshot) => recorder.watch(snapshot, clock.now()));
   const screenPop = new ScreenPop({ settings, agent, open: options.openExternal, logger });
 
+  const publish = () => options.emit('day:changed', status());
+  // The app's own holds on the agent. Until the session's named holds land, a plain state change.
+  const hold = (target: string): Promise<Result<SessionSnapshot>> => session.setState(target);
+  const release = async (): Promise<Result<SessionSnapshot>> => ({
+    ok: true,
+    value: session.snapshot(),
+  });
+  const wrapUp = new WrapUp({
+    session: {
+      snapshot: () => session.snapshot(),
+      setState: (s) => session.setState(s),
+      hold,
+      release,
+    },
+    settings,
+    clock,
+    logger,
+    publish,
+  });
+  const guard = new NoAnswerGuard({
+    session: { snapshot: () => session.snapshot(), hold },
+    settings,
+    clock,
+    logger,
+    publish,
+  });
+  const status = (): AgentDayStatus => ({ wrapUp: wrapUp.status(), noAnswer: guard.current() });
+  const stopDay = session.onChange((snapshot) => {
+    wrapUp.watch(snapshot);
+    guard.watch(snapshot);
+  });
+
   const handlers: AgentDayHandlers = {
     'history:page': async (query) => ({ ok: true, value: history.page(query) }),
     'history:today': async () => ({ ok: true, value: history.today() }),
@@ -68,14 +116,34 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
         return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
       return screenPop.openRecord(call);
     },
+    'day:status': async () => ({ ok: true, value: status() }),
+    'wrap-up:ready-now': async () => {
+      await wrapUp.readyNow();
+      return { ok: true, value: status() };
+    },
+    'wrap-up:extend': async () => {
+      wrapUp.extend();
+      return { ok: true, value: status() };
+    },
   };
 
   return {
     history,
-    observers: [recorder, screenPop],
+    wrapUp,
+    guard,
+    observers: [recorder, screenPop, wrapUp, guard],
     handlers,
+    admit: (call) => wrapUp.admit(call) ?? guard.admit(call),
+    manualStateChange() {
+      wrapUp.manualChange();
+      guard.manualChange();
+    },
+    status,
     close() {
       stopWatching();
+      stopDay();
+      wrapUp.close();
+      guard.close();
       history.addState(clock.now(), null);
       history.close();
     },

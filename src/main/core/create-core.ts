@@ -113,7 +113,15 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     emit,
   });
   const calls = line
-    ? new CallController({ session, line, media, clock, logger, observers: day.observers })
+    ? new CallController({
+        session,
+        line,
+        media,
+        clock,
+        logger,
+        observers: day.observers,
+        admit: (call) => day.admit(call),
+      })
     : null;
 
   const view = (): SettingsView => ({
@@ -158,7 +166,12 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'session:sign-out': ({ force }) => session.signOut(force),
     'session:dismiss-question': async () => session.dismissQuestion(),
     'session:refresh': () => session.refresh(),
-    'agent:set-state': ({ state }) => session.setState(state),
+    'agent:set-state': async ({ state }) => {
+      const result = await session.setState(state);
+      // The agent's own choice: it ends a wrap-up and resets the no-answer count.
+      if (result.ok) day.manualStateChange();
+      return result;
+    },
     'agent:edit-skills': ({ opts }) => session.editSkills(opts),
     'agent:set-extension': ({ id }) => session.setExtension(id),
     'team:list': ({ pageNo, pageSize }) =>

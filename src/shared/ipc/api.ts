@@ -39,6 +39,10 @@ export interface DesktopApi {
   getHistoryPage(query: CommandInput<'history:page'>): R<'history:page'>;
   getTodayFigures(): R<'history:today'>;
   openCustomerRecord(callId: string): R<'call:open-record'>;
+  getDayStatus(): R<'day:status'>;
+  wrapUpReadyNow(): R<'wrap-up:ready-now'>;
+  wrapUpExtend(): R<'wrap-up:extend'>;
+  onDayChanged(listener: (status: EventPayloads['day:changed']) => void): () => void;
   onHistoryChanged(listener: (change: EventPayloads['history:changed']) => void): () => void;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
@@ -70,6 +74,10 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     getHistoryPage: (query) => invoke('history:page', query),
     getTodayFigures: () => invoke('history:today', {}),
     openCustomerRecord: (callId) => invoke('call:open-record', { callId }),
+    getDayStatus: () => invoke('day:status', {}),
+    wrapUpReadyNow: () => invoke('wrap-up:ready-now', {}),
+    wrapUpExtend: () => invoke('wrap-up:extend', {}),
+    onDayChanged: (listener) => subscribe('day:changed', listener),
     onHistoryChanged: (listener) => subscribe('history:changed', listener),
     onSnapshot: (listener) => subscribe('session:changed', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),

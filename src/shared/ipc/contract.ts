@@ -12,7 +12,7 @@ import { HistoryQuerySchema } from '../history';
 import type { HistoryPage, TodayFigures } from '../history';
 import type { AppError } from '../domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../platform/dto';
-import type { SessionSnapshot } from '../snapshot';
+import type { AgentDayStatus, SessionSnapshot } from '../snapshot';
 import type { SettingsView } from '../settings';
 
 const Empty = z.object({}).strict();
@@ -85,6 +85,12 @@ export const COMMANDS = {
   'history:today': Empty,
   /** Opens the customer record (screen-pop URL) for the current call in the default browser. */
   'call:open-record': z.object({ callId: z.string().min(1).max(128) }).strict(),
+  /** Wrap-up and the no-answer guard as they stand. */
+  'day:status': Empty,
+  /** Ends wrap-up now and returns to the state chosen before the call. */
+  'wrap-up:ready-now': Empty,
+  /** Adds 30 s to the wrap-up. */
+  'wrap-up:extend': Empty,
 } as const;
 
 export type Channel = keyof typeof COMMANDS;
@@ -113,6 +119,9 @@ export interface CommandResults {
   'history:page': HistoryPage;
   'history:today': TodayFigures;
   'call:open-record': null;
+  'day:status': AgentDayStatus;
+  'wrap-up:ready-now': AgentDayStatus;
+  'wrap-up:extend': AgentDayStatus;
 }
 
 /** Every command answers with a result: a value, or a typed error. Nothing throws across IPC. */
@@ -139,6 +148,8 @@ export interface EventPayloads {
   'media:request': MediaRequest;
   /** The call history changed (a call ended or was settled): re-query the page and figures. */
   'history:changed': { size: number };
+  /** Wrap-up started, moved or ended; the no-answer guard tripped or was cleared. */
+  'day:changed': AgentDayStatus;
 }
 export type EventChannel = keyof EventPayloads;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -146,6 +157,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'settings:changed',
   'media:request',
   'history:changed',
+  'day:changed',
 ];
 
 export function isChannel(value: unknown): value is Channel {
