@@ -1,5 +1,6 @@
 /** The window's strings in English; typed against the Chinese catalog so none can be missing. */
 import { TRAY_TEXT } from '../../../shared/i18n/tray';
+import { DAY_EN } from './day';
 import type { Messages } from './zh-CN';
 
 const en: Messages = {
@@ -297,6 +298,7 @@ const en: Messages = {
       hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
     },
   },
+  day: DAY_EN,
 };
 
 export default en;

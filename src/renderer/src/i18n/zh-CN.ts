@@ -5,6 +5,7 @@
  * vue-i18n syntax: `{x}` interpolates; avoid a literal `@`, `|`, `{` or `}`.
  */
 import { TRAY_TEXT } from '../../../shared/i18n/tray';
+import { DAY_ZH } from './day';
 
 const zhCN = {
   app: {
@@ -296,6 +297,7 @@ const zhCN = {
       hotkey: '不是可用的快捷键:需要修饰键加一个键(F1–F24 可单独使用)。',
     },
   },
+  day: DAY_ZH,
 };
 
 export type Messages = typeof zhCN;
