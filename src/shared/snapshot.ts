@@ -131,7 +131,13 @@ export interface AgentDayStatus {
 }
 
 /** Why a system action moved the agent (suspend/lock protection). */
-export type SystemHold = 'suspend' | 'lock';
+export type SystemHold =
+  | 'suspend'
+  | 'lock'
+  /** After-call work (wrap-up.ts): busy/<wrap-up reason> until the countdown ends. */
+  | 'wrap-up'
+  /** The no-answer guard (no-answer-guard.ts): busy/<reason> after unanswered offers. */
+  | 'no-answer';
 
 export interface SessionSnapshot {
   phase: SessionPhase;

@@ -11,8 +11,8 @@ import { ScreenPop } from './screen-pop';
 import { WrapUp } from './wrap-up';
 import { MAX_MISSED } from './session';
 import type { Clock, Logger } from '../../lib/ports';
-import type { EventPayloads, Result } from '../../shared/ipc/contract';
-import type { AgentDayStatus, SessionSnapshot } from '../../shared/snapshot';
+import type { EventPayloads } from '../../shared/ipc/contract';
+import type { AgentDayStatus } from '../../shared/snapshot';
 import type { IncomingCall, RejectKind } from '../sip/call-types';
 import type { Settings } from '../../shared/settings';
 import type { AgentSession } from './session';
@@ -76,18 +76,17 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   const screenPop = new ScreenPop({ settings, agent, open: options.openExternal, logger });
 
   const publish = () => options.emit('day:changed', status());
-  // The app's own holds on the agent. Until the session's named holds land, a plain state change.
-  const hold = (target: string): Promise<Result<SessionSnapshot>> => session.setState(target);
-  const release = async (): Promise<Result<SessionSnapshot>> => ({
-    ok: true,
-    value: session.snapshot(),
-  });
+  // The app's own holds on the agent (the session's named holds): never the agent's choice, so
+  // neither their chosen state nor their recent reasons change, and a heal keeps the hold.
+  const wrapUpHold = {
+    hold: (target: string) => session.holdFor('wrap-up', target),
+    release: () => session.releaseHold('wrap-up'),
+  };
   const wrapUp = new WrapUp({
     session: {
       snapshot: () => session.snapshot(),
       setState: (s) => session.setState(s),
-      hold,
-      release,
+      ...wrapUpHold,
     },
     settings,
     clock,
@@ -95,7 +94,10 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     publish,
   });
   const guard = new NoAnswerGuard({
-    session: { snapshot: () => session.snapshot(), hold },
+    session: {
+      snapshot: () => session.snapshot(),
+      hold: (target: string) => session.holdFor('no-answer', target),
+    },
     settings,
     clock,
     logger,

@@ -11,7 +11,7 @@ import type { LoginRequest } from '../../shared/platform/dto';
 import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 
 /** Reasons the app uses when it holds an agent away on their behalf. */
-export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
+export const SYSTEM_HOLD_STATES: Record<Extract<SystemHold, 'suspend' | 'lock'>, string> = {
   suspend: 'away/system/suspend',
   lock: 'away/system/lock',
 };

@@ -35,6 +35,10 @@ describe('wrap-up', () => {
     expect((await app.core.dispatch('call:hangup', { callId })).ok).toBe(true);
     await waitFor(() => app!.platformState() === 'busy/话后处理', 'wrap-up on the platform');
     expect(app.core.day.status().wrapUp).toMatchObject({ reason: '话后处理', returnTo: 'idle' });
+    await app.until('held for wrap-up', (s) => s.hold?.reason === 'wrap-up');
+    // The app's hold, not the agent's choice: nothing the agent chose is overwritten.
+    expect(app.snap().chosenState).toBe('idle');
+    expect(app.snap().recentReasons.busy).not.toContain('话后处理');
     await waitFor(() => app!.platformState() === 'idle', 'back to idle', 4_000);
     expect(Date.now() - endedAt).toBeGreaterThanOrEqual(950);
     expect(app.core.day.status().wrapUp).toBeNull();
@@ -109,6 +113,7 @@ describe('no-answer guard', () => {
     await app.ring({ ringTimeoutSec: 0.3 });
     await waitFor(() => app!.platformState() === 'busy/未接', 'busy/未接 on the platform');
     expect(app.core.day.status().noAnswer).toMatchObject({ count: 2, state: 'busy/未接' });
+    expect(app.snap().hold?.reason).toBe('no-answer');
     // One click back to idle clears it.
     expect((await app.core.dispatch('agent:set-state', { state: 'idle' })).ok).toBe(true);
     expect(app.core.day.status().noAnswer).toBeNull();
