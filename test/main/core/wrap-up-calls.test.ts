@@ -112,6 +112,7 @@ describe('no-answer guard', () => {
     expect(app.core.day.status().noAnswer).toBeNull();
     await app.ring({ ringTimeoutSec: 0.3 });
     await waitFor(() => app!.platformState() === 'busy/未接', 'busy/未接 on the platform');
+    await waitFor(() => app!.core.day.status().noAnswer, 'the notice');
     expect(app.core.day.status().noAnswer).toMatchObject({ count: 2, state: 'busy/未接' });
     expect(app.snap().hold?.reason).toBe('no-answer');
     // One click back to idle clears it.
