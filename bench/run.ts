@@ -5,7 +5,16 @@
  */
 import { execFileSync } from 'node:child_process';
 
-const ALL = ['emulator', 'session', 'sip', 'renderer', 'calls', 'ringing', 'edge'] as const;
+const ALL = [
+  'emulator',
+  'session',
+  'sip',
+  'renderer',
+  'calls',
+  'ringing',
+  'edge',
+  'history',
+] as const;
 const wanted = process.argv.slice(2).filter((a) => (ALL as readonly string[]).includes(a));
 const names = wanted.length ? wanted : [...ALL];
 

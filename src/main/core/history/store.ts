@@ -3,7 +3,8 @@
  * journal, see journal.ts) and in memory for queries: pages of calls (newest first, filtered in
  * main, sent to the window one page at a time), today's figures since local midnight, and the
  * missed-offer list, which is a view of the same records and so survives restarts.
- * Retention is bounded: records older than the retention are dropped at start and at compaction.
+ * Retention is bounded: calls older than the retention (state changes older than two days) are
+ * dropped at start and at compaction.
  */
 import { CALL_OUTCOMES } from '../../../shared/history';
 import { Journal } from './journal';
@@ -42,6 +43,11 @@ export interface HistoryStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * State changes are kept two days: today's figures need only today's (and the state at
+ * midnight); calls are kept for the retention. Keeps the journal, and start-up, small.
+ */
+const STATE_DAYS = 2;
 const WHYS: readonly string[] = [
   'timeout',
   'caller-gave-up',
@@ -233,7 +239,9 @@ export class HistoryStore {
     for (const call of this.calls.slice(0, dropCalls)) this.byId.delete(call.id);
     this.calls = this.calls.slice(dropCalls);
     // Keep the last state before the cutoff: it says what the agent was in at the cutoff.
-    const keepFrom = Math.max(0, lastIndexBefore(this.states, cutoff));
+    const stateCutoff =
+      this.options.now() - Math.min(STATE_DAYS, this.options.retentionDays()) * DAY_MS;
+    const keepFrom = Math.max(0, lastIndexBefore(this.states, stateCutoff));
     this.states = this.states.slice(keepFrom);
     return dropCalls + keepFrom;
   }
