@@ -230,6 +230,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return () => events.off(event, listener as (payload: unknown) => void);
     },
     snapshot: () => session.snapshot(),
+    dayStatus: () => day.status(),
     settings: () => settings,
     settingsView: view,
     system,
