@@ -41,6 +41,8 @@ export interface DeskOptions {
   /** Settings applied before the page opens (e.g. sipWsUrl of a Kamailio). */
   settings?: Parameters<Core['dispatch']>[1];
   keepaliveMs?: number;
+  /** The host's door to the default browser (screen-pop); absent = none. */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 export interface CallsWorld {
@@ -95,6 +97,7 @@ async function openDesk(
     keepaliveMs: options.keepaliveMs ?? 5_000,
     logger: silentLogger,
     ...(options.sipLine ? { sipLine: options.sipLine } : {}),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   if (options.settings) {
     const updated = await core.dispatch('settings:update', options.settings as never);
