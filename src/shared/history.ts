@@ -3,32 +3,11 @@
  * (the user-data folder); the window asks for one page at a time.
  */
 import { z } from 'zod';
-import type { MissReason } from './snapshot';
+import { CALL_OUTCOMES } from './history-model';
+import type { HistoryCall } from './history-model';
 
-export const CALL_OUTCOMES = ['answered', 'missed', 'rejected', 'failed'] as const;
-/** answered; missed (rang out or the caller gave up); rejected by the agent; failed. */
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-
-/** Why an offer was not answered; `wrap-up` = declined by the desktop during after-call work. */
-export type HistoryWhy = MissReason | 'wrap-up';
-
-/** One call as the history keeps it. */
-export interface HistoryCall {
-  id: string;
-  /** Epoch ms the call started ringing. */
-  at: number;
-  /** The caller's number (as the INVITE named it). */
-  number: string;
-  direction: 'in' | 'out';
-  outcome: CallOutcome;
-  /** Why it was not answered, for missed/rejected/failed. */
-  why: HistoryWhy | null;
-  ringMs: number;
-  talkMs: number;
-  /** The state the platform left the agent in after the call, once read back. */
-  reserveState: string | null;
-  agent: string | null;
-}
+export { CALL_OUTCOMES } from './history-model';
+export type { CallOutcome, HistoryCall, HistoryWhy } from './history-model';
 
 export const HistoryQuerySchema = z
   .object({
