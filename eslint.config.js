@@ -3,9 +3,55 @@ import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
+import { ALLOWED, ELECTRON, EXCEPTIONS, LAYERS, NO_NODE, ONLY_PACKAGES } from './eslint.layers.js';
+
+const layer = (types) => ({ element: { types: { anyOf: types } } });
+const others = (types) => Object.keys(LAYERS).filter((type) => !types.includes(type));
+
+/** The boundaries/dependencies options built from the one table in eslint.layers.js. */
+function layerPolicies() {
+  return {
+    default: 'disallow',
+    message: 'Layer boundary: see the allowed-imports table in eslint.layers.js',
+    checkAllOrigins: true,
+    // An import of a local file that belongs to no layer (src/x.ts, test/...) is refused too.
+    checkUnknownLocals: true,
+    policies: [
+      // Packages and Node built-ins are open to every layer, except as refused below.
+      { allow: { to: { module: { origin: ['external', 'core'] } } } },
+      ...Object.entries(ALLOWED).map(([from, to]) => ({
+        from: layer([from]),
+        allow: { to: layer([from, ...to]) },
+      })),
+      ...EXCEPTIONS.map((e) => ({
+        from: layer([e.from]),
+        allow: {
+          dependency: { nodeKind: e.nodeKind },
+          to: { element: { type: e.to }, file: { path: e.file } },
+        },
+      })),
+      ...Object.entries(ONLY_PACKAGES).map(([from, packages]) => ({
+        from: layer([from]),
+        disallow: { to: { module: { origin: 'external', source: `!(${packages.join('|')})` } } },
+        message: `${LAYERS[from]} may use only these packages: ${packages.join(', ')}.`,
+      })),
+      {
+        from: layer(others(ELECTRON)),
+        disallow: { to: { module: { origin: 'external', source: 'electron' } } },
+        message: `Only ${ELECTRON.map((t) => LAYERS[t]).join(' and ')} may import electron.`,
+      },
+      {
+        from: layer(NO_NODE),
+        disallow: { to: { module: { origin: 'core' } } },
+        message: `${NO_NODE.map((t) => LAYERS[t]).join(' and ')} import no Node built-ins.`,
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage'] },
+  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'reports', '.stryker-tmp*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
@@ -23,55 +69,22 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // Layer boundaries (style.md): only the Electron shell imports electron; the shared model
-  // imports neither Node nor Electron; the renderer reaches main only through the preload API.
+  // Layer boundaries: the table in eslint.layers.js, enforced by eslint-plugin-boundaries.
   {
     files: ['src/**/*.ts', 'src/**/*.vue'],
-    ignores: ['src/main/shell/**', 'src/preload/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only src/main/shell and src/preload may import electron.',
-            },
-          ],
-        },
-      ],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': Object.entries(LAYERS).map(([type, folder]) => ({
+        type,
+        pattern: `${folder}/**`,
+        partialMatch: false,
+      })),
+      // Dynamic imports count too: a lazy import of the emulator is still an import.
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+      'import/resolver': { node: { extensions: ['.ts', '.vue', '.js', '.mjs'] } },
     },
-  },
-  {
-    files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'electron', '../main/*', '../../main/*', '../renderer/*'],
-              message: 'src/shared is pure: no Node, Electron, main or renderer imports.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.vue'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'electron', '**/main/**', '**/preload/**'],
-              message: 'The renderer talks to main only through window.agentDesktop.',
-            },
-          ],
-        },
-      ],
+      'boundaries/dependencies': ['error', layerPolicies()],
     },
   },
   prettier,

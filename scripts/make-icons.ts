@@ -2,7 +2,8 @@
  * Draws the tray icons (resources/tray/<state>.png at 16 px and <state>@2x.png at 32 px) and the
  * window icon (resources/icon.png, 256 px) with no image library: shapes as distance functions,
  * 4×4 supersampling, and a PNG writer over node:zlib. Each state has its own colour *and* glyph,
- * so colour is never the only cue. Run: `npx tsx scripts/make-icons.ts`.
+ * so colour is never the only cue. It also draws the installers' icons into build/ (see
+ * installerIconFiles). Run: `npx tsx scripts/make-icons.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -208,11 +209,84 @@ export function iconFiles(): Map<string, Buffer> {
   return files;
 }
 
+/** Sizes in the Windows .ico (256 is what Explorer and the NSIS installer show largest). */
+export const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256] as const;
+/** The .icns entries: OSType → size (PNG-compressed entries, macOS 10.7+). */
+export const ICNS_TYPES: ReadonlyArray<readonly [string, number]> = [
+  ['icp4', 16],
+  ['icp5', 32],
+  ['icp6', 64],
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+];
+/** The PNG set Linux packages (AppImage, deb) install under hicolor. */
+export const LINUX_SIZES = [16, 32, 48, 64, 128, 256, 512] as const;
+
+/** A .ico holding one PNG image per size (Vista+ reads PNG entries). */
+export function encodeIco(images: ReadonlyArray<readonly [number, Buffer]>): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // 1 = icon
+  header.writeUInt16LE(images.length, 4);
+  const entries: Buffer[] = [];
+  let offset = 6 + 16 * images.length;
+  for (const [size, png] of images) {
+    const entry = Buffer.alloc(16);
+    entry.writeUInt8(size >= 256 ? 0 : size, 0); // 0 means 256
+    entry.writeUInt8(size >= 256 ? 0 : size, 1);
+    entry.writeUInt16LE(1, 4); // colour planes
+    entry.writeUInt16LE(32, 6); // bits per pixel
+    entry.writeUInt32LE(png.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    offset += png.length;
+    entries.push(entry);
+  }
+  return Buffer.concat([header, ...entries, ...images.map(([, png]) => png)]);
+}
+
+/** An .icns: 'icns' + total length, then (type, length, PNG) per entry. */
+export function encodeIcns(entries: ReadonlyArray<readonly [string, Buffer]>): Buffer {
+  const parts = entries.map(([type, png]) => {
+    const head = Buffer.alloc(8);
+    head.write(type, 0, 'ascii');
+    head.writeUInt32BE(png.length + 8, 4);
+    return Buffer.concat([head, png]);
+  });
+  const head = Buffer.alloc(8);
+  head.write('icns', 0, 'ascii');
+  head.writeUInt32BE(8 + parts.reduce((n, p) => n + p.length, 0), 4);
+  return Buffer.concat([head, ...parts]);
+}
+
+/** The installers' icons, relative to build/: icon.png (1024), icon.ico, icon.icns, icons/. */
+export function installerIconFiles(): Map<string, Buffer> {
+  const cache = new Map<number, Buffer>();
+  const png = (size: number) => {
+    let found = cache.get(size);
+    if (!found) cache.set(size, (found = encodePng(render(APP_ICON_LAYERS, size), size)));
+    return found;
+  };
+  const files = new Map<string, Buffer>();
+  files.set('icon.png', png(1024));
+  files.set('icon.ico', encodeIco(ICO_SIZES.map((size) => [size, png(size)] as const)));
+  files.set('icon.icns', encodeIcns(ICNS_TYPES.map(([type, size]) => [type, png(size)] as const)));
+  for (const size of LINUX_SIZES) files.set(`icons/${size}x${size}.png`, png(size));
+  return files;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const resources = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources');
-  for (const [path, bytes] of iconFiles()) {
-    mkdirSync(dirname(join(resources, path)), { recursive: true });
-    writeFileSync(join(resources, path), bytes);
-    process.stdout.write(`resources/${path} (${bytes.length} bytes)\n`);
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const sets: Array<[string, Map<string, Buffer>]> = [
+    ['resources', iconFiles()],
+    ['build', installerIconFiles()],
+  ];
+  for (const [folder, files] of sets) {
+    for (const [path, bytes] of files) {
+      mkdirSync(dirname(join(root, folder, path)), { recursive: true });
+      writeFileSync(join(root, folder, path), bytes);
+      process.stdout.write(`${folder}/${path} (${bytes.length} bytes)\n`);
+    }
   }
 }

@@ -12,9 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { EVENT_CHANNELS } from '../shared/ipc/contract';
 import { appError } from '../shared/domain/errors';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { DesktopCore } from '../main/core/desktop-core';
+import type { Result } from '../shared/ipc/contract';
 
 export interface BrowserHostOptions {
   core: DesktopCore;
@@ -42,6 +44,44 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 const MAX_MESSAGE = 256 * 1024;
+/** The token page is neither cached, framed nor referred on. */
+const TOKEN_PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** The request's path, percent-decoded; null when it does not decode (`/%`, `/%E4`). */
+function decodedPath(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent((url ?? '/').split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
+}
+
+/** The request's URL against our origin; null when it does not parse (`//`, `http://[`). */
+function parsedUrl(url: string | undefined, origin: string): URL | null {
+  try {
+    return new URL(url ?? '/', origin);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a request for the token page comes from a top-level visit (typed URL, bookmark, a
+ * tool such as curl that sends no fetch metadata) or from our own page. Browsers mark every
+ * request another site's page makes with Sec-Fetch-Site cross-site/same-site and its Origin.
+ */
+function ownPageRequest(headers: IncomingHttpHeaders, origin: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'none' && site !== 'same-origin') return false;
+  const dest = headers['sec-fetch-dest'];
+  if (dest !== undefined && dest !== 'document') return false;
+  return headers.origin === undefined || headers.origin === origin;
+}
 
 let bridgeCode: Promise<string> | null = null;
 
@@ -77,11 +117,21 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const code = await bridge();
   const sockets = new Set<WebSocket>();
   let origin = '';
+  let ownHost: (value: string | undefined) => boolean = () => false;
 
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+    if (!ownHost(req.headers.host)) {
+      // DNS rebinding: a page on attacker.example resolved to 127.0.0.1 sends its own Host.
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('misdirected request');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = decodedPath(req.url);
+    if (path === null) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request path');
       return;
     }
     if (path === '/__host/bridge.js') {
@@ -94,29 +144,46 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(403).end();
       return;
     }
+    // The page carries the token: hand it only to a top-level visit or our own page, never to a
+    // request another origin's page can make (fetch, iframe, script, form).
+    if (file === 'index.html' && !ownPageRequest(req.headers, origin)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('cross-site request refused');
+      return;
+    }
     readFile(full)
       .then((body) => {
         let out: Buffer | string = body;
+        const headers: Record<string, string> = {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        };
         if (file === 'index.html') {
           // A classic script at the end of <head> runs before the renderer's module script (modules
           // are deferred) and after the page's CSP <meta>, which then governs it too.
           out = body
             .toString('utf8')
             .replace('</head>', `<script src="/__host/bridge.js?token=${token}"></script></head>`);
+          Object.assign(headers, TOKEN_PAGE_HEADERS);
         }
-        res
-          .writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
-          .end(out);
+        res.writeHead(200, headers).end(out);
       })
       .catch(() => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'));
+  });
+  // A broken request line or header gets Node's 400; a reset socket is just closed.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    // Node drops its own error handler from an upgraded socket: a reset here must not crash.
+    socket.on('error', () => socket.destroy());
+    const url = parsedUrl(req.url, origin);
     // The sender check of this adapter: our own page (origin) holding this run's token.
     if (
+      url === null ||
       url.pathname !== '/__host/ipc' ||
+      !ownHost(req.headers.host) ||
       req.headers.origin !== origin ||
       url.searchParams.get('token') !== token
     ) {
@@ -125,6 +192,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      // A protocol error (invalid UTF-8, a frame over MAX_MESSAGE, a bad opcode) closes this
+      // window's socket with the matching close code; the window reconnects. The core stays up.
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => void answer(ws, data.toString()));
     });
@@ -138,10 +208,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return; // not JSON: nothing to answer to
     }
     if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return;
-    const result =
-      message.channel === undefined
-        ? { ok: false, error: appError('unknown-command') }
-        : await core.dispatch(message.channel, message.payload);
+    let result: Result<unknown>;
+    try {
+      result =
+        message.channel === undefined
+          ? { ok: false, error: appError('unknown-command') }
+          : await core.dispatch(message.channel, message.payload);
+    } catch {
+      result = { ok: false, error: appError('internal') };
+    }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, result }));
   };
 
@@ -153,7 +228,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   );
 
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://${host}`;
+  ownHost = (value) => value === host;
 
   return {
     url: `${origin}/`,

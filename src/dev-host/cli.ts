@@ -10,7 +10,12 @@ import { MemorySecretStore } from '../lib/ports';
 import { startBrowserHost } from './browser-host';
 import { startDemoPlatformFromEnv } from '../emulator/demo-platform';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    renderer: { type: 'string', default: 'out/renderer' },
+  },
+});
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be 0..65535, got ${values.port}\n`);
@@ -32,7 +37,7 @@ const core = await createDesktopCore({
     error: (msg, fields) => process.stderr.write(`error: ${msg} ${JSON.stringify(fields ?? {})}\n`),
   },
 });
-const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer'), port });
+const host = await startBrowserHost({ core, rendererDir: resolve(values.renderer), port });
 process.stdout.write(
   `${JSON.stringify({ url: host.url, platform: core.snapshot().platform.baseUrl })}\n`,
 );

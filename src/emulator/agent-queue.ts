@@ -3,7 +3,7 @@
  * ones on the same agent have finished, so a slow operation (a forced logout waiting for the
  * call to be hung up) never interleaves with another request on that agent.
  *
- * Design choice (agent-api.md §2, 000004): requests queue rather than fail. Only a request that
+ * Design choice (docs/platform-api/agent-api.md §2, 000004): requests queue rather than fail. Only a request that
  * has waited longer than `waitLimitMs` for its turn is answered 000004 ("系统繁忙"), like the
  * platform's agent lock that could not be taken; it then never runs. Tasks that finish without
  * awaiting (almost all: the store is synchronous) take the fast path and never touch the queue.

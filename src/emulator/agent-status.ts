@@ -1,6 +1,6 @@
 /**
  * What the rest of the emulator (the calls feature, the /emulator/state dump) may know about an
- * agent, and the one routing predicate of agent-api.md §4.
+ * agent, and the one routing predicate of docs/platform-api/agent-api.md §4.
  */
 import type { Skill } from '../shared/domain/agent';
 import { isRoutableState } from '../shared/domain/state';

@@ -1,5 +1,5 @@
 /**
- * Checks a request's signature headers as the platform does (agent-api.md §1), using the same
+ * Checks a request's signature headers as the platform does (docs/platform-api/agent-api.md §1), using the same
  * signing code the client uses. Each refusal names what was wrong: the emulator is a
  * development tool, and "401" alone sends people hunting.
  */

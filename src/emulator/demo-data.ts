@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The app prefix the platform puts in front of an extension's `user` to make its SIP user
- * (extension-api.zh.md: "应用的编号做为前缀+用户传的user参数"). One fixed app here.
+ * (docs/platform-api/extension-api.zh.md: "应用的编号做为前缀+用户传的user参数"). One fixed app here.
  */
 export const SIP_USER_PREFIX = '10001';
 

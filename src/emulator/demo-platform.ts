@@ -4,8 +4,17 @@
  */
 import { DEMO_SIP_DOMAIN, startEmulator } from './index';
 import type { RunningEmulator } from './index';
-import type { EmbeddedPlatform } from '../main/core/platform-source';
 import type { Logger } from '../lib/ports';
+
+/**
+ * The running demo platform. Shaped to the core's EmbeddedPlatform port by structure: the
+ * emulator sits below the core and does not import it.
+ */
+export interface DemoPlatform {
+  emulator: RunningEmulator;
+  sipWsUrl: string | null;
+  close(): Promise<void>;
+}
 
 /** The variable that picks the demo platform's mode: `embedded` (default) or `edge`. */
 export const EMULATOR_MODE_ENV = 'AGENT_DESKTOP_EMULATOR';
@@ -18,7 +27,7 @@ export const EMULATOR_MODE_ENV = 'AGENT_DESKTOP_EMULATOR';
 export async function startDemoPlatformFromEnv(
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
-): Promise<EmbeddedPlatform<RunningEmulator>> {
+): Promise<DemoPlatform> {
   const mode = env[EMULATOR_MODE_ENV]?.trim() || 'embedded';
   if (mode === 'edge') {
     const { startEdgePlatform } = await import('./edge/edge-platform');
@@ -33,7 +42,7 @@ export async function startDemoPlatformFromEnv(
 export async function startDemoPlatform(
   logger: Logger,
   options: { keepaliveTimeoutSec?: number } = {},
-): Promise<EmbeddedPlatform<RunningEmulator>> {
+): Promise<DemoPlatform> {
   const emulator = await startEmulator({
     port: 0,
     auth: 'generate',

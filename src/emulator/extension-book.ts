@@ -1,5 +1,5 @@
 /**
- * The platform's extensions (分机) and their SIP registrations (agent-api.md §5). It is also the
+ * The platform's extensions (分机) and their SIP registrations (docs/platform-api/agent-api.md §5). It is also the
  * SipDirectory the SIP side consults: one record per extension holds both the account and the
  * registration, so deleting an extension can never leave a registration behind.
  */

@@ -1,6 +1,6 @@
 /**
  * The shape every store operation returns: the platform's own `{code, data}` pair, so the HTTP
- * layer only has to add `msg` (agent-api.md §2). Errors never carry data.
+ * layer only has to add `msg` (docs/platform-api/agent-api.md §2). Errors never carry data.
  */
 import type { PlatformCode } from '../shared/domain/errors';
 

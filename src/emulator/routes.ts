@@ -1,5 +1,5 @@
 /**
- * The platform's business routes under `/v1/account/{accountId}/callcenter/` (agent-api.md §3,
+ * The platform's business routes under `/v1/account/{accountId}/callcenter/` (docs/platform-api/agent-api.md §3,
  * §5): which methods each path has, and the handler that turns a request into a store call.
  * Bodies are checked before the agent is looked up, as the platform does (a bad body on an
  * unknown agent is 000001, not 040202). Every agent-scoped handler runs in that agent's queue.

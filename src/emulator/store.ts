@@ -1,6 +1,6 @@
 /**
  * The emulated platform's state: agents, their keepalive times, extensions and SIP registrations,
- * with the rules of agent-api.md §3–§5. Plain synchronous methods returning `{code, data}`, on an
+ * with the rules of docs/platform-api/agent-api.md §3–§5. Plain synchronous methods returning `{code, data}`, on an
  * injectable clock; only login and logout are async, because hanging up an agent's call is the
  * calls feature's business and may take a moment. The HTTP layer serializes requests per agent
  * around these methods (agent-queue.ts), so nothing here has to guard against its own callers.

@@ -53,6 +53,10 @@ export const SettingsSchema = z.object({
   hotkeyAnswer: hotkey,
   hotkeyHangUp: hotkey,
   hotkeyToggleReady: hotkey,
+  /** Where auto-update looks for new versions (electron-updater, generic); null = updates off. */
+  updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
+  sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
   /** After-call work for the site, in seconds; 0 = off (admin-lockable). */
   wrapUpSeconds: seconds,
   /** Per-agent wrap-up times (agent name → seconds), overriding the site's. */
@@ -95,6 +99,8 @@ export const DEFAULT_SETTINGS: Settings = {
   hotkeyAnswer: 'CommandOrControl+Alt+A',
   hotkeyHangUp: 'CommandOrControl+Alt+H',
   hotkeyToggleReady: 'CommandOrControl+Alt+R',
+  updateUrl: null,
+  sipProxyUrl: null,
   ...DAY_DEFAULTS,
 };
 
@@ -111,7 +117,12 @@ export interface SettingsView {
   secrets: { secretKey: boolean; sipPassword: boolean };
   /** False when the OS has no real keychain: secrets then live only for this run. */
   secureStorage: boolean;
+  /** Settings (and secrets) the administrator's policy file fixes: shown read-only. */
+  locked?: LockableKey[];
 }
+
+/** Everything a policy can fix: every setting, plus the two secrets. */
+export type LockableKey = keyof Settings | keyof SecretsPatch;
 
 export const SettingsPatchSchema = SettingsSchema.partial().extend({
   secrets: SecretsPatchSchema.optional(),

@@ -134,6 +134,7 @@ export interface AgentDayStatus {
 export type SystemHold =
   | 'suspend'
   | 'lock'
+  | 'crash'
   /** After-call work (wrap-up.ts): busy/<wrap-up reason> until the countdown ends. */
   | 'wrap-up'
   /** The no-answer guard (no-answer-guard.ts): busy/<reason> after unanswered offers. */

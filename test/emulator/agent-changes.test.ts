@@ -1,5 +1,5 @@
 /**
- * Conformance, agent-api.md §3–§4 over HTTP with signatures on: changing an agent's extension,
+ * Conformance, docs/platform-api/agent-api.md §3–§4 over HTTP with signatures on: changing an agent's extension,
  * state and skills — the rules, the platform document's examples, and every refusal.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

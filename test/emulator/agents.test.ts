@@ -1,5 +1,5 @@
 /**
- * Conformance, agent-api.md §3 over HTTP with signatures on: login, logout, keepalive, get and
+ * Conformance, docs/platform-api/agent-api.md §3 over HTTP with signatures on: login, logout, keepalive, get and
  * list — every code each can answer, at the moment the document says.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * Signature checks (agent-api.md §1): a correctly signed request passes; a missing header, a
+ * Signature checks (docs/platform-api/agent-api.md §1): a correctly signed request passes; a missing header, a
  * wrong key, a tampered body, a stale or malformed Timestamp each get HTTP 401 with a plain-text
  * body naming the problem. With auth off nothing is checked. Controls never need signatures.
  */

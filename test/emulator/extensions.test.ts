@@ -1,5 +1,5 @@
 /**
- * Conformance, agent-api.md §5 over HTTP with signatures on: creating, reading, listing and
+ * Conformance, docs/platform-api/agent-api.md §5 over HTTP with signatures on: creating, reading, listing and
  * deleting extensions, and how they bind to agents.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

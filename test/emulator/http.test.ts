@@ -1,5 +1,5 @@
 /**
- * The HTTP layer around the business rules (agent-api.md §2): the envelope, transport-level
+ * The HTTP layer around the business rules (docs/platform-api/agent-api.md §2): the envelope, transport-level
  * refusals (404, 405 + Allow, 413), bodies that are not JSON or not the right JSON, a handler that
  * throws, the 010002 switch — and the /emulator controls.
  */

@@ -1,5 +1,5 @@
 /**
- * The platform store on its own, on a fake clock: the rules of agent-api.md §3–§5 that depend on
+ * The platform store on its own, on a fake clock: the rules of docs/platform-api/agent-api.md §3–§5 that depend on
  * time (keepalive expiry, replacement, registration expiry), routing, the SIP directory, and the
  * hooks the calls feature and the SIP side use.
  */

@@ -197,6 +197,12 @@ export class FakeApi implements DesktopApi {
     this.run('replyMedia', [reply], () => Promise.resolve(ok(null)));
   reportMicrophone = (health: Parameters<DesktopApi['reportMicrophone']>[0]) =>
     this.run('reportMicrophone', [health], () => Promise.resolve(ok(null)));
+  reportWindowError = (report: Parameters<DesktopApi['reportWindowError']>[0]) =>
+    this.run('reportWindowError', [report], () => Promise.resolve(ok(null)));
+  exportDiagnostics = () =>
+    this.run('exportDiagnostics', [], () =>
+      Promise.resolve(ok({ saved: true, path: '/tmp/diagnostics.zip' })),
+    );
 
   onSnapshot = (listener: (s: SessionSnapshot) => void) => {
     this.calls.push({ method: 'onSnapshot', args: [] });

@@ -52,6 +52,12 @@ export class FakeWebContents extends EventEmitter {
   getURL(): string {
     return this.mainFrame.url;
   }
+  /** Reloads the page (after a crash the shell reloads the window). */
+  readonly reload = vi.fn();
+  /** The renderer process dies, as Chromium reports it ('crashed', 'oom', 'killed'…). */
+  crash(reason = 'crashed', exitCode = 139): void {
+    this.emit('render-process-gone', fakeEvent(), { reason, exitCode });
+  }
   async loadURL(url: string): Promise<void> {
     this.mainFrame.url = url;
   }
@@ -158,7 +164,10 @@ class FakeApp extends EventEmitter {
   locale = 'zh-CN';
   hasLock = true;
   quitting = false;
-  readonly paths = new Map<string, string>([['userData', '/tmp/agent-desktop-fake-user-data']]);
+  readonly paths = new Map<string, string>([
+    ['userData', '/tmp/agent-desktop-fake-user-data'],
+    ['downloads', '/tmp/agent-desktop-fake-downloads'],
+  ]);
   appPath = '/fake/app';
   loginItem = { openAtLogin: false, wasOpenedAtLogin: false };
   setLoginItemSettings = vi.fn((settings: { openAtLogin: boolean }) => {
@@ -198,6 +207,13 @@ class FakeApp extends EventEmitter {
   getName() {
     return 'agent-desktop';
   }
+  getVersion() {
+    return '0.1.0';
+  }
+  /** A child process (GPU, utility…) died, as Electron reports it. */
+  childGone(details: Record<string, unknown>): void {
+    this.emit('child-process-gone', fakeEvent(), details);
+  }
   getLoginItemSettings() {
     return { ...this.loginItem };
   }
@@ -213,6 +229,7 @@ class FakeApp extends EventEmitter {
     });
     this.paths.clear();
     this.paths.set('userData', '/tmp/agent-desktop-fake-user-data');
+    this.paths.set('downloads', '/tmp/agent-desktop-fake-downloads');
     for (const mock of [
       this.setLoginItemSettings,
       this.exit,
@@ -343,6 +360,8 @@ class FakeNet {
   isOnline() {
     return this.online;
   }
+  /** Chromium's fetch; tests see what the shell sent through it. */
+  fetch = vi.fn(async (_input: string | Request, _init?: RequestInit) => new Response('{}'));
 }
 
 /** XOR "encryption" with a marker: enough to prove nothing is stored in plain text. */
@@ -430,6 +449,11 @@ export const contextBridge = {
 export const dialog = {
   showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
   showErrorBox: vi.fn(),
+  showSaveDialog: vi.fn(
+    async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
+      canceled: true,
+    }),
+  ),
 };
 export const shell = { openExternal: vi.fn(async () => undefined) };
 export {
@@ -461,6 +485,9 @@ export function resetElectronFake(): void {
   for (const key of Object.keys(contextBridge.exposed)) delete contextBridge.exposed[key];
   dialog.showMessageBox.mockClear();
   dialog.showErrorBox.mockClear();
+  dialog.showSaveDialog.mockReset();
+  dialog.showSaveDialog.mockImplementation(async () => ({ canceled: true }));
+  net.fetch.mockClear();
   shell.openExternal.mockClear();
   FakeMenu.buildFromTemplate.mockClear();
   FakeMenu.setApplicationMenu.mockClear();

@@ -1,5 +1,5 @@
 /**
- * The emulated platform's call center (agent-api.md §6): customer calls wait in one queue, each
+ * The emulated platform's call center (docs/platform-api/agent-api.md §6): customer calls wait in one queue, each
  * goes to the best routable agent for its skill, the agent's extension is rung through the
  * CallPlacer with a media endpoint's offer, and the agent leg's fate drives the agent's state
  * (idle → fetching → talking → the call's reserve state). Whenever anything that could make an

@@ -1,4 +1,4 @@
-/** agent-api.md §6: which agent a queued call for a skill goes to. */
+/** docs/platform-api/agent-api.md §6: which agent a queued call for a skill goes to. */
 import { isRoutable, type AgentStatus } from '../agent-status';
 
 /**

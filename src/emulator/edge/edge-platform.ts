@@ -13,8 +13,7 @@
  * with AGENT_DESKTOP_EMULATOR=edge (see docs/edge.md).
  */
 import { DEMO_SIP_DOMAIN, startEmulator } from '../index';
-import type { RunningEmulator } from '../index';
-import type { EmbeddedPlatform } from '../../main/core/platform-source';
+import type { DemoPlatform } from '../demo-platform';
 import type { Logger } from '../../lib/ports';
 import { startKamailio, type RunningKamailio } from '../sip/kamailio';
 import { PlatformPhone } from './platform-phone';
@@ -23,7 +22,7 @@ import type { RunningRtpengine } from './rtpengine';
 import { startSiteEdge, type RunningSiteEdge } from './site-edge';
 
 /** The edge-mode platform and its parts (tests reach into rtpengine and Kamailio). */
-export interface EdgePlatform extends EmbeddedPlatform<RunningEmulator> {
+export interface EdgePlatform extends DemoPlatform {
   /** The platform's registrar (its UDP address is where platform-side callers send INVITEs). */
   kamailio: RunningKamailio;
   /** The site edge in front of it: where desktops register (`sipWsUrl`). */

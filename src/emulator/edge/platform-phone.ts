@@ -1,5 +1,5 @@
 /**
- * The platform's side of a call, as agent-api.md §7 describes it: a plain SIP user agent over UDP
+ * The platform's side of a call, as docs/platform-api/agent-api.md §7 describes it: a plain SIP user agent over UDP
  * that INVITEs `<extension SIP user>@<domain>` through the registrar the extension registered on
  * (Kamailio), From `<number>@<area>.area.oneyun.com`, with the media endpoint's plain RTP/AVP
  * offer. It implements the call center's CallPlacer, like the embedded registrar's placer, so

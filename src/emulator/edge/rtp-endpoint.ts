@@ -1,5 +1,5 @@
 /**
- * The customer's audio as the platform's media server makes it (agent-api.md §7): plain RTP/AVP
+ * The customer's audio as the platform's media server makes it (docs/platform-api/agent-api.md §7): plain RTP/AVP
  * on one UDP port, PCMU plus RFC 4733 telephone-events, no ICE, no DTLS. It offers, plays a
  * 440 Hz tone in 20 ms packets to where the answer points, counts what comes back and decodes
  * the telephone-events into digits. A new offer mid-call (hold: sendonly; resume: sendrecv) is

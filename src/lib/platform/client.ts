@@ -1,5 +1,5 @@
 /**
- * The platform's REST client (agent-api.md §1–§5), used only by the main process.
+ * The platform's REST client (docs/platform-api/agent-api.md §1–§5), used only by the main process.
  * Every call resolves to a typed result; nothing here throws, whatever the network or the
  * platform does, so the session core can decide about retries and state on its own.
  */
@@ -270,7 +270,7 @@ function extensionPath(id: string): string {
   return `/callcenter/extension/${encodeURIComponent(id)}`;
 }
 
-/** pageNo ≥ 1; 1 ≤ pageSize ≤ 1000 (the platform fails above 1000, agent-api.md §3). */
+/** pageNo ≥ 1; 1 ≤ pageSize ≤ 1000 (the platform fails above 1000, docs/platform-api/agent-api.md §3). */
 function pageQuery(page: PageQuery): Record<string, string> {
   const pageNo = Number.isFinite(page.pageNo) ? Math.max(1, Math.floor(page.pageNo)) : 1;
   const pageSize = Number.isFinite(page.pageSize)

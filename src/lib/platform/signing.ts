@@ -1,5 +1,5 @@
 /**
- * Request signing as the platform checks it (agent-api.md §1):
+ * Request signing as the platform checks it (docs/platform-api/agent-api.md §1):
  * Signature = Base64(HMAC-SHA256(secretKey, METHOD\nMD5hex(body)\nContent-Type\nTimestamp\nAppID\npath)).
  * For GET and DELETE the body-MD5 and Content-Type lines are empty. The path has no query string.
  * Used by the client to sign and by the emulator to verify.

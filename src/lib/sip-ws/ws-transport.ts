@@ -11,6 +11,7 @@ import { EmitterImpl, TransportState } from 'sip.js';
 import type { Emitter, Transport } from 'sip.js';
 import type { Clock, Logger } from '../ports';
 import { startKeepalive } from './keepalive';
+import type { SipTrace } from './sip-log';
 
 /** Could not open the WebSocket; `code` is the socket error (e.g. ECONNREFUSED) when there was one. */
 export class WsOpenError extends Error {
@@ -36,6 +37,8 @@ export interface WsTransportOptions {
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveTimeoutMs: number;
+  /** Sees every SIP message sent and received (the diagnostics bundle's SIP log). */
+  trace?: SipTrace;
 }
 
 export class WsTransport implements Transport {
@@ -144,6 +147,7 @@ export class WsTransport implements Transport {
     const ws = this.socket;
     if (!ws || this.current !== TransportState.Connected)
       return Promise.reject(new Error('Not connected.'));
+    this.options.trace?.('sent', message);
     return new Promise((resolve, reject) =>
       ws.send(message, (error) => (error ? reject(error) : resolve())),
     );
@@ -172,6 +176,7 @@ export class WsTransport implements Transport {
         : Buffer.from(data as Buffer).toString('utf8');
       // A CRLF keepalive is not a SIP message.
       if (/^(\r\n)+$/.test(text) || this.current !== TransportState.Connected) return;
+      this.options.trace?.('received', text);
       this.onMessage?.(text);
     });
     ws.on('close', (code) => {

@@ -22,6 +22,16 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
+import { AdminPolicy } from './admin-policy';
+import { readPolicy } from './policy-file';
+import { watchSecrets, watchSipLine } from './secret-watch';
+import { CrashHold } from './crash-hold';
+import type { SecretList } from '../../lib/log/secret-list';
+import { SipMessageLog } from '../../lib/sip-ws/sip-log';
+import { proxiedWebSocket } from '../../lib/sip-ws/proxy';
+import { DiagnosticsRecorder } from './diagnostics/recorder';
+import { buildDiagnosticsBundle } from './diagnostics/bundle';
+import type { DiagnosticsExport } from '../../shared/ipc/contract';
 import { createAgentDay } from './agent-day';
 import type { OpenExternal } from './screen-pop';
 
@@ -45,16 +55,37 @@ export interface CoreOptions {
   keepaliveMs?: number;
   /** How long the window may take to answer a call's SDP offer (default 10 s). */
   mediaTimeoutMs?: number;
+  /** The administrator's policy file; a malformed one makes creation throw a PolicyError. */
+  policyFile?: string | null;
+  /** HTTP for the platform client (the Electron shell gives net.fetch: system proxy and PAC). */
+  fetch?: typeof fetch;
+  /** Secret values become known here as the core learns them, so logs can scrub them. */
+  knownSecrets?: SecretList;
+  /** What only the host knows for the diagnostics bundle, and how it saves one. */
+  diagnostics?: DiagnosticsHost;
   /** The call-history journal in the user-data folder; null/absent keeps history in memory. */
   historyFile?: string | null;
   /** Opens a vetted URL in the default browser (screen-pop); absent = this host cannot. */
   openExternal?: OpenExternal;
 }
 
+export interface DiagnosticsHost {
+  /** App, Electron, Chromium, Node and OS versions. */
+  versions(): Record<string, string>;
+  /** The log files, newest first. */
+  logFiles(): string[];
+  /** Asks where to save and writes `bundle()` there (absent: the host cannot save files). */
+  save?(bundle: () => Uint8Array): Promise<Result<DiagnosticsExport>>;
+}
+
 export interface Core extends DesktopCore {
   /** The platform source (tests and benchmarks reach the embedded emulator through it). */
   readonly platforms: PlatformSource;
   readonly session: AgentSession;
+  /** The diagnostics bundle (zip bytes), secrets removed. */
+  diagnosticsBundle(): Uint8Array;
+  /** The window's renderer died: end any call, hold the agent (kept when `loop`). */
+  windowCrashed(loop: boolean): Promise<void>;
   /** The agent's day (history, figures, screen-pop, wrap-up); tests reach the store through it. */
   readonly day: ReturnType<typeof createAgentDay>;
 }
@@ -64,19 +95,28 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const persistence = settingsFile(options.settingsFile, logger);
-  let settings: Settings = persistence.load();
+  // Read first: a malformed policy throws here and the app refuses to start half-configured.
+  const policy = new AdminPolicy(options.policyFile ? readPolicy(options.policyFile) : null);
+  let userSettings: Settings = persistence.load();
+  let settings: Settings = policy.effective(userSettings);
+  const known = options.knownSecrets;
+  const secretStore = watchSecrets(policy.secrets(options.secrets), known);
+  const env = policy.environment(options.env ?? {});
+  known?.add(env[ENV.secretKey]);
   const events = new EventEmitter();
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
     events.emit(event, payload);
 
   const platforms = new PlatformSource(
     () => settings,
-    options.secrets,
-    options.env ?? {},
+    secretStore,
+    env,
     logger,
     options.startEmbedded ?? null,
+    options.fetch,
   );
   if (platforms.usesDemo()) await platforms.ensure();
+  known?.add(platforms.target().credentials?.secretKey);
 
   const session = new AgentSession({
     clock,
@@ -87,13 +127,31 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     holdActions: () => ({ onSuspend: settings.onSuspend, onLock: settings.onLock }),
   });
   session.onChange((snapshot) => emit('session:changed', snapshot));
-  const line = options.sipLine === undefined ? createSipLine({ clock, logger }) : options.sipLine;
+  const recorder = new DiagnosticsRecorder(() => clock.now());
+  recorder.observe(session.snapshot());
+  session.onChange((snapshot) => recorder.observe(snapshot));
+  const sipMessages = new SipMessageLog(
+    () => clock.now(),
+    () => known?.list() ?? [],
+  );
+  const line = watchSipLine(
+    options.sipLine === undefined
+      ? createSipLine({
+          clock,
+          logger,
+          trace: sipMessages.trace,
+          // A configured proxy applies from the next connection on.
+          webSocket: proxiedWebSocket(() => settings.sipProxyUrl),
+        })
+      : options.sipLine,
+    known,
+  );
   const sip = line
     ? bindSipLine(session, line, () => ({
         settings,
-        sipPassword: options.secrets.get('sipPassword'),
+        sipPassword: secretStore.get('sipPassword'),
         platformWsUrl: platforms.target().sipWsUrl,
-        envWsUrl: options.env?.[ENV.sipWsUrl] ?? null,
+        envWsUrl: env[ENV.sipWsUrl] ?? null,
       }))
     : null;
   // Calls: SIP in the line, media in the window (asked over `media:request` / `media:reply`).
@@ -123,27 +181,48 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         admit: (call) => day.admit(call),
       })
     : null;
+  const crash = new CrashHold(
+    {
+      snapshot: () => session.snapshot(),
+      hold: async (state) => (await session.holdFor('crash', state)).ok,
+      release: async () => (await session.releaseHold('crash')).ok,
+      endCall: async (callId) => {
+        await calls?.hangUp(callId);
+      },
+      noteCause: (cause) => recorder.noteCause(cause),
+    },
+    logger,
+  );
+  session.onChange((snapshot) => crash.observe(snapshot));
 
   const view = (): SettingsView => ({
     settings,
     secrets: {
-      secretKey: options.secrets.get('secretKey') !== null,
-      sipPassword: options.secrets.get('sipPassword') !== null,
+      secretKey: secretStore.get('secretKey') !== null,
+      sipPassword: secretStore.get('sipPassword') !== null,
     },
     secureStorage: options.secrets.persistent,
+    locked: policy.lockedKeys(),
   });
 
   const updateSettings = (patch: SettingsPatch): Result<SettingsView> => {
+    const refused = policy.refusedKeys(patch, settings);
+    if (refused.length > 0) {
+      const detail = `set by your administrator: ${refused.join(', ')}`;
+      return { ok: false, error: appError('invalid-input', detail, detail) };
+    }
     const { secrets, ...rest } = patch;
-    settings = { ...settings, ...rest };
+    // Only the user's own choices are saved: removing the policy later gives them back.
+    userSettings = { ...userSettings, ...rest };
+    settings = policy.effective(userSettings);
     try {
-      persistence.save(settings);
+      persistence.save(userSettings);
     } catch (error) {
       logger.error('settings not saved', { error: String(error) });
       return { ok: false, error: appError('internal', String(error)) };
     }
-    if (secrets?.secretKey !== undefined) options.secrets.set('secretKey', secrets.secretKey);
-    if (secrets?.sipPassword !== undefined) options.secrets.set('sipPassword', secrets.sipPassword);
+    if (secrets?.secretKey !== undefined) secretStore.set('secretKey', secrets.secretKey);
+    if (secrets?.sipPassword !== undefined) secretStore.set('sipPassword', secrets.sipPassword);
     const value = view();
     emit('settings:changed', value);
     return { ok: true, value };
@@ -153,6 +232,35 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     ok: false as const,
     error: appError('invalid-input', undefined, 'no such call'),
   });
+  const logWindowError: Handlers['log:window-error'] = async (report) => {
+    logger.error(`window ${report.kind}`, report);
+    return { ok: true, value: null };
+  };
+  const diagnosticsBundle = () =>
+    buildDiagnosticsBundle({
+      versions: options.diagnostics?.versions() ?? { node: process.versions.node },
+      settings: view(),
+      stateChanges: recorder.states.list(),
+      sipMessages: sipMessages.list(),
+      readiness: recorder.readiness.list(),
+      missed: session.snapshot().missed,
+      logFiles: options.diagnostics?.logFiles() ?? [],
+      secrets: [
+        ...(known?.list() ?? []),
+        ...[secretStore.get('secretKey'), secretStore.get('sipPassword')].filter(
+          (value): value is string => !!value,
+        ),
+      ],
+      createdAt: new Date(clock.now()),
+    });
+  const exportDiagnostics: Handlers['diagnostics:export'] = async () => {
+    const save = options.diagnostics?.save;
+    if (!save) {
+      const detail = 'this host cannot save files';
+      return { ok: false, error: appError('invalid-input', detail, detail) };
+    }
+    return save(diagnosticsBundle);
+  };
   const handlers: Handlers = {
     'session:snapshot': async () => ({ ok: true, value: session.snapshot() }),
     'session:sign-in': async (profile) => {
@@ -200,8 +308,12 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'media:reply': async (reply) => media.reply(reply),
     'media:microphone': async ({ health }) => {
       session.setMicrophone(health);
+      // A window reloaded after a crash is back once its media is healthy.
+      if (health === 'ok') await crash.windowHealthy();
       return { ok: true, value: null };
     },
+    'log:window-error': logWindowError,
+    'diagnostics:export': exportDiagnostics,
     ...day.handlers,
   };
   const dispatch = createRouter(handlers, logger);
@@ -225,6 +337,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     session,
     day,
     dispatch,
+    diagnosticsBundle,
+    windowCrashed: (loop) => crash.windowCrashed(loop),
     on(event, listener) {
       events.on(event, listener as (payload: unknown) => void);
       return () => events.off(event, listener as (payload: unknown) => void);

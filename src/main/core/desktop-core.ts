@@ -12,6 +12,7 @@ export type TrayAction =
   | { kind: 'set-state'; state: string }
   | { kind: 'show-window' }
   | { kind: 'sign-out' }
+  | { kind: 'export-diagnostics' }
   | { kind: 'quit' };
 
 /** Power and network events the OS reports (Electron's powerMonitor / net in the shell). */

@@ -54,6 +54,8 @@ export class PlatformSource {
     private readonly env: Record<string, string | undefined>,
     private readonly logger: Logger,
     private readonly startEmbedded: StartEmbedded | null,
+    /** HTTP for the client (Electron's net.fetch in the shell; Node's fetch by default). */
+    private readonly fetch?: typeof globalThis.fetch,
   ) {}
 
   /** True when neither the environment nor settings name a platform. */
@@ -103,7 +105,11 @@ export class PlatformSource {
   /** A client for the current target. */
   client(): PlatformClient {
     const target = this.target();
-    return new PlatformClient({ baseUrl: target.url, credentials: target.credentials });
+    return new PlatformClient({
+      baseUrl: target.url,
+      credentials: target.credentials,
+      ...(this.fetch ? { fetch: this.fetch } : {}),
+    });
   }
 
   /** The embedded emulator, when it runs (tests and benchmarks reach its controls through it). */

@@ -4,16 +4,21 @@
  */
 import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
 import { appError } from '../../shared/domain/errors';
-import { checkLoginState } from '../../shared/domain/state';
+import { checkLoginState, isCallState } from '../../shared/domain/state';
 import type { AppError } from '../../shared/domain/errors';
 import type { StateProblem } from '../../shared/domain/state';
 import type { LoginRequest } from '../../shared/platform/dto';
 import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 
 /** Reasons the app uses when it holds an agent away on their behalf. */
-export const SYSTEM_HOLD_STATES: Record<Extract<SystemHold, 'suspend' | 'lock'>, string> = {
+export const SYSTEM_HOLD_STATES: Record<
+  Extract<SystemHold, 'suspend' | 'lock' | 'crash'>,
+  string
+> = {
   suspend: 'away/system/suspend',
   lock: 'away/system/lock',
+  /** The window (audio, ringtone) died: not routable until it is back (crash-hold.ts). */
+  crash: 'busy/system/crash',
 };
 
 /** Errors that say "could not reach or read the platform" rather than "the platform refused". */
@@ -58,4 +63,19 @@ export function describeStateProblem(problem: StateProblem): string {
     case 'bad-reason':
       return `reason: ${problem.problem}`;
   }
+}
+
+/**
+ * True when the platform shows the agent moved between two non-call states that this desktop
+ * did not ask for (`ours`: what it last asked for and what the agent chose). The platform moves
+ * an agent on its own only into a call and back out of one (agent-api §4), so such a move was
+ * made elsewhere: a takeover clue.
+ */
+export function isMovedElsewhere(
+  shown: string | null,
+  platform: string | null,
+  ours: readonly (string | null)[],
+): boolean {
+  if (!shown || !platform || shown === platform || ours.includes(platform)) return false;
+  return !isCallState(shown) && !isCallState(platform);
 }

@@ -13,6 +13,7 @@ import {
   SYSTEM_HOLD_STATES,
   checkProfile,
   describeStateProblem,
+  isMovedElsewhere,
   isTransient,
   loginRequest,
 } from './session-rules';
@@ -639,18 +640,8 @@ export class AgentSession {
       return;
     }
     const seen = this.snap.state;
-    if (
-      agent.state &&
-      seen &&
-      agent.state !== seen &&
-      agent.state !== this.lastAsked &&
-      agent.state !== this.snap.chosenState &&
-      this.snap.phase === 'signed-in' &&
-      !isCallState(seen) &&
-      !isCallState(agent.state)
-    ) {
-      // The platform moves an agent on its own only into a call and back out of one (§4): a
-      // move between two chosen states that this desktop did not ask for was made elsewhere.
+    const asked = [this.lastAsked, this.snap.chosenState];
+    if (this.snap.phase === 'signed-in' && isMovedElsewhere(seen, agent.state, asked)) {
       return this.takenOver('state', `the platform shows ${agent.state}, this desktop set ${seen}`);
     }
     this.update({ agent });

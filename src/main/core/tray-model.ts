@@ -170,6 +170,7 @@ export function buildTrayMenu(
     },
     separator(),
     { label: text.showWindow, enabled: true, action: { kind: 'show-window' } },
+    { label: text.exportDiagnostics, enabled: true, action: { kind: 'export-diagnostics' } },
     { label: text.signOut, enabled: signedIn, action: { kind: 'sign-out' } },
     separator(),
     { label: text.quit, enabled: true, action: { kind: 'quit' } },

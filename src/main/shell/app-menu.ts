@@ -1,6 +1,7 @@
 /**
  * The application menu: only what an agent needs — Quit (which signs out, like the tray's),
- * editing shortcuts for text fields, and on macOS the standard app and window menus.
+ * editing shortcuts for text fields, zoom in/out/reset (agents on small or high-DPI screens), and on
+ * macOS the standard app and window menus.
  */
 import { Menu } from 'electron';
 import { TRAY_TEXT } from '../../shared/i18n/tray';
@@ -20,6 +21,14 @@ export function appMenuTemplate(
     click: () => quit(),
   };
   const edit: MenuItemConstructorOptions = { role: 'editMenu', label: text.menuEdit };
+  const view: MenuItemConstructorOptions = {
+    label: text.menuView,
+    submenu: [
+      { role: 'zoomIn', label: text.zoomIn },
+      { role: 'zoomOut', label: text.zoomOut },
+      { role: 'resetZoom', label: text.zoomReset },
+    ],
+  };
   if (platform === 'darwin') {
     return [
       {
@@ -35,10 +44,11 @@ export function appMenuTemplate(
         ],
       },
       edit,
+      view,
       { role: 'windowMenu' },
     ];
   }
-  return [{ label: text.menuFile, submenu: [quitItem] }, edit];
+  return [{ label: text.menuFile, submenu: [quitItem] }, edit, view];
 }
 
 /** Installs the app menu (again after a language change). */

@@ -4,14 +4,19 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, session, shell } from 'electron';
+import { app, dialog, net, session, shell } from 'electron';
 import { createDesktopCore } from '../core/create-core';
 import { resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
 import { appUrl } from './app-url';
 import { setupAppMenu } from './app-menu';
 import { setupIpc } from './ipc';
 import { setupQuit, setupSingleInstance } from './lifecycle';
-import { createLogger } from './logger';
+import { createShellLogger } from './logger';
+import { setupCrashRecovery, setupProcessErrorLogging } from './crash';
+import { diagnosticsSaver, hostVersions } from './diagnostics';
+import { setupAutoUpdate } from './updater';
+import { policyPath } from '../core/policy-file';
+import { isPolicyError } from '../../shared/policy';
 import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
 import { createSecretStore } from './secrets';
@@ -31,10 +36,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PRELOAD = join(here, '../preload/index.cjs');
 const INDEX_HTML = join(here, '../renderer/index.html');
 
-const logger = createLogger(process.env.AGENT_DESKTOP_DEBUG === '1');
 // Tests (and a second profile) run with their own user data; the lock below is per folder.
 if (process.env.AGENT_DESKTOP_USER_DATA)
   app.setPath('userData', process.env.AGENT_DESKTOP_USER_DATA);
+// Logs go to rotating files in the user-data folder (and stderr), redacted.
+const { logger, files: logFiles } = createShellLogger(
+  app.getPath('userData'),
+  process.env.AGENT_DESKTOP_DEBUG === '1',
+);
+setupProcessErrorLogging(logger);
 
 let win: BrowserWindow | null = null;
 let core: Core | null = null;
@@ -45,8 +55,17 @@ const show = () => showWindow(win);
 
 if (setupSingleInstance(show)) {
   main().catch((error: unknown) => {
-    logger.error('start-up failed', { error: String(error) });
-    dialog.showErrorBox('Agent desktop', `The app could not start:\n${String(error)}`);
+    logger.error('start-up failed', { error });
+    // No settings to read a language from yet: the OS locale decides.
+    const text = TRAY_TEXT[resolveLanguage('system', app.getLocale())];
+    if (isPolicyError(error)) {
+      dialog.showErrorBox(
+        text.policyInvalidTitle,
+        text.policyInvalidBody(error.path, error.problems),
+      );
+    } else {
+      dialog.showErrorBox(text.startFailedTitle, text.startFailedBody(String(error)));
+    }
     app.exit(1);
   });
 }
@@ -108,6 +127,16 @@ async function main(): Promise<void> {
     logger,
     env: process.env,
     locale: app.getLocale(),
+    // A malformed policy file throws here: the app refuses to start half-configured.
+    policyFile: policyPath(process.platform, process.env),
+    // Chromium's network stack: the system proxy and PAC apply to every platform request.
+    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+    knownSecrets: logger.secrets,
+    diagnostics: {
+      versions: hostVersions,
+      logFiles: logFiles.files,
+      save: diagnosticsSaver({ window: () => win, language: () => language(), logger }),
+    },
     // The demo platform is a development aid: loaded lazily (its own chunk, never in this
     // bundle) and only when nothing is configured. A packaged app has no emulator to load.
     ...(app.isPackaged ? {} : { startEmbedded: startDemoPlatformLazily }),
@@ -161,6 +190,10 @@ async function main(): Promise<void> {
     setupHotkeys({ core: ready, logger, showWindow: show }),
   );
 
+  stops.push(
+    setupCrashRecovery({ window: () => win, core: ready, logger, language }),
+    setupAutoUpdate({ settings: () => ready.settings(), logger, packaged: app.isPackaged }),
+  );
   setupPower(ready);
   setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });
   // macOS: clicking the Dock icon brings the hidden window back.

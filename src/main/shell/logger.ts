@@ -1,17 +1,26 @@
-/** The shell's logger: one JSON line per entry on stderr (debug only with AGENT_DESKTOP_DEBUG=1). */
-import type { Logger } from '../../lib/ports';
+/**
+ * The shell's logger: rotating files in `<userData>/logs` (electron-log, capped) plus JSON lines on
+ * stderr for a developer's terminal; debug entries only with AGENT_DESKTOP_DEBUG=1. Every entry
+ * is redacted once (shared/redact) before either sink sees it.
+ */
+import { join } from 'node:path';
+import { createAppLogger, streamSink } from '../../lib/log/app-logger';
+import { createFileSink } from '../../lib/log/file-sink';
+import type { AppLogger } from '../../lib/log/app-logger';
+import type { FileSink } from '../../lib/log/file-sink';
 
-/** A Logger writing `{"level","msg",...fields}` lines to `write` (stderr by default). */
-export function createLogger(
+export interface ShellLogger {
+  logger: AppLogger;
+  files: FileSink;
+}
+
+/** The logger writing to `<userData>/logs/main.log` (and stderr via `write`). */
+export function createShellLogger(
+  userData: string,
   debug: boolean,
-  write: (line: string) => void = (line) => process.stderr.write(line),
-): Logger {
-  const entry = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
-  return {
-    debug: debug ? entry('debug') : () => {},
-    info: entry('info'),
-    warn: entry('warn'),
-    error: entry('error'),
-  };
+  write?: (line: string) => void,
+): ShellLogger {
+  const files = createFileSink({ dir: join(userData, 'logs') });
+  const logger = createAppLogger({ sinks: [files.sink, streamSink(write)], debug });
+  return { logger, files };
 }

@@ -154,6 +154,10 @@ export async function runTrayAction(
     case 'show-window':
       deps.showWindow();
       return;
+    case 'export-diagnostics':
+      // The dialogs it opens say what happens; a failure is logged by the saver.
+      await deps.core.dispatch('diagnostics:export', {});
+      return;
     case 'quit':
       deps.quit();
       return;

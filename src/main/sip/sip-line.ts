@@ -17,12 +17,15 @@ import type { SipTiming } from './timing';
 import type { IncomingCall } from './call-types';
 import type { SipLine, SipLineConfig } from './types';
 import type { WebSocketConstructor } from '../../lib/sip-ws/ws-transport';
+import type { SipTrace } from '../../lib/sip-ws/sip-log';
 
 export interface SipLineOptions {
   clock: Clock;
   logger: Logger;
   /** The WebSocket class (default: `ws`'s). */
   webSocket?: WebSocketConstructor;
+  /** Sees every SIP message (the diagnostics bundle's SIP log). */
+  trace?: SipTrace;
   /** Shorter periods for tests; the defaults are the product's. */
   timing?: Partial<SipTiming>;
   /** Jitter source (default Math.random). */
@@ -120,7 +123,7 @@ class SupervisedSipLine implements SipLine {
   private open(): void {
     const config = this.config;
     if (!config) return;
-    const { clock, logger, webSocket } = this.options;
+    const { clock, logger, webSocket, trace } = this.options;
     const mine = () => this.attempt === attempt;
     const attempt: Registration = openRegistration(
       config,
@@ -151,7 +154,14 @@ class SupervisedSipLine implements SipLine {
           return true;
         },
       },
-      { clock, logger, timing: this.timing, ...this.identity, ...(webSocket ? { webSocket } : {}) },
+      {
+        clock,
+        logger,
+        timing: this.timing,
+        ...this.identity,
+        ...(webSocket ? { webSocket } : {}),
+        ...(trace ? { trace } : {}),
+      },
     );
     this.attempt = attempt;
   }

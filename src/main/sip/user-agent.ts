@@ -8,6 +8,7 @@ import type { URI } from 'sip.js';
 import type { Clock, Logger } from '../../lib/ports';
 import type { CallDesk } from './call-desk';
 import { sipLogConnector } from '../../lib/sip-ws/sip-log';
+import type { SipTrace } from '../../lib/sip-ws/sip-log';
 import type { SipTiming } from './timing';
 import type { SipLineConfig } from './types';
 import { WsTransport } from '../../lib/sip-ws/ws-transport';
@@ -18,6 +19,8 @@ export interface UserAgentDeps {
   logger: Logger;
   timing: SipTiming;
   webSocket?: WebSocketConstructor;
+  /** Sees every SIP message (the diagnostics bundle's SIP log). */
+  trace?: SipTrace;
   /** Stable for a line: every attempt offers the same Contact, so a new REGISTER replaces the old binding. */
   contactName: string;
   viaHost: string;
@@ -47,6 +50,7 @@ export function createLineUserAgent(
     keepaliveTimeoutMs: timing.keepaliveTimeoutMs,
   };
   if (deps.webSocket) transportOptions.webSocket = deps.webSocket;
+  if (deps.trace) transportOptions.trace = deps.trace;
   return new UserAgent({
     uri: aor,
     authorizationUsername: config.user,

@@ -1,4 +1,4 @@
-/** Agents and skills as the platform models them (agent-api.md §3). */
+/** Agents and skills as the platform models them (docs/platform-api/agent-api.md §3). */
 
 /** Agent names: at most 32 of `[A-Za-z0-9_]` (the platform's document; its server did not check). */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_]{1,32}$/;

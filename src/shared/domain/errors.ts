@@ -1,7 +1,7 @@
 /**
  * Every error that can reach the agent, as one typed shape `{code, message}`, and the one table
  * that maps each code to a sentence in zh-CN and en. Platform codes are the platform's own
- * (agent-api.md §2); the others are the desktop's.
+ * (docs/platform-api/agent-api.md §2); the others are the desktop's.
  */
 
 export const PLATFORM_CODES = {

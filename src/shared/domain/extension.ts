@@ -1,4 +1,4 @@
-/** Extensions (分机): the agent's phone on the platform (agent-api.md §5). */
+/** Extensions (分机): the agent's phone on the platform (docs/platform-api/agent-api.md §5). */
 
 /** The only extension type the platform supports: a SIP terminal. */
 export const SIP_EXTENSION_TYPE = 1;

@@ -1,6 +1,6 @@
 /**
  * Whether an incoming call's SDP offer can reach the window's WebRTC at all. The platform offers
- * plain RTP/AVP (agent-api.md §7), which only the site edge's media relay (rtpengine) turns into
+ * plain RTP/AVP (docs/platform-api/agent-api.md §7), which only the site edge's media relay (rtpengine) turns into
  * WebRTC; when the relay is down the edge passes the call on marked `X-Media-Relay: unavailable`.
  * Either way the call is refused without ringing: an agent must never answer into silence.
  */

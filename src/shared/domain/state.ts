@@ -1,5 +1,5 @@
 /**
- * The platform's agent state grammar: `<base>[/<reason>]` (agent-api.md §4).
+ * The platform's agent state grammar: `<base>[/<reason>]` (docs/platform-api/agent-api.md §4).
  * Pure functions only; the emulator, the main process and the renderer all use these.
  */
 

@@ -35,6 +35,27 @@ export interface TrayText {
   insecureStorageTitle: string;
   insecureStorageBody: string;
   ok: string;
+  /** App menu: View and its zoom items. */
+  menuView: string;
+  zoomIn: string;
+  zoomOut: string;
+  zoomReset: string;
+  /** Diagnostics export (tray item, and the dialog before saving). */
+  exportDiagnostics: string;
+  diagnosticsTitle: string;
+  diagnosticsContents: string;
+  diagnosticsSave: string;
+  cancel: string;
+  /** The app could not start (any cause; the detail follows). */
+  startFailedTitle: string;
+  startFailedBody: (detail: string) => string;
+  /** The administrator's policy file is malformed: the app refuses to start. */
+  policyInvalidTitle: string;
+  policyInvalidBody: (path: string, problems: string[]) => string;
+  /** The window crashed three times in a short while: the agent stays held. */
+  crashLoopTitle: string;
+  crashLoopBody: string;
+  crashReload: string;
 }
 
 export const TRAY_TEXT: Record<Language, TrayText> = {
@@ -72,6 +93,25 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     insecureStorageBody:
       '本机没有可用的系统钥匙串,密钥和 SIP 密码只保存在内存中,退出后需要重新输入。它们不会以明文写入磁盘。',
     ok: '知道了',
+    menuView: '视图',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    zoomReset: '实际大小',
+    exportDiagnostics: '导出诊断信息…',
+    diagnosticsTitle: '导出诊断信息',
+    diagnosticsContents:
+      '将保存一个 zip 文件,包含:日志文件;应用、Electron、Chromium 和操作系统版本;设置(已移除密钥);最近 200 次状态变化及原因;最近 200 条 SIP 消息(已隐去凭据);就绪状态历史;未接来电列表。不包含密钥、签名或密码。',
+    diagnosticsSave: '选择保存位置…',
+    cancel: '取消',
+    startFailedTitle: '座席桌面无法启动',
+    startFailedBody: (detail) => `应用无法启动:\n${detail}`,
+    policyInvalidTitle: '管理员策略文件有误',
+    policyInvalidBody: (path, problems) =>
+      `管理员策略文件 ${path} 无法使用,应用不会在配置不完整的情况下启动。请联系 IT 管理员修正:\n${problems.map((p) => `• ${p}`).join('\n')}`,
+    crashLoopTitle: '窗口多次崩溃',
+    crashLoopBody:
+      '应用窗口在 5 分钟内崩溃了 3 次。为避免漏接来电,您已被置为忙碌(系统),不会有来电分配给您。请导出诊断信息并联系 IT;重新打开窗口后可手动恢复状态。',
+    crashReload: '重新打开窗口',
   },
   en: {
     appName: 'ONEYUN Agent',
@@ -107,6 +147,25 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     insecureStorageBody:
       'This computer offers no system keychain, so the secret key and SIP password are kept in memory only and must be entered again after quitting. They are never written to disk in plain text.',
     ok: 'OK',
+    menuView: 'View',
+    zoomIn: 'Zoom In',
+    zoomOut: 'Zoom Out',
+    zoomReset: 'Actual Size',
+    exportDiagnostics: 'Export diagnostics…',
+    diagnosticsTitle: 'Export diagnostics',
+    diagnosticsContents:
+      'A zip file will be saved holding: the log files; the app, Electron, Chromium and OS versions; settings (secrets removed); the last 200 state changes with their cause; the last 200 SIP messages (credentials redacted); readiness history; the missed-call list. It holds no secret key, signature or password.',
+    diagnosticsSave: 'Choose where to save…',
+    cancel: 'Cancel',
+    startFailedTitle: 'Agent desktop could not start',
+    startFailedBody: (detail) => `The app could not start:\n${detail}`,
+    policyInvalidTitle: 'The administrator policy file is invalid',
+    policyInvalidBody: (path, problems) =>
+      `The administrator policy file ${path} cannot be used, and the app will not start half-configured. Ask your IT administrator to fix it:\n${problems.map((p) => `• ${p}`).join('\n')}`,
+    crashLoopTitle: 'The window keeps crashing',
+    crashLoopBody:
+      'The app window crashed 3 times within 5 minutes. So that no call rings unheard, you are held busy (system) and no calls are routed to you. Export diagnostics and contact IT; once the window is back you can change your state yourself.',
+    crashReload: 'Reopen the window',
   },
 };
 

@@ -36,6 +36,8 @@ export interface DesktopApi {
   setHeld(callId: string, held: boolean): R<'call:hold'>;
   replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
+  reportWindowError(report: CommandInput<'log:window-error'>): R<'log:window-error'>;
+  exportDiagnostics(): R<'diagnostics:export'>;
   getHistoryPage(query: CommandInput<'history:page'>): R<'history:page'>;
   getTodayFigures(): R<'history:today'>;
   openCustomerRecord(callId: string): R<'call:open-record'>;
@@ -71,6 +73,8 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     setHeld: (callId, held) => invoke('call:hold', { callId, held }),
     replyMedia: (reply) => invoke('media:reply', reply),
     reportMicrophone: (health) => invoke('media:microphone', { health }),
+    reportWindowError: (report) => invoke('log:window-error', report),
+    exportDiagnostics: () => invoke('diagnostics:export', {}),
     getHistoryPage: (query) => invoke('history:page', query),
     getTodayFigures: () => invoke('history:today', {}),
     openCustomerRecord: (callId) => invoke('call:open-record', { callId }),

@@ -79,6 +79,17 @@ export const COMMANDS = {
     .strict(),
   /** The window reports what it knows about the microphone (for the readiness light). */
   'media:microphone': z.object({ health: z.enum(['ok', 'broken', 'unknown']) }).strict(),
+  /** An error or unhandled rejection in the window, for the app's log file. */
+  'log:window-error': z
+    .object({
+      kind: z.enum(['error', 'unhandledrejection']),
+      message: z.string().max(4000),
+      stack: z.string().max(16_000).optional(),
+      source: z.string().max(2000).optional(),
+    })
+    .strict(),
+  /** Save a diagnostics bundle (zip): main says what it holds and asks where to save it. */
+  'diagnostics:export': Empty,
   /** One page of the call history (filtered and paged in main). */
   'history:page': HistoryQuerySchema,
   /** Today's figures since local midnight. */
@@ -116,12 +127,20 @@ export interface CommandResults {
   'call:hold': SessionSnapshot;
   'media:reply': null;
   'media:microphone': null;
+  'log:window-error': null;
+  'diagnostics:export': DiagnosticsExport;
   'history:page': HistoryPage;
   'history:today': TodayFigures;
   'call:open-record': null;
   'day:status': AgentDayStatus;
   'wrap-up:ready-now': AgentDayStatus;
   'wrap-up:extend': AgentDayStatus;
+}
+
+/** The outcome of an export: saved to `path`, or the agent cancelled. */
+export interface DiagnosticsExport {
+  saved: boolean;
+  path: string | null;
 }
 
 /** Every command answers with a result: a value, or a typed error. Nothing throws across IPC. */

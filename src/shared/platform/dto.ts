@@ -1,5 +1,5 @@
 /**
- * Wire types and schemas for every agent and extension endpoint (agent-api.md §2–§5).
+ * Wire types and schemas for every agent and extension endpoint (docs/platform-api/agent-api.md §2–§5).
  * Request schemas are strict about types (wrong types → 000001 on the platform); reply schemas
  * are lenient about extra fields and nulls, because the real platform sends both.
  */

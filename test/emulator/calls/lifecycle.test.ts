@@ -1,5 +1,5 @@
 /**
- * A call's life and the agent's state along it (agent-api.md §4, §6): idle → fetching →
+ * A call's life and the agent's state along it (docs/platform-api/agent-api.md §4, §6): idle → fetching →
  * talking → the reserve state however the agent leg ends, and each outcome recorded.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Who gets a queued call (agent-api.md §4, §6): only routable agents with the skill enabled;
+ * Who gets a queued call (docs/platform-api/agent-api.md §4, §6): only routable agents with the skill enabled;
  * highest score, then idle longest; calls wait until someone qualifies and are offered the
  * moment one does.
  */

@@ -1,5 +1,5 @@
 /**
- * An independent signer for tests: the string to sign is built here from agent-api.md §1 and
+ * An independent signer for tests: the string to sign is built here from docs/platform-api/agent-api.md §1 and
  * hashed by the openssl binary, so a mistake in signing.ts cannot hide in its own expectations.
  */
 import { execFileSync } from 'node:child_process';

@@ -28,4 +28,18 @@ describe('app menu', () => {
     expect(roles).not.toContain('reload');
     expect(roles).not.toContain('forceReload');
   });
+
+  it.each(['win32', 'linux', 'darwin'] as const)(
+    '%s: keeps zoom in, out and reset (labelled in the UI language)',
+    (platform) => {
+      const zoom = items(appMenuTemplate(platform, 'zh-CN', () => {})).filter((i) =>
+        ['zoomIn', 'zoomOut', 'resetZoom'].includes(i.role ?? ''),
+      );
+      expect(zoom.map((i) => [i.role, i.label])).toEqual([
+        ['zoomIn', '放大'],
+        ['zoomOut', '缩小'],
+        ['resetZoom', '实际大小'],
+      ]);
+    },
+  );
 });

@@ -11,11 +11,16 @@ import { FakeCore } from './fake-core';
 import type { CoreOptions } from '../../../src/main/core/create-core';
 import type * as ElectronFake from '../../support/electron-fake';
 
-const created = vi.hoisted(() => ({ options: [] as unknown[], core: null as unknown }));
+const created = vi.hoisted(() => ({
+  options: [] as unknown[],
+  core: null as unknown,
+  failure: null as unknown,
+}));
 vi.mock('electron', () => import('../../support/electron-fake'));
 vi.mock('../../../src/main/core/create-core', () => ({
   createDesktopCore: async (options: unknown) => {
     created.options.push(options);
+    if (created.failure) throw created.failure;
     return created.core;
   },
 }));
@@ -23,7 +28,12 @@ vi.mock('../../../src/main/core/create-core', () => ({
 type Fake = typeof ElectronFake;
 let fake: Fake;
 let core: FakeCore;
-const signals = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+const signals = {
+  SIGTERM: process.listeners('SIGTERM'),
+  SIGINT: process.listeners('SIGINT'),
+  uncaughtException: process.listeners('uncaughtException'),
+  unhandledRejection: process.listeners('unhandledRejection'),
+};
 
 /** Starts the app as `electron out/main/index.js` would, with a fresh module graph. */
 async function start(arrange: (fake: Fake) => void = () => {}): Promise<void> {
@@ -40,6 +50,7 @@ beforeEach(() => {
   // index.ts logs JSON lines to stderr; keep the test output readable.
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   created.options.length = 0;
+  created.failure = null;
   core = new FakeCore();
   created.core = core;
   delete process.env.ELECTRON_RENDERER_URL;
@@ -50,6 +61,11 @@ afterEach(() => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     for (const l of process.listeners(signal))
       if (!signals[signal].includes(l)) process.off(signal, l);
+  }
+  // …and its handlers for uncaught errors, which would hide this process's own.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    for (const l of process.listeners(event as 'uncaughtException'))
+      if (!signals[event].includes(l as never)) process.off(event, l);
   }
   delete process.env.ELECTRON_RENDERER_URL;
 });
@@ -162,5 +178,58 @@ describe('composition root', () => {
     expect(created.options).toHaveLength(0);
     expect(fake.electronFake.windows).toHaveLength(0);
     expect(fake.app.quit).toHaveBeenCalled();
+  });
+
+  it('gives the core the policy file, net.fetch, the log’s secret list and the diagnostics host', async () => {
+    await start();
+    const options = created.options[0] as CoreOptions;
+    expect(options.policyFile).toBe(
+      process.platform === 'linux' ? '/etc/agent-desktop/policy.json' : expect.any(String),
+    );
+    expect(options.knownSecrets).toBeDefined();
+    await options.fetch!('https://platform.example/v1/x', { method: 'POST' });
+    expect(fake.net.fetch).toHaveBeenCalledWith('https://platform.example/v1/x', {
+      method: 'POST',
+    });
+    expect(options.diagnostics!.versions()).toMatchObject({ app: '0.1.0' });
+    expect(options.diagnostics!.logFiles()[0]).toMatch(/[/\\]logs[/\\]main\.log$/);
+  });
+
+  it('a malformed policy file: a localised dialog says what is wrong, and the app exits', async () => {
+    const { PolicyError } = await import('../../../src/shared/policy');
+    created.failure = new PolicyError('/etc/agent-desktop/policy.json', ['keepaliveSeconds: bad']);
+    await start();
+    expect(fake.dialog.showErrorBox).toHaveBeenCalledTimes(1);
+    const [title, body] = fake.dialog.showErrorBox.mock.calls[0] as unknown as [string, string];
+    expect(title).toBe('管理员策略文件有误');
+    expect(body).toContain('/etc/agent-desktop/policy.json');
+    expect(body).toContain('keepaliveSeconds: bad');
+    expect(fake.app.exit).toHaveBeenCalledWith(1);
+    expect(fake.electronFake.windows).toHaveLength(0);
+  });
+
+  it('any other start-up failure: a dialog in the OS language', async () => {
+    created.failure = new Error('disk on fire');
+    await start((f) => (f.app.locale = 'en-US'));
+    expect(fake.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Agent desktop could not start',
+      'The app could not start:\nError: disk on fire',
+    );
+  });
+
+  it('the window dying goes to the core at once, then the window reloads', async () => {
+    await start();
+    const [win] = fake.electronFake.windows;
+    win!.webContents.crash('oom');
+    expect(core.windowCrashed).toHaveBeenCalledWith(false);
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(win!.webContents.reload).toHaveBeenCalled();
+  });
+
+  it('the tray offers Export diagnostics, which runs the export command', async () => {
+    await start();
+    const tray = fake.electronFake.trays[0]!;
+    tray.menu!.items.find((i) => i.label === '导出诊断信息…')!.click!();
+    expect(core.dispatch).toHaveBeenCalledWith('diagnostics:export', {});
   });
 });

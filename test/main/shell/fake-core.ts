@@ -40,6 +40,7 @@ export class FakeCore implements DesktopCore {
     }),
   );
   readonly system = vi.fn();
+  readonly windowCrashed = vi.fn(async (_loop: boolean) => undefined);
   readonly shutdown = vi.fn(async (_timeoutMs: number) => {
     this.current = { ...this.current, phase: 'signed-out', state: null };
   });

@@ -104,6 +104,8 @@ const en: Messages = {
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',
       lock: 'You were set Away while the screen was locked; your earlier state returns on unlock.',
+      crash:
+        'The window stopped working and was reopened; you were set Busy so no call rang unheard. Your earlier state returns once audio is ready.',
     },
     takeover:
       'Your agent was signed in on another desktop or phone with the same extension. This desktop has stopped and will not interfere. Sign in again here only if that was not meant to happen.',
@@ -264,6 +266,9 @@ const en: Messages = {
     sipWsUrlHint: "Leave empty to use the demo platform's.",
     sipDomain: 'SIP domain',
     sipUser: 'SIP user (when the platform withholds it)',
+    sipProxy: 'Proxy for SIP (HTTP)',
+    sipProxyHint: 'e.g. http://proxy.corp:3128; empty = connect directly.',
+    sipProxyError: 'Enter an address starting with http://, or leave it empty.',
     keepalive: 'Keepalive period (s)',
     registerExpires: 'Registration expiry (s)',
     reasons: 'Reason presets',
@@ -297,6 +302,17 @@ const en: Messages = {
       tooMany: 'At most 50 reasons.',
       hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
     },
+  },
+  admin: {
+    locked: 'Set by your administrator',
+    someLocked: 'Some settings are set by your administrator and cannot be changed here.',
+  },
+  diagnostics: {
+    heading: 'Diagnostics',
+    hint: 'Saves one zip file for IT: logs, versions, settings without secrets, recent state changes and SIP messages, readiness history and missed calls. You choose where.',
+    export: 'Export diagnostics…',
+    saved: 'Saved to {path}',
+    failed: 'The diagnostics could not be saved.',
   },
   day: DAY_EN,
 };

@@ -106,6 +106,7 @@ const zhCN = {
     hold: {
       suspend: '电脑休眠期间已将您设为离开,唤醒后会恢复之前的状态。',
       lock: '锁屏期间已将您设为离开,解锁后会恢复之前的状态。',
+      crash: '窗口出现故障并已重新打开;为避免漏接来电,已将您设为忙碌。音频就绪后会恢复之前的状态。',
     },
     takeover:
       '您的座席已在另一台电脑或话机上以同一分机签入。本机已停止工作,不会干扰对方。如非本意,请在此重新签入。',
@@ -265,6 +266,9 @@ const zhCN = {
     sipWsUrlHint: '留空则使用演示平台的地址。',
     sipDomain: 'SIP 域',
     sipUser: 'SIP 用户(平台不提供时)',
+    sipProxy: 'SIP 代理(HTTP)',
+    sipProxyHint: '例如 http://proxy.corp:3128;留空表示直接连接。',
+    sipProxyError: '请输入以 http:// 开头的地址,或留空。',
     keepalive: '心跳间隔(秒)',
     registerExpires: '注册有效期(秒)',
     reasons: '原因预设',
@@ -296,6 +300,17 @@ const zhCN = {
       tooMany: '最多 50 个原因。',
       hotkey: '不是可用的快捷键:需要修饰键加一个键(F1–F24 可单独使用)。',
     },
+  },
+  admin: {
+    locked: '由管理员设置',
+    someLocked: '部分设置由管理员统一设置,不能在这里修改。',
+  },
+  diagnostics: {
+    heading: '诊断信息',
+    hint: '为 IT 保存一个 zip 文件:日志、版本、设置(不含密钥)、最近的状态变化和 SIP 消息、就绪历史和未接来电。保存位置由您选择。',
+    export: '导出诊断信息…',
+    saved: '已保存到 {path}',
+    failed: '诊断信息保存失败。',
   },
   day: DAY_ZH,
 };

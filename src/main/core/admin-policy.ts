@@ -1,0 +1,82 @@
+/**
+ * Settings under an administrator's policy: the effective settings are the user's with the
+ * policy laid over them; the environment cannot override a locked key; secrets the policy fixes
+ * come from it and cannot be changed; a patch that tries to change a locked key is refused.
+ * Generic over the settings' keys: nothing here lists individual settings except the
+ * environment variables' names (ENV in platform-source).
+ */
+import { applyPolicy, lockedKeys } from '../../shared/policy';
+import { ENV } from './platform-source';
+import type { Policy } from '../../shared/policy';
+import type { LockableKey, Settings, SettingsPatch } from '../../shared/settings';
+import type { SecretKey, SecretStore } from '../../lib/ports';
+
+/** Which setting each environment variable overrides. */
+export const ENV_SETTING: Record<keyof typeof ENV, LockableKey> = {
+  url: 'platformBaseUrl',
+  appId: 'appId',
+  certId: 'certId',
+  secretKey: 'secretKey',
+  sipWsUrl: 'sipWsUrl',
+};
+
+export class AdminPolicy {
+  private readonly locked: ReadonlySet<LockableKey>;
+
+  constructor(readonly policy: Policy | null) {
+    this.locked = new Set(policy ? lockedKeys(policy) : []);
+  }
+
+  /** The keys the policy fixes (for the window). */
+  lockedKeys(): LockableKey[] {
+    return [...this.locked];
+  }
+
+  isLocked(key: string): boolean {
+    return this.locked.has(key as LockableKey);
+  }
+
+  /** The settings in force: the user's, with the policy's values over them. */
+  effective(user: Settings): Settings {
+    return this.policy ? applyPolicy(user, this.policy) : user;
+  }
+
+  /** The environment without the variables whose setting the policy fixes (policy > env). */
+  environment(env: Record<string, string | undefined>): Record<string, string | undefined> {
+    const out = { ...env };
+    for (const [name, key] of Object.entries(ENV_SETTING)) {
+      if (this.locked.has(key)) delete out[ENV[name as keyof typeof ENV]];
+    }
+    return out;
+  }
+
+  /** A secret store in which the policy's secrets are fixed (read from it, never written). */
+  secrets(inner: SecretStore): SecretStore {
+    const policy = this.policy;
+    if (!policy || (!policy.secretKey && !policy.sipPassword)) return inner;
+    return {
+      persistent: inner.persistent,
+      get: (key: SecretKey) => policy[key] ?? inner.get(key),
+      set: (key: SecretKey, value: string | null) => {
+        if (!policy[key]) inner.set(key, value);
+      },
+    };
+  }
+
+  /**
+   * The keys in `patch` that would change something the policy fixes (sending a locked key's
+   * own value back is harmless: the window saves whole forms).
+   */
+  refusedKeys(patch: SettingsPatch, current: Settings): string[] {
+    const refused: string[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      if (key === 'secrets' || !this.isLocked(key)) continue;
+      if (JSON.stringify(value) !== JSON.stringify(current[key as keyof Settings]))
+        refused.push(key);
+    }
+    for (const [key, value] of Object.entries(patch.secrets ?? {})) {
+      if (this.isLocked(key) && value) refused.push(key);
+    }
+    return refused;
+  }
+}

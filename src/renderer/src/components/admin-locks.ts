@@ -1,0 +1,72 @@
+/**
+ * Settings the administrator's policy fixes are shown read-only and marked "set by your
+ * administrator". Generic over setting keys: a field opts in with `data-setting="<key>"`;
+ * the fields that predate that attribute are found by their ids below. A locked secret's input
+ * is disabled too — its value is never sent to the window in any case.
+ */
+import { nextTick, watch } from 'vue';
+import type { Ref } from 'vue';
+
+/** Element ids of the existing fields, per setting key. */
+export const LOCK_TARGETS: Record<string, string[]> = {
+  platformBaseUrl: ['set-base-url'],
+  appId: ['set-app-id'],
+  certId: ['set-cert-id'],
+  secretKey: ['set-secret-key'],
+  sipWsUrl: ['set-sip-ws'],
+  sipDomain: ['set-sip-domain'],
+  sipUserOverride: ['set-sip-user'],
+  sipPassword: ['set-sip-password'],
+  keepaliveSeconds: ['set-keepalive'],
+  registerExpiresSeconds: ['set-expires'],
+  busyReasons: ['set-busy-reasons'],
+  awayReasons: ['set-away-reasons'],
+  onSuspend: ['set-on-suspend'],
+  onLock: ['set-on-lock'],
+  language: ['set-language'],
+  hotkeyAnswer: ['set-hotkeyAnswer'],
+  hotkeyHangUp: ['set-hotkeyHangUp'],
+  hotkeyToggleReady: ['set-hotkeyToggleReady'],
+};
+
+const MARK = 'data-admin-lock';
+
+function targets(root: HTMLElement, key: string): HTMLElement[] {
+  const byId = (LOCK_TARGETS[key] ?? [])
+    .map((id) => root.querySelector<HTMLElement>(`#${CSS.escape(id)}`))
+    .filter((el): el is HTMLElement => el !== null);
+  const tagged = [...root.querySelectorAll<HTMLElement>(`[data-setting="${CSS.escape(key)}"]`)];
+  return [...new Set([...byId, ...tagged])];
+}
+
+/** Keeps the locked fields under `root` read-only and marked, as `locked()` changes. */
+export function useAdminLocks(
+  root: Ref<HTMLElement | null>,
+  locked: () => readonly string[],
+  label: () => string,
+): void {
+  const apply = async () => {
+    await nextTick();
+    const el = root.value;
+    if (!el) return;
+    for (const mark of el.querySelectorAll(`[${MARK}]`)) mark.remove();
+    for (const field of el.querySelectorAll<HTMLElement>('[data-admin-locked]')) {
+      field.removeAttribute('data-admin-locked');
+      field.removeAttribute('disabled');
+      field.removeAttribute('aria-readonly');
+    }
+    for (const key of locked()) {
+      for (const field of targets(el, key)) {
+        field.setAttribute('data-admin-locked', key);
+        field.setAttribute('disabled', '');
+        field.setAttribute('aria-readonly', 'true');
+        const note = document.createElement('span');
+        note.setAttribute(MARK, key);
+        note.className = 'admin-lock';
+        note.textContent = label();
+        field.insertAdjacentElement('afterend', note);
+      }
+    }
+  };
+  watch([root, () => [...locked()].join(','), label], () => void apply(), { immediate: true });
+}

@@ -1,0 +1,154 @@
+/**
+ * The browser host's page carries the session token. Only a top-level visit to the bound address
+ * (or our own page) gets it: not a DNS-rebound name, not another origin's page (fetch, iframe,
+ * script, form). And the IPC socket opens only for our own origin and host with the token.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDesktopCore } from '../../src/main/core/create-core';
+import { MemorySecretStore } from '../../src/lib/ports';
+import { startBrowserHost } from '../../src/dev-host/browser-host';
+import { startEmulator } from '../../src/emulator/index';
+import type { BrowserHost } from '../../src/dev-host/browser-host';
+import type { Core } from '../../src/main/core/create-core';
+import type { RunningEmulator } from '../../src/emulator/index';
+
+let emulator: RunningEmulator;
+let core: Core;
+let host: BrowserHost;
+let dir: string;
+let bound: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'host-token-'));
+  writeFileSync(join(dir, 'index.html'), '<html><head></head><body>window</body></html>');
+  emulator = await startEmulator({ port: 0, auth: 'generate' });
+  core = await createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    startEmbedded: async () => ({ emulator, sipWsUrl: null, close: async () => undefined }),
+  });
+  host = await startBrowserHost({ core, rendererDir: dir });
+  bound = new URL(host.url).host;
+});
+
+afterAll(async () => {
+  await core.shutdown(1000);
+  await host.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** GET with exactly these headers (fetch would set Host and Sec-Fetch-* itself). */
+function get(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(host.url);
+    const req = request(
+      { host: '127.0.0.1', port: url.port, path, headers, setHost: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const hasToken = (body: string) => /token=[0-9a-f]{32}/.test(body);
+
+describe('the token page', () => {
+  it('goes to a visit typed into the address bar, and to tools that send no fetch metadata', async () => {
+    const visit = await get('/', {
+      Host: bound,
+      'Sec-Fetch-Site': 'none',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    });
+    expect(visit.status).toBe(200);
+    expect(hasToken(visit.body)).toBe(true);
+    const reload = await get('/', { Host: bound, 'Sec-Fetch-Site': 'same-origin' });
+    expect(hasToken(reload.body)).toBe(true);
+    const curl = await get('/index.html', { Host: bound });
+    expect(hasToken(curl.body)).toBe(true);
+  });
+
+  it('is refused to a DNS-rebound host name, a missing Host and a different port', async () => {
+    const port = new URL(host.url).port;
+    for (const name of [
+      `attacker.example:${port}`,
+      `localhost.attacker.example:${port}`,
+      '127.0.0.1:1',
+    ]) {
+      const rebound = await get('/', { Host: name, 'Sec-Fetch-Site': 'same-origin' });
+      expect(rebound.status, name).toBe(421);
+      expect(hasToken(rebound.body)).toBe(false);
+    }
+    const none = await get('/', {});
+    expect(none.status).toBe(400); // Node's own answer to HTTP/1.1 without Host
+    expect(hasToken(none.body)).toBe(false);
+    // Static files too: a rebound page learns nothing from this host.
+    expect((await get('/__host/bridge.js', { Host: `attacker.example:${port}` })).status).toBe(421);
+  });
+
+  it('is refused to requests another site’s page can make', async () => {
+    const cases: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'document' }, // link, window.open, form
+      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Dest': 'document' },
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'iframe' },
+      { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Dest': 'iframe' },
+      { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Dest': 'script' },
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty' },
+      { Origin: 'http://attacker.example' }, // an older browser's cross-origin fetch
+      { Origin: 'null' },
+    ];
+    for (const headers of cases) {
+      const answer = await get('/', { Host: bound, ...headers });
+      expect(answer.status, JSON.stringify(headers)).toBe(403);
+      expect(hasToken(answer.body)).toBe(false);
+    }
+  });
+
+  it('is never cached, framed or referred on', async () => {
+    const url = new URL(host.url);
+    const res = await fetch(url, { headers: { 'sec-fetch-site': 'none' } });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
+
+describe('the IPC socket', () => {
+  const open = (url: string, options: { origin?: string; headers?: Record<string, string> }) =>
+    new Promise<'open' | 'refused'>((resolve) => {
+      const ws = new WebSocket(url, options);
+      ws.once('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.once('error', () => resolve('refused'));
+    });
+
+  it('opens for our page with the token, and for nobody else', async () => {
+    const page = await get('/', { Host: bound, 'Sec-Fetch-Site': 'none' });
+    const token = /token=([0-9a-f]{32})/.exec(page.body)![1]!;
+    const origin = `http://${bound}`;
+    const ipc = `ws://${bound}/__host/ipc`;
+    expect(await open(`${ipc}?token=${token}`, { origin })).toBe('open');
+    expect(await open(`${ipc}?token=0${token.slice(1)}`, { origin })).toBe('refused');
+    expect(await open(`${ipc}?token=${token}`, { origin: 'http://attacker.example' })).toBe(
+      'refused',
+    );
+    expect(
+      await open(`${ipc}?token=${token}`, { origin, headers: { Host: 'attacker.example' } }),
+    ).toBe('refused');
+  });
+});

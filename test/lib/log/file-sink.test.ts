@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppLogger } from '../../../src/lib/log/app-logger';
+import { createFileSink } from '../../../src/lib/log/file-sink';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-logs-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rotating log files', () => {
+  it('writes one JSON line per entry to main.log in the folder', () => {
+    const dir = tempDir();
+    const files = createFileSink({ dir });
+    const logger = createAppLogger({ sinks: [files.sink], debug: false });
+    logger.info('signed in', { agent: 'a1' });
+    logger.debug('not written without debug');
+    const lines = readFileSync(join(dir, 'main.log'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'signed in', agent: 'a1' });
+  });
+
+  it('keeps each file under the size cap and at most the file-count cap', () => {
+    const dir = tempDir();
+    const files = createFileSink({ dir, maxBytes: 2000, maxFiles: 3 });
+    const logger = createAppLogger({ sinks: [files.sink], debug: true });
+    for (let i = 0; i < 200; i++) logger.info(`entry ${i}`, { pad: 'x'.repeat(80) });
+    const names = files.files().map((file) => basename(file));
+    expect(names).toEqual(['main.log', 'main.1.log', 'main.2.log']);
+    for (const file of files.files()) expect(statSync(file).size).toBeLessThan(2000 + 300);
+    // The newest entry is in main.log; the oldest ones are gone.
+    expect(readFileSync(join(dir, 'main.log'), 'utf8')).toContain('entry 199');
+    const all = files
+      .files()
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('');
+    expect(all).not.toContain('"entry 0"');
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => import('../../support/electron-fake'));
+
+import { dialog, resetElectronFake } from '../../support/electron-fake';
+import { diagnosticsSaver, hostVersions } from '../../../src/main/shell/diagnostics';
+import { silentLogger } from '../../../src/lib/ports';
+
+let dir: string;
+const bundle = vi.fn(() => new Uint8Array([0x50, 0x4b, 0x05, 0x06]));
+const save = diagnosticsSaver({
+  window: () => null,
+  language: () => 'en',
+  logger: silentLogger,
+  now: () => new Date('2026-11-27T14:00:00Z'),
+});
+beforeEach(() => {
+  resetElectronFake();
+  bundle.mockClear();
+  dir = mkdtempSync(join(tmpdir(), 'agent-diag-save-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Export diagnostics', () => {
+  it('says what the bundle holds, asks where to save it, then writes it there', async () => {
+    const target = join(dir, 'mine.zip');
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
+    expect(await save(bundle)).toEqual({ ok: true, value: { saved: true, path: target } });
+    const [about] = dialog.showMessageBox.mock.calls[0] as unknown as [Record<string, unknown>];
+    expect(about.detail).toMatch(
+      /log files.*versions.*secrets removed.*200 state changes.*200 SIP messages.*readiness.*missed/s,
+    );
+    const [where] = dialog.showSaveDialog.mock.calls[0] as unknown as [Record<string, unknown>];
+    expect(where.defaultPath).toBe(
+      join(
+        '/tmp/agent-desktop-fake-downloads',
+        'agent-desktop-diagnostics-2026-11-27-14-00-00.zip',
+      ),
+    );
+    expect([...readFileSync(target)]).toEqual([0x50, 0x4b, 0x05, 0x06]);
+  });
+
+  it('cancelling either dialog saves nothing and builds nothing', async () => {
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(await save(bundle)).toEqual({ ok: true, value: { saved: false, path: null } });
+    expect(dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(await save(bundle)).toEqual({ ok: true, value: { saved: false, path: null } });
+    expect(bundle).not.toHaveBeenCalled();
+  });
+
+  it('a folder that cannot be written: a typed error, not a crash', async () => {
+    dialog.showSaveDialog.mockResolvedValueOnce({
+      canceled: false,
+      filePath: join(dir, 'no', 'x.zip'),
+    });
+    expect(await save(bundle)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('reports the app, Electron, Chromium, Node and OS versions', () => {
+    expect(Object.keys(hostVersions())).toEqual(['app', 'electron', 'chromium', 'node', 'os']);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { FakeApi, fail, settingsView } from './fake-api';
+import { click, getByLabel, getByRole, textIn } from './queries';
+import { mountApp } from './setup';
+import { LOCK_TARGETS } from '../../src/renderer/src/components/admin-locks';
+import { SettingsSchema } from '../../src/shared/settings';
+import type { LockableKey } from '../../src/shared/settings';
+
+async function openSettings(api = new FakeApi()) {
+  const mounted = await mountApp(api);
+  await click(getByRole('button', { name: '设置' }));
+  return mounted;
+}
+
+describe('settings the administrator locked', () => {
+  it('are read-only and marked "set by your administrator"; the rest stay editable', async () => {
+    const api = new FakeApi();
+    api.settings = settingsView({
+      settings: { ...settingsView().settings, platformBaseUrl: 'https://policy.example.com/v1' },
+      locked: ['platformBaseUrl', 'appId'],
+    });
+    await openSettings(api);
+    const url = getByLabel('平台地址') as HTMLInputElement;
+    expect(url.disabled).toBe(true);
+    expect(url.value).toBe('https://policy.example.com/v1');
+    expect(url.nextElementSibling?.textContent).toBe('由管理员设置');
+    expect((getByLabel('AppID') as HTMLInputElement).disabled).toBe(true);
+    expect((getByLabel('CertID') as HTMLInputElement).disabled).toBe(false);
+    expect(textIn()).toContain('部分设置由管理员统一设置');
+  });
+
+  it('a locked secret: no input to type into, only "set" and the administrator mark', async () => {
+    const api = new FakeApi();
+    api.settings = settingsView({
+      secrets: { secretKey: true, sipPassword: false },
+      locked: ['secretKey'],
+    });
+    await openSettings(api);
+    const key = getByLabel('密钥') as HTMLInputElement;
+    expect(key.disabled).toBe(true);
+    expect(key.value).toBe('');
+    expect(key.nextElementSibling?.textContent).toBe('由管理员设置');
+  });
+
+  it('every setting shown in the form can be marked (a new field needs data-setting)', () => {
+    const shown = Object.keys(LOCK_TARGETS);
+    const keys = [...Object.keys(SettingsSchema.shape), 'secretKey', 'sipPassword'];
+    for (const key of shown) expect(keys).toContain(key as LockableKey);
+  });
+
+  it('without a policy nothing is locked or marked', async () => {
+    await openSettings();
+    expect((getByLabel('平台地址') as HTMLInputElement).disabled).toBe(false);
+    expect(textIn()).not.toContain('由管理员设置');
+  });
+});
+
+describe('export diagnostics', () => {
+  it('asks main (which shows the native dialogs) and says where it was saved', async () => {
+    const { api } = await openSettings();
+    await click(getByRole('button', { name: '导出诊断信息…' }));
+    expect(api.callsOf('exportDiagnostics')).toEqual([[]]);
+    expect(getByRole('status').textContent).toContain('/tmp/diagnostics.zip');
+  });
+
+  it('says so when saving failed', async () => {
+    const { api } = await openSettings();
+    api.handlers.exportDiagnostics = () => Promise.resolve(fail('internal'));
+    await click(getByRole('button', { name: '导出诊断信息…' }));
+    expect(getByRole('alert').textContent).toContain('诊断信息保存失败');
+  });
+});
