@@ -13,6 +13,7 @@ const ALL = [
   'calls',
   'ringing',
   'edge',
+  'gateway',
   'history',
 ] as const;
 const wanted = process.argv.slice(2).filter((a) => (ALL as readonly string[]).includes(a));

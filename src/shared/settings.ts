@@ -57,6 +57,11 @@ export const SettingsSchema = z.object({
   updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
   /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
   sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
+  /**
+   * The site's agent gateway (docs/gateway.md); set = gateway mode: agents sign in with their
+   * password and the desktop holds no account key. null = direct mode (or the demo).
+   */
+  gatewayUrl: z.url({ protocol: /^https?$/ }).nullable(),
   /** After-call work for the site, in seconds; 0 = off (admin-lockable). */
   wrapUpSeconds: seconds,
   /** Per-agent wrap-up times (agent name → seconds), overriding the site's. */
@@ -101,6 +106,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hotkeyToggleReady: 'CommandOrControl+Alt+R',
   updateUrl: null,
   sipProxyUrl: null,
+  gatewayUrl: null,
   ...DAY_DEFAULTS,
 };
 

@@ -170,6 +170,19 @@ export interface SessionSnapshot {
   pendingState: string | null;
   /** Set when another desktop took this agent over (cleared by the next sign-in here). */
   takeover: Takeover | null;
+  /** How this desktop reaches the platform (absent from older cores). */
+  access?: AccessStatus;
+}
+
+/**
+ * `gateway`: agents sign in to the site's gateway with a password and the desktop holds no
+ * account key; `direct`: this desktop holds the account's secret key (single-site trials);
+ * `demo`: the embedded demo platform. The gateway token itself never leaves main.
+ */
+export interface AccessStatus {
+  mode: 'gateway' | 'direct' | 'demo';
+  /** Gateway mode: the token lapsed or was revoked; the agent must enter their password. */
+  signInNeeded: boolean;
 }
 
 export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {

@@ -41,6 +41,8 @@ export interface DeskOptions {
   /** Settings applied before the page opens (e.g. sipWsUrl of a Kamailio). */
   settings?: Parameters<Core['dispatch']>[1];
   keepaliveMs?: number;
+  /** The core's environment (e.g. AGENT_DESKTOP_GATEWAY_URL for gateway mode). */
+  env?: Record<string, string>;
   /** The host's door to the default browser (screen-pop); absent = none. */
   openExternal?: (url: string) => Promise<void>;
 }
@@ -97,6 +99,7 @@ async function openDesk(
     keepaliveMs: options.keepaliveMs ?? 5_000,
     logger: silentLogger,
     ...(options.sipLine ? { sipLine: options.sipLine } : {}),
+    ...(options.env ? { env: options.env } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   if (options.settings) {

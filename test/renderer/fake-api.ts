@@ -152,6 +152,15 @@ export class FakeApi implements DesktopApi {
     this.push(signedOutSnapshot());
     return this.snap();
   };
+  reauthenticate = (password: string) =>
+    this.run('reauthenticate', [password], () => {
+      const access = this.snapshot.access;
+      this.push({
+        ...this.snapshot,
+        ...(access ? { access: { ...access, signInNeeded: false } } : {}),
+      });
+      return this.snap();
+    });
   dismissQuestion = () =>
     this.run('dismissQuestion', [], () => {
       this.push({ ...this.snapshot, question: null });

@@ -35,6 +35,11 @@ export interface PlatformClientOptions {
   baseUrl: string;
   /** null or absent: talk to a plain base URL (e.g. a signing gateway) with no auth headers. */
   credentials?: Credentials | null;
+  /**
+   * Agent-gateway mode (docs/gateway.md): sends `Authorization: Bearer <token>` instead of
+   * signing; a 401 then means the token lapsed or was revoked (`gateway-signed-out`).
+   */
+  bearerToken?: () => string | null;
   timeoutMs?: number;
   fetch?: typeof fetch;
   now?: () => Date;
@@ -71,6 +76,7 @@ interface Call<S extends z.ZodType | null> {
 export class PlatformClient {
   private readonly baseUrl: string;
   private readonly credentials: Credentials | null;
+  private readonly bearerToken: (() => string | null) | null;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
   private readonly now: () => Date;
@@ -78,6 +84,7 @@ export class PlatformClient {
   constructor(options: PlatformClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.credentials = options.credentials ?? null;
+    this.bearerToken = options.bearerToken ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.now = options.now ?? (() => new Date());
@@ -200,6 +207,8 @@ export class PlatformClient {
     const body = call.body === undefined ? '' : JSON.stringify(call.body);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (call.body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+    const token = this.bearerToken?.();
+    if (token) headers.Authorization = `Bearer ${token}`;
     if (this.credentials) {
       // The platform signs the raw (still percent-encoded) path without the query (§1).
       Object.assign(
@@ -237,7 +246,9 @@ export class PlatformClient {
       if (response.status !== 200) return fail(httpError(response.status, ''));
       return fail(appError('malformed-reply', `reply unreadable: ${describeCause(read.error)}`));
     }
-    if (response.status !== 200) return fail(httpError(response.status, read.text));
+    if (response.status !== 200) {
+      return fail(httpError(response.status, read.text, this.bearerToken !== null));
+    }
 
     let json: unknown;
     try {
@@ -288,10 +299,29 @@ function platformError(code: string, msg: string | null): AppError {
   return { code: 'platform-other', message: msg ?? '', detail: code };
 }
 
-function httpError(status: number, text: string): AppError {
+function httpError(status: number, text: string, gateway = false): AppError {
+  // Through the agent gateway, 401 means the agent's own token is gone: they must sign in.
+  if (gateway && status === 401)
+    return appError('gateway-signed-out', gatewayMessage(text) ?? undefined);
   // Authentication failures are HTTP 401 with a plain-text body, not the envelope (§1).
   if (status === 401) return appError('auth-failed', excerpt(text));
+  // The gateway's own refusals (403, 429…) carry its envelope: show its sentence.
+  const refusal = gateway ? gatewayMessage(text) : null;
+  if (refusal) return { code: 'platform-other', message: refusal, detail: `HTTP ${status}` };
   return appError('transport', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
+}
+
+/** `GWnnnn msg` from a gateway envelope, or null. */
+function gatewayMessage(text: string): string | null {
+  try {
+    const parsed = EnvelopeSchema.safeParse(JSON.parse(text));
+    if (parsed.success && parsed.data.code.startsWith('GW')) {
+      return `${parsed.data.msg ?? ''} (${parsed.data.code})`.trim();
+    }
+  } catch {
+    // not JSON
+  }
+  return null;
 }
 
 function networkError(error: unknown, timeoutMs: number): AppError {

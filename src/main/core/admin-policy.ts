@@ -18,6 +18,7 @@ export const ENV_SETTING: Record<keyof typeof ENV, LockableKey> = {
   certId: 'certId',
   secretKey: 'secretKey',
   sipWsUrl: 'sipWsUrl',
+  gatewayUrl: 'gatewayUrl',
 };
 
 export class AdminPolicy {

@@ -32,6 +32,8 @@ import { proxiedWebSocket } from '../../lib/sip-ws/proxy';
 import { DiagnosticsRecorder } from './diagnostics/recorder';
 import { buildDiagnosticsBundle } from './diagnostics/bundle';
 import type { DiagnosticsExport } from '../../shared/ipc/contract';
+import { GatewayAccess } from './gateway-access';
+import type { SessionSnapshot } from '../../shared/snapshot';
 import { createAgentDay } from './agent-day';
 import type { OpenExternal } from './screen-pop';
 
@@ -107,13 +109,19 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
     events.emit(event, payload);
 
-  const platforms = new PlatformSource(
+  // Gateway mode: the agent's token lives here, in main's memory only.
+  const access: GatewayAccess = new GatewayAccess(
+    (): string | null => platforms.gatewayOrigin(),
+    logger,
+  );
+  const platforms: PlatformSource = new PlatformSource(
     () => settings,
     secretStore,
     env,
     logger,
     options.startEmbedded ?? null,
     options.fetch,
+    access,
   );
   if (platforms.usesDemo()) await platforms.ensure();
   known?.add(platforms.target().credentials?.secretKey);
@@ -126,7 +134,14 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     keepaliveMs: () => options.keepaliveMs ?? settings.keepaliveSeconds * 1000,
     holdActions: () => ({ onSuspend: settings.onSuspend, onLock: settings.onLock }),
   });
-  session.onChange((snapshot) => emit('session:changed', snapshot));
+  const withAccess = (snapshot: SessionSnapshot): SessionSnapshot => ({
+    ...snapshot,
+    access: { mode: platforms.mode(), signInNeeded: access.signInNeeded() },
+  });
+  const withAccessResult = (r: Result<SessionSnapshot>): Result<SessionSnapshot> =>
+    r.ok ? { ok: true, value: withAccess(r.value) } : r;
+  session.onChange((snapshot) => emit('session:changed', withAccess(snapshot)));
+  access.onChange(() => emit('session:changed', withAccess(session.snapshot())));
   const recorder = new DiagnosticsRecorder(() => clock.now());
   recorder.observe(session.snapshot());
   session.onChange((snapshot) => recorder.observe(snapshot));
@@ -215,6 +230,11 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     // Only the user's own choices are saved: removing the policy later gives them back.
     userSettings = { ...userSettings, ...rest };
     settings = policy.effective(userSettings);
+    // Gateway mode: the desktop never holds the account key, so a stored one goes.
+    if (settings.gatewayUrl) {
+      secretStore.set('secretKey', null);
+      if (secrets) delete secrets.secretKey;
+    }
     try {
       persistence.save(userSettings);
     } catch (error) {
@@ -262,30 +282,65 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     return save(diagnosticsBundle);
   };
   const handlers: Handlers = {
-    'session:snapshot': async () => ({ ok: true, value: session.snapshot() }),
-    'session:sign-in': async (profile) => {
+    'session:snapshot': async () => ({ ok: true, value: withAccess(session.snapshot()) }),
+    'session:sign-in': async ({ password, ...profile }) => {
       try {
         await platforms.ensure();
       } catch (error) {
         return { ok: false, error: appError('transport', String(error)) };
       }
-      return session.signIn(profile);
+      if (platforms.mode() === 'gateway') {
+        if (password) {
+          const signedIn = await access.signIn(profile.name, password);
+          if (!signedIn.ok) return signedIn;
+        } else if (!access.holdsTokenFor(profile.name)) {
+          return { ok: false, error: appError('invalid-input', undefined, 'password: required') };
+        }
+        // No extension chosen: the first one the gateway's administrator assigned.
+        if (!profile.extension.trim()) profile.extension = access.assignedExtensions()[0] ?? '';
+      }
+      return withAccessResult(await session.signIn(profile));
     },
-    'session:sign-out': ({ force }) => session.signOut(force),
-    'session:dismiss-question': async () => session.dismissQuestion(),
-    'session:refresh': () => session.refresh(),
+    'session:reauthenticate': async ({ password }) => {
+      const name = session.snapshot().profile?.name;
+      if (!name || platforms.mode() !== 'gateway')
+        return { ok: false, error: appError('not-signed-in') };
+      const signedIn = await access.signIn(name, password);
+      if (!signedIn.ok) return signedIn;
+      // Keepalive now: the session carries on (or heals, restoring the chosen state).
+      await session.wake();
+      return { ok: true, value: withAccess(session.snapshot()) };
+    },
+    'session:sign-out': async ({ force }) => {
+      const result = await session.signOut(force);
+      if (result.ok && platforms.mode() === 'gateway') await access.signOut();
+      return withAccessResult(result);
+    },
+    'session:dismiss-question': async () => withAccessResult(session.dismissQuestion()),
+    'session:refresh': async () => withAccessResult(await session.refresh()),
     'agent:set-state': async ({ state }) => {
       const result = await session.setState(state);
       // The agent's own choice: it ends a wrap-up and resets the no-answer count.
       if (result.ok) day.manualStateChange();
-      return result;
+      return withAccessResult(result);
     },
-    'agent:edit-skills': ({ opts }) => session.editSkills(opts),
-    'agent:set-extension': ({ id }) => session.setExtension(id),
+    'agent:edit-skills': async ({ opts }) => withAccessResult(await session.editSkills(opts)),
+    'agent:set-extension': async ({ id }) => withAccessResult(await session.setExtension(id)),
     'team:list': ({ pageNo, pageSize }) =>
       session.listTeam({ pageNo, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) }),
     'extensions:list': async ({ pageNo, pageSize }) => {
       await platforms.ensure().catch(() => undefined);
+      if (platforms.mode() === 'gateway' && !access.bearer()) {
+        // Not signed in to the gateway yet: nothing to list (the gateway assigns one at sign-in).
+        const empty = {
+          pageSize,
+          startIndex: 1,
+          totalCount: 0,
+          totalPageCount: 0,
+          currentPageNo: 1,
+        };
+        return { ok: true, value: { ...empty, result: [] } };
+      }
       const result = await session.listExtensions({
         pageNo,
         pageSize: Math.min(pageSize, MAX_PAGE_SIZE),
@@ -343,7 +398,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       events.on(event, listener as (payload: unknown) => void);
       return () => events.off(event, listener as (payload: unknown) => void);
     },
-    snapshot: () => session.snapshot(),
+    snapshot: () => withAccess(session.snapshot()),
     dayStatus: () => day.status(),
     settings: () => settings,
     settingsView: view,

@@ -7,6 +7,9 @@ import { PlatformClient } from '../../lib/platform/client';
 import type { Credentials } from '../../lib/platform/signing';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
+import { GATEWAY_PATHS } from '../../shared/gateway/wire';
+import type { AccessStatus } from '../../shared/snapshot';
+import type { GatewayAccess } from './gateway-access';
 
 export interface PlatformTarget {
   url: string;
@@ -23,6 +26,8 @@ export const ENV = {
   certId: 'AGENT_DESKTOP_CERT_ID',
   secretKey: 'AGENT_DESKTOP_SECRET_KEY',
   sipWsUrl: 'AGENT_DESKTOP_SIP_WS_URL',
+  /** The site's agent gateway: set = gateway mode (docs/gateway.md). */
+  gatewayUrl: 'AGENT_DESKTOP_GATEWAY_URL',
 } as const;
 
 /** What the core needs of the demo platform's emulator: its address, credentials and controls. */
@@ -56,11 +61,25 @@ export class PlatformSource {
     private readonly startEmbedded: StartEmbedded | null,
     /** HTTP for the client (Electron's net.fetch in the shell; Node's fetch by default). */
     private readonly fetch?: typeof globalThis.fetch,
+    /** Holds the gateway token (gateway mode); null = no gateway support in this host. */
+    readonly gateway: GatewayAccess | null = null,
   ) {}
 
-  /** True when neither the environment nor settings name a platform. */
+  /** The gateway's origin when the desktop is in gateway mode, else null. */
+  gatewayOrigin(): string | null {
+    const url = this.env[ENV.gatewayUrl] || this.settings().gatewayUrl;
+    return url ? url.replace(/\/+$/, '') : null;
+  }
+
+  /** Gateway, direct (holds the account key) or the demo. */
+  mode(): AccessStatus['mode'] {
+    if (this.gatewayOrigin()) return 'gateway';
+    return this.usesDemo() ? 'demo' : 'direct';
+  }
+
+  /** True when neither the environment nor settings name a platform or a gateway. */
   usesDemo(): boolean {
-    return !this.env[ENV.url] && !this.settings().platformBaseUrl;
+    return !this.env[ENV.url] && !this.settings().platformBaseUrl && !this.gatewayOrigin();
   }
 
   /** Makes sure the target exists (starts the embedded emulator if it is the target). */
@@ -91,6 +110,16 @@ export class PlatformSource {
       };
     }
     const s = this.settings();
+    const gateway = this.gatewayOrigin();
+    if (gateway) {
+      // Gateway mode: no account key on this desktop; the gateway signs for the agent.
+      return {
+        url: gateway + GATEWAY_PATHS.platform,
+        demo: false,
+        credentials: null,
+        sipWsUrl: null,
+      };
+    }
     const secretKey = this.env[ENV.secretKey] ?? this.secrets.get('secretKey');
     const appId = this.env[ENV.appId] ?? s.appId;
     const certId = this.env[ENV.certId] ?? s.certId;
@@ -105,6 +134,19 @@ export class PlatformSource {
   /** A client for the current target. */
   client(): PlatformClient {
     const target = this.target();
+    if (this.mode() === 'gateway' && this.gateway) {
+      const gateway = this.gateway;
+      return new PlatformClient({
+        baseUrl: target.url,
+        bearerToken: () => gateway.bearer(),
+        // A 401 from the gateway: the agent's token lapsed or was revoked.
+        fetch: async (input, init) => {
+          const response = await (this.fetch ?? globalThis.fetch)(input, init);
+          if (response.status === 401) gateway.markLost();
+          return response;
+        },
+      });
+    }
     return new PlatformClient({
       baseUrl: target.url,
       credentials: target.credentials,

@@ -77,6 +77,12 @@ export const MAX_MISSED = 50;
 type Listener = (snapshot: SessionSnapshot) => void;
 type Answer = Result<SessionSnapshot>;
 
+/**
+ * How long after a call offer or end the platform may still move the agent on its own (its
+ * reserve state; agent-api §4): the read-backs of those seconds are no takeover clue.
+ */
+const CALL_MOVES_MS = 15_000;
+
 export class AgentSession {
   private readonly store: SnapshotStore<SessionSnapshot>;
   private readonly loop: KeepaliveLoop;
@@ -92,6 +98,8 @@ export class AgentSession {
   private changingExtension = false;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
   private stateEpoch = 0;
+  /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
+  private lastCallAt = Number.NEGATIVE_INFINITY;
   /**
    * State changes (the agent's, holds, reconciling) go to the platform one at a time, in the
    * order asked: the platform applies them in that order, their replies come back in it, so the
@@ -233,6 +241,7 @@ export class AgentSession {
    * `fetching`, our answer `talking`): shown at once, before a read-back confirms it.
    */
   showCall(call: CallInfo | null, state?: string): void {
+    this.lastCallAt = this.now();
     if (this.snap.phase === 'signed-out') {
       if (this.snap.call) this.store.publish({ call: null });
       return;
@@ -245,6 +254,7 @@ export class AgentSession {
 
   /** Records a ring that was not answered, newest first. */
   addMissed(offer: MissedOffer): void {
+    this.lastCallAt = this.now();
     this.store.publish({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
   }
 
@@ -253,6 +263,7 @@ export class AgentSession {
    * renders the end once, not twice).
    */
   endCall(missed: MissedOffer | null): void {
+    this.lastCallAt = this.now();
     if (!missed || this.snap.phase === 'signed-out') {
       this.showCall(null);
       if (missed) this.addMissed(missed);
@@ -641,7 +652,14 @@ export class AgentSession {
     }
     const seen = this.snap.state;
     const asked = [this.lastAsked, this.snap.chosenState];
-    if (this.snap.phase === 'signed-in' && isMovedElsewhere(seen, agent.state, asked)) {
+    // Around a call the platform moves the agent itself (into the call's reserve state), also
+    // for an offer this desktop refused before it rang (no media): no takeover clue then.
+    const afterCall = this.now() - this.lastCallAt < CALL_MOVES_MS;
+    if (
+      this.snap.phase === 'signed-in' &&
+      !afterCall &&
+      isMovedElsewhere(seen, agent.state, asked)
+    ) {
       return this.takenOver('state', `the platform shows ${agent.state}, this desktop set ${seen}`);
     }
     this.update({ agent });

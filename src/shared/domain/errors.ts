@@ -58,6 +58,7 @@ export const APP_CODES = [
   'sip-rejected',
   'media',
   'internal',
+  'gateway-signed-out',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -193,6 +194,10 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
   internal: {
     'zh-CN': '内部错误。请重试;如持续出现请导出诊断信息并联系支持。',
     en: 'Internal error. Try again; if it persists, export diagnostics and contact support.',
+  },
+  'gateway-signed-out': {
+    'zh-CN': '网关登录已过期或被撤销。请输入密码重新登录;您选择的状态会被恢复。',
+    en: 'Your gateway sign-in expired or was revoked. Enter your password to sign in again; your chosen state is restored.',
   },
 };
 

@@ -20,6 +20,7 @@ export interface DesktopApi {
   getSnapshot(): R<'session:snapshot'>;
   signIn(profile: CommandInput<'session:sign-in'>): R<'session:sign-in'>;
   signOut(force: boolean): R<'session:sign-out'>;
+  reauthenticate(password: string): R<'session:reauthenticate'>;
   dismissQuestion(): R<'session:dismiss-question'>;
   refresh(): R<'session:refresh'>;
   setState(state: string): R<'agent:set-state'>;
@@ -57,6 +58,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     getSnapshot: () => invoke('session:snapshot', {}),
     signIn: (profile) => invoke('session:sign-in', profile),
     signOut: (force) => invoke('session:sign-out', { force }),
+    reauthenticate: (password) => invoke('session:reauthenticate', { password }),
     dismissQuestion: () => invoke('session:dismiss-question', {}),
     refresh: () => invoke('session:refresh', {}),
     setState: (state) => invoke('agent:set-state', { state }),

@@ -30,6 +30,8 @@ export const SignInInputSchema = z
     extension: z.string().max(128),
     initialState: z.string().max(300).optional(),
     skills: z.array(SkillInputSchema).max(200).optional(),
+    /** Gateway mode: the agent's own password (used once in main, never stored or echoed). */
+    password: z.string().max(1024).optional(),
   })
   .strict();
 
@@ -39,6 +41,8 @@ export const COMMANDS = {
   'session:snapshot': Empty,
   /** Sign in with a profile; remembers it as the last profile. */
   'session:sign-in': SignInInputSchema,
+  /** Gateway mode: sign in to the gateway again after the token lapsed; the session carries on. */
+  'session:reauthenticate': z.object({ password: z.string().min(1).max(1024) }).strict(),
   /** Sign out; `force` hangs up a call first (only after the agent confirmed). */
   'session:sign-out': z.object({ force: z.boolean() }).strict(),
   /** Dismiss a pending question (e.g. "force sign-out?") without acting. */
@@ -110,6 +114,7 @@ export type CommandInput<C extends Channel> = z.infer<(typeof COMMANDS)[C]>;
 export interface CommandResults {
   'session:snapshot': SessionSnapshot;
   'session:sign-in': SessionSnapshot;
+  'session:reauthenticate': SessionSnapshot;
   'session:sign-out': SessionSnapshot;
   'session:dismiss-question': SessionSnapshot;
   'session:refresh': SessionSnapshot;

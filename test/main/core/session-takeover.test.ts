@@ -105,6 +105,26 @@ describe('a second desktop takes the agent over', () => {
     });
   });
 
+  it('the platform moving the agent right after an offer this desktop refused is no takeover', async () => {
+    await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    // An offer refused before it rang (its media could not reach the window): the platform
+    // still puts the agent in the call's reserve state.
+    a.session.addMissed({
+      id: 'c1',
+      caller: '139',
+      at: Date.now(),
+      reason: 'no-media',
+      stateAfter: null,
+    });
+    emulator.store.forceState('agent_1', 'away/未接');
+    await a.session.refresh();
+    expect(a.session.snapshot()).toMatchObject({
+      phase: 'signed-in',
+      state: 'away/未接',
+      takeover: null,
+    });
+  });
+
   it('a new contact in the REGISTER reply ends the session here the same way', async () => {
     await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
     const sip = a.session.snapshot().sip;

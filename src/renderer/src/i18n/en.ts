@@ -314,6 +314,22 @@ const en: Messages = {
     saved: 'Saved to {path}',
     failed: 'The diagnostics could not be saved.',
   },
+  gateway: {
+    password: 'Password',
+    passwordHint:
+      'Your own agent password: this site signs agents in through its gateway. Leave the extension empty to use the one assigned to you.',
+    passwordRequired: 'Enter your password.',
+    reauthHeading: 'Sign in again',
+    reauthText:
+      'Your gateway sign-in expired or was revoked. Enter your password to carry on; your chosen state is kept.',
+    reauthSubmit: 'Sign in again',
+    reauthFailed: 'Sign-in failed.',
+    directMode:
+      'Direct mode: this desktop holds the platform account key. For single-site trials only; use an agent gateway in production.',
+    settingsUrl: 'Agent gateway URL',
+    settingsUrlHint:
+      'Gateway mode: agents sign in with their own password and this desktop holds no account key (a stored key is removed). Leave empty for direct mode.',
+  },
   day: DAY_EN,
 };
 

@@ -312,6 +312,19 @@ const zhCN = {
     saved: '已保存到 {path}',
     failed: '诊断信息保存失败。',
   },
+  gateway: {
+    password: '密码',
+    passwordHint: '您本人的座席密码:本站点通过网关登录座席。分机留空则使用分配给您的分机。',
+    passwordRequired: '请输入密码。',
+    reauthHeading: '重新登录',
+    reauthText: '网关登录已过期或被撤销。请输入密码继续;您选择的状态会保留。',
+    reauthSubmit: '重新登录',
+    reauthFailed: '登录失败。',
+    directMode: '直连模式:本机保存了平台账号密钥。仅用于单站点试用;生产环境请使用座席网关。',
+    settingsUrl: '座席网关地址',
+    settingsUrlHint:
+      '网关模式:座席使用本人密码登录,本机不保存账号密钥(已保存的密钥会被删除)。留空则为直连模式。',
+  },
   day: DAY_ZH,
 };
 

@@ -82,7 +82,10 @@ export const useSessionStore = defineStore('session', () => {
     stop,
     resync,
     apply,
-    signIn: (profile: SignInProfile) => command((api) => api.signIn(profile)),
+    /** `password`: gateway mode only; passed through to main once, never kept here. */
+    signIn: (profile: SignInProfile, password?: string) =>
+      command((api) => api.signIn(password ? { ...profile, password } : profile)),
+    reauthenticate: (password: string) => command((api) => api.reauthenticate(password)),
     signOut: (force: boolean) => command((api) => api.signOut(force)),
     dismissQuestion: () => command((api) => api.dismissQuestion()),
     refresh: () => command((api) => api.refresh()),

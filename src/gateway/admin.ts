@@ -1,0 +1,200 @@
+/**
+ * Administration over the store: agents, passwords, extensions, the skills switch, CSV import,
+ * sessions and the audit log. The CLI (cli.ts) is a thin parser over these; tests call them.
+ */
+import { isValidAgentName } from '../shared/domain/agent';
+import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
+import type { AuditRecord, GatewayStore } from './store/port';
+
+export class AdminError extends Error {}
+
+export interface AdminOptions {
+  now?: () => number;
+  scrypt?: ScryptParams;
+}
+
+const EXTENSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function checkName(name: string): void {
+  if (!isValidAgentName(name))
+    throw new AdminError(`invalid agent name "${name}": at most 32 letters, digits or _`);
+}
+
+function checkPassword(password: string): void {
+  if (password.length < 8) throw new AdminError('a password needs at least 8 characters');
+  if (password.length > MAX_PASSWORD_CHARS)
+    throw new AdminError(`a password has at most ${MAX_PASSWORD_CHARS} characters`);
+}
+
+export function parseExtensions(text: string): string[] {
+  const ids = text.split(/[\s,;]+/).filter(Boolean);
+  for (const id of ids)
+    if (!EXTENSION_ID.test(id)) throw new AdminError(`invalid extension id "${id}"`);
+  return [...new Set(ids)];
+}
+
+export class Admin {
+  private readonly now: () => number;
+  private readonly scrypt: ScryptParams;
+
+  constructor(
+    private readonly store: GatewayStore,
+    options: AdminOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.scrypt = options.scrypt ?? DEFAULT_SCRYPT;
+  }
+
+  async add(
+    name: string,
+    password: string | null,
+    extensions: string[] = [],
+    allowSkills = false,
+  ): Promise<void> {
+    checkName(name);
+    if (password !== null) checkPassword(password);
+    const hash = password === null ? null : await hashPassword(password, this.scrypt);
+    const added = await this.store.addAgent({
+      name,
+      passwordHash: hash,
+      disabled: false,
+      allowSkills,
+      createdAt: this.now(),
+    });
+    if (!added) throw new AdminError(`agent ${name} exists already`);
+    if (extensions.length) await this.store.setExtensions(name, extensions);
+  }
+
+  async setPassword(name: string, password: string): Promise<void> {
+    checkPassword(password);
+    await this.must(
+      this.store.updateAgent(name, { passwordHash: await hashPassword(password, this.scrypt) }),
+      name,
+    );
+    // A new password ends the sessions the old one opened.
+    await this.store.revokeAgentSessions(name);
+  }
+
+  async setDisabled(name: string, disabled: boolean): Promise<void> {
+    await this.must(this.store.updateAgent(name, { disabled }), name);
+    if (disabled) await this.store.revokeAgentSessions(name);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.must(this.store.removeAgent(name), name);
+  }
+
+  async setExtensions(name: string, ids: string[]): Promise<void> {
+    await this.must(this.store.setExtensions(name, ids), name);
+  }
+
+  async setAllowSkills(name: string, allow: boolean): Promise<void> {
+    await this.must(this.store.updateAgent(name, { allowSkills: allow }), name);
+  }
+
+  async revokeSessions(name: string): Promise<number> {
+    return this.store.revokeAgentSessions(name);
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.store.listAgents()).map(
+      (a) =>
+        `${a.name}\t${a.disabled ? 'disabled' : 'enabled'}\t${a.passwordHash ? 'password' : 'no-password'}\t` +
+        `skills:${a.allowSkills ? 'on' : 'off'}\t${a.extensions.join(',') || '-'}`,
+    );
+  }
+
+  async audit(agent: string | undefined, limit: number): Promise<AuditRecord[]> {
+    return this.store.listAudit({
+      ...(agent ? { agent } : {}),
+      limit: Math.max(1, Math.min(10_000, limit)),
+    });
+  }
+
+  /**
+   * Imports `name,password,extensions,allow_skills` rows (a header line is required; extensions
+   * separated by ';' or spaces; allow_skills yes/no). Existing agents are updated. Every row is
+   * checked before anything is written, so a bad file changes nothing.
+   */
+  async importCsv(text: string): Promise<{ added: number; updated: number }> {
+    const rows = parseCsv(text);
+    const header = rows.shift()?.map((h) => h.trim().toLowerCase());
+    if (!header || header[0] !== 'name' || header[1] !== 'password') {
+      throw new AdminError('the CSV needs a header line: name,password,extensions,allow_skills');
+    }
+    const col = (name: string) => header.indexOf(name);
+    const entries = rows
+      .filter((r) => r.some((c) => c.trim()))
+      .map((r, i) => {
+        const line = i + 2;
+        const name = (r[0] ?? '').trim();
+        const password = r[1] ?? '';
+        try {
+          checkName(name);
+          if (password) checkPassword(password);
+          const extensions =
+            col('extensions') >= 0 ? parseExtensions(r[col('extensions')] ?? '') : [];
+          const flag =
+            col('allow_skills') >= 0 ? (r[col('allow_skills')] ?? '').trim().toLowerCase() : '';
+          if (!['', 'yes', 'no', 'true', 'false', '1', '0'].includes(flag))
+            throw new AdminError(`allow_skills "${flag}"`);
+          return { name, password, extensions, allowSkills: ['yes', 'true', '1'].includes(flag) };
+        } catch (error) {
+          throw new AdminError(`line ${line}: ${(error as Error).message}`);
+        }
+      });
+    let added = 0;
+    let updated = 0;
+    for (const e of entries) {
+      const exists = await this.store.getAgent(e.name);
+      if (exists) {
+        if (e.password) await this.setPassword(e.name, e.password);
+        await this.store.updateAgent(e.name, { allowSkills: e.allowSkills });
+        await this.store.setExtensions(e.name, e.extensions);
+        updated++;
+      } else {
+        await this.add(e.name, e.password || null, e.extensions, e.allowSkills);
+        added++;
+      }
+    }
+    return { added, updated };
+  }
+
+  private async must(done: Promise<boolean>, name: string): Promise<void> {
+    if (!(await done)) throw new AdminError(`no agent named ${name}`);
+  }
+}
+
+/** RFC 4180-ish: commas, double-quoted fields with "" escapes, CRLF or LF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (quoted) throw new AdminError('the CSV ends inside a quoted field');
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,245 @@
+/**
+ * `npm run gateway -- <command>`: the agent gateway service and its administration.
+ *
+ *   serve                      run the gateway in the foreground (SIGINT/SIGTERM stop it)
+ *   agent add NAME [--extensions 1001,1002] [--allow-skills]   password from stdin
+ *   agent password NAME        new password from stdin (ends the agent's sessions)
+ *   agent disable|enable|remove NAME
+ *   agent extensions NAME ID[,ID…]     the extensions NAME may bind ('' = none)
+ *   agent skills NAME on|off   may NAME edit their own skills (default off)
+ *   agent list
+ *   agent import FILE.csv      name,password,extensions,allow_skills
+ *   sessions revoke NAME       sign NAME out of the gateway everywhere
+ *   audit [--agent NAME] [--limit N]
+ *
+ * Configuration comes from the environment (so no secret sits in a process list):
+ *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL
+ *   GATEWAY_PLATFORM_URL, GATEWAY_APP_ID, GATEWAY_CERT_ID, and GATEWAY_SECRET_KEY or
+ *   GATEWAY_SECRET_KEY_FILE (serve only); GATEWAY_SCRYPT_LOG_N (admin: cost of new hashes, 14)
+ * Bad usage → a message on stderr and exit code 2; an admin refusal → exit code 1.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Admin, AdminError, parseExtensions } from './admin';
+import { errorText } from './audit';
+import { startGateway } from './index';
+import { jsonLogger } from './log';
+import { openStore } from './store/open';
+import { DEFAULT_SCRYPT } from './passwords';
+
+const USAGE = readFileSync(new URL(import.meta.url), 'utf8')
+  .split('\n')
+  .slice(
+    1,
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .indexOf(' */'),
+  )
+  .map((l) => l.replace(/^ \*( |$)/, ''))
+  .join('\n');
+
+class UsageError extends Error {}
+
+const env = process.env;
+const database = () => env.GATEWAY_DATABASE || './gateway.db';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function required(name: string): string {
+  const value = env[name];
+  if (!value) throw new UsageError(`${name} is not set`);
+  return value;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'idle-minutes': { type: 'string' },
+      'shift-hours': { type: 'string' },
+      'rate-per-second': { type: 'string' },
+      burst: { type: 'string' },
+    },
+  });
+  const num = (flag: string, value: string | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new UsageError(`--${flag} must be a non-negative number`);
+    return n;
+  };
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  const secretKey = env.GATEWAY_SECRET_KEY_FILE
+    ? readFileSync(env.GATEWAY_SECRET_KEY_FILE, 'utf8').trim()
+    : required('GATEWAY_SECRET_KEY');
+  const logger = jsonLogger();
+  const gateway = await startGateway({
+    platformUrl: required('GATEWAY_PLATFORM_URL'),
+    credentials: {
+      appId: required('GATEWAY_APP_ID'),
+      certId: required('GATEWAY_CERT_ID'),
+      secretKey,
+    },
+    database: database(),
+    host: values.host ?? '127.0.0.1',
+    port: num('port', values.port, 8780),
+    tls: values['tls-cert']
+      ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
+      : null,
+    trustProxy: values['trust-proxy'] ?? false,
+    idleSeconds: num('idle-minutes', values['idle-minutes'], 15) * 60,
+    absoluteSeconds: num('shift-hours', values['shift-hours'], 12) * 3600,
+    ratePerSec: num('rate-per-second', values['rate-per-second'], 20),
+    burst: num('burst', values.burst, 40),
+    logger,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ origin: gateway.origin, platformBaseUrl: gateway.platformBaseUrl })}\n`,
+  );
+  const stop = () => {
+    logger.info('gateway stopping', {});
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function admin(command: string, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      extensions: { type: 'string' },
+      'allow-skills': { type: 'boolean' },
+      agent: { type: 'string' },
+      limit: { type: 'string' },
+    },
+  });
+  const store = await openStore(database());
+  // GATEWAY_SCRYPT_LOG_N raises (or, for tests, lowers) the cost of hashes set from now on.
+  const logN = Number(env.GATEWAY_SCRYPT_LOG_N ?? DEFAULT_SCRYPT.logN);
+  if (!Number.isInteger(logN) || logN < 10 || logN > 20)
+    throw new UsageError('GATEWAY_SCRYPT_LOG_N: 10–20');
+  const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN } });
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const arg = (i: number, what: string) => {
+    const v = positionals[i];
+    if (v === undefined) throw new UsageError(`missing ${what}`);
+    return v;
+  };
+  try {
+    const [sub] = positionals;
+    if (command === 'audit') {
+      const limit = Number(values.limit ?? 100);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new UsageError('--limit must be a positive integer');
+      for (const r of await a.audit(values.agent, limit)) {
+        out(
+          [
+            new Date(r.at).toISOString(),
+            r.agent || '-',
+            r.action,
+            r.target || '-',
+            r.status,
+            r.code || '-',
+            r.sourceAddress,
+          ].join('\t'),
+        );
+      }
+      return;
+    }
+    if (command === 'sessions') {
+      if (sub !== 'revoke') throw new UsageError('sessions revoke NAME');
+      out(`revoked ${await a.revokeSessions(arg(1, 'NAME'))} session(s)`);
+      return;
+    }
+    switch (sub) {
+      case 'add': {
+        const password = process.stdin.isTTY ? null : await readStdin();
+        await a.add(
+          arg(1, 'NAME'),
+          password || null,
+          parseExtensions(values.extensions ?? ''),
+          values['allow-skills'] ?? false,
+        );
+        return out(
+          `added ${positionals[1]}${password ? '' : ' (no password yet: agent password NAME)'}`,
+        );
+      }
+      case 'password':
+        await a.setPassword(arg(1, 'NAME'), await readStdin());
+        return out(`password set for ${positionals[1]}; their sessions were ended`);
+      case 'disable':
+      case 'enable':
+        await a.setDisabled(arg(1, 'NAME'), sub === 'disable');
+        return out(`${sub}d ${positionals[1]}`);
+      case 'remove':
+        await a.remove(arg(1, 'NAME'));
+        return out(`removed ${positionals[1]}`);
+      case 'extensions':
+        await a.setExtensions(arg(1, 'NAME'), parseExtensions(positionals[2] ?? ''));
+        return out(`extensions set for ${positionals[1]}`);
+      case 'skills': {
+        const flag = arg(2, 'on|off');
+        if (flag !== 'on' && flag !== 'off') throw new UsageError('skills NAME on|off');
+        await a.setAllowSkills(arg(1, 'NAME'), flag === 'on');
+        return out(`skills editing ${flag} for ${positionals[1]}`);
+      }
+      case 'list':
+        for (const line of await a.list()) out(line);
+        return;
+      case 'import': {
+        const r = await a.importCsv(readFileSync(arg(1, 'FILE.csv'), 'utf8'));
+        return out(`imported: ${r.added} added, ${r.updated} updated`);
+      }
+      default:
+        throw new UsageError(`unknown agent command "${sub ?? ''}"`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command === 'serve') return serve(rest);
+  if (command === 'agent' || command === 'audit' || command === 'sessions')
+    return admin(command, rest);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(
+    `${error instanceof AdminError ? error.message : `gateway: ${errorText(error)}`}\n`,
+  );
+  process.exit(1);
+});

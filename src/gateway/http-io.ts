@@ -1,0 +1,72 @@
+/** Reading bodies with a cap and answering in the platform's envelope. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GATEWAY_CODES, type GatewayCode } from '../shared/gateway/wire';
+
+/** Bodies larger than this are refused with 413: no agent request is anywhere near it. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+/** Reads the whole body as UTF-8, refusing more than {@link MAX_BODY_BYTES}. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+const JSON_TYPE = 'application/json;charset=utf-8';
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'Content-Type': JSON_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** The gateway's own refusal: the envelope with a GW code and its HTTP status. */
+export function sendRefusal(
+  res: ServerResponse,
+  code: GatewayCode,
+  msg: string,
+  headers: Record<string, string> = {},
+): number {
+  const status = GATEWAY_CODES[code];
+  sendJson(res, status, JSON.stringify({ code, msg, data: null }), headers);
+  return status;
+}
+
+export function sendOk(res: ServerResponse, data: unknown): void {
+  sendJson(res, 200, JSON.stringify({ code: '000000', msg: '请求成功', data }));
+}
+
+/** The envelope code in a platform reply, without parsing large bodies twice. */
+export function envelopeCode(body: string): string {
+  const m = /"code"\s*:\s*"([^"]{0,16})"/.exec(body.slice(0, 200));
+  return m ? m[1]! : '';
+}

@@ -1,0 +1,123 @@
+/**
+ * Starts the agent gateway: store (migrated), sessions, forwarder and HTTP(S) server.
+ * `npm run gateway` (cli.ts) and the tests both call {@link startGateway}.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { AuditLog } from './audit';
+import { Forwarder } from './forward';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
+import { Metrics } from './metrics';
+import { RateLimiter } from './rate-limit';
+import { createGatewayServer } from './server';
+import { Sessions } from './sessions';
+import { openStore } from './store/open';
+import { GATEWAY_PATHS } from '../shared/gateway/wire';
+import { silentLogger, type Logger } from '../lib/ports';
+import type { Credentials } from '../lib/platform/signing';
+import type { GatewayStore } from './store/port';
+
+export interface GatewayOptions {
+  /** The platform's BASE_URL (…/v1/account/{account}). */
+  platformUrl: string;
+  /** The account's AppID, CertID and secret key: they never leave this process. */
+  credentials: Credentials;
+  /** A SQLite file path (default) or a postgres:// URL; or an open store (tests). */
+  database: string | GatewayStore;
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  tls?: { cert: string | Buffer; key: string | Buffer } | null;
+  trustProxy?: boolean;
+  /** Session idle expiry (default 15 min) and absolute expiry (default 12 h). */
+  idleSeconds?: number;
+  absoluteSeconds?: number;
+  /** Per-agent rate limit (default 20/s, burst 40); 0 turns it off. */
+  ratePerSec?: number;
+  burst?: number;
+  lockout?: Partial<LockoutPolicy>;
+  platformTimeoutMs?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface RunningGateway {
+  /** http(s)://host:port */
+  origin: string;
+  /** What the desktop's PlatformClient uses as its base URL. */
+  platformBaseUrl: string;
+  port: number;
+  store: GatewayStore;
+  metrics: Metrics;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const ownsStore = typeof options.database === 'string';
+  const store =
+    typeof options.database === 'string' ? await openStore(options.database) : options.database;
+  const metrics = new Metrics();
+  const idleMs = (options.idleSeconds ?? 15 * 60) * 1000;
+  const sessions = new Sessions(
+    store,
+    { idleMs, absoluteMs: (options.absoluteSeconds ?? 12 * 3600) * 1000 },
+    { ...DEFAULT_LOCKOUT, ...options.lockout },
+  );
+  const audit = new AuditLog(store, logger, (n) => (metrics.auditDropped += n));
+  const forwarder = new Forwarder({
+    baseUrl: options.platformUrl,
+    credentials: options.credentials,
+    timeoutMs: options.platformTimeoutMs ?? 10_000,
+  });
+  const server = createGatewayServer({
+    store,
+    sessions,
+    forwarder,
+    metrics,
+    limiter: new RateLimiter(options.ratePerSec ?? 20, options.burst ?? 40),
+    audit,
+    logger,
+    now,
+    trustProxy: options.trustProxy ?? false,
+    tls: options.tls ?? null,
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const purge = setInterval(() => {
+    const t = now();
+    store
+      .purgeSessions(t, t - idleMs)
+      .catch((error) => logger.warn('session purge failed', { error: String(error) }));
+  }, 60_000);
+  purge.unref();
+  logger.info('gateway listening', { origin, store: store.kind, platform: options.platformUrl });
+  return {
+    origin,
+    platformBaseUrl: origin + GATEWAY_PATHS.platform,
+    port,
+    store,
+    metrics,
+    server,
+    async close() {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      forwarder.close();
+      await audit.flush();
+      if (ownsStore) await store.close();
+    },
+  };
+}

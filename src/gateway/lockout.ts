@@ -1,0 +1,75 @@
+/**
+ * Sign-in lockout with growing delays, per agent name and per source address, kept in the
+ * store so every instance sees the same count. After `freeFailures` wrong passwords a key is
+ * locked for base·2^(extra failures), capped; a quiet `forgetMs` starts the count afresh.
+ * Addresses get a larger allowance: a whole call-center floor may sit behind one NAT address.
+ */
+import type { FailureRecord, GatewayStore } from './store/port';
+
+export interface LockoutPolicy {
+  agentFreeFailures: number;
+  addressFreeFailures: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  forgetMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = {
+  agentFreeFailures: 5,
+  addressFreeFailures: 50,
+  baseDelayMs: 2_000,
+  maxDelayMs: 15 * 60_000,
+  forgetMs: 30 * 60_000,
+};
+
+export const agentKey = (name: string) => `agent:${name}`;
+export const addressKey = (address: string) => `addr:${address}`;
+
+/** The delay after `count` failures (0 while within the free allowance). */
+export function lockDelay(count: number, free: number, policy: LockoutPolicy): number {
+  if (count < free) return 0;
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, count - free));
+}
+
+export class Lockout {
+  constructor(
+    private readonly store: GatewayStore,
+    private readonly policy: LockoutPolicy,
+  ) {}
+
+  /** Epoch ms until which sign-in is refused for this name or address (0 = not locked). */
+  async lockedUntil(name: string, address: string, now: number): Promise<number> {
+    const [a, b] = await Promise.all([
+      this.store.getFailure(agentKey(name)),
+      this.store.getFailure(addressKey(address)),
+    ]);
+    return Math.max(
+      a && a.lockedUntil > now ? a.lockedUntil : 0,
+      b && b.lockedUntil > now ? b.lockedUntil : 0,
+    );
+  }
+
+  /** Counts a failure against both keys; returns the resulting lock end (0 = none). */
+  async fail(name: string, address: string, now: number): Promise<number> {
+    const [a, b] = await Promise.all([
+      this.bump(agentKey(name), this.policy.agentFreeFailures, now),
+      this.bump(addressKey(address), this.policy.addressFreeFailures, now),
+    ]);
+    return Math.max(a, b);
+  }
+
+  /** A correct password clears the agent's count (the address keeps its own). */
+  async succeed(name: string): Promise<void> {
+    await this.store.clearFailure(agentKey(name));
+  }
+
+  private async bump(key: string, free: number, now: number): Promise<number> {
+    const old = await this.store.getFailure(key);
+    const fresh = !old || now - old.lastAt > this.policy.forgetMs;
+    const count = fresh ? 1 : old.count + 1;
+    const delay = lockDelay(count, free, this.policy);
+    const record: FailureRecord = { key, count, lastAt: now, lockedUntil: delay ? now + delay : 0 };
+    await this.store.putFailure(record);
+    return record.lockedUntil;
+  }
+}

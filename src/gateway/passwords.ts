@@ -1,0 +1,76 @@
+/**
+ * Agent passwords: scrypt with a per-user random salt, compared in constant time.
+ *
+ * Parameters N=2^14, r=8, p=1 (16 MiB, ~40–60 ms on one core here). Why: the login storm
+ * (1,000 agents within 60 s on a 2-core machine) needs ≥ 17 hashes/s with room for the rest of
+ * the gateway; 2^14 gives ~35/s on two cores. 2^15 would leave no margin, and 2^17 (OWASP's
+ * stronger figure) would take ~4 minutes. The parameters travel in each hash, so a site can
+ * raise them later (GATEWAY_SCRYPT_LOG_N for the admin CLI) and old hashes still verify.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+export interface ScryptParams {
+  logN: number;
+  r: number;
+  p: number;
+}
+export const DEFAULT_SCRYPT: ScryptParams = { logN: 14, r: 8, p: 1 };
+const KEY_BYTES = 32;
+const SALT_BYTES = 16;
+/** Longer passwords are refused before hashing (scrypt cost does not depend on it, but memory does). */
+export const MAX_PASSWORD_CHARS = 1024;
+
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  const N = 2 ** params.logN;
+  return new Promise((resolve, reject) =>
+    scrypt(
+      password.normalize('NFC'),
+      salt,
+      KEY_BYTES,
+      { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
+  );
+}
+
+/** `scrypt$logN$r$p$salt$hash`, salt and hash in base64. */
+export async function hashPassword(password: string, params = DEFAULT_SCRYPT): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(password, salt, params);
+  return [
+    'scrypt',
+    params.logN,
+    params.r,
+    params.p,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$');
+}
+
+const FORMAT = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
+
+/** A stored hash that no password matches: verifying against it costs the same as a real one. */
+let dummy: Promise<string> | null = null;
+
+/**
+ * True when the password matches. `stored` null (unknown agent, or no password set) still
+ * spends one scrypt, so the answer's timing does not say whether the name exists.
+ */
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  const m = FORMAT.exec(stored ?? '') ?? FORMAT.exec(await dummy)!;
+  const params = { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
+  if (
+    params.logN < 10 ||
+    params.logN > 20 ||
+    params.r < 1 ||
+    params.r > 32 ||
+    params.p < 1 ||
+    params.p > 16
+  ) {
+    return false;
+  }
+  const expected = Buffer.from(m[5]!, 'base64');
+  const key = await derive(password, Buffer.from(m[4]!, 'base64'), params);
+  return stored !== null && key.length === expected.length && timingSafeEqual(key, expected);
+}

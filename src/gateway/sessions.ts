@@ -1,0 +1,104 @@
+/**
+ * Agent sign-in and session tokens. A token is 32 random bytes (base64url); the store keeps
+ * only its SHA-256, so a copy of the database does not hand out sessions. A session lapses
+ * after `idleMs` without a request (keepalives extend it) and at `absoluteMs` after sign-in
+ * whatever happens (a shift). Tokens live in the store, so a restart or another instance
+ * honours them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Lockout } from './lockout';
+import { verifyPassword } from './passwords';
+import type { LockoutPolicy } from './lockout';
+import type { AgentRecord, GatewayStore, SessionRecord } from './store/port';
+import type { GatewaySession } from '../shared/gateway/wire';
+
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** last-seen is written at most this often per session (saves a write per keepalive). */
+const TOUCH_EVERY_MS = 5_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export type SignInResult =
+  | { ok: true; session: GatewaySession }
+  | { ok: false; reason: 'wrong' | 'disabled' }
+  | { ok: false; reason: 'locked'; retryAfterMs: number };
+
+export type Authenticated = { agent: AgentRecord; session: SessionRecord };
+
+export class Sessions {
+  readonly lockout: Lockout;
+
+  constructor(
+    private readonly store: GatewayStore,
+    private readonly policy: SessionPolicy,
+    lockout: LockoutPolicy,
+  ) {
+    this.lockout = new Lockout(store, lockout);
+  }
+
+  async signIn(
+    name: string,
+    password: string,
+    address: string,
+    now: number,
+  ): Promise<SignInResult> {
+    const lockedUntil = await this.lockout.lockedUntil(name, address, now);
+    if (lockedUntil > now) return { ok: false, reason: 'locked', retryAfterMs: lockedUntil - now };
+    const agent = await this.store.getAgent(name);
+    const matches = await verifyPassword(password, agent?.passwordHash ?? null);
+    if (!agent || !matches) {
+      await this.lockout.fail(name, address, now);
+      return { ok: false, reason: 'wrong' };
+    }
+    if (agent.disabled) return { ok: false, reason: 'disabled' };
+    await this.lockout.succeed(name);
+    const token = randomBytes(32).toString('base64url');
+    const session: SessionRecord = {
+      tokenHash: hashToken(token),
+      agent: agent.name,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.policy.absoluteMs,
+      sourceAddress: address,
+    };
+    await this.store.createSession(session);
+    return { ok: true, session: { token, ...this.describe(agent, session) } };
+  }
+
+  /** The agent behind a token, or null when it is unknown, lapsed, revoked or the agent disabled. */
+  async authenticate(token: string, now: number): Promise<Authenticated | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const tokenHash = hashToken(token);
+    const session = await this.store.findSession(tokenHash);
+    if (!session) return null;
+    if (session.expiresAt <= now || session.lastSeenAt + this.policy.idleMs <= now) {
+      await this.store.revokeSession(tokenHash);
+      return null;
+    }
+    const agent = await this.store.getAgent(session.agent);
+    if (!agent || agent.disabled) return null;
+    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await this.store.touchSession(tokenHash, now);
+    return { agent, session };
+  }
+
+  async revoke(token: string): Promise<boolean> {
+    return this.store.revokeSession(hashToken(token));
+  }
+
+  describe(agent: AgentRecord, session: SessionRecord): GatewaySession {
+    return {
+      agent: agent.name,
+      expiresAt: session.expiresAt,
+      idleSeconds: Math.round(this.policy.idleMs / 1000),
+      extensions: agent.extensions,
+      allowSkills: agent.allowSkills,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The gateway's storage port: agents and the extensions they may use, sessions (hashed
+ * tokens), sign-in failures (lockout) and the audit log. Two adapters implement it — SQLite
+ * (one instance) and PostgreSQL (several instances share it) — and one test-suite runs on both.
+ * Every method is async so the PostgreSQL adapter fits; times are epoch milliseconds.
+ */
+
+export interface AgentRecord {
+  name: string;
+  /** `scrypt$N$r$p$salt$hash` (see passwords.ts); null = no password set yet (cannot sign in). */
+  passwordHash: string | null;
+  disabled: boolean;
+  /** May the agent edit their own skills (off by default: supervisors usually own skills). */
+  allowSkills: boolean;
+  /** Extension ids the agent may bind, sorted. */
+  extensions: string[];
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the token, hex: the token itself is never stored. */
+  tokenHash: string;
+  agent: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** The absolute end (a shift); idle expiry is lastSeenAt + idle period. */
+  expiresAt: number;
+  sourceAddress: string;
+}
+
+export interface FailureRecord {
+  /** `agent:<name>` or `addr:<address>`. */
+  key: string;
+  count: number;
+  lastAt: number;
+  lockedUntil: number;
+}
+
+export interface AuditRecord {
+  at: number;
+  /** Who asked: the token's agent, or the name given at sign-in, or '' when unknown. */
+  agent: string;
+  action: string;
+  /** What the request was about (an agent name, an extension id), '' when nothing. */
+  target: string;
+  /** HTTP status the gateway answered with. */
+  status: number;
+  /** The envelope code answered ('000000', a platform code, or a gateway code). */
+  code: string;
+  sourceAddress: string;
+}
+
+export interface AuditQuery {
+  agent?: string;
+  limit: number;
+}
+
+export type AgentPatch = Partial<Pick<AgentRecord, 'passwordHash' | 'disabled' | 'allowSkills'>>;
+
+export interface GatewayStore {
+  /** Which adapter ('sqlite' | 'postgres'), for /healthz and logs. */
+  readonly kind: string;
+  /** Creates or upgrades the schema (idempotent; safe when several instances start at once). */
+  migrate(): Promise<void>;
+  /** A trivial round-trip, for /healthz. */
+  ping(): Promise<void>;
+
+  /** False when the name exists already. */
+  addAgent(agent: Omit<AgentRecord, 'extensions'>): Promise<boolean>;
+  getAgent(name: string): Promise<AgentRecord | null>;
+  updateAgent(name: string, patch: AgentPatch): Promise<boolean>;
+  /** Removes the agent, their extensions and their sessions. */
+  removeAgent(name: string): Promise<boolean>;
+  listAgents(): Promise<AgentRecord[]>;
+  /** Replaces the set of extensions the agent may use. */
+  setExtensions(name: string, ids: readonly string[]): Promise<boolean>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRecord | null>;
+  touchSession(tokenHash: string, at: number): Promise<void>;
+  revokeSession(tokenHash: string): Promise<boolean>;
+  revokeAgentSessions(agent: string): Promise<number>;
+  /** Deletes sessions past their absolute end or idle since before `idleBefore`. */
+  purgeSessions(now: number, idleBefore: number): Promise<number>;
+
+  getFailure(key: string): Promise<FailureRecord | null>;
+  putFailure(record: FailureRecord): Promise<void>;
+  clearFailure(key: string): Promise<void>;
+  /** How many keys are locked at `now` (a metric). */
+  countLocked(now: number): Promise<number>;
+
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,319 @@
+/**
+ * PostgreSQL adapter (`pg`): several gateway instances share one database, so sessions,
+ * lockouts and the audit log are the same whichever instance an agent's request lands on.
+ * Migrations take an advisory lock, so instances starting together do not race.
+ */
+import pg from 'pg';
+import type {
+  AgentPatch,
+  AgentRecord,
+  AuditQuery,
+  AuditRecord,
+  FailureRecord,
+  GatewayStore,
+  SessionRecord,
+} from './port';
+
+/** Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. */
+const MIGRATIONS = [
+  `CREATE TABLE agents (
+     name TEXT PRIMARY KEY,
+     password_hash TEXT,
+     disabled BOOLEAN NOT NULL DEFAULT FALSE,
+     allow_skills BOOLEAN NOT NULL DEFAULT FALSE,
+     created_at BIGINT NOT NULL
+   );
+   CREATE TABLE agent_extensions (
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     extension TEXT NOT NULL,
+     PRIMARY KEY (agent, extension)
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     created_at BIGINT NOT NULL,
+     last_seen_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     source_address TEXT NOT NULL
+   );
+   CREATE INDEX sessions_agent ON sessions(agent);
+   CREATE TABLE failures (
+     key TEXT PRIMARY KEY,
+     count INTEGER NOT NULL,
+     last_at BIGINT NOT NULL,
+     locked_until BIGINT NOT NULL
+   );
+   CREATE TABLE audit (
+     id BIGSERIAL PRIMARY KEY,
+     at BIGINT NOT NULL,
+     agent TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     code TEXT NOT NULL,
+     source_address TEXT NOT NULL
+   );
+   CREATE INDEX audit_agent ON audit(agent, id);`,
+];
+/** Any fixed number: the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK = 7_310_412;
+
+type Row = Record<string, unknown>;
+
+export function openPostgresStore(url: string, options: { max?: number } = {}): GatewayStore {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection must not crash the process holding agents' sessions.
+  pool.on('error', () => undefined);
+  return new PostgresStore(pool);
+}
+
+class PostgresStore implements GatewayStore {
+  readonly kind = 'postgres';
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async rows(sql: string, values: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, values)).rows as Row[];
+  }
+
+  private async count(sql: string, values: unknown[]): Promise<number> {
+    return (await this.pool.query(sql, values)).rowCount ?? 0;
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      const found = await client.query('SELECT version FROM schema_version');
+      let version = found.rows.length ? Number(found.rows[0].version) : 0;
+      if (!found.rows.length) await client.query('INSERT INTO schema_version VALUES (0)');
+      for (; version < MIGRATIONS.length; version++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(MIGRATIONS[version]!);
+          await client.query('UPDATE schema_version SET version = $1', [version + 1]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async addAgent(a: Omit<AgentRecord, 'extensions'>): Promise<boolean> {
+    return (
+      (await this.count(
+        `INSERT INTO agents (name, password_hash, disabled, allow_skills, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
+        [a.name, a.passwordHash, a.disabled, a.allowSkills, a.createdAt],
+      )) > 0
+    );
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | null> {
+    const [row] = await this.rows(
+      `SELECT a.*, COALESCE(ARRAY(SELECT extension FROM agent_extensions e
+         WHERE e.agent = a.name ORDER BY extension), '{}') AS extensions
+       FROM agents a WHERE a.name = $1`,
+      [name],
+    );
+    return row ? toAgent(row) : null;
+  }
+
+  async updateAgent(name: string, patch: AgentPatch): Promise<boolean> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    const add = (column: string, value: unknown) => {
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    };
+    if (patch.passwordHash !== undefined) add('password_hash', patch.passwordHash);
+    if (patch.disabled !== undefined) add('disabled', patch.disabled);
+    if (patch.allowSkills !== undefined) add('allow_skills', patch.allowSkills);
+    if (sets.length === 0) return (await this.getAgent(name)) !== null;
+    values.push(name);
+    return (
+      (await this.count(
+        `UPDATE agents SET ${sets.join(', ')} WHERE name = $${values.length}`,
+        values,
+      )) > 0
+    );
+  }
+
+  async removeAgent(name: string): Promise<boolean> {
+    return (await this.count('DELETE FROM agents WHERE name = $1', [name])) > 0;
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    const rows = await this.rows(
+      `SELECT a.*, COALESCE(ARRAY(SELECT extension FROM agent_extensions e
+         WHERE e.agent = a.name ORDER BY extension), '{}') AS extensions
+       FROM agents a ORDER BY a.name`,
+    );
+    return rows.map(toAgent);
+  }
+
+  async setExtensions(name: string, ids: readonly string[]): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const found = await client.query('SELECT 1 FROM agents WHERE name = $1 FOR UPDATE', [name]);
+      if (found.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      await client.query('DELETE FROM agent_extensions WHERE agent = $1', [name]);
+      if (ids.length) {
+        await client.query(
+          `INSERT INTO agent_extensions (agent, extension)
+           SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+          [name, [...ids]],
+        );
+      }
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO sessions (token_hash, agent, created_at, last_seen_at, expires_at, source_address)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [s.tokenHash, s.agent, s.createdAt, s.lastSeenAt, s.expiresAt, s.sourceAddress],
+    );
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const [row] = await this.rows('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
+    return row
+      ? {
+          tokenHash: String(row.token_hash),
+          agent: String(row.agent),
+          createdAt: Number(row.created_at),
+          lastSeenAt: Number(row.last_seen_at),
+          expiresAt: Number(row.expires_at),
+          sourceAddress: String(row.source_address),
+        }
+      : null;
+  }
+
+  async touchSession(tokenHash: string, at: number): Promise<void> {
+    await this.pool.query(
+      'UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1',
+      [at, tokenHash],
+    );
+  }
+
+  async revokeSession(tokenHash: string): Promise<boolean> {
+    return (await this.count('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])) > 0;
+  }
+
+  async revokeAgentSessions(agent: string): Promise<number> {
+    return this.count('DELETE FROM sessions WHERE agent = $1', [agent]);
+  }
+
+  async purgeSessions(now: number, idleBefore: number): Promise<number> {
+    return this.count('DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2', [
+      now,
+      idleBefore,
+    ]);
+  }
+
+  async getFailure(key: string): Promise<FailureRecord | null> {
+    const [row] = await this.rows('SELECT * FROM failures WHERE key = $1', [key]);
+    return row
+      ? {
+          key: String(row.key),
+          count: Number(row.count),
+          lastAt: Number(row.last_at),
+          lockedUntil: Number(row.locked_until),
+        }
+      : null;
+  }
+
+  async putFailure(r: FailureRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last_at = EXCLUDED.last_at,
+         locked_until = EXCLUDED.locked_until`,
+      [r.key, r.count, r.lastAt, r.lockedUntil],
+    );
+  }
+
+  async clearFailure(key: string): Promise<void> {
+    await this.pool.query('DELETE FROM failures WHERE key = $1', [key]);
+  }
+
+  async countLocked(now: number): Promise<number> {
+    const [row] = await this.rows('SELECT COUNT(*) AS n FROM failures WHERE locked_until > $1', [
+      now,
+    ]);
+    return Number(row?.n ?? 0);
+  }
+
+  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const cols = ['at', 'agent', 'action', 'target', 'status', 'code', 'source_address'];
+    await this.pool.query(
+      `INSERT INTO audit (${cols.join(', ')})
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[],
+         $6::text[], $7::text[])`,
+      [
+        records.map((r) => r.at),
+        records.map((r) => r.agent),
+        records.map((r) => r.action),
+        records.map((r) => r.target),
+        records.map((r) => r.status),
+        records.map((r) => r.code),
+        records.map((r) => r.sourceAddress),
+      ],
+    );
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const rows =
+      query.agent === undefined
+        ? await this.rows('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [query.limit])
+        : await this.rows('SELECT * FROM audit WHERE agent = $1 ORDER BY id DESC LIMIT $2', [
+            query.agent,
+            query.limit,
+          ]);
+    return rows.map((r) => ({
+      at: Number(r.at),
+      agent: String(r.agent),
+      action: String(r.action),
+      target: String(r.target),
+      status: Number(r.status),
+      code: String(r.code),
+      sourceAddress: String(r.source_address),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function toAgent(row: Row): AgentRecord {
+  return {
+    name: String(row.name),
+    passwordHash: row.password_hash === null ? null : String(row.password_hash),
+    disabled: row.disabled === true,
+    allowSkills: row.allow_skills === true,
+    extensions: (row.extensions as string[]) ?? [],
+    createdAt: Number(row.created_at),
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * SQLite adapter (better-sqlite3 12; 13 crashes on Node 20). One file, WAL journal, one
+ * instance. Statements are prepared once; better-sqlite3 is synchronous, which is fast enough
+ * for the hot path (a token lookup is a primary-key read of a few microseconds).
+ */
+import Database from 'better-sqlite3';
+import type {
+  AgentPatch,
+  AgentRecord,
+  AuditQuery,
+  AuditRecord,
+  FailureRecord,
+  GatewayStore,
+  SessionRecord,
+} from './port';
+
+/** Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. */
+const MIGRATIONS = [
+  `CREATE TABLE agents (
+     name TEXT PRIMARY KEY,
+     password_hash TEXT,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     allow_skills INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE agent_extensions (
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     extension TEXT NOT NULL,
+     PRIMARY KEY (agent, extension)
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     source_address TEXT NOT NULL
+   );
+   CREATE INDEX sessions_agent ON sessions(agent);
+   CREATE TABLE failures (
+     key TEXT PRIMARY KEY,
+     count INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     locked_until INTEGER NOT NULL
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     agent TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     code TEXT NOT NULL,
+     source_address TEXT NOT NULL
+   );
+   CREATE INDEX audit_agent ON audit(agent, id);`,
+];
+
+interface AgentRow {
+  name: string;
+  password_hash: string | null;
+  disabled: number;
+  allow_skills: number;
+  created_at: number;
+}
+interface SessionRow {
+  token_hash: string;
+  agent: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  source_address: string;
+}
+interface AuditRow {
+  at: number;
+  agent: string;
+  action: string;
+  target: string;
+  status: number;
+  code: string;
+  source_address: string;
+}
+
+/** Opens (creating if needed) the SQLite file; ':memory:' for a throwaway store. */
+export function openSqliteStore(file: string): GatewayStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return new SqliteStore(db);
+}
+
+class SqliteStore implements GatewayStore {
+  readonly kind = 'sqlite';
+  private statements: ReturnType<SqliteStore['prepare']> | null = null;
+
+  constructor(private readonly db: Database.Database) {}
+
+  private get q() {
+    this.statements ??= this.prepare();
+    return this.statements;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      addAgent: db.prepare(
+        `INSERT INTO agents (name, password_hash, disabled, allow_skills, created_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING`,
+      ),
+      getAgent: db.prepare<[string], AgentRow>(`SELECT * FROM agents WHERE name = ?`),
+      listAgents: db.prepare<[], AgentRow>(`SELECT * FROM agents ORDER BY name`),
+      extensionsOf: db.prepare<[string], { extension: string }>(
+        `SELECT extension FROM agent_extensions WHERE agent = ? ORDER BY extension`,
+      ),
+      allExtensions: db.prepare<[], { agent: string; extension: string }>(
+        `SELECT agent, extension FROM agent_extensions ORDER BY agent, extension`,
+      ),
+      removeAgent: db.prepare(`DELETE FROM agents WHERE name = ?`),
+      clearExtensions: db.prepare(`DELETE FROM agent_extensions WHERE agent = ?`),
+      addExtension: db.prepare(
+        `INSERT INTO agent_extensions (agent, extension) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      createSession: db.prepare(
+        `INSERT INTO sessions (token_hash, agent, created_at, last_seen_at, expires_at, source_address)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      findSession: db.prepare<[string], SessionRow>(`SELECT * FROM sessions WHERE token_hash = ?`),
+      touchSession: db.prepare(
+        `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?`,
+      ),
+      revokeSession: db.prepare(`DELETE FROM sessions WHERE token_hash = ?`),
+      revokeAgentSessions: db.prepare(`DELETE FROM sessions WHERE agent = ?`),
+      purgeSessions: db.prepare(`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?`),
+      getFailure: db.prepare<
+        [string],
+        { key: string; count: number; last_at: number; locked_until: number }
+      >(`SELECT * FROM failures WHERE key = ?`),
+      putFailure: db.prepare(
+        `INSERT INTO failures (key, count, last_at, locked_until) VALUES (?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET count = excluded.count, last_at = excluded.last_at,
+           locked_until = excluded.locked_until`,
+      ),
+      clearFailure: db.prepare(`DELETE FROM failures WHERE key = ?`),
+      countLocked: db.prepare<[number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM failures WHERE locked_until > ?`,
+      ),
+      appendAudit: db.prepare(
+        `INSERT INTO audit (at, agent, action, target, status, code, source_address)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      auditAll: db.prepare<[number], AuditRow>(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`),
+      auditOf: db.prepare<[string, number], AuditRow>(
+        `SELECT * FROM audit WHERE agent = ? ORDER BY id DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`);
+    const step = this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT version FROM schema_version`).get() as
+        { version: number } | undefined;
+      let version = row?.version ?? 0;
+      if (!row) this.db.prepare(`INSERT INTO schema_version (version) VALUES (0)`).run();
+      for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]!);
+      this.db.prepare(`UPDATE schema_version SET version = ?`).run(version);
+    });
+    step.immediate();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async addAgent(agent: Omit<AgentRecord, 'extensions'>): Promise<boolean> {
+    const r = this.q.addAgent.run(
+      agent.name,
+      agent.passwordHash,
+      agent.disabled ? 1 : 0,
+      agent.allowSkills ? 1 : 0,
+      agent.createdAt,
+    );
+    return r.changes > 0;
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | null> {
+    const row = this.q.getAgent.get(name);
+    if (!row) return null;
+    return toAgent(
+      row,
+      this.q.extensionsOf.all(name).map((r) => r.extension),
+    );
+  }
+
+  async updateAgent(name: string, patch: AgentPatch): Promise<boolean> {
+    const sets: string[] = [];
+    const values: (string | number | null)[] = [];
+    if (patch.passwordHash !== undefined) {
+      sets.push('password_hash = ?');
+      values.push(patch.passwordHash);
+    }
+    if (patch.disabled !== undefined) {
+      sets.push('disabled = ?');
+      values.push(patch.disabled ? 1 : 0);
+    }
+    if (patch.allowSkills !== undefined) {
+      sets.push('allow_skills = ?');
+      values.push(patch.allowSkills ? 1 : 0);
+    }
+    if (sets.length === 0) return (await this.getAgent(name)) !== null;
+    const r = this.db
+      .prepare(`UPDATE agents SET ${sets.join(', ')} WHERE name = ?`)
+      .run(...values, name);
+    return r.changes > 0;
+  }
+
+  async removeAgent(name: string): Promise<boolean> {
+    return this.q.removeAgent.run(name).changes > 0;
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    const byAgent = new Map<string, string[]>();
+    for (const { agent, extension } of this.q.allExtensions.all()) {
+      const list = byAgent.get(agent) ?? [];
+      list.push(extension);
+      byAgent.set(agent, list);
+    }
+    return this.q.listAgents.all().map((row) => toAgent(row, byAgent.get(row.name) ?? []));
+  }
+
+  async setExtensions(name: string, ids: readonly string[]): Promise<boolean> {
+    if (!this.q.getAgent.get(name)) return false;
+    this.db.transaction(() => {
+      this.q.clearExtensions.run(name);
+      for (const id of ids) this.q.addExtension.run(name, id);
+    })();
+    return true;
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.q.createSession.run(
+      s.tokenHash,
+      s.agent,
+      s.createdAt,
+      s.lastSeenAt,
+      s.expiresAt,
+      s.sourceAddress,
+    );
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = this.q.findSession.get(tokenHash);
+    return row
+      ? {
+          tokenHash: row.token_hash,
+          agent: row.agent,
+          createdAt: row.created_at,
+          lastSeenAt: row.last_seen_at,
+          expiresAt: row.expires_at,
+          sourceAddress: row.source_address,
+        }
+      : null;
+  }
+
+  async touchSession(tokenHash: string, at: number): Promise<void> {
+    this.q.touchSession.run(at, tokenHash, at);
+  }
+
+  async revokeSession(tokenHash: string): Promise<boolean> {
+    return this.q.revokeSession.run(tokenHash).changes > 0;
+  }
+
+  async revokeAgentSessions(agent: string): Promise<number> {
+    return this.q.revokeAgentSessions.run(agent).changes;
+  }
+
+  async purgeSessions(now: number, idleBefore: number): Promise<number> {
+    return this.q.purgeSessions.run(now, idleBefore).changes;
+  }
+
+  async getFailure(key: string): Promise<FailureRecord | null> {
+    const row = this.q.getFailure.get(key);
+    return row
+      ? { key: row.key, count: row.count, lastAt: row.last_at, lockedUntil: row.locked_until }
+      : null;
+  }
+
+  async putFailure(r: FailureRecord): Promise<void> {
+    this.q.putFailure.run(r.key, r.count, r.lastAt, r.lockedUntil);
+  }
+
+  async clearFailure(key: string): Promise<void> {
+    this.q.clearFailure.run(key);
+  }
+
+  async countLocked(now: number): Promise<number> {
+    return this.q.countLocked.get(now)?.n ?? 0;
+  }
+
+  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of records) {
+        this.q.appendAudit.run(
+          r.at,
+          r.agent,
+          r.action,
+          r.target,
+          r.status,
+          r.code,
+          r.sourceAddress,
+        );
+      }
+    })();
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const rows =
+      query.agent === undefined
+        ? this.q.auditAll.all(query.limit)
+        : this.q.auditOf.all(query.agent, query.limit);
+    return rows.map((r) => ({
+      at: r.at,
+      agent: r.agent,
+      action: r.action,
+      target: r.target,
+      status: r.status,
+      code: r.code,
+      sourceAddress: r.source_address,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toAgent(row: AgentRow, extensions: string[]): AgentRecord {
+  return {
+    name: row.name,
+    passwordHash: row.password_hash,
+    disabled: row.disabled !== 0,
+    allowSkills: row.allow_skills !== 0,
+    extensions,
+    createdAt: row.created_at,
+  };
+}

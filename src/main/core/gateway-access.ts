@@ -1,0 +1,134 @@
+/**
+ * The desktop's side of the agent gateway (docs/gateway.md): the agent's session token, held
+ * in main's memory only — never in the renderer, the snapshot, settings or logs. Signing in
+ * trades the agent's password for a token; a 401 from the gateway marks the token lost, so the
+ * window asks for the password again while the agent's session (and chosen state) carries on.
+ */
+import { appError } from '../../shared/domain/errors';
+import { GATEWAY_PATHS, GatewaySessionSchema } from '../../shared/gateway/wire';
+import { EnvelopeSchema } from '../../shared/platform/dto';
+import type { AppError } from '../../shared/domain/errors';
+import type { Logger } from '../../lib/ports';
+
+type Outcome = { ok: true } | { ok: false; error: AppError };
+
+export class GatewayAccess {
+  private token: string | null = null;
+  private agent: string | null = null;
+  private lost = false;
+  private extensions: string[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly origin: () => string | null,
+    private readonly logger: Logger,
+    private readonly fetchFn: typeof fetch = globalThis.fetch,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  /** The bearer token for the platform client (null when signed out of the gateway). */
+  bearer(): string | null {
+    return this.token;
+  }
+
+  /** True when a token for `name` is held and has not been refused. */
+  holdsTokenFor(name: string): boolean {
+    return this.token !== null && this.agent === name && !this.lost;
+  }
+
+  /** The extensions the gateway lets this agent use (from the last sign-in). */
+  assignedExtensions(): readonly string[] {
+    return this.extensions;
+  }
+
+  signInNeeded(): boolean {
+    return this.lost;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Trades name + password for a token. */
+  async signIn(name: string, password: string): Promise<Outcome> {
+    const origin = this.origin();
+    if (!origin)
+      return { ok: false, error: appError('invalid-input', undefined, 'no gateway URL is set') };
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(origin + GATEWAY_PATHS.session, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json;charset=utf-8', Accept: 'application/json' },
+        body: JSON.stringify({ name, password }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      return { ok: false, error: appError('transport', `gateway: ${(error as Error).message}`) };
+    }
+    let envelope: { code: string; msg?: string | null; data?: unknown } | null = null;
+    try {
+      const parsed = EnvelopeSchema.safeParse(JSON.parse(text));
+      envelope = parsed.success ? parsed.data : null;
+    } catch {
+      envelope = null;
+    }
+    if (!envelope)
+      return { ok: false, error: appError('malformed-reply', `gateway HTTP ${response.status}`) };
+    if (envelope.code !== '000000') {
+      // Wrong password, locked out, disabled: the gateway's sentence says which.
+      return {
+        ok: false,
+        error: {
+          code: 'platform-other',
+          message: `${envelope.msg ?? ''} (${envelope.code})`,
+          detail: envelope.code,
+        },
+      };
+    }
+    const session = GatewaySessionSchema.safeParse(envelope.data);
+    if (!session.success || !session.data.token) {
+      return {
+        ok: false,
+        error: appError('malformed-reply', 'gateway sign-in reply has no token'),
+      };
+    }
+    this.token = session.data.token;
+    this.agent = name;
+    this.extensions = session.data.extensions;
+    this.setLost(false);
+    this.logger.info('signed in to the gateway', { agent: name });
+    return { ok: true };
+  }
+
+  /** The gateway refused the token (401): ask the agent for their password again. */
+  markLost(): void {
+    if (this.token !== null) this.setLost(true);
+  }
+
+  /** Revokes the token on the gateway (best effort) and forgets it. */
+  async signOut(): Promise<void> {
+    const token = this.token;
+    const origin = this.origin();
+    this.token = null;
+    this.agent = null;
+    this.setLost(false);
+    if (!token || !origin) return;
+    await this.fetchFn(origin + GATEWAY_PATHS.session, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    })
+      .then((r) => r.body?.cancel())
+      .catch(() => undefined);
+  }
+
+  private setLost(lost: boolean): void {
+    if (this.lost === lost) return;
+    this.lost = lost;
+    for (const listener of this.listeners) listener();
+  }
+}

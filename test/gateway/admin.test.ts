@@ -1,0 +1,118 @@
+/**
+ * The gateway's administration (issue 12): agents, passwords, extensions, the skills switch,
+ * CSV import (all-or-nothing), and the CLI an administrator types — including that a password
+ * comes from stdin and never from the command line.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin, AdminError, parseCsv } from '../../src/gateway/admin';
+import { verifyPassword } from '../../src/gateway/passwords';
+import { openStore } from '../../src/gateway/store/open';
+import type { GatewayStore } from '../../src/gateway/store/port';
+import { TEST_SCRYPT } from './helpers';
+
+let dir: string;
+let store: GatewayStore;
+let admin: Admin;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gw-admin-'));
+  store = await openStore(join(dir, 'gateway.db'));
+  admin = new Admin(store, { scrypt: TEST_SCRYPT });
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gateway admin', () => {
+  it('adds agents with a salted scrypt hash; refuses bad names, short passwords and duplicates', async () => {
+    await admin.add('amy', 'amy-password', ['1001', '1002']);
+    const amy = await store.getAgent('amy');
+    expect(amy?.passwordHash).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(await verifyPassword('amy-password', amy!.passwordHash)).toBe(true);
+    expect(await verifyPassword('amy-passwordX', amy!.passwordHash)).toBe(false);
+    await admin.add('ann', 'amy-password');
+    expect((await store.getAgent('ann'))?.passwordHash).not.toBe(amy?.passwordHash);
+    await expect(admin.add('amy', 'whatever-1')).rejects.toThrow('exists already');
+    await expect(admin.add('bad-name', 'whatever-1')).rejects.toThrow(AdminError);
+    await expect(admin.add('shorty', 'short')).rejects.toThrow('at least 8');
+  });
+
+  it('a new password or disabling ends the agent’s sessions', async () => {
+    const session = {
+      agent: 'amy',
+      createdAt: 0,
+      lastSeenAt: 0,
+      expiresAt: 1e15,
+      sourceAddress: '',
+    };
+    await store.createSession({ ...session, tokenHash: 't1' });
+    await admin.setPassword('amy', 'amy-password-2');
+    expect(await store.findSession('t1')).toBeNull();
+    await store.createSession({ ...session, tokenHash: 't2' });
+    await admin.setDisabled('amy', true);
+    expect(await store.findSession('t2')).toBeNull();
+    await expect(admin.setDisabled('ghost', true)).rejects.toThrow('no agent named ghost');
+  });
+
+  it('imports CSV all-or-nothing, adding and updating', async () => {
+    expect(parseCsv('a,"b,c","d""e"\r\nx,y\n')).toEqual([
+      ['a', 'b,c', 'd"e'],
+      ['x', 'y'],
+    ]);
+    const bad =
+      'name,password,extensions,allow_skills\nzoe,zoe-password,2001,yes\nbad name,pw-123456,,no\n';
+    await expect(admin.importCsv(bad)).rejects.toThrow('line 3');
+    expect(await store.getAgent('zoe')).toBeNull();
+    const good =
+      'name,password,extensions,allow_skills\nzoe,zoe-password,2001;2002,yes\nann,,3001,\n';
+    expect(await admin.importCsv(good)).toEqual({ added: 1, updated: 1 });
+    expect(await store.getAgent('zoe')).toMatchObject({
+      allowSkills: true,
+      extensions: ['2001', '2002'],
+    });
+    expect((await store.getAgent('ann'))?.extensions).toEqual(['3001']);
+  });
+});
+
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/gateway/cli.ts', ...args],
+      { env: { ...process.env, ...env }, timeout: 30_000 },
+      (error, out, err) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
+    );
+    child.stdin!.end(stdin);
+  });
+}
+
+describe('gateway admin CLI', () => {
+  it('adds an agent with the password from stdin, lists, sets extensions and skills, shows the audit', async () => {
+    const env = { GATEWAY_DATABASE: join(dir, 'cli.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    expect(
+      (await cli(['agent', 'add', 'cli_agent', '--extensions', '1001'], env, 'cli-password\n'))
+        .code,
+    ).toBe(0);
+    const [list, ghost, usage] = await Promise.all([
+      cli(['agent', 'list'], env),
+      cli(['agent', 'disable', 'ghost'], env),
+      cli(['agent', 'skills', 'cli_agent', 'maybe'], env),
+    ]);
+    expect(list.out).toContain('cli_agent\tenabled\tpassword\tskills:off\t1001');
+    expect(ghost).toMatchObject({ code: 1, err: 'no agent named ghost\n' });
+    expect(usage.code).toBe(2);
+    const cliStore = await openStore(env.GATEWAY_DATABASE);
+    const stored = await cliStore.getAgent('cli_agent');
+    await cliStore.close();
+    expect(await verifyPassword('cli-password', stored!.passwordHash)).toBe(true);
+  }, 90_000);
+});

@@ -1,0 +1,264 @@
+/**
+ * What the gateway must refuse (issue 12, security): another agent's session on every route
+ * and method, guessing passwords, lapsed and revoked tokens; and the account's secret key
+ * never appears in a response or a log line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXT, PASSWORDS, platform, send, signIn, startRig, type Rig } from './helpers';
+
+const METHODS = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'] as const;
+/** Every path that names bob or bob's extension, or acts beyond alice's own session. */
+const FOREIGN_PATHS = [
+  '/callcenter/agent/bob',
+  '/callcenter/agent/bob?force=true',
+  '/callcenter/agent/bob/keepalive',
+  '/callcenter/agent/bob/state',
+  '/callcenter/agent/bob/skills',
+  '/callcenter/agent/bob/extension',
+  `/callcenter/extension/${EXT[2]}`,
+  `/callcenter/extension/${EXT[3]}`,
+  '/callcenter/agent/BOB',
+  '/callcenter/agent/bob%2Fkeepalive',
+  '/callcenter/agent/alice/../bob/keepalive',
+  '/callcenter/agent/alice/skills',
+  '/callcenter/agent/alice/keepalive/extra',
+  '/callcenter/agent/alice/state/../../bob/state',
+  '/callcenter/queue',
+  '/v1/account/x/callcenter/agent/bob',
+];
+const BODIES: Record<string, unknown> = {
+  state: { state: 'idle' },
+  skills: { opts: [{ opt: 0 }] },
+  extension: { id: EXT[2] },
+};
+
+let rig: Rig;
+let alice: string;
+const responses: string[] = [];
+beforeAll(async () => {
+  rig = await startRig({
+    ratePerSec: 0,
+    lockout: { agentFreeFailures: 3, addressFreeFailures: 8, baseDelayMs: 60_000 },
+  });
+  alice = await signIn(rig, 'alice', PASSWORDS.alice);
+  const bob = await signIn(rig, 'bob', PASSWORDS.bob);
+  // Bob is really logged in: any request that slipped through would succeed on the platform.
+  const r = await platform(rig, 'POST', '/callcenter/agent', bob, {
+    name: 'bob',
+    extension: EXT[2],
+    state: 'idle',
+  });
+  expect(r.json?.code).toBe('000000');
+});
+afterAll(async () => {
+  await rig?.close();
+});
+
+describe("gateway security: alice's token against bob", () => {
+  it('refuses every route and method that is not her own, without calling the platform', async () => {
+    const before = rig.platformCalls.length;
+    const seen: string[] = [];
+    for (const path of FOREIGN_PATHS) {
+      for (const method of METHODS) {
+        const key = path.split('/').pop()!.split('?')[0]!;
+        const body =
+          method === 'GET' || method === 'DELETE' ? undefined : (BODIES[key] ?? { name: 'bob' });
+        const r = await send(rig.gateway.origin, method, `/v1/platform${path}`, {
+          token: alice,
+          ...(body ? { body } : {}),
+        });
+        responses.push(r.text);
+        seen.push(`${method} ${path} ${r.status}`);
+        expect(r.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, `${method} ${path}`).toBeLessThan(500);
+        expect(r.json?.code, `${method} ${path}`).toMatch(/^GW04/);
+      }
+    }
+    // Sign-ins and changes that name bob, or an extension not assigned to alice.
+    const attempts: [string, string, unknown][] = [
+      ['POST', '/callcenter/agent', { name: 'bob', extension: EXT[2] }],
+      ['POST', '/callcenter/agent', { name: 'alice', extension: EXT[2] }],
+      [
+        'POST',
+        '/callcenter/agent',
+        { name: 'alice', extension: EXT[0], skills: [{ name: 'vip', score: 100 }] },
+      ],
+      ['POST', '/callcenter/agent/alice/extension', { id: EXT[2] }],
+      ['POST', '/callcenter/agent/alice/skills', { opts: [{ opt: 0 }] }],
+      ['GET', `/callcenter/extension/${EXT[2]}`, undefined],
+    ];
+    for (const [method, path, body] of attempts) {
+      const r = await platform(rig, method, path, alice, body);
+      responses.push(r.text);
+      expect(r.status, `${method} ${path}`).toBe(403);
+      expect(r.json).toMatchObject({ code: 'GW0403', data: null });
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(80);
+    expect(rig.platformCalls.length).toBe(before);
+    // Bob is untouched.
+    const bobNow = rig.emulator.store.getAgent('bob');
+    expect(bobNow.code).toBe('000000');
+    expect(bobNow.data).toMatchObject({ state: 'idle', extension: EXT[2] });
+  });
+
+  it('lets skills through once an admin allows them', async () => {
+    await platform(rig, 'POST', '/callcenter/agent', alice, { name: 'alice', extension: EXT[0] });
+    expect(
+      (
+        await platform(rig, 'POST', '/callcenter/agent/alice/skills', alice, {
+          opts: [{ opt: 1, name: 'vip' }],
+        })
+      ).status,
+    ).toBe(403);
+    await rig.admin.setAllowSkills('alice', true);
+    const r = await platform(rig, 'POST', '/callcenter/agent/alice/skills', alice, {
+      opts: [{ opt: 1, name: 'vip' }],
+    });
+    expect(r.json?.code).toBe('000000');
+    await rig.admin.setAllowSkills('alice', false);
+  });
+});
+
+describe('gateway security: sign-in lockout', () => {
+  it('locks an agent after repeated wrong passwords, even against the right one, with Retry-After', async () => {
+    await rig.admin.add('carol', 'carol-pass-1', [EXT[3]!]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await send(rig.gateway.origin, 'POST', '/v1/session', {
+        body: { name: 'carol', password: `guess${i}` },
+      });
+      statuses.push(r.status);
+      responses.push(r.text);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const right = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'carol', password: 'carol-pass-1' },
+    });
+    expect(right.status).toBe(429);
+    expect(right.json?.code).toBe('GW0423');
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThanOrEqual(30);
+    const metrics = await send(rig.gateway.origin, 'GET', '/metrics');
+    expect(metrics.text).toMatch(/gateway_locked_out [1-9]/);
+    // Another agent is not locked by carol's failures…
+    expect(
+      (
+        await send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'bob', password: PASSWORDS.bob },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('locks the source address after failures spread over many names', async () => {
+    let last = 0;
+    for (let i = 0; i < 6; i++) {
+      last = (
+        await send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: `spray${i}`, password: 'x' },
+        })
+      ).status;
+    }
+    expect(last).toBe(429);
+    const bob = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'bob', password: PASSWORDS.bob },
+    });
+    expect(bob.status).toBe(429);
+    await rig.store.clearFailure('addr:127.0.0.1');
+  });
+});
+
+describe('gateway security: lapsed and revoked tokens', () => {
+  it('refuses a revoked token (sign-out of the gateway) and a token of a disabled agent', async () => {
+    const token = await signIn(rig, 'bob', PASSWORDS.bob);
+    expect((await send(rig.gateway.origin, 'DELETE', '/v1/session', { token })).status).toBe(200);
+    const r = await platform(rig, 'GET', '/callcenter/agent/bob/keepalive', token);
+    expect(r.status).toBe(401);
+    expect(r.json?.code).toBe('GW0401');
+    const other = await signIn(rig, 'bob', PASSWORDS.bob);
+    await rig.admin.setDisabled('bob', true);
+    expect((await platform(rig, 'GET', '/callcenter/agent/bob/keepalive', other)).status).toBe(401);
+    expect(
+      (
+        await send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'bob', password: PASSWORDS.bob },
+        })
+      ).status,
+    ).toBe(403);
+    await rig.admin.setDisabled('bob', false);
+    expect((await platform(rig, 'GET', '/callcenter/agent/bob/keepalive', other)).status).toBe(401);
+  });
+
+  it('lets a token lapse after the idle period and at the absolute end; keepalives extend it', async () => {
+    let now = Date.now();
+    const clocked = await startRig({
+      now: () => now,
+      idleSeconds: 60,
+      absoluteSeconds: 300,
+      emulator: rig.emulator,
+    });
+    try {
+      const token = await signIn(clocked, 'alice', PASSWORDS.alice);
+      await platform(clocked, 'POST', '/callcenter/agent', token, {
+        name: 'alice',
+        extension: EXT[1],
+      });
+      for (let i = 0; i < 4; i++) {
+        now += 50_000; // within the idle period each time: the keepalive extends the session
+        expect(
+          (await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token)).status,
+        ).toBe(200);
+      }
+      now += 101_000; // 301 s after sign-in: past the absolute end
+      expect(
+        (await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token)).status,
+      ).toBe(401);
+      const idle = await signIn(clocked, 'alice', PASSWORDS.alice);
+      now += 61_000;
+      const r = await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', idle);
+      expect(r.status).toBe(401);
+      responses.push(r.text);
+    } finally {
+      await clocked.close();
+    }
+  });
+});
+
+describe('gateway security: rate limit', () => {
+  it('answers 429 with Retry-After once an agent exceeds their burst, and others carry on', async () => {
+    const limited = await startRig({
+      ratePerSec: 1,
+      burst: 5,
+      emulator: rig.emulator,
+      store: rig.store,
+    });
+    try {
+      const token = await signIn(limited, 'alice', PASSWORDS.alice);
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        statuses.push(
+          (await platform(limited, 'GET', '/callcenter/agent?pageNo=1&pageSize=1', token)).status,
+        );
+      }
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses.at(-1)).toBe(429);
+      const bob = await signIn(limited, 'bob', PASSWORDS.bob);
+      expect(
+        (await platform(limited, 'GET', '/callcenter/agent?pageNo=1&pageSize=1', bob)).status,
+      ).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('gateway security: the secret key', () => {
+  it('never appears in a response or a log line', async () => {
+    const secret = rig.emulator.credentials!.secretKey;
+    expect(secret.length).toBeGreaterThan(8);
+    responses.push((await send(rig.gateway.origin, 'GET', '/metrics')).text);
+    responses.push((await send(rig.gateway.origin, 'GET', '/healthz')).text);
+    for (const text of responses) expect(text).not.toContain(secret);
+    for (const line of rig.logs) expect(line).not.toContain(secret);
+    expect(responses.length).toBeGreaterThan(80);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * One suite, two adapters: what the gateway stores behaves the same on SQLite and on
+ * PostgreSQL (a throwaway cluster, see test/support/postgres.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/gateway/store/open';
+import type { GatewayStore } from '../../src/gateway/store/port';
+import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
+
+function storeSuite(name: string, open: () => Promise<GatewayStore>) {
+  describe(`gateway store (${name})`, () => {
+    let store: GatewayStore;
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('migrates twice without harm and answers a ping', async () => {
+      await store.migrate();
+      await store.ping();
+    });
+
+    it('adds an agent once, with skills editing off and no extensions', async () => {
+      expect(await store.addAgent(agent('alice'))).toBe(true);
+      expect(await store.addAgent(agent('alice'))).toBe(false);
+      const got = await store.getAgent('alice');
+      expect(got).toMatchObject({
+        name: 'alice',
+        disabled: false,
+        allowSkills: false,
+        extensions: [],
+      });
+      expect(await store.getAgent('nobody')).toBeNull();
+    });
+
+    it('updates password, disabled and skills flags', async () => {
+      await store.addAgent(agent('bob'));
+      expect(
+        await store.updateAgent('bob', { passwordHash: 'h2', disabled: true, allowSkills: true }),
+      ).toBe(true);
+      expect(await store.getAgent('bob')).toMatchObject({
+        passwordHash: 'h2',
+        disabled: true,
+        allowSkills: true,
+      });
+      expect(await store.updateAgent('ghost', { disabled: true })).toBe(false);
+    });
+
+    it('replaces the extensions an agent may use, sorted', async () => {
+      await store.addAgent(agent('carol'));
+      expect(await store.setExtensions('carol', ['1002', '1001'])).toBe(true);
+      expect((await store.getAgent('carol'))?.extensions).toEqual(['1001', '1002']);
+      await store.setExtensions('carol', ['1003']);
+      expect((await store.getAgent('carol'))?.extensions).toEqual(['1003']);
+      expect(await store.setExtensions('ghost', ['1'])).toBe(false);
+      const listed = await store.listAgents();
+      expect(listed.find((a) => a.name === 'carol')?.extensions).toEqual(['1003']);
+    });
+
+    it('keeps sessions by token hash, touches only forward, revokes one or all', async () => {
+      await store.addAgent(agent('dave'));
+      const s = {
+        tokenHash: 'th1',
+        agent: 'dave',
+        createdAt: 1000,
+        lastSeenAt: 1000,
+        expiresAt: 9000,
+        sourceAddress: '127.0.0.1',
+      };
+      await store.createSession(s);
+      await store.createSession({ ...s, tokenHash: 'th2' });
+      expect(await store.findSession('th1')).toEqual(s);
+      await store.touchSession('th1', 2000);
+      await store.touchSession('th1', 1500);
+      expect((await store.findSession('th1'))?.lastSeenAt).toBe(2000);
+      expect(await store.revokeSession('th1')).toBe(true);
+      expect(await store.findSession('th1')).toBeNull();
+      expect(await store.revokeAgentSessions('dave')).toBe(1);
+      expect(await store.findSession('th2')).toBeNull();
+    });
+
+    it('purges expired and idle sessions, and removing an agent drops theirs', async () => {
+      await store.addAgent(agent('erin'));
+      const base = { agent: 'erin', createdAt: 0, sourceAddress: '::1' };
+      await store.createSession({ ...base, tokenHash: 'old', lastSeenAt: 100, expiresAt: 10_000 });
+      await store.createSession({
+        ...base,
+        tokenHash: 'over',
+        lastSeenAt: 5_000,
+        expiresAt: 4_000,
+      });
+      await store.createSession({
+        ...base,
+        tokenHash: 'live',
+        lastSeenAt: 5_000,
+        expiresAt: 10_000,
+      });
+      expect(await store.purgeSessions(4_500, 1_000)).toBe(2);
+      expect(await store.findSession('live')).not.toBeNull();
+      expect(await store.removeAgent('erin')).toBe(true);
+      expect(await store.findSession('live')).toBeNull();
+      expect(await store.removeAgent('erin')).toBe(false);
+    });
+
+    it('records failures and counts locked keys', async () => {
+      await store.putFailure({ key: 'agent:x', count: 1, lastAt: 10, lockedUntil: 0 });
+      await store.putFailure({ key: 'agent:x', count: 6, lastAt: 20, lockedUntil: 5_000 });
+      await store.putFailure({ key: 'addr:1.2.3.4', count: 9, lastAt: 20, lockedUntil: 9_000 });
+      expect(await store.getFailure('agent:x')).toEqual({
+        key: 'agent:x',
+        count: 6,
+        lastAt: 20,
+        lockedUntil: 5_000,
+      });
+      expect(await store.countLocked(6_000)).toBe(1);
+      await store.clearFailure('agent:x');
+      expect(await store.getFailure('agent:x')).toBeNull();
+    });
+
+    it('appends audit rows and lists them newest first, per agent', async () => {
+      const row = {
+        agent: 'alice',
+        action: 'keepalive',
+        target: 'alice',
+        status: 200,
+        code: '000000',
+        sourceAddress: '127.0.0.1',
+      };
+      await store.appendAudit([
+        { ...row, at: 1 },
+        { ...row, at: 2, agent: 'bob', target: 'alice', status: 403, code: 'GW0403' },
+      ]);
+      await store.appendAudit([{ ...row, at: 3 }]);
+      await store.appendAudit([]);
+      const all = await store.listAudit({ limit: 10 });
+      expect(all.map((r) => r.at)).toEqual([3, 2, 1]);
+      expect(all[1]).toEqual({ ...row, at: 2, agent: 'bob', status: 403, code: 'GW0403' });
+      expect((await store.listAudit({ agent: 'alice', limit: 1 })).map((r) => r.at)).toEqual([3]);
+    });
+  });
+}
+
+function agent(name: string) {
+  return { name, passwordHash: 'h', disabled: false, allowSkills: false, createdAt: 1 };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gw-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+storeSuite('sqlite', () => openStore(join(dir, 'gateway.db')));
+
+const pgMissing = missingPostgres();
+let server: TestPostgres | null = null;
+afterAll(async () => {
+  await server?.stop();
+});
+describe.skipIf(pgMissing !== null)(
+  `postgres${pgMissing ? ` (skipped: ${pgMissing})` : ''}`,
+  () => {
+    storeSuite('postgres', async () => {
+      server = await startTestPostgres();
+      return openStore(server.url);
+    });
+  },
+);

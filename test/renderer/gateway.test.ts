@@ -1,0 +1,62 @@
+/**
+ * The window in gateway and direct mode (issue 12): the sign-in form asks for the agent's
+ * password only in gateway mode and never remembers it; a lapsed token brings up a sign-in-again
+ * prompt over a session that carries on; direct mode is marked as holding the account key.
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeApi, fail, signedInSnapshot, signedOutSnapshot } from './fake-api';
+import { click, getByRole, queryByRole, textIn, type } from './queries';
+import { mountApp } from './setup';
+
+const gatewayOut = signedOutSnapshot({ access: { mode: 'gateway', signInNeeded: false } });
+
+describe('gateway mode in the window', () => {
+  it('asks for the password, sends it once with the profile and does not keep it', async () => {
+    const api = new FakeApi();
+    api.snapshot = gatewayOut;
+    await mountApp(api, { language: 'en' });
+    await type(getByRole('textbox', { name: 'Agent name' }), 'alice');
+    await type(getByRole('combobox', { name: 'Extension' }), 'ext1');
+    await click(getByRole('button', { name: 'Sign in' }));
+    expect(textIn()).toContain('Enter your password.');
+    expect(api.callsOf('signIn')).toEqual([]);
+    const password = document.querySelector<HTMLInputElement>('#sign-in-password')!;
+    expect(password.type).toBe('password');
+    await type(password, 'secret-pw-1');
+    await click(getByRole('button', { name: 'Sign in' }));
+    expect(api.callsOf('signIn')).toEqual([
+      [{ name: 'alice', extension: 'ext1', initialState: 'online', password: 'secret-pw-1' }],
+    ]);
+    expect(JSON.stringify(localStorage)).not.toContain('secret-pw-1');
+  });
+
+  it('has no password field in direct mode, and marks that this desktop holds the account key', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedOutSnapshot({ access: { mode: 'direct', signInNeeded: false } });
+    await mountApp(api, { language: 'en' });
+    expect(document.querySelector('#sign-in-password')).toBeNull();
+    expect(textIn()).toContain('this desktop holds the platform account key');
+  });
+
+  it('prompts for the password when the token lapsed, and the session carries on', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({
+      state: 'busy/x',
+      access: { mode: 'gateway', signInNeeded: true },
+    });
+    api.handlers.reauthenticate = async (pw: string) =>
+      pw === 'right-pw'
+        ? (api.push({ ...api.snapshot, access: { mode: 'gateway', signInNeeded: false } }),
+          { ok: true, value: api.snapshot })
+        : fail('platform-other', 'wrong agent name or password (GW0401)');
+    await mountApp(api, { language: 'en' });
+    expect(getByRole('alertdialog', { name: 'Sign in again' })).toBeTruthy();
+    await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'nope');
+    await click(getByRole('button', { name: 'Sign in again' }));
+    expect(textIn()).toContain('wrong agent name or password');
+    await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'right-pw');
+    await click(getByRole('button', { name: 'Sign in again' }));
+    expect(api.callsOf('reauthenticate')).toEqual([['nope'], ['right-pw']]);
+    expect(queryByRole('alertdialog', { name: 'Sign in again' })).toBeNull();
+  });
+});
