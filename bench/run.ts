@@ -15,6 +15,7 @@ const ALL = [
   'edge',
   'gateway',
   'call-quality',
+  'history',
 ] as const;
 const wanted = process.argv.slice(2).filter((a) => (ALL as readonly string[]).includes(a));
 const names = wanted.length ? wanted : [...ALL];

@@ -28,6 +28,8 @@ const core = await createDesktopCore({
   // AGENT_DESKTOP_EMULATOR=edge: calls through Kamailio + rtpengine (docs/edge.md).
   startEmbedded: (logger) => startDemoPlatformFromEnv(logger),
   locale: Intl.DateTimeFormat().resolvedOptions().locale,
+  // No default browser to drive from here: the vetted screen-pop URL is printed instead.
+  openExternal: async (url) => void process.stderr.write(`screen-pop: ${url}\n`),
   logger: {
     debug() {},
     info: (msg, fields) => process.stderr.write(`${msg} ${JSON.stringify(fields ?? {})}\n`),

@@ -10,6 +10,25 @@ export type LanguageSetting = (typeof LANGUAGES)[number];
 export const HOLD_ACTIONS = ['away', 'sign-out', 'nothing'] as const;
 export type HoldAction = (typeof HOLD_ACTIONS)[number];
 
+/** When a screen-pop opens: as the call rings, once it is answered, or only on a button. */
+export const SCREEN_POP_WHEN = ['ring', 'answer', 'button'] as const;
+export type ScreenPopWhen = (typeof SCREEN_POP_WHEN)[number];
+
+/** Defaults of the agent's-day settings (wrap-up, no-answer guard, history, screen-pop). */
+export const DAY_DEFAULTS = {
+  // Off until a site sets it: existing queues keep their reserve-state behaviour.
+  wrapUpSeconds: 0,
+  wrapUpSecondsByAgent: {} as Record<string, number>,
+  wrapUpReason: '话后处理',
+  noAnswerLimit: 2,
+  noAnswerReason: '未接',
+  historyRetentionDays: 90,
+  screenPopUrl: '',
+  screenPopWhen: 'ring' as ScreenPopWhen,
+  screenPopHosts: [] as string[],
+  screenPopHttpHosts: [] as string[],
+};
+
 export const DEFAULT_BUSY_REASONS = ['小休', '会议', '培训', '维修单录入'];
 export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
 

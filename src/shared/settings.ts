@@ -1,6 +1,9 @@
 /** The desktop's settings as the window sees them; secrets are write-only from the renderer. */
 import { z } from 'zod';
+import { checkReason } from './domain/state';
 import {
+  DAY_DEFAULTS,
+  SCREEN_POP_WHEN,
   DEFAULT_AWAY_REASONS,
   DEFAULT_BUSY_REASONS,
   HOLD_ACTIONS,
@@ -9,15 +12,20 @@ import {
 } from './settings-model';
 
 export {
+  DAY_DEFAULTS,
+  SCREEN_POP_WHEN,
   DEFAULT_AWAY_REASONS,
   DEFAULT_BUSY_REASONS,
   HOLD_ACTIONS,
   LANGUAGES,
   isHotkey,
 } from './settings-model';
-export type { HoldAction, LanguageSetting } from './settings-model';
+export type { HoldAction, LanguageSetting, ScreenPopWhen } from './settings-model';
 
 const reasonList = z.array(z.string().min(1).max(256)).max(50);
+const reason = z.string().refine((r) => checkReason(r) === null, 'not a usable reason');
+const hostList = z.array(z.string().min(1).max(253)).max(50);
+const seconds = z.number().int().min(0).max(3600);
 const hotkey = z.string().max(100).refine(isHotkey, 'not a usable shortcut');
 
 /** Settings that are not secret. `platformBaseUrl` null = the embedded demo emulator. */
@@ -63,6 +71,24 @@ export const SettingsSchema = z.object({
   /** Answer calls the platform routed, after `autoAnswerDelaySeconds` and a short tone. */
   autoAnswer: z.boolean(),
   autoAnswerDelaySeconds: z.number().int().min(0).max(10),
+  /** After-call work for the site, in seconds; 0 = off (admin-lockable). */
+  wrapUpSeconds: seconds,
+  /** Per-agent wrap-up times (agent name → seconds), overriding the site's. */
+  wrapUpSecondsByAgent: z.record(z.string().min(1).max(64), seconds),
+  /** The busy reason an agent is held in during wrap-up. */
+  wrapUpReason: reason,
+  /** Unanswered offers in a row before the desktop sets busy/<noAnswerReason>; 0 = off. */
+  noAnswerLimit: z.number().int().min(0).max(20),
+  noAnswerReason: reason,
+  /** Days of call history kept in the user-data folder. */
+  historyRetentionDays: z.number().int().min(1).max(3650),
+  /** Screen-pop URL template (`{caller}`, `{agent}`, `{callId}`); '' = off. */
+  screenPopUrl: z.string().max(2048),
+  screenPopWhen: z.enum(SCREEN_POP_WHEN),
+  /** Hosts a screen-pop may open over https. */
+  screenPopHosts: hostList,
+  /** Hosts a screen-pop may also open over plain http. */
+  screenPopHttpHosts: hostList,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -95,6 +121,7 @@ export const DEFAULT_SETTINGS: Settings = {
   headsetCallControl: true,
   autoAnswer: false,
   autoAnswerDelaySeconds: 3,
+  ...DAY_DEFAULTS,
 };
 
 /** Secrets the renderer may set but never read back. */

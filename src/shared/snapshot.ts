@@ -102,8 +102,45 @@ export interface Takeover {
   since: number;
 }
 
+/** After-call work in progress: the window's countdown and the tray show it. */
+export interface WrapUpStatus {
+  /** The busy reason, e.g. 话后处理. */
+  reason: string;
+  /** The state held, `busy/<reason>`. */
+  state: string;
+  since: number;
+  /** Epoch ms the wrap-up ends (moves with "+30 s"). */
+  endsAt: number;
+  /** The state the agent chose before the call, restored at the end. */
+  returnTo: string;
+  /** Offers the platform routed during wrap-up, declined before they rang. */
+  declined: number;
+}
+
+/** The no-answer guard took the agent out of routing: why, and since when. */
+export interface NoAnswerNotice {
+  /** Unanswered offers in a row that tripped it. */
+  count: number;
+  /** The state it set, `busy/<reason>`. */
+  state: string;
+  at: number;
+}
+
+/** The agent's day as the window and the tray show it (besides the session snapshot). */
+export interface AgentDayStatus {
+  wrapUp: WrapUpStatus | null;
+  noAnswer: NoAnswerNotice | null;
+}
+
 /** Why a system action moved the agent (suspend/lock protection). */
-export type SystemHold = 'suspend' | 'lock' | 'crash';
+export type SystemHold =
+  | 'suspend'
+  | 'lock'
+  | 'crash'
+  /** After-call work (wrap-up.ts): busy/<wrap-up reason> until the countdown ends. */
+  | 'wrap-up'
+  /** The no-answer guard (no-answer-guard.ts): busy/<reason> after unanswered offers. */
+  | 'no-answer';
 
 export interface SessionSnapshot {
   phase: SessionPhase;

@@ -43,6 +43,8 @@ export interface DeskOptions {
   keepaliveMs?: number;
   /** The core's environment (e.g. AGENT_DESKTOP_GATEWAY_URL for gateway mode). */
   env?: Record<string, string>;
+  /** The host's door to the default browser (screen-pop); absent = none. */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 export interface CallsWorld {
@@ -98,6 +100,7 @@ async function openDesk(
     logger: silentLogger,
     ...(options.sipLine ? { sipLine: options.sipLine } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   if (options.settings) {
     const updated = await core.dispatch('settings:update', options.settings as never);

@@ -89,7 +89,7 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
     await platformState(emulator, 'agent_12', 'busy/会议');
     await announced(page, 'Busy · 会议', 'Current state: ');
     expect(await page.getByRole('navigation', { name: 'Main navigation' }).textContent()).toMatch(
-      /Status\s*Team\s*Skills & extension\s*Settings/,
+      /Status\s*History\s*Team\s*Skills & extension\s*Settings/,
     );
 
     await language('Language', '中文');

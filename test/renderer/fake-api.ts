@@ -8,10 +8,14 @@ import type { DesktopApi } from '../../src/shared/ipc/api';
 import type { Result } from '../../src/shared/ipc/contract';
 import type { AppError } from '../../src/shared/domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../../src/shared/platform/dto';
-import type { SessionSnapshot } from '../../src/shared/snapshot';
+import type { AgentDayStatus, SessionSnapshot } from '../../src/shared/snapshot';
+import type { HistoryCall, HistoryPage, TodayFigures } from '../../src/shared/history';
 import type { SettingsView } from '../../src/shared/settings';
 
-export type Method = Exclude<keyof DesktopApi, 'onSnapshot' | 'onSettings' | 'onMediaRequest'>;
+export type Method = Exclude<
+  keyof DesktopApi,
+  'onSnapshot' | 'onSettings' | 'onMediaRequest' | 'onDayChanged' | 'onHistoryChanged'
+>;
 export interface Call {
   method: keyof DesktopApi;
   args: unknown[];
@@ -222,4 +226,68 @@ export class FakeApi implements DesktopApi {
     return () => this.settingsListeners.delete(listener);
   };
   onMediaRequest = () => () => undefined;
+
+  // The agent's day: history pages over `history`, today's figures, wrap-up and guard status.
+  history: HistoryCall[] = [];
+  today: TodayFigures = {
+    since: 0,
+    answered: 0,
+    missed: 0,
+    talkMs: 0,
+    averageTalkMs: 0,
+    stateMs: {},
+  };
+  day: AgentDayStatus = { wrapUp: null, noAnswer: null };
+  private dayListeners = new Set<(s: AgentDayStatus) => void>();
+  private historyListeners = new Set<(c: { size: number }) => void>();
+  pushDay(status: AgentDayStatus): void {
+    this.day = status;
+    for (const l of this.dayListeners) l(status);
+  }
+  pushHistoryChanged(): void {
+    for (const l of this.historyListeners) l({ size: this.history.length });
+  }
+  getHistoryPage = (query: Parameters<DesktopApi['getHistoryPage']>[0]) =>
+    this.run('getHistoryPage', [query], () => {
+      const search = query.search?.trim();
+      const rows = this.history.filter(
+        (r) =>
+          (!query.outcome || r.outcome === query.outcome) &&
+          (query.from === undefined || r.at >= query.from) &&
+          (query.to === undefined || r.at < query.to) &&
+          (!search || r.number.includes(search)),
+      );
+      const start = (query.pageNo - 1) * query.pageSize;
+      const page: HistoryPage = {
+        rows: rows.slice(start, start + query.pageSize),
+        total: rows.length,
+        pageNo: query.pageNo,
+        pageSize: query.pageSize,
+        damage: null,
+      };
+      return Promise.resolve(ok(page));
+    });
+  getTodayFigures = () => this.run('getTodayFigures', [], () => Promise.resolve(ok(this.today)));
+  openCustomerRecord = (callId: string) =>
+    this.run('openCustomerRecord', [callId], () => Promise.resolve(ok(null)));
+  getDayStatus = () => this.run('getDayStatus', [], () => Promise.resolve(ok(this.day)));
+  wrapUpReadyNow = () =>
+    this.run('wrapUpReadyNow', [], () => {
+      this.pushDay({ ...this.day, wrapUp: null });
+      return Promise.resolve(ok(this.day));
+    });
+  wrapUpExtend = () =>
+    this.run('wrapUpExtend', [], () => {
+      const w = this.day.wrapUp;
+      if (w) this.pushDay({ ...this.day, wrapUp: { ...w, endsAt: w.endsAt + 30_000 } });
+      return Promise.resolve(ok(this.day));
+    });
+  onDayChanged = (listener: (s: AgentDayStatus) => void) => {
+    this.dayListeners.add(listener);
+    return () => this.dayListeners.delete(listener);
+  };
+  onHistoryChanged = (listener: (c: { size: number }) => void) => {
+    this.historyListeners.add(listener);
+    return () => this.historyListeners.delete(listener);
+  };
 }

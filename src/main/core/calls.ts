@@ -10,7 +10,13 @@ import { baseOf, isCallState } from '../../shared/domain/state';
 import type { Result } from '../../shared/ipc/contract';
 import type { CallQualityReport } from '../../shared/audio/quality-schema';
 import type { CallInfo, MissReason, SessionSnapshot } from '../../shared/snapshot';
-import type { CallEnd, CallEndReason, CallMedia, IncomingCall } from '../sip/call-types';
+import type {
+  CallEnd,
+  CallEndReason,
+  CallMedia,
+  IncomingCall,
+  RejectKind,
+} from '../sip/call-types';
 import type { SipLine } from '../sip/types';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { AgentSession } from './session';
@@ -27,6 +33,27 @@ export interface CallControllerOptions {
   settleDelaysMs?: readonly number[];
   /** Auto-answer (settings): the delay before answering a routed call; null = off. */
   autoAnswerDelayMs?: () => number | null;
+  /** Parts that follow calls (history, wrap-up, no-answer guard, screen-pop). */
+  observers?: readonly CallObserver[];
+  /**
+   * Asked before an offer is shown: a refusal declines it at once, never shown or rung
+   * (wrap-up's race with the platform's routing).
+   */
+  admit?: (call: IncomingCall) => { kind: RejectKind; why: string } | null;
+}
+
+/** What a part that follows calls is told. Each method is optional. */
+export interface CallObserver {
+  /** An offer is ringing (shown in the window). */
+  ringing?(info: CallInfo): void;
+  /** The agent answered. */
+  answered?(info: CallInfo): void;
+  /** The call ended; `info` as last shown, `at` the end time. */
+  ended?(info: CallInfo, end: CallEnd, at: number): void;
+  /** An offer was declined by `admit` before it was shown. */
+  declined?(call: { id: string; caller: string; at: number }, why: string): void;
+  /** The state the platform left the agent in after the call, as read back. */
+  settled?(callId: string, state: string): void;
 }
 
 /** How many ended calls' quality figures the core keeps (history and diagnostics read them). */
@@ -95,6 +122,8 @@ export class CallController {
     await live.confirmed;
     if (this.live !== live) return refused('the call ended while it was being answered');
     this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
+    const talking = live.info;
+    this.tell((o) => o.answered?.(talking));
     // Not at once: the platform sees the 200 OK a moment after us, and would still say fetching.
     this.readBackUntil((state) => baseOf(state) === 'talking', undefined, 1);
     return this.ok();
@@ -212,6 +241,13 @@ export class CallController {
         (state) => session.setMissedStateAfter(call.id, state),
       );
     }
+    const refusal = this.options.admit?.(call) ?? null;
+    if (refusal && !this.live) {
+      logger.info('calls: offer declined before ringing', { id: call.id, why: refusal.why });
+      void call.reject(refusal.kind).catch(() => undefined);
+      const declined = { id: call.id, caller: call.caller, at: clock.now() };
+      return this.tell((o) => o.declined?.(declined, refusal.why));
+    }
     if (this.live) {
       // The platform offers work only to idle agents; a second INVITE is someone else's mistake.
       logger.warn('calls: INVITE during a call, refused busy', { id: call.id });
@@ -230,6 +266,7 @@ export class CallController {
     this.live = live;
     void ended.then((end) => this.ended(live, end));
     session.showCall(info, 'fetching');
+    this.tell((o) => o.ringing?.(info));
     call.ring().catch((error: unknown) => {
       logger.warn('calls: 180 Ringing not sent', { id: call.id, error: String(error) });
     });
@@ -269,16 +306,34 @@ export class CallController {
     }
     const { session, clock, logger } = this.options;
     logger.info('calls: ended', { id: live.info.id, ...end });
+    const { id, caller } = live.info;
+    const at = clock.now();
+    const settled = (state: string) => this.tell((o) => o.settled?.(id, state));
     if (end.answered) {
       session.endCall(null);
-      return this.readBackUntil((state) => !isCallState(state));
+      this.tell((o) => o.ended?.(live.info, end, at));
+      return this.readBackUntil((state) => !isCallState(state), settled);
     }
-    const { id, caller } = live.info;
-    session.endCall({ id, caller, at: clock.now(), reason: MISSED[end.reason], stateAfter: null });
+    session.endCall({ id, caller, at, reason: MISSED[end.reason], stateAfter: null });
+    this.tell((o) => o.ended?.(live.info, end, at));
     this.readBackUntil(
       (state) => !isCallState(state),
-      (state) => session.setMissedStateAfter(id, state),
+      (state) => {
+        session.setMissedStateAfter(id, state);
+        settled(state);
+      },
     );
+  }
+
+  /** Tells every observer; one that throws is logged and never stops the call's handling. */
+  private tell(run: (observer: CallObserver) => void): void {
+    for (const observer of this.options.observers ?? []) {
+      try {
+        run(observer);
+      } catch (error) {
+        this.options.logger.error('calls: observer failed', { error: String(error) });
+      }
+    }
   }
 
   /**

@@ -34,6 +34,8 @@ import { buildDiagnosticsBundle } from './diagnostics/bundle';
 import type { DiagnosticsExport } from '../../shared/ipc/contract';
 import { GatewayAccess } from './gateway-access';
 import type { SessionSnapshot } from '../../shared/snapshot';
+import { createAgentDay } from './agent-day';
+import type { OpenExternal } from './screen-pop';
 
 export interface CoreOptions {
   secrets: SecretStore;
@@ -63,6 +65,10 @@ export interface CoreOptions {
   knownSecrets?: SecretList;
   /** What only the host knows for the diagnostics bundle, and how it saves one. */
   diagnostics?: DiagnosticsHost;
+  /** The call-history journal in the user-data folder; null/absent keeps history in memory. */
+  historyFile?: string | null;
+  /** Opens a vetted URL in the default browser (screen-pop); absent = this host cannot. */
+  openExternal?: OpenExternal;
 }
 
 export interface DiagnosticsHost {
@@ -84,6 +90,8 @@ export interface Core extends DesktopCore {
   windowCrashed(loop: boolean): Promise<void>;
   /** Calls (null without a SIP line): quality figures per call for history and diagnostics. */
   readonly calls: CallController | null;
+  /** The agent's day (history, figures, screen-pop, wrap-up); tests reach the store through it. */
+  readonly day: ReturnType<typeof createAgentDay>;
 }
 
 /**
@@ -184,6 +192,15 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     send: (request) => emit('media:request', request),
     ...(options.mediaTimeoutMs !== undefined ? { timeoutMs: options.mediaTimeoutMs } : {}),
   });
+  const day = createAgentDay({
+    session,
+    settings: () => settings,
+    clock,
+    logger,
+    historyFile: options.historyFile ?? null,
+    openExternal: options.openExternal ?? null,
+    emit,
+  });
   const calls = line
     ? new CallController({
         session,
@@ -192,6 +209,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         clock,
         logger,
         autoAnswerDelayMs: () => autoAnswerDelayMs(settings, options.env ?? {}),
+        observers: day.observers,
+        admit: (call) => day.admit(call),
       })
     : null;
   const crash = new CrashHold(
@@ -316,7 +335,12 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     },
     'session:dismiss-question': async () => withAccessResult(session.dismissQuestion()),
     'session:refresh': async () => withAccessResult(await session.refresh()),
-    'agent:set-state': async ({ state }) => withAccessResult(await session.setState(state)),
+    'agent:set-state': async ({ state }) => {
+      const result = await session.setState(state);
+      // The agent's own choice: it ends a wrap-up and resets the no-answer count.
+      if (result.ok) day.manualStateChange();
+      return withAccessResult(result);
+    },
     'agent:edit-skills': async ({ opts }) => withAccessResult(await session.editSkills(opts)),
     'agent:set-extension': async ({ id }) => withAccessResult(await session.setExtension(id)),
     'team:list': ({ pageNo, pageSize }) =>
@@ -363,6 +387,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     },
     'log:window-error': logWindowError,
     'diagnostics:export': exportDiagnostics,
+    ...day.handlers,
   };
   const dispatch = createRouter(handlers, logger);
 
@@ -384,6 +409,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     platforms,
     session,
     calls,
+    day,
     dispatch,
     diagnosticsBundle,
     windowCrashed: (loop) => crash.windowCrashed(loop),
@@ -392,12 +418,14 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return () => events.off(event, listener as (payload: unknown) => void);
     },
     snapshot: () => withAccess(session.snapshot()),
+    dayStatus: () => day.status(),
     settings: () => settings,
     settingsView: view,
     system,
     async shutdown(timeoutMs) {
       await session.shutdown(timeoutMs);
       calls?.close();
+      day.close();
       media.close();
       await sip?.stop();
       await platforms.close();

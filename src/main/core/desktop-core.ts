@@ -4,7 +4,7 @@
  * and sender checks; no business rule lives in a host.
  */
 import type { EventChannel, EventPayloads, Result } from '../../shared/ipc/contract';
-import type { SessionSnapshot } from '../../shared/snapshot';
+import type { AgentDayStatus, SessionSnapshot } from '../../shared/snapshot';
 import type { Settings, SettingsView } from '../../shared/settings';
 
 /** Something the tray menu (or a global hotkey) asks for. */
@@ -27,6 +27,8 @@ export interface DesktopCore {
   snapshot(): SessionSnapshot;
   settings(): Settings;
   settingsView(): SettingsView;
+  /** Wrap-up and the no-answer guard as they stand (the tray shows wrap-up's time left). */
+  dayStatus?(): AgentDayStatus;
   /** Tells the core about suspend/resume/lock/unlock/network changes. */
   system(event: SystemEvent): void;
   /** Signs out (if signed in) and stops everything, waiting at most `timeoutMs`. */

@@ -11,7 +11,10 @@ import type { LoginRequest } from '../../shared/platform/dto';
 import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 
 /** Reasons the app uses when it holds an agent away on their behalf. */
-export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
+export const SYSTEM_HOLD_STATES: Record<
+  Extract<SystemHold, 'suspend' | 'lock' | 'crash'>,
+  string
+> = {
   suspend: 'away/system/suspend',
   lock: 'away/system/lock',
   /** The window (audio, ringtone) died: not routable until it is back (crash-hold.ts). */

@@ -8,7 +8,7 @@ import { baseOf, checkSettableState, isCallState, parseState } from '../../share
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
-import type { SessionSnapshot } from '../../shared/snapshot';
+import type { SessionSnapshot, WrapUpStatus } from '../../shared/snapshot';
 import type { TrayAction } from './desktop-core';
 
 /** Every icon shipped in resources/tray (`<name>.png` and `<name>@2x.png`). */
@@ -92,11 +92,21 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
-/** "App — state · reason · 12:34[ · trouble]", at most {@link MAX_TOOLTIP} characters. */
-export function trayTooltip(snapshot: SessionSnapshot, now: number, language: Language): string {
+/**
+ * "App — state · reason · 12:34[ · trouble]", at most {@link MAX_TOOLTIP} characters. During
+ * wrap-up the time is what is left of it: "忙碌 · 话后处理 · 话后处理剩余 00:27".
+ */
+export function trayTooltip(
+  snapshot: SessionSnapshot,
+  now: number,
+  language: Language,
+  wrapUp: WrapUpStatus | null = null,
+): string {
   const text = TRAY_TEXT[language];
   const parts = [stateLabel(snapshot, language)];
-  if (snapshot.phase === 'signed-in' && snapshot.stateSince !== null) {
+  if (snapshot.phase === 'signed-in' && wrapUp) {
+    parts.push(text.wrapUpLeft(formatElapsed(wrapUp.endsAt - now + 999)));
+  } else if (snapshot.phase === 'signed-in' && snapshot.stateSince !== null) {
     parts.push(formatElapsed(now - snapshot.stateSince));
   }
   const trouble = trayTrouble(snapshot);

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, net, session } from 'electron';
+import { app, dialog, net, session, shell } from 'electron';
 import { createDesktopCore } from '../core/create-core';
 import { resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
 import { appUrl } from './app-url';
@@ -123,6 +123,9 @@ async function main(): Promise<void> {
   core = await createDesktopCore({
     secrets,
     settingsFile: join(userData, 'settings.json'),
+    historyFile: join(userData, 'history.jsonl'),
+    // Screen-pop: the core vets the URL (shared/screen-pop.ts); the shell only opens it.
+    openExternal: (target) => shell.openExternal(target),
     logger,
     env: process.env,
     locale: app.getLocale(),

@@ -15,7 +15,7 @@ import type { TrayIconName, TrayMenuItem } from '../core/tray-model';
 export const TOOLTIP_REFRESH_MS = 1000;
 
 export interface TrayOptions {
-  core: Pick<DesktopCore, 'on' | 'snapshot' | 'settings'>;
+  core: Pick<DesktopCore, 'on' | 'snapshot' | 'settings' | 'dayStatus'>;
   /** resources/tray, holding `<icon>.png` (and `@2x`). */
   iconDir: string;
   /** The UI language, with 'system' already resolved. */
@@ -81,7 +81,8 @@ export function setupTray(options: TrayOptions): AppTray {
   let override: TrayIconName | null = null;
 
   const updateTooltip = () => {
-    const next = trayTooltip(options.core.snapshot(), now(), options.language());
+    const wrapUp = options.core.dayStatus?.().wrapUp ?? null;
+    const next = trayTooltip(options.core.snapshot(), now(), options.language(), wrapUp);
     if (next === tooltip) return;
     tooltip = next;
     tray.setToolTip(next);
@@ -119,6 +120,7 @@ export function setupTray(options: TrayOptions): AppTray {
   const unsubscribes = [
     options.core.on('session:changed', refresh),
     options.core.on('settings:changed', refresh),
+    options.core.on('day:changed', refresh),
   ];
   refresh();
 

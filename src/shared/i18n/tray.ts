@@ -20,6 +20,8 @@ export interface TrayText {
   restoring: string;
   /** The menu's first line, e.g. "Now: Busy · Break". */
   current: (label: string) => string;
+  /** Wrap-up in the tooltip: what is left of it. */
+  wrapUpLeft: (time: string) => string;
   noReason: string;
   recent: string;
   showWindow: string;
@@ -72,6 +74,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     signingOut: '正在签出…',
     restoring: '正在恢复会话…',
     current: (label) => `当前状态:${label}`,
+    wrapUpLeft: (time) => `话后处理剩余 ${time}`,
     noReason: '不填原因',
     recent: '最近使用',
     showWindow: '显示窗口',
@@ -125,6 +128,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     signingOut: 'Signing out…',
     restoring: 'Restoring the session…',
     current: (label) => `Now: ${label}`,
+    wrapUpLeft: (time) => `wrap-up ${time} left`,
     noReason: 'No reason',
     recent: 'Recently used',
     showWindow: 'Show window',

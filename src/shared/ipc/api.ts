@@ -40,6 +40,14 @@ export interface DesktopApi {
   reportWindowError(report: CommandInput<'log:window-error'>): R<'log:window-error'>;
   exportDiagnostics(): R<'diagnostics:export'>;
   reportCallQuality(report: CommandInput<'call:quality'>): R<'call:quality'>;
+  getHistoryPage(query: CommandInput<'history:page'>): R<'history:page'>;
+  getTodayFigures(): R<'history:today'>;
+  openCustomerRecord(callId: string): R<'call:open-record'>;
+  getDayStatus(): R<'day:status'>;
+  wrapUpReadyNow(): R<'wrap-up:ready-now'>;
+  wrapUpExtend(): R<'wrap-up:extend'>;
+  onDayChanged(listener: (status: EventPayloads['day:changed']) => void): () => void;
+  onHistoryChanged(listener: (change: EventPayloads['history:changed']) => void): () => void;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
   onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
@@ -71,6 +79,14 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     reportWindowError: (report) => invoke('log:window-error', report),
     exportDiagnostics: () => invoke('diagnostics:export', {}),
     reportCallQuality: (report) => invoke('call:quality', report),
+    getHistoryPage: (query) => invoke('history:page', query),
+    getTodayFigures: () => invoke('history:today', {}),
+    openCustomerRecord: (callId) => invoke('call:open-record', { callId }),
+    getDayStatus: () => invoke('day:status', {}),
+    wrapUpReadyNow: () => invoke('wrap-up:ready-now', {}),
+    wrapUpExtend: () => invoke('wrap-up:extend', {}),
+    onDayChanged: (listener) => subscribe('day:changed', listener),
+    onHistoryChanged: (listener) => subscribe('history:changed', listener),
     onSnapshot: (listener) => subscribe('session:changed', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),

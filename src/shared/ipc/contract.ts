@@ -9,9 +9,11 @@ import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
 import { MAX_PAGE_SIZE } from '../platform/dto';
 import { SettingsPatchSchema } from '../settings';
 import { CallQualityReportSchema } from '../audio/quality-schema';
+import { HistoryQuerySchema } from '../history';
+import type { HistoryPage, TodayFigures } from '../history';
 import type { AppError } from '../domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../platform/dto';
-import type { SessionSnapshot } from '../snapshot';
+import type { AgentDayStatus, SessionSnapshot } from '../snapshot';
 import type { SettingsView } from '../settings';
 
 const Empty = z.object({}).strict();
@@ -95,6 +97,18 @@ export const COMMANDS = {
   'diagnostics:export': Empty,
   /** The window's call-quality figures: the call's worst so far (and at its end), no audio. */
   'call:quality': CallQualityReportSchema,
+  /** One page of the call history (filtered and paged in main). */
+  'history:page': HistoryQuerySchema,
+  /** Today's figures since local midnight. */
+  'history:today': Empty,
+  /** Opens the customer record (screen-pop URL) for the current call in the default browser. */
+  'call:open-record': z.object({ callId: z.string().min(1).max(128) }).strict(),
+  /** Wrap-up and the no-answer guard as they stand. */
+  'day:status': Empty,
+  /** Ends wrap-up now and returns to the state chosen before the call. */
+  'wrap-up:ready-now': Empty,
+  /** Adds 30 s to the wrap-up. */
+  'wrap-up:extend': Empty,
 } as const;
 
 export type Channel = keyof typeof COMMANDS;
@@ -124,6 +138,12 @@ export interface CommandResults {
   'call:quality': null;
   'log:window-error': null;
   'diagnostics:export': DiagnosticsExport;
+  'history:page': HistoryPage;
+  'history:today': TodayFigures;
+  'call:open-record': null;
+  'day:status': AgentDayStatus;
+  'wrap-up:ready-now': AgentDayStatus;
+  'wrap-up:extend': AgentDayStatus;
 }
 
 /** The outcome of an export: saved to `path`, or the agent cancelled. */
@@ -154,12 +174,18 @@ export interface EventPayloads {
   'session:changed': SessionSnapshot;
   'settings:changed': SettingsView;
   'media:request': MediaRequest;
+  /** The call history changed (a call ended or was settled): re-query the page and figures. */
+  'history:changed': { size: number };
+  /** Wrap-up started, moved or ended; the no-answer guard tripped or was cleared. */
+  'day:changed': AgentDayStatus;
 }
 export type EventChannel = keyof EventPayloads;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
   'session:changed',
   'settings:changed',
   'media:request',
+  'history:changed',
+  'day:changed',
 ];
 
 export function isChannel(value: unknown): value is Channel {

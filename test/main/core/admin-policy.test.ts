@@ -117,6 +117,8 @@ function sampleFor(key: keyof Settings): unknown {
     61,
     7,
     { policy: true },
+    'answer',
+    { policy_agent: 30 },
   ];
   for (const candidate of candidates) {
     if (candidate === undefined) continue;

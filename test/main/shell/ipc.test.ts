@@ -145,6 +145,8 @@ describe('events to the window', () => {
     core.emit('session:changed', snapshot);
     core.emit('settings:changed', core.settingsView());
     core.emit('media:request', { requestId: 'r1', callId: 'c1', kind: 'close' });
+    core.emit('history:changed', { size: 1 });
+    core.emit('day:changed', { wrapUp: null, noAnswer: null });
     expect(win.webContents.sent.map(([channel]) => channel)).toEqual([...EVENT_CHANNELS]);
     expect(win.webContents.sent[0]).toEqual(['session:changed', snapshot]);
   });

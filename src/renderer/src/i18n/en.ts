@@ -1,5 +1,6 @@
 /** The window's strings in English; typed against the Chinese catalog so none can be missing. */
 import { TRAY_TEXT } from '../../../shared/i18n/tray';
+import { DAY_EN } from './day';
 import type { Messages } from './zh-CN';
 
 const en: Messages = {
@@ -404,6 +405,7 @@ const en: Messages = {
       defaultDevice: 'the system default',
     },
   },
+  day: DAY_EN,
 };
 
 export default en;

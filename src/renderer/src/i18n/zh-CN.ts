@@ -5,6 +5,7 @@
  * vue-i18n syntax: `{x}` interpolates; avoid a literal `@`, `|`, `{` or `}`.
  */
 import { TRAY_TEXT } from '../../../shared/i18n/tray';
+import { DAY_ZH } from './day';
 
 const zhCN = {
   app: {
@@ -397,6 +398,7 @@ const zhCN = {
       defaultDevice: '系统默认设备',
     },
   },
+  day: DAY_ZH,
 };
 
 export type Messages = typeof zhCN;

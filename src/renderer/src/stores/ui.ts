@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type Screen = 'sign-in' | 'status' | 'team' | 'skills' | 'settings';
+export type Screen = 'sign-in' | 'status' | 'team' | 'skills' | 'settings' | 'history';
 
 export const useUiStore = defineStore('ui', () => {
   const screen = ref<Screen>('sign-in');

@@ -1,0 +1,153 @@
+/**
+ * The agent's day, composed: call history and today's figures, screen-pop, and (with the
+ * session's holds) wrap-up and the no-answer guard. create-core.ts calls this once and hands the
+ * observers to the call controller and the handlers to the router.
+ */
+import { appError } from '../../shared/domain/errors';
+import { HistoryRecorder } from './history/recorder';
+import { HistoryStore } from './history/store';
+import { NoAnswerGuard } from './no-answer-guard';
+import { ScreenPop } from './screen-pop';
+import { WrapUp } from './wrap-up';
+import { MAX_MISSED } from './session';
+import type { Clock, Logger } from '../../lib/ports';
+import type { EventPayloads } from '../../shared/ipc/contract';
+import type { AgentDayStatus } from '../../shared/snapshot';
+import type { IncomingCall, RejectKind } from '../sip/call-types';
+import type { Settings } from '../../shared/settings';
+import type { AgentSession } from './session';
+import type { CallObserver } from './calls';
+import type { Handlers } from './router';
+import type { OpenExternal } from './screen-pop';
+
+export interface AgentDayOptions {
+  session: AgentSession;
+  settings: () => Settings;
+  clock: Clock;
+  logger: Logger;
+  /** history.jsonl in the user-data folder; null = memory only. */
+  historyFile: string | null;
+  openExternal: OpenExternal | null;
+  emit: <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => void;
+}
+
+export type AgentDayHandlers = Pick<
+  Handlers,
+  | 'history:page'
+  | 'history:today'
+  | 'call:open-record'
+  | 'day:status'
+  | 'wrap-up:ready-now'
+  | 'wrap-up:extend'
+>;
+
+export interface AgentDay {
+  readonly history: HistoryStore;
+  readonly wrapUp: WrapUp;
+  readonly guard: NoAnswerGuard;
+  readonly observers: CallObserver[];
+  readonly handlers: AgentDayHandlers;
+  /** The call controller's gate: offers declined before they ring (wrap-up, guard tripping). */
+  admit(call: IncomingCall): { kind: RejectKind; why: string } | null;
+  /** The agent chose a state (window, tray, hotkey): wrap-up ends, the guard starts over. */
+  manualStateChange(): void;
+  status(): AgentDayStatus;
+  close(): void;
+}
+
+export function createAgentDay(options: AgentDayOptions): AgentDay {
+  const { session, settings, clock, logger } = options;
+  const agent = () => session.snapshot().profile?.name ?? null;
+  const history = new HistoryStore({
+    file: options.historyFile,
+    logger,
+    now: () => clock.now(),
+    retentionDays: () => settings().historyRetentionDays,
+  });
+  // The missed-offer list is a view of the history: what was missed before a restart is back.
+  for (const offer of history.missed(MAX_MISSED).reverse()) session.addMissed(offer);
+  const recorder = new HistoryRecorder({
+    store: history,
+    agent,
+    changed: () => options.emit('history:changed', { size: history.size() }),
+  });
+  recorder.watch(session.snapshot(), clock.now());
+  const stopWatching = session.onChange((snapshot) => recorder.watch(snapshot, clock.now()));
+  const screenPop = new ScreenPop({ settings, agent, open: options.openExternal, logger });
+
+  const publish = () => options.emit('day:changed', status());
+  // The app's own holds on the agent (the session's named holds): never the agent's choice, so
+  // neither their chosen state nor their recent reasons change, and a heal keeps the hold.
+  const wrapUpHold = {
+    hold: (target: string) => session.holdFor('wrap-up', target),
+    release: () => session.releaseHold('wrap-up'),
+  };
+  const wrapUp = new WrapUp({
+    session: {
+      snapshot: () => session.snapshot(),
+      setState: (s) => session.setState(s),
+      ...wrapUpHold,
+    },
+    settings,
+    clock,
+    logger,
+    publish,
+  });
+  const guard = new NoAnswerGuard({
+    session: {
+      snapshot: () => session.snapshot(),
+      hold: (target: string) => session.holdFor('no-answer', target),
+    },
+    settings,
+    clock,
+    logger,
+    publish,
+  });
+  const status = (): AgentDayStatus => ({ wrapUp: wrapUp.status(), noAnswer: guard.current() });
+  const stopDay = session.onChange((snapshot) => {
+    wrapUp.watch(snapshot);
+    guard.watch(snapshot);
+  });
+
+  const handlers: AgentDayHandlers = {
+    'history:page': async (query) => ({ ok: true, value: history.page(query) }),
+    'history:today': async () => ({ ok: true, value: history.today() }),
+    'call:open-record': async ({ callId }) => {
+      const call = session.snapshot().call;
+      if (!call || call.id !== callId)
+        return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+      return screenPop.openRecord(call);
+    },
+    'day:status': async () => ({ ok: true, value: status() }),
+    'wrap-up:ready-now': async () => {
+      await wrapUp.readyNow();
+      return { ok: true, value: status() };
+    },
+    'wrap-up:extend': async () => {
+      wrapUp.extend();
+      return { ok: true, value: status() };
+    },
+  };
+
+  return {
+    history,
+    wrapUp,
+    guard,
+    observers: [recorder, screenPop, wrapUp, guard],
+    handlers,
+    admit: (call) => wrapUp.admit(call) ?? guard.admit(call),
+    manualStateChange() {
+      wrapUp.manualChange();
+      guard.manualChange();
+    },
+    status,
+    close() {
+      stopWatching();
+      stopDay();
+      wrapUp.close();
+      guard.close();
+      history.addState(clock.now(), null);
+      history.close();
+    },
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * The agent's call history and state changes, kept in the user-data folder (an append-only
+ * journal, see journal.ts) and in memory for queries: pages of calls (newest first, filtered in
+ * main, sent to the window one page at a time), today's figures since local midnight, and the
+ * missed-offer list, which is a view of the same records and so survives restarts.
+ * Retention is bounded: calls older than the retention (state changes older than two days) are
+ * dropped at start and at compaction.
+ */
+import { CALL_OUTCOMES } from '../../../shared/history';
+import { Journal } from './journal';
+import type { Logger } from '../../../lib/ports';
+import type {
+  CallOutcome,
+  HistoryCall,
+  HistoryDamage,
+  HistoryPage,
+  HistoryQuery,
+  HistoryWhy,
+  TodayFigures,
+} from '../../../shared/history';
+import type { MissReason, MissedOffer } from '../../../shared/snapshot';
+
+/** One line of the journal. */
+export type HistoryRecord =
+  | ({ k: 'call' } & HistoryCall)
+  | { k: 'reserve'; id: string; state: string }
+  /** A state change as the desktop saw it; `state` null = signed out or the app stopped. */
+  | { k: 'state'; at: number; state: string | null };
+
+interface StateMark {
+  at: number;
+  state: string | null;
+}
+
+export interface HistoryStoreOptions {
+  /** The journal file; null = memory only. */
+  file: string | null;
+  logger: Logger;
+  now: () => number;
+  retentionDays: () => number;
+  /** Start of the local day containing `at` (tests pin the time zone through it). */
+  startOfDay?: (at: number) => number;
+}
+
+const DAY_MS = 86_400_000;
+/**
+ * State changes are kept two days: today's figures need only today's (and the state at
+ * midnight); calls are kept for the retention. Keeps the journal, and start-up, small.
+ */
+const STATE_DAYS = 2;
+const WHYS: readonly string[] = [
+  'timeout',
+  'caller-gave-up',
+  'rejected',
+  'failed',
+  'no-media',
+  'wrap-up',
+];
+
+export class HistoryStore {
+  private readonly journal: Journal<HistoryRecord>;
+  /** Calls, oldest first (by ring start). */
+  private calls: HistoryCall[] = [];
+  private readonly byId = new Map<string, HistoryCall>();
+  /** State changes, oldest first. */
+  private states: StateMark[] = [];
+  private readonly damage: HistoryDamage | null;
+  private readonly startOfDay: (at: number) => number;
+
+  constructor(private readonly options: HistoryStoreOptions) {
+    this.startOfDay = options.startOfDay ?? localMidnight;
+    this.journal = new Journal(options.file, checkRecord, options.logger, options.now);
+    const loaded = this.journal.load();
+    this.damage = loaded.damage;
+    for (const record of loaded.records) this.apply(record);
+    this.calls.sort((a, b) => a.at - b.at);
+    this.states.sort((a, b) => a.at - b.at);
+    const expired = this.prune();
+    if (loaded.damage || loaded.unterminated || expired > 0 || loaded.lines > this.liveCount())
+      this.compact();
+  }
+
+  /** Adds one finished call (one journal write). */
+  addCall(call: HistoryCall): void {
+    if (this.byId.has(call.id)) return;
+    this.journal.append({ k: 'call', ...call });
+    this.insert(call);
+    this.maybeCompact();
+  }
+
+  /** Notes the state the platform left the agent in after `id`. */
+  setReserveState(id: string, state: string): void {
+    const call = this.byId.get(id);
+    if (!call || call.reserveState === state) return;
+    this.journal.append({ k: 'reserve', id, state });
+    call.reserveState = state;
+  }
+
+  /** Notes a state change (null = signed out / stopped); repeats are ignored. */
+  addState(at: number, state: string | null): void {
+    const last = this.states[this.states.length - 1];
+    if (last ? last.state === state : state === null) return;
+    this.journal.append({ k: 'state', at, state });
+    this.states.push({ at, state });
+  }
+
+  /** One page of calls, newest first, matching the query. */
+  page(query: HistoryQuery): HistoryPage {
+    const { pageNo, pageSize } = query;
+    const start = (pageNo - 1) * pageSize;
+    const rows: HistoryCall[] = [];
+    const match = matcher(query);
+    let total = 0;
+    if (!match) {
+      total = this.calls.length;
+      for (let i = total - 1 - start; i >= 0 && rows.length < pageSize; i--)
+        rows.push({ ...this.calls[i]! });
+    } else {
+      for (let i = this.calls.length - 1; i >= 0; i--) {
+        const call = this.calls[i]!;
+        if (!match(call)) continue;
+        if (total >= start && rows.length < pageSize) rows.push({ ...call });
+        total++;
+      }
+    }
+    return { rows, total, pageNo, pageSize, damage: this.damage };
+  }
+
+  /** Today's figures since local midnight. */
+  today(): TodayFigures {
+    const now = this.options.now();
+    const since = this.startOfDay(now);
+    let answered = 0;
+    let missed = 0;
+    let talkMs = 0;
+    for (let i = this.calls.length - 1; i >= 0; i--) {
+      const call = this.calls[i]!;
+      if (call.at < since) break;
+      if (call.outcome === 'answered') {
+        answered++;
+        talkMs += call.talkMs;
+      } else if (call.why !== 'wrap-up') {
+        missed++;
+      }
+    }
+    const stateMs: Record<string, number> = {};
+    const first = Math.max(0, lastIndexBefore(this.states, since));
+    for (let i = first; i < this.states.length; i++) {
+      const mark = this.states[i]!;
+      const from = Math.max(mark.at, since);
+      const to = Math.min(this.states[i + 1]?.at ?? now, now);
+      if (mark.state === null || to <= from) continue;
+      stateMs[mark.state] = (stateMs[mark.state] ?? 0) + (to - from);
+    }
+    return {
+      since,
+      answered,
+      missed,
+      talkMs,
+      averageTalkMs: answered ? Math.round(talkMs / answered) : 0,
+      stateMs,
+    };
+  }
+
+  /** The latest unanswered offers as the missed-offer list shows them, newest first. */
+  missed(limit: number): MissedOffer[] {
+    const out: MissedOffer[] = [];
+    for (let i = this.calls.length - 1; i >= 0 && out.length < limit; i--) {
+      const call = this.calls[i]!;
+      if (call.outcome === 'answered' || call.why === 'wrap-up') continue;
+      out.push({
+        id: call.id,
+        caller: call.number,
+        at: call.at,
+        reason: (call.why ?? 'failed') as MissReason,
+        stateAfter: call.reserveState,
+      });
+    }
+    return out;
+  }
+
+  /** How many calls are kept. */
+  size(): number {
+    return this.calls.length;
+  }
+
+  /** Drops expired records and rewrites the journal with the live ones. */
+  compact(): void {
+    this.prune();
+    const records: HistoryRecord[] = [
+      ...this.states.map((mark) => ({ k: 'state' as const, ...mark })),
+      ...this.calls.map((call) => ({ k: 'call' as const, ...call })),
+    ];
+    this.journal.rewrite(records);
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  private maybeCompact(): void {
+    // Garbage (reserve patches, expired records) more than the live records: rewrite.
+    const live = this.liveCount();
+    if (this.journal.lines > 2 * live + 1000) this.compact();
+  }
+
+  private liveCount(): number {
+    return this.calls.length + this.states.length;
+  }
+
+  private apply(record: HistoryRecord): void {
+    if (record.k === 'call') {
+      const { k: _kind, ...call } = record;
+      if (!this.byId.has(call.id)) {
+        this.calls.push(call);
+        this.byId.set(call.id, call);
+      }
+    } else if (record.k === 'reserve') {
+      const call = this.byId.get(record.id);
+      if (call) call.reserveState = record.state;
+    } else {
+      this.states.push({ at: record.at, state: record.state });
+    }
+  }
+
+  /** Calls arrive in end order; a ring that started earlier than the last is put in its place. */
+  private insert(call: HistoryCall): void {
+    this.byId.set(call.id, call);
+    let i = this.calls.length;
+    while (i > 0 && this.calls[i - 1]!.at > call.at) i--;
+    this.calls.splice(i, 0, call);
+  }
+
+  /** Removes records older than the retention; returns how many went. */
+  private prune(): number {
+    const cutoff = this.options.now() - this.options.retentionDays() * DAY_MS;
+    const firstCall = this.calls.findIndex((call) => call.at >= cutoff);
+    const dropCalls = firstCall < 0 ? this.calls.length : firstCall;
+    for (const call of this.calls.slice(0, dropCalls)) this.byId.delete(call.id);
+    this.calls = this.calls.slice(dropCalls);
+    // Keep the last state before the cutoff: it says what the agent was in at the cutoff.
+    const stateCutoff =
+      this.options.now() - Math.min(STATE_DAYS, this.options.retentionDays()) * DAY_MS;
+    const keepFrom = Math.max(0, lastIndexBefore(this.states, stateCutoff));
+    this.states = this.states.slice(keepFrom);
+    return dropCalls + keepFrom;
+  }
+}
+
+/** Index of the last mark with `at` < t (or at the first mark's position - 1 = -1). */
+function lastIndexBefore(marks: readonly StateMark[], t: number): number {
+  let lo = 0;
+  let hi = marks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid]!.at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function localMidnight(at: number): number {
+  const day = new Date(at);
+  day.setHours(0, 0, 0, 0);
+  return day.getTime();
+}
+
+function matcher(query: HistoryQuery): ((call: HistoryCall) => boolean) | null {
+  const { outcome, from, to } = query;
+  const search = query.search?.trim();
+  if (!outcome && from === undefined && to === undefined && !search) return null;
+  return (call) =>
+    (!outcome || call.outcome === outcome) &&
+    (from === undefined || call.at >= from) &&
+    (to === undefined || call.at < to) &&
+    (!search || call.number.includes(search));
+}
+
+/** A journal line's shape, checked field by field (fast enough for 100,000 lines at start). */
+function checkRecord(value: unknown): HistoryRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  const str = (v: unknown) => typeof v === 'string';
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const strOrNull = (v: unknown) => v === null || str(v);
+  switch (r.k) {
+    case 'call':
+      return str(r.id) &&
+        num(r.at) &&
+        str(r.number) &&
+        (r.direction === 'in' || r.direction === 'out') &&
+        (CALL_OUTCOMES as readonly unknown[]).includes(r.outcome) &&
+        (r.why === null || WHYS.includes(r.why as string)) &&
+        num(r.ringMs) &&
+        num(r.talkMs) &&
+        strOrNull(r.reserveState) &&
+        strOrNull(r.agent)
+        ? {
+            k: 'call',
+            id: r.id as string,
+            at: r.at as number,
+            number: r.number as string,
+            direction: r.direction as 'in' | 'out',
+            outcome: r.outcome as CallOutcome,
+            why: r.why as HistoryWhy | null,
+            ringMs: r.ringMs as number,
+            talkMs: r.talkMs as number,
+            reserveState: r.reserveState as string | null,
+            agent: r.agent as string | null,
+          }
+        : null;
+    case 'reserve':
+      return str(r.id) && str(r.state)
+        ? { k: 'reserve', id: r.id as string, state: r.state as string }
+        : null;
+    case 'state':
+      return num(r.at) && strOrNull(r.state)
+        ? { k: 'state', at: r.at as number, state: r.state as string | null }
+        : null;
+    default:
+      return null;
+  }
+}

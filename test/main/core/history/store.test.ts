@@ -1,0 +1,174 @@
+/**
+ * The history store on disk: what an agent would notice after a restart, a crash or a damaged
+ * file — calls still there, figures still right, a damaged file set aside and recording going on.
+ */
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../../../src/main/core/history/store';
+import { silentLogger } from '../../../../src/lib/ports';
+import type { Logger } from '../../../../src/lib/ports';
+import type { HistoryCall } from '../../../../src/shared/history';
+
+const MIDNIGHT = Date.UTC(2026, 10, 27, 0, 0, 0);
+let dir: string;
+let file: string;
+let now: number;
+
+function open(options: { retentionDays?: number; logger?: Logger } = {}) {
+  return new HistoryStore({
+    file,
+    logger: options.logger ?? silentLogger,
+    now: () => now,
+    retentionDays: () => options.retentionDays ?? 90,
+    startOfDay: (at) => at - ((at - MIDNIGHT) % 86_400_000),
+  });
+}
+
+function call(id: string, at: number, patch: Partial<HistoryCall> = {}): HistoryCall {
+  return {
+    id,
+    at,
+    number: '13900001234',
+    direction: 'in',
+    outcome: 'answered',
+    why: null,
+    ringMs: 3_000,
+    talkMs: 60_000,
+    reserveState: null,
+    agent: 'a1',
+    ...patch,
+  };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'history-'));
+  file = join(dir, 'history.jsonl');
+  now = MIDNIGHT + 10 * 3_600_000;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('history store', () => {
+  it('keeps calls and reserve states across a restart, newest first', () => {
+    const store = open();
+    store.addCall(call('c1', now - 60_000));
+    store.addCall(call('c2', now - 30_000, { outcome: 'missed', why: 'timeout', talkMs: 0 }));
+    store.setReserveState('c2', 'idle');
+    store.close();
+    const again = open();
+    const page = again.page({ pageNo: 1, pageSize: 10 });
+    expect(page.rows.map((r) => r.id)).toEqual(['c2', 'c1']);
+    expect(page.rows[0]).toMatchObject({ outcome: 'missed', why: 'timeout', reserveState: 'idle' });
+    expect(again.missed(10)).toEqual([
+      { id: 'c2', caller: '13900001234', at: now - 30_000, reason: 'timeout', stateAfter: 'idle' },
+    ]);
+  });
+
+  it('filters by outcome, date and number, and pages', () => {
+    const store = open();
+    for (let i = 0; i < 25; i++)
+      store.addCall(
+        call(`c${i}`, now - (25 - i) * 1000, {
+          number: i % 2 ? `1380000${i}` : `1590000${i}`,
+          outcome: i % 5 === 0 ? 'rejected' : 'answered',
+        }),
+      );
+    expect(store.page({ pageNo: 3, pageSize: 10 })).toMatchObject({ total: 25 });
+    expect(store.page({ pageNo: 3, pageSize: 10 }).rows.map((r) => r.id)).toEqual([
+      'c4',
+      'c3',
+      'c2',
+      'c1',
+      'c0',
+    ]);
+    expect(store.page({ outcome: 'rejected', pageNo: 1, pageSize: 10 }).total).toBe(5);
+    expect(store.page({ search: '159', pageNo: 1, pageSize: 50 }).total).toBe(13);
+    const from = now - 10_000;
+    expect(store.page({ from, to: now, pageNo: 1, pageSize: 50 }).total).toBe(10);
+  });
+
+  it("computes today's figures since midnight from calls and state changes, after restart", () => {
+    const store = open();
+    store.addCall(call('old', MIDNIGHT - 60_000, { talkMs: 999_000 }));
+    store.addState(MIDNIGHT - 3_600_000, 'busy/小休');
+    store.addState(MIDNIGHT + 3_600_000, 'idle');
+    store.addCall(call('a', MIDNIGHT + 4_000_000, { talkMs: 60_000 }));
+    store.addCall(call('b', MIDNIGHT + 5_000_000, { talkMs: 120_000 }));
+    store.addCall(call('m', MIDNIGHT + 6_000_000, { outcome: 'missed', why: 'caller-gave-up' }));
+    store.addCall(call('w', MIDNIGHT + 6_100_000, { outcome: 'rejected', why: 'wrap-up' }));
+    store.addState(MIDNIGHT + 2 * 3_600_000, 'busy/话后处理');
+    store.addState(MIDNIGHT + 3 * 3_600_000, null);
+    store.close();
+    const figures = open().today();
+    expect(figures).toEqual({
+      since: MIDNIGHT,
+      answered: 2,
+      missed: 1,
+      talkMs: 180_000,
+      averageTalkMs: 90_000,
+      stateMs: { 'busy/小休': 3_600_000, idle: 3_600_000, 'busy/话后处理': 3_600_000 },
+    });
+  });
+
+  it('drops calls older than the retention', () => {
+    const store = open();
+    store.addCall(call('ancient', now - 100 * 86_400_000));
+    store.addCall(call('recent', now - 1000));
+    store.close();
+    expect(open({ retentionDays: 90 }).page({ pageNo: 1, pageSize: 10 }).total).toBe(1);
+    expect(readFileSync(file, 'utf8')).not.toContain('ancient');
+  });
+
+  it('a corrupt store is reported, set aside, and new calls are still recorded', () => {
+    const store = open();
+    store.addCall(call('c1', now - 5000));
+    store.close();
+    appendFileSync(file, '{"k":"call","id":"c2",\u0000garbage\n{"k":"nonsense"}\n');
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (...args: unknown[]) => warnings.push(args) };
+    const reopened = open({ logger: logger as Logger });
+    const page = reopened.page({ pageNo: 1, pageSize: 10 });
+    expect(page.damage?.lost).toBe(2);
+    expect(page.damage?.keptAs).toMatch(/history\.jsonl\.damaged-\d+$/);
+    expect(readdirSync(dir).some((f) => f.startsWith('history.jsonl.damaged-'))).toBe(true);
+    expect(warnings.length).toBe(1);
+    expect(page.rows.map((r) => r.id)).toEqual(['c1']);
+    reopened.addCall(call('c3', now - 1000));
+    reopened.close();
+    expect(
+      open()
+        .page({ pageNo: 1, pageSize: 10 })
+        .rows.map((r) => r.id),
+    ).toEqual(['c3', 'c1']);
+  });
+
+  it('a store cut mid-write (a crash) keeps every complete call', () => {
+    const store = open();
+    store.addCall(call('c1', now - 5000));
+    store.addCall(call('c2', now - 4000));
+    store.close();
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length - 20));
+    const reopened = open();
+    expect(reopened.page({ pageNo: 1, pageSize: 10 }).rows.map((r) => r.id)).toEqual(['c1']);
+    reopened.addCall(call('c3', now));
+    reopened.close();
+    expect(open().page({ pageNo: 1, pageSize: 10 }).total).toBe(2);
+  });
+
+  it('binary garbage instead of a store never throws', () => {
+    writeFileSync(file, Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x7b, 0x22]));
+    const store = open();
+    expect(store.page({ pageNo: 1, pageSize: 10 }).total).toBe(0);
+    store.addCall(call('c1', now));
+    expect(open().size()).toBe(1);
+  });
+});

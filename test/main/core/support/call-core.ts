@@ -1,0 +1,102 @@
+/**
+ * A core signed in against the demo platform (emulator + embedded registrar + call center), with
+ * a window double answering media requests with a werift peer: what the agent's-day tests
+ * (history, wrap-up, no-answer guard) drive calls through.
+ */
+import { expect } from 'vitest';
+import { createDesktopCore } from '../../../../src/main/core/create-core';
+import { startDemoPlatform } from '../../../../src/emulator/demo-platform';
+import { DEMO_EXTENSIONS } from '../../../../src/emulator/index';
+import { MediaEndpoint } from '../../../../src/emulator/calls/media-endpoint';
+import { MemorySecretStore, silentLogger } from '../../../../src/lib/ports';
+import { waitFor } from '../../../support/wait';
+import type { Core, CoreOptions } from '../../../../src/main/core/create-core';
+import type { EmbeddedPlatform } from '../../../../src/main/core/platform-source';
+import type { CallRequest, RunningEmulator } from '../../../../src/emulator/index';
+import type { MediaRequest } from '../../../../src/shared/ipc/contract';
+import type { SessionSnapshot } from '../../../../src/shared/snapshot';
+import type { Settings } from '../../../../src/shared/settings';
+
+export const AGENT = 'day_agent';
+
+export interface CallCore {
+  core: Core;
+  demo: EmbeddedPlatform<RunningEmulator>;
+  snap(): SessionSnapshot;
+  until<T>(what: string, probe: (s: SessionSnapshot) => T, timeoutMs?: number): Promise<T>;
+  platformState(): string | undefined;
+  /** Queues a call for the agent's skill; resolves when it rings in the snapshot. */
+  ring(request?: Partial<CallRequest>): Promise<{ id: string; callId: string }>;
+  queue(request?: Partial<CallRequest>): string;
+  close(): Promise<void>;
+}
+
+/** Answers the core's media requests with werift peers (the real window's job). */
+export function windowDouble(of: Core) {
+  const requests: MediaRequest[] = [];
+  const peers = new Map<string, MediaEndpoint>();
+  of.on('media:request', (request) => {
+    requests.push(request);
+    if (request.kind === 'close') return void peers.get(request.callId)?.close();
+    const peer = new MediaEndpoint();
+    peers.set(request.callId, peer);
+    void peer.answer(request.sdp ?? '').then(
+      (sdp) => of.dispatch('media:reply', { requestId: request.requestId, sdp }),
+      (error: Error) =>
+        of.dispatch('media:reply', { requestId: request.requestId, error: error.message }),
+    );
+  });
+  return {
+    requests,
+    close: () => Promise.all([...peers.values()].map((peer) => peer.close())),
+  };
+}
+
+/** Starts the demo platform and a core, signs the agent in idle with skill `sales`. */
+export async function startCallCore(
+  options: Partial<CoreOptions> & { settings?: Partial<Settings> } = {},
+): Promise<CallCore> {
+  let demo!: EmbeddedPlatform<RunningEmulator>;
+  const { settings, ...coreOptions } = options;
+  const core = await createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
+    keepaliveMs: 5_000,
+    logger: silentLogger,
+    ...coreOptions,
+  });
+  if (settings) expect((await core.dispatch('settings:update', settings)).ok).toBe(true);
+  const window = windowDouble(core);
+  const signed = await core.dispatch('session:sign-in', {
+    name: AGENT,
+    extension: DEMO_EXTENSIONS[0]!.id,
+    initialState: 'idle',
+    skills: [{ name: 'sales', score: 5, enabled: true }],
+  });
+  expect(signed.ok).toBe(true);
+  const snap = () => core.snapshot();
+  const until = <T>(what: string, probe: (s: SessionSnapshot) => T, timeoutMs = 8_000) =>
+    waitFor(() => probe(snap()), what, timeoutMs) as Promise<T>;
+  await until('registered', (s) => s.sip.state === 'registered');
+  await waitFor(() => demo.emulator.store.agentStatus(AGENT)?.extensionRegistered, 'routable');
+  const queue = (request: Partial<CallRequest> = {}) =>
+    demo.emulator.calls.queueCall({ skill: 'sales', caller: '13900001234', ...request });
+  return {
+    core,
+    demo,
+    snap,
+    until,
+    platformState: () => demo.emulator.store.agentStatus(AGENT)?.state,
+    queue,
+    async ring(request = {}) {
+      const id = queue(request);
+      const call = await until('ringing call', (s) => s.call?.phase === 'ringing' && s.call);
+      return { id, callId: (call as NonNullable<SessionSnapshot['call']>).id };
+    },
+    async close() {
+      await core.shutdown(3_000);
+      await window.close();
+    },
+  };
+}
