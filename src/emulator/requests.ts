@@ -2,7 +2,7 @@
  * Request bodies and query parameters → typed requests, failing the way the platform's server
  * did: a body that is not JSON → 000002 (its message converter threw); JSON of the wrong shape or
  * types → 000001; a skills op whose `opt` is null or missing → 000002 (a NullPointerException
- * there); an unknown integer `opt` is skipped. Schemas are the shared ones in platform/dto.
+ * there); an unknown integer `opt`, or op 1/2 without a name, is skipped. Schemas are the shared ones in platform/dto.
  */
 import type { z } from 'zod';
 import type { SkillOp } from '../shared/domain/agent';
@@ -51,7 +51,8 @@ export function parseCreateExtension(body: string): Result<CreateExtensionReques
 
 /**
  * Skills body `{opts: [...]}`. All ops are checked before any is applied, so a bad op leaves the
- * skills untouched. Unknown integer `opt` values are dropped; the store refuses an empty result.
+ * skills untouched. Unknown integer `opt` values and ops 1/2 without a name are dropped; the
+ * store refuses a request in which no op counted.
  */
 export function parseSkillOps(body: string): Result<SkillOp[]> {
   const json = parseJson(body);
@@ -67,6 +68,8 @@ export function parseSkillOps(body: string): Result<SkillOp[]> {
     if (raw.opt === null || raw.opt === undefined) return fail('000002');
     if (typeof raw.opt !== 'number' || !Number.isInteger(raw.opt)) return fail('000001');
     if (raw.opt !== 0 && raw.opt !== 1 && raw.opt !== 2) continue;
+    // An upsert or delete without a name is skipped; the rest of the request still applies.
+    if (raw.opt !== 0 && (raw.name === undefined || raw.name === null || raw.name === '')) continue;
     const op = SkillOpSchema.safeParse(raw);
     if (!op.success) return fail('000001');
     ops.push(op.data);

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Credentials } from '../lib/platform/signing';
 import { AgentQueue } from './agent-queue';
-import { checkSignature } from './auth';
+import { AUTH_CHALLENGE, checkSignature } from './auth';
 import type { CallCenter } from './calls/call-center';
 import { handleControl, type ServerSettings } from './controls';
 import { readBody, sendEnvelope, sendText } from './http-io';
@@ -89,7 +89,11 @@ export function createEmulatorServer(ctx: ServerContext): Server {
         ctx.settings.timestampWindowSec,
         ctx.store.now(),
       );
-      if (problem) return sendText(res, 401, `authentication failed: ${problem}`);
+      if (problem) {
+        return sendText(res, 401, `authentication failed: ${problem}`, {
+          'WWW-Authenticate': AUTH_CHALLENGE,
+        });
+      }
     }
     if (segments[3] !== ctx.accountId) return sendText(res, 404, `unknown account ${segments[3]}`);
     const route = match(segments.slice(5));
