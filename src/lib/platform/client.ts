@@ -308,7 +308,9 @@ function httpError(status: number, text: string, gateway = false): AppError {
   // The gateway's own refusals (403, 429…) carry its envelope: show its sentence.
   const refusal = gateway ? gatewayMessage(text) : null;
   if (refusal) return { code: 'platform-other', message: refusal, detail: `HTTP ${status}` };
-  return appError('transport', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
+  // Any other status: the platform was reached and answered with an error, which is not
+  // "cannot reach the platform" (a 500 with an HTML page, a proxy's 502, a redirect).
+  return appError('http-error', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
 }
 
 /** `GWnnnn msg` from a gateway envelope, or null. */

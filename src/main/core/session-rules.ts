@@ -22,6 +22,7 @@ export const SYSTEM_HOLD_STATES: Record<SystemHold, string> = {
 export function isTransient(error: AppError): boolean {
   return (
     error.code === 'transport' ||
+    error.code === 'http-error' ||
     error.code === 'timeout' ||
     error.code === 'malformed-reply' ||
     error.code === '000002' ||

@@ -59,6 +59,8 @@ export const APP_CODES = [
   'media',
   'internal',
   'gateway-signed-out',
+  'http-error',
+  'sip-not-configured',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -198,6 +200,14 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
   'gateway-signed-out': {
     'zh-CN': '网关登录已过期或被撤销。请输入密码重新登录;您选择的状态会被恢复。',
     en: 'Your gateway sign-in expired or was revoked. Enter your password to sign in again; your chosen state is restored.',
+  },
+  'http-error': {
+    'zh-CN': '平台已连接,但返回了错误(HTTP 错误)。将自动重试;如持续出现请联系管理员。',
+    en: 'The platform was reached but answered with an error (HTTP). The app will retry; if this persists, contact your administrator.',
+  },
+  'sip-not-configured': {
+    'zh-CN': '未配置 SIP 服务器地址,无法注册分机。请在设置中填写 SIP WebSocket 地址。',
+    en: 'No SIP server address is configured, so the extension cannot register. Set the SIP WebSocket URL in Settings.',
   },
 };
 

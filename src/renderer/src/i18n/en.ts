@@ -94,11 +94,26 @@ const en: Messages = {
       platform: 'the platform is unreachable',
       sip: 'the SIP line is not registered',
       microphone: 'the microphone is unavailable (allow this app to use it)',
+      platformError: 'the platform answers with errors (reached, but requests fail)',
+      platformRefused: 'the platform refuses requests',
+      platformAuth: 'the platform refused the app credentials',
+      sipNotConfigured: 'no SIP server is configured (set it in Settings)',
+    },
+    notOffered: {
+      offline: 'No calls offered: not signed in',
+      online: 'No calls offered: you are Online (only Idle receives calls)',
+      busy: 'No calls offered: you are Busy',
+      away: 'No calls offered: you are Away',
+      ringing: 'A call is ringing',
+      talking: 'On a call: no new calls are offered',
     },
   },
   banner: {
     unreachable: 'Cannot reach the platform. Retrying automatically.',
     unreachableRetry: 'Cannot reach the platform. Retrying automatically; next try at {time}.',
+    platformError: 'The platform was reached but answered with an error. Retrying automatically.',
+    platformErrorRetry:
+      'The platform was reached but answered with an error. Retrying automatically; next try at {time}.',
     restoring: 'The session was interrupted. Signing in again and restoring your chosen state…',
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',
