@@ -310,10 +310,10 @@ const en: Messages = {
     errors: {
       url: 'Enter an address starting with http:// or https://, or leave it empty.',
       wsUrl: 'Enter an address starting with ws:// or wss://, or leave it empty.',
-      keepalive: 'The keepalive period must be a whole number from 5 to 240.',
-      expires: 'The registration expiry must be a whole number from 60 to 3600.',
+      keepalive: 'The keepalive period must be a whole number from {min} to {max}.',
+      expires: 'The registration expiry must be a whole number from {min} to {max}.',
       reasonLine: 'Line {line}: {problem}',
-      tooMany: 'At most 50 reasons.',
+      tooMany: 'At most {max} reasons.',
       hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
     },
   },

@@ -307,10 +307,10 @@ const zhCN = {
     errors: {
       url: '请输入以 http:// 或 https:// 开头的地址,或留空。',
       wsUrl: '请输入以 ws:// 或 wss:// 开头的地址,或留空。',
-      keepalive: '心跳间隔须为 5–240 之间的整数。',
-      expires: '注册有效期须为 60–3600 之间的整数。',
+      keepalive: '心跳间隔须为 {min}–{max} 之间的整数。',
+      expires: '注册有效期须为 {min}–{max} 之间的整数。',
       reasonLine: '第 {line} 行:{problem}',
-      tooMany: '最多 50 个原因。',
+      tooMany: '最多 {max} 个原因。',
       hotkey: '不是可用的快捷键:需要修饰键加一个键(F1–F24 可单独使用)。',
     },
   },
