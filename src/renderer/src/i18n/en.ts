@@ -141,8 +141,6 @@ const en: Messages = {
     mute: 'Mute',
     mutedNote: 'Your microphone is muted: the caller cannot hear you.',
     announceRinging: 'Incoming call from {caller}. Press Enter to answer.',
-    notifyTitle: 'Incoming call',
-    notifyBody: 'Caller: {caller}. Click to open the window and answer.',
     microphoneFailed: 'Cannot open the microphone, so the caller cannot hear you: {detail}',
     failed: {
       answer: 'Answering failed.',

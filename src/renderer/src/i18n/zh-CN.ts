@@ -141,8 +141,6 @@ const zhCN = {
     mute: '静音',
     mutedNote: '麦克风已静音,对方听不到你。',
     announceRinging: '来电振铃:{caller}。按回车接听。',
-    notifyTitle: '来电振铃',
-    notifyBody: '来电方:{caller}。点击打开窗口接听。',
     microphoneFailed: '无法打开麦克风,对方听不到你:{detail}',
     failed: {
       answer: '接听失败。',
