@@ -158,8 +158,8 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'Already signed in. Sign out before signing in as another agent.',
   },
   'in-call': {
-    'zh-CN': '正在通话中。是否强制退出(将挂断当前通话)?',
-    en: 'You are in a call. Force sign-out (this hangs up the call)?',
+    'zh-CN': '座席正在通话或振铃中,无法执行该操作。',
+    en: 'The agent is ringing or in a call, so this cannot be done now.',
   },
   'forbidden-sender': {
     'zh-CN': '拒绝了来自未知页面的请求。',
@@ -215,6 +215,19 @@ const PLATFORM_CODE_SET = new Set<string>(Object.values(PLATFORM_CODES));
 
 export function isPlatformCode(code: string): code is PlatformCode {
   return PLATFORM_CODE_SET.has(code);
+}
+
+/**
+ * The one refusal for "not while ringing or in a call", whether the desktop saw the call itself
+ * or the platform answered 040203 (座席正忙): callers test one code, `in-call`.
+ */
+export function inCallRefusal(detail?: string): AppError {
+  return appError('in-call', detail);
+}
+
+/** The platform's "agent busy" (040203) as the one in-call refusal; other errors unchanged. */
+export function asInCallRefusal(error: AppError): AppError {
+  return error.code === PLATFORM_CODES.AGENT_BUSY ? inCallRefusal(error.message) : error;
 }
 
 /** The sentence for an error in a language; unknown platform codes show the platform's own msg. */
