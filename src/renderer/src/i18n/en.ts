@@ -37,6 +37,14 @@ const en: Messages = {
     manualExtension: 'Type an extension ID…',
     extensionId: 'Extension ID',
     extensionsLoading: 'Loading extensions…',
+    startState: {
+      online:
+        'Online receives no calls: switch to Idle when you are ready. Only Idle receives calls.',
+      idle: 'Idle receives calls as soon as you are signed in.',
+      busy: 'Busy receives no calls until you switch to Idle. Only Idle receives calls.',
+      away: 'Away receives no calls until you switch to Idle. Only Idle receives calls.',
+    },
+    extensionBound: '(bound to {agent})',
     extensionsFailed: 'Cannot load the extension list: {error} You can type the extension ID.',
     initialState: 'State after sign-in',
     reason: 'Reason (optional)',

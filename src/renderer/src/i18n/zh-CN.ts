@@ -41,6 +41,13 @@ const zhCN = {
     manualExtension: '手动输入分机 ID…',
     extensionId: '分机 ID',
     extensionsLoading: '正在读取分机列表…',
+    startState: {
+      online: '在线不会收到来电:准备好后请切换到空闲。只有空闲会收到来电。',
+      idle: '空闲:签入后即可收到来电。',
+      busy: '忙碌不会收到来电,切换到空闲后才会。只有空闲会收到来电。',
+      away: '离开不会收到来电,切换到空闲后才会。只有空闲会收到来电。',
+    },
+    extensionBound: '(已绑定座席 {agent})',
     extensionsFailed: '无法读取分机列表:{error}也可以直接输入分机 ID。',
     initialState: '签入后状态',
     reason: '原因(可选)',
