@@ -6,7 +6,12 @@
  * command, one push), the keepalive timer (keepalive-loop.ts), named holds (session-holds.ts)
  * and recent reasons (recent-reasons.ts). This file wires them to the platform.
  */
-import { appError, asInCallRefusal, inCallRefusal } from '../../shared/domain/errors';
+import {
+  appError,
+  asInCallRefusal,
+  inCallRefusal,
+  PLATFORM_CODES,
+} from '../../shared/domain/errors';
 import { isInCall } from '../../shared/availability';
 import { baseOf, checkSettableState, isCallState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
@@ -432,7 +437,8 @@ export class AgentSession {
       return this.fail(asInCallRefusal(result.error));
     }
     // 040202: the platform has already forgotten the agent, which is what signing out wants.
-    if (!result.ok && result.error.code !== '040202') return this.fail(result.error);
+    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND)
+      return this.fail(result.error);
     this.endSession();
     return this.ok();
   }
@@ -594,7 +600,7 @@ export class AgentSession {
       return;
     }
     this.noteFailure(result.error, true);
-    if (result.error.code === '040201') {
+    if (result.error.code === PLATFORM_CODES.AGENT_LOGGED_IN) {
       // Someone else holds the name now: healing would fight them. Say so and stop.
       return this.endSession(result.error);
     }
@@ -645,7 +651,7 @@ export class AgentSession {
       // The platform knows agents by name only: a login elsewhere took the name (after ours
       // expired) and bound another extension. Keeping this session alive would fight it.
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
-      return this.endSession(appError('040201', detail));
+      return this.endSession(appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail));
     }
     this.skills = agent.skills.map((skill) => ({ ...skill }));
     if (epoch !== this.stateEpoch || this.statesInFlight > 0) {
