@@ -87,5 +87,24 @@ export default tseslint.config(
       'boundaries/dependencies': ['error', layerPolicies()],
     },
   },
+  // Platform codes by name (PLATFORM_CODES.AGENT_NOT_FOUND), never as raw six-digit literals:
+  // the error table in src/shared/domain/errors.ts is their one home.
+  {
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    ignores: ['src/shared/domain/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^[0-9]{6}$/]',
+          message: 'Name platform codes through PLATFORM_CODES (src/shared/domain/errors.ts).',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/^[0-9]{6}$/]',
+          message: 'Name platform codes through PLATFORM_CODES (src/shared/domain/errors.ts).',
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -7,6 +7,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { parseTimestamp, sign, type Credentials } from '../lib/platform/signing';
 
+/** The challenge the platform's server sends with every 401 (agent-api.md §1). */
+export const AUTH_CHALLENGE = 'Basic realm="Secure realm"';
+
 export interface AuthRequest {
   method: string;
   /** Path as received, without the query string. */

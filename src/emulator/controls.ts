@@ -27,6 +27,7 @@
  *   /emulator/calls…
  *        The call center's controls (queue, list, get, customer hang-up): calls/call-controls.ts.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isRoutable } from './agent-status';
@@ -141,8 +142,9 @@ export function handleControl(
     return only('POST', () =>
       json(StateSchema, ({ state }) => {
         const result = store.forceState(decodeSegment(id), state);
-        if (result.code === '040202') return unknown('agent');
-        if (result.code !== '000000') return sendJson(res, 400, { ok: false, error: 'bad state' });
+        if (result.code === PLATFORM_CODES.AGENT_NOT_FOUND) return unknown('agent');
+        if (result.code !== PLATFORM_CODES.OK)
+          return sendJson(res, 400, { ok: false, error: 'bad state' });
         sendJson(res, 200, { ok: true });
       }),
     );

@@ -3,6 +3,7 @@
  * SipDirectory the SIP side consults: one record per extension holds both the account and the
  * registration, so deleting an extension can never leave a registration behind.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { randomBytes } from 'node:crypto';
 import {
   EXTENSION_PASSWORD_PATTERN,
@@ -43,14 +44,15 @@ export class ExtensionBook implements SipDirectory {
 
   /** Creates a type-1 extension with the platform's rules; `id` is only for demo data. */
   create(input: CreateExtensionRequest, id?: string): Result<ExtensionDto> {
-    if (input.type !== SIP_EXTENSION_TYPE) return fail('000001');
+    if (input.type !== SIP_EXTENSION_TYPE) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const { user, password } = input;
-    if (user === undefined || !EXTENSION_USER_PATTERN.test(user)) return fail('000001');
+    if (user === undefined || !EXTENSION_USER_PATTERN.test(user))
+      return fail(PLATFORM_CODES.BAD_PARAMETER);
     if (password === undefined || !EXTENSION_PASSWORD_PATTERN.test(password)) {
-      return fail('000001');
+      return fail(PLATFORM_CODES.BAD_PARAMETER);
     }
     const sipUser = SIP_USER_PREFIX + user;
-    if (this.idBySipUser.has(sipUser)) return fail('040101');
+    if (this.idBySipUser.has(sipUser)) return fail(PLATFORM_CODES.EXTENSION_EXISTS);
     const record: ExtensionRecord = {
       id: id ?? this.newId(),
       sipUser,
@@ -68,7 +70,7 @@ export class ExtensionBook implements SipDirectory {
   /** The extension as the platform returns it, SIP user and password included. */
   get(id: string): Result<ExtensionDto> {
     const record = this.byId.get(id);
-    return record ? ok(extensionDto(record)) : fail('040103');
+    return record ? ok(extensionDto(record)) : fail(PLATFORM_CODES.EXTENSION_NOT_FOUND);
   }
 
   /** The record itself, for the store's binding rules (null when unknown). */
@@ -84,8 +86,8 @@ export class ExtensionBook implements SipDirectory {
   /** Deletes an unbound extension: bound → 040102, unknown → 040103. */
   delete(id: string): Result {
     const record = this.byId.get(id);
-    if (!record) return fail('040103');
-    if (record.boundTo !== null) return fail('040102');
+    if (!record) return fail(PLATFORM_CODES.EXTENSION_NOT_FOUND);
+    if (record.boundTo !== null) return fail(PLATFORM_CODES.EXTENSION_BOUND);
     const wasRegistered = this.isRegistered(id);
     this.byId.delete(id);
     this.idBySipUser.delete(record.sipUser);

@@ -3,7 +3,7 @@
  * (the platform's JSON envelope, plain text for transport-level refusals, JSON for controls).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PLATFORM_MESSAGES } from '../shared/domain/errors';
+import { PLATFORM_MESSAGES, PLATFORM_CODES } from '../shared/domain/errors';
 import type { Result } from './results';
 
 /** Largest request body accepted; larger → HTTP 413. */
@@ -13,7 +13,11 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 const TEXT_TYPE = 'text/plain;charset=UTF-8';
 
 /** The hot path's reply (keepalive, logout, state…), serialized once. */
-const OK_NULL = JSON.stringify({ code: '000000', msg: PLATFORM_MESSAGES['000000'], data: null });
+const OK_NULL = JSON.stringify({
+  code: PLATFORM_CODES.OK,
+  msg: PLATFORM_MESSAGES[PLATFORM_CODES.OK],
+  data: null,
+});
 
 /**
  * Reads the body as UTF-8 text, or returns null once it exceeds `limit` bytes (declared or
@@ -49,7 +53,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 /** The platform's envelope: HTTP 200, `{code, msg, data}`, data null on errors. */
 export function sendEnvelope(res: ServerResponse, result: Result<unknown>): void {
   const text =
-    result.code === '000000' && result.data === null
+    result.code === PLATFORM_CODES.OK && result.data === null
       ? OK_NULL
       : JSON.stringify({
           code: result.code,

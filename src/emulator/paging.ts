@@ -3,6 +3,7 @@
  * pageSize are Java Integers (non-numeric, overflowing or < 1 → 000001) and a page larger than
  * 1000 made the server fail (000002). The math itself is pageOf in the shared DTOs.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageQuery } from '../shared/platform/dto';
 import { fail, ok, type Fail, type Result } from './results';
 
@@ -11,9 +12,10 @@ const JAVA_INT_MAX = 2_147_483_647;
 /** Refuses a page the platform refuses; null when the page may be served. */
 export function checkPage(page: PageQuery): Fail | null {
   const { pageNo, pageSize } = page;
-  if (!Number.isInteger(pageNo) || !Number.isInteger(pageSize)) return fail('000001');
-  if (pageNo < 1 || pageSize < 1) return fail('000001');
-  if (pageSize > MAX_PAGE_SIZE) return fail('000002');
+  if (!Number.isInteger(pageNo) || !Number.isInteger(pageSize))
+    return fail(PLATFORM_CODES.BAD_PARAMETER);
+  if (pageNo < 1 || pageSize < 1) return fail(PLATFORM_CODES.BAD_PARAMETER);
+  if (pageSize > MAX_PAGE_SIZE) return fail(PLATFORM_CODES.UNKNOWN);
   return null;
 }
 
@@ -24,7 +26,7 @@ export function checkPage(page: PageQuery): Fail | null {
 export function parsePageQuery(query: URLSearchParams): Result<PageQuery> {
   const pageNo = intParam(query, 'pageNo', 1);
   const pageSize = intParam(query, 'pageSize', DEFAULT_PAGE_SIZE);
-  if (pageNo === null || pageSize === null) return fail('000001');
+  if (pageNo === null || pageSize === null) return fail(PLATFORM_CODES.BAD_PARAMETER);
   return ok({ pageNo, pageSize });
 }
 

@@ -2,13 +2,14 @@
  * The shape every store operation returns: the platform's own `{code, data}` pair, so the HTTP
  * layer only has to add `msg` (docs/platform-api/agent-api.md §2). Errors never carry data.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import type { PlatformCode } from '../shared/domain/errors';
 
 /** Every platform code except success. */
-export type FailCode = Exclude<PlatformCode, '000000'>;
+export type FailCode = Exclude<PlatformCode, typeof PLATFORM_CODES.OK>;
 
 export interface Ok<T> {
-  code: '000000';
+  code: typeof PLATFORM_CODES.OK;
   data: T;
 }
 
@@ -20,11 +21,11 @@ export interface Fail {
 export type Result<T = null> = Ok<T> | Fail;
 
 /** The success with no data that most agent operations answer. */
-export const OK: Ok<null> = Object.freeze({ code: '000000', data: null });
+export const OK: Ok<null> = Object.freeze({ code: PLATFORM_CODES.OK, data: null });
 
 /** A success carrying `data`. */
 export function ok<T>(data: T): Ok<T> {
-  return { code: '000000', data };
+  return { code: PLATFORM_CODES.OK, data };
 }
 
 /** A platform error; `data` is always null. */
@@ -34,5 +35,5 @@ export function fail(code: FailCode): Fail {
 
 /** Narrows a result to its failure. */
 export function isFail<T>(result: Result<T>): result is Fail {
-  return result.code !== '000000';
+  return result.code !== PLATFORM_CODES.OK;
 }

@@ -4,6 +4,7 @@
  * Bodies are checked before the agent is looked up, as the platform does (a bad body on an
  * unknown agent is 000001, not 040202). Every agent-scoped handler runs in that agent's queue.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { decodeSegment } from './http-io';
 import { parsePageQuery } from './paging';
 import type { AgentQueue } from './agent-queue';
@@ -41,25 +42,27 @@ export function platformRoutes(
   store: PlatformStore,
   queue: AgentQueue,
 ): (segments: readonly string[]) => RouteMatch | null {
-  const busy = () => fail('000004');
+  const busy = () => fail(PLATFORM_CODES.BUSY_LOCKED);
   const onAgent = <T>(name: string, task: () => Result<T> | Promise<Result<T>>) =>
     queue.run<Result<T>>(name, task, busy);
 
   const agents: MethodTable = {
     GET: ({ query }) => {
       const page = parsePageQuery(new URLSearchParams(query));
-      return page.code === '000000' ? store.listAgents(page.data) : page;
+      return page.code === PLATFORM_CODES.OK ? store.listAgents(page.data) : page;
     },
     POST: ({ body }) => {
       const req = parseLogin(body);
-      return req.code === '000000' ? onAgent(req.data.name, () => store.login(req.data)) : req;
+      return req.code === PLATFORM_CODES.OK
+        ? onAgent(req.data.name, () => store.login(req.data))
+        : req;
     },
   };
   const agent: MethodTable = {
     GET: ({ params: [name] }) => onAgent(name!, () => store.getAgent(name!)),
     DELETE: ({ params: [name], query }) => {
       const force = parseForce(new URLSearchParams(query));
-      if (force.code !== '000000') return force;
+      if (force.code !== PLATFORM_CODES.OK) return force;
       return onAgent(name!, () => store.logout(name!, force.data));
     },
   };
@@ -69,20 +72,22 @@ export function platformRoutes(
   const agentExtension: MethodTable = {
     POST: ({ params: [name], body }) => {
       const id = parseSetExtension(body);
-      return id.code === '000000' ? onAgent(name!, () => store.setExtension(name!, id.data)) : id;
+      return id.code === PLATFORM_CODES.OK
+        ? onAgent(name!, () => store.setExtension(name!, id.data))
+        : id;
     },
   };
   const agentState: MethodTable = {
     POST: ({ params: [name], body }) => {
       const state = parseSetState(body);
-      if (state.code !== '000000') return state;
+      if (state.code !== PLATFORM_CODES.OK) return state;
       return onAgent(name!, () => store.setState(name!, state.data));
     },
   };
   const agentSkills: MethodTable = {
     POST: ({ params: [name], body }) => {
       const ops = parseSkillOps(body);
-      return ops.code === '000000'
+      return ops.code === PLATFORM_CODES.OK
         ? onAgent(name!, () => store.updateSkills(name!, ops.data))
         : ops;
     },
@@ -90,11 +95,11 @@ export function platformRoutes(
   const extensions: MethodTable = {
     GET: ({ query }) => {
       const page = parsePageQuery(new URLSearchParams(query));
-      return page.code === '000000' ? store.listExtensions(page.data) : page;
+      return page.code === PLATFORM_CODES.OK ? store.listExtensions(page.data) : page;
     },
     POST: ({ body }) => {
       const req = parseCreateExtension(body);
-      return req.code === '000000' ? store.createExtension(req.data) : req;
+      return req.code === PLATFORM_CODES.OK ? store.createExtension(req.data) : req;
     },
   };
   const extension: MethodTable = {

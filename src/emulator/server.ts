@@ -8,10 +8,11 @@
  * Anything a handler throws becomes envelope 000002 and a line in the log; the server carries
  * on. Keepalive is the hot path: no URL object, no body read, a pre-serialized reply.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Credentials } from '../lib/platform/signing';
 import { AgentQueue } from './agent-queue';
-import { checkSignature } from './auth';
+import { AUTH_CHALLENGE, checkSignature } from './auth';
 import type { CallCenter } from './calls/call-center';
 import { handleControl, type ServerSettings } from './controls';
 import { readBody, sendEnvelope, sendText } from './http-io';
@@ -89,7 +90,11 @@ export function createEmulatorServer(ctx: ServerContext): Server {
         ctx.settings.timestampWindowSec,
         ctx.store.now(),
       );
-      if (problem) return sendText(res, 401, `authentication failed: ${problem}`);
+      if (problem) {
+        return sendText(res, 401, `authentication failed: ${problem}`, {
+          'WWW-Authenticate': AUTH_CHALLENGE,
+        });
+      }
     }
     if (segments[3] !== ctx.accountId) return sendText(res, 404, `unknown account ${segments[3]}`);
     const route = match(segments.slice(5));
@@ -99,14 +104,14 @@ export function createEmulatorServer(ctx: ServerContext): Server {
       const allow = Object.keys(route.methods).join(', ');
       return sendText(res, 405, `method ${method} not allowed here`, { Allow: allow });
     }
-    if (!ctx.settings.callCenterService) return sendEnvelope(res, fail('010002'));
+    if (!ctx.settings.callCenterService) return sendEnvelope(res, fail(PLATFORM_CODES.NO_SERVICE));
     sendEnvelope(res, await handler({ params: route.params, query, body }));
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       ctx.log(`emulator: ${req.method} ${req.url} failed: ${describe(error)}`);
-      if (!res.headersSent) sendEnvelope(res, fail('000002'));
+      if (!res.headersSent) sendEnvelope(res, fail(PLATFORM_CODES.UNKNOWN));
       else res.destroy();
     });
   });

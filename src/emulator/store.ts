@@ -5,6 +5,7 @@
  * calls feature's business and may take a moment. The HTTP layer serializes requests per agent
  * around these methods (agent-queue.ts), so nothing here has to guard against its own callers.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { isValidAgentName, skillWithDefaults, applySkillOps } from '../shared/domain/agent';
 import type { Skill, SkillOp } from '../shared/domain/agent';
 import {
@@ -121,9 +122,9 @@ export class PlatformStore implements SipDirectory {
   /** Logs an agent out; in a call only with `force`, which hangs the call up first. */
   async logout(name: string, force: boolean): Promise<Result> {
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     if (isCallState(agent.state)) {
-      if (!force) return fail('040203');
+      if (!force) return fail(PLATFORM_CODES.AGENT_BUSY);
       agent.leaving = true;
       await this.hangUp(agent);
       if (this.agents.get(name) !== agent) return OK; // removed meanwhile (reset)
@@ -135,7 +136,7 @@ export class PlatformStore implements SipDirectory {
   /** Refreshes the agent's last-seen time; an expired agent comes back online. */
   keepalive(name: string): Result {
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     const wasFresh = this.isFresh(agent);
     agent.lastKeepalive = this.now();
     if (!wasFresh) this.emit({ type: 'agent-revived', name });
@@ -145,7 +146,7 @@ export class PlatformStore implements SipDirectory {
   /** One agent as the platform returns it. */
   getAgent(name: string): Result<AgentWire> {
     const agent = this.agents.get(name);
-    return agent ? ok(toWire(agent)) : fail('040202');
+    return agent ? ok(toWire(agent)) : fail(PLATFORM_CODES.AGENT_NOT_FOUND);
   }
 
   /** A page of agents, newest login first (the order of the platform document's example). */
@@ -159,13 +160,13 @@ export class PlatformStore implements SipDirectory {
 
   /** Binds another extension; the old one is released. */
   setExtension(name: string, extensionId: string): Result {
-    if (extensionId.trim() === '') return fail('000001');
+    if (extensionId.trim() === '') return fail(PLATFORM_CODES.BAD_PARAMETER);
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     const ext = this.book.record(extensionId);
-    if (!ext) return fail('040103');
+    if (!ext) return fail(PLATFORM_CODES.EXTENSION_NOT_FOUND);
     if (ext.boundTo === name) return OK;
-    if (ext.boundTo !== null) return fail('040102');
+    if (ext.boundTo !== null) return fail(PLATFORM_CODES.EXTENSION_BOUND);
     this.release(agent);
     ext.boundTo = name;
     agent.extension = ext.id;
@@ -175,21 +176,21 @@ export class PlatformStore implements SipDirectory {
 
   /** The API's state change: idle, busy[/x] or away[/x] only, never during a call. */
   setState(name: string, state: string): Result {
-    if (checkSettableState(state)) return fail('000001');
+    if (checkSettableState(state)) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
-    if (isCallState(agent.state)) return fail('040203');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
+    if (isCallState(agent.state)) return fail(PLATFORM_CODES.AGENT_BUSY);
     this.changeState(agent, state);
     return OK;
   }
 
   /** Applies skill operations in order; no operations or none with effect → 000001. */
   updateSkills(name: string, ops: readonly SkillOp[]): Result {
-    if (ops.length === 0) return fail('000001');
+    if (ops.length === 0) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     const { skills, effective } = applySkillOps(agent.skills, ops);
-    if (effective === 0) return fail('000001');
+    if (effective === 0) return fail(PLATFORM_CODES.BAD_PARAMETER);
     agent.skills = skills;
     this.emit({ type: 'agent-skills', name });
     return OK;
@@ -199,9 +200,9 @@ export class PlatformStore implements SipDirectory {
 
   /** A platform-driven state (e.g. `fetching`, `talking/x`): any well-formed state is allowed. */
   forceState(name: string, state: string): Result {
-    if (!parseState(state).ok) return fail('000001');
+    if (!parseState(state).ok) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const agent = this.agents.get(name);
-    if (!agent) return fail('040202');
+    if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     this.changeState(agent, state);
     return OK;
   }
@@ -282,14 +283,17 @@ export class PlatformStore implements SipDirectory {
   // ---------- internals ----------
 
   private checkLogin(req: LoginRequest): Fail | { old: AgentRecord | undefined } {
-    if (!isValidAgentName(req.name) || req.extension.trim() === '') return fail('000001');
-    if (req.state !== undefined && checkLoginState(req.state)) return fail('000001');
-    if (req.skills?.some((s) => s.name.trim() === '')) return fail('000001');
+    if (!isValidAgentName(req.name) || req.extension.trim() === '')
+      return fail(PLATFORM_CODES.BAD_PARAMETER);
+    if (req.state !== undefined && checkLoginState(req.state))
+      return fail(PLATFORM_CODES.BAD_PARAMETER);
+    if (req.skills?.some((s) => s.name.trim() === '')) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const old = this.agents.get(req.name);
-    if (old && this.isFresh(old)) return fail('040201');
+    if (old && this.isFresh(old)) return fail(PLATFORM_CODES.AGENT_LOGGED_IN);
     const ext = this.book.record(req.extension);
-    if (!ext) return fail('040103');
-    if (ext.boundTo !== null && ext.boundTo !== req.name) return fail('040102');
+    if (!ext) return fail(PLATFORM_CODES.EXTENSION_NOT_FOUND);
+    if (ext.boundTo !== null && ext.boundTo !== req.name)
+      return fail(PLATFORM_CODES.EXTENSION_BOUND);
     return { old };
   }
 

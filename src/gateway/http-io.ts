@@ -1,4 +1,5 @@
 /** Reading bodies with a cap and answering in the platform's envelope. */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GATEWAY_CODES, type GatewayCode } from '../shared/gateway/wire';
 
@@ -62,7 +63,7 @@ export function sendRefusal(
 }
 
 export function sendOk(res: ServerResponse, data: unknown): void {
-  sendJson(res, 200, JSON.stringify({ code: '000000', msg: '请求成功', data }));
+  sendJson(res, 200, JSON.stringify({ code: PLATFORM_CODES.OK, msg: '请求成功', data }));
 }
 
 /** The envelope code in a platform reply, without parsing large bodies twice. */

@@ -7,6 +7,7 @@
  * Every answer is the platform's envelope and every request leaves an audit row. Nothing a
  * client sends can make it answer 5xx except the platform or the database being down.
  */
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import {
   createServer as createHttp,
   type IncomingMessage,
@@ -235,7 +236,7 @@ export function createGatewayServer(parts: ServerParts): Server {
       }
       metrics.signIn('ok');
       sendOk(res, result.session);
-      return { ...who, status: 200, code: '000000' };
+      return { ...who, status: 200, code: PLATFORM_CODES.OK };
     }
     if (method === 'GET' || method === 'DELETE') {
       await body(req, res, 'session');
@@ -243,7 +244,13 @@ export function createGatewayServer(parts: ServerParts): Server {
       const who = await authenticated(req, res, action);
       if (method === 'DELETE') await sessions.revoke(who.token);
       sendOk(res, method === 'GET' ? sessions.describe(who.agent, who.session) : null);
-      return { agent: who.agent.name, action, target: who.agent.name, status: 200, code: '000000' };
+      return {
+        agent: who.agent.name,
+        action,
+        target: who.agent.name,
+        status: 200,
+        code: PLATFORM_CODES.OK,
+      };
     }
     return refuse(
       res,
@@ -322,8 +329,9 @@ export function createGatewayServer(parts: ServerParts): Server {
     let { body: reply } = sent.reply;
     const code = envelopeCode(reply);
     if (sent.reply.status !== 200) metrics.platformError(`http${sent.reply.status}`);
-    else if (code !== '000000') metrics.platformError(code || 'malformed');
-    if (r.action === 'list-extensions' && code === '000000') reply = withoutPasswords(reply);
+    else if (code !== PLATFORM_CODES.OK) metrics.platformError(code || 'malformed');
+    if (r.action === 'list-extensions' && code === PLATFORM_CODES.OK)
+      reply = withoutPasswords(reply);
     sendJson(res, sent.reply.status, reply);
     return { agent, action: r.action, target: r.target, status: sent.reply.status, code };
   }

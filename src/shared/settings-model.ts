@@ -29,6 +29,17 @@ export const DAY_DEFAULTS = {
   screenPopHttpHosts: [] as string[],
 };
 
+/**
+ * Limits the settings form and the settings schema both enforce (one source, so the form never
+ * accepts what saving refuses). Each reason must also pass the state grammar's reason check.
+ */
+export const SETTINGS_LIMITS = {
+  keepaliveSeconds: { min: 5, max: 240 },
+  registerExpiresSeconds: { min: 60, max: 3600 },
+  /** Preset reasons per list. */
+  maxReasons: 50,
+} as const;
+
 export const DEFAULT_BUSY_REASONS = ['小休', '会议', '培训', '维修单录入'];
 export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
 

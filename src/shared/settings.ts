@@ -8,6 +8,7 @@ import {
   DEFAULT_BUSY_REASONS,
   HOLD_ACTIONS,
   LANGUAGES,
+  SETTINGS_LIMITS,
   isHotkey,
 } from './settings-model';
 
@@ -18,12 +19,15 @@ export {
   DEFAULT_BUSY_REASONS,
   HOLD_ACTIONS,
   LANGUAGES,
+  SETTINGS_LIMITS,
   isHotkey,
 } from './settings-model';
 export type { HoldAction, LanguageSetting, ScreenPopWhen } from './settings-model';
 
-const reasonList = z.array(z.string().min(1).max(256)).max(50);
-const reason = z.string().refine((r) => checkReason(r) === null, 'not a usable reason');
+// A preset the platform would refuse (e.g. `a//b`) is refused here, at save, not hidden later.
+const reason = z.string().refine((r) => checkReason(r) === null, 'not a valid reason');
+const reasonList = z.array(reason).max(SETTINGS_LIMITS.maxReasons);
+const { keepaliveSeconds, registerExpiresSeconds } = SETTINGS_LIMITS;
 const hostList = z.array(z.string().min(1).max(253)).max(50);
 const seconds = z.number().int().min(0).max(3600);
 const hotkey = z.string().max(100).refine(isHotkey, 'not a usable shortcut');
@@ -38,8 +42,12 @@ export const SettingsSchema = z.object({
   sipDomain: z.string().max(253),
   /** SIP user used when the platform withholds it (its password is a secret). */
   sipUserOverride: z.string().max(64),
-  registerExpiresSeconds: z.number().int().min(60).max(3600),
-  keepaliveSeconds: z.number().int().min(5).max(240),
+  registerExpiresSeconds: z
+    .number()
+    .int()
+    .min(registerExpiresSeconds.min)
+    .max(registerExpiresSeconds.max),
+  keepaliveSeconds: z.number().int().min(keepaliveSeconds.min).max(keepaliveSeconds.max),
   busyReasons: reasonList,
   awayReasons: reasonList,
   onSuspend: z.enum(HOLD_ACTIONS),

@@ -101,7 +101,8 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
 
   it('says when the platform is unreachable, and recovers when it is back', async () => {
     const { page, emulator } = app;
-    await page.getByRole('status').filter({ hasText: '可以接听来电' }).waitFor();
+    // Healthy but busy: the headline says why no call comes (not "ready to take calls").
+    await page.getByRole('status').filter({ hasText: '平台不会分配来电:当前为忙碌' }).waitFor();
     const { port } = emulator;
     await emulator.close();
 

@@ -162,6 +162,23 @@ describe('skills POST /callcenter/agent/{name}/skills', () => {
     expect(await skills()).toContainEqual({ name: '投诉', score: 50, enabled: true });
   });
 
+  it('counts deleting a skill the agent lacks as an op, on its own too', async () => {
+    expect(await ops([{ opt: 2, name: 'absent' }])).toBe('000000');
+    expect(await skills()).toHaveLength(2);
+  });
+
+  it('skips op 1/2 without a name and applies the rest', async () => {
+    expect(
+      await ops([
+        { opt: 1, score: 3 },
+        { opt: 2, name: null },
+        { opt: 2, name: '洗衣机' },
+        { opt: 1, name: '' },
+      ]),
+    ).toBe('000000');
+    expect(await skills()).toEqual([{ name: '投诉', score: 80, enabled: true }]);
+  });
+
   it('gives a new skill score 0 and enabled false unless told', async () => {
     await ops([{ opt: 1, name: '新' }]);
     expect(await skills()).toContainEqual({ name: '新', score: 0, enabled: false });
@@ -181,11 +198,10 @@ describe('skills POST /callcenter/agent/{name}/skills', () => {
     ['empty opts', { opts: [] }, '000001'],
     ['missing opts', {}, '000001'],
     ['opts not an array', { opts: { opt: 0 } }, '000001'],
-    ['no op with effect', { opts: [{ opt: 2, name: 'absent' }] }, '000001'],
     ['only unknown ops', { opts: [{ opt: 9 }] }, '000001'],
+    ['only nameless ops', { opts: [{ opt: 1, score: 3 }, { opt: 2 }] }, '000001'],
     ['opt as text', { opts: [{ opt: '1', name: 'x' }] }, '000001'],
     ['fractional opt', { opts: [{ opt: 1.5, name: 'x' }] }, '000001'],
-    ['upsert without name', { opts: [{ opt: 1, score: 3 }] }, '000001'],
     ['score as text', { opts: [{ opt: 1, name: 'x', score: 'high' }] }, '000001'],
     ['an op that is not an object', { opts: [1] }, '000001'],
     ['null opt', { opts: [{ opt: null, name: 'x' }] }, '000002'],

@@ -29,12 +29,22 @@ function signedGet(at = new Date(), secret = 's3cret') {
 
 async function get(headers: Record<string, string>, query = '') {
   const res = await fetch(`${emu.baseUrl}/callcenter/agent${query}`, { headers });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    challenge: res.headers.get('www-authenticate'),
+    text: await res.text(),
+  };
 }
 
-function expect401(reply: { status: number; type: string | null; text: string }, why: RegExp) {
+function expect401(
+  reply: { status: number; type: string | null; challenge: string | null; text: string },
+  why: RegExp,
+) {
   expect(reply.status).toBe(401);
   expect(reply.type).toMatch(/^text\/plain/);
+  // The platform's server answers every 401 with this challenge (agent-api.md §1).
+  expect(reply.challenge).toBe('Basic realm="Secure realm"');
   expect(reply.text).toMatch(why);
   expect(() => JSON.parse(reply.text)).toThrow();
 }
@@ -88,7 +98,12 @@ describe('auth on', () => {
       body: body.replace('a2', 'a3'),
     });
     expect401(
-      { status: res.status, type: res.headers.get('content-type'), text: await res.text() },
+      {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        challenge: res.headers.get('www-authenticate'),
+        text: await res.text(),
+      },
       /signature mismatch/,
     );
     expect((await control(emu, 'state')).json.agents).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { RINGING_TEXT } from '../../src/shared/i18n/notifications';
 import { fail, signedInSnapshot } from './fake-api';
 import { CallsApi, mountCalls, ringingSnapshot, settle, talkingSnapshot } from './calls-support';
 import { click, getByRole, key, queryByRole, textIn } from './queries';
@@ -215,10 +216,12 @@ describe('OS notification', () => {
       api.push(ringingSnapshot({ caller: '13800000000' }));
       await settle();
       const [shown] = FakeNotification.shown;
+      // The same words as main's native notification: one text for both.
       expect(shown).toMatchObject({
-        title: '来电振铃',
-        options: { body: '来电方:13800000000。点击打开窗口接听。', silent: true },
+        title: RINGING_TEXT['zh-CN'].title,
+        options: { body: RINGING_TEXT['zh-CN'].body('13800000000'), silent: true },
       });
+      expect(shown?.options.body).toBe('13800000000 正在呼叫');
       api.push(talkingSnapshot());
       await settle();
       expect(shown!.closed).toBe(true);

@@ -78,6 +78,64 @@ describe('readiness light', () => {
     const { region } = await show({ state: 'busy/会议' });
     expect(textIn(region)).toContain('平台不会分配来电');
   });
+
+  // The headline answers "will the platform send me a call right now?": green only when
+  // exactly idle with every link fine, amber naming the reason otherwise.
+  const call = {
+    id: 'c1',
+    caller: '13800000000',
+    phase: 'ringing' as const,
+    ringingSince: 0,
+    talkingSince: null,
+    muted: false,
+  };
+  it.each<[string, Partial<SessionSnapshot>, string]>([
+    ['busy', { state: 'busy/会议' }, '平台不会分配来电:当前为忙碌'],
+    ['away', { state: 'away' }, '平台不会分配来电:当前为离开'],
+    ['online', { state: 'online' }, '平台不会分配来电:当前为在线(只有空闲才会收到来电)'],
+    ['ringing', { state: 'fetching' }, '来电振铃中'],
+    ['talking', { state: 'talking/呼入' }, '通话中,平台不会分配新的来电'],
+    ['an unrouted call ringing', { state: 'idle', call }, '来电振铃中'],
+  ])('is not green while %s, and names why', async (_what, patch, words) => {
+    const { headline, region } = await show(patch);
+    expect(headline.textContent).toContain(words);
+    expect(headline.textContent).not.toContain('可以接听来电');
+    expect(region.classList.contains('ok')).toBe(false);
+    expect(region.classList.contains('waiting')).toBe(true);
+  });
+
+  it('is green when exactly idle with every link fine', async () => {
+    const { headline, region } = await show({ state: 'idle' });
+    expect(headline.textContent).toContain('可以接听来电');
+    expect(region.classList.contains('ok')).toBe(true);
+  });
+
+  it('calls an HTTP error an answer with an error, not an unreachable platform', async () => {
+    const base = signedInSnapshot();
+    const { headline } = await show({
+      platform: {
+        ...base.platform,
+        health: 'unreachable',
+        lastError: { code: 'http-error', message: '', detail: 'HTTP 500 <html>' },
+      },
+    });
+    expect(headline.textContent).toContain('平台返回错误');
+    expect(headline.textContent).not.toContain('无法连接');
+    expect(textIn()).not.toContain('无法连接平台');
+  });
+
+  it('says a missing SIP URL is a settings problem, not a retry', async () => {
+    const base = signedInSnapshot();
+    const { headline } = await show({
+      sip: {
+        ...base.sip,
+        state: 'stopped',
+        lastError: { code: 'sip-not-configured', message: '' },
+      },
+    });
+    expect(headline.textContent).toContain('未配置 SIP 服务器');
+    expect(textIn()).not.toContain('正在自动重试');
+  });
 });
 
 describe('banners', () => {

@@ -1,3 +1,4 @@
+import { SETTINGS_LIMITS } from '../../src/shared/settings-model';
 import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, settingsView } from './fake-api';
 import { click, getByLabel, getByRole, textIn, type } from './queries';
@@ -99,6 +100,13 @@ describe('settings', () => {
     expect(textIn()).toContain('心跳间隔须为 5–240 之间的整数。');
     expect(textIn()).toContain('第 2 行:原因不能以 / 开头或结尾');
     expect(api.callsOf('updateSettings')).toEqual([]);
+  });
+
+  it('the form offers the bounds the settings schema enforces', async () => {
+    await openSettings();
+    const keepalive = getByRole('spinbutton', { name: '心跳间隔(秒)' });
+    expect(keepalive.getAttribute('min')).toBe(String(SETTINGS_LIMITS.keepaliveSeconds.min));
+    expect(keepalive.getAttribute('max')).toBe(String(SETTINGS_LIMITS.keepaliveSeconds.max));
   });
 
   it('says when secrets are kept for this run only', async () => {

@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, fail, signedOutSnapshot } from './fake-api';
@@ -88,6 +89,43 @@ describe('sign-in', () => {
     await mountApp();
     expect((getByRole('textbox', { name: '座席名' }) as HTMLInputElement).value).toBe('agent_07');
     expect((getByRole('combobox', { name: '分机' }) as HTMLSelectElement).value).toBe('ext2');
+  });
+
+  it('says which start states receive calls', async () => {
+    await mountApp();
+    const select = getByRole('combobox', { name: '签入后状态' });
+    const hint = () => document.getElementById(select.getAttribute('aria-describedby')!)!;
+    expect(hint().textContent).toContain('在线不会收到来电');
+    expect(hint().textContent).toContain('只有空闲会收到来电');
+    await type(select, 'idle');
+    expect(hint().textContent).toContain('空闲:签入后即可收到来电');
+  });
+
+  it("remembers the agent's last start state", async () => {
+    const first = await mountApp();
+    await fill('agent_07', 'ext2');
+    await type(getByRole('combobox', { name: '签入后状态' }), 'idle');
+    await click(getByRole('button', { name: '签入' }));
+    first.wrapper.unmount();
+    await mountApp();
+    expect((getByRole('combobox', { name: '签入后状态' }) as HTMLSelectElement).value).toBe('idle');
+  });
+
+  it('marks extensions already bound to other agents', async () => {
+    const api = new FakeApi();
+    api.agents = [
+      { name: 'agent_02', num: null, state: 'idle', extension: 'ext2', skills: [] },
+      { name: 'agent_01', num: null, state: 'idle', extension: 'ext1', skills: [] },
+    ];
+    await mountApp(api);
+    await flushPromises();
+    await type(getByRole('textbox', { name: '座席名' }), 'agent_01');
+    const select = getByRole('combobox', { name: '分机' }) as HTMLSelectElement;
+    const text = (value: string) =>
+      Array.from(select.options).find((o) => o.value === value)?.textContent ?? '';
+    expect(text('ext2')).toContain('已绑定座席 agent_02');
+    // Bound to the agent signing in: not someone else's.
+    expect(text('ext1')).not.toContain('已绑定');
   });
 
   it('marks the demo platform visibly', async () => {

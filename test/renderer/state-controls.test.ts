@@ -49,6 +49,40 @@ describe('state controls', () => {
     expect(queryByRole('menu')).toBeNull();
   });
 
+  it('offers the same recent reasons as the tray: at most 5, valid ones only', async () => {
+    const recent = ['a//b', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+    await signedIn({ recentReasons: { busy: recent, away: [] } });
+    await click(getByRole('button', { name: '忙碌' }));
+    expect(menuItems()).toEqual([
+      'r1',
+      'r2',
+      'r3',
+      'r4',
+      'r5',
+      '小休',
+      '会议',
+      '培训',
+      '维修单录入',
+      '不填原因',
+    ]);
+  });
+
+  it('locks the state choices during a call the platform did not route', async () => {
+    // A call straight to the extension: the platform still says idle, but the tray locks its
+    // state choices, and so must the window.
+    const call = {
+      id: 'c1',
+      caller: '13800000000',
+      phase: 'talking' as const,
+      ringingSince: 0,
+      talkingSince: 0,
+      muted: false,
+    };
+    await signedIn({ state: 'idle', call });
+    expect(getByRole('button', { name: '空闲' }).hasAttribute('disabled')).toBe(true);
+    expect(getByRole('button', { name: '忙碌' }).hasAttribute('disabled')).toBe(true);
+  });
+
   it('Busy with no reason sets plain busy', async () => {
     const { api } = await signedIn();
     await click(getByRole('button', { name: '忙碌' }));

@@ -116,3 +116,19 @@ describe('team', () => {
     expect(textIn()).toContain('没有座席。');
   });
 });
+
+describe('team extensions', () => {
+  it("shows each agent's extension as its SIP number, not the 32-hex id", async () => {
+    const hex = 'a3f1c2d4e5f60718293a4b5c6d7e8f90';
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    api.agents = [{ name: 'agent_x', num: '1', state: 'idle', extension: hex, skills: [] }];
+    api.extensions = [{ id: hex, type: '1', user: '1000100042' }];
+    await mountApp(api);
+    await click(getByRole('button', { name: '团队' }));
+    await flushPromises();
+    const row = queryAllByRole('row')[1]!;
+    expect(textIn(row)).toContain('1000100042');
+    expect(textIn(row)).not.toContain(hex);
+  });
+});

@@ -60,14 +60,14 @@ describe('applySkillOps', () => {
     expect(applySkillOps(start, ops)).toEqual({ skills: [complaint(60, true)], effective: 2 });
   });
 
-  it('the request example: deleting a missing 手机 has no effect, the upsert does', () => {
+  it('the request example: deleting a missing 手机 changes nothing, both ops count', () => {
     const ops: SkillOp[] = [
       { opt: 2, name: '手机' },
       { opt: 1, name: '投诉', score: 50, enabled: true },
     ];
     expect(applySkillOps(start, ops)).toEqual({
       skills: [complaint(50, true), start[1]],
-      effective: 1,
+      effective: 2,
     });
   });
 
@@ -111,12 +111,12 @@ describe('applySkillOps', () => {
     });
   });
 
-  it('deleting a skill the agent lacks has no effect', () => {
+  it('deleting a skill the agent lacks changes nothing but counts as an op', () => {
     expect(applySkillOps(start, [{ opt: 2, name: '手机' }])).toEqual({
       skills: start,
-      effective: 0,
+      effective: 1,
     });
-    expect(applySkillOps([], [{ opt: 2, name: '手机' }]).effective).toBe(0);
+    expect(applySkillOps([], [{ opt: 2, name: '手机' }]).effective).toBe(1);
     expect(applySkillOps(start, []).effective).toBe(0);
   });
 

@@ -5,6 +5,7 @@
  * (idle → fetching → talking → the call's reserve state). Whenever anything that could make an
  * agent routable happens in the store, waiting calls are offered again at once.
  */
+import { PLATFORM_CODES } from '../../shared/domain/errors';
 import { isCallState } from '../../shared/domain/state';
 import { systemClock, type Clock, type TimerHandle } from '../../lib/ports';
 import { describe, Listeners } from '../listeners';
@@ -199,7 +200,7 @@ export class CallCenter {
   }
 
   private offer(call: Call, agent: string, extension: string): void {
-    if (this.store.forceState(agent, 'fetching').code !== '000000') return;
+    if (this.store.forceState(agent, 'fetching').code !== PLATFORM_CODES.OK) return;
     this.waiting.splice(this.waiting.indexOf(call), 1);
     this.byAgent.set(agent, call);
     Object.assign(call.record, { agent, extension, state: 'ringing' });

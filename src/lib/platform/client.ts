@@ -4,7 +4,12 @@
  * platform does, so the session core can decide about retries and state on its own.
  */
 import type { z } from 'zod';
-import { appError, isPlatformCode, PLATFORM_MESSAGES } from '../../shared/domain/errors';
+import {
+  appError,
+  isPlatformCode,
+  PLATFORM_MESSAGES,
+  PLATFORM_CODES,
+} from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
 import type { SkillOp } from '../../shared/domain/agent';
 import {
@@ -54,7 +59,9 @@ const EXCERPT_CHARS = 200;
 
 /** True when the platform no longer knows the session (040202) or it expired (040204). */
 export function isSessionLost(error: AppError): boolean {
-  return error.code === '040202' || error.code === '040204';
+  return (
+    error.code === PLATFORM_CODES.AGENT_NOT_FOUND || error.code === PLATFORM_CODES.AGENT_EXPIRED
+  );
 }
 
 const AgentPageSchema = pageSchema(AgentSchema);
@@ -261,7 +268,7 @@ export class PlatformClient {
       return fail(appError('malformed-reply', `not an envelope: ${excerpt(read.text)}`));
     }
     const { code, msg, data } = envelope.data;
-    if (code !== '000000') return fail(platformError(code, msg ?? null));
+    if (code !== PLATFORM_CODES.OK) return fail(platformError(code, msg ?? null));
     if (call.data === null) return { ok: true, value: null as Value };
     const parsed = call.data.safeParse(data);
     if (!parsed.success) {
@@ -308,7 +315,9 @@ function httpError(status: number, text: string, gateway = false): AppError {
   // The gateway's own refusals (403, 429…) carry its envelope: show its sentence.
   const refusal = gateway ? gatewayMessage(text) : null;
   if (refusal) return { code: 'platform-other', message: refusal, detail: `HTTP ${status}` };
-  return appError('transport', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
+  // Any other status: the platform was reached and answered with an error, which is not
+  // "cannot reach the platform" (a 500 with an HTML page, a proxy's 502, a redirect).
+  return appError('http-error', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
 }
 
 /** `GWnnnn msg` from a gateway envelope, or null. */

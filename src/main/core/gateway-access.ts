@@ -4,7 +4,7 @@
  * trades the agent's password for a token; a 401 from the gateway marks the token lost, so the
  * window asks for the password again while the agent's session (and chosen state) carries on.
  */
-import { appError } from '../../shared/domain/errors';
+import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
 import { GATEWAY_PATHS, GatewaySessionSchema } from '../../shared/gateway/wire';
 import { EnvelopeSchema } from '../../shared/platform/dto';
 import type { AppError } from '../../shared/domain/errors';
@@ -78,7 +78,7 @@ export class GatewayAccess {
     }
     if (!envelope)
       return { ok: false, error: appError('malformed-reply', `gateway HTTP ${response.status}`) };
-    if (envelope.code !== '000000') {
+    if (envelope.code !== PLATFORM_CODES.OK) {
       // Wrong password, locked out, disabled: the gateway's sentence says which.
       return {
         ok: false,

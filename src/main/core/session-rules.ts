@@ -3,7 +3,7 @@
  * request, which errors are transient, and the states the app sets on an agent's behalf.
  */
 import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
-import { appError } from '../../shared/domain/errors';
+import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
 import { checkLoginState, isCallState } from '../../shared/domain/state';
 import type { AppError } from '../../shared/domain/errors';
 import type { StateProblem } from '../../shared/domain/state';
@@ -25,10 +25,11 @@ export const SYSTEM_HOLD_STATES: Record<
 export function isTransient(error: AppError): boolean {
   return (
     error.code === 'transport' ||
+    error.code === 'http-error' ||
     error.code === 'timeout' ||
     error.code === 'malformed-reply' ||
-    error.code === '000002' ||
-    error.code === '000004'
+    error.code === PLATFORM_CODES.UNKNOWN ||
+    error.code === PLATFORM_CODES.BUSY_LOCKED
   );
 }
 

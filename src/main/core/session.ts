@@ -6,7 +6,13 @@
  * command, one push), the keepalive timer (keepalive-loop.ts), named holds (session-holds.ts)
  * and recent reasons (recent-reasons.ts). This file wires them to the platform.
  */
-import { appError } from '../../shared/domain/errors';
+import {
+  appError,
+  asInCallRefusal,
+  inCallRefusal,
+  PLATFORM_CODES,
+} from '../../shared/domain/errors';
+import { isInCall } from '../../shared/availability';
 import { baseOf, checkSettableState, isCallState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import {
@@ -20,7 +26,7 @@ import {
 import { isSessionLost } from '../../lib/platform/client';
 import { KeepaliveLoop } from './keepalive-loop';
 import { NamedHolds } from './session-holds';
-import { rememberReason } from './recent-reasons';
+import { rememberReason } from '../../shared/domain/recent-reasons';
 import { SnapshotStore } from './snapshot-store';
 import type { HoldCause } from './session-holds';
 import { applySkillOps } from '../../shared/domain/agent';
@@ -423,15 +429,16 @@ export class AgentSession {
     }
     if (!force && isCallState(this.snap.state)) {
       this.update({ question: { kind: 'force-sign-out' } });
-      return this.fail(appError('in-call'), false);
+      return this.fail(inCallRefusal(), false);
     }
     const result = await this.client.logout(name, { force });
-    if (!result.ok && result.error.code === '040203') {
+    if (!result.ok && asInCallRefusal(result.error).code === 'in-call') {
       this.update({ question: { kind: 'force-sign-out' } });
-      return this.fail(appError('in-call', result.error.message));
+      return this.fail(asInCallRefusal(result.error));
     }
     // 040202: the platform has already forgotten the agent, which is what signing out wants.
-    if (!result.ok && result.error.code !== '040202') return this.fail(result.error);
+    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND)
+      return this.fail(result.error);
     this.endSession();
     return this.ok();
   }
@@ -443,9 +450,12 @@ export class AgentSession {
     return this.serially(async () => {
       const guard = this.guardSignedIn();
       if (guard) return guard;
-      if (isCallState(this.snap.state))
-        return this.fail(appError('040203', undefined, 'in a call'), false);
-      const result = await this.sendState(state);
+      if (isInCall(this.snap)) return this.fail(inCallRefusal(), false);
+      const answer = await this.sendState(state);
+      // 040203 from the platform is the same refusal as a call the desktop already knows.
+      const result = answer.ok
+        ? answer
+        : { ok: false as const, error: asInCallRefusal(answer.error) };
       if (!result.ok) {
         if (isTransient(result.error)) {
           // Nothing the agent chose is lost: it is retried soon, and said so (pendingState).
@@ -493,7 +503,7 @@ export class AgentSession {
   private async holdNow(cause: HoldCause, target: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
-    if (isCallState(this.snap.state)) return this.fail(appError('in-call'), false);
+    if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
@@ -590,7 +600,7 @@ export class AgentSession {
       return;
     }
     this.noteFailure(result.error, true);
-    if (result.error.code === '040201') {
+    if (result.error.code === PLATFORM_CODES.AGENT_LOGGED_IN) {
       // Someone else holds the name now: healing would fight them. Say so and stop.
       return this.endSession(result.error);
     }
@@ -641,7 +651,7 @@ export class AgentSession {
       // The platform knows agents by name only: a login elsewhere took the name (after ours
       // expired) and bound another extension. Keeping this session alive would fight it.
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
-      return this.endSession(appError('040201', detail));
+      return this.endSession(appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail));
     }
     this.skills = agent.skills.map((skill) => ({ ...skill }));
     if (epoch !== this.stateEpoch || this.statesInFlight > 0) {

@@ -94,7 +94,8 @@ function resolveConfig(
     );
   }
   const wsUrl = sources.envWsUrl ?? settings.sipWsUrl ?? sources.platformWsUrl;
-  if (!wsUrl) return appError('sip-transport', 'no SIP WebSocket URL is configured');
+  // A settings problem, not a lost line: nothing retries until the URL is set.
+  if (!wsUrl) return appError('sip-not-configured', 'no SIP WebSocket URL is configured');
   return {
     wsUrl,
     domain: settings.sipDomain,

@@ -4,7 +4,10 @@
  * every case is testable without Electron. The shell turns these items into a native menu.
  */
 import { TRAY_TEXT } from '../../shared/i18n/tray';
-import { baseOf, checkSettableState, isCallState, parseState } from '../../shared/domain/state';
+import { callReadiness, isInCall } from '../../shared/availability';
+import { baseOf } from '../../shared/domain/state';
+import { formatElapsed, stateText } from '../../shared/domain/state-text';
+import { reasonChoices } from '../../shared/domain/recent-reasons';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
@@ -36,26 +39,24 @@ export interface TrayMenuItem {
 
 /** Windows truncates tray tooltips at 127 characters; stay under it everywhere. */
 export const MAX_TOOLTIP = 127;
-/** Recently used reasons shown besides the presets, per submenu. */
-export const MAX_RECENT = 5;
 const MAX_LABEL = 40;
 
-/** Why a signed-in agent cannot work normally, or null. */
+export { formatElapsed } from '../../shared/domain/state-text';
+
+/**
+ * Why a signed-in agent cannot work normally, or null: the shared readiness rule's trouble (the
+ * window's readiness light says the same), with the microphone as the window last reported it.
+ */
 export function trayTrouble(snapshot: SessionSnapshot): TroubleKind | null {
-  if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return null;
-  if (snapshot.platform.health === 'unreachable') return 'platform-unreachable';
-  if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
-  if (snapshot.sip.state === 'failed-auth') return 'sip-auth';
-  if (snapshot.sip.state === 'backing-off') return 'sip-reconnecting';
-  if (snapshot.microphone === 'broken') return 'microphone';
-  return null;
+  const ready = callReadiness(snapshot, snapshot.microphone);
+  return ready.kind === 'trouble' ? ready.trouble : null;
 }
 
 /** The icon for a snapshot: trouble first, then the call, then the agent's base state. */
 export function trayIcon(snapshot: SessionSnapshot): TrayIconName {
   if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return 'signed-out';
-  if (trayTrouble(snapshot) !== null || snapshot.phase === 'restoring') return 'trouble';
   if (snapshot.phase === 'signing-out' && snapshot.state === null) return 'signed-out';
+  if (trayTrouble(snapshot) !== null) return 'trouble';
   if (snapshot.call) return snapshot.call.phase === 'ringing' ? 'fetching' : 'talking';
   return baseOf(snapshot.state) ?? 'online';
 }
@@ -76,20 +77,7 @@ export function stateLabel(snapshot: SessionSnapshot, language: Language): strin
       break;
   }
   if (!snapshot.state) return text.states.online;
-  const parsed = parseState(snapshot.state);
-  if (!parsed.ok) return snapshot.state;
-  const base = text.states[parsed.value.base];
-  return parsed.value.reason === null ? base : `${base} · ${parsed.value.reason}`;
-}
-
-/** Elapsed time as m:ss, or h:mm:ss from one hour on. */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+  return stateText(snapshot.state, (base) => text.states[base]) ?? snapshot.state;
 }
 
 /**
@@ -109,7 +97,7 @@ export function trayTooltip(
   } else if (snapshot.phase === 'signed-in' && snapshot.stateSince !== null) {
     parts.push(formatElapsed(now - snapshot.stateSince));
   }
-  const trouble = trayTrouble(snapshot);
+  const trouble = troubleToSay(snapshot);
   if (trouble) parts.push(text.trouble[trouble]);
   return truncate(`${text.appName} — ${parts.join(' · ')}`, MAX_TOOLTIP);
 }
@@ -123,10 +111,9 @@ export function buildTrayMenu(
   const text = TRAY_TEXT[language];
   const signedIn = snapshot.phase === 'signed-in';
   // The platform owns the state while it rings the agent or the agent talks.
-  const inCall = isCallState(snapshot.state) || snapshot.call !== null;
-  const canChange = signedIn && !inCall;
+  const canChange = signedIn && !isInCall(snapshot);
   const current = snapshot.state;
-  const trouble = trayTrouble(snapshot);
+  const trouble = troubleToSay(snapshot);
 
   const header: TrayMenuItem[] = [
     { label: text.current(stateLabel(snapshot, language)), enabled: false, type: 'header' },
@@ -139,18 +126,15 @@ export function buildTrayMenu(
     checked: current === state,
     action: { kind: 'set-state', state },
   });
+  // The same choices, in the same order, as the window's reason picker.
   const reasonsMenu = (base: 'busy' | 'away', presets: string[]): TrayMenuItem[] => {
-    const valid = (reason: string) => checkSettableState(`${base}/${reason}`) === null;
-    const preset = unique(presets.filter(valid));
-    const recent = unique(snapshot.recentReasons[base].filter(valid))
-      .filter((reason) => !preset.includes(reason))
-      .slice(0, MAX_RECENT);
+    const { recent, presets: preset } = reasonChoices(base, presets, snapshot.recentReasons[base]);
     const items = [choice(text.noReason, base)];
-    if (preset.length) items.push(separator(), ...preset.map((r) => choice(r, `${base}/${r}`)));
     if (recent.length) {
       items.push(separator(), { label: text.recent, enabled: false, type: 'header' });
       items.push(...recent.map((r) => choice(r, `${base}/${r}`)));
     }
+    if (preset.length) items.push(separator(), ...preset.map((r) => choice(r, `${base}/${r}`)));
     return items;
   };
 
@@ -177,12 +161,14 @@ export function buildTrayMenu(
   ];
 }
 
-function separator(): TrayMenuItem {
-  return { label: '', enabled: true, type: 'separator' };
+/** The trouble worth words beside the state label ("Restoring the session…" says its own). */
+function troubleToSay(snapshot: SessionSnapshot): TroubleKind | null {
+  const trouble = trayTrouble(snapshot);
+  return trouble === 'session-restoring' ? null : trouble;
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+function separator(): TrayMenuItem {
+  return { label: '', enabled: true, type: 'separator' };
 }
 
 function truncate(value: string, max: number): string {

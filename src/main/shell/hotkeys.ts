@@ -6,7 +6,8 @@
  * used twice, or not an accelerator Electron understands — is reported in the log and skipped.
  */
 import { globalShortcut } from 'electron';
-import { baseOf, isCallState } from '../../shared/domain/state';
+import { baseOf } from '../../shared/domain/state';
+import { isInCall } from '../../shared/availability';
 import { MEDIA_PLAY_PAUSE } from '../../shared/key-bindings';
 import type { Settings } from '../../shared/settings';
 import type { DesktopCore } from '../core/desktop-core';
@@ -118,7 +119,7 @@ export function commandFor(
         ? { channel: 'call:mute', payload: { callId: call.id, muted: !call.muted } }
         : null;
     case 'toggle-ready':
-      if (snapshot.phase !== 'signed-in' || call || isCallState(snapshot.state)) return null;
+      if (snapshot.phase !== 'signed-in' || isInCall(snapshot)) return null;
       return {
         channel: 'agent:set-state',
         payload: { state: baseOf(snapshot.state) === 'idle' ? 'busy' : 'idle' },

@@ -7,6 +7,7 @@
  */
 import { Notification, app } from 'electron';
 import type { BrowserWindow } from 'electron';
+import { RINGING_TEXT } from '../../shared/i18n/notifications';
 import type { Language } from '../../shared/domain/errors';
 import type { CallInfo, SessionSnapshot } from '../../shared/snapshot';
 import type { DesktopCore } from '../core/desktop-core';
@@ -16,13 +17,8 @@ import type { AppTray } from './tray';
 /** The tray icon changes at most twice a second (a 1 Hz blink), well under flicker limits. */
 export const FLASH_INTERVAL_MS = 500;
 
-export const RINGING_TEXT: Record<
-  Language,
-  { title: string; body: (caller: string) => string; answer: string }
-> = {
-  'zh-CN': { title: '来电', body: (caller) => `${caller} 正在呼叫`, answer: '接听' },
-  en: { title: 'Incoming call', body: (caller) => `${caller} is calling`, answer: 'Answer' },
-};
+/** The notification's words live in src/shared, so the window's own notification matches. */
+export { RINGING_TEXT } from '../../shared/i18n/notifications';
 
 export interface RingingOptions {
   core: Pick<DesktopCore, 'on' | 'snapshot' | 'dispatch'>;

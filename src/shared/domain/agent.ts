@@ -25,7 +25,7 @@ export type SkillOp =
 
 export interface SkillOpsResult {
   skills: Skill[];
-  /** How many operations changed or could have changed something (0 → the platform refuses). */
+  /** How many operations counted (every op applied, even a no-op delete; 0 → refused). */
   effective: number;
 }
 
@@ -60,9 +60,8 @@ export function applySkillOps(skills: readonly Skill[], ops: readonly SkillOp[])
       }
       effective++;
     } else {
-      const before = result.length;
       result = result.filter((s) => s.name !== op.name);
-      if (result.length !== before) effective++;
+      effective++;
     }
   }
   return { skills: result, effective };

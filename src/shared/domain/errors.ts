@@ -59,6 +59,8 @@ export const APP_CODES = [
   'media',
   'internal',
   'gateway-signed-out',
+  'http-error',
+  'sip-not-configured',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -156,8 +158,8 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'Already signed in. Sign out before signing in as another agent.',
   },
   'in-call': {
-    'zh-CN': '正在通话中。是否强制退出(将挂断当前通话)?',
-    en: 'You are in a call. Force sign-out (this hangs up the call)?',
+    'zh-CN': '座席正在通话或振铃中,无法执行该操作。',
+    en: 'The agent is ringing or in a call, so this cannot be done now.',
   },
   'forbidden-sender': {
     'zh-CN': '拒绝了来自未知页面的请求。',
@@ -199,12 +201,33 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     'zh-CN': '网关登录已过期或被撤销。请输入密码重新登录;您选择的状态会被恢复。',
     en: 'Your gateway sign-in expired or was revoked. Enter your password to sign in again; your chosen state is restored.',
   },
+  'http-error': {
+    'zh-CN': '平台已连接,但返回了错误(HTTP 错误)。将自动重试;如持续出现请联系管理员。',
+    en: 'The platform was reached but answered with an error (HTTP). The app will retry; if this persists, contact your administrator.',
+  },
+  'sip-not-configured': {
+    'zh-CN': '未配置 SIP 服务器地址,无法注册分机。请在设置中填写 SIP WebSocket 地址。',
+    en: 'No SIP server address is configured, so the extension cannot register. Set the SIP WebSocket URL in Settings.',
+  },
 };
 
 const PLATFORM_CODE_SET = new Set<string>(Object.values(PLATFORM_CODES));
 
 export function isPlatformCode(code: string): code is PlatformCode {
   return PLATFORM_CODE_SET.has(code);
+}
+
+/**
+ * The one refusal for "not while ringing or in a call", whether the desktop saw the call itself
+ * or the platform answered 040203 (座席正忙): callers test one code, `in-call`.
+ */
+export function inCallRefusal(detail?: string): AppError {
+  return appError('in-call', detail);
+}
+
+/** The platform's "agent busy" (040203) as the one in-call refusal; other errors unchanged. */
+export function asInCallRefusal(error: AppError): AppError {
+  return error.code === PLATFORM_CODES.AGENT_BUSY ? inCallRefusal(error.message) : error;
 }
 
 /** The sentence for an error in a language; unknown platform codes show the platform's own msg. */

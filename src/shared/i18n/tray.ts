@@ -6,10 +6,10 @@
 import type { BaseState } from '../domain/state';
 import type { Language } from '../domain/errors';
 import type { LanguageSetting } from '../settings';
+import type { TroubleKind } from '../availability';
 
-/** Why the tray shows the trouble icon. */
-export type TroubleKind =
-  'platform-unreachable' | 'platform-auth' | 'sip-auth' | 'sip-reconnecting' | 'microphone';
+/** Why the tray shows the trouble icon (the shared availability rule decides). */
+export type { TroubleKind } from '../availability';
 
 export interface TrayText {
   appName: string;
@@ -86,6 +86,11 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-auth': 'SIP 注册被拒绝,请检查分机密码',
       'sip-reconnecting': 'SIP 线路已断开,正在重连',
       microphone: '麦克风不可用',
+      'session-restoring': '会话中断,正在恢复',
+      'platform-error': '平台返回错误,正在重试',
+      'platform-refused': '平台拒绝了请求',
+      'sip-not-configured': '未配置 SIP 服务器',
+      'sip-down': 'SIP 线路未注册',
     },
     menuFile: '文件',
     menuEdit: '编辑',
@@ -140,6 +145,11 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-auth': 'SIP registration refused: check the extension password',
       'sip-reconnecting': 'SIP line lost, reconnecting',
       microphone: 'Microphone unavailable',
+      'session-restoring': 'Session interrupted, restoring',
+      'platform-error': 'The platform answers with errors, retrying',
+      'platform-refused': 'The platform refuses requests',
+      'sip-not-configured': 'No SIP server configured',
+      'sip-down': 'SIP line not registered',
     },
     menuFile: 'File',
     menuEdit: 'Edit',

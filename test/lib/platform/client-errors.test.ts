@@ -10,7 +10,7 @@ import {
   PlatformClient,
 } from '../../../src/lib/platform/client';
 import type { PlatformClientOptions, PlatformResult } from '../../../src/lib/platform/client';
-import { PLATFORM_MESSAGES } from '../../../src/shared/domain/errors';
+import { describeError, PLATFORM_MESSAGES } from '../../../src/shared/domain/errors';
 import type { AppError } from '../../../src/shared/domain/errors';
 import { expectedSignature } from './openssl-signer';
 import { answerEnvelope, answerWith, refusedPort, startRawServer } from './raw-server';
@@ -225,10 +225,13 @@ describe('typed errors', () => {
     expect(isSessionLost(error)).toBe(false);
   });
 
-  it.each([500, 502, 503, 404])('HTTP %i → transport', async (status) => {
+  it.each([500, 502, 503, 404])('HTTP %i → http-error, not "cannot reach"', async (status) => {
     const server = await serve(answerWith(status, '<h1>Service Unavailable</h1>', 'text/html'));
     const error = errorOf(await clientFor(server).keepalive('a1'));
-    expect(error.code).toBe('transport');
+    // The platform was reached and answered: the sentence must not say it cannot be reached.
+    expect(error.code).toBe('http-error');
+    expect(describeError(error, 'en')).not.toMatch(/cannot reach/i);
+    expect(describeError(error, 'en')).toMatch(/reached but answered with an error/);
     expect(error.detail).toBe(`HTTP ${status} <h1>Service Unavailable</h1>`);
   });
 
@@ -238,7 +241,7 @@ describe('typed errors', () => {
       res.end();
     });
     const error = errorOf(await clientFor(server).keepalive('a1'));
-    expect(error).toMatchObject({ code: 'transport', detail: 'HTTP 302' });
+    expect(error).toMatchObject({ code: 'http-error', detail: 'HTTP 302' });
     expect(server.received).toHaveLength(1);
   });
 

@@ -7,7 +7,7 @@ import {
   trayTooltip,
 } from '../../../src/main/core/tray-model';
 import { resolveLanguage } from '../../../src/shared/i18n/tray';
-import { initialSnapshot } from '../../../src/shared/snapshot';
+import { initialSnapshot, readiness } from '../../../src/shared/snapshot';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import type { TrayMenuItem } from '../../../src/main/core/tray-model';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
@@ -69,6 +69,16 @@ describe('trayIcon', () => {
     expect(trayIcon({ ...s, microphone: 'unknown' })).toBe('idle');
     // Connecting/registering is normal progress, not trouble.
     expect(trayIcon({ ...s, sip: { ...s.sip, state: 'registering' } })).toBe('idle');
+  });
+
+  it('shows trouble whenever the readiness light shows a broken link', () => {
+    // Signed in with the SIP line stopped (e.g. no SIP URL): the light says the SIP line is
+    // broken, so the tray must not show a normal Idle icon.
+    const s = signedIn('idle');
+    const stopped = { ...s, sip: { ...s.sip, state: 'stopped' as const } };
+    expect(readiness(stopped, stopped.microphone).broken).toBe('sip');
+    expect(trayIcon(stopped)).toBe('trouble');
+    expect(trayTooltip(stopped, T0, 'en')).toContain('SIP line not registered');
   });
 
   it('follows the call before the platform reports it', () => {
@@ -148,13 +158,14 @@ describe('buildTrayMenu', () => {
     });
   });
 
-  it('busy/小休: Busy ▸ offers no-reason, presets then recent reasons, without duplicates', () => {
+  it('busy/小休: Busy ▸ offers no-reason, recent then preset reasons, without duplicates', () => {
     const snapshot = signedIn('busy/小休', {
       recentReasons: { busy: ['外呼回访', '小休', '外呼回访', '会议'], away: [] },
     });
-    const settings = { ...DEFAULT_SETTINGS, busyReasons: ['小休', '会议', '小休'] };
+    const settings = { ...DEFAULT_SETTINGS, busyReasons: ['小休', '会议', '培训', '小休'] };
     const busy = find(buildTrayMenu(snapshot, settings, 'zh-CN'), '忙碌').submenu ?? [];
-    expect(labels(busy)).toEqual(['不填原因', '小休', '会议', '外呼回访']);
+    // The window's reason picker lists them in this order too (recent first, newest first).
+    expect(labels(busy)).toEqual(['不填原因', '外呼回访', '小休', '会议', '培训']);
     expect(busy.find((i) => i.label === '最近使用')?.type).toBe('header');
     expect(find(busy, '不填原因').action).toEqual({ kind: 'set-state', state: 'busy' });
     expect(find(busy, '小休')).toMatchObject({

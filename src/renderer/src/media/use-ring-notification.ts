@@ -5,13 +5,14 @@
  * Clicking ours brings the window forward; answering stays an explicit press of Answer.
  */
 import { onUnmounted, watch } from 'vue';
-import { useI18n } from 'vue-i18n';
+import { RINGING_TEXT } from '../../../shared/i18n/notifications';
+import { useLanguage } from '../i18n';
 import { useCallStore } from './store';
 
 const TAG = 'agent-desktop-ringing';
 
 export function useRingNotification(): void {
-  const { t } = useI18n();
+  const { language } = useLanguage();
   const calls = useCallStore();
   let shown: Notification | null = null;
 
@@ -25,8 +26,10 @@ export function useRingNotification(): void {
     close();
     try {
       // Silent: the ringtone is the sound; a second chime would only confuse.
-      shown = new Notification(t('call.notifyTitle'), {
-        body: t('call.notifyBody', { caller }),
+      // The same words as main's native notification (one text, in src/shared).
+      const text = RINGING_TEXT[language.value];
+      shown = new Notification(text.title, {
+        body: text.body(caller),
         tag: TAG,
         silent: true,
         requireInteraction: true,

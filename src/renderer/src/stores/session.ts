@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
-import { isCallState } from '../../../shared/domain/state';
+import { isInCall } from '../../../shared/availability';
 import { readiness } from '../../../shared/snapshot';
 import { call, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
@@ -64,8 +64,8 @@ export const useSessionStore = defineStore('session', () => {
   const phase = computed(() => snapshot.value?.phase ?? 'signed-out');
   const state = computed(() => snapshot.value?.state ?? null);
   const signedIn = computed(() => phase.value === 'signed-in');
-  /** While ringing or talking the platform owns the state. */
-  const inCall = computed(() => isCallState(state.value));
+  /** While ringing or talking (routed or not) the state choices are locked: the shared rule. */
+  const inCall = computed(() => isInCall(snapshot.value));
   const microphone = useMicrophoneStore();
   const callAudio = useCallAudioStore();
   const ready = computed(() =>

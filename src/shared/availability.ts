@@ -1,0 +1,97 @@
+/**
+ * "Will the platform send me a call right now?" and "am I in a call?", asked once for the tray,
+ * the window and the shell. Everything here is a pure function of the snapshot (plus the
+ * microphone health the window knows best).
+ */
+import { baseOf, isCallState } from './domain/state';
+import { readiness } from './snapshot';
+import type { LinkHealth, ReadinessLink, SessionSnapshot } from './snapshot';
+
+/**
+ * In a call: the platform rings the agent or has them talking (its state says so), or the SIP
+ * line carries a call the platform did not route (dialled straight to the extension). Either way
+ * the state choices are locked until it ends.
+ */
+export function isInCall(snapshot: Pick<SessionSnapshot, 'state' | 'call'> | null): boolean {
+  if (!snapshot) return false;
+  return isCallState(snapshot.state) || snapshot.call !== null;
+}
+
+/** What is wrong, in words the tray and the window both have a sentence for. */
+export type TroubleKind =
+  | 'session-restoring'
+  | 'platform-unreachable'
+  | 'platform-error'
+  | 'platform-refused'
+  | 'platform-auth'
+  | 'sip-auth'
+  | 'sip-not-configured'
+  | 'sip-reconnecting'
+  | 'sip-down'
+  | 'microphone';
+
+/** Why the platform would not offer a call although nothing is broken. */
+export type NotOffered = 'offline' | 'online' | 'busy' | 'away' | 'ringing' | 'talking';
+
+export type CallReadiness =
+  /** Exactly idle and every link healthy: the platform may offer a call now. */
+  | { kind: 'ready' }
+  /** A link is broken: the agent must act or wait for recovery. */
+  | { kind: 'trouble'; link: ReadinessLink; trouble: TroubleKind }
+  /** The agent's state or a call keeps offers away; nothing is broken. */
+  | { kind: 'not-offered'; why: NotOffered }
+  /** Idle, nothing broken, but some link is not known to be fine yet. */
+  | { kind: 'unknown'; links: ReadinessLink[] };
+
+const LINKS: ReadinessLink[] = ['session', 'platform', 'sip', 'microphone'];
+
+/**
+ * The one answer to "will the platform send me a call right now?". Trouble first (it needs the
+ * agent), then a call or a state that keeps offers away, then links not yet known; `ready` only
+ * when the state is exactly `idle` and every link is fine.
+ */
+export function callReadiness(snapshot: SessionSnapshot, microphone: LinkHealth): CallReadiness {
+  if (snapshot.phase !== 'signed-in' && snapshot.phase !== 'restoring') {
+    return { kind: 'not-offered', why: 'offline' };
+  }
+  const r = readiness(snapshot, microphone);
+  if (r.broken) return { kind: 'trouble', link: r.broken, trouble: troubleOf(snapshot, r.broken) };
+  if (snapshot.call) {
+    return { kind: 'not-offered', why: snapshot.call.phase === 'ringing' ? 'ringing' : 'talking' };
+  }
+  const base = baseOf(snapshot.state);
+  if (base === 'fetching') return { kind: 'not-offered', why: 'ringing' };
+  if (base === 'talking') return { kind: 'not-offered', why: 'talking' };
+  if (base === 'busy' || base === 'away') return { kind: 'not-offered', why: base };
+  if (snapshot.state !== 'idle') return { kind: 'not-offered', why: 'online' };
+  const unknown = LINKS.filter((link) => r.links[link] !== 'ok');
+  return unknown.length ? { kind: 'unknown', links: unknown } : { kind: 'ready' };
+}
+
+function troubleOf(snapshot: SessionSnapshot, link: ReadinessLink): TroubleKind {
+  switch (link) {
+    case 'session':
+      return 'session-restoring';
+    case 'platform':
+      return platformTrouble(snapshot);
+    case 'sip':
+      if (snapshot.sip.state === 'failed-auth') return 'sip-auth';
+      if (snapshot.sip.state === 'backing-off') return 'sip-reconnecting';
+      return snapshot.sip.lastError?.code === 'sip-not-configured'
+        ? 'sip-not-configured'
+        : 'sip-down';
+    case 'microphone':
+      return 'microphone';
+  }
+}
+
+/** Unreachable (no answer), answering with HTTP errors, or refusing this app or agent. */
+function platformTrouble(snapshot: SessionSnapshot): TroubleKind {
+  if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
+  const code = snapshot.platform.lastError?.code;
+  if (code === 'http-error') return 'platform-error';
+  if (!code || code === 'transport' || code === 'timeout' || code === 'malformed-reply') {
+    return 'platform-unreachable';
+  }
+  return 'platform-refused';
+}

@@ -1,0 +1,50 @@
+/**
+ * The header at the documentation's viewport (1000 px) in English, signed in on the demo
+ * platform with a long agent name: brand, navigation and tools stay on one row (issue 10, 12).
+ * Screenshot: test-results/screenshots/header-en-1000.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { announced, openWindow, screenshot, signIn } from '../support/agent-window';
+import { missingSystem } from '../support/system';
+import type { WindowApp } from '../support/agent-window';
+
+const skip = missingSystem('chromium');
+
+describe.skipIf(skip)(skip ?? 'agent window: header (Chromium)', () => {
+  let app: WindowApp;
+
+  beforeAll(async () => {
+    app = await openWindow();
+    await signIn(app.page, {
+      name: 'agent_with_a_long_name_0123456',
+      extension: DEMO_EXTENSIONS[2]!.id,
+    });
+    await announced(app.page, '在线');
+    await app.core.dispatch('settings:update', { language: 'en' });
+    await app.page.getByRole('heading', { name: 'Current state' }).waitFor();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('stays on one row at 1000 px in English (screenshot: header-en-1000)', async () => {
+    const { page } = app;
+    expect(page.viewportSize()?.width).toBe(1000);
+    const header = page.getByRole('banner');
+    const boxes = await header.evaluate((el) =>
+      Array.from(el.children)
+        .map((child) => child.getBoundingClientRect())
+        .filter((r) => r.height > 0)
+        .map((r) => ({ top: Math.round(r.top), bottom: Math.round(r.bottom) })),
+    );
+    await screenshot(page, 'header-en-1000');
+    expect(boxes.length).toBeGreaterThanOrEqual(3);
+    // One row: every part overlaps every other part vertically.
+    const lowestTop = Math.max(...boxes.map((b) => b.top));
+    const highestBottom = Math.min(...boxes.map((b) => b.bottom));
+    expect(lowestTop, JSON.stringify(boxes)).toBeLessThan(highestBottom);
+    const box = await header.boundingBox();
+    expect(box!.height).toBeLessThan(70);
+  });
+});

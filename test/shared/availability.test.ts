@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { callReadiness, isInCall } from '../../src/shared/availability';
+import { initialSnapshot } from '../../src/shared/snapshot';
+import type { CallInfo, SessionSnapshot } from '../../src/shared/snapshot';
+
+const call: CallInfo = {
+  id: 'c1',
+  caller: '138',
+  phase: 'ringing',
+  ringingSince: 0,
+  talkingSince: null,
+  muted: false,
+};
+function healthy(state: string, over: Partial<SessionSnapshot> = {}): SessionSnapshot {
+  const base = initialSnapshot('http://x', true, 0);
+  return {
+    ...base,
+    phase: 'signed-in',
+    state,
+    platform: { ...base.platform, health: 'ok' },
+    sip: { ...base.sip, state: 'registered' },
+    microphone: 'ok',
+    ...over,
+  };
+}
+
+describe('isInCall', () => {
+  it('is true while the platform rings or talks, or a call is on the line', () => {
+    expect(isInCall(healthy('fetching'))).toBe(true);
+    expect(isInCall(healthy('talking/呼入'))).toBe(true);
+    expect(isInCall(healthy('idle', { call }))).toBe(true);
+    expect(isInCall(healthy('idle'))).toBe(false);
+    expect(isInCall(null)).toBe(false);
+  });
+});
+
+describe('callReadiness', () => {
+  it('is ready only when exactly idle with every link fine', () => {
+    expect(callReadiness(healthy('idle'), 'ok')).toEqual({ kind: 'ready' });
+    expect(callReadiness(healthy('idle'), 'unknown')).toEqual({
+      kind: 'unknown',
+      links: ['microphone'],
+    });
+  });
+
+  it.each([
+    ['online', 'online'],
+    ['busy/小休', 'busy'],
+    ['away', 'away'],
+    ['fetching', 'ringing'],
+    ['talking', 'talking'],
+  ])('%s → not offered (%s)', (state, why) => {
+    expect(callReadiness(healthy(state), 'ok')).toEqual({ kind: 'not-offered', why });
+  });
+
+  it('names an unrouted call, and signed-out as offline', () => {
+    expect(callReadiness(healthy('idle', { call }), 'ok')).toEqual({
+      kind: 'not-offered',
+      why: 'ringing',
+    });
+    const talking = { ...call, phase: 'talking' as const };
+    expect(callReadiness(healthy('idle', { call: talking }), 'ok')).toMatchObject({
+      why: 'talking',
+    });
+    expect(callReadiness(initialSnapshot('http://x', true, 0), 'ok')).toEqual({
+      kind: 'not-offered',
+      why: 'offline',
+    });
+  });
+
+  it('puts trouble first and names it', () => {
+    const s = healthy('busy');
+    const platform = (health: 'unreachable' | 'auth-failed', code?: string) => ({
+      ...s,
+      platform: {
+        ...s.platform,
+        health,
+        lastError: code ? { code: code as 'transport', message: '' } : null,
+      },
+    });
+    const trouble = (snap: SessionSnapshot, mic: 'ok' | 'broken' = 'ok') => {
+      const r = callReadiness(snap, mic);
+      return r.kind === 'trouble' ? r.trouble : r.kind;
+    };
+    expect(trouble(platform('unreachable', 'transport'))).toBe('platform-unreachable');
+    expect(trouble(platform('unreachable', 'http-error'))).toBe('platform-error');
+    expect(trouble(platform('unreachable', '010002'))).toBe('platform-refused');
+    expect(trouble(platform('auth-failed'))).toBe('platform-auth');
+    expect(trouble({ ...s, sip: { ...s.sip, state: 'failed-auth' } })).toBe('sip-auth');
+    expect(trouble({ ...s, sip: { ...s.sip, state: 'backing-off' } })).toBe('sip-reconnecting');
+    expect(trouble({ ...s, sip: { ...s.sip, state: 'stopped' } })).toBe('sip-down');
+    expect(trouble(s, 'broken')).toBe('microphone');
+    expect(trouble({ ...s, phase: 'restoring' })).toBe('session-restoring');
+  });
+});
