@@ -83,6 +83,12 @@ describe.skipIf(skip)(skip ?? 'desktop through the agent gateway (Chromium)', ()
     expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
     await platformState(world.emulator, 'alice', 'busy/整理');
 
+    // Keepalives go through the gateway too (every second here): wait for one on record.
+    await waitFor(async () => {
+      const rows = await rig.store.listAudit({ agent: 'alice', limit: 200 });
+      return rows.some((r) => r.action === 'keepalive');
+    }, 'a keepalive through the gateway in the audit');
+
     await button('签出').click();
     await page.getByRole('heading', { name: '座席签入' }).waitFor();
     await waitFor(

@@ -4,8 +4,11 @@ import { initialSnapshot } from '../../../src/shared/snapshot';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
 
 const now = 1_000_000;
+const initial = initialSnapshot('http://x', true, 0);
+/** Held in wrap-up, everything healthy (the tooltip then names no trouble). */
 const held: SessionSnapshot = {
-  ...initialSnapshot('http://x', true, 0),
+  ...initial,
+  sip: { ...initial.sip, state: 'registered' },
   phase: 'signed-in',
   state: 'busy/话后处理',
   stateSince: now - 5_000,
