@@ -186,6 +186,9 @@ export function textIn(root: Element = document.body): string {
 export async function click(el: HTMLElement): Promise<void> {
   el.click();
   await flushPromises();
+  // A click may open a screen that loads on first use (an async component): let it resolve.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flushPromises();
 }
 
 export async function type(el: HTMLElement, value: string | boolean | number): Promise<void> {

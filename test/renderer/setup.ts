@@ -10,6 +10,23 @@ import type { Language } from '../../src/shared/domain/errors';
 
 enableAutoUnmount(afterEach);
 
+// The window loads the screens an agent opens now and then on first use (their own chunks).
+// Loaded here up front, so a test's click shows one as soon as the app would with the chunk
+// already in memory; `settle` lets the async component resolve.
+await Promise.all([
+  import('../../src/renderer/src/components/SettingsView.vue'),
+  import('../../src/renderer/src/components/HistoryView.vue'),
+  import('../../src/renderer/src/components/SkillsView.vue'),
+  import('../../src/renderer/src/components/TeamView.vue'),
+]);
+
+/** Promises, then one task (an async screen resolving), then promises again. */
+export async function settle(): Promise<void> {
+  await flushPromises();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await flushPromises();
+}
+
 beforeEach(() => {
   localStorage.clear();
   document.body.innerHTML = '';
@@ -36,6 +53,6 @@ export async function mountApp(
     global: { plugins: [pinia, i18n] },
     attachTo: host,
   });
-  await flushPromises();
+  await settle();
   return { wrapper, api, i18n, pinia };
 }
