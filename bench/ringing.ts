@@ -29,6 +29,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, CDPSession, Page } from 'playwright-core';
+import { WEBRTC_LOOKING_OFFER as OFFER } from '../test/support/sipp-offers';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const WARM_UPS = 4;
@@ -173,25 +174,6 @@ async function sipJsBundle(): Promise<string> {
 // ---------- sipp ----------
 
 const FROM = 'From: "[field1]" <sip:[field1]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
-const OFFER = [
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0',
-  'm=audio [$media] UDP/TLS/RTP/SAVPF 0',
-  'c=IN IP4 127.0.0.1',
-  'a=candidate:1 1 udp 2130706431 127.0.0.1 [$media] typ host',
-  'a=ice-ufrag:sipp',
-  'a=ice-pwd:sippsippsippsippsippsipp',
-  'a=fingerprint:sha-256 F0:B8:52:66:F3:BE:FB:B4:CC:ED:E5:33:B2:F7:1D:A9:11:BF:B5:DB:01:B5:26:46:A8:3E:C1:6D:5D:B4:DD:21',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sendrecv',
-  'a=rtcp-mux',
-  'a=rtpmap:0 PCMU/8000',
-].join('\n');
-
 const INVITE = `
   <send retrans="500">
     <![CDATA[
