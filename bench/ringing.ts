@@ -539,10 +539,14 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     const load: number[] = [loadavg()[0]!];
 
-    for (const [phase, xml] of [
-      ['cancelled', CANCELLED],
-      ['answered', ANSWERED],
-    ] as const) {
+    // BENCH_PHASES=cancelled (or answered) runs one phase only, for quicker rounds while profiling.
+    const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered').split(',');
+    for (const [phase, xml] of (
+      [
+        ['cancelled', CANCELLED],
+        ['answered', ANSWERED],
+      ] as const
+    ).filter(([name]) => phases.includes(name))) {
       answerOnRing.on = phase === 'answered';
       const calls = plan(CALLS);
       const before = {
