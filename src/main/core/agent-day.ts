@@ -49,6 +49,8 @@ export interface AgentDay {
   readonly handlers: AgentDayHandlers;
   /** The call controller's gate: offers declined before they ring (wrap-up, guard tripping). */
   admit(call: IncomingCall): { kind: RejectKind; why: string } | null;
+  /** Whether `admit` would decline an offer now, without its side effects. */
+  declining(): boolean;
   /** The agent chose a state (window, tray, hotkey): wrap-up ends, the guard starts over. */
   manualStateChange(): void;
   status(): AgentDayStatus;
@@ -136,6 +138,7 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     observers: [recorder, screenPop, wrapUp, guard],
     handlers,
     admit: (call) => wrapUp.admit(call) ?? guard.admit(call),
+    declining: () => wrapUp.declining() || guard.declining(),
     manualStateChange() {
       wrapUp.manualChange();
       guard.manualChange();

@@ -14,6 +14,7 @@ import type {
   CallEnd,
   CallEndReason,
   CallMedia,
+  EarlyOfferEvent,
   IncomingCall,
   RejectKind,
 } from '../sip/call-types';
@@ -25,7 +26,7 @@ type Answer = Result<SessionSnapshot>;
 
 export interface CallControllerOptions {
   session: AgentSession;
-  line: Pick<SipLine, 'onIncomingCall'>;
+  line: Pick<SipLine, 'onIncomingCall'> & Partial<Pick<SipLine, 'onEarlyOffer'>>;
   media: { forCall(callId: string): CallMedia };
   clock: Clock;
   logger: Logger;
@@ -40,6 +41,11 @@ export interface CallControllerOptions {
    * (wrap-up's race with the platform's routing).
    */
   admit?: (call: IncomingCall) => { kind: RejectKind; why: string } | null;
+  /**
+   * Whether `admit` would refuse an offer now, without the refusal's side effects: an offer
+   * seen early (before SIP confirmed it) is shown only when nothing would refuse it.
+   */
+  declining?: () => boolean;
 }
 
 /** What a part that follows calls is told. Each method is optional. */
@@ -85,8 +91,16 @@ interface Live {
   confirmed: Promise<unknown>;
 }
 
+/** A call shown from an early offer, and what the snapshot showed before it. */
+interface Early {
+  info: CallInfo;
+  before: { state: string | null; stateSince: number | null };
+}
+
 export class CallController {
   private live: Live | null = null;
+  /** Shown as ringing before sip.js made an IncomingCall of it (the same id arrives next). */
+  private early: Early | null = null;
   private readonly timers = new Set<TimerHandle>();
   private readonly stops: Array<() => void>;
   private closed = false;
@@ -97,6 +111,7 @@ export class CallController {
   constructor(private readonly options: CallControllerOptions) {
     this.stops = [
       options.line.onIncomingCall((call) => this.offered(call)),
+      options.line.onEarlyOffer?.((event) => this.earlyOffer(event)) ?? (() => {}),
       options.session.onChange((snapshot) => {
         // Signed out (forced, or the session ended): nothing may keep talking for the agent.
         if (snapshot.phase === 'signed-out' && this.live) void this.live.call.hangUp();
@@ -217,14 +232,44 @@ export class CallController {
     this.timers.clear();
   }
 
+  /**
+   * An INVITE seen before sip.js parsed it: shown at once, exactly as `offered` would show it,
+   * when nothing would refuse it; `offered` then takes it over (or a withdrawal takes it back).
+   */
+  private earlyOffer(event: EarlyOfferEvent): void {
+    const { session, clock } = this.options;
+    if (event.kind === 'withdrawn') {
+      if (this.early?.info.id === event.id) this.withdraw();
+      return;
+    }
+    const snap = session.snapshot();
+    const shown = snap.phase === 'signed-in' || snap.phase === 'restoring';
+    if (this.closed || !shown || this.live || this.early || this.options.declining?.()) return;
+    const info = ringingInfo(event.offer.id, event.offer.caller, clock.now());
+    this.early = { info, before: { state: snap.state, stateSince: snap.stateSince } };
+    session.showCall(info, 'fetching');
+  }
+
+  /** The early call did not become a call: the window goes back to what it showed before. */
+  private withdraw(): void {
+    const early = this.early;
+    this.early = null;
+    if (early && !this.live) this.options.session.withdrawCall(early.before);
+  }
+
   private offered(call: IncomingCall): void {
     const { session, logger, clock } = this.options;
+    const early = this.early?.info.id === call.id ? this.early : null;
+    // Any refusal below takes back what was shown early (nothing was, when it refuses).
+    if (this.early && !early) this.withdraw();
     const phase = session.snapshot().phase;
     if (this.closed || (phase !== 'signed-in' && phase !== 'restoring')) {
+      this.withdraw();
       logger.warn('calls: INVITE while not signed in, refused', { id: call.id, phase });
       return void call.reject('unavailable').catch(() => undefined);
     }
     if (call.refusal) {
+      this.withdraw();
       // Its media cannot reach the window: refused at once (503), never rung, listed as missed.
       logger.warn('calls: INVITE refused, no usable media', { id: call.id, why: call.refusal });
       void call.reject('no-media').catch(() => undefined);
@@ -243,24 +288,23 @@ export class CallController {
     }
     const refusal = this.options.admit?.(call) ?? null;
     if (refusal && !this.live) {
+      this.withdraw();
       logger.info('calls: offer declined before ringing', { id: call.id, why: refusal.why });
       void call.reject(refusal.kind).catch(() => undefined);
       const declined = { id: call.id, caller: call.caller, at: clock.now() };
       return this.tell((o) => o.declined?.(declined, refusal.why));
     }
     if (this.live) {
+      this.withdraw();
       // The platform offers work only to idle agents; a second INVITE is someone else's mistake.
       logger.warn('calls: INVITE during a call, refused busy', { id: call.id });
       return void call.reject('busy').catch(() => undefined);
     }
-    const info: CallInfo = {
-      id: call.id,
-      caller: call.caller,
-      phase: 'ringing',
-      ringingSince: clock.now(),
-      talkingSince: null,
-      muted: false,
-    };
+    this.early = null;
+    // Shown early: the same call, unless sip.js read the caller differently.
+    const info: CallInfo = early
+      ? { ...early.info, caller: call.caller }
+      : ringingInfo(call.id, call.caller, clock.now());
     const ended = new Promise<CallEnd>((resolve) => call.onEnded(resolve));
     const live: Live = { call, info, ended, confirmed: Promise.resolve() };
     this.live = live;
@@ -394,6 +438,10 @@ export class CallController {
   private ok(): Answer {
     return { ok: true, value: this.options.session.snapshot() };
   }
+}
+
+function ringingInfo(id: string, caller: string, at: number): CallInfo {
+  return { id, caller, phase: 'ringing', ringingSince: at, talkingSince: null, muted: false };
 }
 
 const EMPTY_WORST: CallQualityReport['worst'] = {

@@ -211,6 +211,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         autoAnswerDelayMs: () => autoAnswerDelayMs(settings, options.env ?? {}),
         observers: day.observers,
         admit: (call) => day.admit(call),
+        declining: () => day.declining(),
       })
     : null;
   const crash = new CrashHold(

@@ -47,9 +47,14 @@ export class NoAnswerGuard implements CallObserver {
     return this.count;
   }
 
+  /** Whether {@link admit} would decline an offer now (asked before showing one early). */
+  declining(): boolean {
+    return this.pending !== null;
+  }
+
   /** While tripping, further offers are declined (the agent is away; nobody would answer). */
   admit(_call: IncomingCall): { kind: RejectKind; why: string } | null {
-    return this.pending ? { kind: 'unavailable', why: 'no-answer' } : null;
+    return this.declining() ? { kind: 'unavailable', why: 'no-answer' } : null;
   }
 
   answered(_info: CallInfo): void {

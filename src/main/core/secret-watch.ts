@@ -39,6 +39,7 @@ export function watchSipLine<L extends SipLine | null>(line: L, known: SecretLis
     status: () => line.status(),
     onStatus: (listener) => line.onStatus(listener),
     onIncomingCall: (listener) => line.onIncomingCall(listener),
+    onEarlyOffer: (listener) => line.onEarlyOffer(listener),
   };
   return watched as L;
 }

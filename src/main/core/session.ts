@@ -258,6 +258,17 @@ export class AgentSession {
     this.store.publish(moved ? { call, state, stateSince: this.now() } : { call });
   }
 
+  /**
+   * A call shown before SIP confirmed it that never became one (see CallController): the call
+   * goes and the state the agent had comes back, with its time, as if it had never rung.
+   */
+  withdrawCall(before: { state: string | null; stateSince: number | null }): void {
+    if (!this.snap.call) return;
+    const moved = before.state !== this.snap.state;
+    if (moved) this.stateEpoch++;
+    this.store.publish(moved ? { call: null, ...before } : { call: null });
+  }
+
   /** Records a ring that was not answered, newest first. */
   addMissed(offer: MissedOffer): void {
     this.lastCallAt = this.now();

@@ -71,6 +71,11 @@ export class WrapUp implements CallObserver {
     return status;
   }
 
+  /** Whether {@link admit} would decline an offer now (asked before showing one early). */
+  declining(): boolean {
+    return this.active !== null;
+  }
+
   /** The race gate: while wrapping up, an offer is declined before it is shown. */
   admit(call: IncomingCall): { kind: RejectKind; why: string } | null {
     if (!this.active) return null;

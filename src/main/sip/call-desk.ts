@@ -11,42 +11,93 @@ import type { IncomingCall } from './call-types';
 import { SipIncomingCall } from './incoming-call';
 import { bridgedHandlerFactory } from './media-handler';
 import { MEDIA_RELAY_HEADER, mediaRefusal } from '../../shared/domain/media-offer';
+import { peekOffer } from './offer-peek';
+import type { EarlyOfferEvent } from './call-types';
+
+/** How many recent SIP Call-IDs are remembered (a late retransmission is not a new call). */
+const RECENT_CALL_IDS = 64;
+
+export interface CallDeskOptions {
+  /** Gets every call worth ringing; false (no taker) refuses it with 480. */
+  deliver: (call: IncomingCall) => boolean;
+  logger: Logger;
+  /** Told of an INVITE before sip.js parses it, and of one sip.js then did not make a call. */
+  early?: (event: EarlyOfferEvent) => void;
+  /** Whether a Request-URI user is this line's (others are refused 404 by sip.js). */
+  isOurs?: (user: string) => boolean;
+}
 
 export class CallDesk {
   private readonly calls = new Map<Session, SipIncomingCall>();
   private closed = false;
   /** For the UserAgent's `sessionDescriptionHandlerFactory` option. */
   readonly handlerFactory: SessionDescriptionHandlerFactory;
+  /** The offer announced for the message sip.js is handling now; `taken` once it became a call. */
+  private early: { sipCallId: string; id: string; taken: boolean } | null = null;
+  /** SIP Call-IDs seen lately, oldest first: their INVITEs are retransmissions, not news. */
+  private readonly recent = new Set<string>();
 
-  /** `deliver` gets every call worth ringing; without a taker it is refused with 480. */
-  constructor(
-    private readonly deliver: (call: IncomingCall) => boolean,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly options: CallDeskOptions) {
     this.handlerFactory = bridgedHandlerFactory((session) => this.calls.get(session));
+  }
+
+  /**
+   * Before sip.js sees `message`: a new INVITE this line would ring is announced now, so the
+   * window shows it without waiting for sip.js's parsing. Call {@link settle} once sip.js is done.
+   */
+  peek(message: string): void {
+    const { early, isOurs } = this.options;
+    if (this.closed || !early || !message.startsWith('INVITE ')) return;
+    const offer = peekOffer(message);
+    if (!offer || this.recent.has(offer.sipCallId)) return;
+    if (isOurs && !isOurs(offer.toUser)) return;
+    if (mediaRefusal(offer.body, offer.header(MEDIA_RELAY_HEADER)) !== null) return;
+    this.early = { sipCallId: offer.sipCallId, id: newCallId(), taken: false };
+    this.remember(offer.sipCallId);
+    early({ kind: 'ringing', offer: { id: this.early.id, caller: offer.caller } });
+  }
+
+  /** sip.js has handled the message given to {@link peek}: an offer it did not take is withdrawn. */
+  settle(): void {
+    const early = this.early;
+    this.early = null;
+    if (early && !early.taken) this.options.early?.({ kind: 'withdrawn', id: early.id });
   }
 
   /** The UserAgent delegate's `onInvite`. */
   onInvite(invitation: Invitation): void {
     const request = invitation.request;
+    const early = this.early?.sipCallId === request.callId ? this.early : null;
+    this.remember(request.callId);
     if (this.closed) return void invitation.reject({ statusCode: 480 }).catch(() => undefined);
     // The media answers offers only (WebRTC in the window); a late-offer INVITE cannot be served.
     const type = request.getHeader('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/sdp' || !request.body) {
-      this.logger.warn('sip: INVITE without an SDP offer refused', { callId: request.callId });
+      this.options.logger.warn('sip: INVITE without an SDP offer refused', {
+        callId: request.callId,
+      });
       return void invitation
         .reject({ statusCode: 488, reasonPhrase: 'Not Acceptable Here' })
         .catch(() => undefined);
     }
     const refusal = mediaRefusal(request.body, request.getHeader(MEDIA_RELAY_HEADER));
-    const call = new SipIncomingCall(`c${randomBytes(6).toString('hex')}`, invitation, refusal);
+    const call = new SipIncomingCall(early?.id ?? newCallId(), invitation, refusal);
     this.calls.set(invitation, call);
     call.onEnded((end) => {
       this.calls.delete(invitation);
-      this.logger.info('sip: call ended', { id: call.id, ...end });
+      this.options.logger.info('sip: call ended', { id: call.id, ...end });
     });
-    this.logger.info('sip: incoming call', { id: call.id, sipCallId: call.sipCallId });
-    if (!this.deliver(call)) void call.reject('unavailable').catch(() => undefined);
+    const taken = this.options.deliver(call);
+    if (early) early.taken = taken;
+    // Logged after the call was handed on: a log write never holds up the ringing.
+    this.options.logger.info('sip: incoming call', { id: call.id, sipCallId: call.sipCallId });
+    if (!taken) void call.reject('unavailable').catch(() => undefined);
+  }
+
+  private remember(sipCallId: string): void {
+    this.recent.delete(sipCallId);
+    this.recent.add(sipCallId);
+    if (this.recent.size > RECENT_CALL_IDS) this.recent.delete(this.recent.values().next().value!);
   }
 
   /** Calls not yet ended. */
@@ -60,4 +111,8 @@ export class CallDesk {
     for (const call of [...this.calls.values()]) call.lineClosing(detail);
     this.calls.clear();
   }
+}
+
+function newCallId(): string {
+  return `c${randomBytes(6).toString('hex')}`;
 }

@@ -76,3 +76,11 @@ export interface IncomingCall {
   /** Called exactly once when the call ends (at once if it has already ended). */
   onEnded(listener: (end: CallEnd) => void): () => void;
 }
+
+/**
+ * An INVITE seen before sip.js parsed it (the ringing goes to the window first), and its end
+ * when sip.js then did not make a call of it (the same `id` never arrives as an IncomingCall).
+ * When it does, the IncomingCall carries the same `id`.
+ */
+export type EarlyOfferEvent =
+  { kind: 'ringing'; offer: { id: string; caller: string } } | { kind: 'withdrawn'; id: string };

@@ -7,6 +7,7 @@
 import { SessionState } from 'sip.js';
 import type { Invitation, SessionDescriptionHandlerOptions } from 'sip.js';
 import { cancelCause } from './cancel-reason';
+import { callerLabel } from './offer-peek';
 import type {
   CallEnd,
   CallEndReason,
@@ -42,9 +43,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     readonly refusal: string | null = null,
   ) {
     const from = invitation.remoteIdentity;
-    const user = from.uri.user ?? from.uri.host;
-    const name = from.displayName?.trim();
-    this.caller = name && name !== user ? `${name} <${user}>` : user;
+    this.caller = callerLabel(from.displayName, from.uri.user ?? from.uri.host);
     this.sipCallId = invitation.request.callId;
     invitation.delegate = {
       onCancel: (cancel) => {

@@ -9,7 +9,7 @@ import { appError } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
 import type { Clock, TimerHandle } from '../../lib/ports';
 import { CallDesk } from './call-desk';
-import type { IncomingCall } from './call-types';
+import type { EarlyOfferEvent, IncomingCall } from './call-types';
 import { refreshPercent, registerTimeoutMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
@@ -28,6 +28,8 @@ export interface RegistrationHooks {
   failed(error: AppError, reached: boolean): void;
   /** An INVITE arrived; false when nobody takes it (it is then refused with 480). */
   incomingCall(call: IncomingCall): boolean;
+  /** An INVITE seen before sip.js parsed it, or withdrawn when sip.js made no call of it. */
+  earlyOffer?(event: EarlyOfferEvent): void;
   /** Every REGISTER 200 OK: the bindings it lists that are not this line's (other devices). */
   bindings?(others: string[]): void;
 }
@@ -91,7 +93,14 @@ export function openRegistration(
     );
     return { close: async () => void (over = true), liveCalls: () => 0 };
   }
-  const desk = new CallDesk((call) => !over && hooks.incomingCall(call), deps.logger);
+  const desk = new CallDesk({
+    deliver: (call) => !over && hooks.incomingCall(call),
+    logger: deps.logger,
+    early: (event) => {
+      if (!over) hooks.earlyOffer?.(event);
+    },
+    isOurs: (user) => user === config.user || user === deps.contactName,
+  });
   const ua = createLineUserAgent(
     config,
     aor,
@@ -112,7 +121,13 @@ export function openRegistration(
         deps.logger.error('sip: bindings hook failed', { error: String(error) });
       }
     }
-    deliver?.(message);
+    // The ringing goes to the window before sip.js's parsing; sip.js then confirms it.
+    desk.peek(message);
+    try {
+      deliver?.(message);
+    } finally {
+      desk.settle();
+    }
   };
   const registerer = new Registerer(ua, {
     expires: config.expiresSec,

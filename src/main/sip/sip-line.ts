@@ -14,7 +14,7 @@ import { nextSipState } from './state-machine';
 import type { SipEvent } from './state-machine';
 import { DEFAULT_SIP_TIMING, retryDelay } from './timing';
 import type { SipTiming } from './timing';
-import type { IncomingCall } from './call-types';
+import type { EarlyOfferEvent, IncomingCall } from './call-types';
 import type { SipLine, SipLineConfig } from './types';
 import type { WebSocketConstructor } from '../../lib/sip-ws/ws-transport';
 import type { SipTrace } from '../../lib/sip-ws/sip-log';
@@ -41,6 +41,7 @@ class SupervisedSipLine implements SipLine {
   private readonly timing: SipTiming;
   private readonly listeners = new Set<(status: SipStatus) => void>();
   private readonly callListeners = new Set<(call: IncomingCall) => void>();
+  private readonly earlyListeners = new Set<(event: EarlyOfferEvent) => void>();
   private readonly identity = { contactName: `ad${hex(5)}`, viaHost: `${hex(6)}.invalid` };
   private current: SipStatus;
   private config: SipLineConfig | null = null;
@@ -120,6 +121,11 @@ class SupervisedSipLine implements SipLine {
     return () => this.callListeners.delete(listener);
   }
 
+  onEarlyOffer(listener: (event: EarlyOfferEvent) => void): () => void {
+    this.earlyListeners.add(listener);
+    return () => this.earlyListeners.delete(listener);
+  }
+
   private open(): void {
     const config = this.config;
     if (!config) return;
@@ -147,6 +153,10 @@ class SupervisedSipLine implements SipLine {
           // No state move: the line is still registered; the session decides what this means.
           this.current = { ...this.current, newContacts: fresh };
           for (const listener of [...this.listeners]) listener(this.current);
+        },
+        earlyOffer: (event) => {
+          if (!mine() || this.callListeners.size === 0) return;
+          for (const listener of [...this.earlyListeners]) listener(event);
         },
         incomingCall: (call) => {
           if (!mine() || this.callListeners.size === 0) return false;

@@ -3,7 +3,7 @@
  * Signalling lives in main (sip.js over WebSocket); a call's media lives in the window.
  */
 import type { SipStatus } from '../../shared/snapshot';
-import type { IncomingCall } from './call-types';
+import type { EarlyOfferEvent, IncomingCall } from './call-types';
 
 export interface SipLineConfig {
   /** SIP over WebSocket URL, e.g. ws://127.0.0.1:5066 */
@@ -28,4 +28,9 @@ export interface SipLine {
   onStatus(listener: (status: SipStatus) => void): () => void;
   /** Every INVITE on the registered extension; with no listener INVITEs are refused (480). */
   onIncomingCall(listener: (call: IncomingCall) => void): () => void;
+  /**
+   * INVITEs seen before sip.js parsed them (so the window can show the ringing first), and
+   * their withdrawal when sip.js made no call of them. Told only while a call listener exists.
+   */
+  onEarlyOffer(listener: (event: EarlyOfferEvent) => void): () => void;
 }
