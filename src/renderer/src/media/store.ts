@@ -58,7 +58,8 @@ export const useCallStore = defineStore('calls', () => {
   /** Every label seen this run, so an unplugged device can still be named. */
   const labels = new Map<string, string>();
 
-  const call = computed(() => session.snapshot?.call ?? null);
+  // Main's call, ahead of the rest of the snapshot in the frame a new call first rings.
+  const call = computed(() => session.call);
   const lists = shallowRef<DeviceLists>(EMPTY_LISTS);
   /** Devices the engine refused at use (setSinkId/getUserMedia), by role → device id. */
   const failedDevices = shallowRef<Partial<Record<DeviceRole, string>>>({});

@@ -8,26 +8,50 @@ import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 import { isInCall } from '../../../shared/availability';
 import { readiness } from '../../../shared/snapshot';
-import { call, desktopApi } from '../desktop';
+import { call as callMain, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
 import { share } from './share';
+import { beforeNextPaint } from '../after-paint';
 import { useCallAudioStore } from './call-audio';
 import type { DesktopApi } from '../../../shared/ipc/api';
 import type { Result } from '../../../shared/ipc/contract';
-import type { SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
+import type { CallInfo, SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
 import type { SkillOp } from '../../../shared/domain/agent';
 
 export const useSessionStore = defineStore('session', () => {
   // The snapshot is immutable and replaced whole: no deep reactivity needed.
   const snapshot = shallowRef<SessionSnapshot | null>(null);
+  /**
+   * The call, as main sent it. It runs ahead of `snapshot` for one frame only: when a new call
+   * rings, the call strip is drawn in the task that brought it, and the rest of the window
+   * (state, controls, readiness) follows just before that frame is painted — the agent sees
+   * both in the same frame, and the panel does not wait for everything else to re-render.
+   */
+  const call = shallowRef<CallInfo | null>(null);
   const bridgeMissing = shallowRef(false);
   let unsubscribe: (() => void) | null = null;
+  /** The snapshot waiting for the frame in which a new ringing call is first painted. */
+  let ahead: SessionSnapshot | null = null;
 
   function apply(next: SessionSnapshot): void {
     // Unchanged parts keep their identity: only what changed re-renders (a push with no news
     // re-renders nothing).
-    const shared = snapshot.value ? share(snapshot.value, next) : next;
+    const last = ahead ?? snapshot.value;
+    const shared = last ? share(last, next) : next;
+    const rings = shared.call?.phase === 'ringing' && shared.call.id !== call.value?.id;
+    if (shared.call !== call.value) call.value = shared.call;
+    if (rings && snapshot.value) {
+      if (!ahead) beforeNextPaint(catchUp);
+      ahead = shared;
+      return;
+    }
+    ahead = null;
     if (shared !== snapshot.value) snapshot.value = shared;
+  }
+
+  function catchUp(): void {
+    if (ahead && ahead !== snapshot.value) snapshot.value = ahead;
+    ahead = null;
   }
 
   /** Subscribe, then snapshot. Safe to call twice. */
@@ -56,7 +80,7 @@ export const useSessionStore = defineStore('session', () => {
   async function command(
     run: (api: DesktopApi) => Promise<Result<SessionSnapshot>>,
   ): Promise<Result<SessionSnapshot>> {
-    const result = await call(run);
+    const result = await callMain(run);
     if (result.ok) apply(result.value);
     return result;
   }
@@ -68,12 +92,18 @@ export const useSessionStore = defineStore('session', () => {
   const inCall = computed(() => isInCall(snapshot.value));
   const microphone = useMicrophoneStore();
   const callAudio = useCallAudioStore();
-  const ready = computed(() =>
-    snapshot.value ? readiness(snapshot.value, microphone.health, callAudio.noAudio) : null,
-  );
+  // Kept as the same object while nothing in it changed, so a push that leaves readiness as it
+  // was re-renders nothing that shows it.
+  const ready = computed((last: ReturnType<typeof readiness> | null | undefined) => {
+    const next = snapshot.value
+      ? readiness(snapshot.value, microphone.health, callAudio.noAudio)
+      : null;
+    return last && next ? share(last, next) : next;
+  });
 
   return {
     snapshot,
+    call,
     bridgeMissing,
     phase,
     state,
