@@ -21,14 +21,14 @@ export type SipTrace = (direction: 'sent' | 'received', message: string) => void
 export interface SipMessageEntry {
   at: number;
   direction: 'sent' | 'received';
-  /** The message with Authorization/Proxy-Authorization and known secrets redacted. */
+  /** The message (with Authorization/Proxy-Authorization and known secrets redacted by `list`). */
   text: string;
 }
 
 /** Messages kept for the diagnostics bundle. */
 export const SIP_MESSAGE_LIMIT = 200;
 
-/** The last {@link SIP_MESSAGE_LIMIT} SIP messages, redacted when recorded. */
+/** The last {@link SIP_MESSAGE_LIMIT} SIP messages, redacted when read out. */
 export class SipMessageLog {
   private readonly entries: SipMessageEntry[] = [];
 
@@ -39,11 +39,16 @@ export class SipMessageLog {
   ) {}
 
   readonly trace: SipTrace = (direction, message) => {
-    this.entries.push({ at: this.now(), direction, text: redactText(message, this.known()) });
+    this.entries.push({ at: this.now(), direction, text: message });
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
   };
 
+  /**
+   * The kept messages, redacted now: every message passes here on the ringing path, so the work
+   * is done when a bundle is made instead (the secrets known then include every earlier one).
+   */
   list(): SipMessageEntry[] {
-    return [...this.entries];
+    const known = [...this.known()];
+    return this.entries.map((entry) => ({ ...entry, text: redactText(entry.text, known) }));
   }
 }

@@ -176,8 +176,9 @@ export class WsTransport implements Transport {
         : Buffer.from(data as Buffer).toString('utf8');
       // A CRLF keepalive is not a SIP message.
       if (/^(\r\n)+$/.test(text) || this.current !== TransportState.Connected) return;
-      this.options.trace?.('received', text);
       this.onMessage?.(text);
+      // Recorded after the line has seen it: an INVITE reaches the window first.
+      this.options.trace?.('received', text);
     });
     ws.on('close', (code) => {
       keepalive.stop();
