@@ -260,13 +260,20 @@ class FakeParam {
   }
 }
 class FakeNode {
-  connected = 0;
+  readonly targets: unknown[] = [];
+  get connected(): number {
+    return this.targets.length;
+  }
   connect<T>(node: T): T {
-    this.connected++;
+    this.targets.push(node);
     return node;
   }
   disconnect(): void {
-    this.connected = 0;
+    this.targets.length = 0;
+  }
+  /** True when this node's output reaches `node` through connected nodes. */
+  reaches(node: FakeNode): boolean {
+    return this.targets.some((t) => t === node || (t instanceof FakeNode && t.reaches(node)));
   }
 }
 export class FakeOscillator extends FakeNode {
@@ -281,9 +288,23 @@ export class FakeOscillator extends FakeNode {
   }
 }
 export class FakeAudioContext {
-  state: 'suspended' | 'running' = 'suspended';
+  /** A new context runs at once where no click is needed (Electron's autoplay policy). */
+  state: 'suspended' | 'running' = 'running';
   currentTime = 0;
   readonly oscillators: FakeOscillator[] = [];
+  readonly destination = new FakeNode();
+  /** Sink ids set, in order ('' = system default). */
+  sinkIds: string[] = [];
+  /** Sink ids setSinkId refuses (an unplugged or forbidden device). */
+  refuseSinks = new Set<string>();
+  /** resume() stays pending, as with the autoplay rules before a click. */
+  refuseResume = false;
+  /** Times the output device was started (resumed from suspended). */
+  starts = 0;
+  async setSinkId(id: string): Promise<void> {
+    if (this.refuseSinks.has(id)) throw new DOMException('no such device', 'NotFoundError');
+    this.sinkIds.push(id);
+  }
   createGain() {
     return Object.assign(new FakeNode(), { gain: new FakeParam() });
   }
@@ -295,15 +316,23 @@ export class FakeAudioContext {
   createMediaStreamDestination() {
     return Object.assign(new FakeNode(), { stream: new FakeStream([]) });
   }
-  async resume(): Promise<void> {
+  resume(): Promise<void> {
+    if (this.refuseResume) return new Promise(() => undefined);
+    if (this.state === 'suspended') this.starts++;
     this.state = 'running';
+    return Promise.resolve();
   }
   async suspend(): Promise<void> {
     this.state = 'suspended';
   }
-  /** Oscillators of rings that have not been stopped. */
+  /** Oscillators of rings that have not been stopped, wired to the output. */
   get sounding(): number {
-    return this.oscillators.filter((o) => o.started && !o.stopped).length;
+    return this.oscillators.filter((o) => o.started && !o.stopped && o.reaches(this.destination))
+      .length;
+  }
+  /** Audible: tones sounding and the context running. */
+  get audible(): boolean {
+    return this.state === 'running' && this.sounding > 0;
   }
 }
 

@@ -334,6 +334,7 @@ export const useCallStore = defineStore('calls', () => {
         playing: ringtone?.playing ?? false,
         deviceId: ringDevice.value,
         blocked: soundBlocked.value,
+        clock: ringtone?.clock ?? null,
       }),
     });
   }
