@@ -93,7 +93,7 @@ describe('audio devices', () => {
     await click(getByRole('button', { name: '设置' }));
     await click(getByRole('button', { name: '试听铃声' }));
     expect(ports.contexts[0]!.sinkIds).toEqual(['out-speakers']);
-    expect(ports.contexts[0]!.sounding).toBe(2);
+    expect(ports.contexts[0]!.sounding).toBe(1);
     expect(ports.contexts[0]!.audible).toBe(true);
   });
 });

@@ -272,7 +272,7 @@ describe('ringtone', () => {
 
   it('starts when ringing, on the chosen ringer, and stops on Answer', async () => {
     const { ports, context } = await ring(undefined, 'out-headset');
-    expect(context.sounding).toBe(2);
+    expect(context.sounding).toBe(1);
     expect(context.audible).toBe(true);
     expect(context.sinkIds).toEqual(['out-headset']);
     // Straight from the context to the device: no <audio> and no second output stream.
@@ -287,6 +287,25 @@ describe('ringtone', () => {
     expect(context.sounding).toBe(0);
     expect(context.state).toBe('suspended');
     expect(ports.contexts).toHaveLength(1);
+  });
+
+  it('rings the cadence: two tones 0.4 s on, 0.2 s off, 0.4 s on, then 2 s quiet, looped', async () => {
+    const { context } = await ring();
+    const source = context.sources[0]!;
+    expect(source.loop).toBe(true);
+    const { samples, duration } = source.buffer!;
+    expect(duration).toBe(3);
+    const rate = samples.length / duration;
+    /** Loudest sample between two times (s). */
+    const peak = (from: number, to: number) =>
+      Math.max(...samples.subarray(Math.round(from * rate), Math.round(to * rate)).map(Math.abs));
+    expect(peak(0.03, 0.37)).toBeGreaterThan(0.3);
+    expect(peak(0.41, 0.59)).toBe(0);
+    expect(peak(0.63, 0.97)).toBeGreaterThan(0.3);
+    expect(peak(1.01, 3)).toBe(0);
+    // No click at the edges: it fades in and out.
+    expect(peak(0, 0.002)).toBeLessThan(0.05);
+    expect(peak(0.398, 0.4)).toBeLessThan(0.05);
   });
 
   it('starts while the window is hidden (no animation frames there)', async () => {

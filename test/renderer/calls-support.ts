@@ -287,11 +287,25 @@ export class FakeOscillator extends FakeNode {
     this.stopped = true;
   }
 }
+export class FakeBufferSource extends FakeNode {
+  buffer: { duration: number; samples: Float32Array } | null = null;
+  loop = false;
+  started = false;
+  stopped = false;
+  start(): void {
+    this.started = true;
+  }
+  stop(): void {
+    this.stopped = true;
+  }
+}
 export class FakeAudioContext {
   /** A new context runs at once where no click is needed (Electron's autoplay policy). */
   state: 'suspended' | 'running' = 'running';
   currentTime = 0;
   readonly oscillators: FakeOscillator[] = [];
+  readonly sources: FakeBufferSource[] = [];
+  readonly buffers: { duration: number; samples: Float32Array }[] = [];
   readonly destination = new FakeNode();
   /** Sink ids set, in order ('' = system default). */
   sinkIds: string[] = [];
@@ -313,6 +327,17 @@ export class FakeAudioContext {
     this.oscillators.push(osc);
     return osc;
   }
+  createBuffer(channels: number, length: number, sampleRate: number) {
+    const samples = new Float32Array(length);
+    const buffer = { duration: length / sampleRate, samples, getChannelData: () => samples };
+    this.buffers.push(buffer);
+    return buffer;
+  }
+  createBufferSource(): FakeBufferSource {
+    const source = new FakeBufferSource();
+    this.sources.push(source);
+    return source;
+  }
   createMediaStreamDestination() {
     return Object.assign(new FakeNode(), { stream: new FakeStream([]) });
   }
@@ -325,15 +350,25 @@ export class FakeAudioContext {
   async suspend(): Promise<void> {
     this.state = 'suspended';
   }
-  /** Oscillators of rings that have not been stopped, wired to the output. */
+  /** Sources (tones, rings) started and not stopped, wired to the output with sound to play. */
   get sounding(): number {
-    return this.oscillators.filter((o) => o.started && !o.stopped && o.reaches(this.destination))
-      .length;
+    return [...this.oscillators, ...this.sources].filter(
+      (node) =>
+        node.started &&
+        !node.stopped &&
+        node.reaches(this.destination) &&
+        (!(node instanceof FakeBufferSource) || (node.loop && hasSound(node.buffer))),
+    ).length;
   }
   /** Audible: tones sounding and the context running. */
   get audible(): boolean {
     return this.state === 'running' && this.sounding > 0;
   }
+}
+
+/** A buffer with audible samples in it (not silence). */
+function hasSound(buffer: { samples: Float32Array } | null): boolean {
+  return !!buffer && buffer.samples.some((v) => Math.abs(v) > 0.05);
 }
 
 export function device(kind: MediaDeviceKind, deviceId: string, label: string): MediaDeviceInfo {

@@ -1,23 +1,26 @@
 /**
  * The ringtone, made with WebAudio (no asset to ship or fail to load): two tones gated in a
- * ring-ring-pause cadence, played by one AudioContext straight on the chosen ringer device
- * (AudioContext.setSinkId). The context is made at the first ring and kept for the window's
- * life, suspended between rings so it costs nothing while idle; each ring's nodes are stopped
- * and dropped when it ends. No <audio> element and no MediaStream in between: that hop opened
- * a second output stream per ring and doubled the audio threads' work while ringing.
+ * ring-ring-pause cadence, rendered once into a buffer that each ring loops, played by one
+ * AudioContext straight on the chosen ringer device (AudioContext.setSinkId). The context is
+ * made at the first ring and kept for the window's life, suspended between rings so it costs
+ * nothing while idle; each ring's source node is stopped and dropped when it ends. No <audio>
+ * element and no MediaStream in between: that hop opened a second output stream per ring and
+ * doubled the audio threads' work while ringing.
  */
 import { isDefaultDevice, sinkOf } from './ports';
 import type { MediaPorts } from './ports';
 
-/** One cadence: on 0.4 s, off 0.2 s, on 0.4 s, off 2 s. */
+/** One cadence: on 0.4 s, off 0.2 s, on 0.4 s, off 2 s; two tones, short ramps at the edges. */
 const CADENCE: readonly [number, number][] = [
   [0, 0.4],
   [0.6, 1.0],
 ];
 const PERIOD_S = 3;
-/** Cadences scheduled per ring; the platform gives up long before (45 s by default). */
-const SCHEDULED_S = 600;
+const TONES_HZ = [523.25, 659.25];
 const LEVEL = 0.25;
+const RAMP_S = 0.02;
+/** Enough for the tones (under 700 Hz); a third of the samples of a 48 kHz period. */
+const SAMPLE_RATE = 16_000;
 /** How long a resume may take before we call it refused (autoplay keeps it pending). */
 const RESUME_WAIT_MS = 500;
 
@@ -31,17 +34,14 @@ export type RingtoneOutcome =
   /** No WebAudio here: nothing can ring. */
   | { kind: 'unavailable' };
 
-interface Ring {
-  nodes: AudioScheduledSourceNode[];
-  gain: GainNode;
-}
-
 /** AudioContext.setSinkId (Chromium 110+; older engines ring on the default device only). */
 type SinkContext = AudioContext & { setSinkId?(sinkId: string): Promise<void> };
 
 export class Ringtone {
   private context: SinkContext | null = null;
-  private ring: Ring | null = null;
+  /** One period of the cadence, rendered at the first ring and looped by every ring. */
+  private period: AudioBuffer | null = null;
+  private ring: AudioBufferSourceNode | null = null;
   /** Bumped on every start/stop so a slow start never outlives a later stop. */
   private generation = 0;
 
@@ -94,29 +94,15 @@ export class Ringtone {
     return context.state === 'running';
   }
 
-  /** Builds this ring's tones and cadence (WebAudio runs it; no timers here). */
-  private schedule(context: AudioContext): Ring {
-    const gain = context.createGain();
-    const t0 = context.currentTime + 0.05;
-    gain.gain.setValueAtTime(0, 0);
-    for (let start = 0; start < SCHEDULED_S; start += PERIOD_S) {
-      for (const [on, off] of CADENCE) {
-        // Short ramps: no clicks at the edges.
-        gain.gain.setValueAtTime(0, t0 + start + on);
-        gain.gain.linearRampToValueAtTime(LEVEL, t0 + start + on + 0.02);
-        gain.gain.setValueAtTime(LEVEL, t0 + start + off - 0.02);
-        gain.gain.linearRampToValueAtTime(0, t0 + start + off);
-      }
-    }
-    gain.connect(context.destination);
-    const nodes = [523.25, 659.25].map((frequency) => {
-      const osc = context.createOscillator();
-      osc.frequency.value = frequency;
-      osc.connect(gain);
-      osc.start(t0);
-      return osc;
-    });
-    return { nodes, gain };
+  /** Plays the cadence in a loop (WebAudio runs it; no timers and no automation here). */
+  private schedule(context: AudioContext): AudioBufferSourceNode {
+    this.period ??= renderPeriod(context);
+    const source = context.createBufferSource();
+    source.buffer = this.period;
+    source.loop = true;
+    source.connect(context.destination);
+    source.start();
+    return source;
   }
 
   /** Stops ringing at once and lets the context sleep. */
@@ -125,11 +111,8 @@ export class Ringtone {
     const ring = this.ring;
     this.ring = null;
     if (ring) {
-      for (const node of ring.nodes) {
-        node.stop();
-        node.disconnect();
-      }
-      ring.gain.disconnect();
+      ring.stop();
+      ring.disconnect();
     }
     void this.context?.suspend().catch(() => undefined);
   }
@@ -145,4 +128,20 @@ export class Ringtone {
       return false;
     }
   }
+}
+
+/** The cadence's samples, once: a few ms of script instead of a long automation list per ring. */
+function renderPeriod(context: BaseAudioContext): AudioBuffer {
+  const buffer = context.createBuffer(1, PERIOD_S * SAMPLE_RATE, SAMPLE_RATE);
+  const samples = buffer.getChannelData(0);
+  for (const [on, off] of CADENCE) {
+    for (let i = Math.round(on * SAMPLE_RATE); i < Math.round(off * SAMPLE_RATE); i++) {
+      const t = i / SAMPLE_RATE;
+      const envelope = Math.min(1, (t - on) / RAMP_S, (off - t) / RAMP_S);
+      let value = 0;
+      for (const hz of TONES_HZ) value += Math.sin(2 * Math.PI * hz * t);
+      samples[i] = LEVEL * envelope * value;
+    }
+  }
+  return buffer;
 }
