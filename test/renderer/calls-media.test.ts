@@ -308,6 +308,27 @@ describe('ringtone', () => {
     expect(peak(0.398, 0.4)).toBeLessThan(0.05);
   });
 
+  it('blinks the icon twice a second while ringing, and stops lit', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { api } = await ring();
+      const dimmed = () => document.documentElement.hasAttribute('data-ring-blink');
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(500);
+      expect(dimmed()).toBe(true);
+      vi.advanceTimersByTime(500);
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(500);
+      api.push(signedInSnapshot());
+      await settle();
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(2000);
+      expect(dimmed()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('starts while the window is hidden (no animation frames there)', async () => {
     const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     const frame = vi.spyOn(window, 'requestAnimationFrame');
