@@ -18,6 +18,8 @@
  * - renderer CPU per call: utime+stime of each Chromium renderer process (all its threads), from
  *   /proc, over the measured calls. Main CPU per call: the same for the app's core process.
  * - heap and DOM: CDP after two forced collections, before and after the measured calls.
+ * - phase wall time per call: how long each call's share of the run lasted (idle costs count
+ *   for that long); BENCH_IDLE_S=N also measures both renderers with no call for N seconds.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -585,6 +587,29 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     const load: number[] = [loadavg()[0]!];
 
+    // BENCH_IDLE_S=N: what each renderer costs with no call at all, per second, over N seconds;
+    // the phases' per-call figures include it for the wall time each call takes.
+    const idleS = Number(process.env.BENCH_IDLE_S ?? 0);
+    if (idleS > 0) {
+      const before = {
+        app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
+        floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
+      };
+      const threads = threadCpuMs(renderer.app);
+      await new Promise((r) => setTimeout(r, idleS * 1000));
+      const app = renderer.app.reduce((t, p) => t + cpuMs(p), 0) - before.app;
+      figures.idle_app_renderer_cpu_ms_per_s = round(app / idleS);
+      figures.idle_app_renderer_threads_ms_per_s = threadShares(
+        threads,
+        threadCpuMs(renderer.app),
+        app,
+        idleS,
+      );
+      figures.idle_floor_renderer_cpu_ms_per_s = round(
+        (renderer.floor.reduce((t, p) => t + cpuMs(p), 0) - before.floor) / idleS,
+      );
+    }
+
     // BENCH_PHASES=cancelled (or answered) runs one phase only, for quicker rounds while profiling.
     const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered').split(',');
     for (const [phase, xml] of (
@@ -645,7 +670,9 @@ export async function run(): Promise<Record<string, number | string>> {
           transferMode: 'ReportEvents',
         });
       }
+      const phaseStarted = now();
       await sipp(phase, xml, calls);
+      figures[`${phase}_wall_ms_per_call`] = round((now() - phaseStarted) / calls.length, 0);
       if (trace) {
         const done = new Promise((r) => cdp.app.once('Tracing.tracingComplete', r));
         await cdp.app.send('Tracing.end');
