@@ -63,6 +63,7 @@ describe.skipIf(skip)(skip ?? 'calls end to end (Chromium)', () => {
     expect(await button('接听').evaluate((el) => el === document.activeElement)).toBe(true);
     expect(desk.snapshot()).toMatchObject({ state: 'fetching', call: { phase: 'ringing' } });
     await announced(page, '振铃中');
+    await screenshot(page, 'call-ringing');
     // …and heard: the ringtone plays until the call is answered.
     await waitFor(async () => (await ringtone(page))?.playing, 'the ringtone playing');
     // Really played by an output device: its audio clock runs while it rings.
