@@ -18,6 +18,8 @@
  * - renderer CPU per call: utime+stime of each Chromium renderer process (all its threads), from
  *   /proc, over the measured calls. Main CPU per call: the same for the app's core process.
  * - heap and DOM: CDP after two forced collections, before and after the measured calls.
+ * - phase wall time per call: how long each call's share of the run lasted (idle costs count
+ *   for that long); BENCH_IDLE_S=N also measures both renderers with no call for N seconds.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -49,6 +51,52 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU time (ms) of each live thread of the processes, by thread id (with its name). */
+function threadCpuMs(pids: number[]): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(`${pid}/${tid}`, {
+          name,
+          ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS,
+        });
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a process's CPU went between two thread snapshots, per call, by thread name; threads
+ * that ended meanwhile (their time is in the process total only) are "(ended threads)".
+ */
+function threadShares(
+  before: ReturnType<typeof threadCpuMs>,
+  after: ReturnType<typeof threadCpuMs>,
+  total: number,
+  calls: number,
+): string {
+  const byName = new Map<string, number>();
+  let counted = 0;
+  for (const [key, { name, ms }] of after) {
+    const used = ms - (before.get(key)?.ms ?? 0);
+    counted += used;
+    byName.set(name, (byName.get(name) ?? 0) + used);
+  }
+  byName.set('(ended threads)', total - counted);
+  return [...byName]
+    .filter(([, ms]) => ms / calls >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${round(ms / calls, 1)}`)
+    .join(', ');
 }
 
 /** The renderer processes under a Chromium browser process (one page each here). */
@@ -539,6 +587,29 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     const load: number[] = [loadavg()[0]!];
 
+    // BENCH_IDLE_S=N: what each renderer costs with no call at all, per second, over N seconds;
+    // the phases' per-call figures include it for the wall time each call takes.
+    const idleS = Number(process.env.BENCH_IDLE_S ?? 0);
+    if (idleS > 0) {
+      const before = {
+        app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
+        floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
+      };
+      const threads = threadCpuMs(renderer.app);
+      await new Promise((r) => setTimeout(r, idleS * 1000));
+      const app = renderer.app.reduce((t, p) => t + cpuMs(p), 0) - before.app;
+      figures.idle_app_renderer_cpu_ms_per_s = round(app / idleS);
+      figures.idle_app_renderer_threads_ms_per_s = threadShares(
+        threads,
+        threadCpuMs(renderer.app),
+        app,
+        idleS,
+      );
+      figures.idle_floor_renderer_cpu_ms_per_s = round(
+        (renderer.floor.reduce((t, p) => t + cpuMs(p), 0) - before.floor) / idleS,
+      );
+    }
+
     // BENCH_PHASES=cancelled (or answered) runs one phase only, for quicker rounds while profiling.
     const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered').split(',');
     for (const [phase, xml] of (
@@ -557,6 +628,10 @@ export async function run(): Promise<Record<string, number | string>> {
         app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
         floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
         core: cpuMs(host.pid!),
+      };
+      const threadsBefore = {
+        app: threadCpuMs(renderer.app),
+        floor: threadCpuMs(renderer.floor),
       };
       // BENCH_PROFILE=DIR: the app page's CPU profile and its WebSocket frames in this phase.
       const profile = process.env.BENCH_PROFILE;
@@ -577,7 +652,14 @@ export async function run(): Promise<Record<string, number | string>> {
         await coreProfiler.send('Profiler.start');
       }
       const trace = process.env.BENCH_TRACE;
-      const events: { name: string; dur?: number; ph: string; tid: number; cat: string }[] = [];
+      const events: {
+        name: string;
+        dur?: number;
+        ph: string;
+        tid: number;
+        cat: string;
+        args?: { name?: string };
+      }[] = [];
       if (trace) {
         cdp.app.on('Tracing.dataCollected', (e) =>
           events.push(...(e.value as unknown as typeof events)),
@@ -588,18 +670,22 @@ export async function run(): Promise<Record<string, number | string>> {
           transferMode: 'ReportEvents',
         });
       }
+      const phaseStarted = now();
       await sipp(phase, xml, calls);
+      figures[`${phase}_wall_ms_per_call`] = round((now() - phaseStarted) / calls.length, 0);
       if (trace) {
         const done = new Promise((r) => cdp.app.once('Tracing.tracingComplete', r));
         await cdp.app.send('Tracing.end');
         await done;
+        const threadName = new Map<number, string>();
+        for (const e of events)
+          if (e.ph === 'M' && e.name === 'thread_name') threadName.set(e.tid, e.args?.name ?? '');
         const byName = new Map<string, number>();
         for (const e of events)
-          if (e.ph === 'X' && e.dur)
-            byName.set(
-              `${e.tid} ${e.cat} ${e.name}`,
-              (byName.get(`${e.tid} ${e.cat} ${e.name}`) ?? 0) + e.dur / 1000,
-            );
+          if (e.ph === 'X' && e.dur) {
+            const key = `${e.tid}:${threadName.get(e.tid) ?? '?'} ${e.cat} ${e.name}`;
+            byName.set(key, (byName.get(key) ?? 0) + e.dur / 1000);
+          }
         await writeFile(
           join(trace, `${phase}-trace.txt`),
           [...byName]
@@ -625,6 +711,10 @@ export async function run(): Promise<Record<string, number | string>> {
         app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
         floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
         core: cpuMs(host.pid!),
+      };
+      const threadsAfter = {
+        app: threadCpuMs(renderer.app),
+        floor: threadCpuMs(renderer.floor),
       };
       await new Promise((r) => setTimeout(r, 300));
       const after = {
@@ -653,6 +743,12 @@ export async function run(): Promise<Record<string, number | string>> {
         figures[`${p}_offer_to_frame_p99_ms`] = round(percentile(frame, 99));
         figures[`${p}_renderer_cpu_ms_per_call`] = round(
           (cpuAfter[name] - cpuBefore[name]) / mine.length,
+        );
+        figures[`${p}_renderer_threads_ms_per_call`] = threadShares(
+          threadsBefore[name],
+          threadsAfter[name],
+          cpuAfter[name] - cpuBefore[name],
+          mine.length,
         );
         // Where the main thread's share goes (the rest of the process: audio, compositor, IO).
         const perCall = (key: 'task' | 'script' | 'style' | 'layout') =>

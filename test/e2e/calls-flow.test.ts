@@ -63,8 +63,15 @@ describe.skipIf(skip)(skip ?? 'calls end to end (Chromium)', () => {
     expect(await button('接听').evaluate((el) => el === document.activeElement)).toBe(true);
     expect(desk.snapshot()).toMatchObject({ state: 'fetching', call: { phase: 'ringing' } });
     await announced(page, '振铃中');
+    await screenshot(page, 'call-ringing');
     // …and heard: the ringtone plays until the call is answered.
     await waitFor(async () => (await ringtone(page))?.playing, 'the ringtone playing');
+    // Really played by an output device: its audio clock runs while it rings.
+    const ringStart = (await ringtone(page))?.clock ?? 0;
+    await waitFor(
+      async () => ((await ringtone(page))?.clock ?? 0) > ringStart + 0.2,
+      'the ringtone audio clock running',
+    );
     expect(callRecord(world, id)).toMatchObject({ state: 'ringing', agent: NAME });
     await platformState(world.emulator, NAME, 'fetching');
 
@@ -74,6 +81,12 @@ describe.skipIf(skip)(skip ?? 'calls end to end (Chromium)', () => {
     await ringing.waitFor({ state: 'detached' });
     expect(desk.snapshot()).toMatchObject({ state: 'talking', call: { phase: 'talking' } });
     await waitFor(async () => (await ringtone(page))?.playing === false, 'the ringtone stopped');
+    // …and silent: its device no longer plays (the clock stands still once it has stopped).
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
+    await pause();
+    const stoppedAt = (await ringtone(page))?.clock;
+    await pause();
+    expect((await ringtone(page))?.clock).toBe(stoppedAt);
     await platformState(world.emulator, NAME, 'talking');
     // Audio really flows: the window's peer connection and the customer's endpoint both count
     // packets received from the other.

@@ -309,12 +309,19 @@ export function windowMedia(page: Page): Promise<WindowMediaStats | null> {
   });
 }
 
+/** The ringtone as the window reports it; `clock` advances only while its device plays. */
+interface RingtoneDebug {
+  playing: boolean;
+  blocked: boolean;
+  clock: number | null;
+}
+
 /** Whether the window's ringtone plays (`agentDesktopDebug.ringtone()`). */
-export function ringtone(page: Page): Promise<{ playing: boolean; blocked: boolean } | null> {
+export function ringtone(page: Page): Promise<RingtoneDebug | null> {
   return page.evaluate(() => {
     const debug = (
       window as unknown as {
-        agentDesktopDebug?: { ringtone(): { playing: boolean; blocked: boolean } };
+        agentDesktopDebug?: { ringtone(): RingtoneDebug };
       }
     ).agentDesktopDebug;
     return debug ? debug.ringtone() : null;

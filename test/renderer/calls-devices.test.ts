@@ -53,13 +53,15 @@ describe('audio devices', () => {
     // It rings on the default meanwhile; the choice itself is kept.
     api.push(ringingSnapshot());
     await settle();
-    expect(ports.audios[0]!.sinkIds).toEqual(['']);
+    expect(ports.contexts[0]!.sinkIds).toEqual(['']);
+    expect(ports.contexts[0]!.audible).toBe(true);
     expect(api.callsOf('updateSettings')).toEqual([]);
     // Plugged back in: the notice goes, and the ringer moves back to it.
     ports.changeDevices(DEVICES);
     await settle();
     expect(textIn()).not.toContain('已断开');
-    expect(ports.audios[0]!.sinkIds).toEqual(['', 'out-headset']);
+    expect(ports.contexts[0]!.sinkIds).toEqual(['', 'out-headset']);
+    expect(ports.contexts[0]!.audible).toBe(true);
   });
 
   it('keeps an unplugged choice listed in Settings, marked not connected', async () => {
@@ -90,7 +92,8 @@ describe('audio devices', () => {
     const { ports } = await withDevices({ ringerDeviceId: 'out-speakers' });
     await click(getByRole('button', { name: '设置' }));
     await click(getByRole('button', { name: '试听铃声' }));
-    expect(ports.audios[0]!.sinkIds).toEqual(['out-speakers']);
-    expect(ports.contexts[0]!.sounding).toBe(2);
+    expect(ports.contexts[0]!.sinkIds).toEqual(['out-speakers']);
+    expect(ports.contexts[0]!.sounding).toBe(1);
+    expect(ports.contexts[0]!.audible).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signedInSnapshot } from './fake-api';
 import {
   CallsApi,
@@ -15,7 +15,7 @@ import {
 } from './calls-support';
 import { click, getByRole, queryByRole, textIn } from './queries';
 import { CallMedia } from '../../src/renderer/src/media/call-media';
-import type { FakeAudio, FakePeer } from './calls-support';
+import type { FakeAudioContext, FakePeer } from './calls-support';
 
 async function answering(ports = new FakeMediaPorts()) {
   const api = new CallsApi();
@@ -258,24 +258,88 @@ describe('ringtone', () => {
     await mountCalls(api, { ports });
     api.push(ringingSnapshot());
     await settle();
-    return { api, ports, context: ports.contexts[0]!, audio: ports.audios[0] as FakeAudio };
+    return { api, ports, context: ports.contexts[0]! };
   }
+  /** Contexts made by the ringtone refuse what `change` sets up. */
+  const contexts = (change: (context: FakeAudioContext) => void) => (ports: FakeMediaPorts) => {
+    const create = ports.createAudioContext;
+    ports.createAudioContext = () => {
+      const context = create();
+      change(context as unknown as FakeAudioContext);
+      return context;
+    };
+  };
 
   it('starts when ringing, on the chosen ringer, and stops on Answer', async () => {
-    const { ports, context, audio } = await ring(undefined, 'out-headset');
-    expect(context.sounding).toBe(2);
-    expect(audio.sinkIds).toEqual(['out-headset']);
-    expect(audio.paused).toBe(false);
+    const { ports, context } = await ring(undefined, 'out-headset');
+    expect(context.sounding).toBe(1);
+    expect(context.audible).toBe(true);
+    expect(context.sinkIds).toEqual(['out-headset']);
+    // Straight from the context to the device: no <audio> and no second output stream.
+    expect(ports.audios).toHaveLength(0);
     expect(window.agentDesktopDebug!.ringtone()).toEqual({
       playing: true,
       deviceId: 'out-headset',
       blocked: false,
+      clock: 0,
     });
     await click(getByRole('button', { name: '接听' }));
     expect(context.sounding).toBe(0);
-    expect(audio.paused).toBe(true);
     expect(context.state).toBe('suspended');
     expect(ports.contexts).toHaveLength(1);
+  });
+
+  it('rings the cadence: two tones 0.4 s on, 0.2 s off, 0.4 s on, then 2 s quiet, looped', async () => {
+    const { context } = await ring();
+    const source = context.sources[0]!;
+    expect(source.loop).toBe(true);
+    const { samples, duration } = source.buffer!;
+    expect(duration).toBe(3);
+    const rate = samples.length / duration;
+    /** Loudest sample between two times (s). */
+    const peak = (from: number, to: number) =>
+      Math.max(...samples.subarray(Math.round(from * rate), Math.round(to * rate)).map(Math.abs));
+    expect(peak(0.03, 0.37)).toBeGreaterThan(0.3);
+    expect(peak(0.41, 0.59)).toBe(0);
+    expect(peak(0.63, 0.97)).toBeGreaterThan(0.3);
+    expect(peak(1.01, 3)).toBe(0);
+    // No click at the edges: it fades in and out.
+    expect(peak(0, 0.002)).toBeLessThan(0.05);
+    expect(peak(0.398, 0.4)).toBeLessThan(0.05);
+  });
+
+  it('blinks the icon twice a second while ringing, and stops lit', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { api } = await ring();
+      const dimmed = () => document.documentElement.hasAttribute('data-ring-blink');
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(500);
+      expect(dimmed()).toBe(true);
+      vi.advanceTimersByTime(500);
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(500);
+      api.push(signedInSnapshot());
+      await settle();
+      expect(dimmed()).toBe(false);
+      vi.advanceTimersByTime(2000);
+      expect(dimmed()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('starts while the window is hidden (no animation frames there)', async () => {
+    const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
+    const frame = vi.spyOn(window, 'requestAnimationFrame');
+    try {
+      const { context } = await ring();
+      expect(context.audible).toBe(true);
+      expect(frame).not.toHaveBeenCalled();
+    } finally {
+      hidden.mockRestore();
+      frame.mockRestore();
+    }
   });
 
   it('stops when the caller gives up, and the next call reuses the same context', async () => {
@@ -283,41 +347,48 @@ describe('ringtone', () => {
     api.push(signedInSnapshot());
     await settle();
     expect(context.sounding).toBe(0);
+    expect(context.state).toBe('suspended');
     api.push(ringingSnapshot({ id: 'c2' }));
     await settle();
     expect(ports.contexts).toHaveLength(1);
-    expect(context.sounding).toBe(2);
+    expect(context.audible).toBe(true);
+    expect(context.starts).toBe(1);
   });
 
   it('falls back to the default device when the ringer fails, and says so', async () => {
-    const { audio } = await ring((ports) => {
-      const create = ports.createAudio;
-      ports.createAudio = () => {
-        const a = create();
-        a.refuseSinks.add('out-headset');
-        return a;
-      };
-    }, 'out-headset');
-    expect(audio.sinkIds).toEqual(['']);
-    expect(audio.paused).toBe(false);
+    const { context } = await ring(
+      contexts((c) => c.refuseSinks.add('out-headset')),
+      'out-headset',
+    );
+    expect(context.sinkIds).toEqual(['']);
+    expect(context.audible).toBe(true);
     expect(textIn()).toContain('所选振铃设备「USB Headset」无法使用,已改用系统默认设备。');
   });
 
   it('offers a click to enable sound when autoplay refuses it', async () => {
-    const { audio, context } = await ring((ports) => {
-      const create = ports.createAudio;
-      ports.createAudio = () => {
-        const a = create();
-        a.refusePlay = true;
-        return a;
-      };
-    });
-    const enable = getByRole('button', { name: '点击启用声音' });
-    expect(getByRole('alert').textContent).toContain('系统阻止了自动播放声音');
-    audio.refusePlay = false;
-    await click(enable);
-    expect(audio.paused).toBe(false);
-    expect(context.state).toBe('running');
-    expect(queryByRole('button', { name: '点击启用声音' })).toBeNull();
+    vi.useFakeTimers({ toFake: ['setTimeout'], shouldAdvanceTime: true });
+    try {
+      const ports = new FakeMediaPorts();
+      contexts((c) => {
+        c.state = 'suspended';
+        c.refuseResume = true;
+      })(ports);
+      const api = new CallsApi();
+      api.snapshot = signedInSnapshot();
+      await mountCalls(api, { ports });
+      api.push(ringingSnapshot());
+      await settle();
+      await vi.advanceTimersByTimeAsync(1000);
+      await settle();
+      const context = ports.contexts[0]!;
+      const enable = getByRole('button', { name: '点击启用声音' });
+      expect(getByRole('alert').textContent).toContain('系统阻止了自动播放声音');
+      context.refuseResume = false;
+      await click(enable);
+      expect(context.audible).toBe(true);
+      expect(queryByRole('button', { name: '点击启用声音' })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

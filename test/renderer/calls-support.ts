@@ -260,13 +260,20 @@ class FakeParam {
   }
 }
 class FakeNode {
-  connected = 0;
+  readonly targets: unknown[] = [];
+  get connected(): number {
+    return this.targets.length;
+  }
   connect<T>(node: T): T {
-    this.connected++;
+    this.targets.push(node);
     return node;
   }
   disconnect(): void {
-    this.connected = 0;
+    this.targets.length = 0;
+  }
+  /** True when this node's output reaches `node` through connected nodes. */
+  reaches(node: FakeNode): boolean {
+    return this.targets.some((t) => t === node || (t instanceof FakeNode && t.reaches(node)));
   }
 }
 export class FakeOscillator extends FakeNode {
@@ -280,10 +287,38 @@ export class FakeOscillator extends FakeNode {
     this.stopped = true;
   }
 }
+export class FakeBufferSource extends FakeNode {
+  buffer: { duration: number; samples: Float32Array } | null = null;
+  loop = false;
+  started = false;
+  stopped = false;
+  start(): void {
+    this.started = true;
+  }
+  stop(): void {
+    this.stopped = true;
+  }
+}
 export class FakeAudioContext {
-  state: 'suspended' | 'running' = 'suspended';
+  /** A new context runs at once where no click is needed (Electron's autoplay policy). */
+  state: 'suspended' | 'running' = 'running';
   currentTime = 0;
   readonly oscillators: FakeOscillator[] = [];
+  readonly sources: FakeBufferSource[] = [];
+  readonly buffers: { duration: number; samples: Float32Array }[] = [];
+  readonly destination = new FakeNode();
+  /** Sink ids set, in order ('' = system default). */
+  sinkIds: string[] = [];
+  /** Sink ids setSinkId refuses (an unplugged or forbidden device). */
+  refuseSinks = new Set<string>();
+  /** resume() stays pending, as with the autoplay rules before a click. */
+  refuseResume = false;
+  /** Times the output device was started (resumed from suspended). */
+  starts = 0;
+  async setSinkId(id: string): Promise<void> {
+    if (this.refuseSinks.has(id)) throw new DOMException('no such device', 'NotFoundError');
+    this.sinkIds.push(id);
+  }
   createGain() {
     return Object.assign(new FakeNode(), { gain: new FakeParam() });
   }
@@ -292,19 +327,48 @@ export class FakeAudioContext {
     this.oscillators.push(osc);
     return osc;
   }
+  createBuffer(channels: number, length: number, sampleRate: number) {
+    const samples = new Float32Array(length);
+    const buffer = { duration: length / sampleRate, samples, getChannelData: () => samples };
+    this.buffers.push(buffer);
+    return buffer;
+  }
+  createBufferSource(): FakeBufferSource {
+    const source = new FakeBufferSource();
+    this.sources.push(source);
+    return source;
+  }
   createMediaStreamDestination() {
     return Object.assign(new FakeNode(), { stream: new FakeStream([]) });
   }
-  async resume(): Promise<void> {
+  resume(): Promise<void> {
+    if (this.refuseResume) return new Promise(() => undefined);
+    if (this.state === 'suspended') this.starts++;
     this.state = 'running';
+    return Promise.resolve();
   }
   async suspend(): Promise<void> {
     this.state = 'suspended';
   }
-  /** Oscillators of rings that have not been stopped. */
+  /** Sources (tones, rings) started and not stopped, wired to the output with sound to play. */
   get sounding(): number {
-    return this.oscillators.filter((o) => o.started && !o.stopped).length;
+    return [...this.oscillators, ...this.sources].filter(
+      (node) =>
+        node.started &&
+        !node.stopped &&
+        node.reaches(this.destination) &&
+        (!(node instanceof FakeBufferSource) || (node.loop && hasSound(node.buffer))),
+    ).length;
   }
+  /** Audible: tones sounding and the context running. */
+  get audible(): boolean {
+    return this.state === 'running' && this.sounding > 0;
+  }
+}
+
+/** A buffer with audible samples in it (not silence). */
+function hasSound(buffer: { samples: Float32Array } | null): boolean {
+  return !!buffer && buffer.samples.some((v) => Math.abs(v) > 0.05);
 }
 
 export function device(kind: MediaDeviceKind, deviceId: string, label: string): MediaDeviceInfo {

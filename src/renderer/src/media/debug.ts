@@ -8,8 +8,16 @@ import type { QualityReading } from './quality-monitor';
 export interface MediaDebug {
   /** The current call's RTP counters, or null without call media. */
   mediaStats(): Promise<MediaStats | null>;
-  /** Whether the ringtone plays, and on which device ('default' = system). */
-  ringtone(): { playing: boolean; deviceId: string | null; blocked: boolean };
+  /**
+   * Whether the ringtone plays, and on which device ('default' = system); `clock` is the seconds
+   * its output device has played so far (it stands still while nothing plays).
+   */
+  ringtone(): {
+    playing: boolean;
+    deviceId: string | null;
+    blocked: boolean;
+    clock: number | null;
+  };
   /** The quality light's last reading and the thread time its reads cost so far. */
   quality(): {
     reading: QualityReading | null;

@@ -1,21 +1,28 @@
 /**
  * The ringtone, made with WebAudio (no asset to ship or fail to load): two tones gated in a
- * ring-ring-pause cadence, sent through a MediaStream into one <audio> so it can play on the
- * chosen ringer device (setSinkId). One AudioContext for the window's life, suspended between
- * rings so it costs nothing while idle; each ring's nodes are stopped and dropped when it ends.
+ * ring-ring-pause cadence, rendered once into a buffer that each ring loops, played by one
+ * AudioContext straight on the chosen ringer device (AudioContext.setSinkId). The context is
+ * made at the first ring and kept for the window's life, suspended between rings so it costs
+ * nothing while idle; each ring's source node is stopped and dropped when it ends. No <audio>
+ * element and no MediaStream in between: that hop opened a second output stream per ring and
+ * doubled the audio threads' work while ringing.
  */
 import { isDefaultDevice, sinkOf } from './ports';
-import type { AudioOut, MediaPorts } from './ports';
+import type { MediaPorts } from './ports';
 
-/** One cadence: on 0.4 s, off 0.2 s, on 0.4 s, off 2 s. */
+/** One cadence: on 0.4 s, off 0.2 s, on 0.4 s, off 2 s; two tones, short ramps at the edges. */
 const CADENCE: readonly [number, number][] = [
   [0, 0.4],
   [0.6, 1.0],
 ];
 const PERIOD_S = 3;
-/** Cadences scheduled per ring; the platform gives up long before (45 s by default). */
-const SCHEDULED_S = 600;
+const TONES_HZ = [523.25, 659.25];
 const LEVEL = 0.25;
+const RAMP_S = 0.02;
+/** Enough for the tones (under 700 Hz); a third of the samples of a 48 kHz period. */
+const SAMPLE_RATE = 16_000;
+/** How long a resume may take before we call it refused (autoplay keeps it pending). */
+const RESUME_WAIT_MS = 500;
 
 export type RingtoneOutcome =
   /** Playing on the chosen device. */
@@ -27,16 +34,14 @@ export type RingtoneOutcome =
   /** No WebAudio here: nothing can ring. */
   | { kind: 'unavailable' };
 
-interface Ring {
-  nodes: AudioScheduledSourceNode[];
-  gain: GainNode;
-}
+/** AudioContext.setSinkId (Chromium 110+; older engines ring on the default device only). */
+type SinkContext = AudioContext & { setSinkId?(sinkId: string): Promise<void> };
 
 export class Ringtone {
-  private context: AudioContext | null = null;
-  private destination: MediaStreamAudioDestinationNode | null = null;
-  private audio: AudioOut | null = null;
-  private ring: Ring | null = null;
+  private context: SinkContext | null = null;
+  /** One period of the cadence, rendered at the first ring and looped by every ring. */
+  private period: AudioBuffer | null = null;
+  private ring: AudioBufferSourceNode | null = null;
   /** Bumped on every start/stop so a slow start never outlives a later stop. */
   private generation = 0;
 
@@ -46,65 +51,58 @@ export class Ringtone {
     return this.ring !== null;
   }
 
+  /** Seconds of audio the ringer device has played (advances only while it really plays). */
+  get clock(): number | null {
+    return this.context?.currentTime ?? null;
+  }
+
   /** Starts ringing on `deviceId` ('default' = system). Safe to call while already ringing. */
   async start(deviceId: string): Promise<RingtoneOutcome> {
     const generation = ++this.generation;
-    if (!this.context) {
-      this.context = this.ports.createAudioContext();
-      if (!this.context) return { kind: 'unavailable' };
-      this.destination = this.context.createMediaStreamDestination();
-      this.audio = this.ports.createAudio();
-      this.audio.srcObject = this.destination.stream;
-    }
+    this.context ??= this.ports.createAudioContext();
     const context = this.context;
-    const audio = this.audio!;
+    if (!context) return { kind: 'unavailable' };
     if (!this.ring) this.ring = this.schedule(context);
     let outcome: RingtoneOutcome = { kind: 'playing' };
-    if (audio.setSinkId) {
-      try {
-        await audio.setSinkId(sinkOf(deviceId));
-      } catch {
-        if (!isDefaultDevice(deviceId)) {
-          await audio.setSinkId('').catch(() => undefined);
-          outcome = { kind: 'fallback', deviceId };
-        }
+    try {
+      // Choosing the sink before resuming: a running context would reopen its device.
+      if (context.setSinkId) await context.setSinkId(sinkOf(deviceId));
+      else if (!isDefaultDevice(deviceId)) outcome = { kind: 'fallback', deviceId };
+    } catch {
+      if (!isDefaultDevice(deviceId)) {
+        await context.setSinkId?.('').catch(() => undefined);
+        outcome = { kind: 'fallback', deviceId };
       }
     }
     if (generation !== this.generation) return outcome;
-    try {
-      void context.resume().catch(() => undefined);
-      await audio.play();
-    } catch (error) {
-      if (generation !== this.generation) return outcome;
-      if (error instanceof DOMException && error.name === 'AbortError') return outcome;
-      return { kind: 'blocked' };
+    if (!(await this.resume(context))) {
+      return generation === this.generation ? { kind: 'blocked' } : outcome;
     }
     return outcome;
   }
 
-  /** Builds this ring's tones and cadence (WebAudio runs it; no timers here). */
-  private schedule(context: AudioContext): Ring {
-    const gain = context.createGain();
-    const t0 = context.currentTime + 0.05;
-    gain.gain.setValueAtTime(0, 0);
-    for (let start = 0; start < SCHEDULED_S; start += PERIOD_S) {
-      for (const [on, off] of CADENCE) {
-        // Short ramps: no clicks at the edges.
-        gain.gain.setValueAtTime(0, t0 + start + on);
-        gain.gain.linearRampToValueAtTime(LEVEL, t0 + start + on + 0.02);
-        gain.gain.setValueAtTime(LEVEL, t0 + start + off - 0.02);
-        gain.gain.linearRampToValueAtTime(0, t0 + start + off);
-      }
+  /** True once the context runs; an engine that wants a click first leaves resume() pending. */
+  private async resume(context: AudioContext): Promise<boolean> {
+    if (context.state !== 'running') {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        context.resume().catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, RESUME_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
     }
-    gain.connect(this.destination!);
-    const nodes = [523.25, 659.25].map((frequency) => {
-      const osc = context.createOscillator();
-      osc.frequency.value = frequency;
-      osc.connect(gain);
-      osc.start(t0);
-      return osc;
-    });
-    return { nodes, gain };
+    return context.state === 'running';
+  }
+
+  /** Plays the cadence in a loop (WebAudio runs it; no timers and no automation here). */
+  private schedule(context: AudioContext): AudioBufferSourceNode {
+    this.period ??= renderPeriod(context);
+    const source = context.createBufferSource();
+    source.buffer = this.period;
+    source.loop = true;
+    source.connect(context.destination);
+    source.start();
+    return source;
   }
 
   /** Stops ringing at once and lets the context sleep. */
@@ -113,25 +111,37 @@ export class Ringtone {
     const ring = this.ring;
     this.ring = null;
     if (ring) {
-      for (const node of ring.nodes) {
-        node.stop();
-        node.disconnect();
-      }
-      ring.gain.disconnect();
+      ring.stop();
+      ring.disconnect();
     }
-    this.audio?.pause();
     void this.context?.suspend().catch(() => undefined);
   }
 
   /** After a click (autoplay refused us): try again; true when it now plays. */
   async unlock(): Promise<boolean> {
-    if (!this.context || !this.audio) return false;
+    if (!this.context) return false;
+    if (!this.ring) return true;
     try {
       await this.context.resume();
-      if (this.ring) await this.audio.play();
-      return true;
+      return this.context.state === 'running';
     } catch {
       return false;
     }
   }
+}
+
+/** The cadence's samples, once: a few ms of script instead of a long automation list per ring. */
+function renderPeriod(context: BaseAudioContext): AudioBuffer {
+  const buffer = context.createBuffer(1, PERIOD_S * SAMPLE_RATE, SAMPLE_RATE);
+  const samples = buffer.getChannelData(0);
+  for (const [on, off] of CADENCE) {
+    for (let i = Math.round(on * SAMPLE_RATE); i < Math.round(off * SAMPLE_RATE); i++) {
+      const t = i / SAMPLE_RATE;
+      const envelope = Math.min(1, (t - on) / RAMP_S, (off - t) / RAMP_S);
+      let value = 0;
+      for (const hz of TONES_HZ) value += Math.sin(2 * Math.PI * hz * t);
+      samples[i] = LEVEL * envelope * value;
+    }
+  }
+  return buffer;
 }

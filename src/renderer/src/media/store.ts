@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { afterPaint } from '../after-paint';
 import { desktopApi } from '../desktop';
+import { startRingBlink, stopRingBlink } from '../ring-blink';
 import { useMicrophoneStore } from '../stores/microphone';
 import { useSessionStore } from '../stores/session';
 import { useCallAudioStore } from '../stores/call-audio';
@@ -287,8 +288,10 @@ export const useCallStore = defineStore('calls', () => {
           if (phase === 'ringing') {
             // After the panel is on screen: the ringing UI never waits for audio set-up.
             if (!ringing.value) afterPaint(ringIfStillRinging);
+            startRingBlink();
           } else {
             stopRinging();
+            stopRingBlink();
           }
           if (id !== previousId) {
             // A failure outlives its call (a failed answer ends it) until the next one rings.
@@ -335,6 +338,7 @@ export const useCallStore = defineStore('calls', () => {
         playing: ringtone?.playing ?? false,
         deviceId: ringDevice.value,
         blocked: soundBlocked.value,
+        clock: ringtone?.clock ?? null,
       }),
     });
   }
@@ -370,6 +374,7 @@ export const useCallStore = defineStore('calls', () => {
   function stop(): void {
     for (const off of offs.splice(0)) off();
     stopRinging();
+    stopRingBlink();
     media?.closeAll();
     quality.stop();
     void headset.stop();
