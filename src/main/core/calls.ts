@@ -405,12 +405,18 @@ export class CallController {
         return true; // or the call this wait was about ended: its end starts another wait
       };
       if (moved()) return;
-      void session.refresh().then(() => {
-        const state = session.snapshot().state;
-        if (moved()) return;
-        if (state && done(state)) then(state);
-        else this.readBackUntil(done, then, step + 1);
-      });
+      let again = false;
+      // `then` runs inside the read-back's push: the state after a missed call goes out with it.
+      void session
+        .refresh(() => {
+          const state = session.snapshot().state;
+          if (moved()) return;
+          if (state && done(state)) then(state);
+          else again = true;
+        })
+        .then(() => {
+          if (again) this.readBackUntil(done, then, step + 1);
+        });
     }, delay);
     this.timers.add(timer);
   }

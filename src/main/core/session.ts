@@ -27,7 +27,7 @@ import { isSessionLost } from '../../lib/platform/client';
 import { KeepaliveLoop } from './keepalive-loop';
 import { NamedHolds } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
-import { SnapshotStore } from './snapshot-store';
+import { SnapshotStore, sameValue } from './snapshot-store';
 import type { HoldCause } from './session-holds';
 import { applySkillOps } from '../../shared/domain/agent';
 import type { Skill, SkillOp } from '../../shared/domain/agent';
@@ -124,6 +124,7 @@ export class AgentSession {
     this.store = new SnapshotStore(
       initialSnapshot(base.url, base.demo, options.clock.now()),
       options.logger,
+      onlyAckTimeMoved,
     );
     this.loop = new KeepaliveLoop({
       clock: options.clock,
@@ -198,12 +199,16 @@ export class AgentSession {
     });
   }
 
-  /** Reads the agent back from the platform now. */
-  refresh(): Promise<Answer> {
+  /**
+   * Reads the agent back from the platform now. `after` runs once the agent is read back, inside
+   * the same push (what it changes goes out with the read-back, not in a push of its own).
+   */
+  refresh(after?: () => void): Promise<Answer> {
     return this.store.batch(async () => {
       const guard = this.guardSignedIn();
       if (guard) return guard;
       await this.readBack();
+      after?.();
       return this.snap.lastError && this.snap.platform.health !== 'ok'
         ? this.fail(this.snap.lastError, false)
         : this.ok();
@@ -293,7 +298,7 @@ export class AgentSession {
   setMissedStateAfter(id: string, stateAfter: string): void {
     if (!this.snap.missed.some((offer) => offer.id === id)) return;
     const missed = this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o));
-    this.store.publish({ missed });
+    this.update({ missed });
   }
 
   // ---------------------------------------------------------------- named holds (public API)
@@ -809,4 +814,14 @@ export class AgentSession {
 
 function sameError(a: AppError, b: AppError | null): boolean {
   return b !== null && a.code === b.code && a.message === b.message;
+}
+
+/**
+ * Only `platform.lastAckAt` moved (every successful platform request sets it): nothing shows
+ * it, so it is not worth a push of its own — it goes out with the next one.
+ */
+function onlyAckTimeMoved(next: SessionSnapshot, pushed: SessionSnapshot): boolean {
+  if (next.platform.lastAckAt === pushed.platform.lastAckAt) return false;
+  const platform = { ...next.platform, lastAckAt: pushed.platform.lastAckAt };
+  return sameValue({ ...next, platform }, pushed);
 }

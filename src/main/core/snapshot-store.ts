@@ -14,9 +14,14 @@ export class SnapshotStore<S extends object> {
   /** Batches running now (commands and keepalive rounds may overlap). */
   private open = 0;
 
+  /**
+   * `quiet(next, pushed)`: true when the only changes are in fields no listener shows (a
+   * timestamp kept for diagnostics): they are kept and go out with the next push, not alone.
+   */
   constructor(
     initial: S,
     private readonly logger: Logger,
+    private readonly quiet: (next: S, pushed: S) => boolean = () => false,
   ) {
     this.current = initial;
     this.pushed = initial;
@@ -70,6 +75,7 @@ export class SnapshotStore<S extends object> {
       this.current = this.pushed;
       return;
     }
+    if (this.quiet(this.current, this.pushed)) return;
     this.pushed = this.current;
     for (const listener of this.listeners) {
       try {

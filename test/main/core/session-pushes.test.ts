@@ -60,9 +60,31 @@ describe('one command sends one push', () => {
     session.dismissQuestion();
     session.setMicrophone('unknown');
     expect(pushes).toHaveLength(1);
-    // A read-back is one push at most (it carries the new acknowledgement time).
+    // A read-back that finds nothing new sends nothing (the platform's acknowledgement time,
+    // shown nowhere, moves in main and goes out with the next real change).
     await session.refresh();
-    expect(pushes.length).toBeLessThanOrEqual(2);
+    const settled = pushes.length;
+    const ackBefore = session.snapshot().platform.lastAckAt!;
+    await new Promise((r) => setTimeout(r, 5));
+    await session.refresh();
+    expect(pushes).toHaveLength(settled);
+    expect(session.snapshot().platform.lastAckAt).toBeGreaterThan(ackBefore);
+  });
+
+  it('what a read-back is followed up with goes out in the read-back’s push', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    session.addMissed({
+      id: 'c1',
+      caller: '139',
+      at: Date.now(),
+      reason: 'timeout',
+      stateAfter: null,
+    });
+    pushes = [];
+    emulator.store.forceState('agent_1', 'busy');
+    await session.refresh(() => session.setMissedStateAfter('c1', session.snapshot().state!));
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ state: 'busy', missed: [{ id: 'c1', stateAfter: 'busy' }] });
   });
 
   it('a refused command sends at most one push', async () => {
