@@ -4,6 +4,7 @@
  * preload) and carries the contract over one WebSocket. A second adapter of the contract — the
  * core validates every command exactly as it does for Electron's ipcMain.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -85,27 +86,39 @@ function ownPageRequest(headers: IncomingHttpHeaders, origin: string): boolean {
 
 let bridgeCode: Promise<string> | null = null;
 
-/** Bundles src/dev-host/bridge.ts once per process (vite, in memory). */
+/**
+ * Bundles src/dev-host/bridge.ts once per process (vite, in memory), in a child process: vite
+ * and rollup would otherwise stay loaded here for good (~35 MB of live heap), and every full
+ * garbage collection of the core would mark them again.
+ */
 function bridge(): Promise<string> {
-  bridgeCode ??= (async () => {
-    const { build } = await import('vite');
+  bridgeCode ??= new Promise<string>((resolve, reject) => {
     const entry = fileURLToPath(new URL('./bridge.ts', import.meta.url));
-    const output = await build({
-      configFile: false,
-      logLevel: 'silent',
-      build: {
-        write: false,
-        minify: true,
-        lib: { entry, formats: ['iife'], name: 'agentDesktopBridge', fileName: () => 'bridge.js' },
+    const script = `
+      const { build } = await import(${JSON.stringify(import.meta.resolve('vite'))});
+      const output = await build({
+        configFile: false,
+        logLevel: 'silent',
+        build: {
+          write: false,
+          minify: true,
+          lib: { entry: ${JSON.stringify(entry)}, formats: ['iife'], name: 'agentDesktopBridge', fileName: () => 'bridge.js' },
+        },
+      });
+      const first = Array.isArray(output) ? output[0] : output;
+      const chunk = first.output.find((o) => o.type === 'chunk');
+      process.stdout.write(chunk?.code ?? '');`;
+    execFile(
+      process.execPath,
+      ['--input-type=module', '--eval', script],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`bridge bundle failed: ${stderr || error.message}`));
+        else if (!stdout) reject(new Error('bridge bundle is empty'));
+        else resolve(stdout);
       },
-    });
-    const first = Array.isArray(output) ? output[0] : output;
-    const chunk = (first as { output: { type: string; code?: string }[] }).output.find(
-      (o) => o.type === 'chunk',
     );
-    if (!chunk?.code) throw new Error('bridge bundle is empty');
-    return chunk.code;
-  })();
+  });
   return bridgeCode;
 }
 

@@ -9,6 +9,7 @@ import { createDesktopCore } from '../main/core/create-core';
 import { MemorySecretStore } from '../lib/ports';
 import { startBrowserHost } from './browser-host';
 import { startDemoPlatformFromEnv } from '../emulator/demo-platform';
+import { createNodeFetch } from '../lib/platform/node-fetch';
 
 const { values } = parseArgs({
   options: {
@@ -21,10 +22,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be 0..65535, got ${values.port}\n`);
   process.exit(2);
 }
+// The platform over node:http with pooled connections: Node's own fetch costs several times
+// the CPU per request, and every call ends with read-backs.
+const platformFetch = createNodeFetch();
 const core = await createDesktopCore({
   secrets: new MemorySecretStore(),
   settingsFile: null,
   env: process.env,
+  fetch: platformFetch,
   // AGENT_DESKTOP_EMULATOR=edge: calls through Kamailio + rtpengine (docs/edge.md).
   startEmbedded: (logger) => startDemoPlatformFromEnv(logger),
   locale: Intl.DateTimeFormat().resolvedOptions().locale,
@@ -44,6 +49,7 @@ process.stdout.write(
 const stop = async () => {
   await core.shutdown(3000);
   await host.close();
+  platformFetch.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());
