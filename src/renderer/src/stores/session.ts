@@ -10,7 +10,7 @@ import { isInCall } from '../../../shared/availability';
 import { readiness } from '../../../shared/snapshot';
 import { call as callMain, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
-import { share } from './share';
+import { share, sharedComputed } from './share';
 import { beforeNextPaint } from '../after-paint';
 import { useCallAudioStore } from './call-audio';
 import type { DesktopApi } from '../../../shared/ipc/api';
@@ -94,12 +94,9 @@ export const useSessionStore = defineStore('session', () => {
   const callAudio = useCallAudioStore();
   // Kept as the same object while nothing in it changed, so a push that leaves readiness as it
   // was re-renders nothing that shows it.
-  const ready = computed((last: ReturnType<typeof readiness> | null | undefined) => {
-    const next = snapshot.value
-      ? readiness(snapshot.value, microphone.health, callAudio.noAudio)
-      : null;
-    return last && next ? share(last, next) : next;
-  });
+  const ready = sharedComputed(() =>
+    snapshot.value ? readiness(snapshot.value, microphone.health, callAudio.noAudio) : null,
+  );
 
   return {
     snapshot,

@@ -5,6 +5,9 @@
  * deep-equal to `prev`'s reused from `prev` — and `prev` itself when nothing changed — so Vue's
  * computeds see the same references and only what really changed re-renders.
  */
+import { computed } from 'vue';
+import type { ComputedRef } from 'vue';
+
 export function share<T>(prev: T, next: T): T {
   if (Object.is(prev, next)) return prev;
   if (typeof prev !== 'object' || typeof next !== 'object' || prev === null || next === null) {
@@ -40,6 +43,17 @@ export function share<T>(prev: T, next: T): T {
     if (value !== a[key]) same = false;
   }
   return (same ? prev : out) as T;
+}
+
+/**
+ * A computed that keeps handing out its last value while the new one is deep-equal to it (and
+ * the unchanged parts of it otherwise), so what reads it re-renders only for a real change.
+ */
+export function sharedComputed<T extends object>(get: () => T | null): ComputedRef<T | null> {
+  return computed((last: T | null | undefined) => {
+    const next = get();
+    return last && next ? share(last, next) : next;
+  });
 }
 
 function hasId(value: unknown): value is { id: unknown } {
