@@ -12,39 +12,17 @@ import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import type { RunningEmulator } from '../../../src/emulator/index';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
-import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
+import { windowDouble } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
 import type { CallRequest } from '../../../src/emulator/index';
-import type { MediaRequest } from '../../../src/shared/ipc/contract';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
 
 const ext = DEMO_EXTENSIONS[0]!;
 let core: Core;
 let demo: EmbeddedPlatform<RunningEmulator>;
 let window: ReturnType<typeof windowDouble>;
-
-/** The window's media side: answers offers with a werift peer, closes it on request. */
-function windowDouble(of: Core) {
-  const requests: MediaRequest[] = [];
-  const peers = new Map<string, MediaEndpoint>();
-  of.on('media:request', (request) => {
-    requests.push(request);
-    if (request.kind === 'close') return void peers.get(request.callId)?.close();
-    const peer = new MediaEndpoint();
-    peers.set(request.callId, peer);
-    void peer.answer(request.sdp ?? '').then(
-      (sdp) => of.dispatch('media:reply', { requestId: request.requestId, sdp }),
-      (error: Error) =>
-        of.dispatch('media:reply', { requestId: request.requestId, error: error.message }),
-    );
-  });
-  return {
-    requests,
-    close: () => Promise.all([...peers.values()].map((peer) => peer.close())),
-  };
-}
 
 const snap = () => core.snapshot();
 const until = (what: string, probe: (s: SessionSnapshot) => unknown, timeoutMs = 8_000) =>
