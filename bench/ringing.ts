@@ -19,11 +19,19 @@
  *   /proc, over the measured calls. Main CPU per call: the same for the app's core process.
  * - heap and DOM: CDP after two forced collections, before and after the measured calls.
  * - phase wall time per call: how long each call's share of the run lasted (idle costs count
- *   for that long); BENCH_IDLE_S=N also measures both renderers with no call for N seconds.
+ *   for that long: each side is rung every other call, so one app call is two slots).
+ * - quiet: after the calls, BENCH_QUIET_S (30) seconds with no call, CPU per second of both
+ *   renderers and the core: what the window costs between calls, all day.
+ *
+ * Digging in: BENCH_PHASES=cancelled,answered,quiet picks phases; BENCH_PROFILE=DIR writes CPU
+ * profiles of the page and the core per phase and the window's WebSocket frames
+ * (BENCH_FRAME_CHARS=N keeps N characters of each); BENCH_TRACE=DIR a per-thread summary of a
+ * Chromium trace (and the raw events); BENCH_HOST_NODE_ARGS passes flags to the core's Node
+ * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir, loadavg } from 'node:os';
@@ -426,7 +434,10 @@ export async function run(): Promise<Record<string, number | string>> {
 
     // The app: the core in its own process with its normal logging, as `npm run host` runs it.
     const credentials = emulator.credentials!;
-    const profileArgs = process.env.BENCH_PROFILE ? ['--inspect=127.0.0.1:0'] : [];
+    const profileArgs = [
+      ...(process.env.BENCH_PROFILE ? ['--inspect=127.0.0.1:0'] : []),
+      ...(process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ];
     const host = spawn(
       process.execPath,
       [...profileArgs, '--import', 'tsx', 'src/dev-host/cli.ts'],
@@ -465,6 +476,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const hostUrl = await new Promise<string>((done, fail) => {
       let out = '';
       host.stdout.on('data', (chunk: Buffer) => {
+        if (process.env.BENCH_HOST_STDOUT) appendFileSync(process.env.BENCH_HOST_STDOUT, chunk);
         out += chunk.toString();
         const line = out.split('\n').find((l) => l.startsWith('{'));
         if (line) done((JSON.parse(line) as { url: string }).url);
@@ -587,35 +599,14 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     const load: number[] = [loadavg()[0]!];
 
-    // BENCH_IDLE_S=N: what each renderer costs with no call at all, per second, over N seconds;
-    // the phases' per-call figures include it for the wall time each call takes.
-    const idleS = Number(process.env.BENCH_IDLE_S ?? 0);
-    if (idleS > 0) {
-      const before = {
-        app: renderer.app.reduce((t, p) => t + cpuMs(p), 0),
-        floor: renderer.floor.reduce((t, p) => t + cpuMs(p), 0),
-      };
-      const threads = threadCpuMs(renderer.app);
-      await new Promise((r) => setTimeout(r, idleS * 1000));
-      const app = renderer.app.reduce((t, p) => t + cpuMs(p), 0) - before.app;
-      figures.idle_app_renderer_cpu_ms_per_s = round(app / idleS);
-      figures.idle_app_renderer_threads_ms_per_s = threadShares(
-        threads,
-        threadCpuMs(renderer.app),
-        app,
-        idleS,
-      );
-      figures.idle_floor_renderer_cpu_ms_per_s = round(
-        (renderer.floor.reduce((t, p) => t + cpuMs(p), 0) - before.floor) / idleS,
-      );
-    }
-
-    // BENCH_PHASES=cancelled (or answered) runs one phase only, for quicker rounds while profiling.
-    const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered').split(',');
+    // BENCH_PHASES=cancelled (or answered, quiet) runs those only, for quicker rounds.
+    const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered,quiet').split(',');
+    const quietS = Number(process.env.BENCH_QUIET_S ?? 30);
     for (const [phase, xml] of (
       [
         ['cancelled', CANCELLED],
         ['answered', ANSWERED],
+        ['quiet', ''],
       ] as const
     ).filter(([name]) => phases.includes(name))) {
       answerOnRing.on = phase === 'answered';
@@ -630,6 +621,7 @@ export async function run(): Promise<Record<string, number | string>> {
         core: cpuMs(host.pid!),
       };
       const threadsBefore = {
+        core: threadCpuMs([host.pid!]),
         app: threadCpuMs(renderer.app),
         floor: threadCpuMs(renderer.floor),
       };
@@ -637,8 +629,13 @@ export async function run(): Promise<Record<string, number | string>> {
       const profile = process.env.BENCH_PROFILE;
       let coreProfiler: Awaited<ReturnType<typeof inspectorSession>> | null = null;
       const frames: number[] = [];
-      const onFrame = (e: { response: { payloadData: string } }) =>
+      const frameHeads: string[] = [];
+      const frameChars = Number(process.env.BENCH_FRAME_CHARS ?? 60);
+      const onFrame = (e: { response: { payloadData: string } }) => {
         frames.push(e.response.payloadData.length);
+        const data = e.response.payloadData;
+        frameHeads.push(`${data.length} ${data.slice(0, frameChars)}`);
+      };
       if (profile) {
         await cdp.app.send('Network.enable');
         cdp.app.on('Network.webSocketFrameReceived', onFrame);
@@ -669,13 +666,17 @@ export async function run(): Promise<Record<string, number | string>> {
         );
         await cdp.app.send('Tracing.start', {
           categories:
-            'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,gpu,viz,audio,media,toplevel',
+            'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack,blink,cc,gpu,viz,audio,media,toplevel',
           transferMode: 'ReportEvents',
         });
       }
       const phaseStarted = now();
-      await sipp(phase, xml, calls);
-      figures[`${phase}_wall_ms_per_call`] = round((now() - phaseStarted) / calls.length, 0);
+      // Quiet: no call, measured (and traced, profiled) the same way.
+      if (phase === 'quiet') await new Promise((r) => setTimeout(r, quietS * 1000));
+      else await sipp(phase, xml, calls);
+      if (phase !== 'quiet') {
+        figures[`${phase}_wall_ms_per_call`] = round((now() - phaseStarted) / calls.length, 0);
+      }
       if (trace) {
         const done = new Promise((r) => cdp.app.once('Tracing.tracingComplete', r));
         await cdp.app.send('Tracing.end');
@@ -684,17 +685,25 @@ export async function run(): Promise<Record<string, number | string>> {
         for (const e of events)
           if (e.ph === 'M' && e.name === 'thread_name') threadName.set(e.tid, e.args?.name ?? '');
         const byName = new Map<string, number>();
+        const counts = new Map<string, number>();
         for (const e of events)
           if (e.ph === 'X' && e.dur) {
             const key = `${e.tid}:${threadName.get(e.tid) ?? '?'} ${e.cat} ${e.name}`;
             byName.set(key, (byName.get(key) ?? 0) + e.dur / 1000);
+            counts.set(key, (counts.get(key) ?? 0) + 1);
           }
+        // Per call; per second for the quiet phase.
+        const per = phase === 'quiet' ? quietS : CALLS;
+        await writeFile(join(trace, `${phase}-trace.json`), JSON.stringify(events));
         await writeFile(
           join(trace, `${phase}-trace.txt`),
           [...byName]
             .sort((a, b) => b[1] - a[1])
             .slice(0, 80)
-            .map(([k, v]) => `${(v / CALLS).toFixed(2)} ${k}`)
+            .map(
+              ([k, v]) =>
+                `${(v / per).toFixed(2)} ×${((counts.get(k) ?? 0) / per).toFixed(1)} ${k}`,
+            )
             .join('\n'),
         );
       }
@@ -705,6 +714,7 @@ export async function run(): Promise<Record<string, number | string>> {
         const core = (await coreProfiler!.send('Profiler.stop')) as { profile: unknown };
         coreProfiler!.close();
         await writeFile(join(profile, `${phase}-core.cpuprofile`), JSON.stringify(core.profile));
+        await writeFile(join(profile, `${phase}-frames.txt`), frameHeads.join('\n'));
         figures[`${phase}_app_ws_frames_per_call`] = round(frames.length / CALLS);
         figures[`${phase}_app_ws_bytes_per_call`] = Math.round(
           frames.reduce((a, b) => a + b, 0) / CALLS,
@@ -716,9 +726,26 @@ export async function run(): Promise<Record<string, number | string>> {
         core: cpuMs(host.pid!),
       };
       const threadsAfter = {
+        core: threadCpuMs([host.pid!]),
         app: threadCpuMs(renderer.app),
         floor: threadCpuMs(renderer.floor),
       };
+      if (phase === 'quiet') {
+        figures.quiet_s = quietS;
+        figures.quiet_app_renderer_cpu_ms_per_s = round((cpuAfter.app - cpuBefore.app) / quietS);
+        figures.quiet_app_renderer_threads_ms_per_s = threadShares(
+          threadsBefore.app,
+          threadsAfter.app,
+          cpuAfter.app - cpuBefore.app,
+          quietS,
+        );
+        figures.quiet_floor_renderer_cpu_ms_per_s = round(
+          (cpuAfter.floor - cpuBefore.floor) / quietS,
+        );
+        figures.quiet_core_cpu_ms_per_s = round((cpuAfter.core - cpuBefore.core) / quietS);
+        load.push(loadavg()[0]!);
+        continue;
+      }
       await new Promise((r) => setTimeout(r, 300));
       const after = {
         app: await sample(cdp.app),
@@ -765,6 +792,12 @@ export async function run(): Promise<Record<string, number | string>> {
         figures[`${p}_dom_nodes_after`] = after[name].domNodes;
       }
       figures[`${phase}_core_cpu_ms_per_call`] = round((cpuAfter.core - cpuBefore.core) / CALLS);
+      figures[`${phase}_core_threads_ms_per_call`] = threadShares(
+        threadsBefore.core,
+        threadsAfter.core,
+        cpuAfter.core - cpuBefore.core,
+        CALLS,
+      );
       const ratio = (a: string, b: string) => round(Number(figures[a]) / Number(figures[b]));
       figures[`${phase}_ratio_dom_p50`] = ratio(
         `${phase}_app_offer_to_dom_p50_ms`,
