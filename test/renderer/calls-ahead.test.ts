@@ -77,3 +77,44 @@ describe('a ringing call reaches the screen first', () => {
     expect(document.activeElement).toBe(getByRole('button', { name: '接听' }));
   });
 });
+
+describe("main's note of a new ringing call, ahead of its snapshot", () => {
+  it('draws the panel from the note, and the state from the snapshot before the frame', async () => {
+    const api = await signedIn();
+    const ringing = ringingSnapshot({ id: 'c1', caller: '13800000001' });
+    api.pushRinging(ringing.call!);
+    await nextTick();
+    const panel = getByRole('heading', { name: '来电振铃中' }).closest('section')!;
+    expect(textIn(panel)).toContain('13800000001');
+    api.push(ringing);
+    await nextTick();
+    // Its snapshot is the ring's: it waits for the frame as one that brought the call would.
+    expect(stateSaid()).toBe('当前状态:空闲');
+    await nextFrame();
+    expect(stateSaid()).toBe('当前状态:振铃中');
+    expect(getByRole('heading', { name: '来电振铃中' }).closest('section')).toBe(panel);
+  });
+
+  it('takes the panel away when the snapshot that follows has no call', async () => {
+    const api = await signedIn();
+    api.pushRinging(ringingSnapshot({ id: 'c1' }).call!);
+    await nextTick();
+    expect(queryByRole('heading', { name: '来电振铃中' })).not.toBeNull();
+    api.push(signedInSnapshot({ state: 'idle' }));
+    await nextFrame();
+    await settle();
+    expect(queryByRole('heading', { name: '来电振铃中' })).toBeNull();
+    expect(stateSaid()).toBe('当前状态:空闲');
+  });
+
+  it('brings the state along on the next task when the window is hidden', async () => {
+    const api = await signedIn();
+    hidden(true);
+    const ringing = ringingSnapshot({ id: 'c1', caller: '13800000001' });
+    api.pushRinging(ringing.call!);
+    api.push(ringing);
+    await settle();
+    expect(queryByRole('heading', { name: '来电振铃中' })).not.toBeNull();
+    expect(stateSaid()).toBe('当前状态:振铃中');
+  });
+});

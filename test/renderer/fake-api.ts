@@ -8,13 +8,18 @@ import type { DesktopApi } from '../../src/shared/ipc/api';
 import type { Result } from '../../src/shared/ipc/contract';
 import type { AppError } from '../../src/shared/domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../../src/shared/platform/dto';
-import type { AgentDayStatus, SessionSnapshot } from '../../src/shared/snapshot';
+import type { AgentDayStatus, CallInfo, SessionSnapshot } from '../../src/shared/snapshot';
 import type { HistoryCall, HistoryPage, TodayFigures } from '../../src/shared/history';
 import type { SettingsView } from '../../src/shared/settings';
 
 export type Method = Exclude<
   keyof DesktopApi,
-  'onSnapshot' | 'onSettings' | 'onMediaRequest' | 'onDayChanged' | 'onHistoryChanged'
+  | 'onSnapshot'
+  | 'onCallRinging'
+  | 'onSettings'
+  | 'onMediaRequest'
+  | 'onDayChanged'
+  | 'onHistoryChanged'
 >;
 export interface Call {
   method: keyof DesktopApi;
@@ -109,6 +114,7 @@ export class FakeApi implements DesktopApi {
   agents: Agent[] = team(3);
   extensions: ExtensionSummary[] = EXTENSIONS;
   private snapshotListeners = new Set<(s: SessionSnapshot) => void>();
+  private ringingListeners = new Set<(call: CallInfo) => void>();
   private settingsListeners = new Set<(s: SettingsView) => void>();
 
   /** Override any command's answer. */
@@ -118,6 +124,10 @@ export class FakeApi implements DesktopApi {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
 
+  /** Main's note of a new ringing call, ahead of its snapshot. */
+  pushRinging(call: CallInfo): void {
+    for (const l of this.ringingListeners) l(call);
+  }
   /** Main pushes a snapshot (and this fake remembers it as the current one). */
   push(snapshot: SessionSnapshot): void {
     this.snapshot = snapshot;
@@ -219,6 +229,10 @@ export class FakeApi implements DesktopApi {
     this.calls.push({ method: 'onSnapshot', args: [] });
     this.snapshotListeners.add(listener);
     return () => this.snapshotListeners.delete(listener);
+  };
+  onCallRinging = (listener: (call: CallInfo) => void) => {
+    this.ringingListeners.add(listener);
+    return () => this.ringingListeners.delete(listener);
   };
   onSettings = (listener: (s: SettingsView) => void) => {
     this.calls.push({ method: 'onSettings', args: [] });

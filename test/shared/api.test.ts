@@ -75,7 +75,13 @@ describe('buildDesktopApi', () => {
     expect(api.onSnapshot(() => undefined)).toBe(off);
     expect(api.onSettings(() => undefined)).toBe(off);
     expect(api.onMediaRequest(() => undefined)).toBe(off);
-    expect(subscribed).toEqual(['session:changed', 'settings:changed', 'media:request']);
+    expect(api.onCallRinging(() => undefined)).toBe(off);
+    expect(subscribed).toEqual([
+      'session:changed',
+      'settings:changed',
+      'media:request',
+      'call:ringing',
+    ]);
   });
 });
 

@@ -156,6 +156,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   });
   const withAccessResult = (r: Result<SessionSnapshot>): Result<SessionSnapshot> =>
     r.ok ? { ok: true, value: withAccess(r.value) } : r;
+  session.onRinging((call) => emit('call:ringing', call));
   session.onChange((snapshot) => emit('session:changed', withAccess(snapshot)));
   access.onChange(() => emit('session:changed', withAccess(session.snapshot())));
   const recorder = new DiagnosticsRecorder(() => clock.now());

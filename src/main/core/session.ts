@@ -106,6 +106,7 @@ export class AgentSession {
   private stateEpoch = 0;
   /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
   private lastCallAt = Number.NEGATIVE_INFINITY;
+  private readonly ringingListeners = new Set<(call: CallInfo) => void>();
   /**
    * State changes (the agent's, holds, reconciling) go to the platform one at a time, in the
    * order asked: the platform applies them in that order, their replies come back in it, so the
@@ -142,6 +143,15 @@ export class AgentSession {
   /** Listens to pushes: one per command, none when nothing changed. */
   onChange(listener: Listener): () => void {
     return this.store.onChange(listener);
+  }
+
+  /**
+   * Told of each new ringing call just before the snapshot that carries it is pushed: a window
+   * can draw the call from this small note before it reads the whole snapshot.
+   */
+  onRinging(listener: (call: CallInfo) => void): () => void {
+    this.ringingListeners.add(listener);
+    return () => this.ringingListeners.delete(listener);
   }
 
   private get snap(): SessionSnapshot {
@@ -256,6 +266,9 @@ export class AgentSession {
     if (this.snap.phase === 'signed-out') {
       if (this.snap.call) this.store.publish({ call: null });
       return;
+    }
+    if (call?.phase === 'ringing' && call.id !== this.snap.call?.id) {
+      for (const listener of this.ringingListeners) listener(call);
     }
     // One snapshot: the window and the tray never see the call without its state.
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);

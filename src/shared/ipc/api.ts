@@ -49,6 +49,8 @@ export interface DesktopApi {
   onDayChanged(listener: (status: EventPayloads['day:changed']) => void): () => void;
   onHistoryChanged(listener: (change: EventPayloads['history:changed']) => void): () => void;
   onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
+  /** A new ringing call, ahead of the snapshot that carries it. */
+  onCallRinging(listener: (call: EventPayloads['call:ringing']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
   onMediaRequest(listener: (request: EventPayloads['media:request']) => void): () => void;
 }
@@ -88,6 +90,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     onDayChanged: (listener) => subscribe('day:changed', listener),
     onHistoryChanged: (listener) => subscribe('history:changed', listener),
     onSnapshot: (listener) => subscribe('session:changed', listener),
+    onCallRinging: (listener) => subscribe('call:ringing', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),
   };

@@ -13,7 +13,7 @@ import { HistoryQuerySchema } from '../history';
 import type { HistoryPage, TodayFigures } from '../history';
 import type { AppError } from '../domain/errors';
 import type { Agent, ExtensionSummary, Page } from '../platform/dto';
-import type { AgentDayStatus, SessionSnapshot } from '../snapshot';
+import type { AgentDayStatus, CallInfo, SessionSnapshot } from '../snapshot';
 import type { SettingsView } from '../settings';
 
 const Empty = z.object({}).strict();
@@ -172,6 +172,12 @@ export interface MediaRequest {
 /** Events main pushes to the window. */
 export interface EventPayloads {
   'session:changed': SessionSnapshot;
+  /**
+   * A new call rings: sent just ahead of the `session:changed` that carries it (a few hundred
+   * bytes instead of the whole snapshot), so the window can draw the call strip first. A window
+   * that ignores it loses nothing: the snapshot follows at once.
+   */
+  'call:ringing': CallInfo;
   'settings:changed': SettingsView;
   'media:request': MediaRequest;
   /** The call history changed (a call ended or was settled): re-query the page and figures. */
@@ -186,6 +192,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'media:request',
   'history:changed',
   'day:changed',
+  'call:ringing',
 ];
 
 export function isChannel(value: unknown): value is Channel {

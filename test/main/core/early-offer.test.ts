@@ -95,8 +95,22 @@ describe('a call shown ahead of sip.js', () => {
   it('shows nothing while signed out', async () => {
     expect((await core.dispatch('session:sign-out', { force: true })).ok).toBe(true);
     pushes = [];
+    const notes: unknown[] = [];
+    core.on('call:ringing', (call) => notes.push(call));
     sip.tell({ kind: 'ringing', offer: { id: 'c3', caller: '13800000003' } });
     expect(core.snapshot().call).toBeNull();
     expect(pushes).toEqual([]);
+    expect(notes).toEqual([]);
+  });
+
+  it('sends the window a note of the ring just ahead of the push that carries it', async () => {
+    const order: string[] = [];
+    core.on('call:ringing', (call) => order.push(`note ${call.id} ${call.caller}`));
+    core.on('session:changed', (snapshot) => order.push(`push ${snapshot.call?.id ?? 'none'}`));
+    sip.tell({ kind: 'ringing', offer: { id: 'c1', caller: '13800000001' } });
+    // A second offer over the first is not shown, so there is no note of it either.
+    sip.tell({ kind: 'ringing', offer: { id: 'c2', caller: '13800000002' } });
+    sip.tell({ kind: 'withdrawn', id: 'c1' });
+    expect(order).toEqual(['note c1 13800000001', 'push c1', 'push none']);
   });
 });

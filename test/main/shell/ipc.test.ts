@@ -147,6 +147,14 @@ describe('events to the window', () => {
     core.emit('media:request', { requestId: 'r1', callId: 'c1', kind: 'close' });
     core.emit('history:changed', { size: 1 });
     core.emit('day:changed', { wrapUp: null, noAnswer: null });
+    core.emit('call:ringing', {
+      id: 'c1',
+      caller: '13800138000',
+      phase: 'ringing',
+      ringingSince: 1,
+      talkingSince: null,
+      muted: false,
+    });
     expect(win.webContents.sent.map(([channel]) => channel)).toEqual([...EVENT_CHANNELS]);
     expect(win.webContents.sent[0]).toEqual(['session:changed', snapshot]);
   });

@@ -18,6 +18,14 @@ import type { Result } from '../../../shared/ipc/contract';
 import type { CallInfo, SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
 import type { SkillOp } from '../../../shared/domain/agent';
 
+/** The same call, field for field (a call drawn from its note, then its snapshot's copy). */
+function sameCall(a: CallInfo | null, b: CallInfo | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a) as (keyof CallInfo)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 export const useSessionStore = defineStore('session', () => {
   // The snapshot is immutable and replaced whole: no deep reactivity needed.
   const snapshot = shallowRef<SessionSnapshot | null>(null);
@@ -32,16 +40,28 @@ export const useSessionStore = defineStore('session', () => {
   let unsubscribe: (() => void) | null = null;
   /** The snapshot waiting for the frame in which a new ringing call is first painted. */
   let ahead: SessionSnapshot | null = null;
+  /** A ringing call drawn from main's note (`call:ringing`) whose snapshot has not come yet. */
+  let announced: string | null = null;
+  let catchUpPending = false;
+
+  function catchUpBeforePaint(): void {
+    if (catchUpPending) return;
+    catchUpPending = true;
+    beforeNextPaint(catchUp);
+  }
 
   function apply(next: SessionSnapshot): void {
     // Unchanged parts keep their identity: only what changed re-renders (a push with no news
     // re-renders nothing).
     const last = ahead ?? snapshot.value;
     const shared = last ? share(last, next) : next;
-    const rings = shared.call?.phase === 'ringing' && shared.call.id !== call.value?.id;
-    if (shared.call !== call.value) call.value = shared.call;
+    const ringing = shared.call?.phase === 'ringing' ? shared.call : null;
+    // The snapshot of a call drawn from its note still counts as the ring's: it waits as well.
+    const rings = !!ringing && (ringing.id !== call.value?.id || ringing.id === announced);
+    announced = null;
+    if (!sameCall(shared.call, call.value)) call.value = shared.call;
     if (rings && snapshot.value) {
-      if (!ahead) beforeNextPaint(catchUp);
+      catchUpBeforePaint();
       ahead = shared;
       return;
     }
@@ -49,7 +69,20 @@ export const useSessionStore = defineStore('session', () => {
     if (shared !== snapshot.value) snapshot.value = shared;
   }
 
+  /**
+   * Main's note of a new ringing call, just ahead of the snapshot that carries it: the call
+   * strip is drawn from it at once; the snapshot follows and is applied before that frame is
+   * painted, as for a ring that comes with its snapshot.
+   */
+  function ring(info: CallInfo): void {
+    if (info.phase !== 'ringing' || info.id === call.value?.id || !snapshot.value) return;
+    call.value = info;
+    announced = info.id;
+    catchUpBeforePaint();
+  }
+
   function catchUp(): void {
+    catchUpPending = false;
     if (ahead && ahead !== snapshot.value) snapshot.value = ahead;
     ahead = null;
   }
@@ -62,7 +95,12 @@ export const useSessionStore = defineStore('session', () => {
       bridgeMissing.value = true;
       return;
     }
-    unsubscribe = api.onSnapshot(apply);
+    const offSnapshot = api.onSnapshot(apply);
+    const offRinging = api.onCallRinging(ring);
+    unsubscribe = () => {
+      offSnapshot();
+      offRinging();
+    };
     await resync();
   }
 
