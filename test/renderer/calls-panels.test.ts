@@ -235,3 +235,26 @@ describe('OS notification', () => {
     }
   });
 });
+
+describe('running times on screen', () => {
+  it("the state's time and the call's duration tick on one clock: one timer a second", async () => {
+    const set = vi.spyOn(window, 'setInterval');
+    const clear = vi.spyOn(window, 'clearInterval');
+    try {
+      const { api } = await signedIn();
+      api.push(talkingSnapshot());
+      await settle();
+      const times = [...document.querySelectorAll('time')].map((t) => t.textContent);
+      expect(times).toHaveLength(2);
+      expect(times).toContain('01:05');
+      const cleared = new Set(clear.mock.calls.map(([id]) => id));
+      const everySecond = set.mock.calls
+        .map(([, ms], i) => ({ ms, id: set.mock.results[i]!.value as unknown }))
+        .filter(({ ms, id }) => ms === 1000 && !cleared.has(id as never));
+      expect(everySecond).toHaveLength(1);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+  });
+});
