@@ -18,14 +18,6 @@ import type { Result } from '../../../shared/ipc/contract';
 import type { CallInfo, SessionSnapshot, SignInProfile } from '../../../shared/snapshot';
 import type { SkillOp } from '../../../shared/domain/agent';
 
-/** The same call, field for field (a call drawn from its note, then its snapshot's copy). */
-function sameCall(a: CallInfo | null, b: CallInfo | null): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  const keys = Object.keys(a) as (keyof CallInfo)[];
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
-}
-
 export const useSessionStore = defineStore('session', () => {
   // The snapshot is immutable and replaced whole: no deep reactivity needed.
   const snapshot = shallowRef<SessionSnapshot | null>(null);
@@ -59,7 +51,9 @@ export const useSessionStore = defineStore('session', () => {
     // The snapshot of a call drawn from its note still counts as the ring's: it waits as well.
     const rings = !!ringing && (ringing.id !== call.value?.id || ringing.id === announced);
     announced = null;
-    if (!sameCall(shared.call, call.value)) call.value = shared.call;
+    // A call drawn from its note stays as it is when its snapshot's copy says the same.
+    const nextCall = share(call.value, shared.call);
+    if (nextCall !== call.value) call.value = nextCall;
     if (rings && snapshot.value) {
       catchUpBeforePaint();
       ahead = shared;
