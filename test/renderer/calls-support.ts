@@ -276,8 +276,8 @@ class FakeNode {
     return this.targets.some((t) => t === node || (t instanceof FakeNode && t.reaches(node)));
   }
 }
-export class FakeOscillator extends FakeNode {
-  frequency = new FakeParam();
+/** A node that plays once started (an oscillator, a buffer source). */
+class FakeSourceNode extends FakeNode {
   started = false;
   stopped = false;
   start(): void {
@@ -287,17 +287,12 @@ export class FakeOscillator extends FakeNode {
     this.stopped = true;
   }
 }
-export class FakeBufferSource extends FakeNode {
+export class FakeOscillator extends FakeSourceNode {
+  frequency = new FakeParam();
+}
+export class FakeBufferSource extends FakeSourceNode {
   buffer: { duration: number; samples: Float32Array } | null = null;
   loop = false;
-  started = false;
-  stopped = false;
-  start(): void {
-    this.started = true;
-  }
-  stop(): void {
-    this.stopped = true;
-  }
 }
 export class FakeAudioContext {
   /** A new context runs at once where no click is needed (Electron's autoplay policy). */
