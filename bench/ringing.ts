@@ -610,7 +610,7 @@ export async function run(): Promise<Record<string, number | string>> {
       ] as const
     ).filter(([name]) => phases.includes(name))) {
       answerOnRing.on = phase === 'answered';
-      const calls = plan(CALLS);
+      const calls = phase === 'quiet' ? [] : plan(CALLS);
       const before = {
         app: await sample(cdp.app),
         floor: await sample(cdp.floor),
