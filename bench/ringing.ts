@@ -22,9 +22,13 @@
  *   for that long: each side is rung every other call, so one app call is two slots).
  * - quiet: after the calls, BENCH_QUIET_S (30) seconds with no call, CPU per second of both
  *   renderers and the core: what the window costs between calls, all day.
+ * - sip-floor: the core's own floor. Bare sip.js in a Node process (on `ws`, as the app's line)
+ *   registers on the same Kamailio, and one more cancelled run rings the app and it in turn:
+ *   core CPU per call against bare sip.js's, so the core's figure has a floor of its own that
+ *   sees the same minutes.
  *
- * Digging in: BENCH_PHASES=cancelled,answered,quiet picks phases; BENCH_PROFILE=DIR writes CPU
- * profiles of the page and the core per phase and the window's WebSocket frames
+ * Digging in: BENCH_PHASES=cancelled,answered,quiet,sip-floor picks phases; BENCH_PROFILE=DIR
+ * writes CPU profiles of the page and the core per phase and the window's WebSocket frames
  * (BENCH_FRAME_CHARS=N keeps N characters of each); BENCH_TRACE=DIR a per-thread summary of a
  * Chromium trace (and the raw events); BENCH_HOST_NODE_ARGS passes flags to the core's Node
  * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints.
@@ -227,6 +231,29 @@ async function sipJsBundle(): Promise<string> {
   }
 }
 
+/**
+ * The core's floor: bare sip.js in its own Node process, on `ws` as the app's line, registered on the
+ * same Kamailio. sip.js itself answers 100 and 180, and the CANCEL's 200 and the 487; nothing
+ * else runs. What the app's core does per call beyond this is the core's own work.
+ */
+const SIP_FLOOR_JS = `
+import { Registerer, UserAgent } from 'sip.js';
+import { WebSocket } from 'ws';
+globalThis.WebSocket = WebSocket;
+const c = JSON.parse(process.env.SIP_FLOOR);
+const ua = new UserAgent({
+  uri: UserAgent.makeURI('sip:' + c.user + '@' + c.domain),
+  transportOptions: { server: c.wsUrl },
+  authorizationUsername: c.user,
+  authorizationPassword: c.password,
+  logLevel: 'error',
+  delegate: { onInvite() {} },
+});
+await ua.start();
+await new Registerer(ua).register();
+process.on('SIGTERM', () => ua.stop().finally(() => process.exit(0)));
+`;
+
 // ---------- sipp ----------
 
 const FROM = 'From: "[field1]" <sip:[field1]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
@@ -345,7 +372,7 @@ const ANSWERED = scenario(`${INVITE}
   <pause milliseconds="700" />`);
 
 interface Target {
-  name: 'app' | 'floor';
+  name: 'app' | 'floor' | 'sip-floor';
   sipUser: string;
 }
 
@@ -571,14 +598,14 @@ export async function run(): Promise<Record<string, number | string>> {
     };
 
     let serial = 0;
-    const plan = (count: number) =>
-      Array.from({ length: count * 2 }, (_, i) => {
-        const target: Target =
-          i % 2 === 0
-            ? { name: 'app', sipUser: appExt.sipUser }
-            : { name: 'floor', sipUser: floorExt.sipUser };
-        return { target, caller: `139${String(++serial).padStart(8, '0')}` };
-      });
+    const appTarget: Target = { name: 'app', sipUser: appExt.sipUser };
+    const floorTarget: Target = { name: 'floor', sipUser: floorExt.sipUser };
+    /** `count` calls each, the app and `other` in turn. */
+    const plan = (count: number, other = floorTarget) =>
+      Array.from({ length: count * 2 }, (_, i) => ({
+        target: i % 2 === 0 ? appTarget : other,
+        caller: `139${String(++serial).padStart(8, '0')}`,
+      }));
     const sipp = (label: string, xml: string, calls: ReturnType<typeof plan>) =>
       runSipp({
         scratch,
@@ -599,8 +626,8 @@ export async function run(): Promise<Record<string, number | string>> {
     };
     const load: number[] = [loadavg()[0]!];
 
-    // BENCH_PHASES=cancelled (or answered, quiet) runs those only, for quicker rounds.
-    const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered,quiet').split(',');
+    // BENCH_PHASES=cancelled (or answered, quiet, sip-floor) runs those only, for quicker rounds.
+    const phases = (process.env.BENCH_PHASES ?? 'cancelled,answered,quiet,sip-floor').split(',');
     const quietS = Number(process.env.BENCH_QUIET_S ?? 30);
     for (const [phase, xml] of (
       [
@@ -812,6 +839,43 @@ export async function run(): Promise<Record<string, number | string>> {
         `${phase}_floor_renderer_cpu_ms_per_call`,
       );
     }
+    // The core against bare sip.js in Node: a run of its own (app and Node floor in turn), so
+    // the browser figures above keep their two-way interleave.
+    if (phases.includes('sip-floor')) {
+      const ext = DEMO_EXTENSIONS[3]!;
+      const floor = spawn(process.execPath, ['--input-type=module', '-e', SIP_FLOOR_JS], {
+        env: {
+          ...process.env,
+          SIP_FLOOR: JSON.stringify({
+            wsUrl: kamailio.wsUrl,
+            user: ext.sipUser,
+            password: ext.password,
+            domain: DEMO_SIP_DOMAIN,
+          }),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let floorErr = '';
+      floor.stderr.on('data', (chunk: Buffer) => (floorErr = (floorErr + chunk).slice(-2000)));
+      stops.push(() => floor.kill('SIGKILL'));
+      const until = Date.now() + 15_000;
+      while (!emulator.store.isExtensionRegistered(ext.id)) {
+        if (Date.now() > until || floor.exitCode !== null)
+          throw new Error(`the Node sip.js floor did not register:\n${floorErr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const target: Target = { name: 'sip-floor', sipUser: ext.sipUser };
+      await sipp('sip-floor-warm-up', CANCELLED, plan(WARM_UPS, target));
+      const before = { core: cpuMs(host.pid!), floor: cpuMs(floor.pid!) };
+      await sipp('sip-floor', CANCELLED, plan(CALLS, target));
+      const after = { core: cpuMs(host.pid!), floor: cpuMs(floor.pid!) };
+      load.push(loadavg()[0]!);
+      figures.sip_floor_core_cpu_ms_per_call = round((after.core - before.core) / CALLS);
+      figures.sip_floor_cpu_ms_per_call = round((after.floor - before.floor) / CALLS);
+      figures.sip_floor_ratio_core_cpu = round(
+        figures.sip_floor_core_cpu_ms_per_call / figures.sip_floor_cpu_ms_per_call,
+      );
+    }
     figures.load_average = load.map((l) => l.toFixed(2)).join(' → ');
     figures.host_log_bytes = hostLog;
     figures.page_clock_uncertainty_ms = round(
@@ -819,7 +883,7 @@ export async function run(): Promise<Record<string, number | string>> {
       3,
     );
     figures.targets =
-      'dom p50 ≤ 1.4× floor, p99 ≤ 1.5× floor; renderer CPU ≤ 2× floor and ≤ 40 ms; core ≤ 6 ms; heap ≤ 4 MiB; DOM flat';
+      'dom p50 ≤ 1.4× floor, p99 ≤ 1.5× floor; renderer CPU ≤ 2× floor and ≤ 40 ms; core ≤ 6 ms (bare sip.js in Node: sip_floor_cpu_ms_per_call); heap ≤ 4 MiB; DOM flat';
     return figures;
   } finally {
     for (const stop of stops.reverse()) {
