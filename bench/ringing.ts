@@ -232,9 +232,10 @@ async function sipJsBundle(): Promise<string> {
 }
 
 /**
- * The core's floor: bare sip.js in its own Node process, on `ws` as the app's line, registered on the
- * same Kamailio. sip.js itself answers 100 and 180, and the CANCEL's 200 and the 487; nothing
- * else runs. What the app's core does per call beyond this is the core's own work.
+ * The core's floor: bare sip.js in its own Node process, on `ws` as the app's line, registered
+ * on the same Kamailio. sip.js itself answers 100 and 180, and the CANCEL's 200 and the 487;
+ * nothing else runs. What the app's core does per call beyond this is the core's own work.
+ * The bench kills it when done (Kamailio goes with it).
  */
 const SIP_FLOOR_JS = `
 import { Registerer, UserAgent } from 'sip.js';
@@ -251,7 +252,6 @@ const ua = new UserAgent({
 });
 await ua.start();
 await new Registerer(ua).register();
-process.on('SIGTERM', () => ua.stop().finally(() => process.exit(0)));
 `;
 
 // ---------- sipp ----------
