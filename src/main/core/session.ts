@@ -268,7 +268,14 @@ export class AgentSession {
       return;
     }
     if (call?.phase === 'ringing' && call.id !== this.snap.call?.id) {
-      for (const listener of this.ringingListeners) listener(call);
+      for (const listener of this.ringingListeners) {
+        // As for the snapshot's listeners: a failing one is logged, and the call still shows.
+        try {
+          listener(call);
+        } catch (error) {
+          this.options.logger.error('ringing listener failed', { error: String(error) });
+        }
+      }
     }
     // One snapshot: the window and the tray never see the call without its state.
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);

@@ -113,4 +113,13 @@ describe('a call shown ahead of sip.js', () => {
     sip.tell({ kind: 'withdrawn', id: 'c1' });
     expect(order).toEqual(['note c1 13800000001', 'push c1', 'push none']);
   });
+
+  it('still shows the call when something listening for the note fails', () => {
+    core.on('call:ringing', () => {
+      throw new Error('window gone');
+    });
+    sip.tell({ kind: 'ringing', offer: { id: 'c1', caller: '13800000001' } });
+    expect(core.snapshot().call?.id).toBe('c1');
+    expect(pushes.at(-1)?.call?.id).toBe('c1');
+  });
 });
