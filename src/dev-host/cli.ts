@@ -22,14 +22,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be 0..65535, got ${values.port}\n`);
   process.exit(2);
 }
-// The platform over node:http with pooled connections: Node's own fetch costs several times
-// the CPU per request, and every call ends with read-backs.
+// The platform over node:http with pooled connections and no fetch Response: Node's own fetch
+// costs several times the CPU per request, and every call is read back from the platform.
 const platformFetch = createNodeFetch();
 const core = await createDesktopCore({
   secrets: new MemorySecretStore(),
   settingsFile: null,
   env: process.env,
-  fetch: platformFetch,
+  transport: platformFetch.transport,
   // AGENT_DESKTOP_EMULATOR=edge: calls through Kamailio + rtpengine (docs/edge.md).
   startEmbedded: (logger) => startDemoPlatformFromEnv(logger),
   locale: Intl.DateTimeFormat().resolvedOptions().locale,

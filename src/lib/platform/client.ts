@@ -31,6 +31,8 @@ import type {
 } from '../../shared/platform/dto';
 import { signedHeaders } from './signing';
 import type { Credentials } from './signing';
+import { fetchTransport } from './transport';
+import type { PlatformTransport, TransportReply } from './transport';
 
 /** The outcome of one platform call. */
 export type PlatformResult<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -46,6 +48,9 @@ export interface PlatformClientOptions {
    */
   bearerToken?: () => string | null;
   timeoutMs?: number;
+  /** What requests go through (default: {@link fetch} through {@link fetchTransport}). */
+  transport?: PlatformTransport;
+  /** Used when no transport is given (default: the global fetch). */
   fetch?: typeof fetch;
   now?: () => Date;
 }
@@ -85,7 +90,7 @@ export class PlatformClient {
   private readonly credentials: Credentials | null;
   private readonly bearerToken: (() => string | null) | null;
   private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: PlatformTransport;
   private readonly now: () => Date;
 
   constructor(options: PlatformClientOptions) {
@@ -93,7 +98,7 @@ export class PlatformClient {
     this.credentials = options.credentials ?? null;
     this.bearerToken = options.bearerToken ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.transport = options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -231,41 +236,41 @@ export class PlatformClient {
       );
     }
 
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
+    let reply: TransportReply;
     try {
-      response = await this.fetchFn(url, {
+      reply = await this.transport(url, {
         method: call.method,
         headers,
-        body: call.body === undefined ? undefined : body,
-        signal,
-        // A redirect would replay a signed request elsewhere; report it instead.
-        redirect: 'manual',
+        ...(call.body === undefined ? {} : { body }),
+        // The timeout also covers reading the body.
+        signal: AbortSignal.timeout(this.timeoutMs),
+        maxBytes: MAX_REPLY_BYTES,
       });
     } catch (error) {
       return fail(networkError(error, this.timeoutMs));
     }
 
-    // The timeout also covers reading the body (the signal aborts the stream).
-    const read = await readCapped(response, MAX_REPLY_BYTES);
-    if (!read.ok) {
-      if (isTimeout(read.error)) return fail(timeoutError(this.timeoutMs));
-      if (response.status !== 200) return fail(httpError(response.status, ''));
-      return fail(appError('malformed-reply', `reply unreadable: ${describeCause(read.error)}`));
+    if ('unreadable' in reply) {
+      if (isTimeout(reply.unreadable)) return fail(timeoutError(this.timeoutMs));
+      if (reply.status !== 200) return fail(httpError(reply.status, ''));
+      return fail(
+        appError('malformed-reply', `reply unreadable: ${describeCause(reply.unreadable)}`),
+      );
     }
-    if (response.status !== 200) {
-      return fail(httpError(response.status, read.text, this.bearerToken !== null));
+    const text = reply.text;
+    if (reply.status !== 200) {
+      return fail(httpError(reply.status, text, this.bearerToken !== null));
     }
 
     let json: unknown;
     try {
-      json = JSON.parse(read.text);
+      json = JSON.parse(text);
     } catch {
-      return fail(appError('malformed-reply', `not JSON: ${excerpt(read.text)}`));
+      return fail(appError('malformed-reply', `not JSON: ${excerpt(text)}`));
     }
     const envelope = EnvelopeSchema.safeParse(json);
     if (!envelope.success) {
-      return fail(appError('malformed-reply', `not an envelope: ${excerpt(read.text)}`));
+      return fail(appError('malformed-reply', `not an envelope: ${excerpt(text)}`));
     }
     const { code, msg, data } = envelope.data;
     if (code !== PLATFORM_CODES.OK) return fail(platformError(code, msg ?? null));
@@ -274,7 +279,7 @@ export class PlatformClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || 'data'}: ${issue.message}` : 'data';
-      return fail(appError('malformed-reply', `unexpected data (${where}): ${excerpt(read.text)}`));
+      return fail(appError('malformed-reply', `unexpected data (${where}): ${excerpt(text)}`));
     }
     return { ok: true, value: parsed.data as Value };
   }
@@ -362,51 +367,4 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return '(empty)';
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-type ReadResult = { ok: true; text: string } | { ok: false; error: unknown };
-
-/** Reads the body as strict UTF-8, giving up past `cap` bytes. */
-async function readCapped(response: Response, cap: number): Promise<ReadResult> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > cap) {
-    await response.body?.cancel().catch(() => undefined);
-    return { ok: false, error: new Error(`reply larger than ${cap} bytes`) };
-  }
-  if (!response.body) return { ok: true, text: '' };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > cap) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, error: new Error(`reply larger than ${cap} bytes`) };
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    return { ok: false, error };
-  }
-  try {
-    return {
-      ok: true,
-      text: new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, size)),
-    };
-  } catch {
-    return { ok: false, error: new Error('reply is not valid UTF-8') };
-  }
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return all;
 }

@@ -36,6 +36,7 @@ import { GatewayAccess } from './gateway-access';
 import type { SessionSnapshot } from '../../shared/snapshot';
 import { createAgentDay } from './agent-day';
 import type { OpenExternal } from './screen-pop';
+import type { PlatformTransport } from '../../lib/platform/transport';
 
 export interface CoreOptions {
   secrets: SecretStore;
@@ -59,8 +60,11 @@ export interface CoreOptions {
   mediaTimeoutMs?: number;
   /** The administrator's policy file; a malformed one makes creation throw a PolicyError. */
   policyFile?: string | null;
-  /** HTTP for the platform client (the Electron shell gives net.fetch: system proxy and PAC). */
-  fetch?: typeof fetch;
+  /**
+   * What platform requests go through (default: the global fetch). The Electron shell gives
+   * net.fetch (system proxy and PAC); the Node host its node:http transport.
+   */
+  transport?: PlatformTransport;
   /** Secret values become known here as the core learns them, so logs can scrub them. */
   knownSecrets?: SecretList;
   /** What only the host knows for the diagnostics bundle, and how it saves one. */
@@ -136,7 +140,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     env,
     logger,
     options.startEmbedded ?? null,
-    options.fetch,
+    options.transport,
     access,
   );
   if (platforms.usesDemo()) await platforms.ensure();

@@ -4,6 +4,8 @@
  * root hands it a starter (the Electron shell loads the emulator lazily, only in that case).
  */
 import { PlatformClient } from '../../lib/platform/client';
+import { fetchTransport } from '../../lib/platform/transport';
+import type { PlatformTransport } from '../../lib/platform/transport';
 import type { Credentials } from '../../lib/platform/signing';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
@@ -59,8 +61,8 @@ export class PlatformSource {
     private readonly env: Record<string, string | undefined>,
     private readonly logger: Logger,
     private readonly startEmbedded: StartEmbedded | null,
-    /** HTTP for the client (Electron's net.fetch in the shell; Node's fetch by default). */
-    private readonly fetch?: typeof globalThis.fetch,
+    /** What the client's requests go through (default: the global fetch). */
+    private readonly transport: PlatformTransport = fetchTransport(),
     /** Holds the gateway token (gateway mode); null = no gateway support in this host. */
     readonly gateway: GatewayAccess | null = null,
   ) {}
@@ -140,17 +142,17 @@ export class PlatformSource {
         baseUrl: target.url,
         bearerToken: () => gateway.bearer(),
         // A 401 from the gateway: the agent's token lapsed or was revoked.
-        fetch: async (input, init) => {
-          const response = await (this.fetch ?? globalThis.fetch)(input, init);
-          if (response.status === 401) gateway.markLost();
-          return response;
+        transport: async (url, request) => {
+          const reply = await this.transport(url, request);
+          if (reply.status === 401) gateway.markLost();
+          return reply;
         },
       });
     }
     return new PlatformClient({
       baseUrl: target.url,
       credentials: target.credentials,
-      ...(this.fetch ? { fetch: this.fetch } : {}),
+      transport: this.transport,
     });
   }
 

@@ -16,6 +16,7 @@ import { setupCrashRecovery, setupProcessErrorLogging } from './crash';
 import { diagnosticsSaver, hostVersions } from './diagnostics';
 import { setupAutoUpdate } from './updater';
 import { policyPath } from '../core/policy-file';
+import { fetchTransport } from '../../lib/platform/transport';
 import { isPolicyError } from '../../shared/policy';
 import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
@@ -132,7 +133,9 @@ async function main(): Promise<void> {
     // A malformed policy file throws here: the app refuses to start half-configured.
     policyFile: policyPath(process.platform, process.env),
     // Chromium's network stack: the system proxy and PAC apply to every platform request.
-    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+    transport: fetchTransport((input, init) =>
+      net.fetch(input instanceof URL ? input.href : input, init),
+    ),
     knownSecrets: logger.secrets,
     diagnostics: {
       versions: hostVersions,

@@ -42,13 +42,13 @@ const nodeFetch = createNodeFetch();
 afterAll(() => nodeFetch.close());
 
 // Every transport the client runs on must give the agent the same errors.
-const TRANSPORTS: [string, typeof fetch | undefined][] = [
-  ['global fetch', undefined],
-  ['the node:http adapter', nodeFetch],
+const TRANSPORTS: [string, Partial<PlatformClientOptions>][] = [
+  ['global fetch', {}],
+  ['the node:http fetch adapter', { fetch: nodeFetch }],
+  ['the node:http transport', { transport: nodeFetch.transport }],
 ];
 
-describe.each(TRANSPORTS)('over %s', (_label, fetch) => {
-  const transport = fetch ? { fetch } : {};
+describe.each(TRANSPORTS)('over %s', (_label, transport) => {
   function clientFor(server: RawServer, options: Partial<PlatformClientOptions> = {}) {
     return new PlatformClient({
       baseUrl: server.baseUrl,

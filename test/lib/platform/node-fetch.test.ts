@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../../src/lib/platform/client';
 import type { PlatformResult } from '../../../src/lib/platform/client';
 import { createNodeFetch } from '../../../src/lib/platform/node-fetch';
+import type { NodeFetch } from '../../../src/lib/platform/node-fetch';
 import type { AppError } from '../../../src/shared/domain/errors';
 import { answerEnvelope, answerWith, refusedPort, startRawServer } from './raw-server';
 import type { Answer, RawServer } from './raw-server';
@@ -44,6 +45,11 @@ function seenByAgent(error: AppError): AppError {
 
 const AGENT = { name: 'a1', extension: 'e1', state: 'idle', skills: [] };
 
+/** The two ways the client can use the adapter: as its fetch, or as its transport. */
+type Via = { fetch: NodeFetch } | { transport: NodeFetch['transport'] } | Record<string, never>;
+const VIAS: Via[] = [{ fetch: nodeFetch }, { transport: nodeFetch.transport }];
+const viaLabel = (via: Via) => ('fetch' in via ? 'as fetch' : 'as transport');
+
 describe('the same errors as global fetch', () => {
   it.each<[string, Answer]>([
     ['no answer', () => undefined],
@@ -73,19 +79,52 @@ describe('the same errors as global fetch', () => {
     ['no content', (_req, res) => res.writeHead(204).end()],
   ])('%s', async (_label, answer) => {
     const server = await serve(answer);
-    const over = (fetch?: typeof globalThis.fetch) =>
-      new PlatformClient({ baseUrl: server.baseUrl, timeoutMs: 300, ...(fetch ? { fetch } : {}) });
-    const expected = errorOf(await over().keepalive('a1'));
-    expect(seenByAgent(errorOf(await over(nodeFetch).keepalive('a1')))).toEqual(
-      seenByAgent(expected),
-    );
+    const over = (via: Via) =>
+      new PlatformClient({ baseUrl: server.baseUrl, timeoutMs: 300, ...via });
+    const expected = seenByAgent(errorOf(await over({}).keepalive('a1')));
+    for (const via of VIAS) {
+      expect(seenByAgent(errorOf(await over(via).keepalive('a1'))), viaLabel(via)).toEqual(
+        expected,
+      );
+    }
   });
 
   it('a refused port', async () => {
     const baseUrl = `http://127.0.0.1:${await refusedPort()}/v1/account/ACC`;
-    const error = errorOf(await new PlatformClient({ baseUrl, fetch: nodeFetch }).keepalive('a1'));
-    expect(error).toEqual(errorOf(await new PlatformClient({ baseUrl }).keepalive('a1')));
-    expect(error.detail).toContain('ECONNREFUSED');
+    const expected = errorOf(await new PlatformClient({ baseUrl }).keepalive('a1'));
+    expect(expected.detail).toContain('ECONNREFUSED');
+    for (const via of VIAS) {
+      const error = errorOf(await new PlatformClient({ baseUrl, ...via }).keepalive('a1'));
+      expect(error, viaLabel(via)).toEqual(expected);
+    }
+  });
+
+  it('a reply that starts with a UTF-8 byte-order mark reads as without it', async () => {
+    const json = JSON.stringify({ code: '000000', msg: null, data: AGENT });
+    const server = await serve(
+      answerWith(200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])),
+    );
+    for (const via of [{}, ...VIAS]) {
+      const agent = await new PlatformClient({ baseUrl: server.baseUrl, ...via }).getAgent('a1');
+      expect(agent, 'fetch' in via ? viaLabel(via) : 'global fetch').toMatchObject({
+        ok: true,
+        value: { name: 'a1', state: 'idle' },
+      });
+    }
+  });
+
+  it('the transport: a timeout while the body streams is a timeout, not a failure to connect', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('{');
+    });
+    const reply = await nodeFetch.transport(new URL(`${server.baseUrl}/x`), {
+      method: 'GET',
+      headers: {},
+      signal: AbortSignal.timeout(100),
+      maxBytes: 1024,
+    });
+    expect(reply).toMatchObject({ status: 200, unreadable: { name: 'TimeoutError' } });
   });
 
   it('a timeout while the body streams errors the body, not the headers', async () => {
@@ -145,11 +184,13 @@ async function countingServer(drop: (n: number) => boolean = () => false) {
   };
 }
 
-describe('connections', () => {
+describe.each(['fetch', 'transport'] as const)('connections, as %s', (as) => {
+  const over = (fetch: NodeFetch) => (as === 'fetch' ? { fetch } : { transport: fetch.transport });
+
   it('read-backs in a row share one connection', async () => {
     const server = await countingServer();
     const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, fetch });
+    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
     for (let i = 0; i < 5; i++) expect((await client.getAgent('a1')).ok).toBe(true);
     expect(server.connections()).toBe(1);
     fetch.close();
@@ -158,7 +199,7 @@ describe('connections', () => {
   it('a read-back on a connection the server dropped is sent again on a new one', async () => {
     const server = await countingServer((n) => n === 2);
     const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, fetch });
+    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect(server.requests()).toBe(3);
@@ -169,7 +210,7 @@ describe('connections', () => {
   it('a state change is never sent twice: the dropped connection is reported', async () => {
     const server = await countingServer((n) => n === 2);
     const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, fetch });
+    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect(errorOf(await client.setState('a1', 'busy')).code).toBe('transport');
     expect(server.requests()).toBe(2);
@@ -179,7 +220,7 @@ describe('connections', () => {
   it('idle connections are closed after idleMs', async () => {
     const server = await countingServer();
     const fetch = createNodeFetch({ idleMs: 50 });
-    const client = new PlatformClient({ baseUrl: server.baseUrl, fetch });
+    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
     expect((await client.getAgent('a1')).ok).toBe(true);
     await new Promise((done) => setTimeout(done, 200));
     expect((await client.getAgent('a1')).ok).toBe(true);

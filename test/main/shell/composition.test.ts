@@ -187,10 +187,22 @@ describe('composition root', () => {
       process.platform === 'linux' ? '/etc/agent-desktop/policy.json' : expect.any(String),
     );
     expect(options.knownSecrets).toBeDefined();
-    await options.fetch!('https://platform.example/v1/x', { method: 'POST' });
+    const signal = AbortSignal.timeout(10_000);
+    const reply = await options.transport!(new URL('https://platform.example/v1/x'), {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: '{}',
+      signal,
+      maxBytes: 1024,
+    });
     expect(fake.net.fetch).toHaveBeenCalledWith('https://platform.example/v1/x', {
       method: 'POST',
+      headers: { accept: 'application/json' },
+      body: '{}',
+      signal,
+      redirect: 'manual',
     });
+    expect(reply).toEqual({ status: 200, text: '{}' });
     expect(options.diagnostics!.versions()).toMatchObject({ app: '0.1.0' });
     expect(options.diagnostics!.logFiles()[0]).toMatch(/[/\\]logs[/\\]main\.log$/);
   });
