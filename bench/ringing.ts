@@ -28,10 +28,13 @@
  *   sees the same minutes.
  *
  * Digging in: BENCH_PHASES=cancelled,answered,quiet,sip-floor picks phases; BENCH_PROFILE=DIR
- * writes CPU profiles of the page and the core per phase and the window's WebSocket frames
+ * writes CPU profiles of the page and the core per phase, a sampling heap profile of what the
+ * core allocates (garbage included: `.heapprofile`), and the window's WebSocket frames
  * (BENCH_FRAME_CHARS=N keeps N characters of each); BENCH_TRACE=DIR a per-thread summary of a
  * Chromium trace (and the raw events); BENCH_HOST_NODE_ARGS passes flags to the core's Node
- * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints.
+ * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints; BENCH_CALLS_OUT=FILE appends
+ * each measured call (page, when sent, offer→DOM, offer→frame) as a JSON line, to find which
+ * calls make the p99.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -46,6 +49,8 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../test/support/sipp-offers';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
+/** BENCH_CALLS_OUT=FILE: one JSON line per measured call (when sent, offer→DOM, offer→frame). */
+const callsOut = process.env.BENCH_CALLS_OUT;
 const WARM_UPS = 4;
 const RING_MS = 400;
 const now = () => performance.timeOrigin + performance.now();
@@ -677,6 +682,12 @@ export async function run(): Promise<Record<string, number | string>> {
         const interval = Number(process.env.BENCH_CORE_PROFILE_US ?? 200);
         await coreProfiler.send('Profiler.setSamplingInterval', { interval });
         await coreProfiler.send('Profiler.start');
+        // What the core allocates, garbage included: what its collections cost follows from it.
+        await coreProfiler.send('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
       }
       const trace = process.env.BENCH_TRACE;
       const events: {
@@ -739,6 +750,10 @@ export async function run(): Promise<Record<string, number | string>> {
         cdp.app.off('Network.webSocketFrameReceived', onFrame);
         await writeFile(join(profile, `${phase}-app.cpuprofile`), JSON.stringify(cpu));
         const core = (await coreProfiler!.send('Profiler.stop')) as { profile: unknown };
+        const heap = (await coreProfiler!.send('HeapProfiler.stopSampling')) as {
+          profile: unknown;
+        };
+        await writeFile(join(profile, `${phase}-core.heapprofile`), JSON.stringify(heap.profile));
         coreProfiler!.close();
         await writeFile(join(profile, `${phase}-core.cpuprofile`), JSON.stringify(core.profile));
         await writeFile(join(profile, `${phase}-frames.txt`), frameHeads.join('\n'));
@@ -790,6 +805,17 @@ export async function run(): Promise<Record<string, number | string>> {
           if (sent === undefined || !shown) continue;
           dom.push(shown.at - offsets[name].offset - sent);
           if (frameAt !== undefined) frame.push(frameAt - offsets[name].offset - sent);
+          if (callsOut) {
+            const row = {
+              phase,
+              page: name,
+              caller,
+              sentAt: round(sent),
+              domMs: round(dom.at(-1)!),
+              frameMs: frameAt === undefined ? null : round(frame.at(-1)!),
+            };
+            appendFileSync(callsOut, `${JSON.stringify(row)}\n`);
+          }
         }
         const p = `${phase}_${name}`;
         figures[`${p}_seen`] = `${dom.length}/${mine.length}`;
