@@ -39,7 +39,31 @@ function lineDouble() {
     onIncomingCall: (listener) => (calls.add(listener), () => calls.delete(listener)),
     onEarlyOffer: (listener) => (early.add(listener), () => early.delete(listener)),
   };
-  return { line, tell: (event: EarlyOfferEvent) => early.forEach((listener) => listener(event)) };
+  return {
+    line,
+    tell: (event: EarlyOfferEvent) => early.forEach((listener) => listener(event)),
+    /** sip.js made a call of an INVITE. */
+    offer: (call: IncomingCall) => calls.forEach((listener) => listener(call)),
+  };
+}
+
+/** An IncomingCall; with a refusal, one whose media cannot reach the window. */
+function callDouble(id: string, caller: string, refusal: string | null = null) {
+  const rejected: string[] = [];
+  const call: IncomingCall = {
+    id,
+    caller,
+    sipCallId: `${id}@test`,
+    state: 'ringing',
+    refusal,
+    ring: async () => {},
+    accept: async () => {},
+    reject: async (kind) => void rejected.push(kind),
+    hangUp: async () => {},
+    hold: async () => {},
+    onEnded: () => () => {},
+  };
+  return { call, rejected };
 }
 
 let core: Core;
@@ -112,6 +136,40 @@ describe('a call shown ahead of sip.js', () => {
     sip.tell({ kind: 'ringing', offer: { id: 'c2', caller: '13800000002' } });
     sip.tell({ kind: 'withdrawn', id: 'c1' });
     expect(order).toEqual(['note c1 13800000001', 'push c1', 'push none']);
+  });
+
+  it('an early call whose media turns out unusable: refused, listed as missed, the state given back', () => {
+    const before = core.snapshot();
+    sip.tell({ kind: 'ringing', offer: { id: 'c4', caller: '13800000004' } });
+    expect(core.snapshot().call?.id).toBe('c4');
+
+    const { call, rejected } = callDouble('c4', '13800000004', 'no usable media in the offer');
+    sip.offer(call);
+    expect(rejected).toEqual(['no-media']);
+    const after = core.snapshot();
+    // Never left ringing on screen: the call it will never end is taken back.
+    expect(after.call).toBeNull();
+    expect(after).toMatchObject({ state: 'idle', stateSince: before.stateSince });
+    expect(after.missed[0]).toMatchObject({ id: 'c4', caller: '13800000004', reason: 'no-media' });
+  });
+
+  it('an early call the agent signed out under: refused, and the next call after sign-in shows', async () => {
+    sip.tell({ kind: 'ringing', offer: { id: 'c5', caller: '13800000005' } });
+    expect((await core.dispatch('session:sign-out', { force: true })).ok).toBe(true);
+    const { call, rejected } = callDouble('c5', '13800000005');
+    sip.offer(call);
+    expect(rejected).toEqual(['unavailable']);
+    expect(core.snapshot().call).toBeNull();
+
+    // Signed in again, the next call shows at once: nothing of the refused one lingers.
+    const signed = await core.dispatch('session:sign-in', {
+      name: 'early_agent',
+      extension: DEMO_EXTENSIONS[0]!.id,
+      initialState: 'idle',
+    });
+    expect(signed.ok).toBe(true);
+    sip.tell({ kind: 'ringing', offer: { id: 'c6', caller: '13800000006' } });
+    expect(core.snapshot()).toMatchObject({ state: 'fetching', call: { id: 'c6' } });
   });
 
   it('still shows the call when something listening for the note fails', () => {
