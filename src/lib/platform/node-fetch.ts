@@ -55,6 +55,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   // `timeout` here is the idle time of a pooled socket; requests time out by their signal.
   const http = new HttpAgent({ keepAlive: true, timeout: idleMs });
   const https = new HttpsAgent({ keepAlive: true, timeout: idleMs });
+  const pool = (url: URL): Pool => (url.protocol === 'https:' ? https : http);
   const fallback = options.fallback ?? ((input, init) => globalThis.fetch(input, init));
 
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -74,7 +75,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     const signal = init.signal ?? null;
     if (signal?.aborted) return Promise.reject(signal.reason);
     return retried(method, () =>
-      exchange(url, method, headers, body, signal, (res, destroy) =>
+      exchange(pool(url), url, method, headers, body, signal, (res, destroy) =>
         toResponse(res, method, signal, destroy),
       ),
     );
@@ -91,7 +92,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
     const { signal } = request;
     if (signal.aborted) return Promise.reject(signal.reason);
     return retried(method, () =>
-      exchange(url, method, headers, body, signal, (res, destroy) =>
+      exchange(pool(url), url, method, headers, body, signal, (res, destroy) =>
         readText(res, method, signal, destroy, request.maxBytes),
       ),
     );
@@ -106,28 +107,6 @@ export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
       error instanceof StaleConnection && IDEMPOTENT.has(method)
         ? send().catch(unwrap)
         : unwrap(error),
-    );
-  }
-
-  /** One exchange on the pool for the URL's scheme. */
-  function exchange<T>(
-    url: URL,
-    method: string,
-    headers: OutgoingHttpHeaders,
-    body: Uint8Array | null,
-    signal: AbortSignal | null,
-    onReply: (res: IncomingMessage, destroy: (error?: Error) => void) => T,
-  ): Promise<Awaited<T>> {
-    const tls = url.protocol === 'https:';
-    return sendOnce(
-      tls ? httpsRequest : httpRequest,
-      tls ? https : http,
-      url,
-      method,
-      headers,
-      body,
-      signal,
-      onReply,
     );
   }
 
@@ -170,11 +149,10 @@ function plainHeaders(init: RequestInit['headers']): OutgoingHttpHeaders {
   return out;
 }
 
-type Send = typeof httpRequest;
 type Pool = HttpAgent | HttpsAgent;
 
-function sendOnce<T>(
-  send: Send,
+/** One request on `agent`'s pool; `onReply` makes the result of the reply once it comes. */
+function exchange<T>(
   agent: Pool,
   url: URL,
   method: string,
@@ -185,6 +163,7 @@ function sendOnce<T>(
 ): Promise<Awaited<T>> {
   return new Promise<Awaited<T>>((resolve, reject) => {
     let replied = false;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method, headers, agent });
     const onAbort = () => {
       if (!replied) reject(signal!.reason);
