@@ -9,7 +9,7 @@ import { createDesktopCore } from '../main/core/create-core';
 import { MemorySecretStore } from '../lib/ports';
 import { startBrowserHost } from './browser-host';
 import { startDemoPlatformFromEnv } from '../emulator/demo-platform';
-import { createNodeFetch } from '../lib/platform/node-fetch';
+import { createNodeTransport } from '../lib/platform/node-transport';
 
 const { values } = parseArgs({
   options: {
@@ -24,12 +24,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 // The platform over node:http with pooled connections and no fetch Response: Node's own fetch
 // costs several times the CPU per request, and every call is read back from the platform.
-const platformFetch = createNodeFetch();
+const platformTransport = createNodeTransport();
 const core = await createDesktopCore({
   secrets: new MemorySecretStore(),
   settingsFile: null,
   env: process.env,
-  transport: platformFetch.transport,
+  transport: platformTransport,
   // AGENT_DESKTOP_EMULATOR=edge: calls through Kamailio + rtpengine (docs/edge.md).
   startEmbedded: (logger) => startDemoPlatformFromEnv(logger),
   locale: Intl.DateTimeFormat().resolvedOptions().locale,
@@ -49,7 +49,7 @@ process.stdout.write(
 const stop = async () => {
   await core.shutdown(3000);
   await host.close();
-  platformFetch.close();
+  platformTransport.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

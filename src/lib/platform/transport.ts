@@ -1,8 +1,8 @@
 /**
  * The port the platform client sends its requests through: a request goes out, a status and the
  * body's text come back. The client needs nothing more of HTTP, and a host can answer it without
- * building a fetch `Response` and a web stream for every reply (`node-fetch.ts` does so over
- * node:http). Any `fetch` becomes one with {@link fetchTransport}.
+ * building a fetch `Response` and a web stream for every reply (`node-transport.ts` answers
+ * it from node:http). Any `fetch` becomes one with {@link fetchTransport}.
  */
 
 /** One request as the platform client sends it. */

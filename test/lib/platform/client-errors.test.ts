@@ -10,7 +10,7 @@ import {
   PlatformClient,
 } from '../../../src/lib/platform/client';
 import type { PlatformClientOptions, PlatformResult } from '../../../src/lib/platform/client';
-import { createNodeFetch } from '../../../src/lib/platform/node-fetch';
+import { createNodeTransport } from '../../../src/lib/platform/node-transport';
 import { describeError, PLATFORM_MESSAGES } from '../../../src/shared/domain/errors';
 import type { AppError } from '../../../src/shared/domain/errors';
 import { expectedSignature } from './openssl-signer';
@@ -38,14 +38,13 @@ function errorOf<T>(result: PlatformResult<T>): AppError {
   return result.error;
 }
 
-const nodeFetch = createNodeFetch();
-afterAll(() => nodeFetch.close());
+const nodeTransport = createNodeTransport();
+afterAll(() => nodeTransport.close());
 
 // Every transport the client runs on must give the agent the same errors.
 const TRANSPORTS: [string, Partial<PlatformClientOptions>][] = [
   ['global fetch', {}],
-  ['the node:http fetch adapter', { fetch: nodeFetch }],
-  ['the node:http transport', { transport: nodeFetch.transport }],
+  ['the node:http transport', { transport: nodeTransport }],
 ];
 
 describe.each(TRANSPORTS)('over %s', (_label, transport) => {

@@ -1,6 +1,6 @@
 /**
- * The node:http fetch adapter against real servers on 127.0.0.1: the agent gets the same errors
- * as over Node's own fetch, connections are reused, and a pooled connection the server closed
+ * The node:http transport against real servers on 127.0.0.1: the agent gets the same errors as
+ * over Node's own fetch, connections are reused, and a pooled connection the server closed
  * meanwhile does not cost a read-back.
  */
 import { createServer as createTcpServer } from 'node:net';
@@ -8,14 +8,13 @@ import type { AddressInfo, Server as TcpServer, Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../../src/lib/platform/client';
 import type { PlatformResult } from '../../../src/lib/platform/client';
-import { createNodeFetch } from '../../../src/lib/platform/node-fetch';
-import type { NodeFetch } from '../../../src/lib/platform/node-fetch';
+import { createNodeTransport } from '../../../src/lib/platform/node-transport';
 import type { AppError } from '../../../src/shared/domain/errors';
-import { answerEnvelope, answerWith, refusedPort, startRawServer } from './raw-server';
+import { answerWith, refusedPort, startRawServer } from './raw-server';
 import type { Answer, RawServer } from './raw-server';
 
-const nodeFetch = createNodeFetch();
-afterAll(() => nodeFetch.close());
+const transport = createNodeTransport();
+afterAll(() => transport.close());
 
 let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,11 +43,6 @@ function seenByAgent(error: AppError): AppError {
 }
 
 const AGENT = { name: 'a1', extension: 'e1', state: 'idle', skills: [] };
-
-/** The two ways the client can use the adapter: as its fetch, or as its transport. */
-type Via = { fetch: NodeFetch } | { transport: NodeFetch['transport'] } | Record<string, never>;
-const VIAS: Via[] = [{ fetch: nodeFetch }, { transport: nodeFetch.transport }];
-const viaLabel = (via: Via) => ('fetch' in via ? 'as fetch' : 'as transport');
 
 describe('the same errors as global fetch', () => {
   it.each<[string, Answer]>([
@@ -79,24 +73,26 @@ describe('the same errors as global fetch', () => {
     ['no content', (_req, res) => res.writeHead(204).end()],
   ])('%s', async (_label, answer) => {
     const server = await serve(answer);
-    const over = (via: Via) =>
-      new PlatformClient({ baseUrl: server.baseUrl, timeoutMs: 300, ...via });
+    const over = (options: { transport?: typeof transport }) =>
+      new PlatformClient({ baseUrl: server.baseUrl, timeoutMs: 300, ...options });
     const expected = seenByAgent(errorOf(await over({}).keepalive('a1')));
-    for (const via of VIAS) {
-      expect(seenByAgent(errorOf(await over(via).keepalive('a1'))), viaLabel(via)).toEqual(
-        expected,
-      );
-    }
+    expect(seenByAgent(errorOf(await over({ transport }).keepalive('a1')))).toEqual(expected);
   });
 
   it('a refused port', async () => {
     const baseUrl = `http://127.0.0.1:${await refusedPort()}/v1/account/ACC`;
     const expected = errorOf(await new PlatformClient({ baseUrl }).keepalive('a1'));
     expect(expected.detail).toContain('ECONNREFUSED');
-    for (const via of VIAS) {
-      const error = errorOf(await new PlatformClient({ baseUrl, ...via }).keepalive('a1'));
-      expect(error, viaLabel(via)).toEqual(expected);
-    }
+    const error = errorOf(await new PlatformClient({ baseUrl, transport }).keepalive('a1'));
+    expect(error).toEqual(expected);
+  });
+
+  it('a base URL that is not http(s)', async () => {
+    const baseUrl = 'ftp://127.0.0.1/v1/account/ACC';
+    const expected = errorOf(await new PlatformClient({ baseUrl }).keepalive('a1'));
+    expect(errorOf(await new PlatformClient({ baseUrl, transport }).keepalive('a1'))).toEqual(
+      expected,
+    );
   });
 
   it('a reply that starts with a UTF-8 byte-order mark reads as without it', async () => {
@@ -104,40 +100,29 @@ describe('the same errors as global fetch', () => {
     const server = await serve(
       answerWith(200, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])),
     );
-    for (const via of [{}, ...VIAS]) {
-      const agent = await new PlatformClient({ baseUrl: server.baseUrl, ...via }).getAgent('a1');
-      expect(agent, 'fetch' in via ? viaLabel(via) : 'global fetch').toMatchObject({
-        ok: true,
-        value: { name: 'a1', state: 'idle' },
-      });
+    for (const [label, options] of [
+      ['global fetch', {}],
+      ['the transport', { transport }],
+    ] as const) {
+      const agent = await new PlatformClient({ baseUrl: server.baseUrl, ...options }).getAgent(
+        'a1',
+      );
+      expect(agent, label).toMatchObject({ ok: true, value: { name: 'a1', state: 'idle' } });
     }
   });
 
-  it('the transport: a timeout while the body streams is a timeout, not a failure to connect', async () => {
+  it('a timeout while the body streams is a timeout, not a failure to connect', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200);
       res.write('{');
     });
-    const reply = await nodeFetch.transport(new URL(`${server.baseUrl}/x`), {
+    const reply = await transport(new URL(`${server.baseUrl}/x`), {
       method: 'GET',
       headers: {},
       signal: AbortSignal.timeout(100),
       maxBytes: 1024,
     });
     expect(reply).toMatchObject({ status: 200, unreadable: { name: 'TimeoutError' } });
-  });
-
-  it('a timeout while the body streams errors the body, not the headers', async () => {
-    const server = await serve((_req, res) => {
-      res.writeHead(200);
-      res.write('{');
-    });
-    const response = await nodeFetch(`${server.baseUrl}/x`, {
-      redirect: 'manual',
-      signal: AbortSignal.timeout(100),
-    });
-    expect(response.status).toBe(200);
-    await expect(response.text()).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });
 
@@ -184,70 +169,44 @@ async function countingServer(drop: (n: number) => boolean = () => false) {
   };
 }
 
-describe.each(['fetch', 'transport'] as const)('connections, as %s', (as) => {
-  const over = (fetch: NodeFetch) => (as === 'fetch' ? { fetch } : { transport: fetch.transport });
+/** A client over a transport of its own (closed after the test). */
+function clientOn(server: { baseUrl: string }, idleMs?: number): PlatformClient {
+  const own = createNodeTransport(idleMs === undefined ? {} : { idleMs });
+  closers.push(async () => own.close());
+  return new PlatformClient({ baseUrl: server.baseUrl, transport: own });
+}
 
+describe('connections', () => {
   it('read-backs in a row share one connection', async () => {
     const server = await countingServer();
-    const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
+    const client = clientOn(server);
     for (let i = 0; i < 5; i++) expect((await client.getAgent('a1')).ok).toBe(true);
     expect(server.connections()).toBe(1);
-    fetch.close();
   });
 
   it('a read-back on a connection the server dropped is sent again on a new one', async () => {
     const server = await countingServer((n) => n === 2);
-    const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
+    const client = clientOn(server);
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect(server.requests()).toBe(3);
     expect(server.connections()).toBe(2);
-    fetch.close();
   });
 
   it('a state change is never sent twice: the dropped connection is reported', async () => {
     const server = await countingServer((n) => n === 2);
-    const fetch = createNodeFetch();
-    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
+    const client = clientOn(server);
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect(errorOf(await client.setState('a1', 'busy')).code).toBe('transport');
     expect(server.requests()).toBe(2);
-    fetch.close();
   });
 
   it('idle connections are closed after idleMs', async () => {
     const server = await countingServer();
-    const fetch = createNodeFetch({ idleMs: 50 });
-    const client = new PlatformClient({ baseUrl: server.baseUrl, ...over(fetch) });
+    const client = clientOn(server, 50);
     expect((await client.getAgent('a1')).ok).toBe(true);
     await new Promise((done) => setTimeout(done, 200));
     expect((await client.getAgent('a1')).ok).toBe(true);
     expect(server.connections()).toBe(2);
-    fetch.close();
-  });
-});
-
-describe('what it leaves to global fetch', () => {
-  it('redirects to follow, Request objects and stream bodies', async () => {
-    const seen: string[] = [];
-    const fetch = createNodeFetch({
-      fallback: async (input) => {
-        seen.push(input instanceof Request ? 'request' : String(input));
-        return new Response('{}');
-      },
-    });
-    const server = await serve(answerEnvelope('000000', null));
-    await fetch(`${server.baseUrl}/follow`);
-    await fetch(new Request(`${server.baseUrl}/req`), { redirect: 'manual' });
-    await fetch(`${server.baseUrl}/stream`, {
-      method: 'POST',
-      redirect: 'manual',
-      body: new Blob(['x']),
-    });
-    expect(seen).toEqual([`${server.baseUrl}/follow`, 'request', `${server.baseUrl}/stream`]);
-    expect(server.received).toHaveLength(0);
-    fetch.close();
   });
 });
