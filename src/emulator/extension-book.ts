@@ -12,7 +12,7 @@ import {
 } from '../shared/domain/extension';
 import type { CreateExtensionRequest, ExtensionDto } from '../shared/platform/dto';
 import { DEMO_EXTENSIONS, SIP_USER_PREFIX } from './demo-data';
-import { Listeners } from './listeners';
+import { Listeners } from '../lib/listeners';
 import { fail, ok, OK, type Result } from './results';
 import type { SipAccount, SipDirectory } from './sip-directory';
 

@@ -16,7 +16,7 @@ import { AUTH_CHALLENGE, checkSignature } from './auth';
 import type { CallCenter } from './calls/call-center';
 import { handleControl, type ServerSettings } from './controls';
 import { readBody, sendEnvelope, sendText } from './http-io';
-import { describe } from './listeners';
+import { describe } from '../lib/listeners';
 import { fail } from './results';
 import { platformRoutes } from './routes';
 import type { PlatformStore } from './store';

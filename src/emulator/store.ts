@@ -25,7 +25,7 @@ import { pageOf } from '../shared/platform/dto';
 import { toStatus, toWire, type AgentRecord, type AgentWire } from './agent-record';
 import type { AgentStatus, StoreEvent } from './agent-status';
 import { ExtensionBook, extensionDto, type ExtensionRecord } from './extension-book';
-import { Listeners, settleWithin } from './listeners';
+import { Listeners, settleWithin } from '../lib/listeners';
 import { checkPage } from './paging';
 import { fail, ok, OK, type Fail, type Result } from './results';
 import type { SipAccount, SipDirectory } from './sip-directory';

@@ -8,7 +8,7 @@
 import { PLATFORM_CODES } from '../../shared/domain/errors';
 import { isCallState } from '../../shared/domain/state';
 import { systemClock, type Clock, type TimerHandle } from '../../lib/ports';
-import { describe, Listeners } from '../listeners';
+import { describe, Listeners } from '../../lib/listeners';
 import type { StoreEvent } from '../agent-status';
 import type { PlatformStore } from '../store';
 import { NO_PLACER, type CallLeg, type CallPlacer, type LegEvents } from './call-placer';

@@ -24,6 +24,7 @@ import {
   loginRequest,
 } from './session-rules';
 import { isSessionLost } from '../../lib/platform/client';
+import { Listeners } from '../../lib/listeners';
 import { KeepaliveLoop } from './keepalive-loop';
 import { NamedHolds } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
@@ -106,7 +107,8 @@ export class AgentSession {
   private stateEpoch = 0;
   /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
   private lastCallAt = Number.NEGATIVE_INFINITY;
-  private readonly ringingListeners = new Set<(call: CallInfo) => void>();
+  /** As for the snapshot's listeners: a failing one is logged, and the call still shows. */
+  private readonly ringingListeners: Listeners<[CallInfo]>;
   /**
    * State changes (the agent's, holds, reconciling) go to the platform one at a time, in the
    * order asked: the platform applies them in that order, their replies come back in it, so the
@@ -121,6 +123,7 @@ export class AgentSession {
   private skills: Skill[] | null = null;
 
   constructor(private readonly options: SessionOptions) {
+    this.ringingListeners = new Listeners('ringing', (msg) => options.logger.error(msg));
     const base = options.baseUrl();
     this.store = new SnapshotStore(
       initialSnapshot(base.url, base.demo, options.clock.now()),
@@ -150,8 +153,7 @@ export class AgentSession {
    * can draw the call from this small note before it reads the whole snapshot.
    */
   onRinging(listener: (call: CallInfo) => void): () => void {
-    this.ringingListeners.add(listener);
-    return () => this.ringingListeners.delete(listener);
+    return this.ringingListeners.add(listener);
   }
 
   private get snap(): SessionSnapshot {
@@ -268,14 +270,7 @@ export class AgentSession {
       return;
     }
     if (call?.phase === 'ringing' && call.id !== this.snap.call?.id) {
-      for (const listener of this.ringingListeners) {
-        // As for the snapshot's listeners: a failing one is logged, and the call still shows.
-        try {
-          listener(call);
-        } catch (error) {
-          this.options.logger.error('ringing listener failed', { error: String(error) });
-        }
-      }
+      this.ringingListeners.emit(call);
     }
     // One snapshot: the window and the tray never see the call without its state.
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);

@@ -3,6 +3,7 @@
  * It batches: the patches a command makes while it runs are pushed once, when it ends, so one
  * command sends one push. A snapshot equal to the one last pushed is never pushed again.
  */
+import { Listeners } from '../../lib/listeners';
 import type { Logger } from '../../lib/ports';
 
 type Listener<S> = (snapshot: S) => void;
@@ -10,7 +11,8 @@ type Listener<S> = (snapshot: S) => void;
 export class SnapshotStore<S extends object> {
   private current: S;
   private pushed: S;
-  private readonly listeners = new Set<Listener<S>>();
+  /** One that throws is logged, and the others still hear of the change. */
+  private readonly listeners: Listeners<[S]>;
   /** Batches running now (commands and keepalive rounds may overlap). */
   private open = 0;
 
@@ -20,11 +22,12 @@ export class SnapshotStore<S extends object> {
    */
   constructor(
     initial: S,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly quiet: (next: S, pushed: S) => boolean = () => false,
   ) {
     this.current = initial;
     this.pushed = initial;
+    this.listeners = new Listeners('snapshot', (msg) => logger.error(msg));
   }
 
   /** The newest snapshot (already includes changes not pushed yet). */
@@ -33,8 +36,7 @@ export class SnapshotStore<S extends object> {
   }
 
   onChange(listener: Listener<S>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Applies a patch; pushed at once outside a batch, at the end of the batch inside one. */
@@ -77,13 +79,7 @@ export class SnapshotStore<S extends object> {
     }
     if (this.quiet(this.current, this.pushed)) return;
     this.pushed = this.current;
-    for (const listener of this.listeners) {
-      try {
-        listener(this.current);
-      } catch (error) {
-        this.logger.error('snapshot listener failed', { error: String(error) });
-      }
-    }
+    this.listeners.emit(this.current);
   }
 }
 
