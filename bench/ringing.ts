@@ -803,16 +803,18 @@ export async function run(): Promise<Record<string, number | string>> {
           const shown = seen[name].get(caller);
           const frameAt = framed[name].get(caller)?.frameAt;
           if (sent === undefined || !shown) continue;
-          dom.push(shown.at - offsets[name].offset - sent);
-          if (frameAt !== undefined) frame.push(frameAt - offsets[name].offset - sent);
+          const domMs = shown.at - offsets[name].offset - sent;
+          const frameMs = frameAt === undefined ? null : frameAt - offsets[name].offset - sent;
+          dom.push(domMs);
+          if (frameMs !== null) frame.push(frameMs);
           if (callsOut) {
             const row = {
               phase,
               page: name,
               caller,
               sentAt: round(sent),
-              domMs: round(dom.at(-1)!),
-              frameMs: frameAt === undefined ? null : round(frame.at(-1)!),
+              domMs: round(domMs),
+              frameMs: frameMs === null ? null : round(frameMs),
             };
             appendFileSync(callsOut, `${JSON.stringify(row)}\n`);
           }
