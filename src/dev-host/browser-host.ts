@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { EVENT_CHANNELS } from '../shared/ipc/contract';
+import { createWindowPushEncoder } from '../shared/ipc/session-push';
 import { appError } from '../shared/domain/errors';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,7 +129,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const root = resolve(options.rendererDir);
   const token = randomBytes(16).toString('hex');
   const code = await bridge();
-  const sockets = new Set<WebSocket>();
+  /** Each window's socket, with its own push encoder (what it last sent that socket). */
+  const sockets = new Map<WebSocket, ReturnType<typeof createWindowPushEncoder>>();
   let origin = '';
   let ownHost: (value: string | undefined) => boolean = () => false;
 
@@ -204,7 +206,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
+      sockets.set(ws, createWindowPushEncoder());
       // A protocol error (invalid UTF-8, a frame over MAX_MESSAGE, a bad opcode) closes this
       // window's socket with the matching close code; the window reconnects. The core stays up.
       ws.on('error', () => ws.terminate());
@@ -235,8 +237,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const unsubscribers = EVENT_CHANNELS.map((event) =>
     core.on(event, (payload) => {
-      const text = JSON.stringify({ event, payload });
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+      for (const [ws, encode] of sockets) {
+        if (ws.readyState === ws.OPEN)
+          ws.send(JSON.stringify({ event, payload: encode(event, payload) }));
+      }
     }),
   );
 
@@ -250,7 +254,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     clients: () => sockets.size,
     async close() {
       for (const off of unsubscribers) off();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

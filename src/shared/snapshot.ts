@@ -164,6 +164,11 @@ export interface SessionSnapshot {
   sip: SipStatus;
   call: CallInfo | null;
   missed: MissedOffer[];
+  /**
+   * Bumped whenever `missed` changes, never reset: a push to the window leaves out a list the
+   * window already holds, and this says which list that is (ipc/session-push.ts).
+   */
+  missedVersion: number;
   /** Reasons used recently, newest first, per base state. */
   recentReasons: { busy: string[]; away: string[] };
   /** The microphone as the window last reported it (only the window can know). */
@@ -210,6 +215,7 @@ export function initialSnapshot(baseUrl: string, demo: boolean, now: number): Se
     sip: { state: 'stopped', since: now, aor: null, lastError: null, nextRetryAt: null },
     call: null,
     missed: [],
+    missedVersion: 0,
     recentReasons: { busy: [], away: [] },
     microphone: 'unknown',
     pendingState: null,

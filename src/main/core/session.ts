@@ -292,7 +292,7 @@ export class AgentSession {
   /** Records a ring that was not answered, newest first. */
   addMissed(offer: MissedOffer): void {
     this.lastCallAt = this.now();
-    this.store.publish({ missed: [offer, ...this.snap.missed].slice(0, MAX_MISSED) });
+    this.store.publish(this.missed([offer, ...this.snap.missed].slice(0, MAX_MISSED)));
   }
 
   /**
@@ -306,14 +306,16 @@ export class AgentSession {
       if (missed) this.addMissed(missed);
       return;
     }
-    this.store.publish({ call: null, missed: [missed, ...this.snap.missed].slice(0, MAX_MISSED) });
+    this.store.publish({
+      call: null,
+      ...this.missed([missed, ...this.snap.missed].slice(0, MAX_MISSED)),
+    });
   }
 
   /** Notes the state the platform left the agent in after a missed offer. */
   setMissedStateAfter(id: string, stateAfter: string): void {
     if (!this.snap.missed.some((offer) => offer.id === id)) return;
-    const missed = this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o));
-    this.update({ missed });
+    this.update(this.missed(this.snap.missed.map((o) => (o.id === id ? { ...o, stateAfter } : o))));
   }
 
   // ---------------------------------------------------------------- named holds (public API)
@@ -820,6 +822,11 @@ export class AgentSession {
 
   private now(): number {
     return this.options.clock.now();
+  }
+
+  /** A new missed list, with the version that tells it from the one before. */
+  private missed(list: MissedOffer[]): Pick<SessionSnapshot, 'missed' | 'missedVersion'> {
+    return { missed: list, missedVersion: this.snap.missedVersion + 1 };
   }
 
   private update(patch: Partial<SessionSnapshot>): void {

@@ -5,6 +5,7 @@
  */
 import { ipcMain } from 'electron';
 import { COMMANDS, EVENT_CHANNELS } from '../../shared/ipc/contract';
+import { createWindowPushEncoder } from '../../shared/ipc/session-push';
 import { appError } from '../../shared/domain/errors';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import type { Result } from '../../shared/ipc/contract';
@@ -57,13 +58,15 @@ export function setupIpc(options: IpcOptions): () => void {
     });
   }
 
+  // One window: one channel, so one encoder (a reloaded page asks for what it lacks).
+  const encode = createWindowPushEncoder();
   const unsubscribes = EVENT_CHANNELS.map((channel) =>
     core.on(channel, (payload) => {
       const win = options.window();
       if (!win || win.isDestroyed()) return;
       // Pushes (media requests carry SDP) go only to the app page, never to a foreign one.
       if (!appUrl.isAppUrl(win.webContents.mainFrame.url)) return;
-      win.webContents.send(channel, payload);
+      win.webContents.send(channel, encode(channel, payload));
     }),
   );
 

@@ -3,15 +3,19 @@
  * over ipcRenderer, the browser host's page script over a WebSocket; neither exposes a generic
  * `invoke(channel)` to page code.
  */
+import { createSessionPushDecoder } from './session-push';
 import type { Channel, CommandInput, CommandResults, EventPayloads, Result } from './contract';
+import type { SessionSnapshot } from '../snapshot';
+import type { WirePayloads } from './session-push';
 
 export type Invoke = <C extends Channel>(
   channel: C,
   input: CommandInput<C>,
 ) => Promise<Result<CommandResults[C]>>;
-export type Subscribe = <E extends keyof EventPayloads>(
+/** The transport's subscribe: what main sent, as it came (see session-push.ts). */
+export type Subscribe = <E extends keyof WirePayloads>(
   channel: E,
-  listener: (payload: EventPayloads[E]) => void,
+  listener: (payload: WirePayloads[E]) => void,
 ) => () => void;
 
 type R<C extends Channel> = Promise<Result<CommandResults[C]>>;
@@ -57,6 +61,26 @@ export interface DesktopApi {
 
 /** Builds the named-function API over a transport's invoke/subscribe. */
 export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopApi {
+  // Pushed snapshots come back whole here, once for every listener.
+  const snapshotListeners = new Set<(snapshot: SessionSnapshot) => void>();
+  let offPushes: (() => void) | null = null;
+  const decode = createSessionPushDecoder(
+    () => invoke('session:snapshot', {}),
+    (snapshot) => {
+      for (const listener of [...snapshotListeners]) listener(snapshot);
+    },
+  );
+  const onSnapshot = (listener: (snapshot: SessionSnapshot) => void) => {
+    snapshotListeners.add(listener);
+    offPushes ??= subscribe('session:changed', decode);
+    return () => {
+      snapshotListeners.delete(listener);
+      if (snapshotListeners.size === 0 && offPushes) {
+        offPushes();
+        offPushes = null;
+      }
+    };
+  };
   return {
     getSnapshot: () => invoke('session:snapshot', {}),
     signIn: (profile) => invoke('session:sign-in', profile),
@@ -89,7 +113,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     wrapUpExtend: () => invoke('wrap-up:extend', {}),
     onDayChanged: (listener) => subscribe('day:changed', listener),
     onHistoryChanged: (listener) => subscribe('history:changed', listener),
-    onSnapshot: (listener) => subscribe('session:changed', listener),
+    onSnapshot,
     onCallRinging: (listener) => subscribe('call:ringing', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),

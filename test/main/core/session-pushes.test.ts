@@ -8,7 +8,7 @@ import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
 import { PlatformClient } from '../../../src/lib/platform/client';
 import type { RunningEmulator } from '../../../src/emulator/index';
-import type { SessionSnapshot } from '../../../src/shared/snapshot';
+import type { CallInfo, SessionSnapshot } from '../../../src/shared/snapshot';
 
 const EXT = DEMO_EXTENSIONS[0]!.id;
 let emulator: RunningEmulator;
@@ -96,5 +96,43 @@ describe('one command sends one push', () => {
     expect((await session.signOut(false)).ok).toBe(false);
     expect(pushes).toHaveLength(1);
     expect(pushes[0]!.question?.kind).toBe('force-sign-out');
+  });
+});
+
+describe('the missed list’s version (pushes to the window leave out a list it holds)', () => {
+  const ringing = (id: string): CallInfo => ({
+    id,
+    caller: '139',
+    phase: 'ringing',
+    ringingSince: Date.now(),
+    talkingSince: null,
+    muted: false,
+  });
+
+  it('moves with every change to the list and with nothing else', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    const start = session.snapshot().missedVersion;
+    const offer = { id: 'c1', caller: '139', at: Date.now(), reason: 'timeout' as const };
+    session.addMissed({ ...offer, stateAfter: null });
+    expect(session.snapshot()).toMatchObject({ missedVersion: start + 1, missed: [{ id: 'c1' }] });
+    session.setMissedStateAfter('c1', 'idle');
+    expect(session.snapshot()).toMatchObject({
+      missedVersion: start + 2,
+      missed: [{ id: 'c1', stateAfter: 'idle' }],
+    });
+    session.showCall(ringing('c2'), 'fetching');
+    expect(session.snapshot().missedVersion).toBe(start + 2);
+    session.endCall({ ...offer, id: 'c2', stateAfter: null });
+    expect(session.snapshot()).toMatchObject({
+      missedVersion: start + 3,
+      missed: [{ id: 'c2' }, { id: 'c1' }],
+    });
+    // Not on the list, state clicks, calls ending answered: the list and its version stay.
+    session.setMissedStateAfter('nope', 'busy');
+    await session.setState('busy/小休');
+    session.showCall(ringing('c3'), 'fetching');
+    session.endCall(null);
+    expect(session.snapshot().missedVersion).toBe(start + 3);
+    expect(session.snapshot().missed.map((m) => m.id)).toEqual(['c2', 'c1']);
   });
 });

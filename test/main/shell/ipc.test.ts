@@ -159,6 +159,20 @@ describe('events to the window', () => {
     expect(win.webContents.sent[0]).toEqual(['session:changed', snapshot]);
   });
 
+  it('leaves the missed list out of a snapshot when the window was sent that list last', () => {
+    const missed = [
+      { id: 'c1', caller: '139', at: 1, reason: 'timeout' as const, stateAfter: null },
+    ];
+    const first = { ...signedInSnapshot('idle'), missed, missedVersion: 4 };
+    core.emit('session:changed', first);
+    core.emit('session:changed', { ...first, state: 'fetching' });
+    core.emit('session:changed', { ...first, missed: [], missedVersion: 5 });
+    const sent = win.webContents.sent.map(([, payload]) => payload as Record<string, unknown>);
+    expect(sent.map((p) => p.missed)).toEqual([missed, undefined, []]);
+    expect('missed' in sent[1]!).toBe(false);
+    expect(sent[1]).toEqual((({ missed: _, ...rest }) => ({ ...rest, state: 'fetching' }))(first));
+  });
+
   it('sends nothing to a foreign page or a destroyed window', () => {
     win.webContents.mainFrame.url = 'https://evil.example/';
     core.emit('media:request', { requestId: 'r1', callId: 'c1', kind: 'answer-offer', sdp: 'v=0' });
