@@ -48,10 +48,8 @@ export interface PlatformClientOptions {
    */
   bearerToken?: () => string | null;
   timeoutMs?: number;
-  /** What requests go through (default: {@link fetch} through {@link fetchTransport}). */
+  /** What requests go through (default: the global fetch, through {@link fetchTransport}). */
   transport?: PlatformTransport;
-  /** Used when no transport is given (default: the global fetch). */
-  fetch?: typeof fetch;
   now?: () => Date;
 }
 
@@ -98,7 +96,7 @@ export class PlatformClient {
     this.credentials = options.credentials ?? null;
     this.bearerToken = options.bearerToken ?? null;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.transport = options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch);
+    this.transport = options.transport ?? fetchTransport(globalThis.fetch);
     this.now = options.now ?? (() => new Date());
   }
 

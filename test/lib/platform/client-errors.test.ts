@@ -11,6 +11,7 @@ import {
 } from '../../../src/lib/platform/client';
 import type { PlatformClientOptions, PlatformResult } from '../../../src/lib/platform/client';
 import { createNodeTransport } from '../../../src/lib/platform/node-transport';
+import { fetchTransport } from '../../../src/lib/platform/transport';
 import { describeError, PLATFORM_MESSAGES } from '../../../src/shared/domain/errors';
 import type { AppError } from '../../../src/shared/domain/errors';
 import { expectedSignature } from './openssl-signer';
@@ -340,7 +341,7 @@ describe.each(TRANSPORTS)('over %s', (_label, transport) => {
       );
       const throwing = new PlatformClient({
         baseUrl: 'http://127.0.0.1:9/v1/account/ACC',
-        fetch: () => Promise.reject('a string, not an Error'),
+        transport: fetchTransport(() => Promise.reject('a string, not an Error')),
       });
       expect(errorOf(await throwing.keepalive('a1'))).toMatchObject({
         code: 'transport',
