@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flushPromises as flush } from '@vue/test-utils';
 import { signedInSnapshot } from './fake-api';
 import { CallsApi, mountCalls, talkingSnapshot } from './calls-support';
 import { click, getByRole, queryAllByRole, queryByRole, textIn } from './queries';
@@ -49,6 +50,30 @@ describe('missed-offer list', () => {
     for (const words of ['Not answered in time', 'Caller hung up', 'Rejected', 'Could not connect'])
       expect(text).toContain(words);
     expect(text).toContain('The platform then set you: Busy · 未接');
+  });
+
+  it('stays as it is when a push leaves the list out, as main does when the window holds it', async () => {
+    const { api, region } = await show({ missedVersion: 3 });
+    const asked = api.callsOf('getSnapshot').length;
+    api.pushWithoutMissed({ ...api.snapshot, state: 'idle' });
+    await flush();
+    expect(getByRole('heading', { name: '未接来电(4)' })).toBeTruthy();
+    expect(items(region!)).toEqual(['13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知']);
+    expect(queryByRole('button', { name: '回到空闲' })?.hasAttribute('disabled')).toBe(true);
+    expect(api.callsOf('getSnapshot')).toHaveLength(asked);
+  });
+
+  it('asks main for the snapshot when a push leaves out a list this window never got', async () => {
+    const { api, region } = await show({ missedVersion: 3 });
+    const newer = { ...api.snapshot, missed: [MISSED[1]!], missedVersion: 9, state: 'idle' };
+    const asked = api.callsOf('getSnapshot').length;
+    api.pushWithoutMissed(newer);
+    await flush();
+    expect(api.callsOf('getSnapshot')).toHaveLength(asked + 1);
+    expect(getByRole('heading', { name: '未接来电(1)' })).toBeTruthy();
+    expect(items(region!)).toEqual([
+      '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为:空闲',
+    ]);
   });
 
   it('one click goes back to Idle', async () => {

@@ -11,6 +11,7 @@ import type { Agent, ExtensionSummary, Page } from '../../src/shared/platform/dt
 import type { AgentDayStatus, CallInfo, SessionSnapshot } from '../../src/shared/snapshot';
 import type { HistoryCall, HistoryPage, TodayFigures } from '../../src/shared/history';
 import type { SettingsView } from '../../src/shared/settings';
+import type { SessionPush } from '../../src/shared/ipc/session-push';
 
 export type Method = Exclude<
   keyof DesktopApi,
@@ -113,7 +114,7 @@ export class FakeApi implements DesktopApi {
   settings: SettingsView = settingsView();
   agents: Agent[] = team(3);
   extensions: ExtensionSummary[] = EXTENSIONS;
-  private snapshotListeners = new Set<(s: SessionSnapshot) => void>();
+  private snapshotListeners = new Set<(s: SessionPush) => void>();
   private ringingListeners = new Set<(call: CallInfo) => void>();
   private settingsListeners = new Set<(s: SettingsView) => void>();
 
@@ -132,6 +133,12 @@ export class FakeApi implements DesktopApi {
   push(snapshot: SessionSnapshot): void {
     this.snapshot = snapshot;
     for (const l of this.snapshotListeners) l(snapshot);
+  }
+  /** Main pushes a snapshot as it goes on the wire: without the list the window holds. */
+  pushWithoutMissed(snapshot: SessionSnapshot): void {
+    this.snapshot = snapshot;
+    const { missed: _held, ...push } = snapshot;
+    for (const l of this.snapshotListeners) l(push);
   }
   pushSettings(view: SettingsView): void {
     this.settings = view;
@@ -225,7 +232,7 @@ export class FakeApi implements DesktopApi {
   reportCallQuality = (report: Parameters<DesktopApi['reportCallQuality']>[0]) =>
     this.run('reportCallQuality', [report], () => Promise.resolve(ok(null)));
 
-  onSnapshot = (listener: (s: SessionSnapshot) => void) => {
+  onSnapshot = (listener: (s: SessionPush) => void) => {
     this.calls.push({ method: 'onSnapshot', args: [] });
     this.snapshotListeners.add(listener);
     return () => this.snapshotListeners.delete(listener);

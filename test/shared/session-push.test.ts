@@ -5,11 +5,13 @@
  * window channel; the channel is an in-memory one, in order, as IPC and the host's socket are.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDesktopApi } from '../../src/shared/ipc/api';
-import { createWindowPushEncoder } from '../../src/shared/ipc/session-push';
+import {
+  createSessionPushDecoder,
+  createWindowPushEncoder,
+} from '../../src/shared/ipc/session-push';
 import { initialSnapshot } from '../../src/shared/snapshot';
-import type { Invoke, Subscribe } from '../../src/shared/ipc/api';
 import type { Result } from '../../src/shared/ipc/contract';
+import type { SessionPush } from '../../src/shared/ipc/session-push';
 import type { MissedOffer, SessionSnapshot } from '../../src/shared/snapshot';
 
 const offer = (id: string): MissedOffer => ({
@@ -24,35 +26,34 @@ function snap(state: string, missedVersion: number, missed: MissedOffer[]): Sess
   return { ...initialSnapshot('http://x', true, 0), state, missedVersion, missed };
 }
 
-/** Main (the encoder of one window channel) and a page on the other end of that channel. */
+/**
+ * Main (the encoder of one window channel) and pages on the other end of that channel, each
+ * with the decoder the session store uses; `answer` is main's reply to a request for the
+ * snapshot.
+ */
 function channel(answer: () => Promise<Result<SessionSnapshot>> = () => new Promise(() => {})) {
   let encode = createWindowPushEncoder();
   const wire: unknown[] = [];
-  const listeners = new Set<(payload: unknown) => void>();
+  let listeners: ((push: SessionPush) => void)[] = [];
   const asked: string[] = [];
-  const invoke = ((name: string) => {
-    asked.push(name);
-    return answer();
-  }) as Invoke;
-  const subscribe = ((event: string, listener: (payload: unknown) => void) => {
-    if (event !== 'session:changed') return () => undefined;
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }) as Subscribe;
-  const api = buildDesktopApi(invoke, subscribe);
   return {
-    api,
     wire,
     asked,
+    /** A page (the first, or one reloaded under a running main) and what it is given. */
+    page(): { seen: SessionSnapshot[]; off: () => void } {
+      const seen: SessionSnapshot[] = [];
+      const resync = () => {
+        asked.push('session:snapshot');
+        return answer();
+      };
+      const listener = createSessionPushDecoder(resync, (s) => seen.push(s)).push;
+      listeners.push(listener);
+      return { seen, off: () => (listeners = listeners.filter((l) => l !== listener)) };
+    },
     push(snapshot: SessionSnapshot) {
       const payload = encode('session:changed', snapshot);
       wire.push(payload);
-      for (const listener of [...listeners]) listener(payload);
-    },
-    /** A new page on the same channel (a reload under a running main). */
-    reload() {
-      listeners.clear();
-      return buildDesktopApi(invoke, subscribe);
+      for (const listener of listeners) listener(payload);
     },
     /** A new channel (the browser host's new socket). */
     reconnect() {
@@ -64,8 +65,7 @@ function channel(answer: () => Promise<Result<SessionSnapshot>> = () => new Prom
 describe('snapshot pushes', () => {
   it('hand the window the whole missed list on every push, though only a change carries it', () => {
     const c = channel();
-    const seen: SessionSnapshot[] = [];
-    c.api.onSnapshot((s) => seen.push(s));
+    const { seen } = c.page();
     const a = [offer('c1')];
     const b = [offer('c2'), offer('c1')];
     c.push(snap('idle', 1, a));
@@ -97,10 +97,10 @@ describe('snapshot pushes', () => {
     const list = [offer('c2'), offer('c1')];
     const current = snap('away/午休', 5, list);
     const c = channel(() => Promise.resolve({ ok: true, value: current }));
+    const first = c.page();
     c.push(snap('idle', 5, list));
-    const page = c.reload();
-    const seen: SessionSnapshot[] = [];
-    page.onSnapshot((s) => seen.push(s));
+    first.off(); // reloaded: that page, and the list it held, are gone
+    const { seen } = c.page();
 
     // Main's encoder sent this list to the page before: this push leaves it out.
     c.push(snap('fetching', 5, list));
@@ -123,10 +123,8 @@ describe('snapshot pushes', () => {
       { ok: true, value: snap('idle', 7, [offer('c9')]) },
     ];
     const c = channel(() => Promise.resolve(replies.shift()!));
-    c.push(snap('idle', 7, [offer('c9')]));
-    const page = c.reload();
-    const seen: SessionSnapshot[] = [];
-    page.onSnapshot((s) => seen.push(s));
+    c.push(snap('idle', 7, [offer('c9')])); // to a page since reloaded
+    const { seen } = c.page();
 
     c.push(snap('fetching', 7, [offer('c9')]));
     await new Promise((r) => setTimeout(r, 0));
@@ -135,18 +133,5 @@ describe('snapshot pushes', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(c.asked).toEqual(['session:snapshot', 'session:snapshot']);
     expect(seen.map((s) => s.missed.map((m) => m.id))).toEqual([['c9']]);
-  });
-
-  it('gives every listener each snapshot, and none after it unsubscribed', () => {
-    const c = channel();
-    const first: string[] = [];
-    const second: string[] = [];
-    const off = c.api.onSnapshot((s) => first.push(s.state!));
-    c.api.onSnapshot((s) => second.push(s.state!));
-    c.push(snap('idle', 1, [offer('c1')]));
-    off();
-    c.push(snap('fetching', 1, [offer('c1')]));
-    expect(first).toEqual(['idle']);
-    expect(second).toEqual(['idle', 'fetching']);
   });
 });

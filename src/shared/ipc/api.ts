@@ -3,10 +3,8 @@
  * over ipcRenderer, the browser host's page script over a WebSocket; neither exposes a generic
  * `invoke(channel)` to page code.
  */
-import { createSessionPushDecoder } from './session-push';
 import type { Channel, CommandInput, CommandResults, EventPayloads, Result } from './contract';
-import type { SessionSnapshot } from '../snapshot';
-import type { WirePayloads } from './session-push';
+import type { SessionPush, WirePayloads } from './session-push';
 
 export type Invoke = <C extends Channel>(
   channel: C,
@@ -52,7 +50,11 @@ export interface DesktopApi {
   wrapUpExtend(): R<'wrap-up:extend'>;
   onDayChanged(listener: (status: EventPayloads['day:changed']) => void): () => void;
   onHistoryChanged(listener: (change: EventPayloads['history:changed']) => void): () => void;
-  onSnapshot(listener: (snapshot: EventPayloads['session:changed']) => void): () => void;
+  /**
+   * Main's snapshots as pushed: without the missed list when the window holds it already; the
+   * session store makes them whole (session-push.ts).
+   */
+  onSnapshot(listener: (push: SessionPush) => void): () => void;
   /** A new ringing call, ahead of the snapshot that carries it. */
   onCallRinging(listener: (call: EventPayloads['call:ringing']) => void): () => void;
   onSettings(listener: (view: EventPayloads['settings:changed']) => void): () => void;
@@ -61,26 +63,6 @@ export interface DesktopApi {
 
 /** Builds the named-function API over a transport's invoke/subscribe. */
 export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopApi {
-  // Pushed snapshots come back whole here, once for every listener.
-  const snapshotListeners = new Set<(snapshot: SessionSnapshot) => void>();
-  let offPushes: (() => void) | null = null;
-  const decode = createSessionPushDecoder(
-    () => invoke('session:snapshot', {}),
-    (snapshot) => {
-      for (const listener of [...snapshotListeners]) listener(snapshot);
-    },
-  );
-  const onSnapshot = (listener: (snapshot: SessionSnapshot) => void) => {
-    snapshotListeners.add(listener);
-    offPushes ??= subscribe('session:changed', decode);
-    return () => {
-      snapshotListeners.delete(listener);
-      if (snapshotListeners.size === 0 && offPushes) {
-        offPushes();
-        offPushes = null;
-      }
-    };
-  };
   return {
     getSnapshot: () => invoke('session:snapshot', {}),
     signIn: (profile) => invoke('session:sign-in', profile),
@@ -113,7 +95,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     wrapUpExtend: () => invoke('wrap-up:extend', {}),
     onDayChanged: (listener) => subscribe('day:changed', listener),
     onHistoryChanged: (listener) => subscribe('history:changed', listener),
-    onSnapshot,
+    onSnapshot: (listener) => subscribe('session:changed', listener),
     onCallRinging: (listener) => subscribe('call:ringing', listener),
     onSettings: (listener) => subscribe('settings:changed', listener),
     onMediaRequest: (listener) => subscribe('media:request', listener),

@@ -1,14 +1,15 @@
 /**
  * How a snapshot travels to the window. The missed list (up to 50 rows) rides in every snapshot
  * but changes on few of them: a push leaves it out when the window already holds that list, and
- * the window's API puts it back before any store sees the snapshot. The rule lives here once,
- * for both ends (the Electron shell and the browser host send, both preloads receive).
+ * the window's session store puts it back before anything reads the snapshot. The rule lives
+ * here once, for both ends: the Electron shell and the browser host send, the store receives
+ * (in the page itself, where the list is held: behind Electron's preload, each object handed to
+ * the page is copied, so putting the list back there would copy it on every push).
  *
  * The snapshot's `missedVersion` names its list. The sender leaves the list out only when the
  * last push it sent on this channel carried the same version. A receiver that does not hold that
  * version (a reloaded page under a running main) drops the push and asks for the whole snapshot,
- * which is newer than the push it dropped.
- */
+ * which is newer than the push it dropped. */
 import type { MissedOffer, SessionSnapshot } from '../snapshot';
 import type { EventChannel, EventPayloads, Result } from './contract';
 
@@ -45,21 +46,29 @@ export function createSessionPushEncoder(): (snapshot: SessionSnapshot) => Sessi
   };
 }
 
+/** The window's side: pushes made whole, and the lists it learns from whole snapshots. */
+export interface SessionPushDecoder {
+  /** A push as it came: `deliver` gets it whole, or it is dropped and the snapshot asked for. */
+  push(push: SessionPush): void;
+  /** A whole snapshot the window got otherwise (a command's answer): its list is held too. */
+  keep(snapshot: SessionSnapshot): void;
+}
+
 /**
- * One per window API: turns pushes back into whole snapshots. `deliver` gets each whole
- * snapshot (at most once per push); a push whose list this window does not hold is dropped and
- * the snapshot asked for instead (`resync`, one request at a time).
+ * One per window (the session store): turns pushes back into whole snapshots. `deliver` gets
+ * each whole snapshot (at most once per push); a push whose list this window does not hold is
+ * dropped and the snapshot asked for instead (`resync`, one request at a time).
  */
 export function createSessionPushDecoder(
   resync: () => Promise<Result<SessionSnapshot>>,
   deliver: (snapshot: SessionSnapshot) => void,
-): (push: SessionPush) => void {
+): SessionPushDecoder {
   let held: { version: number; missed: MissedOffer[] } | null = null;
   let asking = false;
   const keep = (snapshot: SessionSnapshot) => {
     held = { version: snapshot.missedVersion, missed: snapshot.missed };
   };
-  return (push) => {
+  const push = (push: SessionPush) => {
     if (push.missed) {
       keep(push as SessionSnapshot);
       return deliver(push as SessionSnapshot);
@@ -78,4 +87,5 @@ export function createSessionPushDecoder(
       .catch(() => undefined)
       .finally(() => (asking = false));
   };
+  return { push, keep };
 }

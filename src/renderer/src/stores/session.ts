@@ -12,6 +12,7 @@ import { call as callMain, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
 import { share, sharedComputed } from './share';
 import { beforeNextPaint } from '../after-paint';
+import { createSessionPushDecoder } from '../../../shared/ipc/session-push';
 import { useCallAudioStore } from './call-audio';
 import type { DesktopApi } from '../../../shared/ipc/api';
 import type { Result } from '../../../shared/ipc/contract';
@@ -42,7 +43,11 @@ export const useSessionStore = defineStore('session', () => {
     beforeNextPaint(catchUp);
   }
 
+  // Pushes leave out a missed list this window holds: made whole here, where the list is.
+  const pushes = createSessionPushDecoder(() => callMain((api) => api.getSnapshot()), apply);
+
   function apply(next: SessionSnapshot): void {
+    pushes.keep(next);
     // Unchanged parts keep their identity: only what changed re-renders (a push with no news
     // re-renders nothing).
     const last = ahead ?? snapshot.value;
@@ -89,7 +94,7 @@ export const useSessionStore = defineStore('session', () => {
       bridgeMissing.value = true;
       return;
     }
-    const offSnapshot = api.onSnapshot(apply);
+    const offSnapshot = api.onSnapshot(pushes.push);
     const offRinging = api.onCallRinging(ring);
     unsubscribe = () => {
       offSnapshot();
