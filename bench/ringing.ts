@@ -47,6 +47,15 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../test/support/sipp-offers';
+import {
+  ackAnswer,
+  ackFailure,
+  bye,
+  cancel,
+  invite,
+  scenario,
+} from '../test/support/sipp-scenario';
+import type { Caller } from '../test/support/sipp-scenario';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 /** BENCH_CALLS_OUT=FILE: one JSON line per measured call (when sent, offer→DOM, offer→frame). */
@@ -261,120 +270,43 @@ await new Registerer(ua).register();
 
 // ---------- sipp ----------
 
-const FROM = 'From: "[field1]" <sip:[field1]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
-const INVITE = `
-  <send retrans="500">
-    <![CDATA[
-
-      INVITE sip:[field0]@[$domain] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      To: <sip:[field0]@[$domain]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[field1]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      User-Agent: sipp
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${OFFER}
-
-    ]]>
-  </send>
+/** The called user and the caller come from the injection file, one line per call. */
+const CALLER: Caller = { to: '[field0]', caller: '[field1]', host: 'pstn.example' };
+const INVITE = `${invite(CALLER, OFFER)}
   <recv response="100" optional="true" />
   <recv response="180" />`;
 
-const ACK_FAILURE = `
-  <send>
-    <![CDATA[
-
-      ACK sip:[field0]@[$domain] SIP/2.0
-      [last_Via:]
-      ${FROM}
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>`;
-
-const scenario = (body: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="bench">
-  <Global variables="domain,media" />
-${body}
-</scenario>
-`;
-
 /** Rings RING_MS, then the caller gives up (CANCEL → 200, 487 → ACK); a pause between calls. */
-const CANCELLED = scenario(`${INVITE}
+const CANCELLED = scenario(
+  'bench',
+  ['domain', 'media'],
+  `${INVITE}
   <pause milliseconds="${RING_MS}" />
-  <send>
-    <![CDATA[
-
-      CANCEL sip:[field0]@[$domain] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
-      ${FROM}
-      To: <sip:[field0]@[$domain]>
-      Call-ID: [call_id]
-      CSeq: 1 CANCEL
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${cancel(CALLER)}
   <!-- The CANCEL's 200 and the INVITE's 487 may come in either order. -->
   <recv response="200" optional="true" next="1" />
   <recv response="487" />
-${ACK_FAILURE}
+${ackFailure(CALLER)}
   <recv response="200" next="2" />
   <label id="1" />
   <recv response="487" />
-${ACK_FAILURE}
+${ackFailure(CALLER)}
   <label id="2" />
-  <pause milliseconds="500" />`);
+  <pause milliseconds="500" />`,
+);
 
 /** Answered by the bench; ACK along the recorded route; the caller hangs up after 300 ms. */
-const ANSWERED = scenario(`${INVITE}
+const ANSWERED = scenario(
+  'bench',
+  ['domain', 'media'],
+  `${INVITE}
   <recv response="200" rrs="true" />
-  <send>
-    <![CDATA[
-
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:[field1]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ackAnswer(CALLER)}
   <pause milliseconds="300" />
-  <send retrans="500">
-    <![CDATA[
-
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Contact: <sip:[field1]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${bye(CALLER)}
   <recv response="200" />
-  <pause milliseconds="700" />`);
+  <pause milliseconds="700" />`,
+);
 
 interface Target {
   name: 'app' | 'floor' | 'sip-floor';

@@ -38,6 +38,15 @@ import {
 } from '../e2e/calls-support';
 import type { CallsWorld, Desk } from '../e2e/calls-support';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../support/sipp-offers';
+import {
+  ackAnswer,
+  ackFailure,
+  byeAnswered,
+  cancel,
+  invite,
+  scenario,
+} from '../support/sipp-scenario';
+import type { Caller } from '../support/sipp-scenario';
 
 const skip = missingSystem('chromium', 'kamailio', 'sipp');
 const EXT = DEMO_EXTENSIONS[3]!;
@@ -45,104 +54,36 @@ const NAME = 'agent_ext';
 
 // ---------- the scenarios (sipp XML, written to a scratch directory per run) ----------
 
-const FROM = 'From: "[$caller]" <sip:[$caller]@pstn.example>;tag=[pid]SIPpTag00[call_number]';
+const CALLER: Caller = { to: '[service]', caller: '[$caller]', host: 'pstn.example' };
 
 /** INVITE from a caller outside the domain (Kamailio asks no digest of it), then the 180. */
-const INVITE = `
-  <send retrans="500">
-    <![CDATA[
-
-      INVITE sip:[service]@[$domain] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      To: <sip:[service]@[$domain]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      User-Agent: sipp
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${OFFER}
-
-    ]]>
-  </send>
+const INVITE = `${invite(CALLER, OFFER)}
   <recv response="100" optional="true" />
   <!-- The agent's phone alerts: say so on disk, where the test waits for it. -->
   <recv response="180">
     <action><exec command="echo ringing > [$flag]" /></action>
   </recv>`;
 
-/** ACK of a non-2xx final response: same transaction (its Via), the response's To tag. */
-const ACK_FAILURE = `
-  <send>
-    <![CDATA[
-
-      ACK sip:[service]@[$domain] SIP/2.0
-      [last_Via:]
-      ${FROM}
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>`;
-
-const scenario = (name: string, body: string) => `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="${name}">
-  <Global variables="domain,caller,flag,media" />
-${body}
-</scenario>
-`;
+const VARIABLES = ['domain', 'caller', 'flag', 'media'];
 
 const SCENARIOS = {
   /** The agent rejects: 603 Decline (486/480 would do too), ACKed. */
   rejected: scenario(
     'external caller, the agent rejects',
+    VARIABLES,
     `${INVITE}
   <recv response="603" />
-${ACK_FAILURE}`,
+${ackFailure(CALLER)}`,
   ),
 
   /** The agent answers: ACK along the recorded route; later the agent's BYE, answered 200. */
   answered: scenario(
     'external caller, the agent answers and hangs up',
+    VARIABLES,
     `${INVITE}
   <recv response="200" rrs="true" />
-  <send>
-    <![CDATA[
-
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="BYE" />
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>`,
+${ackAnswer(CALLER)}
+${byeAnswered}`,
   ),
 
   /**
@@ -152,25 +93,13 @@ ${ACK_FAILURE}`,
    */
   cancelled: scenario(
     'external caller gives up',
+    VARIABLES,
     `${INVITE}
   <recv request="OPTIONS" />
-  <send>
-    <![CDATA[
-
-      CANCEL sip:[service]@[$domain] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
-      ${FROM}
-      To: <sip:[service]@[$domain]>
-      Call-ID: [call_id]
-      CSeq: 1 CANCEL
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${cancel(CALLER)}
   <recv response="200" />
   <recv response="487" />
-${ACK_FAILURE}`,
+${ackFailure(CALLER)}`,
   ),
 } as const;
 

@@ -9,81 +9,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from '../../../src/emulator/sip/free-port';
 import { SYSTEM } from '../../support/system';
+import { ackAnswer, byeAnswered, invite, scenario } from '../../support/sipp-scenario';
+import type { Caller } from '../../support/sipp-scenario';
 
-const FROM = 'From: "[$caller]" <sip:[$caller]@1.area.oneyun.com>;tag=[pid]SIPpTag00[call_number]';
+const CALLER: Caller = { to: '[service]', caller: '[$caller]', host: '1.area.oneyun.com' };
 
-const SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="platform-style plain RTP call">
-  <Global variables="domain,caller" />
-  <send retrans="500">
-    <![CDATA[
+/** Plain RTP/AVP G.711 (sipp's own sample is A-law), as the platform's media server offers. */
+const PLAIN_OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 [media_ip]',
+  's=-',
+  'c=IN IP4 [media_ip]',
+  't=0 0',
+  'm=audio [media_port] RTP/AVP 0 8 101',
+  'a=rtpmap:0 PCMU/8000',
+  'a=rtpmap:8 PCMA/8000',
+  'a=rtpmap:101 telephone-event/8000',
+  'a=fmtp:101 0-16',
+  'a=ptime:20',
+  'a=sendrecv',
+].join('\n');
 
-      INVITE sip:[service]@[$domain] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      To: <sip:[service]@[$domain]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      User-Agent: sipp
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-v=0
-o=- 1 1 IN IP4 [media_ip]
-s=-
-c=IN IP4 [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0 8 101
-a=rtpmap:0 PCMU/8000
-a=rtpmap:8 PCMA/8000
-a=rtpmap:101 telephone-event/8000
-a=fmtp:101 0-16
-a=ptime:20
-a=sendrecv
-
-    ]]>
-  </send>
+const SCENARIO = scenario(
+  'platform-style plain RTP call',
+  ['domain', 'caller'],
+  `${invite(CALLER, PLAIN_OFFER)}
   <recv response="100" optional="true" />
   <recv response="180" />
   <recv response="200" rrs="true" />
-  <send>
-    <![CDATA[
-
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      ${FROM}
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+${ackAnswer(CALLER)}
   <nop>
     <action><exec play_pcap_audio="g711a.pcap" /></action>
   </nop>
-  <recv request="BYE" />
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-`;
+${byeAnswered}`,
+);
 
 export interface PlainCall {
   callId: string;

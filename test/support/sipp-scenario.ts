@@ -1,0 +1,140 @@
+/**
+ * An outside caller's SIP messages as sipp scenario pieces: one home for their shape, for the
+ * tests that call through Kamailio and for the ringing bench. A {@link Caller} says where sipp
+ * takes the called user and the caller's number from: `-s` and `-set caller` (`[service]`,
+ * `[$caller]`), or an injection file's fields (`[field0]`, `[field1]`).
+ */
+
+export interface Caller {
+  /** The called user, as sipp spells it: `[service]` or `[field0]`. */
+  to: string;
+  /** The caller's number, as sipp spells it: `[$caller]` or `[field1]`. */
+  caller: string;
+  /** The host of the caller's From (outside the domain: Kamailio asks no digest of it). */
+  host: string;
+}
+
+/** The caller's From line; the tag is unique per sipp run and call. */
+const from = (c: Caller) =>
+  `From: "${c.caller}" <sip:${c.caller}@${c.host}>;tag=[pid]SIPpTag00[call_number]`;
+
+/** The INVITE (retransmitted every 500 ms until answered) carrying `sdp`. */
+export const invite = (c: Caller, sdp: string) => `
+  <send retrans="500">
+    <![CDATA[
+
+      INVITE sip:${c.to}@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${from(c)}
+      To: <sip:${c.to}@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:${c.caller}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      User-Agent: sipp
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdp}
+
+    ]]>
+  </send>`;
+
+/** The caller gives up: CANCEL on the INVITE's branch. */
+export const cancel = (c: Caller) => `
+  <send>
+    <![CDATA[
+
+      CANCEL sip:${c.to}@[$domain] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
+      ${from(c)}
+      To: <sip:${c.to}@[$domain]>
+      Call-ID: [call_id]
+      CSeq: 1 CANCEL
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** ACK of a non-2xx final response: same transaction (its Via), the response's To tag. */
+export const ackFailure = (c: Caller) => `
+  <send>
+    <![CDATA[
+
+      ACK sip:${c.to}@[$domain] SIP/2.0
+      [last_Via:]
+      ${from(c)}
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** ACK of the 200, along the route recorded from it (`rrs="true"` on its recv). */
+export const ackAnswer = (c: Caller) => `
+  <send>
+    <![CDATA[
+
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${from(c)}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:${c.caller}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** The caller hangs up an answered call, along the recorded route. */
+export const bye = (c: Caller) => `
+  <send retrans="500">
+    <![CDATA[
+
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      ${from(c)}
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: <sip:${c.caller}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** The agent hangs up: the caller takes the BYE and answers it 200. */
+export const byeAnswered = `
+  <recv request="BYE" />
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>`;
+
+/** A whole scenario document around `body`, with the `-set` variables it reads. */
+export const scenario = (name: string, variables: string[], body: string) =>
+  `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="${name}">
+  <Global variables="${variables.join(',')}" />
+${body}
+</scenario>
+`;
