@@ -9,7 +9,8 @@
  * The snapshot's `missedVersion` names its list. The sender leaves the list out only when the
  * last push it sent on this channel carried the same version. A receiver that does not hold that
  * version (a reloaded page under a running main) drops the push and asks for the whole snapshot,
- * which is newer than the push it dropped. */
+ * which is newer than the push it dropped.
+ */
 import type { MissedOffer, SessionSnapshot } from '../snapshot';
 import type { EventChannel, EventPayloads, Result } from './contract';
 
@@ -34,7 +35,7 @@ export function createWindowPushEncoder(): <E extends EventChannel>(
 }
 
 /** One per window channel: what to send for each snapshot main pushes. */
-export function createSessionPushEncoder(): (snapshot: SessionSnapshot) => SessionPush {
+function createSessionPushEncoder(): (snapshot: SessionSnapshot) => SessionPush {
   let sent: number | null = null;
   return (snapshot) => {
     if (snapshot.missedVersion !== sent) {
