@@ -1,8 +1,8 @@
 /**
  * Snapshots on their way to the window: a push leaves out the missed list when the window holds
- * it already, and the window's API (buildDesktopApi, which both preloads use) hands every store
- * the whole snapshot all the same. Main's side here is the encoder both hosts use, one per
- * window channel; the channel is an in-memory one, in order, as IPC and the host's socket are.
+ * it already, and the window's decoder (the one the session store runs) hands on the whole
+ * snapshot all the same. Main's side here is the encoder both hosts use, one per window channel;
+ * the channel is an in-memory one, in order, as IPC and the host's socket are.
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -22,28 +22,24 @@ export type WirePayloads = Omit<EventPayloads, 'session:changed'> & {
   'session:changed': SessionPush;
 };
 
-/** One per window channel, in the host that sends main's events to that window. */
+/**
+ * One per window channel, in the host that sends main's events to that window: a snapshot goes
+ * without its list when the last one sent on this channel carried the same version.
+ */
 export function createWindowPushEncoder(): <E extends EventChannel>(
   event: E,
   payload: EventPayloads[E],
 ) => WirePayloads[E] {
-  const session = createSessionPushEncoder();
-  return (event, payload) =>
-    (event === 'session:changed'
-      ? session(payload as SessionSnapshot)
-      : payload) as WirePayloads[typeof event];
-}
-
-/** One per window channel: what to send for each snapshot main pushes. */
-function createSessionPushEncoder(): (snapshot: SessionSnapshot) => SessionPush {
   let sent: number | null = null;
-  return (snapshot) => {
+  return (event, payload) => {
+    if (event !== 'session:changed') return payload as WirePayloads[typeof event];
+    const snapshot = payload as SessionSnapshot;
     if (snapshot.missedVersion !== sent) {
       sent = snapshot.missedVersion;
-      return snapshot;
+      return snapshot as WirePayloads[typeof event];
     }
     const { missed: _held, ...push } = snapshot;
-    return push;
+    return push as WirePayloads[typeof event];
   };
 }
 
