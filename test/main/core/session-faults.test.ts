@@ -17,11 +17,15 @@ import type { SessionSnapshot } from '../../../src/shared/snapshot';
 const EXT = DEMO_EXTENSIONS[0]!.id;
 type Method = keyof SessionPlatform;
 
-/** The emulator's client, with `fault(method)` answering instead when it returns an error. */
+/**
+ * The emulator's client, with `fault(method)` answering instead when it returns an error, and
+ * `held(method)` (when it gives a promise) keeping a done request's answer back until it settles.
+ */
 function wrapped(
   client: PlatformClient,
   fault: (method: Method) => AppError | null,
   log: Method[] = [],
+  held: (method: Method) => Promise<void> | undefined = () => undefined,
 ): SessionPlatform {
   const methods: Method[] = [
     'login',
@@ -41,7 +45,9 @@ function wrapped(
       log.push(m);
       const error = fault(m);
       if (error) return Promise.resolve({ ok: false, error });
-      return (client[m] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+      const answer = (client[m] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+      const hold = held(m);
+      return hold ? answer.then(async (value) => (await hold, value)) : answer;
     };
   }
   return out as unknown as SessionPlatform;
@@ -49,6 +55,7 @@ function wrapped(
 
 let emulator: RunningEmulator;
 let faults: Partial<Record<Method, AppError>>;
+let holds: Partial<Record<Method, Promise<void>>>;
 let session: AgentSession;
 let pushes: SessionSnapshot[];
 let calls: Method[];
@@ -61,7 +68,13 @@ function makeSession(keepaliveMs = 600_000): AgentSession {
   const s = new AgentSession({
     clock: systemClock,
     logger: silentLogger,
-    platform: () => wrapped(client, (m) => faults[m] ?? null, calls),
+    platform: () =>
+      wrapped(
+        client,
+        (m) => faults[m] ?? null,
+        calls,
+        (m) => holds[m],
+      ),
     baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
     keepaliveMs: () => keepaliveMs,
     holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
@@ -74,6 +87,7 @@ function makeSession(keepaliveMs = 600_000): AgentSession {
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0, auth: 'generate' });
   faults = {};
+  holds = {};
   pushes = [];
   calls = [];
   session = makeSession();
@@ -181,5 +195,104 @@ describe('a heal', () => {
     const agent = emulator.store.agentStatus('agent_1');
     expect(agent?.skills.map((s) => s.name)).toEqual(['support']);
     expect(agent?.state).toBe('idle');
+  });
+});
+
+describe('skill and extension changes', () => {
+  const EXT2 = DEMO_EXTENSIONS[1]!.id;
+  const EXT3 = DEMO_EXTENSIONS[2]!.id;
+  const platformAgent = () => emulator.store.agentStatus('agent_1');
+
+  it('a skill edit the platform refuses answers with its error, and a heal restores none of it', async () => {
+    await signIn('idle', [{ name: 'sales', score: 10 }]);
+    faults = { editSkills: appError('000001') };
+    const edit = await session.editSkills([{ opt: 1, name: 'support', score: 50, enabled: true }]);
+    expect(edit.ok).toBe(false);
+    if (!edit.ok) expect(edit.error.code).toBe('000001');
+    faults = {};
+    emulator.store.reset();
+    await session.wake();
+    expect(platformAgent()?.skills.map((s) => s.name)).toEqual(['sales']);
+  });
+
+  it('a heal keeps the skills of sign-in that an edit left alone', async () => {
+    await signIn('idle', [{ name: 'sales', score: 10 }]);
+    faults = { getAgent: appError('transport', 'connect ECONNREFUSED') };
+    const edit = await session.editSkills([{ opt: 1, name: 'support', score: 50, enabled: true }]);
+    expect(edit.ok).toBe(true);
+    faults = {};
+    emulator.store.reset();
+    await session.wake();
+    expect(
+      platformAgent()
+        ?.skills.map((s) => s.name)
+        .sort(),
+    ).toEqual(['sales', 'support']);
+  });
+
+  it('an extension change the platform refuses keeps the bound extension', async () => {
+    await signIn();
+    faults = { setExtension: appError('040104') };
+    const change = await session.setExtension(EXT2);
+    expect(change.ok).toBe(false);
+    if (!change.ok) expect(change.error.code).toBe('040104');
+    expect(session.snapshot().profile?.extension).toBe(EXT);
+    expect(platformAgent()?.extension).toBe(EXT);
+  });
+
+  it('asked for while signed out, they say so and send nothing', async () => {
+    for (const answer of [
+      await session.editSkills([{ opt: 2, name: 'sales' }]),
+      await session.setExtension(EXT2),
+      await session.refresh(),
+    ]) {
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.code).toBe('not-signed-in');
+    }
+    expect(calls).toEqual([]);
+    expect(await session.boundExtension()).toBeNull();
+  });
+
+  it('a read-back while our own extension change is answered is no takeover', async () => {
+    await signIn();
+    let release = () => {};
+    holds = { setExtension: new Promise<void>((done) => (release = done)) };
+    const change = session.setExtension(EXT2);
+    // The platform has bound the new extension; its answer has not reached the desktop yet.
+    await waitFor(() => platformAgent()?.extension === EXT2, 'the platform bound EXT2');
+    await session.refresh();
+    expect(session.snapshot().phase).toBe('signed-in');
+    release();
+    expect((await change).ok).toBe(true);
+    expect(session.snapshot().profile?.extension).toBe(EXT2);
+    const bound = await session.boundExtension();
+    expect(bound?.ok && bound.value.id).toBe(EXT2);
+  });
+
+  it('once the change is done, another extension on the platform is a takeover again', async () => {
+    await signIn();
+    expect((await session.setExtension(EXT2)).ok).toBe(true);
+    // Another desktop binds a third extension to the name.
+    const other = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
+    expect((await other.setExtension('agent_1', EXT3)).ok).toBe(true);
+    await session.refresh();
+    expect(session.snapshot().phase).toBe('signed-out');
+    expect(session.snapshot().lastError?.code).toBe('040201');
+  });
+});
+
+describe('a refresh', () => {
+  it('says when the platform cannot be read, and is fine again once it can', async () => {
+    await signIn();
+    faults = { getAgent: appError('transport', 'connect ECONNREFUSED') };
+    const failed = await session.refresh();
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.error.code).toBe('transport');
+    faults = {};
+    expect((await session.refresh()).ok).toBe(true);
+    expect(session.snapshot().phase).toBe('signed-in');
   });
 });
