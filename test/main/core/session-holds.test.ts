@@ -6,6 +6,7 @@ import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
 import { PlatformClient } from '../../../src/lib/platform/client';
 import type { RunningEmulator } from '../../../src/emulator/index';
+import type { HoldAction } from '../../../src/shared/settings';
 
 const EXT = DEMO_EXTENSIONS[0]!.id;
 
@@ -119,5 +120,120 @@ describe('the session’s named-hold API, against the emulator', () => {
     expect(session.snapshot().hold).toBeNull();
     await session.releaseHold('suspend');
     expect(platformState()).toBe('busy/会议');
+  });
+});
+
+describe('suspend, lock, wake and quit, per the agent’s settings', () => {
+  let emulator: RunningEmulator;
+  let session: AgentSession;
+  let actions: { onSuspend: HoldAction; onLock: HoldAction };
+  /** While set, the platform never answers a logout (a quit must still end in time). */
+  let logoutHangs: boolean;
+  beforeEach(async () => {
+    emulator = await startEmulator({ port: 0, auth: 'generate' });
+    const client = new PlatformClient({
+      baseUrl: emulator.baseUrl,
+      credentials: emulator.credentials,
+    });
+    actions = { onSuspend: 'away', onLock: 'away' };
+    logoutHangs = false;
+    const platform = new Proxy(client, {
+      get: (target, key) =>
+        key === 'logout' && logoutHangs
+          ? () => new Promise(() => undefined)
+          : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
+    });
+    session = new AgentSession({
+      clock: systemClock,
+      logger: silentLogger,
+      platform: () => platform,
+      baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+      keepaliveMs: () => 600_000,
+      holdActions: () => actions,
+    });
+  });
+  afterEach(async () => {
+    logoutHangs = false;
+    await session.shutdown(1000);
+    await emulator.close();
+  });
+  const platformState = () => emulator.store.agentStatus('agent_1')?.state;
+  const signIn = async (initialState = 'idle') =>
+    expect((await session.signIn({ name: 'agent_1', extension: EXT, initialState })).ok).toBe(true);
+
+  it('each event follows its own setting, and waking lifts the hold', async () => {
+    actions = { onSuspend: 'away', onLock: 'nothing' };
+    await signIn();
+    await session.hold('lock');
+    expect(platformState()).toBe('idle');
+    await session.hold('suspend');
+    expect(platformState()).toBe('away/system/suspend');
+    await session.wake();
+    expect(platformState()).toBe('idle');
+
+    actions = { onSuspend: 'nothing', onLock: 'away' };
+    await session.hold('suspend');
+    expect(platformState()).toBe('idle');
+    await session.hold('lock');
+    expect(platformState()).toBe('away/system/lock');
+    await session.wake();
+    expect(platformState()).toBe('idle');
+  });
+
+  it('a second event while held keeps the first hold', async () => {
+    await signIn('busy/小休');
+    await session.hold('lock');
+    await session.hold('suspend');
+    expect(platformState()).toBe('away/system/lock');
+    expect(session.snapshot().hold?.reason).toBe('lock');
+    await session.wake();
+    expect(platformState()).toBe('busy/小休');
+  });
+
+  it('never touches a call: a talking agent stays talking through suspend and lock', async () => {
+    actions = { onSuspend: 'away', onLock: 'sign-out' };
+    await signIn();
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    await session.hold('suspend');
+    await session.hold('lock');
+    expect(platformState()).toBe('talking');
+    expect(session.snapshot()).toMatchObject({ phase: 'signed-in', hold: null, question: null });
+  });
+
+  it('signed out on lock, the agent is back on wake in the state they had chosen', async () => {
+    actions = { onSuspend: 'away', onLock: 'sign-out' };
+    await signIn();
+    await session.setState('busy/会议');
+    await session.hold('lock');
+    expect(session.snapshot().phase).toBe('signed-out');
+    expect(emulator.store.agentStatus('agent_1')).toBeFalsy();
+    await session.wake();
+    expect(session.snapshot().phase).toBe('signed-in');
+    expect(platformState()).toBe('busy/会议');
+  });
+
+  it('a second sign-in is refused and leaves the session as it was', async () => {
+    await signIn('busy/小休');
+    const again = await session.signIn({ name: 'agent_2', extension: EXT, initialState: 'idle' });
+    expect(again.ok || again.error.code).toBe('already-signed-in');
+    expect(session.snapshot().profile?.name).toBe('agent_1');
+    expect(emulator.store.agentStatus('agent_2')).toBeFalsy();
+  });
+
+  it('quitting during a call signs the agent out all the same', async () => {
+    await signIn();
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    await session.shutdown(2000);
+    expect(emulator.store.agentStatus('agent_1')).toBeFalsy();
+  });
+
+  it('quitting ends within its bound when the platform never answers', async () => {
+    await signIn();
+    logoutHangs = true;
+    const started = Date.now();
+    await session.shutdown(300);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
