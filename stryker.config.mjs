@@ -9,7 +9,6 @@ const MUTATE = {
     'src/main/core/session*.ts',
     'src/main/core/snapshot-store.ts',
     'src/main/core/keepalive-loop.ts',
-    'src/main/core/recent-reasons.ts',
   ],
 };
 const scope = process.env.MUTATION_SCOPE;

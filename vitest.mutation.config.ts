@@ -12,11 +12,18 @@ const TESTS = {
     'test/main/shell/preload.test.ts',
     'test/main/shell/ipc.test.ts',
   ],
+  // The session's own tests, and those that drive its call side (ringing, missed offers, the
+  // state around a call) through the call controller, as the app does.
   session: [
     'test/main/core/session*.test.ts',
+    'test/main/core/calls*.test.ts',
+    'test/main/core/early-offer.test.ts',
+    'test/main/core/in-call-refusal.test.ts',
+    'test/main/core/auto-answer.test.ts',
+    'test/main/core/wrap-up-calls.test.ts',
+    'test/main/core/crash-hold.test.ts',
     'test/main/core/snapshot-store.test.ts',
     'test/main/core/keepalive-loop.test.ts',
-    'test/main/core/recent-reasons.test.ts',
   ],
 };
 const scope = process.env.MUTATION_SCOPE;
