@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NamedHolds } from '../../../src/main/core/session-holds';
 import { AgentSession } from '../../../src/main/core/session';
+import type { SessionOptions, SessionPlatform } from '../../../src/main/core/session';
 import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
 import { PlatformClient } from '../../../src/lib/platform/client';
@@ -9,6 +10,26 @@ import type { RunningEmulator } from '../../../src/emulator/index';
 import type { HoldAction } from '../../../src/shared/settings';
 
 const EXT = DEMO_EXTENSIONS[0]!.id;
+
+/** A session on a fresh emulator; `wrap` may stand between it and the platform client. */
+async function openSession(
+  holdActions: SessionOptions['holdActions'],
+  wrap: (client: PlatformClient) => SessionPlatform = (client) => client,
+): Promise<{ emulator: RunningEmulator; session: AgentSession }> {
+  const emulator = await startEmulator({ port: 0, auth: 'generate' });
+  const platform = wrap(
+    new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials }),
+  );
+  const session = new AgentSession({
+    clock: systemClock,
+    logger: silentLogger,
+    platform: () => platform,
+    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+    keepaliveMs: () => 600_000,
+    holdActions,
+  });
+  return { emulator, session };
+}
 
 describe('NamedHolds', () => {
   it('restores the state from before the hold when released while still held', () => {
@@ -70,19 +91,10 @@ describe('the session’s named-hold API, against the emulator', () => {
   let emulator: RunningEmulator;
   let session: AgentSession;
   beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, auth: 'generate' });
-    const client = new PlatformClient({
-      baseUrl: emulator.baseUrl,
-      credentials: emulator.credentials,
-    });
-    session = new AgentSession({
-      clock: systemClock,
-      logger: silentLogger,
-      platform: () => client,
-      baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
-      keepaliveMs: () => 600_000,
-      holdActions: () => ({ onSuspend: 'nothing', onLock: 'nothing' }),
-    });
+    ({ emulator, session } = await openSession(() => ({
+      onSuspend: 'nothing',
+      onLock: 'nothing',
+    })));
   });
   afterEach(async () => {
     await session.shutdown(1000);
@@ -130,27 +142,16 @@ describe('suspend, lock, wake and quit, per the agent’s settings', () => {
   /** While set, the platform never answers a logout (a quit must still end in time). */
   let logoutHangs: boolean;
   beforeEach(async () => {
-    emulator = await startEmulator({ port: 0, auth: 'generate' });
-    const client = new PlatformClient({
-      baseUrl: emulator.baseUrl,
-      credentials: emulator.credentials,
-    });
     actions = { onSuspend: 'away', onLock: 'away' };
     logoutHangs = false;
-    const platform = new Proxy(client, {
-      get: (target, key) =>
-        key === 'logout' && logoutHangs
-          ? () => new Promise(() => undefined)
-          : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
-    });
-    session = new AgentSession({
-      clock: systemClock,
-      logger: silentLogger,
-      platform: () => platform,
-      baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
-      keepaliveMs: () => 600_000,
-      holdActions: () => actions,
-    });
+    const hangingLogout = (client: PlatformClient) =>
+      new Proxy(client, {
+        get: (target, key) =>
+          key === 'logout' && logoutHangs
+            ? () => new Promise(() => undefined)
+            : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
+      });
+    ({ emulator, session } = await openSession(() => actions, hangingLogout));
   });
   afterEach(async () => {
     logoutHangs = false;
