@@ -3,13 +3,12 @@
  * restores. A real emulator behind a wrapper that can make any request fail as a platform would.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentSession } from '../../../src/main/core/session';
-import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
-import { PlatformClient } from '../../../src/lib/platform/client';
+import { emulatorClient, emulatorSession } from './support/emulator-session';
 import { appError } from '../../../src/shared/domain/errors';
 import { waitFor } from '../../support/wait';
-import type { SessionPlatform } from '../../../src/main/core/session';
+import type { AgentSession, SessionPlatform } from '../../../src/main/core/session';
+import type { PlatformClient } from '../../../src/lib/platform/client';
 import type { AppError } from '../../../src/shared/domain/errors';
 import type { RunningEmulator } from '../../../src/emulator/index';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
@@ -61,23 +60,14 @@ let pushes: SessionSnapshot[];
 let calls: Method[];
 
 function makeSession(keepaliveMs = 600_000): AgentSession {
-  const client = new PlatformClient({
-    baseUrl: emulator.baseUrl,
-    credentials: emulator.credentials,
-  });
-  const s = new AgentSession({
-    clock: systemClock,
-    logger: silentLogger,
-    platform: () =>
-      wrapped(
-        client,
-        (m) => faults[m] ?? null,
-        calls,
-        (m) => holds[m],
-      ),
-    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
+  const platform = wrapped(
+    emulatorClient(emulator),
+    (m) => faults[m] ?? null,
+    calls,
+    (m) => holds[m],
+  );
+  const s = emulatorSession(emulator, platform, {
     keepaliveMs: () => keepaliveMs,
-    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
     random: () => 0,
   });
   s.onChange((snap) => pushes.push(snap));
@@ -273,10 +263,7 @@ describe('skill and extension changes', () => {
     await signIn();
     expect((await session.setExtension(EXT2)).ok).toBe(true);
     // Another desktop binds a third extension to the name.
-    const other = new PlatformClient({
-      baseUrl: emulator.baseUrl,
-      credentials: emulator.credentials,
-    });
+    const other = emulatorClient(emulator);
     expect((await other.setExtension('agent_1', EXT3)).ok).toBe(true);
     await session.refresh();
     expect(session.snapshot().phase).toBe('signed-out');

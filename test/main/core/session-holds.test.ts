@@ -1,11 +1,10 @@
 /** Named holds: the rules (what to restore, who wins) and the session's public API for them. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NamedHolds } from '../../../src/main/core/session-holds';
-import { AgentSession } from '../../../src/main/core/session';
-import type { SessionOptions, SessionPlatform } from '../../../src/main/core/session';
-import { silentLogger, systemClock } from '../../../src/lib/ports';
+import type { AgentSession, SessionOptions, SessionPlatform } from '../../../src/main/core/session';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
-import { PlatformClient } from '../../../src/lib/platform/client';
+import { emulatorClient, emulatorSession } from './support/emulator-session';
+import type { PlatformClient } from '../../../src/lib/platform/client';
 import type { RunningEmulator } from '../../../src/emulator/index';
 import type { HoldAction } from '../../../src/shared/settings';
 
@@ -17,17 +16,7 @@ async function openSession(
   wrap: (client: PlatformClient) => SessionPlatform = (client) => client,
 ): Promise<{ emulator: RunningEmulator; session: AgentSession }> {
   const emulator = await startEmulator({ port: 0, auth: 'generate' });
-  const platform = wrap(
-    new PlatformClient({ baseUrl: emulator.baseUrl, credentials: emulator.credentials }),
-  );
-  const session = new AgentSession({
-    clock: systemClock,
-    logger: silentLogger,
-    platform: () => platform,
-    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
-    keepaliveMs: () => 600_000,
-    holdActions,
-  });
+  const session = emulatorSession(emulator, wrap(emulatorClient(emulator)), { holdActions });
   return { emulator, session };
 }
 

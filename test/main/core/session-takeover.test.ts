@@ -4,10 +4,8 @@
  * say so plainly, and not fight B (no state pushed, no heal, no logout).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentSession } from '../../../src/main/core/session';
-import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
-import { PlatformClient } from '../../../src/lib/platform/client';
+import { emulatorClient, emulatorSession } from './support/emulator-session';
 import { appError } from '../../../src/shared/domain/errors';
 import type { SessionPlatform } from '../../../src/main/core/session';
 import type { RunningEmulator } from '../../../src/emulator/index';
@@ -17,10 +15,7 @@ let emulator: RunningEmulator;
 
 /** A desktop: its own session and client; `offline` makes every request fail as transport. */
 function desktop() {
-  const client = new PlatformClient({
-    baseUrl: emulator.baseUrl,
-    credentials: emulator.credentials,
-  });
+  const client = emulatorClient(emulator);
   const sent: string[] = [];
   const link = { offline: false };
   const platform = new Proxy(client, {
@@ -36,15 +31,7 @@ function desktop() {
       };
     },
   }) as unknown as SessionPlatform;
-  const session = new AgentSession({
-    clock: systemClock,
-    logger: silentLogger,
-    platform: () => platform,
-    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
-    keepaliveMs: () => 600_000,
-    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
-    random: () => 0,
-  });
+  const session = emulatorSession(emulator, platform, { random: () => 0 });
   return { session, sent, link };
 }
 
