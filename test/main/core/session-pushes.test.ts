@@ -3,10 +3,9 @@
  * and never hear "nothing changed". Against the emulator over HTTP, as the app talks to it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentSession } from '../../../src/main/core/session';
-import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
-import { PlatformClient } from '../../../src/lib/platform/client';
+import { emulatorClient, emulatorSession } from './support/emulator-session';
+import type { AgentSession } from '../../../src/main/core/session';
 import type { RunningEmulator } from '../../../src/emulator/index';
 import type { CallInfo, SessionSnapshot } from '../../../src/shared/snapshot';
 
@@ -17,19 +16,8 @@ let pushes: SessionSnapshot[];
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0, auth: 'generate' });
-  const client = new PlatformClient({
-    baseUrl: emulator.baseUrl,
-    credentials: emulator.credentials,
-  });
-  session = new AgentSession({
-    clock: systemClock,
-    logger: silentLogger,
-    platform: () => client,
-    baseUrl: () => ({ url: emulator.baseUrl, demo: true }),
-    // No keepalive round during a test: every push counted comes from the command.
-    keepaliveMs: () => 600_000,
-    holdActions: () => ({ onSuspend: 'away', onLock: 'away' }),
-  });
+  // The helper's keepalive never runs by itself: every push counted comes from the command.
+  session = emulatorSession(emulator, emulatorClient(emulator));
   pushes = [];
   session.onChange((snapshot) => pushes.push(snapshot));
 });
