@@ -157,6 +157,84 @@ describe('a busy platform (000004)', () => {
   });
 });
 
+describe('a state change the platform could not take', () => {
+  // Unreachable, unreadable or busy: the agent's choice is kept and sent again by itself.
+  for (const error of [
+    appError('transport', 'connect ECONNREFUSED'),
+    appError('http-error', 'HTTP 502 Bad Gateway'),
+    appError('timeout', 'no answer in 2000 ms'),
+    appError('malformed-reply', 'unexpected data (state: expected string)'),
+    appError('000002'),
+    appError('000004'),
+  ]) {
+    it(`is kept as pending and retried after ${error.code}`, async () => {
+      await signIn();
+      faults = { setState: error };
+      const result = await session.setState('busy/小休');
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe(error.code);
+      expect(session.snapshot().pendingState).toBe('busy/小休');
+      expect(session.snapshot().chosenState).toBe('busy/小休');
+      expect(session.snapshot().platform.nextRetryAt).not.toBeNull();
+    });
+  }
+
+  it('is dropped when the platform refuses it (000001): nothing is retried', async () => {
+    await signIn();
+    faults = { setState: appError('000001') };
+    const result = await session.setState('busy/小休');
+    expect(result.ok).toBe(false);
+    expect(session.snapshot().pendingState).toBeNull();
+    expect(session.snapshot().state).toBe('idle');
+    expect(session.snapshot().platform.nextRetryAt).toBeNull();
+  });
+});
+
+describe('bad input at sign-in', () => {
+  // What the agent typed is refused here with what is wrong (describeError shows the message
+  // after 输入无效。), and the platform is never asked.
+  const refused = async (profile: Record<string, unknown>, message: RegExp) => {
+    const result = await session.signIn({ name: 'agent_1', extension: EXT, ...profile });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid-input');
+      expect(result.error.message).toMatch(message);
+    }
+    expect(calls).toEqual([]);
+    expect(session.snapshot().phase).toBe('signed-out');
+  };
+
+  it('a name that is not 1–32 letters, digits or _', () =>
+    refused({ name: 'has space' }, /^name: at most 32 letters, digits or _$/));
+  it('an extension of only spaces', () => refused({ extension: '   ' }, /^extension: required$/));
+  it('an agent number with other than digits', () => refused({ num: '12a' }, /^num: digits only$/));
+  it('a starting state that does not exist', () =>
+    refused({ initialState: 'sleeping' }, /^state: unknown state "sleeping"$/));
+  it('a starting state nobody may choose', () =>
+    refused({ initialState: 'talking/x' }, /^state: "talking" cannot be chosen here$/));
+  it('a reason the platform would not take', () =>
+    refused({ initialState: `busy/${'x'.repeat(257)}` }, /^reason: too-long$/));
+
+  it('an empty agent number is no number: sign-in goes ahead without one', async () => {
+    const result = await session.signIn({ name: 'agent_1', extension: EXT, num: '' });
+    expect(result.ok).toBe(true);
+    expect(emulator.store.agentStatus('agent_1')?.num).toBeNull();
+  });
+
+  it('an agent number and skills given at sign-in reach the platform', async () => {
+    const result = await session.signIn({
+      name: 'agent_1',
+      extension: EXT,
+      num: '1234',
+      skills: [{ name: '投诉', score: 3 }],
+    });
+    expect(result.ok).toBe(true);
+    const agent = emulator.store.agentStatus('agent_1');
+    expect(agent?.num).toBe('1234');
+    expect(agent?.skills.map((s) => s.name)).toEqual(['投诉']);
+  });
+});
+
 describe('the force-sign-out question', () => {
   it('goes away when a read-back shows the agent no longer in a call', async () => {
     await signIn();
