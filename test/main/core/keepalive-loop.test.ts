@@ -38,8 +38,23 @@ describe('KeepaliveLoop', () => {
     await clock.advance(PERIOD);
     expect(rounds[1]! - start).toBe(2 * PERIOD);
     await clock.advance(2.5 * PERIOD); // no next() at all for a while: then a period from now
+    const late = clock.now();
     l.next();
     expect(clock.pending).toBe(1);
+    await clock.advance(PERIOD);
+    expect(rounds.at(-1)! - late).toBe(PERIOD);
+  });
+
+  it('a round answered exactly on the next slot waits a whole period, not none', async () => {
+    const { clock, l, rounds } = loop(() => undefined);
+    const start = clock.now();
+    l.start();
+    await clock.advance(2 * PERIOD); // the first round answered as the second slot came
+    l.next();
+    await clock.advance(PERIOD - 1);
+    expect(rounds).toHaveLength(1);
+    await clock.advance(1);
+    expect(rounds.map((t) => t - start)).toEqual([PERIOD, 3 * PERIOD]);
   });
 
   it('backs off after failures, quickly at first, never longer than a period, and says when', async () => {

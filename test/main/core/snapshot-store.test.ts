@@ -99,6 +99,16 @@ describe('SnapshotStore', () => {
     ).rejects.toThrow('command broke');
     expect(seen).toHaveLength(1);
     expect(errors).toHaveLength(1);
+    // The log says which listener broke and why (what IT reads in the diagnostics).
+    expect(String(errors[0])).toMatch(/^snapshot listener failed: Error: listener broke/);
+  });
+
+  it('after a batch, a change outside one is pushed at once again', async () => {
+    const { s, pushes } = store();
+    await s.batch(async () => s.update({ a: 1 }));
+    await expect(s.batch(async () => Promise.reject(new Error('no')))).rejects.toThrow();
+    s.update({ a: 2 });
+    expect(pushes.map((p) => p.a)).toEqual([1, 2]);
   });
 
   it('an unsubscribed listener hears nothing more', () => {
@@ -121,6 +131,9 @@ describe('sameValue', () => {
     expect(sameValue([1, 2], [1, 2, 3])).toBe(false);
     expect(sameValue([1], { 0: 1 })).toBe(false);
     expect(sameValue(null, {})).toBe(false);
+    expect(sameValue({}, 1)).toBe(false);
+    expect(sameValue(1, {})).toBe(false);
+    expect(sameValue({ nested: {} }, { nested: 'x' })).toBe(false);
     expect(sameValue(NaN, NaN)).toBe(true);
     expect(sameValue(1, '1')).toBe(false);
   });
