@@ -360,4 +360,58 @@ describe('a refresh', () => {
     expect((await session.refresh()).ok).toBe(true);
     expect(session.snapshot().phase).toBe('signed-in');
   });
+
+  it('answers ok while an earlier refusal is still shown, when the platform reads fine', async () => {
+    await signIn();
+    faults = { setState: appError('000001') };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    faults = {};
+    expect((await session.refresh()).ok).toBe(true);
+  });
+});
+
+describe('a read-back that was in flight across a change', () => {
+  const ringing = {
+    id: 'c1',
+    caller: '139',
+    phase: 'ringing' as const,
+    ringingSince: Date.now(),
+    talkingSince: null,
+    muted: false,
+  };
+
+  it('does not take back the ringing state of a call that arrived meanwhile', async () => {
+    await signIn();
+    let release = () => {};
+    holds = { getAgent: new Promise<void>((done) => (release = done)) };
+    const read = session.refresh(); // the platform answers "idle"; the answer is on its way
+    await waitFor(() => calls.includes('getAgent'), 'the read-back sent');
+    session.showCall(ringing, 'fetching');
+    release();
+    await read;
+    expect(session.snapshot().state).toBe('fetching');
+    expect(session.snapshot().call?.id).toBe('c1');
+  });
+
+  it('does not overwrite the state a withdrawn call gave back', async () => {
+    await signIn();
+    session.showCall(ringing, 'fetching');
+    emulator.store.forceState('agent_1', 'busy');
+    let release = () => {};
+    holds = { getAgent: new Promise<void>((done) => (release = done)) };
+    const read = session.refresh(); // reads "busy" before the call is withdrawn
+    await waitFor(() => calls.includes('getAgent'), 'the read-back sent');
+    session.withdrawCall({ state: 'idle', stateSince: 1 });
+    release();
+    await read;
+    expect(session.snapshot()).toMatchObject({ state: 'idle', stateSince: 1, call: null });
+  });
+
+  it('once a state change is answered, read-backs show the platform’s state again', async () => {
+    await signIn();
+    expect((await session.setState('busy/小休')).ok).toBe(true);
+    emulator.store.forceState('agent_1', 'talking'); // the platform connects a call
+    await session.refresh();
+    expect(session.snapshot().state).toBe('talking');
+  });
 });
