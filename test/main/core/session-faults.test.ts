@@ -120,9 +120,18 @@ describe('platform trouble is reported truthfully', () => {
     await session.wake();
     expect(session.snapshot().platform.health).toBe('faulty');
     expect(session.snapshot().platform.lastError?.code).toBe('010002');
+    expect(session.snapshot().lastError?.code).toBe('010002');
     faults = {};
     await session.wake();
     expect(session.snapshot().platform.health).toBe('ok');
+    expect(session.snapshot().lastError).toBeNull(); // the banner went with the trouble
+  });
+
+  it('a keepalive the platform rejects as unsigned shows auth-failed, for IT', async () => {
+    await signIn();
+    faults = { keepalive: appError('auth-failed', 'HTTP 401') };
+    await session.wake();
+    expect(session.snapshot().platform.health).toBe('auth-failed');
   });
 
   it('an unreadable read-back does not flip health between ok and unreachable', async () => {
@@ -187,6 +196,30 @@ describe('a state change the platform could not take', () => {
     expect(session.snapshot().pendingState).toBeNull();
     expect(session.snapshot().state).toBe('idle');
     expect(session.snapshot().platform.nextRetryAt).toBeNull();
+    // The platform works; it refused this change. The light stays green, the banner stays up
+    // past the next keepalive (it is about the agent's click, not the platform's health).
+    expect(session.snapshot().platform.health).toBe('ok');
+    expect(session.snapshot().lastError?.code).toBe('000001');
+    await session.wake();
+    expect(session.snapshot().lastError?.code).toBe('000001');
+  });
+
+  it('a state the pickers could not offer is answered, with no banner', async () => {
+    await signIn();
+    const result = await session.setState('sleeping');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('invalid-input');
+    expect(session.snapshot().lastError).toBeNull();
+    expect(calls).not.toContain('setState');
+  });
+
+  it('choosing the state the agent is already in keeps its time in state', async () => {
+    await signIn();
+    expect((await session.setState('busy/小休')).ok).toBe(true);
+    const since = session.snapshot().stateSince;
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await session.setState('busy/小休')).ok).toBe(true);
+    expect(session.snapshot().stateSince).toBe(since);
   });
 });
 
@@ -202,6 +235,8 @@ describe('bad input at sign-in', () => {
     }
     expect(calls).toEqual([]);
     expect(session.snapshot().phase).toBe('signed-out');
+    // The form shows the answer; no banner is raised for it.
+    expect(session.snapshot().lastError).toBeNull();
   };
 
   it('a name that is not 1–32 letters, digits or _', () =>
@@ -319,6 +354,8 @@ describe('skill and extension changes', () => {
     }
     expect(calls).toEqual([]);
     expect(await session.boundExtension()).toBeNull();
+    // The answer says it; the sign-in screen gets no banner for it.
+    expect(session.snapshot().lastError).toBeNull();
   });
 
   it('a read-back while our own extension change is answered is no takeover', async () => {
@@ -413,5 +450,87 @@ describe('a read-back that was in flight across a change', () => {
     emulator.store.forceState('agent_1', 'talking'); // the platform connects a call
     await session.refresh();
     expect(session.snapshot().state).toBe('talking');
+  });
+});
+
+describe('a heal', () => {
+  it('stops at once when someone else signed in with the name (040201)', async () => {
+    await signIn();
+    faults = { keepalive: appError('040202'), login: appError('040201') };
+    calls.length = 0;
+    await session.wake();
+    expect(session.snapshot().phase).toBe('signed-out');
+    expect(session.snapshot().lastError?.code).toBe('040201');
+    expect(calls.filter((m) => m === 'login')).toHaveLength(1);
+  });
+
+  it('gives up after three refusals, never after transient failures', async () => {
+    await signIn();
+    faults = { keepalive: appError('040202'), login: appError('transport', 'ECONNREFUSED') };
+    for (let i = 0; i < 5; i++) await session.wake();
+    expect(session.snapshot().phase).toBe('restoring');
+    faults = { login: appError('040103') };
+    await session.wake();
+    await session.wake();
+    expect(session.snapshot().phase).toBe('restoring');
+    await session.wake();
+    expect(session.snapshot().phase).toBe('signed-out');
+    expect(session.snapshot().lastError?.code).toBe('040103');
+  });
+});
+
+describe('a state chosen while the platform was down', () => {
+  it('is dropped, not pushed into a call the platform connected meanwhile', async () => {
+    await signIn();
+    faults = { setState: appError('transport', 'ECONNREFUSED') };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    expect(session.snapshot().pendingState).toBe('busy/小休');
+    faults = {};
+    emulator.store.forceState('agent_1', 'talking');
+    calls.length = 0;
+    await session.wake();
+    expect(session.snapshot().state).toBe('talking');
+    expect(session.snapshot().pendingState).toBeNull();
+    expect(calls).not.toContain('setState');
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('talking');
+  });
+
+  it('is sent when the platform is back, and shown as the agent’s choice', async () => {
+    await signIn();
+    faults = { setState: appError('transport', 'ECONNREFUSED') };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    faults = {};
+    await session.wake();
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
+    expect(session.snapshot()).toMatchObject({
+      state: 'busy/小休',
+      chosenState: 'busy/小休',
+      pendingState: null,
+    });
+  });
+
+  it('a read-back that finds the platform moved the agent does not make it their choice', async () => {
+    await signIn();
+    emulator.store.forceState('agent_1', 'talking');
+    await session.refresh();
+    expect(session.snapshot()).toMatchObject({ state: 'talking', chosenState: 'idle' });
+  });
+});
+
+describe('what the platform refuses is on the banner', () => {
+  it('a sign-out the platform cannot take: still signed in, and the banner says why', async () => {
+    await signIn();
+    faults = { logout: appError('000002') };
+    const result = await session.signOut(false);
+    expect(result.ok).toBe(false);
+    expect(session.snapshot().phase).toBe('signed-in');
+    expect(session.snapshot().lastError?.code).toBe('000002');
+  });
+
+  it('a sign-in the platform refuses', async () => {
+    faults = { login: appError('040104') };
+    expect((await session.signIn({ name: 'agent_1', extension: EXT })).ok).toBe(false);
+    expect(session.snapshot().phase).toBe('signed-out');
+    expect(session.snapshot().lastError?.code).toBe('040104');
   });
 });
