@@ -147,6 +147,17 @@ export interface SettingsView {
   secureStorage: boolean;
   /** Settings (and secrets) the administrator's policy file fixes: shown read-only. */
   locked?: LockableKey[];
+  /**
+   * Settings an environment variable sets for this run (it wins over the form): shown
+   * read-only with the variable and the value in force (null for a secret, never sent).
+   */
+  environment?: EnvironmentOverride[];
+}
+
+export interface EnvironmentOverride {
+  key: LockableKey;
+  variable: string;
+  value: string | null;
 }
 
 /** Everything a policy can fix: every setting, plus the two secrets. */

@@ -8,7 +8,12 @@
 import { applyPolicy, lockedKeys } from '../../shared/policy';
 import { ENV } from './platform-source';
 import type { Policy } from '../../shared/policy';
-import type { LockableKey, Settings, SettingsPatch } from '../../shared/settings';
+import type {
+  EnvironmentOverride,
+  LockableKey,
+  Settings,
+  SettingsPatch,
+} from '../../shared/settings';
 import type { SecretKey, SecretStore } from '../../lib/ports';
 
 /** Which setting each environment variable overrides. */
@@ -20,6 +25,24 @@ export const ENV_SETTING: Record<keyof typeof ENV, LockableKey> = {
   sipWsUrl: 'sipWsUrl',
   gatewayUrl: 'gatewayUrl',
 };
+
+/**
+ * The settings the environment sets for this run, for the window: pass the environment the
+ * core uses ({@link AdminPolicy.environment}), so a key the policy fixes is never listed.
+ * Secrets are listed without their value.
+ */
+export function environmentOverrides(
+  env: Record<string, string | undefined>,
+): EnvironmentOverride[] {
+  const out: EnvironmentOverride[] = [];
+  for (const [name, key] of Object.entries(ENV_SETTING)) {
+    const variable = ENV[name as keyof typeof ENV];
+    const value = env[variable];
+    if (!value) continue;
+    out.push({ key, variable, value: key === 'secretKey' ? null : value });
+  }
+  return out;
+}
 
 export class AdminPolicy {
   private readonly locked: ReadonlySet<LockableKey>;

@@ -22,7 +22,7 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
-import { AdminPolicy } from './admin-policy';
+import { AdminPolicy, environmentOverrides } from './admin-policy';
 import { readPolicy } from './policy-file';
 import { watchSecrets, watchSipLine } from './secret-watch';
 import { CrashHold } from './crash-hold';
@@ -241,6 +241,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     },
     secureStorage: options.secrets.persistent,
     locked: policy.lockedKeys(),
+    environment: environmentOverrides(env),
   });
 
   const updateSettings = (patch: SettingsPatch): Result<SettingsView> => {

@@ -200,3 +200,33 @@ describe('where the policy file lives', () => {
     expect(policyPath('linux', { [POLICY_ENV]: '/tmp/p.json' })).toBe('/tmp/p.json');
   });
 });
+
+describe('settings the environment sets for this run', () => {
+  it('are listed for the window with their variable and value, secrets without it', async () => {
+    const env = {
+      AGENT_DESKTOP_PLATFORM_URL: ENV_URL,
+      AGENT_DESKTOP_APP_ID: 'env-app',
+      AGENT_DESKTOP_SECRET_KEY: 'env-secret-value',
+    };
+    const view = (await start({ env })).settingsView();
+    expect(view.environment).toEqual([
+      { key: 'platformBaseUrl', variable: 'AGENT_DESKTOP_PLATFORM_URL', value: ENV_URL },
+      { key: 'appId', variable: 'AGENT_DESKTOP_APP_ID', value: 'env-app' },
+      { key: 'secretKey', variable: 'AGENT_DESKTOP_SECRET_KEY', value: null },
+    ]);
+    expect(JSON.stringify(view)).not.toContain('env-secret-value');
+  });
+
+  it('a key the policy fixes is shown as the administrator’s, not the environment’s', async () => {
+    const env = { AGENT_DESKTOP_PLATFORM_URL: ENV_URL, AGENT_DESKTOP_CERT_ID: 'env-cert' };
+    const view = (await start({ env, policy: { platformBaseUrl: POLICY_URL } })).settingsView();
+    expect(view.locked).toEqual(['platformBaseUrl']);
+    expect(view.environment).toEqual([
+      { key: 'certId', variable: 'AGENT_DESKTOP_CERT_ID', value: 'env-cert' },
+    ]);
+  });
+
+  it('none set: nothing listed', async () => {
+    expect((await start({})).settingsView().environment).toEqual([]);
+  });
+});
