@@ -55,9 +55,25 @@ describe('describeError', () => {
     );
   });
 
-  it('adds the detail sentence for invalid input', () => {
+  it('adds the detail sentence for invalid input, in an English window only', () => {
     expect(describeError({ code: 'invalid-input', message: 'name too long' }, 'en')).toBe(
       `${ERROR_TEXT['invalid-input'].en} name too long`,
+    );
+    // The desktop's details are English: a Chinese window is not given half a sentence of it.
+    expect(describeError({ code: 'invalid-input', message: 'name too long' }, 'zh-CN')).toBe(
+      ERROR_TEXT['invalid-input']['zh-CN'],
+    );
+  });
+
+  it('a call that is over, a locked setting and an unsupported action read as such', () => {
+    expect(describeError(appError('call-gone', 'no such call'), 'zh-CN')).toBe(
+      '这通电话已经结束。',
+    );
+    expect(describeError(appError('admin-locked', 'set by your administrator: appId'), 'en')).toBe(
+      ERROR_TEXT['admin-locked'].en,
+    );
+    expect(describeError(appError('unsupported', 'this host cannot save files'), 'zh-CN')).toBe(
+      ERROR_TEXT.unsupported['zh-CN'],
     );
   });
 

@@ -117,7 +117,7 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     'call:open-record': async ({ callId }) => {
       const call = session.snapshot().call;
       if (!call || call.id !== callId)
-        return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+        return { ok: false, error: appError('call-gone', 'no such call') };
       return screenPop.openRecord(call);
     },
     'day:status': async () => ({ ok: true, value: status() }),

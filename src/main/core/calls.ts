@@ -131,11 +131,18 @@ export class CallController {
       const end = await this.bounded(live.ended);
       const detail = end?.detail ?? (error instanceof Error ? error.message : String(error));
       return end && end.reason !== 'failed'
-        ? refused(`the call ended before it was answered (${detail})`)
+        ? {
+            ok: false,
+            error: appError('call-gone', `the call ended before it was answered (${detail})`),
+          }
         : { ok: false, error: appError('media', detail) };
     }
     await live.confirmed;
-    if (this.live !== live) return refused('the call ended while it was being answered');
+    if (this.live !== live)
+      return {
+        ok: false,
+        error: appError('call-gone', 'the call ended while it was being answered'),
+      };
     this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
     const talking = live.info;
     this.tell((o) => o.answered?.(talking));
@@ -196,7 +203,7 @@ export class CallController {
    */
   quality(report: CallQualityReport): Result<null> {
     const known = this.qualities.has(report.callId) || this.live?.info.id === report.callId;
-    if (!known) return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+    if (!known) return { ok: false, error: appError('call-gone', 'no such call') };
     this.keep(report);
     if (report.final)
       this.options.logger.info('calls: quality', { id: report.callId, ...report.worst });
@@ -460,7 +467,7 @@ const EMPTY_WORST: CallQualityReport['worst'] = {
 };
 
 function noCall(): Answer {
-  return { ok: false, error: appError('invalid-input', undefined, 'no such call') };
+  return { ok: false, error: appError('call-gone', 'no such call') };
 }
 
 function refused(detail: string): Answer {

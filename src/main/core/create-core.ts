@@ -248,7 +248,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     const refused = policy.refusedKeys(patch, settings);
     if (refused.length > 0) {
       const detail = `set by your administrator: ${refused.join(', ')}`;
-      return { ok: false, error: appError('invalid-input', detail, detail) };
+      return { ok: false, error: appError('admin-locked', detail) };
     }
     const { secrets, ...rest } = patch;
     // Only the user's own choices are saved: removing the policy later gives them back.
@@ -274,7 +274,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
 
   const noCall = async () => ({
     ok: false as const,
-    error: appError('invalid-input', undefined, 'no such call'),
+    error: appError('call-gone', 'no such call'),
   });
   const logWindowError: Handlers['log:window-error'] = async (report) => {
     logger.error(`window ${report.kind}`, report);
@@ -300,8 +300,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const exportDiagnostics: Handlers['diagnostics:export'] = async () => {
     const save = options.diagnostics?.save;
     if (!save) {
-      const detail = 'this host cannot save files';
-      return { ok: false, error: appError('invalid-input', detail, detail) };
+      return { ok: false, error: appError('unsupported', 'this host cannot save files') };
     }
     return save(diagnosticsBundle);
   };

@@ -61,6 +61,9 @@ export const APP_CODES = [
   'gateway-signed-out',
   'http-error',
   'sip-not-configured',
+  'call-gone',
+  'admin-locked',
+  'unsupported',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -209,6 +212,18 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     'zh-CN': '未配置 SIP 服务器地址,无法注册分机。请在设置中填写 SIP WebSocket 地址。',
     en: 'No SIP server address is configured, so the extension cannot register. Set the SIP WebSocket URL in Settings.',
   },
+  'call-gone': {
+    'zh-CN': '这通电话已经结束。',
+    en: 'That call has already ended.',
+  },
+  'admin-locked': {
+    'zh-CN': '该设置由管理员统一设定,不能在此更改。',
+    en: 'Your administrator sets this; it cannot be changed here.',
+  },
+  unsupported: {
+    'zh-CN': '此版本的程序不能执行该操作。',
+    en: 'This version of the app cannot do that.',
+  },
 };
 
 const PLATFORM_CODE_SET = new Set<string>(Object.values(PLATFORM_CODES));
@@ -234,9 +249,11 @@ export function asInCallRefusal(error: AppError): AppError {
 export function describeError(error: AppError, language: Language): string {
   const text = (ERROR_TEXT as Record<string, Record<Language, string> | undefined>)[error.code];
   if (!text) return error.message;
-  if (error.code === 'platform-other' || error.code === 'invalid-input') {
-    return error.message ? `${text[language]} ${error.message}` : text[language];
-  }
+  // The platform's own msg (its language) follows its code's sentence. The desktop's own detail
+  // for invalid input is English, so only an English window shows it.
+  const extra =
+    error.code === 'platform-other' || (error.code === 'invalid-input' && language === 'en');
+  if (extra) return error.message ? `${text[language]} ${error.message}` : text[language];
   return text[language];
 }
 

@@ -137,7 +137,7 @@ describe('every lockable setting', () => {
     const view = core.settingsView();
     expect(view.locked).toEqual([key]);
     const other = await core.dispatch('settings:update', { [key]: DEFAULT_SETTINGS[key] });
-    expect(other).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(other).toMatchObject({ ok: false, error: { code: 'admin-locked' } });
     expect(other.ok || other.error.detail).toContain('set by your administrator');
     expect(core.settings()[key]).toEqual(value);
     // The window saves whole forms: sending the locked value back is harmless.

@@ -181,11 +181,11 @@ describe('calls through the demo platform', () => {
     await core.dispatch('call:hangup', { callId: call.id });
   });
 
-  it('commands for another call id are refused', async () => {
+  it('commands for another call id are refused: that call is over', async () => {
     const { call } = await ring();
     for (const channel of ['call:answer', 'call:reject', 'call:hangup'] as const) {
       const result = await core.dispatch(channel, { callId: 'not-this-one' });
-      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'call-gone' } });
     }
     expect(snap().call?.phase).toBe('ringing');
     await core.dispatch('call:reject', { callId: call.id });

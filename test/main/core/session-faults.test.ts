@@ -224,8 +224,8 @@ describe('a state change the platform could not take', () => {
 });
 
 describe('bad input at sign-in', () => {
-  // What the agent typed is refused here with what is wrong (describeError shows the message
-  // after 输入无效。), and the platform is never asked.
+  // What the agent typed is refused here with what is wrong (an English window shows the
+  // message after "The input is not valid."), and the platform is never asked.
   const refused = async (profile: Record<string, unknown>, message: RegExp) => {
     const result = await session.signIn({ name: 'agent_1', extension: EXT, ...profile });
     expect(result.ok).toBe(false);
