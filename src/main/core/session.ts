@@ -89,6 +89,8 @@ type Answer = Result<SessionSnapshot>;
  * reserve state; agent-api §4): the read-backs of those seconds are no takeover clue.
  */
 const CALL_MOVES_MS = 15_000;
+/** At most one early platform check per this long when the SIP line drops (a flapping line). */
+const SIP_DROP_CHECK_MS = 5_000;
 
 export class AgentSession {
   private readonly store: SnapshotStore<SessionSnapshot>;
@@ -107,6 +109,8 @@ export class AgentSession {
   private stateEpoch = 0;
   /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
   private lastCallAt = Number.NEGATIVE_INFINITY;
+  /** When the SIP line's drop last made the session read the agent back early. */
+  private lastSipDropCheck = Number.NEGATIVE_INFINITY;
   /** As for the snapshot's listeners: a failing one is logged, and the call still shows. */
   private readonly ringingListeners: Listeners<[CallInfo]>;
   /**
@@ -249,7 +253,17 @@ export class AgentSession {
 
   /** The SIP line reports here; the snapshot carries its status. */
   setSipStatus(sip: SipStatus): void {
+    const dropped = this.snap.sip.state === 'registered' && sip.state === 'backing-off';
     this.store.publish({ sip });
+    // A dropped line is often the network: ask the platform now, so its light does not say OK
+    // until the next keepalive (up to a period later) when it cannot be reached either.
+    if (dropped && this.snap.phase === 'signed-in') {
+      const now = this.now();
+      if (now - this.lastSipDropCheck >= SIP_DROP_CHECK_MS) {
+        this.lastSipDropCheck = now;
+        void this.refresh();
+      }
+    }
     const others = sip.newContacts ?? [];
     if (others.length > 0 && this.snap.phase === 'signed-in') {
       const detail = `the registrar lists another device on this extension: ${others.join(', ')}`;

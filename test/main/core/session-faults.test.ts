@@ -534,3 +534,35 @@ describe('what the platform refuses is on the banner', () => {
     expect(session.snapshot().lastError?.code).toBe('040104');
   });
 });
+
+describe('the SIP line drops', () => {
+  const sipIn = (state: 'registered' | 'backing-off') => ({
+    ...session.snapshot().sip,
+    state,
+  });
+
+  it('the platform is asked at once, so its light does not say OK while it is gone too', async () => {
+    await signIn();
+    session.setSipStatus(sipIn('registered'));
+    faults = { getAgent: appError('transport', 'connect ENETUNREACH') };
+    calls.length = 0;
+    session.setSipStatus(sipIn('backing-off'));
+    await waitFor(() => session.snapshot().platform.health === 'unreachable', 'shown unreachable');
+    expect(calls).toEqual(['getAgent']);
+    // A line that flaps does not make a request of every drop.
+    session.setSipStatus(sipIn('registered'));
+    session.setSipStatus(sipIn('backing-off'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toEqual(['getAgent']);
+  });
+
+  it('a line that was never up, or a signed-out session, asks nothing', async () => {
+    session.setSipStatus(sipIn('registered'));
+    session.setSipStatus(sipIn('backing-off'));
+    await signIn();
+    calls.length = 0;
+    session.setSipStatus(sipIn('backing-off'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toEqual([]);
+  });
+});
