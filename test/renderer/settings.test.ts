@@ -1,4 +1,5 @@
 import { SETTINGS_LIMITS } from '../../src/shared/settings-model';
+import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, settingsView } from './fake-api';
 import { click, getByLabel, getByRole, textIn, type } from './queries';
@@ -61,6 +62,45 @@ describe('settings', () => {
         .getElementById(key.getAttribute('aria-describedby')!.split(' ')[0]!)
         ?.textContent?.trim(),
     ).toBe('已设置');
+  });
+
+  it('a save keeps a language switched in the header meanwhile (sends only its own edits)', async () => {
+    const { api } = await openSettings();
+    await type(getByRole('textbox', { name: 'AppID' }), 'app-1');
+    await type(getByRole('combobox', { name: '语言' }), 'en');
+    expect(api.callsOf('updateSettings')).toEqual([[{ language: 'en' }]]);
+    // The form's own language field follows: the agent did not touch it here.
+    expect((getByRole('combobox', { name: 'Interface language' }) as HTMLSelectElement).value).toBe(
+      'en',
+    );
+    await click(getByRole('button', { name: 'Save settings' }));
+    expect(api.callsOf('updateSettings')[1]).toEqual([{ appId: 'app-1' }]);
+    expect(api.settings.settings.language).toBe('en');
+    expect((getByRole('combobox', { name: 'Language' }) as HTMLSelectElement).value).toBe('en');
+    expect(getByRole('button', { name: 'Save settings' })).toBeTruthy();
+  });
+
+  it('keeps what the agent typed when settings change elsewhere; the rest follows', async () => {
+    const { api } = await openSettings();
+    await type(getByRole('textbox', { name: 'AppID' }), 'mine');
+    api.pushSettings({
+      ...api.settings,
+      settings: { ...api.settings.settings, appId: 'theirs', certId: 'cert-9' },
+    });
+    await flushPromises();
+    expect((getByRole('textbox', { name: 'AppID' }) as HTMLInputElement).value).toBe('mine');
+    expect((getByRole('textbox', { name: 'CertID' }) as HTMLInputElement).value).toBe('cert-9');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([[{ appId: 'mine' }]]);
+  });
+
+  it('a save with a problem moves focus to the first field that has one', async () => {
+    const { api } = await openSettings();
+    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 500);
+    await type(getByRole('textbox', { name: '忙碌原因(每行一个)' }), '/x');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([]);
+    expect(document.activeElement).toBe(getByRole('spinbutton', { name: '心跳间隔(秒)' }));
   });
 
   it('edits the global hotkeys, refusing one that is not a usable shortcut', async () => {
