@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, signedInSnapshot } from './fake-api';
 import {
@@ -35,6 +36,24 @@ describe('state controls', () => {
     expect(status.querySelector('[aria-live="polite"]')?.textContent).toContain(
       '当前状态:忙碌 · 小休',
     );
+  });
+
+  it('a long reason gives way: the badge cuts it short and keeps all of it in its title', async () => {
+    const reason = '维修单录入'.repeat(51);
+    await signedIn({ state: `busy/${reason}` });
+    const status = getByRole('heading', { name: '当前状态' }).parentElement!;
+    const shown = status.querySelector(`[title="${reason}"]`);
+    // The element the stylesheet cuts short (… at its max-width); all of it is still read out.
+    expect(shown?.classList.contains('reason')).toBe(true);
+    expect(shown?.textContent).toContain(reason);
+  });
+
+  it('a long recent reason is one menu item, its whole text in the title', async () => {
+    const long = 'a'.repeat(200);
+    await signedIn({ recentReasons: { busy: [long], away: [] } });
+    await click(getByRole('button', { name: '忙碌' }));
+    const item = getByRole('menuitem', { name: long });
+    expect(item.getAttribute('title')).toBe(long);
   });
 
   it('Busy ▾ offers recent reasons first, then presets, then no reason', async () => {
@@ -146,6 +165,42 @@ describe('state controls', () => {
     await key(document.activeElement as HTMLElement, 'Escape');
     expect(queryByRole('menu')).toBeNull();
     expect(document.activeElement).toBe(busy);
+  });
+
+  it('a click outside the open menu closes it (also on blank space)', async () => {
+    await signedIn();
+    const busy = getByRole('button', { name: '忙碌' });
+    await click(busy);
+    expect(queryByRole('menu')).not.toBeNull();
+    // Inside the menu: stays open.
+    getByRole('menuitem', { name: '小休' }).dispatchEvent(
+      new PointerEvent('pointerdown', { bubbles: true }),
+    );
+    await flushPromises();
+    expect(queryByRole('menu')).not.toBeNull();
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    await flushPromises();
+    expect(queryByRole('menu')).toBeNull();
+    expect(busy.getAttribute('aria-expanded')).toBe('false');
+    // Nothing focusable was clicked: the keyboard's place is the Busy button again.
+    await new Promise((r) => setTimeout(r));
+    expect(document.activeElement).toBe(busy);
+  });
+
+  it('Escape closes the open menu with the focus on the page, then lets Escape be', async () => {
+    await signedIn();
+    const away = getByRole('button', { name: '离开' });
+    await click(away);
+    (document.activeElement as HTMLElement).blur();
+    expect(document.activeElement).toBe(document.body);
+    await key(document.body, 'Escape');
+    expect(queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(away);
+    // Closed, the picker no longer listens: Escape elsewhere leaves the focus where it is.
+    const language = getByRole('combobox', { name: '语言' });
+    language.focus();
+    await key(language, 'Escape');
+    expect(document.activeElement).toBe(language);
   });
 
   it.each(['fetching', 'talking', 'talking/外呼'])(
