@@ -163,9 +163,18 @@ describe('banners', () => {
     expect(textIn()).toContain('您的座席已在另一台电脑或话机上以同一分机签入');
   });
 
-  it('says a state the platform was too busy for is being retried', async () => {
+  it('says a state the platform was too busy for is being retried, in words', async () => {
     await show({ pendingState: 'busy/小休' });
-    expect(textIn()).toContain('平台尚未接受“busy/小休”,正在自动重试。');
+    expect(textIn()).toContain('平台尚未接受“忙碌 · 小休”,正在自动重试。');
+    expect(textIn()).not.toContain('busy/');
+  });
+
+  it('says the retried state in the window language, not as its wire value', async () => {
+    stubMicrophone('granted');
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议', pendingState: 'idle' });
+    await mountApp(api, { language: 'en' });
+    expect(textIn()).toContain('The platform has not taken “Idle” yet; retrying automatically.');
   });
 
   it('shows rejected credentials as the sentence with what to check', async () => {

@@ -232,6 +232,27 @@ describe('state controls', () => {
     expect(textIn()).toContain('正在恢复会话,完成后即可切换状态。');
   });
 
+  it('a change main keeps retrying reads "not taken yet", not "failed"', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    // The platform is out of reach: main keeps the choice (pendingState) and says it failed.
+    api.handlers.setState = (state) => {
+      api.push({ ...api.snapshot, pendingState: state });
+      return Promise.resolve(fail('transport'));
+    };
+    await mountApp(api);
+    await click(getByRole('button', { name: '空闲' }));
+    const controls = getByRole('heading', { name: '切换状态' }).parentElement!;
+    expect(textIn(controls)).toContain('平台尚未接受,正在自动重试。');
+    expect(textIn(controls)).not.toContain('切换失败');
+    expect(queryByRole('alert', {}, controls)).toBeNull();
+    // Main gives up without the state moving: the banners say why, the line here goes.
+    api.push({ ...api.snapshot, pendingState: null });
+    await flushPromises();
+    expect(textIn(controls)).not.toContain('正在自动重试');
+    expect(textIn(controls)).not.toContain('切换失败');
+  });
+
   it('shows a refused change as the platform sentence', async () => {
     const api = new FakeApi();
     api.snapshot = signedInSnapshot();

@@ -86,6 +86,7 @@ const en: Messages = {
     lockedRestoring: 'Restoring the session; you can change state when it is back.',
     pending: 'Changing…',
     failed: 'The state change failed.',
+    retrying: 'Not taken yet — retrying automatically.',
   },
   readiness: {
     heading: 'Can I take calls?',

@@ -87,6 +87,7 @@ const zhCN = {
     lockedRestoring: '正在恢复会话,完成后即可切换状态。',
     pending: '正在切换…',
     failed: '切换失败。',
+    retrying: '平台尚未接受,正在自动重试。',
   },
   readiness: {
     heading: '能否接听来电',
