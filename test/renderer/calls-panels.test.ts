@@ -114,6 +114,32 @@ describe('ringing panel', () => {
 });
 
 describe('talking panel', () => {
+  it('takes the focus to Hang up once the answered call is up (Answer is gone)', async () => {
+    const { api } = await signedIn();
+    api.push(ringingSnapshot());
+    await settle();
+    expect(document.activeElement).toBe(getByRole('button', { name: '接听' }));
+    await click(getByRole('button', { name: '接听' }));
+    api.push(ringingSnapshot({ phase: 'answering' }));
+    await settle();
+    api.push(talkingSnapshot());
+    await settle();
+    expect(document.activeElement).toBe(getByRole('button', { name: '挂断' }));
+  });
+
+  it('leaves the focus in a field the agent is typing in when the call comes up', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '设置' }));
+    const field = getByRole('textbox', { name: 'AppID' });
+    field.focus();
+    api.push(ringingSnapshot());
+    await settle();
+    api.push(talkingSnapshot());
+    await settle();
+    expect(getByRole('button', { name: '挂断' })).toBeTruthy();
+    expect(document.activeElement).toBe(field);
+  });
+
   it('shows the caller and the call time, and hangs up with the call id', async () => {
     const api = new CallsApi();
     api.snapshot = talkingSnapshot({ id: 'c9', caller: '13900000000' });

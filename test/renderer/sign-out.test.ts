@@ -59,6 +59,57 @@ describe('sign-out', () => {
     expect(api.callsOf('signOut')).toEqual([[false]]);
   });
 
+  it('Escape gives the focus back to Sign out (kept there while the request ran)', async () => {
+    const api = inCall();
+    const refuse = api.handlers.signOut!;
+    // Main's question comes over IPC, after the window has drawn the request as under way.
+    api.handlers.signOut = async (force) => {
+      await new Promise((r) => setTimeout(r));
+      return refuse(force);
+    };
+    await mountApp(api);
+    // Chromium drops the focus of a control that becomes disabled; happy-dom keeps it (and will
+    // not blur a disabled element): do what Chromium does.
+    const dropFocus = new MutationObserver(() => {
+      const active = document.activeElement as HTMLButtonElement | null;
+      if (!active?.disabled) return;
+      active.disabled = false;
+      active.blur();
+      active.disabled = true;
+    });
+    dropFocus.observe(document.body, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['disabled'],
+    });
+    const signOut = getByRole('button', { name: '签出' });
+    signOut.focus();
+    await click(signOut);
+    await new Promise((r) => setTimeout(r));
+    expect(getByRole('alertdialog')).toBeTruthy();
+    await key(getByRole('alertdialog'), 'Escape');
+    dropFocus.disconnect();
+    expect(queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(signOut);
+  });
+
+  it('while the request runs, Sign out says so and a second press sends nothing', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    let release = () => {};
+    api.handlers.signOut = (force) =>
+      new Promise((resolve) => (release = () => resolve(api.signOutDefault(force))));
+    await mountApp(api);
+    const signOut = getByRole('button', { name: '签出' });
+    await click(signOut);
+    expect(signOut.getAttribute('aria-disabled')).toBe('true');
+    await click(signOut);
+    expect(api.callsOf('signOut')).toEqual([[false]]);
+    release();
+    await new Promise((r) => setTimeout(r));
+    expect(getByRole('heading', { name: '座席签入' })).toBeTruthy();
+  });
+
   it('asks when main asks (e.g. sign-out from the tray during a call)', async () => {
     const api = new FakeApi();
     api.snapshot = signedInSnapshot({ state: 'talking' });
