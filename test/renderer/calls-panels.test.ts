@@ -114,7 +114,7 @@ describe('ringing panel', () => {
 });
 
 describe('talking panel', () => {
-  it('takes the focus to Hang up once the answered call is up (Answer is gone)', async () => {
+  it('takes the focus to the call panel once the answered call is up (Answer is gone)', async () => {
     const { api } = await signedIn();
     api.push(ringingSnapshot());
     await settle();
@@ -124,7 +124,10 @@ describe('talking panel', () => {
     await settle();
     api.push(talkingSnapshot());
     await settle();
-    expect(document.activeElement).toBe(getByRole('button', { name: '挂断' }));
+    // The panel, not Hang up: a second Enter after the one that answered must not hang up.
+    const panel = document.activeElement as HTMLElement;
+    expect(panel.tagName).toBe('SECTION');
+    expect(panel.contains(getByRole('button', { name: '挂断' }))).toBe(true);
   });
 
   it('leaves the focus in a field the agent is typing in when the call comes up', async () => {
