@@ -116,9 +116,11 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
     await announced(page, '忙碌 · 会议');
     await screenshot(page, 'platform-unreachable');
 
-    // A choice made meanwhile fails visibly, and is kept for when the platform is back.
+    // A choice made meanwhile is not taken yet, says so, and is kept for when the platform is
+    // back (the banner names it in words).
     await button('空闲').click();
-    await page.getByRole('alert').filter({ hasText: '切换失败。' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '平台尚未接受,正在自动重试。' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '平台尚未接受“空闲”' }).waitFor();
 
     await language('语言', 'English');
     const english = page
@@ -126,11 +128,11 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
       .filter({ hasText: 'Cannot reach the platform. Retrying automatically' });
     await english.waitFor();
     await page.getByText('Cannot take calls: the platform is unreachable').waitFor();
-    // The failed change is said again in the new language.
-    const failedChange = page.getByRole('alert').filter({ hasText: 'The state change failed.' });
-    expect(await failedChange.textContent()).toBe(
-      'The state change failed. Cannot reach the platform. Check the network; the app reconnects by itself when it is back.',
-    );
+    // The change still waiting is said again in the new language.
+    const failedChange = page
+      .getByRole('status')
+      .filter({ hasText: 'Not taken yet — retrying automatically.' });
+    await failedChange.waitFor();
     await screenshot(page, 'platform-unreachable-en');
 
     // The platform comes back on the same address, still holding the agent.
@@ -146,7 +148,7 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
     // The agent's choice reached the platform, and the window shows it.
     await platformState(emulator, 'agent_12', 'idle');
     await announced(page, 'Idle', 'Current state: ');
-    // …so the failure no longer stands.
+    // …so it no longer waits.
     await failedChange.waitFor({ state: 'detached' });
     await language('Language', '中文');
     await button('签出').click();

@@ -261,7 +261,11 @@ export class AgentSession {
       const now = this.now();
       if (now - this.lastSipDropCheck >= SIP_DROP_CHECK_MS) {
         this.lastSipDropCheck = now;
-        void this.refresh();
+        void this.store.batch(async () => {
+          await this.readBack();
+          // Unreachable too: retry on the backoff's steps, as a failed keepalive does.
+          if (this.snap.platform.health !== 'ok' && !this.ticking) this.scheduleRetry();
+        });
       }
     }
     const others = sip.newContacts ?? [];

@@ -549,6 +549,8 @@ describe('the SIP line drops', () => {
     session.setSipStatus(sipIn('backing-off'));
     await waitFor(() => session.snapshot().platform.health === 'unreachable', 'shown unreachable');
     expect(calls).toEqual(['getAgent']);
+    // With when it tries again, as after a failed keepalive.
+    expect(session.snapshot().platform.nextRetryAt).not.toBeNull();
     // A line that flaps does not make a request of every drop.
     session.setSipStatus(sipIn('registered'));
     session.setSipStatus(sipIn('backing-off'));
