@@ -70,3 +70,44 @@ describe('export diagnostics', () => {
     expect(getByRole('alert').textContent).toContain('诊断信息保存失败');
   });
 });
+
+describe('settings the environment sets for this run', () => {
+  it('are read-only and marked with the variable and the value in force', async () => {
+    const api = new FakeApi();
+    api.settings = settingsView({
+      environment: [
+        {
+          key: 'platformBaseUrl',
+          variable: 'AGENT_DESKTOP_PLATFORM_URL',
+          value: 'https://env.example.com/v1',
+        },
+        { key: 'secretKey', variable: 'AGENT_DESKTOP_SECRET_KEY', value: null },
+      ],
+    });
+    await openSettings(api);
+    const url = getByLabel('平台地址') as HTMLInputElement;
+    expect(url.disabled).toBe(true);
+    expect(url.nextElementSibling?.textContent).toBe(
+      '本次运行由环境变量 AGENT_DESKTOP_PLATFORM_URL 设置:https://env.example.com/v1',
+    );
+    const key = getByLabel('密钥') as HTMLInputElement;
+    expect(key.disabled).toBe(true);
+    expect(key.nextElementSibling?.textContent).toBe(
+      '本次运行由环境变量 AGENT_DESKTOP_SECRET_KEY 设置',
+    );
+    expect((getByLabel('AppID') as HTMLInputElement).disabled).toBe(false);
+    expect(textIn()).toContain('部分设置在本次运行中由环境变量设置');
+  });
+
+  it('a key the policy also fixes is marked as the administrator’s', async () => {
+    const api = new FakeApi();
+    api.settings = settingsView({
+      locked: ['appId'],
+      environment: [{ key: 'appId', variable: 'AGENT_DESKTOP_APP_ID', value: 'env-app' }],
+    });
+    await openSettings(api);
+    expect((getByLabel('AppID') as HTMLInputElement).nextElementSibling?.textContent).toBe(
+      '由管理员设置',
+    );
+  });
+});

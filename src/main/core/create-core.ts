@@ -236,7 +236,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const view = (): SettingsView => ({
     settings,
     secrets: {
-      secretKey: secretStore.get('secretKey') !== null,
+      // Set for this run by the environment counts too (the field then says by which variable).
+      secretKey: secretStore.get('secretKey') !== null || !!env[ENV.secretKey],
       sipPassword: secretStore.get('sipPassword') !== null,
     },
     secureStorage: options.secrets.persistent,

@@ -215,6 +215,7 @@ describe('settings the environment sets for this run', () => {
       { key: 'secretKey', variable: 'AGENT_DESKTOP_SECRET_KEY', value: null },
     ]);
     expect(JSON.stringify(view)).not.toContain('env-secret-value');
+    expect(view.secrets.secretKey).toBe(true); // not "not set" beside the variable that sets it
   });
 
   it('a key the policy fixes is shown as the administrator’s, not the environment’s', async () => {

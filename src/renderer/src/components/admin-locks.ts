@@ -1,6 +1,6 @@
 /**
- * Settings the administrator's policy fixes are shown read-only and marked "set by your
- * administrator". Generic over setting keys: a field opts in with `data-setting="<key>"`;
+ * Settings the administrator's policy fixes (or, for this run, an environment variable) are shown
+ * read-only and marked with who sets them ("set by your administrator"). Generic over setting keys: a field opts in with `data-setting="<key>"`;
  * the fields that predate that attribute are found by their ids below. A locked secret's input
  * is disabled too — its value is never sent to the window in any case.
  */
@@ -43,7 +43,8 @@ function targets(root: HTMLElement, key: string): HTMLElement[] {
 export function useAdminLocks(
   root: Ref<HTMLElement | null>,
   locked: () => readonly string[],
-  label: () => string,
+  /** The mark for one locked key. */
+  label: (key: string) => string,
 ): void {
   const apply = async () => {
     await nextTick();
@@ -63,10 +64,20 @@ export function useAdminLocks(
         const note = document.createElement('span');
         note.setAttribute(MARK, key);
         note.className = 'admin-lock';
-        note.textContent = label();
+        note.textContent = label(key);
         field.insertAdjacentElement('afterend', note);
       }
     }
   };
-  watch([root, () => [...locked()].join(','), label], () => void apply(), { immediate: true });
+  watch(
+    [
+      root,
+      () =>
+        locked()
+          .map((key) => `${key}=${label(key)}`)
+          .join('\n'),
+    ],
+    () => void apply(),
+    { immediate: true },
+  );
 }

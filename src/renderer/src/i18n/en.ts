@@ -328,6 +328,10 @@ const en: Messages = {
   admin: {
     locked: 'Set by your administrator',
     someLocked: 'Some settings are set by your administrator and cannot be changed here.',
+    fromEnvironment: 'Set by {variable} for this run: {value}',
+    fromEnvironmentSecret: 'Set by {variable} for this run',
+    someFromEnvironment:
+      'Some settings are set by environment variables for this run; change them there, not here.',
   },
   diagnostics: {
     heading: 'Diagnostics',

@@ -324,6 +324,9 @@ const zhCN = {
   admin: {
     locked: '由管理员设置',
     someLocked: '部分设置由管理员统一设置,不能在这里修改。',
+    fromEnvironment: '本次运行由环境变量 {variable} 设置:{value}',
+    fromEnvironmentSecret: '本次运行由环境变量 {variable} 设置',
+    someFromEnvironment: '部分设置在本次运行中由环境变量设置,请在环境变量中修改,而不是这里。',
   },
   diagnostics: {
     heading: '诊断信息',
