@@ -116,7 +116,11 @@ export function buildTrayMenu(
   const trouble = troubleToSay(snapshot);
 
   const header: TrayMenuItem[] = [
-    { label: text.current(stateLabel(snapshot, language)), enabled: false, type: 'header' },
+    {
+      label: text.current(truncate(stateLabel(snapshot, language), MAX_LABEL)),
+      enabled: false,
+      type: 'header',
+    },
   ];
   if (trouble) header.push({ label: `⚠ ${text.trouble[trouble]}`, enabled: false, type: 'header' });
 

@@ -140,6 +140,14 @@ describe('buildTrayMenu', () => {
     expect(find(menu, '退出')).toMatchObject({ enabled: true, action: { kind: 'quit' } });
   });
 
+  it('a long reason does not widen the menu: the header ends in …', () => {
+    const menu = buildTrayMenu(signedIn(`busy/${'很'.repeat(250)}`), DEFAULT_SETTINGS, 'zh-CN');
+    const header = menu[0]!.label;
+    expect(header.startsWith('当前状态:忙碌 · 很很')).toBe(true);
+    expect(header.endsWith('…')).toBe(true);
+    expect([...header].length).toBeLessThanOrEqual(50);
+  });
+
   it('online: every state change is offered, none is checked', () => {
     const menu = buildTrayMenu(signedIn('online'), DEFAULT_SETTINGS, 'zh-CN');
     expect(menu[0]?.label).toBe('当前状态:在线');
