@@ -17,6 +17,16 @@ export function isInCall(snapshot: Pick<SessionSnapshot, 'state' | 'call'> | nul
   return isCallState(snapshot.state) || snapshot.call !== null;
 }
 
+/**
+ * Signed in, read back, and not one skill enabled: the platform routes queued calls by skill, so
+ * it offers this agent none (calls dialled to the extension still ring). Unknown skills (not
+ * read back yet) are not "none".
+ */
+export function hasNoEnabledSkill(snapshot: SessionSnapshot | null): boolean {
+  if (!snapshot?.agent || snapshot.phase !== 'signed-in') return false;
+  return !snapshot.agent.skills.some((skill) => skill.enabled);
+}
+
 /** What is wrong, in words the tray and the window both have a sentence for. */
 export type TroubleKind =
   | 'session-restoring'

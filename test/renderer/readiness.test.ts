@@ -32,7 +32,23 @@ describe('readiness light', () => {
     const { region, api } = await show({});
     expect(textIn(region)).toContain('可以接听来电');
     expect(textIn(region)).toContain('麦克风:正常');
+    expect(textIn(region)).not.toContain('未启用任何技能');
     expect(api.callsOf('reportMicrophone')).toContainEqual(['ok']);
+  });
+
+  it('says no queued call will come while no skill is enabled', async () => {
+    const base = signedInSnapshot();
+    const none = { ...base.agent!, skills: [{ name: '投诉', score: 3, enabled: false }] };
+    const { region } = await show({ agent: none });
+    expect(textIn(region)).toContain('可以接听来电');
+    expect(textIn(region)).toContain('未启用任何技能:平台不会为您分配排队中的来电');
+  });
+
+  it('says nothing of skills while the agent is busy (no call comes anyway)', async () => {
+    const base = signedInSnapshot();
+    const { region } = await show({ agent: { ...base.agent!, skills: [] }, state: 'busy' });
+    expect(textIn(region)).toContain('平台不会分配来电:当前为忙碌');
+    expect(textIn(region)).not.toContain('未启用任何技能');
   });
 
   it('names the SIP line when it is down', async () => {

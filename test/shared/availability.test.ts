@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callReadiness, isInCall } from '../../src/shared/availability';
+import { callReadiness, hasNoEnabledSkill, isInCall } from '../../src/shared/availability';
 import { initialSnapshot } from '../../src/shared/snapshot';
 import type { CallInfo, SessionSnapshot } from '../../src/shared/snapshot';
 
@@ -91,5 +91,26 @@ describe('callReadiness', () => {
     expect(trouble({ ...s, sip: { ...s.sip, state: 'stopped' } })).toBe('sip-down');
     expect(trouble(s, 'broken')).toBe('microphone');
     expect(trouble({ ...s, phase: 'restoring' })).toBe('session-restoring');
+  });
+});
+
+describe('hasNoEnabledSkill', () => {
+  const agent = (enabled: boolean[]) => ({
+    name: 'a',
+    num: null,
+    state: 'idle',
+    extension: 'e',
+    skills: enabled.map((on, i) => ({ name: `s${i}`, score: 1, enabled: on })),
+  });
+  it('is true only for a signed-in agent read back with no skill enabled', () => {
+    expect(hasNoEnabledSkill(healthy('idle', { agent: agent([]) }))).toBe(true);
+    expect(hasNoEnabledSkill(healthy('idle', { agent: agent([false, false]) }))).toBe(true);
+    expect(hasNoEnabledSkill(healthy('idle', { agent: agent([false, true]) }))).toBe(false);
+    // Not read back yet, or not signed in: unknown is not "none".
+    expect(hasNoEnabledSkill(healthy('idle', { agent: null }))).toBe(false);
+    expect(hasNoEnabledSkill(healthy('idle', { agent: agent([]), phase: 'restoring' }))).toBe(
+      false,
+    );
+    expect(hasNoEnabledSkill(null)).toBe(false);
   });
 });

@@ -109,6 +109,8 @@ const en: Messages = {
       platformAuth: 'the platform refused the app credentials',
       sipNotConfigured: 'no SIP server is configured (set it in Settings)',
     },
+    noSkills:
+      'No skill is enabled: the platform routes no queued calls to you (calls dialled to your extension still ring). Enable one under Skills & extension.',
     notOffered: {
       offline: 'No calls offered: not signed in',
       online: 'No calls offered: you are Online (only Idle receives calls)',

@@ -110,6 +110,8 @@ const zhCN = {
       platformAuth: '平台拒绝了应用凭据',
       sipNotConfigured: '未配置 SIP 服务器(请在设置中填写)',
     },
+    noSkills:
+      '未启用任何技能:平台不会为您分配排队中的来电(直接拨打分机的来电仍会振铃)。请在「技能与分机」中启用技能。',
     notOffered: {
       offline: '平台不会分配来电:尚未签入',
       online: '平台不会分配来电:当前为在线(只有空闲才会收到来电)',
