@@ -69,7 +69,8 @@ describe('skills', () => {
 describe('extension', () => {
   it('shows the bound extension and changes it with one setExtension', async () => {
     const { api } = await openSkills();
-    expect(textIn()).toContain('当前分机:ext1');
+    // Its number (the line's SIP user), as the sign-in list shows it, not only the id.
+    expect(textIn()).toContain('当前分机:1000100001 · ext1');
     await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
     await click(getByRole('button', { name: '更换' }));
     expect(api.callsOf('setExtension')).toEqual([['ext2']]);
