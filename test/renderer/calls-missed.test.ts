@@ -42,6 +42,14 @@ describe('missed-offer list', () => {
     ]);
   });
 
+  it('Clear empties the list in main, and the card goes', async () => {
+    const { api } = await show({});
+    await click(getByRole('button', { name: '清除' }));
+    expect(api.callsOf('clearMissed')).toEqual([[]]);
+    await flush();
+    expect(queryByRole('heading', { name: /未接来电/ })).toBeNull();
+  });
+
   it('says the reasons in English', async () => {
     const { region } = await show({}, 'en');
     expect(getByRole('heading', { name: 'Missed calls (4)' })).toBeTruthy();

@@ -183,6 +183,11 @@ export class FakeApi implements DesktopApi {
       this.push({ ...this.snapshot, question: null });
       return this.snap();
     });
+  clearMissed = () =>
+    this.run('clearMissed', [], () => {
+      this.push({ ...this.snapshot, missed: [], missedVersion: this.snapshot.missedVersion + 1 });
+      return this.snap();
+    });
   refresh = () => this.run('refresh', [], this.snap);
   setState = (state: string) =>
     this.run('setState', [state], () => {

@@ -36,6 +36,7 @@ describe('buildDesktopApi', () => {
       ],
       [api.signOut(true), 'session:sign-out', { force: true }],
       [api.dismissQuestion(), 'session:dismiss-question', {}],
+      [api.clearMissed(), 'session:clear-missed', {}],
       [api.refresh(), 'session:refresh', {}],
       [api.setState('busy/小休'), 'agent:set-state', { state: 'busy/小休' }],
       [api.editSkills([{ opt: 0 }]), 'agent:edit-skills', { opts: [{ opt: 0 }] }],

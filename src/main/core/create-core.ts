@@ -341,6 +341,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return withAccessResult(result);
     },
     'session:dismiss-question': async () => withAccessResult(session.dismissQuestion()),
+    'session:clear-missed': async () => withAccessResult(session.clearMissed()),
     'session:refresh': async () => withAccessResult(await session.refresh()),
     'agent:set-state': async ({ state }) => {
       const result = await session.setState(state);

@@ -181,6 +181,12 @@ export class AgentSession {
     return { ok: true, value: this.snap };
   }
 
+  /** Empties the missed-calls list (the agent has seen them; History keeps every call). */
+  clearMissed(): Answer {
+    if (this.snap.missed.length > 0) this.store.publish(this.missed([]));
+    return { ok: true, value: this.snap };
+  }
+
   /** Changes the agent's state to idle, busy[/reason] or away[/reason]. */
   setState(state: string): Promise<Answer> {
     return this.store.batch(() => this.doSetState(state));

@@ -24,6 +24,7 @@ export interface DesktopApi {
   signOut(force: boolean): R<'session:sign-out'>;
   reauthenticate(password: string): R<'session:reauthenticate'>;
   dismissQuestion(): R<'session:dismiss-question'>;
+  clearMissed(): R<'session:clear-missed'>;
   refresh(): R<'session:refresh'>;
   setState(state: string): R<'agent:set-state'>;
   editSkills(opts: CommandInput<'agent:edit-skills'>['opts']): R<'agent:edit-skills'>;
@@ -69,6 +70,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     signOut: (force) => invoke('session:sign-out', { force }),
     reauthenticate: (password) => invoke('session:reauthenticate', { password }),
     dismissQuestion: () => invoke('session:dismiss-question', {}),
+    clearMissed: () => invoke('session:clear-missed', {}),
     refresh: () => invoke('session:refresh', {}),
     setState: (state) => invoke('agent:set-state', { state }),
     editSkills: (opts) => invoke('agent:edit-skills', { opts }),

@@ -48,6 +48,8 @@ export const COMMANDS = {
   'session:sign-out': z.object({ force: z.boolean() }).strict(),
   /** Dismiss a pending question (e.g. "force sign-out?") without acting. */
   'session:dismiss-question': Empty,
+  /** Clear the missed-calls list (History keeps every call). */
+  'session:clear-missed': Empty,
   /** Read the agent back from the platform now. */
   'session:refresh': Empty,
   /** Change state to idle, busy[/reason] or away[/reason]. */
@@ -120,6 +122,7 @@ export interface CommandResults {
   'session:reauthenticate': SessionSnapshot;
   'session:sign-out': SessionSnapshot;
   'session:dismiss-question': SessionSnapshot;
+  'session:clear-missed': SessionSnapshot;
   'session:refresh': SessionSnapshot;
   'agent:set-state': SessionSnapshot;
   'agent:edit-skills': SessionSnapshot;

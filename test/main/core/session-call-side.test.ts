@@ -140,3 +140,18 @@ describe('the SIP line', () => {
     });
   });
 });
+
+describe('clearing the missed list', () => {
+  it('empties it in one push, with a new version; an empty list sends nothing', async () => {
+    await signIn();
+    session.addMissed(missed('c1'));
+    session.addMissed(missed('c2'));
+    const version = session.snapshot().missedVersion;
+    pushes = [];
+    expect(session.clearMissed().ok).toBe(true);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ missed: [], missedVersion: version + 1 });
+    expect(session.clearMissed().ok).toBe(true);
+    expect(pushes).toHaveLength(1);
+  });
+});

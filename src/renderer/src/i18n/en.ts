@@ -198,6 +198,9 @@ const en: Messages = {
   missed: {
     heading: 'Missed calls ({n})',
     backToIdle: 'Back to Idle',
+    clear: 'Clear',
+    clearHint: 'Clears this list; History keeps every call.',
+    clearFailed: 'Could not clear the list.',
     reasons: {
       timeout: 'Not answered in time',
       'caller-gave-up': 'Caller hung up',

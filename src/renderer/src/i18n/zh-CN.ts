@@ -196,6 +196,9 @@ const zhCN = {
   missed: {
     heading: '未接来电({n})',
     backToIdle: '回到空闲',
+    clear: '清除',
+    clearHint: '清除此列表;通话记录中仍保留每一通来电。',
+    clearFailed: '清除失败。',
     reasons: {
       timeout: '超时未接',
       'caller-gave-up': '对方已挂断',

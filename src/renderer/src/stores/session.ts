@@ -154,6 +154,7 @@ export const useSessionStore = defineStore('session', () => {
     reauthenticate: (password: string) => command((api) => api.reauthenticate(password)),
     signOut: (force: boolean) => command((api) => api.signOut(force)),
     dismissQuestion: () => command((api) => api.dismissQuestion()),
+    clearMissed: () => command((api) => api.clearMissed()),
     refresh: () => command((api) => api.refresh()),
     setState: (next: string) => command((api) => api.setState(next)),
     editSkills: (opts: SkillOp[]) => command((api) => api.editSkills(opts)),
