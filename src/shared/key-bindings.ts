@@ -49,6 +49,32 @@ export function normaliseAccelerator(accelerator: string): string {
   return [...parts.sort(), key].join('+');
 }
 
+const MODIFIER_TEXT: Record<string, [pc: string, mac: string]> = {
+  commandorcontrol: ['Ctrl', '⌘'],
+  command: ['Win', '⌘'],
+  super: ['Win', '⌘'],
+  control: ['Ctrl', '⌃'],
+  alt: ['Alt', '⌥'],
+  altgr: ['AltGr', '⌥'],
+  shift: ['Shift', '⇧'],
+};
+
+/**
+ * An accelerator as the agent reads it on their keyboard: `CommandOrControl+Alt+A` is
+ * `Ctrl+Alt+A` on Windows and Linux and `⌘⌥A` on a Mac. '' for none.
+ */
+export function describeAccelerator(accelerator: string, mac: boolean): string {
+  if (!accelerator.trim()) return '';
+  const parts = accelerator.trim().split('+');
+  const key = parts.pop() ?? '';
+  const mods = parts.map((part) => {
+    const text = MODIFIER_TEXT[ALIASES[part.toLowerCase()] ?? part.toLowerCase()];
+    return text ? text[mac ? 1 : 0] : part;
+  });
+  const keyText = key.length === 1 ? key.toUpperCase() : key[0]!.toUpperCase() + key.slice(1);
+  return mac ? [...mods, keyText].join('') : [...mods, keyText].join('+');
+}
+
 /** Every call key the settings turn on. */
 export function keyBindings(settings: Settings): KeyBinding[] {
   const list: KeyBinding[] = HOTKEY_SETTINGS.map(([action, setting]) => ({

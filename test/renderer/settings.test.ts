@@ -119,6 +119,16 @@ describe('settings', () => {
     ]);
   });
 
+  it('says each hotkey as the keyboard shows it, not in Electron’s spelling', async () => {
+    await openSettings();
+    // The defaults are CommandOrControl+Alt+A / H / R (happy-dom is not a Mac).
+    const answer = getByRole('textbox', { name: '接听来电' });
+    expect(answer.parentElement!.textContent).toContain('即键盘上的 Ctrl+Alt+A');
+    await type(answer, 'F9'); // reads the same: nothing more to say
+    expect(answer.parentElement!.textContent).not.toContain('即键盘上的');
+    expect(textIn()).toContain('即键盘上的 Ctrl+Alt+M'); // the mute key, under call keys
+  });
+
   it('empty platform URL means the embedded demo (null)', async () => {
     const { api } = await openSettings(
       settingsView({

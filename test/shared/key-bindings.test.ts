@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { keyBindings, keyConflicts, normaliseAccelerator } from '../../src/shared/key-bindings';
+import {
+  describeAccelerator,
+  keyBindings,
+  keyConflicts,
+  normaliseAccelerator,
+} from '../../src/shared/key-bindings';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
 describe('call keys and their conflicts', () => {
@@ -42,5 +47,17 @@ describe('call keys and their conflicts', () => {
 
   it('ignores keys that are off', () => {
     expect(keyConflicts({ ...DEFAULT_SETTINGS, hotkeyAnswer: '', hotkeyHangUp: '' })).toEqual([]);
+  });
+});
+
+describe('describeAccelerator', () => {
+  it('says an accelerator as the keyboard shows it, on a PC and on a Mac', () => {
+    expect(describeAccelerator('CommandOrControl+Alt+A', false)).toBe('Ctrl+Alt+A');
+    expect(describeAccelerator('CommandOrControl+Alt+A', true)).toBe('⌘⌥A');
+    expect(describeAccelerator('CmdOrCtrl+Shift+f5', false)).toBe('Ctrl+Shift+F5');
+    expect(describeAccelerator('Control+Option+space', true)).toBe('⌃⌥Space');
+    expect(describeAccelerator('Super+Alt+m', false)).toBe('Win+Alt+M');
+    expect(describeAccelerator('F9', false)).toBe('F9');
+    expect(describeAccelerator('  ', false)).toBe('');
   });
 });

@@ -309,8 +309,8 @@ const en: Messages = {
     language: 'Interface language',
     startAtLogin: 'Start at login',
     hotkeys: 'Global hotkeys',
-    hotkeysHint:
-      'Work even when the window is hidden, e.g. CommandOrControl+Alt+A; leave empty for none.',
+    hotkeysHint: 'Work even when the window is hidden, e.g. Ctrl+Alt+A; leave empty for none.',
+    hotkeyReads: 'On the keyboard: {keys}',
     hotkeyAnswer: 'Answer a call',
     hotkeyHangUp: 'Hang up or reject',
     hotkeyToggleReady: 'Toggle idle/busy',
