@@ -2,7 +2,8 @@
  * The CallPlacer over the embedded registrar: an INVITE goes back over the WebSocket the
  * extension registered on, sent by a sip.js Inviter on that connection's server-side UserAgent,
  * so transactions, CANCEL, ACK, BYE and the 2xx-after-CANCEL dance are sip.js's. The SDP is not
- * made here: the call's media endpoint made the offer, and the agent's answer goes back to it.
+ * made here: the call's media endpoint made the offer, and the agent's answer goes back to it;
+ * a re-INVITE from the agent (hold, resume) is answered by the endpoint too (`LegEvents.reoffer`).
  */
 import {
   Inviter,
@@ -59,7 +60,20 @@ export class EmbeddedPlacer implements CallPlacer {
         },
         extraHeaders: [`X-Emulator-Call: ${request.callId}`],
       },
-      new FixedOfferHandler(request.offerSdp, (sdp) => (answerSdp = sdp)),
+      new FixedOfferHandler(
+        request.offerSdp,
+        (sdp) => (answerSdp = sdp),
+        events.reoffer &&
+          (async (offerSdp) => {
+            try {
+              return await events.reoffer!(offerSdp);
+            } catch (error) {
+              // sip.js answers 488 and the call goes on; say why here, sip.js does not.
+              log?.(`calls: re-INVITE of ${request.callId} refused: ${String(error)}`);
+              throw error;
+            }
+          }),
+      ),
     );
 
     let final: { reason: LegEndReason; detail?: string } | null = null;
@@ -167,21 +181,45 @@ export class FixedOfferInviter extends Inviter {
   }
 }
 
-/** Hands sip.js the offer the media endpoint made and passes the answer back. */
+/**
+ * Hands sip.js the offer the media endpoint made and passes the answer back. A new offer from
+ * the far end mid-call (a re-INVITE) is answered by `answerOffer`; without one it is refused
+ * (sip.js then replies 488 and the call goes on).
+ */
 export class FixedOfferHandler implements SessionDescriptionHandler {
+  /** Our offer went out and its answer has not come yet. */
+  private offering = false;
+  private remoteOffer: string | null = null;
+
   constructor(
     private readonly offer: string,
     private readonly onAnswer: (sdp: string) => void,
+    private readonly answerOffer?: (offerSdp: string) => Promise<string>,
   ) {}
 
   async getDescription(): Promise<BodyAndContentType> {
-    return { body: this.offer, contentType: 'application/sdp' };
+    const remoteOffer = this.remoteOffer;
+    if (remoteOffer === null) {
+      this.offering = true;
+      return { body: this.offer, contentType: 'application/sdp' };
+    }
+    this.remoteOffer = null;
+    if (!this.answerOffer) throw new Error('this call takes no new offers');
+    return { body: await this.answerOffer(remoteOffer), contentType: 'application/sdp' };
   }
   hasDescription(contentType: string): boolean {
     return contentType === 'application/sdp';
   }
   async setDescription(sdp: string): Promise<void> {
-    this.onAnswer(sdp);
+    if (this.offering) {
+      this.offering = false;
+      this.onAnswer(sdp);
+    } else this.remoteOffer = sdp;
+  }
+  /** sip.js's way back after an offer was refused (488): neither offer is pending any more. */
+  async rollbackDescription(): Promise<void> {
+    this.offering = false;
+    this.remoteOffer = null;
   }
   sendDtmf(): boolean {
     return false;

@@ -3,6 +3,8 @@
  * sendrecv PCMU audio stream, plays a 440 Hz tone in 20 ms packets once DTLS-SRTP is up, and
  * counts (and keeps the start of) what the agent sends back, so a test can tell that audio really
  * flowed both ways. ICE uses host candidates on 127.0.0.1 only: no STUN, no TURN, no other NIC.
+ * Mid-call offers (the agent's hold and resume) are answered on the same connection, with the
+ * direction mirrored as a phone does: a sendonly offer gets recvonly, and the tone stops.
  */
 import {
   MediaStreamTrack,
@@ -49,6 +51,8 @@ export interface MediaEndpointOptions {
   log?: (msg: string) => void;
 }
 
+type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
 const PACKET_MS = (SAMPLES_PER_PACKET * 1000) / PCMU_RATE;
 /** After a stall (a busy event loop), send at most this many packets at once to catch up. */
 const MAX_CATCH_UP = 5;
@@ -64,6 +68,8 @@ export class MediaEndpoint implements MediaSession {
   private samplesReceived = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The direction of our last offer, until its answer came. */
+  private offered: Direction | null = null;
   private readonly counts = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
 
   constructor(private readonly options: MediaEndpointOptions = {}) {
@@ -77,6 +83,7 @@ export class MediaEndpoint implements MediaSession {
         direction: 'sendrecv',
       });
       await pc.setLocalDescription(await pc.createOffer());
+      this.offered = 'sendrecv';
     });
   }
 
@@ -92,9 +99,40 @@ export class MediaEndpoint implements MediaSession {
     });
   }
 
+  /** Refuses an answer whose direction does not fit our offer, as browsers do. */
   async applyAnswer(sdp: string): Promise<void> {
-    if (!this.pc || this.closed) throw new Error('media endpoint: no offer to answer');
+    const offered = this.offered;
+    if (!this.pc || this.closed || !offered) throw new Error('media endpoint: no offer to answer');
+    const answered = directionOf(sdp);
+    if ((sends(answered) && !receives(offered)) || (receives(answered) && !sends(offered))) {
+      throw new Error(`media endpoint: a ${answered} answer does not fit a ${offered} offer`);
+    }
     await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    this.offered = null;
+    this.followDirection();
+  }
+
+  /** Answers a new offer on the established connection (the agent's hold or resume). */
+  async answerOffer(sdp: string): Promise<string> {
+    const pc = this.negotiated();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    this.followDirection();
+    return this.localSdp(pc);
+  }
+
+  /** A new offer on the established connection (a phone double's hold or resume). */
+  async reoffer(direction: 'sendrecv' | 'sendonly'): Promise<string> {
+    const pc = this.negotiated();
+    this.transceiver?.setDirection(direction);
+    await pc.setLocalDescription(await pc.createOffer());
+    this.offered = direction;
+    return this.localSdp(pc);
+  }
+
+  /** Which way audio goes now, as the last exchange settled it. */
+  get direction(): Direction {
+    return (this.transceiver?.currentDirection as Direction | undefined) ?? 'sendrecv';
   }
 
   stats(): MediaStats {
@@ -115,6 +153,26 @@ export class MediaEndpoint implements MediaSession {
     await this.pc
       ?.close()
       .catch((error: unknown) => this.options.log?.(`media: close ${String(error)}`));
+  }
+
+  private negotiated(): RTCPeerConnection {
+    if (!this.pc || !this.transceiver || this.closed) {
+      throw new Error('media endpoint: no call to renegotiate');
+    }
+    return this.pc;
+  }
+
+  private localSdp(pc: RTCPeerConnection): string {
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error('media endpoint produced no description');
+    return sdp;
+  }
+
+  /** The tone plays only while this side sends (not while the agent holds the call). */
+  private followDirection(): void {
+    if (sends(this.direction)) {
+      if (this.pc?.connectionState === 'connected') this.startTone();
+    } else this.stopTone();
   }
 
   /** Builds the peer, runs `negotiate`, returns the complete local description. */
@@ -152,7 +210,7 @@ export class MediaEndpoint implements MediaSession {
     });
     pc.connectionStateChange.subscribe((state) => {
       this.options.log?.(`media: connection ${state}`);
-      if (state === 'connected') this.startTone();
+      if (state === 'connected') this.followDirection();
       else if (state === 'failed' || state === 'closed' || state === 'disconnected') {
         this.stopTone();
       }
@@ -212,6 +270,16 @@ export class MediaEndpoint implements MediaSession {
     }
   }
 }
+
+/** The audio section's direction attribute (sendrecv when absent). */
+function directionOf(sdp: string): Direction {
+  const audio = sdp.split(/^m=/m).find((section) => section.startsWith('audio'));
+  const found = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(audio ?? '');
+  return (found?.[1] as Direction | undefined) ?? 'sendrecv';
+}
+
+const sends = (direction: Direction) => direction === 'sendrecv' || direction === 'sendonly';
+const receives = (direction: Direction) => direction === 'sendrecv' || direction === 'recvonly';
 
 function randomUint(bits: 16 | 32): number {
   return Math.floor(Math.random() * 2 ** bits);

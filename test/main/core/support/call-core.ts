@@ -22,6 +22,8 @@ export const AGENT = 'day_agent';
 export interface CallCore {
   core: Core;
   demo: EmbeddedPlatform<RunningEmulator>;
+  /** The window double answering the core's media requests. */
+  window: WindowDouble;
   snap(): SessionSnapshot;
   until<T>(what: string, probe: (s: SessionSnapshot) => T, timeoutMs?: number): Promise<T>;
   platformState(): string | undefined;
@@ -31,23 +33,42 @@ export interface CallCore {
   close(): Promise<void>;
 }
 
-/** Answers the core's media requests with werift peers (the real window's job). */
+export type WindowDouble = ReturnType<typeof windowDouble>;
+
+/**
+ * Answers the core's media requests with werift peers (the real window's job): a call's offer
+ * gets a new peer; hold and resume offers, and their answers, go to that call's peer.
+ */
 export function windowDouble(of: Core) {
   const requests: MediaRequest[] = [];
   const peers = new Map<string, MediaEndpoint>();
+  const step = (request: MediaRequest): Promise<string | undefined> => {
+    const peer = peers.get(request.callId);
+    if (request.kind === 'answer-offer' && !peer) {
+      const fresh = new MediaEndpoint();
+      peers.set(request.callId, fresh);
+      return fresh.answer(request.sdp ?? '');
+    }
+    if (!peer) return Promise.reject(new Error('this call has no media'));
+    if (request.kind === 'make-offer') return peer.reoffer(request.hold ? 'sendonly' : 'sendrecv');
+    if (request.kind === 'apply-answer')
+      return peer.applyAnswer(request.sdp ?? '').then(() => undefined);
+    return peer.answerOffer(request.sdp ?? '');
+  };
   of.on('media:request', (request) => {
     requests.push(request);
     if (request.kind === 'close') return void peers.get(request.callId)?.close();
-    const peer = new MediaEndpoint();
-    peers.set(request.callId, peer);
-    void peer.answer(request.sdp ?? '').then(
-      (sdp) => of.dispatch('media:reply', { requestId: request.requestId, sdp }),
+    void step(request).then(
+      (sdp) =>
+        of.dispatch('media:reply', { requestId: request.requestId, ...(sdp ? { sdp } : {}) }),
       (error: Error) =>
         of.dispatch('media:reply', { requestId: request.requestId, error: error.message }),
     );
   });
   return {
     requests,
+    /** The window's peer for a call (its audio counters and direction). */
+    peer: (callId: string) => peers.get(callId),
     close: () => Promise.all([...peers.values()].map((peer) => peer.close())),
   };
 }
@@ -85,6 +106,7 @@ export async function startCallCore(
   return {
     core,
     demo,
+    window,
     snap,
     until,
     platformState: () => demo.emulator.store.agentStatus(AGENT)?.state,

@@ -1,0 +1,85 @@
+/**
+ * Hold in Chromium on the demo platform (what a new user runs): the window's RTCPeerConnection
+ * offers sendonly, the platform's customer endpoint answers recvonly on the same connection, and
+ * resume brings the audio back. The call stays up throughout; the customer is not cut off.
+ * (The same over the Kamailio edge: edge-calls.test.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { missingSystem } from '../support/system';
+import { waitFor } from '../support/wait';
+import {
+  callEnded,
+  callRecord,
+  openCallsWorld,
+  queueCall,
+  ringingPanel,
+  signInRoutable,
+  talkingPanel,
+  windowMedia,
+} from './calls-support';
+import type { CallsWorld, Desk } from './calls-support';
+
+const skip = missingSystem('chromium');
+const NAME = 'agent_hold';
+
+describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
+  let world: CallsWorld;
+  let desk: Desk;
+
+  beforeAll(async () => {
+    world = await openCallsWorld();
+    desk = await world.openDesk();
+    await signInRoutable(world, desk, {
+      name: NAME,
+      extension: DEMO_EXTENSIONS[0]!.id,
+      skills: [{ name: 'sales', score: 5 }],
+    });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  const button = (name: string) => desk.page.getByRole('button', { name, exact: true });
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** The window's inbound RTP and the customer endpoint's. */
+  const counters = async (id: string) => ({
+    window: (await windowMedia(desk.page))?.packetsReceived ?? 0,
+    customer: callRecord(world, id).media?.packetsReceived ?? 0,
+  });
+  const flowing = async (id: string) => {
+    const before = await counters(id);
+    await waitFor(async () => {
+      const now = await counters(id);
+      return now.window > before.window + 10 && now.customer > before.customer + 10;
+    }, 'audio flowing both ways');
+  };
+
+  it('hold stops the audio, resume brings it back; the call stays up', async () => {
+    const id = queueCall(world, { caller: '13900005555' });
+    await ringingPanel(desk.page).waitFor();
+    await button('接听').click();
+    await talkingPanel(desk.page).waitFor();
+    await flowing(id);
+
+    await button('保持').click();
+    await button('恢复通话').waitFor();
+    expect(desk.snapshot().call).toMatchObject({ phase: 'talking', held: true });
+    await desk.page.getByRole('status').filter({ hasText: '通话已保持' }).waitFor();
+    // Held: after the packets in flight, neither side receives anything for a while.
+    await pause(300);
+    const held = await counters(id);
+    await pause(600);
+    expect(await counters(id)).toEqual(held);
+    expect(callRecord(world, id)).toMatchObject({ state: 'talking', outcome: null });
+
+    await button('恢复通话').click();
+    await button('保持').waitFor();
+    expect(desk.snapshot().call).toMatchObject({ phase: 'talking', held: false });
+    await flowing(id);
+
+    expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
+    expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
+  });
+});

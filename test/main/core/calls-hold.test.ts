@@ -1,0 +1,94 @@
+/**
+ * Hold and resume through the core on the demo platform (the default a new user runs): the
+ * window double renegotiates its werift peer as Chromium does (and refuses an answer whose
+ * direction does not fit its offer, as Chromium does), the emulator's customer endpoint answers
+ * the re-INVITE. What the agent would notice: the call stays up, no audio comes while held, it
+ * comes back on resume, and the customer is never cut off.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
+import { waitFor } from '../../support/wait';
+import { startCallCore } from './support/call-core';
+import type { CallCore } from './support/call-core';
+
+let app: CallCore;
+
+beforeEach(async () => {
+  app = await startCallCore();
+});
+afterEach(async () => {
+  await app.close();
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Rings, answers, and waits until audio flows both ways. */
+async function talking() {
+  const { id, callId } = await app.ring();
+  expect((await app.core.dispatch('call:answer', { callId })).ok).toBe(true);
+  await app.until('talking', (s) => s.call?.phase === 'talking');
+  const counters = () => ({
+    window: app.window.peer(callId)?.stats().packetsReceived ?? 0,
+    customer: app.demo.emulator.calls.call(id)?.media?.packetsReceived ?? 0,
+  });
+  const flowing = async () => {
+    const before = counters();
+    await waitFor(() => {
+      const now = counters();
+      return now.window > before.window + 10 && now.customer > before.customer + 10;
+    }, 'audio flowing both ways');
+  };
+  await flowing();
+  return { id, callId, counters, flowing };
+}
+
+describe('hold on the demo platform', () => {
+  it('hold and resume keep the call up; the customer sends nothing while held', async () => {
+    const { core, demo } = app;
+    const { id, callId, counters, flowing } = await talking();
+
+    expect(await core.dispatch('call:hold', { callId, held: true })).toMatchObject({ ok: true });
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking', held: true });
+    // The customer's endpoint answered like a phone: recvonly, so the agent hears nothing.
+    expect(app.window.peer(callId)?.direction).toBe('sendonly');
+    await pause(300);
+    const held = counters().window;
+    await pause(600);
+    expect(counters().window).toBe(held);
+    expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
+
+    expect(await core.dispatch('call:hold', { callId, held: false })).toMatchObject({ ok: true });
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking', held: false });
+    await flowing();
+
+    expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
+    expect(app.platformState()).toBe('talking');
+    expect(demo.emulator.calls.customerHangUp(id)).toBe('ok');
+    await app.until('call over', (s) => s.call === null);
+    expect(demo.emulator.calls.call(id)).toMatchObject({ outcome: 'customer-hung-up' });
+  });
+
+  it('a customer endpoint that takes no new offer: hold fails saying so, the call stays up', async () => {
+    const { core, demo } = app;
+    demo.emulator.calls.setMedia(() => {
+      const endpoint = new MediaEndpoint();
+      return {
+        createOffer: () => endpoint.createOffer(),
+        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
+        stats: () => endpoint.stats(),
+        close: () => endpoint.close(),
+      };
+    });
+    const { id, callId } = await talking();
+
+    const refused = await core.dispatch('call:hold', { callId, held: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'media', detail: '488 Not Acceptable Here' },
+    });
+    await pause(300);
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
+    expect(app.snap().call?.held ?? false).toBe(false);
+    expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
+  });
+});
