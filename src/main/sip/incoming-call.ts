@@ -34,6 +34,10 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   /** The first known cause wins: ours (reject, hang-up, line lost), CANCEL, BYE, media. */
   private cause: { reason: CallEndReason; detail: string | null } | null = null;
   private answered = false;
+  /** The ACK for our 200 OK arrived (sip.js ends the call itself when it never does). */
+  private acked = false;
+  /** A hold or resume re-INVITE is waiting for the far end's answer. */
+  private reinviting = false;
   private ended: CallEnd | null = null;
   private readonly listeners = new Set<(end: CallEnd) => void>();
 
@@ -53,6 +57,9 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
       onBye: (bye) => {
         this.note('remote-hangup', 'BYE');
         bye.accept().catch(() => undefined);
+      },
+      onAck: () => {
+        this.acked = true;
       },
     };
     invitation.stateChange.addListener((state) => {
@@ -100,24 +107,46 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     await this.invitation.reject({ statusCode: REJECT_CODES[kind] });
   }
 
+  /**
+   * Settles once the far end answered and that answer was applied, or rejects: a refusal
+   * (e.g. 488), an answer the media could not take (sip.js then ends the call), or the call
+   * ending while the re-INVITE is out.
+   */
   async hold(held: boolean): Promise<void> {
     if (this.invitation.state !== SessionState.Established)
       throw new Error('the call is not established');
     if (!this.attached?.offer) throw new Error('this call media cannot make offers');
-    await new Promise<void>((resolve, reject) => {
-      this.invitation
-        .invite({
-          sessionDescriptionHandlerOptions: { hold: held } as SessionDescriptionHandlerOptions,
-          requestDelegate: {
-            onAccept: () => resolve(),
-            onReject: (response) => {
-              const { statusCode, reasonPhrase } = response.message;
-              reject(new Error(`${statusCode} ${reasonPhrase}`));
+    // sip.js ends the call if the ACK for our 200 OK finds our new offer pending (RFC 3261
+    // 14.1: no new INVITE until the last one is done); the ACK comes a moment after answering.
+    if (!this.acked) throw new Error('the call is still being connected; try again');
+    const what = held ? 'hold' : 'resume';
+    let stop = () => {};
+    this.reinviting = true;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stop = this.onEnded((end) => {
+          reject(
+            new Error(`the call ended during the ${what}: ${end.detail ?? 'no reason given'}`),
+          );
+        });
+        this.invitation
+          .invite({
+            sessionDescriptionHandlerOptions: { hold: held } as SessionDescriptionHandlerOptions,
+            requestDelegate: {
+              // When sip.js ends the call over the answer, onEnded has already rejected.
+              onAccept: () => resolve(),
+              onReject: (response) => {
+                const { statusCode, reasonPhrase } = response.message;
+                reject(new Error(`${statusCode} ${reasonPhrase}`));
+              },
             },
-          },
-        })
-        .catch(reject);
-    });
+          })
+          .catch(reject);
+      });
+    } finally {
+      this.reinviting = false;
+      stop();
+    }
   }
 
   async hangUp(): Promise<void> {
@@ -165,7 +194,20 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
       answer: (offer) => attached.answer(offer),
       close: () => this.closeMedia(),
       ...(attached.offer ? { offer: (hold: boolean) => attached.offer!(hold) } : {}),
-      ...(attached.applyAnswer ? { applyAnswer: (sdp: string) => attached.applyAnswer!(sdp) } : {}),
+      ...(attached.applyAnswer
+        ? {
+            applyAnswer: async (sdp: string) => {
+              try {
+                await attached.applyAnswer!(sdp);
+              } catch (error) {
+                // sip.js ends the call over it (ACK, then BYE) and never says why.
+                const why = error instanceof Error ? error.message : String(error);
+                this.note('failed', `media: the far end's answer to our offer was refused: ${why}`);
+                throw error;
+              }
+            },
+          }
+        : {}),
     };
   }
 
@@ -184,12 +226,19 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     const cause =
       this.cause ??
       (this.answered
-        ? { reason: 'failed' as const, detail: 'the session ended (no ACK?)' }
+        ? { reason: 'failed' as const, detail: this.unexplained() }
         : { reason: 'ring-timeout' as const, detail: 'no answer within the phone’s limit' });
     this.ended = { ...cause, answered: this.answered };
     this.closeMedia();
     for (const listener of [...this.listeners]) listener(this.ended);
     this.listeners.clear();
+  }
+
+  /** What can be said of an answered call that sip.js ended without telling us why. */
+  private unexplained(): string {
+    if (!this.acked) return 'no ACK for our 200 OK: sip.js ended the session';
+    if (this.reinviting) return 'sip.js ended the session during our hold/resume re-INVITE';
+    return 'sip.js ended the session without saying why';
   }
 
   private closeMedia(): void {

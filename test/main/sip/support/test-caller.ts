@@ -55,7 +55,13 @@ export interface TestCall {
 export function callExtension(
   sip: EmbeddedSip,
   extensionId: string,
-  options: { fromUser?: string; displayName?: string; offer?: string | null } = {},
+  options: {
+    fromUser?: string;
+    displayName?: string;
+    offer?: string | null;
+    /** Answers the desktop's re-INVITE (hold, resume); without it the caller refuses (488). */
+    answerOffer?: (offerSdp: string) => Promise<string>;
+  } = {},
 ): TestCall {
   const binding = sip.bindingFor(extensionId);
   const target = binding ? UserAgent.makeURI(binding.contact) : undefined;
@@ -75,7 +81,7 @@ export function callExtension(
       inviteWithoutSdp: offer === null,
     },
     // Without an offer the INVITE goes out bare (`inviteWithoutSdp`): the handler is not asked.
-    new FixedOfferHandler(offer ?? '', (sdp) => (answerSdp = sdp)),
+    new FixedOfferHandler(offer ?? '', (sdp) => (answerSdp = sdp), options.answerOffer),
   );
   const provisional: number[] = [];
   let final: number | null = null;
