@@ -67,6 +67,9 @@ export class MediaEndpoint implements MediaSession {
   private sumOfSquares = 0;
   private samplesReceived = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The tone's RTP header, kept from one start to the next; when it last stopped. */
+  private header: RtpHeader | null = null;
+  private stoppedAt = 0;
   private closed = false;
   /** The direction of our last offer, until its answer came. */
   private offered: Direction | null = null;
@@ -220,13 +223,22 @@ export class MediaEndpoint implements MediaSession {
 
   private startTone(): void {
     if (this.timer || this.closed) return;
-    const header = new RtpHeader({
-      payloadType: 0,
-      sequenceNumber: randomUint(16),
-      timestamp: randomUint(32),
-      marker: true,
-    });
     const started = performance.now();
+    // One stream for the call: after a pause (hold) its sequence numbers go on where they
+    // stopped, or SRTP's replay check at the far end may drop every packet that follows.
+    let header = this.header;
+    if (header) {
+      const paused = Math.round(((started - this.stoppedAt) * PCMU_RATE) / 1000);
+      header.timestamp = (header.timestamp + paused) >>> 0;
+    } else {
+      header = new RtpHeader({
+        payloadType: 0,
+        sequenceNumber: randomUint(16),
+        timestamp: randomUint(32),
+      });
+      this.header = header;
+    }
+    header.marker = true;
     let sent = 0;
     // Packets are paced by the clock, not by counting ticks: timers drift, audio must not.
     const tick = () => {
@@ -254,8 +266,10 @@ export class MediaEndpoint implements MediaSession {
   }
 
   private stopTone(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return;
+    clearInterval(this.timer);
     this.timer = null;
+    this.stoppedAt = performance.now();
   }
 
   private received(rtp: RtpPacket): void {
