@@ -79,6 +79,13 @@ export interface CallInfo {
   autoAnswerAt?: number | null;
 }
 
+/** An answered call that dropped: SIP ended it for a fault, not a hang-up on either side. */
+export interface DroppedCall {
+  id: string;
+  /** Epoch ms it dropped. */
+  at: number;
+}
+
 /** `no-media`: the site's media relay was down, so the call was refused without ringing. */
 export type MissReason = 'timeout' | 'caller-gave-up' | 'rejected' | 'failed' | 'no-media';
 
@@ -163,6 +170,8 @@ export interface SessionSnapshot {
   lastKeepaliveAckAt: number | null;
   sip: SipStatus;
   call: CallInfo | null;
+  /** The last answered call, when it dropped: the window says so until the next call rings. */
+  droppedCall?: DroppedCall | null;
   missed: MissedOffer[];
   /**
    * Bumped whenever `missed` changes, never reset: a push to the window leaves out a list the

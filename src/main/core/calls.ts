@@ -361,7 +361,8 @@ export class CallController {
     const at = clock.now();
     const settled = (state: string) => this.tell((o) => o.settled?.(id, state));
     if (end.answered) {
-      session.endCall(null);
+      // `failed`: neither side hung up (media, signalling); the window says the call dropped.
+      session.endCall(null, end.reason === 'failed' ? { id, at } : null);
       this.tell((o) => o.ended?.(live.info, end, at));
       return this.readBackUntil((state) => !isCallState(state), settled);
     }

@@ -38,6 +38,7 @@ import type { Agent, ExtensionDto, LoginRequest, Page, PageQuery } from '../../s
 import type { HoldAction } from '../../shared/settings';
 import type {
   CallInfo,
+  DroppedCall,
   LinkHealth,
   MissedOffer,
   PlatformHealth,
@@ -299,7 +300,9 @@ export class AgentSession {
     // One snapshot: the window and the tray never see the call without its state.
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
     if (moved) this.stateEpoch++;
-    this.store.publish(moved ? { call, state, stateSince: this.now() } : { call });
+    // A new call takes the place of the last one's "dropped" notice.
+    const patch = call && this.snap.droppedCall ? { call, droppedCall: null } : { call };
+    this.store.publish(moved ? { ...patch, state, stateSince: this.now() } : patch);
   }
 
   /**
@@ -320,11 +323,15 @@ export class AgentSession {
   }
 
   /**
-   * The call ended; an unanswered one joins the missed list in the same push (the window
-   * renders the end once, not twice).
+   * The call ended; an unanswered one joins the missed list, an answered one that dropped is
+   * noted, in the same push (the window renders the end once, not twice).
    */
-  endCall(missed: MissedOffer | null): void {
+  endCall(missed: MissedOffer | null, dropped: DroppedCall | null = null): void {
     this.lastCallAt = this.now();
+    if (dropped && this.snap.phase !== 'signed-out') {
+      this.store.publish({ call: null, droppedCall: dropped });
+      return;
+    }
     if (!missed || this.snap.phase === 'signed-out') {
       this.showCall(null);
       if (missed) this.addMissed(missed);
@@ -776,6 +783,7 @@ export class AgentSession {
       hold: null,
       question: null,
       call: null,
+      droppedCall: null,
       lastError: error ?? null,
       lastKeepaliveAckAt: null,
     });

@@ -12,9 +12,12 @@ import { startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
 
 let app: CallCore;
+let logged: { msg: string; fields?: Record<string, unknown> }[];
 
 beforeEach(async () => {
-  app = await startCallCore();
+  logged = [];
+  const note = (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields });
+  app = await startCallCore({ logger: { debug() {}, info: note, warn: note, error: note } });
 });
 afterEach(async () => {
   await app.close();
@@ -90,5 +93,39 @@ describe('hold on the demo platform', () => {
     expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
     expect(app.snap().call?.held ?? false).toBe(false);
     expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
+  });
+
+  it('an answer the window cannot take drops the call: the window is told, the log says why', async () => {
+    const { core, demo } = app;
+    // A platform that answers a held offer sendrecv: Chromium (and the double) refuse that.
+    demo.emulator.calls.setMedia(() => {
+      const endpoint = new MediaEndpoint();
+      return {
+        createOffer: () => endpoint.createOffer(),
+        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
+        answerOffer: async (sdp) =>
+          (await endpoint.answerOffer(sdp)).replace('a=recvonly', 'a=sendrecv'),
+        stats: () => endpoint.stats(),
+        close: () => endpoint.close(),
+      };
+    });
+    const { callId } = await talking();
+
+    const refused = await core.dispatch('call:hold', { callId, held: true });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'media' } });
+    await app.until('call over', (s) => s.call === null);
+    expect(app.snap().droppedCall).toMatchObject({ id: callId });
+    const ended = logged.find((line) => line.msg === 'calls: ended')?.fields;
+    expect(ended).toMatchObject({ id: callId, reason: 'failed', answered: true });
+    expect(ended?.detail).toBe(
+      "media: the far end's answer to our offer was refused: " +
+        'media endpoint: a sendrecv answer does not fit a sendonly offer',
+    );
+    expect(logged.some((line) => line.msg === 'calls: hold/resume refused')).toBe(true);
+
+    // The next call takes the notice's place.
+    const next = await app.ring();
+    expect(app.snap().droppedCall ?? null).toBeNull();
+    expect(app.snap().call?.id).toBe(next.callId);
   });
 });

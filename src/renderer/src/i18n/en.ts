@@ -154,6 +154,7 @@ const en: Messages = {
     mutedNote: 'Your microphone is muted: the caller cannot hear you.',
     announceRinging: 'Incoming call from {caller}. Press Enter to answer.',
     microphoneFailed: 'Cannot open the microphone, so the caller cannot hear you: {detail}',
+    dropped: 'The call dropped.',
     failed: {
       answer: 'Answering failed.',
       reject: 'Rejecting failed.',

@@ -153,6 +153,7 @@ const zhCN = {
     mutedNote: '麦克风已静音,对方听不到你。',
     announceRinging: '来电振铃:{caller}。按回车接听。',
     microphoneFailed: '无法打开麦克风,对方听不到你:{detail}',
+    dropped: '通话意外中断。',
     failed: {
       answer: '接听失败。',
       reject: '拒接失败。',
