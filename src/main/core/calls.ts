@@ -361,8 +361,10 @@ export class CallController {
     const at = clock.now();
     const settled = (state: string) => this.tell((o) => o.settled?.(id, state));
     if (end.answered) {
-      // `failed`: neither side hung up (media, signalling); the window says the call dropped.
-      session.endCall(null, end.reason === 'failed' ? { id, at } : null);
+      // Neither side hung up (media, signalling, or the SIP line went): the window says the call
+      // dropped.
+      const dropped = end.reason === 'failed' || end.reason === 'line-lost';
+      session.endCall(null, dropped ? { id, at } : null);
       this.tell((o) => o.ended?.(live.info, end, at));
       return this.readBackUntil((state) => !isCallState(state), settled);
     }

@@ -106,4 +106,14 @@ describe('calls when the window is the weak link', () => {
     expect(snap().missed).toEqual([]);
     expect(requests.filter((r) => r.kind === 'close').map((r) => r.callId)).toEqual([ring.id]);
   });
+
+  it('an answered call the SIP line takes down is said to have dropped', async () => {
+    call();
+    const ring = await ringing();
+    expect((await core.dispatch('call:answer', { callId: ring.id })).ok).toBe(true);
+    await waitFor(() => snap().call?.phase === 'talking', 'talking');
+    demo.emulator.sip!.bindingFor(ext.id)!.connection.drop();
+    await waitFor(() => snap().call === null, 'the call ended');
+    expect(snap().droppedCall).toMatchObject({ id: ring.id });
+  });
 });
