@@ -131,18 +131,11 @@ export class CallController {
       const end = await this.bounded(live.ended);
       const detail = end?.detail ?? (error instanceof Error ? error.message : String(error));
       return end && end.reason !== 'failed'
-        ? {
-            ok: false,
-            error: appError('call-gone', `the call ended before it was answered (${detail})`),
-          }
+        ? noCall(`the call ended before it was answered (${detail})`)
         : { ok: false, error: appError('media', detail) };
     }
     await live.confirmed;
-    if (this.live !== live)
-      return {
-        ok: false,
-        error: appError('call-gone', 'the call ended while it was being answered'),
-      };
+    if (this.live !== live) return noCall('the call ended while it was being answered');
     this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
     const talking = live.info;
     this.tell((o) => o.answered?.(talking));
@@ -469,8 +462,9 @@ const EMPTY_WORST: CallQualityReport['worst'] = {
   samples: 0,
 };
 
-function noCall(): Answer {
-  return { ok: false, error: appError('call-gone', 'no such call') };
+/** The call is over (or was never this one): `call-gone`, with what happened as its detail. */
+function noCall(detail = 'no such call'): Answer {
+  return { ok: false, error: appError('call-gone', detail) };
 }
 
 function refused(detail: string): Answer {
