@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FakeApi, signedInSnapshot } from './fake-api';
-import { click, getByRole, queryAllByRole, textIn } from './queries';
+import { ERROR_TEXT } from '../../src/shared/domain/errors';
+import { FakeApi, fail, signedInSnapshot } from './fake-api';
+import { click, getByRole, queryAllByRole, queryByRole, textIn, type } from './queries';
 import { mountApp } from './setup';
+import type { Language } from '../../src/shared/domain/errors';
 import type { HistoryCall } from '../../src/shared/history';
 
 function call(patch: Partial<HistoryCall>): HistoryCall {
@@ -20,14 +22,22 @@ function call(patch: Partial<HistoryCall>): HistoryCall {
   };
 }
 
-async function openHistory(rows: HistoryCall[]) {
-  const api = new FakeApi();
+async function openHistory(rows: HistoryCall[], language: Language = 'zh-CN', api = new FakeApi()) {
   api.snapshot = signedInSnapshot();
   api.history = rows;
-  const mounted = await mountApp(api);
-  await click(getByRole('button', { name: '通话记录' }));
+  const mounted = await mountApp(api, { language });
+  await click(getByRole('button', { name: language === 'en' ? 'History' : '通话记录' }));
   return mounted;
 }
+
+/** The History card's own alert (other banners may be up too). */
+function historyAlert(): HTMLElement | null {
+  const card = getByRole('heading', { name: /^(通话记录|Call history)$/ }).closest('section')!;
+  return queryByRole('alert', {}, card);
+}
+
+// What main's IPC sends when the history store throws: the code, with an English detail.
+const RAW = 'SqliteError: database disk image is malformed';
 
 describe('history', () => {
   it('keeps every column a table cell: the number and its Copy sit in a box inside it', async () => {
@@ -41,5 +51,44 @@ describe('history', () => {
     expect(cell.classList.contains('number')).toBe(false);
     expect(copy.parentElement!.classList.contains('number')).toBe(true);
     expect(textIn(cell)).toMatch(/^02100000003\s*复制$/);
+  });
+
+  it.each<[Language, string]>([
+    ['zh-CN', ERROR_TEXT.internal['zh-CN']],
+    ['en', ERROR_TEXT.internal.en],
+  ])(
+    "says a failed history query in the agent's language (%s), not the raw detail",
+    async (language, sentence) => {
+      const api = new FakeApi();
+      api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', RAW));
+      await openHistory([call({})], language, api);
+      const alert = historyAlert();
+      expect(alert?.textContent?.trim()).toBe(sentence);
+      expect(textIn()).not.toContain(RAW);
+    },
+  );
+
+  it('says the failure in the language the agent switches to, and drops it once a query works', async () => {
+    const api = new FakeApi();
+    api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', RAW));
+    await openHistory([call({ number: '13800000009' })], 'zh-CN', api);
+    expect(historyAlert()?.textContent?.trim()).toBe(ERROR_TEXT.internal['zh-CN']);
+    await type(getByRole('combobox', { name: '语言' }), 'en');
+    expect(historyAlert()?.textContent?.trim()).toBe(ERROR_TEXT.internal.en);
+    delete api.handlers.getHistoryPage;
+    await type(getByRole('combobox', { name: 'Outcome' }), 'answered');
+    expect(historyAlert()).toBeNull();
+    expect(textIn()).toContain('13800000009');
+  });
+
+  it('names each state as the rest of the window does: "label · reason"', async () => {
+    await openHistory([
+      call({ reserveState: 'busy/小休' }),
+      call({ id: 'b', reserveState: 'x/y' }),
+    ]);
+    const cells = queryAllByRole('row')
+      .slice(1)
+      .map((r) => r.children[5]?.textContent?.trim());
+    expect(cells).toEqual(['忙碌 · 小休', 'x/y']);
   });
 });
