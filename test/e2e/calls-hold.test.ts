@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { MediaEndpoint } from '../../src/emulator/calls/media-endpoint';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
 import {
@@ -81,5 +82,43 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
     expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
     await talkingPanel(desk.page).waitFor({ state: 'detached' });
     expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
+  });
+  it('a hold the platform refuses (488): the agent is told, and the customer still hears them', async () => {
+    // A customer endpoint that takes no new offer, as some real platforms answer a re-INVITE.
+    world.emulator.calls.setMedia(() => {
+      const endpoint = new MediaEndpoint();
+      return {
+        createOffer: () => endpoint.createOffer(),
+        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
+        stats: () => endpoint.stats(),
+        close: () => endpoint.close(),
+      };
+    });
+    const id = queueCall(world, { caller: '13900005556' });
+    await ringingPanel(desk.page).waitFor();
+    await button('接听').click();
+    await talkingPanel(desk.page).waitFor();
+    await flowing(id);
+
+    await button('保持').click();
+    const alert = talkingPanel(desk.page).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('保持/恢复通话失败');
+    expect(desk.snapshot().call).toMatchObject({ phase: 'talking' });
+    expect(desk.snapshot().call?.held ?? false).toBe(false);
+    await button('保持').waitFor();
+    // The window took its offer back: the microphone still reaches the customer, both ways.
+    await flowing(id);
+    await pause(600);
+    await flowing(id);
+
+    // And a second try still works the same way (no offer left pending in the window).
+    await button('保持').click();
+    await waitFor(async () => await button('保持').isEnabled(), 'the second hold settled');
+    expect(desk.snapshot().call?.held ?? false).toBe(false);
+    await flowing(id);
+
+    expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
   });
 });

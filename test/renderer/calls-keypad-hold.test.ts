@@ -46,7 +46,7 @@ describe('keypad', () => {
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '3', ctrlKey: true }));
     await settle();
     expect(peer.senders[0]!.dtmf.inserted).toEqual(['1', '2', '#']);
-    expect(textIn()).toContain('已发送:12#');
+    expect(textIn()).toContain('已发送：12#');
   });
 
   it('leaves text fields alone', async () => {
@@ -76,7 +76,7 @@ describe('hold', () => {
     await click(getByRole('button', { name: '保持' }));
     expect(api.callsOf('setHeld')).toEqual([['c1', true]]);
     expect(getByRole('button', { name: '恢复通话' })).toBeTruthy();
-    expect(textIn()).toContain('通话已保持:双方都听不到对方。');
+    expect(textIn()).toContain('通话已保持：双方都听不到对方。');
     expect((getByRole('button', { name: '1' }) as HTMLButtonElement).disabled).toBe(true);
     await click(getByRole('button', { name: '恢复通话' }));
     expect(api.callsOf('setHeld')).toEqual([
@@ -105,6 +105,39 @@ describe('hold', () => {
     await settle();
     expect(peer.transceiver.direction).toBe('sendrecv');
     expect(peer.senders[0]!.track).toBe(mic);
+  });
+
+  it('a hold the far end refused is taken back: the microphone is on the sender again', async () => {
+    const { api, peer } = await talkingWithMedia();
+    const mic = peer.senders[0]!.track;
+    api.pushMedia({ requestId: 'h1', callId: 'c1', kind: 'make-offer', hold: true });
+    await settle();
+    expect(peer.senders[0]!.track).toBeNull();
+    api.pushMedia({ requestId: 'h2', callId: 'c1', kind: 'rollback-offer' });
+    await settle();
+    expect(api.callsOf('replyMedia').at(-1)).toEqual([{ requestId: 'h2' }]);
+    expect(peer.rollbacks).toBe(1);
+    expect(peer.signalingState).toBe('stable');
+    expect(peer.transceiver.direction).toBe('sendrecv');
+    expect(peer.senders[0]!.track).toBe(mic);
+    // Keypad digits go again (they stop while held).
+    press('5');
+    await settle();
+    expect(peer.senders[0]!.dtmf.inserted).toEqual(['5']);
+
+    // A refused resume goes back to held: no track, sendonly.
+    api.pushMedia({ requestId: 'h3', callId: 'c1', kind: 'make-offer', hold: true });
+    await settle();
+    api.pushMedia({ requestId: 'h4', callId: 'c1', kind: 'apply-answer', sdp: 'v=0\r\n' });
+    await settle();
+    api.pushMedia({ requestId: 'h5', callId: 'c1', kind: 'make-offer', hold: false });
+    await settle();
+    expect(peer.senders[0]!.track).toBe(mic);
+    api.pushMedia({ requestId: 'h6', callId: 'c1', kind: 'rollback-offer' });
+    await settle();
+    expect(peer.rollbacks).toBe(2);
+    expect(peer.transceiver.direction).toBe('sendonly');
+    expect(peer.senders[0]!.track).toBeNull();
   });
 
   it('a make-offer for a call without media is answered with an error', async () => {

@@ -130,6 +130,9 @@ export class FakePeer extends EventTarget {
   iceGatheringState: RTCIceGatheringState = 'new';
   connectionState: RTCPeerConnectionState = 'new';
   localDescription: { type: string; sdp: string } | null = null;
+  signalingState: RTCSignalingState = 'stable';
+  /** Offers taken back (setLocalDescription rollback). */
+  rollbacks = 0;
   remoteDescription: RTCSessionDescriptionInit | null = null;
   readonly senders: FakeSender[] = [];
   closed = false;
@@ -144,6 +147,7 @@ export class FakePeer extends EventTarget {
 
   async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     this.remoteDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
     const event = Object.assign(new Event('track'), {
       track: this.remote.tracks[0],
       streams: [this.remote],
@@ -190,6 +194,13 @@ export class FakePeer extends EventTarget {
     return { type: 'answer', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n' };
   }
   async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (description.type === 'rollback') {
+      if (this.signalingState !== 'have-local-offer') throw new Error('InvalidStateError');
+      this.signalingState = 'stable';
+      this.rollbacks++;
+      return;
+    }
+    this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
     this.localDescription = { type: 'answer', sdp: description.sdp ?? '' };
     this.iceGatheringState = 'gathering';
     if (this.gathers) {

@@ -133,6 +133,13 @@ export class MediaEndpoint implements MediaSession {
     return this.localSdp(pc);
   }
 
+  /** Takes our last offer back (the far end refused it): the direction last agreed again. */
+  rollbackOffer(): void {
+    if (!this.offered) return;
+    this.offered = null;
+    this.transceiver?.setDirection(this.direction);
+  }
+
   /** Which way audio goes now, as the last exchange settled it. */
   get direction(): Direction {
     return (this.transceiver?.currentDirection as Direction | undefined) ?? 'sendrecv';

@@ -21,7 +21,7 @@ export interface MediaBridgeOptions {
 }
 
 interface Pending {
-  /** False for requests answered with an acknowledgement only (apply-answer). */
+  /** False for requests answered with an acknowledgement only (apply-answer, rollback-offer). */
   wantsSdp: boolean;
   resolve: (sdp: string) => void;
   reject: (error: Error) => void;
@@ -43,6 +43,9 @@ export class MediaBridge {
       offer: (hold) => this.ask({ callId, kind: 'make-offer', hold }),
       applyAnswer: async (sdp) => {
         await this.ask({ callId, kind: 'apply-answer', sdp }, false);
+      },
+      rollback: async () => {
+        await this.ask({ callId, kind: 'rollback-offer' }, false);
       },
     };
   }

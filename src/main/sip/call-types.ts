@@ -14,6 +14,11 @@ export interface CallMedia {
   offer?(hold: boolean): Promise<string>;
   /** Applies the far end's answer to our last offer. */
   applyAnswer?(answerSdp: string): Promise<void>;
+  /**
+   * Takes our last offer back (the far end refused it, e.g. 488): the connection returns to
+   * what was last agreed, the microphone with it.
+   */
+  rollback?(): Promise<void>;
 }
 
 /** How a call is moving: ringing → answering (SDP being made) → talking, then ended. */

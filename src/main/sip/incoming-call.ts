@@ -38,6 +38,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   private acked = false;
   /** A hold or resume re-INVITE is waiting for the far end's answer. */
   private reinviting = false;
+  /** Why the window could not take back an offer the far end refused (said in the hold's error). */
+  private rollbackProblem: string | null = null;
   private ended: CallEnd | null = null;
   private readonly listeners = new Set<(end: CallEnd) => void>();
 
@@ -122,6 +124,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     const what = held ? 'hold' : 'resume';
     let stop = () => {};
     this.reinviting = true;
+    this.rollbackProblem = null;
     try {
       await new Promise<void>((resolve, reject) => {
         stop = this.onEnded((end) => {
@@ -135,9 +138,11 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
             requestDelegate: {
               // When sip.js ends the call over the answer, onEnded has already rejected.
               onAccept: () => resolve(),
+              // sip.js has had the window take its offer back (rollbackDescription) by now.
               onReject: (response) => {
                 const { statusCode, reasonPhrase } = response.message;
-                reject(new Error(`${statusCode} ${reasonPhrase}`));
+                const problem = this.rollbackProblem ? `; ${this.rollbackProblem}` : '';
+                reject(new Error(`${statusCode} ${reasonPhrase}${problem}`));
               },
             },
           })
@@ -204,6 +209,18 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
                 const why = error instanceof Error ? error.message : String(error);
                 this.note('failed', `media: the far end's answer to our offer was refused: ${why}`);
                 throw error;
+              }
+            },
+          }
+        : {}),
+      ...(attached.rollback
+        ? {
+            rollback: async () => {
+              try {
+                await attached.rollback!();
+              } catch (error) {
+                const why = error instanceof Error ? error.message : String(error);
+                this.rollbackProblem = `the window could not take its offer back: ${why}`;
               }
             },
           }

@@ -74,6 +74,20 @@ export class BridgedDescriptionHandler implements SessionDescriptionHandler {
     }
   }
 
+  /**
+   * sip.js calls this when the far end refuses our re-INVITE (a 488 to a hold): the window takes
+   * its offer back, so the microphone it took off for the hold goes back on. Never rejects: sip.js
+   * hangs up on a failed rollback, and a window that cannot roll back should not cost the agent
+   * the customer (the call's media slot records the failure for the hold's answer).
+   */
+  async rollbackDescription(): Promise<void> {
+    if (!this.localOffer || this.closed) return;
+    this.localOffer = false;
+    await this.media()
+      ?.rollback?.()
+      .catch(() => undefined);
+  }
+
   hasDescription(contentType: string): boolean {
     return contentType.split(';')[0]?.trim().toLowerCase() === SDP;
   }

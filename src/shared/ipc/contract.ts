@@ -165,9 +165,10 @@ export interface MediaRequest {
   /**
    * `answer-offer`: apply the remote offer and return an answer; `close`: tear the call's media
    * down; `make-offer`: a new local offer on the call's connection (`hold`: sendonly, else
-   * sendrecv) returned as `sdp`; `apply-answer`: apply the far end's answer to it.
+   * sendrecv) returned as `sdp`; `apply-answer`: apply the far end's answer to it;
+   * `rollback-offer`: the far end refused it, go back to what was last agreed.
    */
-  kind: 'answer-offer' | 'close' | 'make-offer' | 'apply-answer';
+  kind: 'answer-offer' | 'close' | 'make-offer' | 'apply-answer' | 'rollback-offer';
   sdp?: string;
   hold?: boolean;
 }

@@ -89,9 +89,53 @@ describe('hold on the demo platform', () => {
       ok: false,
       error: { code: 'media', detail: '488 Not Acceptable Here' },
     });
+    // The window was asked to take its offer back (it had taken the microphone off for it).
+    expect(app.window.requests.map((r) => r.kind).slice(-2)).toEqual([
+      'make-offer',
+      'rollback-offer',
+    ]);
     await pause(300);
     expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
     expect(app.snap().call?.held ?? false).toBe(false);
+    expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
+    // Asking again gets the same answer: nothing was left half-done.
+    expect(await core.dispatch('call:hold', { callId, held: true })).toMatchObject({
+      ok: false,
+      error: { code: 'media', detail: '488 Not Acceptable Here' },
+    });
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
+  });
+
+  it('a window that cannot take its offer back: the hold says so, the call stays up', async () => {
+    const { core, demo } = app;
+    demo.emulator.calls.setMedia(() => {
+      const endpoint = new MediaEndpoint();
+      return {
+        createOffer: () => endpoint.createOffer(),
+        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
+        stats: () => endpoint.stats(),
+        close: () => endpoint.close(),
+      };
+    });
+    const { id, callId } = await talking();
+    // The window fails the rollback: sip.js would hang up on a rejected rollback; we must not.
+    const peer = app.window.peer(callId)!;
+    peer.rollbackOffer = () => {
+      throw new Error('InvalidStateError: no offer to roll back');
+    };
+
+    const refused = await core.dispatch('call:hold', { callId, held: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'media',
+        detail:
+          '488 Not Acceptable Here; the window could not take its offer back: ' +
+          'InvalidStateError: no offer to roll back',
+      },
+    });
+    await pause(300);
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
     expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
   });
 

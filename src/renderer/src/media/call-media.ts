@@ -56,6 +56,8 @@ interface CallSession {
   closed: boolean;
   /** On hold: the sender has no track, so the microphone must not be put back by a switch. */
   held?: boolean;
+  /** Whether the call was held before our offer now out (what a refusal goes back to). */
+  heldBeforeOffer?: boolean;
   /** Undo functions for every listener the session added. */
   offs: (() => void)[];
 }
@@ -136,6 +138,12 @@ export class CallMedia {
     } else if (request.kind === 'apply-answer') {
       await this.renegotiate(ours, request, async (pc) => {
         await pc.setRemoteDescription({ type: 'answer', sdp: request.sdp ?? '' });
+        ours!.heldBeforeOffer = undefined;
+        return undefined;
+      });
+    } else if (request.kind === 'rollback-offer') {
+      await this.renegotiate(ours, request, async (pc) => {
+        await this.takeOfferBack(ours!, pc);
         return undefined;
       });
     } else await this.close(request);
@@ -168,12 +176,44 @@ export class CallMedia {
   ): Promise<string> {
     const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
     if (!transceiver) throw new Error('the call has no audio stream');
+    const before = (session.heldBeforeOffer ??= session.held === true);
+    await this.direct(session, transceiver, hold);
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+    } catch (error) {
+      // No offer went out: the call goes on as it was.
+      await this.direct(session, transceiver, before);
+      session.heldBeforeOffer = undefined;
+      throw error;
+    }
+    return this.localSdp(pc, session);
+  }
+
+  /**
+   * The far end refused our offer (a 488 to a hold): back to what was last agreed, the
+   * microphone on the sender again unless the call was already held, so the customer keeps
+   * hearing the agent.
+   */
+  private async takeOfferBack(session: CallSession, pc: PeerConnection): Promise<void> {
+    const before = session.heldBeforeOffer;
+    if (before === undefined) return;
+    if (pc.signalingState === 'have-local-offer')
+      await pc.setLocalDescription({ type: 'rollback' });
+    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+    if (transceiver) await this.direct(session, transceiver, before);
+    session.heldBeforeOffer = undefined;
+  }
+
+  /** Held: sendonly with no track on the sender; else sendrecv with the microphone. */
+  private async direct(
+    session: CallSession,
+    transceiver: RTCRtpTransceiver,
+    hold: boolean,
+  ): Promise<void> {
     const track = session.mic?.getAudioTracks()[0] ?? null;
     transceiver.direction = hold ? 'sendonly' : 'sendrecv';
     await transceiver.sender.replaceTrack(hold ? null : track);
     session.held = hold;
-    await pc.setLocalDescription(await pc.createOffer());
-    return this.localSdp(pc, session);
   }
 
   private async localSdp(pc: PeerConnection, session: CallSession): Promise<string> {

@@ -20,6 +20,7 @@ export type PeerConnection = Pick<
   | 'localDescription'
   | 'iceGatheringState'
   | 'connectionState'
+  | 'signalingState'
 >;
 
 /** An <audio> element's playing surface; setSinkId is optional (not every engine has it). */

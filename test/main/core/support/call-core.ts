@@ -51,6 +51,12 @@ export function windowDouble(of: Core) {
     }
     if (!peer) return Promise.reject(new Error('this call has no media'));
     if (request.kind === 'make-offer') return peer.reoffer(request.hold ? 'sendonly' : 'sendrecv');
+    if (request.kind === 'rollback-offer') {
+      return (async () => {
+        peer.rollbackOffer();
+        return undefined;
+      })();
+    }
     if (request.kind === 'apply-answer')
       return peer.applyAnswer(request.sdp ?? '').then(() => undefined);
     return peer.answerOffer(request.sdp ?? '');
