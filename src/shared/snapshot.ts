@@ -182,7 +182,10 @@ export interface SessionSnapshot {
   recentReasons: { busy: string[]; away: string[] };
   /** The microphone as the window last reported it (only the window can know). */
   microphone: LinkHealth;
-  /** A state the agent chose that the platform has not taken yet: retried automatically. */
+  /**
+   * A state the agent chose that the platform has not taken yet: sent again once the platform
+   * answers. Whether the window says it is being retried is `retriedState`'s rule.
+   */
   pendingState: string | null;
   /** Set when another desktop took this agent over (cleared by the next sign-in here). */
   takeover: Takeover | null;
@@ -275,4 +278,28 @@ export function readiness(
   const broken = order.find((link) => links[link] === 'broken') ?? null;
   const ready = { ready: order.every((link) => links[link] === 'ok'), links, broken };
   return noAudio && snapshot.call?.phase === 'talking' ? { ...ready, noAudio: true } : ready;
+}
+
+/**
+ * True while the platform refuses this desktop's credentials: the account key (HTTP 401, health
+ * `auth-failed`) or, in gateway mode, the agent's lapsed or revoked gateway token. Nothing the
+ * session sends can succeed until they are fixed (settings, or the agent's password).
+ */
+export function credentialsRefused(
+  snapshot: Pick<SessionSnapshot, 'platform' | 'access'>,
+): boolean {
+  return snapshot.platform.health === 'auth-failed' || !!snapshot.access?.signInNeeded;
+}
+
+/**
+ * The state change the window says main is retrying by itself (banner, state controls): the
+ * pending state, but not while the credentials are refused. No retry can succeed then, so
+ * "retrying" would contradict the credentials banner beside it; main keeps the choice and sends
+ * it once the platform answers again (and the window says so again then).
+ */
+export function retriedState(
+  snapshot: Pick<SessionSnapshot, 'pendingState' | 'platform' | 'access'> | null,
+): string | null {
+  if (!snapshot?.pendingState || credentialsRefused(snapshot)) return null;
+  return snapshot.pendingState;
 }

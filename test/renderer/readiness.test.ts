@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, signedInSnapshot } from './fake-api';
@@ -26,6 +27,12 @@ async function show(
 }
 
 afterEach(() => stubMicrophone('unsupported'));
+
+/** The banners above the screen, as the agent reads them, top to bottom. */
+function banners(): string[] {
+  const box = document.querySelector('.banners');
+  return box ? [...box.children].map((el) => el.textContent!.trim()) : [];
+}
 
 describe('readiness light', () => {
   it('is green only when every link is known fine, and reports the microphone to main', async () => {
@@ -191,6 +198,49 @@ describe('banners', () => {
     api.snapshot = signedInSnapshot({ state: 'busy/会议', pendingState: 'idle' });
     await mountApp(api, { language: 'en' });
     expect(textIn()).toContain('The platform has not taken “Idle” yet; retrying automatically.');
+  });
+
+  it('does not say a pending change is retried beside refused credentials (401)', async () => {
+    const base = signedInSnapshot();
+    const refused = { code: 'auth-failed' as const, message: 'HTTP 401' };
+    // Main kept the agent's choice while the platform was away; now it refuses the key.
+    await show({
+      state: 'idle',
+      pendingState: 'busy/小休',
+      platform: { ...base.platform, health: 'auth-failed', lastError: refused },
+      lastError: refused,
+    });
+    // One thing to act on: the credentials. No "retrying" that cannot succeed beside it.
+    expect(banners()).toEqual([ERROR_TEXT['auth-failed']['zh-CN']]);
+    expect(textIn()).not.toContain('正在自动重试');
+  });
+
+  it('does not say a pending change is retried while the gateway asks for the password', async () => {
+    const base = signedInSnapshot();
+    const lapsed = { code: 'gateway-signed-out' as const, message: 'HTTP 401' };
+    await show({
+      pendingState: 'busy/小休',
+      platform: { ...base.platform, health: 'faulty', lastError: lapsed },
+      lastError: lapsed,
+      access: { mode: 'gateway', signInNeeded: true },
+    });
+    expect(getByRole('alertdialog')).toBeTruthy();
+    expect(textIn()).not.toContain('正在自动重试');
+  });
+
+  it('says the pending change is retried again once the credentials are accepted', async () => {
+    const { api } = await show({ pendingState: 'busy/小休' });
+    const base = signedInSnapshot();
+    const refused = { code: 'auth-failed' as const, message: 'HTTP 401' };
+    api.push({
+      ...api.snapshot,
+      platform: { ...base.platform, health: 'auth-failed', lastError: refused },
+    });
+    await flushPromises();
+    expect(banners()).toEqual([ERROR_TEXT['auth-failed']['zh-CN']]);
+    api.push({ ...api.snapshot, platform: { ...base.platform, health: 'unreachable' } });
+    await flushPromises();
+    expect(banners()).toContainEqual(expect.stringMatching(/忙碌 · 小休.*正在自动重试/));
   });
 
   it('shows rejected credentials as the sentence with what to check', async () => {

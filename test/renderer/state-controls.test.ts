@@ -253,6 +253,29 @@ describe('state controls', () => {
     expect(textIn(controls)).not.toContain('切换失败');
   });
 
+  it('a kept change is not said to be retried once the platform refuses the credentials', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    api.handlers.setState = (state) => {
+      api.push({ ...api.snapshot, pendingState: state });
+      return Promise.resolve(fail('transport'));
+    };
+    await mountApp(api);
+    await click(getByRole('button', { name: '空闲' }));
+    const controls = getByRole('heading', { name: '切换状态' }).parentElement!;
+    expect(textIn(controls)).toContain('正在自动重试');
+    // The next keepalive is answered 401: main keeps the choice, but no retry can succeed.
+    const refused = { code: 'auth-failed' as const, message: 'HTTP 401' };
+    api.push({
+      ...api.snapshot,
+      platform: { ...api.snapshot.platform, health: 'auth-failed', lastError: refused },
+      lastError: refused,
+    });
+    await flushPromises();
+    expect(textIn(controls)).not.toContain('正在自动重试');
+    expect(textIn(controls)).not.toContain('切换失败');
+  });
+
   it('shows a refused change as the platform sentence', async () => {
     const api = new FakeApi();
     api.snapshot = signedInSnapshot();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { initialSnapshot, readiness, SIP_STATES } from '../../src/shared/snapshot';
+import { initialSnapshot, readiness, retriedState, SIP_STATES } from '../../src/shared/snapshot';
 import type {
   LinkHealth,
   PlatformHealth,
@@ -119,5 +119,32 @@ describe('readiness: no audio received', () => {
     expect(readiness(talking, 'ok', true).noAudio).toBe(true);
     expect(readiness(talking, 'ok', false).noAudio).toBeUndefined();
     expect(readiness({ ...talking, call: null }, 'ok', true).noAudio).toBeUndefined();
+  });
+});
+
+describe('retriedState: a pending change said to be retried', () => {
+  const pending = (health: PlatformHealth, access?: SessionSnapshot['access']) => ({
+    ...snapshotWith('signed-in', health, 'registered'),
+    pendingState: 'busy/小休',
+    ...(access ? { access } : {}),
+  });
+
+  it.each<PlatformHealth>(['ok', 'unknown', 'unreachable', 'faulty'])(
+    'is the pending state while the platform is %s (a retry can succeed)',
+    (health) => expect(retriedState(pending(health))).toBe('busy/小休'),
+  );
+
+  it('is none while the platform refuses the account key (401): no retry can succeed', () => {
+    expect(retriedState(pending('auth-failed'))).toBeNull();
+  });
+
+  it('is none while the gateway token is refused, until the agent signs in again', () => {
+    expect(retriedState(pending('faulty', { mode: 'gateway', signInNeeded: true }))).toBeNull();
+    expect(retriedState(pending('ok', { mode: 'gateway', signInNeeded: false }))).toBe('busy/小休');
+  });
+
+  it('is none with nothing pending, or no snapshot', () => {
+    expect(retriedState({ ...pending('ok'), pendingState: null })).toBeNull();
+    expect(retriedState(null)).toBeNull();
   });
 });

@@ -188,6 +188,27 @@ describe('a state change the platform could not take', () => {
     });
   }
 
+  it('is kept, not sent, while the platform refuses the credentials (401), then applied', async () => {
+    await signIn();
+    // Chosen while the platform was away; its next keepalives are answered 401.
+    faults = {
+      setState: appError('transport', 'connect ECONNREFUSED'),
+      keepalive: appError('auth-failed', 'HTTP 401'),
+    };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    await session.wake();
+    await session.wake();
+    expect(session.snapshot().platform.health).toBe('auth-failed');
+    expect(session.snapshot().pendingState).toBe('busy/小休'); // the agent's choice is kept
+    // Only the agent's own attempt: nothing is pushed against credentials that are refused.
+    expect(calls.filter((m) => m === 'setState')).toHaveLength(1);
+    faults = {}; // the credentials are fixed
+    await session.wake();
+    await waitFor(() => session.snapshot().pendingState === null, 'applied');
+    expect(session.snapshot().state).toBe('busy/小休');
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
+  });
+
   it('is dropped when the platform refuses it (000001): nothing is retried', async () => {
     await signIn();
     faults = { setState: appError('000001') };
