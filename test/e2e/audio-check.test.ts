@@ -76,7 +76,7 @@ describe.skipIf(skip)(skip ?? 'audio check (Chromium, fake devices)', () => {
     await click('mic');
     await expect
       .poll(() => verdict('mic').textContent())
-      .toMatch(/所选麦克风“unplugged-headset-mic”无法使用,已改用系统默认设备。.*麦克风正常/);
+      .toMatch(/所选麦克风“unplugged-headset-mic”无法使用，已改用系统默认设备。.*麦克风正常/);
     await click('speaker');
     await expect
       .poll(() => verdict('speaker').textContent(), { timeout: 5_000 })

@@ -130,11 +130,11 @@ describe.skipIf(skip)(skip ?? 'calls end to end (Chromium)', () => {
     expect(record.outcome).toBe('missed-timeout');
     expect(record.answeredAt).toBeNull();
 
-    const missed = page.getByRole('region', { name: '未接来电(1)' });
+    const missed = page.getByRole('region', { name: '未接来电（1）' });
     await missed.waitFor();
     const entry = missed.getByRole('listitem').filter({ hasText: '13900002222' });
     await entry.filter({ hasText: '超时未接' }).waitFor();
-    await entry.filter({ hasText: '平台随后将状态设为:离开 · 未接' }).waitFor();
+    await entry.filter({ hasText: '平台随后将状态设为：离开 · 未接' }).waitFor();
     await announced(page, '离开 · 未接');
     await platformState(world.emulator, NAME, 'away/未接');
     expect(desk.snapshot().missed).toEqual([
@@ -163,11 +163,11 @@ describe.skipIf(skip)(skip ?? 'calls end to end (Chromium)', () => {
     const record = await callEnded(world, id);
     expect(record).toMatchObject({ outcome: 'rejected', detail: '603 Decline', answeredAt: null });
     const entry = page
-      .getByRole('region', { name: '未接来电(2)' })
+      .getByRole('region', { name: '未接来电（2）' })
       .getByRole('listitem')
       .filter({ hasText: '13900003333' });
     await entry.filter({ hasText: '已拒接' }).waitFor();
-    await entry.filter({ hasText: '平台随后将状态设为:忙碌 · 回访' }).waitFor();
+    await entry.filter({ hasText: '平台随后将状态设为：忙碌 · 回访' }).waitFor();
     await announced(page, '忙碌 · 回访');
     await platformState(world.emulator, NAME, 'busy/回访');
   });

@@ -80,11 +80,11 @@ describe.skipIf(skip)(skip ?? 'calls routing between two agents (Chromium)', () 
     await ringingPanel(low.page).waitFor({ state: 'detached' });
     expect((await callEnded(world, second)).outcome).toBe('caller-gave-up');
     const entry = low.page
-      .getByRole('region', { name: '未接来电(1)' })
+      .getByRole('region', { name: '未接来电（1）' })
       .getByRole('listitem')
       .filter({ hasText: '13900007777' });
     await entry.filter({ hasText: '对方已挂断' }).waitFor();
-    await entry.filter({ hasText: '平台随后将状态设为:空闲' }).waitFor();
+    await entry.filter({ hasText: '平台随后将状态设为：空闲' }).waitFor();
     await announced(low.page, '空闲');
     // All the while the first call went on untouched.
     expect(callRecord(world, first).state).toBe('talking');

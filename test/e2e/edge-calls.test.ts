@@ -158,7 +158,7 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     await desk.page.keyboard.press('1');
     await keypad.getByRole('button', { name: '2', exact: true }).click();
     await desk.page.keyboard.press('#');
-    await keypad.getByRole('status').filter({ hasText: '已发送:12#' }).waitFor();
+    await keypad.getByRole('status').filter({ hasText: '已发送：12#' }).waitFor();
     await waitFor(
       () => callRecord(world, id).media?.digits === '12#',
       'digits 12# at the platform',

@@ -47,7 +47,7 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
     await button('签出').click();
     const dialog = page.getByRole('alertdialog', { name: '正在通话中' });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain('强制签出会挂断当前通话。是否强制签出?');
+    expect(await dialog.textContent()).toContain('强制签出会挂断当前通话。是否强制签出？');
     // The safe choice holds the focus; nothing was sent yet.
     expect(await button('取消').evaluate((el) => el === document.activeElement)).toBe(true);
     expect(requestsTo(app, 'DELETE', 'agent_11')).toEqual([]);
@@ -102,16 +102,16 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
   it('says when the platform is unreachable, and recovers when it is back', async () => {
     const { page, emulator } = app;
     // Healthy but busy: the headline says why no call comes (not "ready to take calls").
-    await page.getByRole('status').filter({ hasText: '平台不会分配来电:当前为忙碌' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '平台不会分配来电：当前为忙碌' }).waitFor();
     const { port } = emulator;
     await emulator.close();
 
-    const banner = page.getByRole('alert').filter({ hasText: '无法连接平台,正在自动重试。' });
+    const banner = page.getByRole('alert').filter({ hasText: '无法连接平台，正在自动重试。' });
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(
-      /^无法连接平台,正在自动重试。下次重试:\d{2}:\d{2}:\d{2}。$/,
+      /^无法连接平台，正在自动重试。下次重试：\d{2}:\d{2}:\d{2}。$/,
     );
-    await page.getByRole('status').filter({ hasText: '暂不能接听:平台无法连接' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '暂不能接听：平台无法连接' }).waitFor();
     // The last state the platform acknowledged stays on screen.
     await announced(page, '忙碌 · 会议');
     await screenshot(page, 'platform-unreachable');
@@ -119,7 +119,7 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
     // A choice made meanwhile is not taken yet, says so, and is kept for when the platform is
     // back (the banner names it in words).
     await button('空闲').click();
-    await page.getByRole('status').filter({ hasText: '平台尚未接受,正在自动重试。' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '平台尚未接受，正在自动重试。' }).waitFor();
     await page.getByRole('status').filter({ hasText: '平台尚未接受“空闲”' }).waitFor();
 
     await language('语言', 'English');

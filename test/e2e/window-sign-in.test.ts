@@ -88,7 +88,7 @@ describe.skipIf(skip)(skip ?? 'agent window: sign-in (Chromium)', () => {
 
     await submitSignIn(page, { name: 'agent_02', extension: E1! });
     expect(await refusal('该座席已在别处登录')).toBe(
-      '签入失败。该座席已在别处登录。请先在另一处退出,或等待其会话过期(约 5 分钟)后再登录。',
+      '签入失败。该座席已在别处登录。请先在另一处退出，或等待其会话过期（约 5 分钟）后再登录。',
     );
     expect(await page.getByRole('heading', { name: '座席签入' }).isVisible()).toBe(true);
     // The other login is untouched; our extension stays free.
@@ -108,7 +108,7 @@ describe.skipIf(skip)(skip ?? 'agent window: sign-in (Chromium)', () => {
 
     await submitSignIn(page, { name: 'agent_03', extension: E3! });
     expect(await refusal('该分机已绑定其他座席')).toBe(
-      '签入失败。该分机已绑定其他座席。请选择其他分机,或请对方先退出。',
+      '签入失败。该分机已绑定其他座席。请选择其他分机，或请对方先退出。',
     );
     expect(platformAgent(emulator, 'agent_03')).toBeNull();
     expect(platformAgent(emulator, 'holder')?.extension).toBe(E3);
@@ -120,7 +120,7 @@ describe.skipIf(skip)(skip ?? 'agent window: sign-in (Chromium)', () => {
     const logins = requestsTo(app, 'POST').length;
     await submitSignIn(page, { name: 'agent_04', extension: unknown, typeExtension: true });
     expect(await refusal('分机不存在')).toBe(
-      '签入失败。分机不存在。请从列表中选择分机,或核对分机 ID。',
+      '签入失败。分机不存在。请从列表中选择分机，或核对分机 ID。',
     );
     expect(platformAgent(emulator, 'agent_04')).toBeNull();
     // Nobody is signed in: the header names no agent.

@@ -21,7 +21,7 @@ import type { WindowApp } from '../support/agent-window';
 
 const skip = missingSystem('chromium');
 const NAME = 'agent_07';
-const LOCKED = '振铃或通话中不能切换状态;通话结束后平台会自动恢复状态。';
+const LOCKED = '振铃或通话中不能切换状态；通话结束后平台会自动恢复状态。';
 
 describe.skipIf(skip)(skip ?? 'agent window: state changes (Chromium)', () => {
   let app: WindowApp;
@@ -106,10 +106,10 @@ describe.skipIf(skip)(skip ?? 'agent window: state changes (Chromium)', () => {
     await open('忙碌');
     const field = page.getByRole('textbox', { name: '自定义忙碌原因' });
     const refusals: [string, string][] = [
-      ['a//b', '原因不能以 / 开头或结尾,也不能包含连续的 //(如 维修单录入/加急)。'],
-      ['/x', '原因不能以 / 开头或结尾,也不能包含连续的 //(如 维修单录入/加急)。'],
-      ['x/', '原因不能以 / 开头或结尾,也不能包含连续的 //(如 维修单录入/加急)。'],
-      ['长'.repeat(257), '原因最长 256 个字符(当前 257 个)。'],
+      ['a//b', '原因不能以 / 开头或结尾，也不能包含连续的 //（如 维修单录入/加急）。'],
+      ['/x', '原因不能以 / 开头或结尾，也不能包含连续的 //（如 维修单录入/加急）。'],
+      ['x/', '原因不能以 / 开头或结尾，也不能包含连续的 //（如 维修单录入/加急）。'],
+      ['长'.repeat(257), '原因最长 256 个字符（当前 257 个）。'],
     ];
     for (const [reason, message] of refusals) {
       await field.fill(reason);

@@ -68,7 +68,7 @@ describe.skipIf(skip)(skip ?? 'agent window: team and skills (Chromium)', () => 
     it('pages through 45 agents 20 at a time, as the platform pages them', async () => {
       const asked = requestsTo(app, 'GET').length;
       await button('团队').click();
-      expect(await shows('第 1 / 3 页,共 45 人')).toEqual(platformPage(1, 20));
+      expect(await shows('第 1 / 3 页，共 45 人')).toEqual(platformPage(1, 20));
       expect(await button('上一页').isDisabled()).toBe(true);
       // Each row shows the agent's job number, state in words and extension.
       const row = app.page.getByRole('row', { name: /team_44/ });
@@ -78,34 +78,34 @@ describe.skipIf(skip)(skip ?? 'agent window: team and skills (Chromium)', () => 
       await screenshot(app.page, 'team');
 
       await button('下一页').click();
-      expect(await shows('第 2 / 3 页,共 45 人')).toEqual(platformPage(2, 20));
+      expect(await shows('第 2 / 3 页，共 45 人')).toEqual(platformPage(2, 20));
       await button('下一页').click();
-      const last = await shows('第 3 / 3 页,共 45 人');
+      const last = await shows('第 3 / 3 页，共 45 人');
       expect(last).toEqual(platformPage(3, 20));
       expect(last).toHaveLength(5);
       expect(last).toContain(NAME);
       expect(await button('下一页').isDisabled()).toBe(true);
       await button('上一页').click();
-      expect(await shows('第 2 / 3 页,共 45 人')).toEqual(platformPage(2, 20));
+      expect(await shows('第 2 / 3 页，共 45 人')).toEqual(platformPage(2, 20));
       // One list request per page shown (no overlapping or repeated fetches).
       expect(requestsTo(app, 'GET').length - asked).toBe(4);
     });
 
     it('changes the page size and starts again at page 1', async () => {
       await app.page.getByRole('combobox', { name: '每页人数' }).selectOption('50');
-      const all = await shows('第 1 / 1 页,共 45 人');
+      const all = await shows('第 1 / 1 页，共 45 人');
       expect(all).toEqual(platformPage(1, 50));
       expect(all).toHaveLength(45);
       expect(await button('下一页').isDisabled()).toBe(true);
       // The filter narrows the page already loaded.
-      await app.page.getByRole('combobox', { name: '按状态筛选(本页)' }).selectOption('idle');
+      await app.page.getByRole('combobox', { name: '按状态筛选（本页）' }).selectOption('idle');
       const idle = await app.page.getByRole('table').getByRole('rowheader').allTextContents();
       const platformIdle = app.emulator.store
         .agentStatuses()
         .filter((a) => a.state === 'idle')
         .map((a) => a.name);
       expect([...idle].sort()).toEqual([...platformIdle].sort());
-      await app.page.getByRole('combobox', { name: '按状态筛选(本页)' }).selectOption('all');
+      await app.page.getByRole('combobox', { name: '按状态筛选（本页）' }).selectOption('all');
     });
   });
 

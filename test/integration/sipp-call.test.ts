@@ -237,7 +237,7 @@ describe.skipIf(skip)(skip ?? 'an external caller through Kamailio (sipp, Chromi
     await ringingPanel(desk.page).waitFor({ state: 'detached' });
     const entry = desk.page.getByRole('listitem').filter({ hasText: '02161234567' });
     await entry.filter({ hasText: '已拒接' }).waitFor();
-    await entry.filter({ hasText: '平台随后将状态设为:空闲' }).waitFor();
+    await entry.filter({ hasText: '平台随后将状态设为：空闲' }).waitFor();
   });
 
   it('the agent answers and hangs up: ACK and BYE follow the recorded route', async () => {

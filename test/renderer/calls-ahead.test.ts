@@ -30,12 +30,12 @@ afterEach(() => hidden(false));
 describe('a ringing call reaches the screen first', () => {
   it('shows the panel once the push is handled, and the state in the same frame', async () => {
     const api = await signedIn();
-    expect(stateSaid()).toBe('当前状态:空闲');
+    expect(stateSaid()).toBe('当前状态：空闲');
     api.push(ringingSnapshot({ caller: '13800000001' }));
     await nextTick();
     expect(queryByRole('heading', { name: '来电振铃中' })).not.toBeNull();
     await nextFrame();
-    expect(stateSaid()).toBe('当前状态:振铃中');
+    expect(stateSaid()).toBe('当前状态：振铃中');
     expect(getByRole('button', { name: '空闲' }).hasAttribute('disabled')).toBe(true);
   });
 
@@ -45,7 +45,7 @@ describe('a ringing call reaches the screen first', () => {
     api.push(ringingSnapshot({ caller: '13800000001' }));
     await settle();
     expect(queryByRole('heading', { name: '来电振铃中' })).not.toBeNull();
-    expect(stateSaid()).toBe('当前状态:振铃中');
+    expect(stateSaid()).toBe('当前状态：振铃中');
   });
 
   it('a push that comes before the frame wins over the one still waiting for it', async () => {
@@ -57,7 +57,7 @@ describe('a ringing call reaches the screen first', () => {
     await nextFrame();
     await settle();
     expect(queryByRole('heading', { name: '来电振铃中' })).toBeNull();
-    expect(stateSaid()).toBe('当前状态:忙碌');
+    expect(stateSaid()).toBe('当前状态：忙碌');
   });
 
   it('re-inserts the same panel for the next call, with the new caller and Answer focused', async () => {
@@ -89,9 +89,9 @@ describe("main's note of a new ringing call, ahead of its snapshot", () => {
     api.push(ringing);
     await nextTick();
     // Its snapshot is the ring's: it waits for the frame as one that brought the call would.
-    expect(stateSaid()).toBe('当前状态:空闲');
+    expect(stateSaid()).toBe('当前状态：空闲');
     await nextFrame();
-    expect(stateSaid()).toBe('当前状态:振铃中');
+    expect(stateSaid()).toBe('当前状态：振铃中');
     expect(getByRole('heading', { name: '来电振铃中' }).closest('section')).toBe(panel);
   });
 
@@ -104,7 +104,7 @@ describe("main's note of a new ringing call, ahead of its snapshot", () => {
     await nextFrame();
     await settle();
     expect(queryByRole('heading', { name: '来电振铃中' })).toBeNull();
-    expect(stateSaid()).toBe('当前状态:空闲');
+    expect(stateSaid()).toBe('当前状态：空闲');
   });
 
   it('brings the state along on the next task when the window is hidden', async () => {
@@ -115,6 +115,6 @@ describe("main's note of a new ringing call, ahead of its snapshot", () => {
     api.push(ringing);
     await settle();
     expect(queryByRole('heading', { name: '来电振铃中' })).not.toBeNull();
-    expect(stateSaid()).toBe('当前状态:振铃中');
+    expect(stateSaid()).toBe('当前状态：振铃中');
   });
 });

@@ -26,12 +26,12 @@ describe('audio devices', () => {
     const { api } = await withDevices({});
     await click(getByRole('button', { name: '设置' }));
     expect(options(getByRole('combobox', { name: '麦克风' }))).toEqual([
-      '系统默认(Default - Built-in Mic)',
+      '系统默认（Default - Built-in Mic）',
       'Built-in Mic',
       'USB Headset Mic',
     ]);
     expect(options(getByRole('combobox', { name: '振铃设备' }))).toEqual([
-      '系统默认(Default - Speakers)',
+      '系统默认（Default - Speakers）',
       'Speakers',
       'USB Headset',
     ]);
@@ -48,7 +48,7 @@ describe('audio devices', () => {
     ports.changeDevices(DEVICES.filter((d) => d.deviceId !== 'out-headset'));
     await settle();
     expect(textIn()).toContain(
-      '所选振铃设备「USB Headset」已断开,暂用系统默认设备;重新接入后自动切回。',
+      '所选振铃设备「USB Headset」已断开，暂用系统默认设备；重新接入后自动切回。',
     );
     // It rings on the default meanwhile; the choice itself is kept.
     api.push(ringingSnapshot());
@@ -71,8 +71,8 @@ describe('audio devices', () => {
     await click(getByRole('button', { name: '设置' }));
     const mic = getByRole('combobox', { name: '麦克风' }) as HTMLSelectElement;
     expect(mic.value).toBe('mic-headset');
-    expect(options(mic).at(-1)).toBe('mic-headset(未连接)');
-    expect(textIn()).toContain('所选麦克风已断开,暂用系统默认设备');
+    expect(options(mic).at(-1)).toBe('mic-headset（未连接）');
+    expect(textIn()).toContain('所选麦克风已断开，暂用系统默认设备');
   });
 
   it('judges nothing gone before the engine shows device ids', async () => {

@@ -74,7 +74,7 @@ describe('media requests', () => {
     ]);
     expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['broken']);
     expect(ports.peers).toEqual([]);
-    expect(textIn()).toContain('无法打开麦克风,对方听不到你:NotAllowedError: Permission denied');
+    expect(textIn()).toContain('无法打开麦克风，对方听不到你：NotAllowedError: Permission denied');
   });
 
   it('answers anyway when ICE gathering does not finish in time', async () => {
@@ -362,7 +362,7 @@ describe('ringtone', () => {
     );
     expect(context.sinkIds).toEqual(['']);
     expect(context.audible).toBe(true);
-    expect(textIn()).toContain('所选振铃设备「USB Headset」无法使用,已改用系统默认设备。');
+    expect(textIn()).toContain('所选振铃设备「USB Headset」无法使用，已改用系统默认设备。');
   });
 
   it('offers a click to enable sound when autoplay refuses it', async () => {

@@ -25,9 +25,9 @@ const items = (region: Element) => queryAllByRole('listitem', {}, region).map((l
 describe('missed-offer list', () => {
   it('folded, shows the newest miss and the count; unfolded, every miss newest first', async () => {
     const { region } = await show({});
-    expect(getByRole('heading', { name: '未接来电(4)' })).toBeTruthy();
+    expect(getByRole('heading', { name: '未接来电（4）' })).toBeTruthy();
     expect(items(region!)).toEqual(['13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知']);
-    const toggle = getByRole('button', { name: '显示全部(4)' });
+    const toggle = getByRole('button', { name: '显示全部（4）' });
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     expect(document.getElementById(toggle.getAttribute('aria-controls')!)).toBeTruthy();
     await click(toggle);
@@ -36,9 +36,9 @@ describe('missed-offer list', () => {
     );
     expect(items(region!)).toEqual([
       '13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知',
-      '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为:空闲',
-      '13800000003 · 09:03:00 · 已拒接 · 平台随后将状态设为:离开',
-      '13800000001 · 09:01:00 · 超时未接 · 平台随后将状态设为:忙碌 · 未接',
+      '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为：空闲',
+      '13800000003 · 09:03:00 · 已拒接 · 平台随后将状态设为：离开',
+      '13800000001 · 09:01:00 · 超时未接 · 平台随后将状态设为：忙碌 · 未接',
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('missed-offer list', () => {
     const asked = api.callsOf('getSnapshot').length;
     api.pushWithoutMissed({ ...api.snapshot, state: 'idle' });
     await flush();
-    expect(getByRole('heading', { name: '未接来电(4)' })).toBeTruthy();
+    expect(getByRole('heading', { name: '未接来电（4）' })).toBeTruthy();
     expect(items(region!)).toEqual(['13800000004 · 09:07:30 · 接通失败 · 平台随后的状态未知']);
     expect(queryByRole('button', { name: '回到空闲' })?.hasAttribute('disabled')).toBe(true);
     expect(api.callsOf('getSnapshot')).toHaveLength(asked);
@@ -78,9 +78,9 @@ describe('missed-offer list', () => {
     api.pushWithoutMissed(newer);
     await flush();
     expect(api.callsOf('getSnapshot')).toHaveLength(asked + 1);
-    expect(getByRole('heading', { name: '未接来电(1)' })).toBeTruthy();
+    expect(getByRole('heading', { name: '未接来电（1）' })).toBeTruthy();
     expect(items(region!)).toEqual([
-      '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为:空闲',
+      '13800000002 · 09:05:00 · 对方已挂断 · 平台随后将状态设为：空闲',
     ]);
   });
 
@@ -126,7 +126,7 @@ describe('missed-offer list', () => {
       stateAfter: 'idle',
     }));
     const { region } = await show({ missed: many });
-    await click(getByRole('button', { name: '显示全部(50)' }));
+    await click(getByRole('button', { name: '显示全部（50）' }));
     const list = items(region!);
     expect(list).toHaveLength(20);
     expect(list[0]).toContain('13900000049');

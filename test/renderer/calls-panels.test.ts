@@ -22,7 +22,7 @@ describe('ringing panel', () => {
     const answer = getByRole('button', { name: '接听' });
     expect(document.activeElement).toBe(answer);
     const live = document.querySelector('[aria-live="assertive"]');
-    expect(live?.textContent).toBe('来电振铃:张三 <13800000000>。按回车接听。');
+    expect(live?.textContent).toBe('来电振铃：张三 <13800000000>。按回车接听。');
   });
 
   it('Answer and Reject call main with the call id', async () => {
@@ -167,7 +167,7 @@ describe('talking panel', () => {
     await click(mute);
     expect(api.callsOf('setMuted')).toEqual([['c1', true]]);
     expect(getByRole('button', { name: '静音' }).getAttribute('aria-pressed')).toBe('true');
-    expect(textIn()).toContain('麦克风已静音,对方听不到你。');
+    expect(textIn()).toContain('麦克风已静音，对方听不到你。');
     await click(getByRole('button', { name: '静音' }));
     expect(api.callsOf('setMuted')).toEqual([
       ['c1', true],

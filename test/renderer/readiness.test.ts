@@ -38,7 +38,7 @@ describe('readiness light', () => {
   it('is green only when every link is known fine, and reports the microphone to main', async () => {
     const { region, api } = await show({});
     expect(textIn(region)).toContain('可以接听来电');
-    expect(textIn(region)).toContain('麦克风:正常');
+    expect(textIn(region)).toContain('麦克风：正常');
     expect(textIn(region)).not.toContain('未启用任何技能');
     expect(api.callsOf('reportMicrophone')).toContainEqual(['ok']);
   });
@@ -48,20 +48,20 @@ describe('readiness light', () => {
     const none = { ...base.agent!, skills: [{ name: '投诉', score: 3, enabled: false }] };
     const { region } = await show({ agent: none });
     expect(textIn(region)).toContain('可以接听来电');
-    expect(textIn(region)).toContain('未启用任何技能:平台不会为您分配排队中的来电');
+    expect(textIn(region)).toContain('未启用任何技能：平台不会为您分配排队中的来电');
   });
 
   it('says nothing of skills while the agent is busy (no call comes anyway)', async () => {
     const base = signedInSnapshot();
     const { region } = await show({ agent: { ...base.agent!, skills: [] }, state: 'busy' });
-    expect(textIn(region)).toContain('平台不会分配来电:当前为忙碌');
+    expect(textIn(region)).toContain('平台不会分配来电：当前为忙碌');
     expect(textIn(region)).not.toContain('未启用任何技能');
   });
 
   it('names the SIP line when it is down', async () => {
     const base = signedInSnapshot();
     const { headline } = await show({ sip: { ...base.sip, state: 'backing-off' } });
-    expect(headline.textContent).toContain('暂不能接听:SIP 线路未注册');
+    expect(headline.textContent).toContain('暂不能接听：SIP 线路未注册');
   });
 
   it('names the platform when it is unreachable, with a banner and the next retry', async () => {
@@ -70,31 +70,31 @@ describe('readiness light', () => {
     const { headline } = await show({
       platform: { ...base.platform, health: 'unreachable', nextRetryAt: retry },
     });
-    expect(headline.textContent).toContain('暂不能接听:平台无法连接');
-    expect(textIn()).toContain('无法连接平台,正在自动重试。下次重试:14:03:21。');
+    expect(headline.textContent).toContain('暂不能接听：平台无法连接');
+    expect(textIn()).toContain('无法连接平台，正在自动重试。下次重试：14:03:21。');
   });
 
   it('names the microphone when permission is denied', async () => {
     const { headline, api } = await show({}, 'denied');
-    expect(headline.textContent).toContain('暂不能接听:麦克风不可用');
+    expect(headline.textContent).toContain('暂不能接听：麦克风不可用');
     expect(api.callsOf('reportMicrophone')).toContainEqual(['broken']);
   });
 
   it('never calls an unknown microphone fine', async () => {
     const { headline, region, api } = await show({}, 'unsupported');
-    expect(headline.textContent).toContain('尚无法确认:麦克风状态未知');
-    expect(textIn(region)).toContain('麦克风:未知');
+    expect(headline.textContent).toContain('尚无法确认：麦克风状态未知');
+    expect(textIn(region)).toContain('麦克风：未知');
     expect(api.callsOf('reportMicrophone')).toContainEqual(['unknown']);
   });
 
   it('names the session while it is being restored (not "signed out")', async () => {
     const { headline } = await show({ phase: 'restoring' });
-    expect(headline.textContent).toContain('暂不能接听:会话正在恢复');
+    expect(headline.textContent).toContain('暂不能接听：会话正在恢复');
   });
 
   it('separates link and health per language', async () => {
     const { region } = await show({});
-    expect(textIn(region)).toContain('SIP 线路:正常');
+    expect(textIn(region)).toContain('SIP 线路：正常');
   });
 
   it('says so when the links are fine but the agent is not idle', async () => {
@@ -113,11 +113,11 @@ describe('readiness light', () => {
     muted: false,
   };
   it.each<[string, Partial<SessionSnapshot>, string]>([
-    ['busy', { state: 'busy/会议' }, '平台不会分配来电:当前为忙碌'],
-    ['away', { state: 'away' }, '平台不会分配来电:当前为离开'],
-    ['online', { state: 'online' }, '平台不会分配来电:当前为在线(只有空闲才会收到来电)'],
+    ['busy', { state: 'busy/会议' }, '平台不会分配来电：当前为忙碌'],
+    ['away', { state: 'away' }, '平台不会分配来电：当前为离开'],
+    ['online', { state: 'online' }, '平台不会分配来电：当前为在线（只有空闲才会收到来电）'],
     ['ringing', { state: 'fetching' }, '来电振铃中'],
-    ['talking', { state: 'talking/呼入' }, '通话中,平台不会分配新的来电'],
+    ['talking', { state: 'talking/呼入' }, '通话中，平台不会分配新的来电'],
     ['an unrouted call ringing', { state: 'idle', call }, '来电振铃中'],
   ])('is not green while %s, and names why', async (_what, patch, words) => {
     const { headline, region } = await show(patch);
@@ -164,12 +164,12 @@ describe('readiness light', () => {
 describe('banners', () => {
   it('shows the restoring banner', async () => {
     await show({ phase: 'restoring' });
-    expect(textIn()).toContain('会话已中断,正在重新签入并恢复您选择的状态');
+    expect(textIn()).toContain('会话已中断，正在重新签入并恢复您选择的状态');
   });
 
   it('shows a system hold and what happens next', async () => {
     await show({ hold: { reason: 'lock', since: 0 }, state: 'away/锁屏' });
-    expect(textIn()).toContain('锁屏期间已将您设为离开,解锁后会恢复之前的状态。');
+    expect(textIn()).toContain('锁屏期间已将您设为离开，解锁后会恢复之前的状态。');
   });
 
   it('says plainly when another desktop took the agent over', async () => {
@@ -188,7 +188,7 @@ describe('banners', () => {
 
   it('says a state the platform was too busy for is being retried, in words', async () => {
     await show({ pendingState: 'busy/小休' });
-    expect(textIn()).toContain('平台尚未接受“忙碌 · 小休”,正在自动重试。');
+    expect(textIn()).toContain('平台尚未接受“忙碌 · 小休”，正在自动重试。');
     expect(textIn()).not.toContain('busy/');
   });
 

@@ -88,7 +88,7 @@ describe('settings the environment sets for this run', () => {
     const url = getByLabel('平台地址') as HTMLInputElement;
     expect(url.disabled).toBe(true);
     expect(url.nextElementSibling?.textContent).toBe(
-      '本次运行由环境变量 AGENT_DESKTOP_PLATFORM_URL 设置:https://env.example.com/v1',
+      '本次运行由环境变量 AGENT_DESKTOP_PLATFORM_URL 设置：https://env.example.com/v1',
     );
     const key = getByLabel('密钥') as HTMLInputElement;
     expect(key.disabled).toBe(true);

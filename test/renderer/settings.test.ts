@@ -37,8 +37,8 @@ describe('settings', () => {
     );
     await type(getByRole('textbox', { name: 'AppID' }), 'app-1');
     await type(getByLabel('密钥'), 's3cret');
-    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 20);
-    await type(getByRole('textbox', { name: '忙碌原因(每行一个)' }), '小休\n维修单录入/加急\n');
+    await type(getByRole('spinbutton', { name: '心跳间隔（秒）' }), 20);
+    await type(getByRole('textbox', { name: '忙碌原因（每行一个）' }), '小休\n维修单录入/加急\n');
     await type(getByRole('combobox', { name: '锁屏时' }), 'sign-out');
     await click(getByRole('button', { name: '保存设置' }));
     expect(api.callsOf('updateSettings')).toEqual([
@@ -96,11 +96,11 @@ describe('settings', () => {
 
   it('a save with a problem moves focus to the first field that has one', async () => {
     const { api } = await openSettings();
-    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 500);
-    await type(getByRole('textbox', { name: '忙碌原因(每行一个)' }), '/x');
+    await type(getByRole('spinbutton', { name: '心跳间隔（秒）' }), 500);
+    await type(getByRole('textbox', { name: '忙碌原因（每行一个）' }), '/x');
     await click(getByRole('button', { name: '保存设置' }));
     expect(api.callsOf('updateSettings')).toEqual([]);
-    expect(document.activeElement).toBe(getByRole('spinbutton', { name: '心跳间隔(秒)' }));
+    expect(document.activeElement).toBe(getByRole('spinbutton', { name: '心跳间隔（秒）' }));
   });
 
   it('edits the global hotkeys, refusing one that is not a usable shortcut', async () => {
@@ -143,18 +143,18 @@ describe('settings', () => {
   it('refuses bad input locally with the rule said', async () => {
     const { api } = await openSettings();
     await type(getByRole('textbox', { name: '平台地址' }), 'ftp://x');
-    await type(getByRole('spinbutton', { name: '心跳间隔(秒)' }), 500);
-    await type(getByRole('textbox', { name: '离开原因(每行一个)' }), '午餐\na//b');
+    await type(getByRole('spinbutton', { name: '心跳间隔（秒）' }), 500);
+    await type(getByRole('textbox', { name: '离开原因（每行一个）' }), '午餐\na//b');
     await click(getByRole('button', { name: '保存设置' }));
-    expect(textIn()).toContain('请输入以 http:// 或 https:// 开头的地址,或留空。');
+    expect(textIn()).toContain('请输入以 http:// 或 https:// 开头的地址，或留空。');
     expect(textIn()).toContain('心跳间隔须为 5–240 之间的整数。');
-    expect(textIn()).toContain('第 2 行:原因不能以 / 开头或结尾');
+    expect(textIn()).toContain('第 2 行：原因不能以 / 开头或结尾');
     expect(api.callsOf('updateSettings')).toEqual([]);
   });
 
   it('the form offers the bounds the settings schema enforces', async () => {
     await openSettings();
-    const keepalive = getByRole('spinbutton', { name: '心跳间隔(秒)' });
+    const keepalive = getByRole('spinbutton', { name: '心跳间隔（秒）' });
     expect(keepalive.getAttribute('min')).toBe(String(SETTINGS_LIMITS.keepaliveSeconds.min));
     expect(keepalive.getAttribute('max')).toBe(String(SETTINGS_LIMITS.keepaliveSeconds.max));
   });

@@ -34,9 +34,9 @@ describe('sign-in', () => {
   it('sends a good profile, with the initial state and reason', async () => {
     const { api } = await mountApp();
     await fill('agent_01', 'ext2');
-    await type(getByRole('textbox', { name: '工号(可选)' }), '1001');
+    await type(getByRole('textbox', { name: '工号（可选）' }), '1001');
     await type(getByRole('combobox', { name: '签入后状态' }), 'busy');
-    await type(getByRole('combobox', { name: '原因(可选)' }), '维修单录入/加急');
+    await type(getByRole('combobox', { name: '原因（可选）' }), '维修单录入/加急');
     await click(getByRole('button', { name: '签入' }));
     expect(api.callsOf('signIn')).toEqual([
       [{ name: 'agent_01', num: '1001', extension: 'ext2', initialState: 'busy/维修单录入/加急' }],
@@ -49,7 +49,7 @@ describe('sign-in', () => {
     const { api } = await mountApp();
     await fill('agent_01');
     await type(getByRole('combobox', { name: '签入后状态' }), 'away');
-    await type(getByRole('combobox', { name: '原因(可选)' }), 'a//b');
+    await type(getByRole('combobox', { name: '原因（可选）' }), 'a//b');
     await click(getByRole('button', { name: '签入' }));
     expect(textIn()).toContain('原因不能以 / 开头或结尾');
     expect(api.callsOf('signIn')).toEqual([]);
@@ -98,7 +98,7 @@ describe('sign-in', () => {
     expect(hint().textContent).toContain('在线不会收到来电');
     expect(hint().textContent).toContain('只有空闲会收到来电');
     await type(select, 'idle');
-    expect(hint().textContent).toContain('空闲:签入后即可收到来电');
+    expect(hint().textContent).toContain('空闲：签入后即可收到来电');
   });
 
   it("remembers the agent's last start state", async () => {

@@ -62,7 +62,7 @@ describe('skills', () => {
     api.handlers.editSkills = () => Promise.resolve(fail('000001', '参数错误'));
     await click(getByRole('button', { name: '删除 sales' }));
     await click(getByRole('button', { name: '保存技能' }));
-    expect(getByRole('alert').textContent).toContain('平台拒绝了请求:参数错误。');
+    expect(getByRole('alert').textContent).toContain('平台拒绝了请求：参数错误。');
   });
 });
 
@@ -70,7 +70,7 @@ describe('extension', () => {
   it('shows the bound extension and changes it with one setExtension', async () => {
     const { api } = await openSkills();
     // Its number (the line's SIP user), as the sign-in list shows it, not only the id.
-    expect(textIn()).toContain('当前分机:1000100001 · ext1');
+    expect(textIn()).toContain('当前分机：1000100001 · ext1');
     await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
     await click(getByRole('button', { name: '更换' }));
     expect(api.callsOf('setExtension')).toEqual([['ext2']]);

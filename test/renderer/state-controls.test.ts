@@ -34,7 +34,7 @@ describe('state controls', () => {
     expect(textIn(status)).toContain('小休');
     expect(textIn(status)).toMatch(/01:0[5-6]/);
     expect(status.querySelector('[aria-live="polite"]')?.textContent).toContain(
-      '当前状态:忙碌 · 小休',
+      '当前状态：忙碌 · 小休',
     );
   });
 
@@ -127,10 +127,10 @@ describe('state controls', () => {
   });
 
   it.each([
-    ['a//b', '不能以 / 开头或结尾,也不能包含连续的 //'],
+    ['a//b', '不能以 / 开头或结尾，也不能包含连续的 //'],
     ['/x', '不能以 / 开头或结尾'],
     ['x/', '不能以 / 开头或结尾'],
-    ['长'.repeat(257), '原因最长 256 个字符(当前 257 个)'],
+    ['长'.repeat(257), '原因最长 256 个字符（当前 257 个）'],
     ['', '请填写原因'],
   ])('refuses the custom reason %j inline and sends nothing', async (reason, sentence) => {
     const { api } = await signedIn();
@@ -207,7 +207,7 @@ describe('state controls', () => {
     'disables every state change while %s, and says why',
     async (state) => {
       await signedIn({ state });
-      const why = '振铃或通话中不能切换状态;通话结束后平台会自动恢复状态。';
+      const why = '振铃或通话中不能切换状态；通话结束后平台会自动恢复状态。';
       for (const name of ['空闲', '忙碌', '离开']) {
         const button = getByRole('button', { name }) as HTMLButtonElement;
         expect(button.disabled).toBe(true);
@@ -229,7 +229,7 @@ describe('state controls', () => {
   it('explains the lock while the session is being restored', async () => {
     await signedIn({ phase: 'restoring' });
     expect((getByRole('button', { name: '空闲' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(textIn()).toContain('正在恢复会话,完成后即可切换状态。');
+    expect(textIn()).toContain('正在恢复会话，完成后即可切换状态。');
   });
 
   it('a change main keeps retrying reads "not taken yet", not "failed"', async () => {
@@ -243,7 +243,7 @@ describe('state controls', () => {
     await mountApp(api);
     await click(getByRole('button', { name: '空闲' }));
     const controls = getByRole('heading', { name: '切换状态' }).parentElement!;
-    expect(textIn(controls)).toContain('平台尚未接受,正在自动重试。');
+    expect(textIn(controls)).toContain('平台尚未接受，正在自动重试。');
     expect(textIn(controls)).not.toContain('切换失败');
     expect(queryByRole('alert', {}, controls)).toBeNull();
     // Main gives up without the state moving: the banners say why, the line here goes.
@@ -284,7 +284,7 @@ describe('state controls', () => {
     await click(getByRole('button', { name: '空闲' }));
     // What failed, then the platform's sentence (Chinese joins sentences without a space).
     expect(getByRole('alert').textContent?.trim()).toBe(
-      '切换失败。座席正在通话或振铃中,无法执行该操作。',
+      '切换失败。座席正在通话或振铃中，无法执行该操作。',
     );
   });
 });

@@ -26,7 +26,7 @@ describe('team', () => {
   it('pages through the team', async () => {
     const { api } = await openTeam(45);
     expect(api.callsOf('listTeam')).toEqual([[1, 20]]);
-    expect(textIn()).toContain('第 1 / 3 页,共 45 人');
+    expect(textIn()).toContain('第 1 / 3 页，共 45 人');
     expect(rowNames()).toHaveLength(20);
     expect((getByRole('button', { name: '上一页' }) as HTMLButtonElement).disabled).toBe(true);
     await click(getByRole('button', { name: '下一页' }));
@@ -54,11 +54,11 @@ describe('team', () => {
 
   it('filters the page by base state, with badges in words', async () => {
     await openTeam(10);
-    await type(getByRole('combobox', { name: '按状态筛选(本页)' }), 'busy');
+    await type(getByRole('combobox', { name: '按状态筛选（本页）' }), 'busy');
     expect(rowNames()).toEqual(['agent_002', 'agent_007']);
     const row = queryAllByRole('row')[1]!;
     expect(textIn(row)).toMatch(/忙碌\s*· 小休/);
-    await type(getByRole('combobox', { name: '按状态筛选(本页)' }), 'fetching');
+    await type(getByRole('combobox', { name: '按状态筛选（本页）' }), 'fetching');
     expect(textIn()).toContain('本页没有处于该状态的座席。');
   });
 

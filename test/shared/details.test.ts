@@ -26,7 +26,7 @@ describe('shared rule details', () => {
 
   it('names the current state in the tray in both languages', () => {
     expect(TRAY_TEXT.en.current('Idle')).toBe('Now: Idle');
-    expect(TRAY_TEXT['zh-CN'].current('空闲')).toBe('当前状态:空闲');
+    expect(TRAY_TEXT['zh-CN'].current('空闲')).toBe('当前状态：空闲');
   });
 
   it('resolves the system language from the OS locale', () => {

@@ -98,7 +98,7 @@ export interface SignInFields {
 export async function submitSignIn(page: Page, fields: SignInFields): Promise<void> {
   await page.getByRole('heading', { name: '座席签入' }).waitFor();
   await page.getByRole('textbox', { name: '座席名' }).fill(fields.name);
-  await page.getByRole('textbox', { name: '工号(可选)' }).fill(fields.num ?? '');
+  await page.getByRole('textbox', { name: '工号（可选）' }).fill(fields.num ?? '');
   const picker = page.getByRole('combobox', { name: '分机', exact: true });
   // The list loads from the platform first; the picker is disabled until then.
   await waitFor(async () => !(await picker.isDisabled()), 'the extension list');
@@ -152,7 +152,7 @@ export async function platformState(
 }
 
 /** Waits until the status screen's live region announces exactly `label` (e.g. 忙碌 · 会议). */
-export async function announced(page: Page, label: string, prefix = '当前状态:'): Promise<void> {
+export async function announced(page: Page, label: string, prefix = '当前状态：'): Promise<void> {
   const text = `${prefix}${label}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await page.locator('[aria-live="polite"]', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).waitFor({
     state: 'attached',

@@ -81,15 +81,15 @@ export type Language = 'zh-CN' | 'en';
 /** A sentence per code in both languages, saying what happened and what the agent can do. */
 export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, string>> = {
   '000001': {
-    'zh-CN': '平台拒绝了请求:参数错误。请检查输入后重试。',
+    'zh-CN': '平台拒绝了请求：参数错误。请检查输入后重试。',
     en: 'The platform refused the request: a parameter is invalid. Check what you entered and try again.',
   },
   '000002': {
-    'zh-CN': '平台发生未知错误。请稍后重试,如仍失败请联系管理员。',
+    'zh-CN': '平台发生未知错误。请稍后重试，如仍失败请联系管理员。',
     en: 'The platform hit an unknown error. Try again shortly; if it keeps failing, contact your administrator.',
   },
   '000004': {
-    'zh-CN': '平台繁忙(该座席正被其他操作占用)。请稍后重试。',
+    'zh-CN': '平台繁忙（该座席正被其他操作占用）。请稍后重试。',
     en: 'The platform is busy with another operation on this agent. Try again in a moment.',
   },
   '010002': {
@@ -101,39 +101,39 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'That extension number already exists. Choose another number.',
   },
   '040102': {
-    'zh-CN': '该分机已绑定其他座席。请选择其他分机,或请对方先退出。',
+    'zh-CN': '该分机已绑定其他座席。请选择其他分机，或请对方先退出。',
     en: 'That extension is bound to another agent. Choose another extension, or ask that agent to sign out first.',
   },
   '040103': {
-    'zh-CN': '分机不存在。请从列表中选择分机,或核对分机 ID。',
+    'zh-CN': '分机不存在。请从列表中选择分机，或核对分机 ID。',
     en: 'That extension does not exist. Pick one from the list or check the extension ID.',
   },
   '040104': {
-    'zh-CN': '分机不可用(未注册)。请检查话机注册状态。',
+    'zh-CN': '分机不可用（未注册）。请检查话机注册状态。',
     en: 'The extension is not available (not registered). Check the phone registration.',
   },
   '040201': {
-    'zh-CN': '该座席已在别处登录。请先在另一处退出,或等待其会话过期(约 5 分钟)后再登录。',
+    'zh-CN': '该座席已在别处登录。请先在另一处退出，或等待其会话过期（约 5 分钟）后再登录。',
     en: 'This agent is already signed in elsewhere. Sign out there first, or wait for that session to expire (about 5 minutes).',
   },
   '040202': {
-    'zh-CN': '平台上找不到该座席(会话可能已过期)。正在重新登录。',
+    'zh-CN': '平台上找不到该座席（会话可能已过期）。正在重新登录。',
     en: 'The platform does not know this agent (the session may have expired). Signing in again.',
   },
   '040203': {
-    'zh-CN': '座席正在通话或振铃中,无法执行该操作。',
+    'zh-CN': '座席正在通话或振铃中，无法执行该操作。',
     en: 'The agent is ringing or in a call, so this cannot be done now.',
   },
   '040204': {
-    'zh-CN': '座席已过期(长时间未报到)。正在恢复会话。',
+    'zh-CN': '座席已过期（长时间未报到）。正在恢复会话。',
     en: 'The agent has expired (no keepalive for too long). Restoring the session.',
   },
   'auth-failed': {
-    'zh-CN': '平台拒绝了凭据(HTTP 401)。请在设置中检查 AppID、CertID 和密钥。',
+    'zh-CN': '平台拒绝了凭据（HTTP 401）。请在设置中检查 AppID、CertID 和密钥。',
     en: 'The platform rejected the credentials (HTTP 401). Check the AppID, CertID and secret key in Settings.',
   },
   transport: {
-    'zh-CN': '无法连接平台。请检查网络;恢复后会自动重连。',
+    'zh-CN': '无法连接平台。请检查网络；恢复后会自动重连。',
     en: 'Cannot reach the platform. Check the network; the app reconnects by itself when it is back.',
   },
   timeout: {
@@ -141,7 +141,7 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'The platform did not answer in time. The app will retry.',
   },
   'malformed-reply': {
-    'zh-CN': '平台返回了无法识别的响应。将自动重试;如持续出现请联系管理员。',
+    'zh-CN': '平台返回了无法识别的响应。将自动重试；如持续出现请联系管理员。',
     en: 'The platform sent a reply the app cannot read. It will retry; if this persists, contact your administrator.',
   },
   'platform-other': {
@@ -161,7 +161,7 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'Already signed in. Sign out before signing in as another agent.',
   },
   'in-call': {
-    'zh-CN': '座席正在通话或振铃中,无法执行该操作。',
+    'zh-CN': '座席正在通话或振铃中，无法执行该操作。',
     en: 'The agent is ringing or in a call, so this cannot be done now.',
   },
   'forbidden-sender': {
@@ -173,11 +173,11 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'Unknown command.',
   },
   'no-secure-storage': {
-    'zh-CN': '本系统没有可用的安全密钥存储,密钥不会被保存。请确认是否仅在本次运行中使用。',
+    'zh-CN': '本系统没有可用的安全密钥存储，密钥不会被保存。请确认是否仅在本次运行中使用。',
     en: 'This system offers no secure key storage, so secrets will not be saved. Confirm to use them for this run only.',
   },
   'sip-auth-failed': {
-    'zh-CN': '分机注册被拒绝:用户名或密码错误。请检查分机设置。',
+    'zh-CN': '分机注册被拒绝：用户名或密码错误。请检查分机设置。',
     en: 'Extension registration was refused: wrong SIP user or password. Check the extension settings.',
   },
   'sip-transport': {
@@ -197,19 +197,19 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'A problem with the audio device or the media connection.',
   },
   internal: {
-    'zh-CN': '内部错误。请重试;如持续出现请导出诊断信息并联系支持。',
+    'zh-CN': '内部错误。请重试；如持续出现请导出诊断信息并联系支持。',
     en: 'Internal error. Try again; if it persists, export diagnostics and contact support.',
   },
   'gateway-signed-out': {
-    'zh-CN': '网关登录已过期或被撤销。请输入密码重新登录;您选择的状态会被恢复。',
+    'zh-CN': '网关登录已过期或被撤销。请输入密码重新登录；您选择的状态会被恢复。',
     en: 'Your gateway sign-in expired or was revoked. Enter your password to sign in again; your chosen state is restored.',
   },
   'http-error': {
-    'zh-CN': '平台已连接,但返回了错误(HTTP 错误)。将自动重试;如持续出现请联系管理员。',
+    'zh-CN': '平台已连接，但返回了错误（HTTP 错误）。将自动重试；如持续出现请联系管理员。',
     en: 'The platform was reached but answered with an error (HTTP). The app will retry; if this persists, contact your administrator.',
   },
   'sip-not-configured': {
-    'zh-CN': '未配置 SIP 服务器地址,无法注册分机。请在设置中填写 SIP WebSocket 地址。',
+    'zh-CN': '未配置 SIP 服务器地址，无法注册分机。请在设置中填写 SIP WebSocket 地址。',
     en: 'No SIP server address is configured, so the extension cannot register. Set the SIP WebSocket URL in Settings.',
   },
   'call-gone': {
@@ -217,7 +217,7 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
     en: 'That call has already ended.',
   },
   'admin-locked': {
-    'zh-CN': '该设置由管理员统一设定,不能在此更改。',
+    'zh-CN': '该设置由管理员统一设定，不能在此更改。',
     en: 'Your administrator sets this; it cannot be changed here.',
   },
   unsupported: {

@@ -130,7 +130,7 @@ describe('trayTooltip', () => {
 describe('buildTrayMenu', () => {
   it('signed out: header says so, state changes and sign-out are disabled', () => {
     const menu = buildTrayMenu(signedOut, DEFAULT_SETTINGS, 'zh-CN');
-    expect(menu[0]).toMatchObject({ label: '当前状态:未签入', enabled: false, type: 'header' });
+    expect(menu[0]).toMatchObject({ label: '当前状态：未签入', enabled: false, type: 'header' });
     for (const item of stateItems(menu)) expect(item.enabled).toBe(false);
     expect(find(menu, '签出').enabled).toBe(false);
     expect(find(menu, '显示窗口')).toMatchObject({
@@ -143,14 +143,14 @@ describe('buildTrayMenu', () => {
   it('a long reason does not widen the menu: the header ends in …', () => {
     const menu = buildTrayMenu(signedIn(`busy/${'很'.repeat(250)}`), DEFAULT_SETTINGS, 'zh-CN');
     const header = menu[0]!.label;
-    expect(header.startsWith('当前状态:忙碌 · 很很')).toBe(true);
+    expect(header.startsWith('当前状态：忙碌 · 很很')).toBe(true);
     expect(header.endsWith('…')).toBe(true);
     expect([...header].length).toBeLessThanOrEqual(50);
   });
 
   it('online: every state change is offered, none is checked', () => {
     const menu = buildTrayMenu(signedIn('online'), DEFAULT_SETTINGS, 'zh-CN');
-    expect(menu[0]?.label).toBe('当前状态:在线');
+    expect(menu[0]?.label).toBe('当前状态：在线');
     for (const item of stateItems(menu)) {
       expect(item.enabled).toBe(true);
       expect(item.checked ?? false).toBe(false);
@@ -185,7 +185,7 @@ describe('buildTrayMenu', () => {
 
   it('away/午餐: Away ▸ uses the away presets and marks the current one', () => {
     const menu = buildTrayMenu(signedIn('away/午餐'), DEFAULT_SETTINGS, 'zh-CN');
-    expect(menu[0]?.label).toBe('当前状态:离开 · 午餐');
+    expect(menu[0]?.label).toBe('当前状态：离开 · 午餐');
     const away = find(menu, '离开').submenu ?? [];
     expect(labels(away)).toEqual(['不填原因', ...DEFAULT_SETTINGS.awayReasons]);
     expect(find(away, '午餐').checked).toBe(true);
@@ -238,7 +238,7 @@ describe('buildTrayMenu', () => {
       'zh-CN',
     );
     expect(menu[1]).toMatchObject({
-      label: '⚠ 平台无法连接,正在重试',
+      label: '⚠ 平台无法连接，正在重试',
       enabled: false,
       type: 'header',
     });

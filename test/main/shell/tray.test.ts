@@ -59,7 +59,7 @@ describe('tray wiring', () => {
     expect(menu()?.map((i) => i.label ?? null)).toEqual(
       model.map((i) => (i.type === 'separator' ? null : i.label)),
     );
-    expect(menu()?.[0]).toEqual({ label: '当前状态:未签入', enabled: false });
+    expect(menu()?.[0]).toEqual({ label: '当前状态：未签入', enabled: false });
   });
 
   it('clicking items sends their actions', () => {
