@@ -102,6 +102,8 @@ export class AgentSession {
   private healRefusals = 0;
   /** A state the agent chose while the platform could not be reached: pushed on recovery. */
   private pendingState: string | null = null;
+  /** What `chosenState` was before the pending choice (back to it if that choice is dropped). */
+  private chosenBeforePending: string | null = null;
   /** Set when suspend/lock signed the agent out, so resume can sign them back in. */
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
   /** While our own extension change is in flight, a read-back may show either extension. */
@@ -523,11 +525,18 @@ export class AgentSession {
       if (!result.ok) {
         if (isTransient(result.error)) {
           // Nothing the agent chose is lost: it is retried soon, and said so (pendingState).
+          if (this.pendingState === null) this.chosenBeforePending = this.snap.chosenState;
           this.pendingState = state;
           this.update({ chosenState: state, pendingState: state });
           this.noteFailure(result.error);
           if (this.snap.phase === 'signed-in' && !this.ticking) this.scheduleRetry();
           return this.fail(result.error);
+        }
+        // The newest choice was answered (refused): an older one still pending is not sent
+        // later behind the agent's back.
+        if (this.pendingState !== null) {
+          this.pendingState = null;
+          this.update({ pendingState: null, chosenState: this.chosenBeforePending });
         }
         this.noteFailure(result.error);
         if (isSessionLost(result.error)) void this.tick();

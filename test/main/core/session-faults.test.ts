@@ -225,6 +225,28 @@ describe('a state change the platform could not take', () => {
     expect(session.snapshot().lastError?.code).toBe('000001');
   });
 
+  it('an older pending choice is not sent after a newer one the platform refused', async () => {
+    await signIn();
+    // Chosen while the platform was away: kept, to be sent on its return.
+    faults = { setState: appError('transport', 'connect ECONNREFUSED') };
+    expect((await session.setState('busy/小休')).ok).toBe(false);
+    expect(session.snapshot().pendingState).toBe('busy/小休');
+    // The platform is back and refuses the agent's newer choice outright.
+    faults = { setState: appError('000001') };
+    expect((await session.setState('away/午休')).ok).toBe(false);
+    expect(session.snapshot().pendingState).toBeNull();
+    // A heal would sign in with the state in force before the dropped choice.
+    expect(session.snapshot().chosenState).toBe('idle');
+    faults = {};
+    const sent = calls.filter((m) => m === 'setState').length;
+    await session.wake();
+    await session.wake();
+    // The agent was told the newer choice failed; the older one does not come back by itself.
+    expect(calls.filter((m) => m === 'setState')).toHaveLength(sent);
+    expect(session.snapshot().state).toBe('idle');
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('idle');
+  });
+
   it('a state the pickers could not offer is answered, with no banner', async () => {
     await signIn();
     const result = await session.setState('sleeping');
