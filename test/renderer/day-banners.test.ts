@@ -1,0 +1,53 @@
+/**
+ * The wrap-up countdown and the no-answer guard's sentence (DayBanners) name states as the rest
+ * of the window does: the shared stateText, "label · reason".
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeApi, signedInSnapshot } from './fake-api';
+import { getByRole, textIn } from './queries';
+import { mountApp } from './setup';
+import type { Language } from '../../src/shared/domain/errors';
+import type { AgentDayStatus } from '../../src/shared/snapshot';
+
+async function showDay(day: AgentDayStatus, language: Language = 'zh-CN') {
+  const api = new FakeApi();
+  api.snapshot = signedInSnapshot({ state: 'busy/话后处理' });
+  api.day = day;
+  return mountApp(api, { language });
+}
+
+function wrapUp(returnTo: string): AgentDayStatus['wrapUp'] {
+  const now = Date.now();
+  return {
+    reason: '话后处理',
+    state: 'busy/话后处理',
+    since: now,
+    endsAt: now + 30_000,
+    returnTo,
+    declined: 0,
+  };
+}
+
+const noAnswer = (state: string) => ({ count: 3, state, at: Date.now() });
+
+describe('day banners', () => {
+  it.each<[Language, string, string]>([
+    ['zh-CN', '倒计时结束后恢复为：离开 · 午餐', '已将您设为「忙碌 · 未接」'],
+    ['en', 'When the countdown ends you return to: Away · 午餐', 'set to “Busy · 未接”'],
+  ])(
+    'name the state to return to and the guard’s state as "label · reason" (%s)',
+    async (language, hint, guard) => {
+      await showDay({ wrapUp: wrapUp('away/午餐'), noAnswer: noAnswer('busy/未接') }, language);
+      const card = getByRole('heading', { name: /^(话后处理|Wrap-up)$/ }).closest('section')!;
+      expect(textIn(card)).toContain(hint);
+      expect(textIn(getByRole('alert'))).toContain(guard);
+    },
+  );
+
+  it('say a state with no known base as sent, as the rest of the window does', async () => {
+    await showDay({ wrapUp: wrapUp('x/y'), noAnswer: noAnswer('x/y') });
+    expect(textIn()).toContain('倒计时结束后恢复为：x/y');
+    expect(textIn()).toContain('已将您设为「x/y」');
+    expect(textIn()).not.toContain('x/y · y');
+  });
+});
