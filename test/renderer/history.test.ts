@@ -54,10 +54,10 @@ describe('history', () => {
   });
 
   it.each<[Language, string]>([
-    ['zh-CN', ERROR_TEXT.internal['zh-CN']],
-    ['en', ERROR_TEXT.internal.en],
+    ['zh-CN', `通话记录无法加载：${ERROR_TEXT.internal['zh-CN']}`],
+    ['en', `Call history could not be loaded: ${ERROR_TEXT.internal.en}`],
   ])(
-    "says a failed history query in the agent's language (%s), not the raw detail",
+    "says what failed, then why in the agent's language (%s), never the raw detail",
     async (language, sentence) => {
       const api = new FakeApi();
       api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', RAW));
@@ -72,9 +72,13 @@ describe('history', () => {
     const api = new FakeApi();
     api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', RAW));
     await openHistory([call({ number: '13800000009' })], 'zh-CN', api);
-    expect(historyAlert()?.textContent?.trim()).toBe(ERROR_TEXT.internal['zh-CN']);
+    expect(historyAlert()?.textContent?.trim()).toBe(
+      `通话记录无法加载：${ERROR_TEXT.internal['zh-CN']}`,
+    );
     await type(getByRole('combobox', { name: '语言' }), 'en');
-    expect(historyAlert()?.textContent?.trim()).toBe(ERROR_TEXT.internal.en);
+    expect(historyAlert()?.textContent?.trim()).toBe(
+      `Call history could not be loaded: ${ERROR_TEXT.internal.en}`,
+    );
     delete api.handlers.getHistoryPage;
     await type(getByRole('combobox', { name: 'Outcome' }), 'answered');
     expect(historyAlert()).toBeNull();
