@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, fail, signedInSnapshot } from './fake-api';
 import { click, getByRole, queryAllByRole, queryByRole, textIn, type } from './queries';
@@ -38,6 +38,15 @@ function historyAlert(): HTMLElement | null {
 
 // What main's IPC sends when the history store throws: the code, with an English detail.
 const RAW = 'SqliteError: database disk image is malformed';
+// What Chromium's clipboard says when the window may not write to it (e.g. not focused).
+const CLIPBOARD_RAW = 'Failed to execute writeText on Clipboard: Document is not focused.';
+
+function stubClipboard(writeText: (text: string) => Promise<void>): void {
+  Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+}
+afterEach(() => {
+  Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
+});
 
 describe('history', () => {
   it('keeps every column a table cell: the number and its Copy sit in a box inside it', async () => {
@@ -94,5 +103,40 @@ describe('history', () => {
       .slice(1)
       .map((r) => r.children[5]?.textContent?.trim());
     expect(cells).toEqual(['忙碌 · 小休', 'x/y']);
+  });
+
+  it.each<[Language, string, string]>([
+    ['zh-CN', '复制 02100000003', '未能复制 02100000003，请选中号码后手动复制。'],
+    [
+      'en',
+      'Copy 02100000003',
+      'Could not copy 02100000003; select the number and copy it by hand.',
+    ],
+  ])(
+    "says a failed copy in the agent's language (%s), never the clipboard's raw error",
+    async (language, button, sentence) => {
+      stubClipboard(() => Promise.reject(new DOMException(CLIPBOARD_RAW, 'NotAllowedError')));
+      await openHistory([call({ number: '02100000003' })], language);
+      await click(getByRole('button', { name: button }));
+      expect(historyAlert()?.textContent?.trim()).toBe(sentence);
+      expect(textIn()).not.toContain(CLIPBOARD_RAW);
+      expect(textIn()).not.toContain('NotAllowedError');
+    },
+  );
+
+  it('drops a failed copy once a copy works, and says that one copied', async () => {
+    let refuse = true;
+    stubClipboard(() =>
+      refuse
+        ? Promise.reject(new DOMException(CLIPBOARD_RAW, 'NotAllowedError'))
+        : Promise.resolve(),
+    );
+    await openHistory([call({ number: '02100000003' })]);
+    await click(getByRole('button', { name: '复制 02100000003' }));
+    expect(historyAlert()).not.toBeNull();
+    refuse = false;
+    await click(getByRole('button', { name: '复制 02100000003' }));
+    expect(historyAlert()).toBeNull();
+    expect(textIn()).toContain('已复制 02100000003');
   });
 });
