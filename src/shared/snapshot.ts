@@ -292,6 +292,18 @@ export function credentialsRefused(
 }
 
 /**
+ * True when the window says the platform answers but refuses this session (health `faulty`),
+ * but not while the gateway asks for the agent's password again: a lapsed or revoked gateway
+ * token makes the platform faulty too, and the sign-in-again prompt already names that one cause
+ * and what to do. A second banner for it would tell the agent two things.
+ */
+export function platformFaulty(
+  snapshot: Pick<SessionSnapshot, 'platform' | 'access'> | null,
+): boolean {
+  return snapshot?.platform.health === 'faulty' && !snapshot.access?.signInNeeded;
+}
+
+/**
  * The state change the window says main is retrying by itself (banner, state controls): the
  * pending state, but not while the credentials are refused. No retry can succeed then, so
  * "retrying" would contradict the credentials banner beside it; main keeps the choice and sends

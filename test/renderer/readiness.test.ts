@@ -28,6 +28,8 @@ async function show(
 
 afterEach(() => stubMicrophone('unsupported'));
 
+const FAULTY = '平台有应答，但拒绝或无法正确处理本会话的请求。';
+
 /** The banners above the screen, as the agent reads them, top to bottom. */
 function banners(): string[] {
   const box = document.querySelector('.banners');
@@ -226,6 +228,30 @@ describe('banners', () => {
     });
     expect(getByRole('alertdialog')).toBeTruthy();
     expect(textIn()).not.toContain('正在自动重试');
+  });
+
+  it('says a platform that answers but refuses this session in a banner', async () => {
+    const base = signedInSnapshot();
+    await show({ platform: { ...base.platform, health: 'faulty' } });
+    expect(banners()).toEqual([FAULTY]);
+  });
+
+  it('says a lapsed gateway token once: the sign-in-again prompt, no "refuses" banner', async () => {
+    const base = signedInSnapshot();
+    const lapsed = { code: 'gateway-signed-out' as const, message: 'HTTP 401' };
+    const { api } = await show({
+      platform: { ...base.platform, health: 'faulty', lastError: lapsed },
+      lastError: lapsed,
+      access: { mode: 'gateway', signInNeeded: true },
+    });
+    // One thing to act on: the password. The prompt is the only banner.
+    expect(banners()).toEqual([expect.stringMatching(/^重新登录/)]);
+    expect(getByRole('alertdialog', { name: '重新登录' })).toBeTruthy();
+    expect(textIn()).not.toContain(FAULTY);
+    // Signed in again, the platform still faulty until the next keepalive: the banner is back.
+    api.push({ ...api.snapshot, access: { mode: 'gateway', signInNeeded: false } });
+    await flushPromises();
+    expect(banners()).toContain(FAULTY);
   });
 
   it('says the pending change is retried again once the credentials are accepted', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { initialSnapshot, readiness, retriedState, SIP_STATES } from '../../src/shared/snapshot';
+import {
+  initialSnapshot,
+  platformFaulty,
+  readiness,
+  retriedState,
+  SIP_STATES,
+} from '../../src/shared/snapshot';
 import type {
   LinkHealth,
   PlatformHealth,
@@ -147,4 +153,28 @@ describe('retriedState: a pending change said to be retried', () => {
     expect(retriedState({ ...pending('ok'), pendingState: null })).toBeNull();
     expect(retriedState(null)).toBeNull();
   });
+});
+
+describe('platformFaulty: the "platform answers but refuses" banner', () => {
+  const at = (health: PlatformHealth, access?: SessionSnapshot['access']) => ({
+    ...snapshotWith('signed-in', health, 'registered'),
+    ...(access ? { access } : {}),
+  });
+
+  it('is said while the platform is faulty, in every access mode', () => {
+    expect(platformFaulty(at('faulty'))).toBe(true);
+    expect(platformFaulty(at('faulty', { mode: 'direct', signInNeeded: false }))).toBe(true);
+    expect(platformFaulty(at('faulty', { mode: 'gateway', signInNeeded: false }))).toBe(true);
+  });
+
+  it('is not said while the gateway asks for the password again: the prompt names the cause', () => {
+    expect(platformFaulty(at('faulty', { mode: 'gateway', signInNeeded: true }))).toBe(false);
+  });
+
+  it.each<PlatformHealth>(['ok', 'unknown', 'unreachable', 'auth-failed'])(
+    'is not said while the platform is %s',
+    (health) => expect(platformFaulty(at(health))).toBe(false),
+  );
+
+  it('is not said with no snapshot', () => expect(platformFaulty(null)).toBe(false));
 });
