@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, stateText } from '../../src/shared/domain/state-text';
+import { formatElapsed, stateText, stateTextOrSent } from '../../src/shared/domain/state-text';
 import { stateLabel, trayTooltip } from '../../src/main/core/tray-model';
 import { TRAY_TEXT } from '../../src/shared/i18n/tray';
 import { initialSnapshot } from '../../src/shared/snapshot';
@@ -20,6 +20,12 @@ describe('state text', () => {
     expect(stateText('talking/呼入/转接', label)).toBe('通话中 · 呼入/转接');
     expect(stateText(null, label)).toBeNull();
     expect(stateText('nonsense', label)).toBeNull();
+  });
+
+  it('reads as sent when the state has no known base (tray, banners, history, day)', () => {
+    expect(stateTextOrSent('busy/小休', label)).toBe('忙碌 · 小休');
+    expect(stateTextOrSent('x/y', label)).toBe('x/y');
+    expect(stateLabel(signedIn('x/y'), 'zh-CN')).toBe('x/y');
   });
 
   it('the tray reads a platform-set state the way the window does', () => {

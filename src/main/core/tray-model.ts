@@ -6,7 +6,7 @@
 import { TRAY_TEXT } from '../../shared/i18n/tray';
 import { callReadiness, isInCall } from '../../shared/availability';
 import { baseOf } from '../../shared/domain/state';
-import { formatElapsed, stateText } from '../../shared/domain/state-text';
+import { formatElapsed, stateTextOrSent } from '../../shared/domain/state-text';
 import { reasonChoices } from '../../shared/domain/recent-reasons';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
@@ -77,7 +77,7 @@ export function stateLabel(snapshot: SessionSnapshot, language: Language): strin
       break;
   }
   if (!snapshot.state) return text.states.online;
-  return stateText(snapshot.state, (base) => text.states[base]) ?? snapshot.state;
+  return stateTextOrSent(snapshot.state, (base) => text.states[base]);
 }
 
 /**

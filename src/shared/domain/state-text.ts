@@ -35,6 +35,11 @@ export function stateText(
   return base ? labelWithReason(label(base), reason) : null;
 }
 
+/** As {@link stateText}, but a state with no known base reads as sent (never blank). */
+export function stateTextOrSent(state: string, label: (base: BaseState) => string): string {
+  return stateText(state, label) ?? state;
+}
+
 /** Elapsed time as mm:ss below an hour and h:mm:ss from one hour on (read at a glance). */
 export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -6,6 +6,7 @@ import { computed } from 'vue';
 import { createI18n, useI18n } from 'vue-i18n';
 import { resolveLanguage } from '../../../shared/i18n/tray';
 import { describeError } from '../../../shared/domain/errors';
+import { stateTextOrSent } from '../../../shared/domain/state-text';
 import en from './en';
 import zhCN from './zh-CN';
 import type { AppError, Language } from '../../../shared/domain/errors';
@@ -32,7 +33,7 @@ export type AppI18n = ReturnType<typeof createAppI18n>;
 
 /** The current language, plus the sentence for any AppError in it (from the one error table). */
 export function useLanguage() {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
   const language = computed<Language>(() => (locale.value === 'en' ? 'en' : 'zh-CN'));
   const errorText = (error: AppError) => describeError(error, language.value);
   /** "What failed" + the error's sentence; Chinese sentences join without a space. */
@@ -42,5 +43,7 @@ export function useLanguage() {
   const apply = (setting: LanguageSetting) => {
     locale.value = resolveLanguage(setting, systemLocale());
   };
-  return { language, errorText, failed, apply };
+  /** "Busy · Lunch", as everywhere in the window; a state with no known base reads as sent. */
+  const stateName = (state: string) => stateTextOrSent(state, (base) => t(`states.${base}`));
+  return { language, errorText, failed, apply, stateName };
 }
