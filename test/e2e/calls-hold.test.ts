@@ -67,8 +67,16 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
     await button('恢复通话').waitFor();
     expect(desk.snapshot().call).toMatchObject({ phase: 'talking', held: true });
     await desk.page.getByRole('status').filter({ hasText: '通话已保持' }).waitFor();
-    // Held: after the packets in flight, neither side receives anything for a while.
-    await pause(300);
+    // Held: after the packets in flight (later on a loaded machine), neither side receives
+    // anything for a while.
+    let last = '';
+    await waitFor(async () => {
+      const seen = JSON.stringify(await counters(id));
+      const quiet = seen === last;
+      last = seen;
+      if (!quiet) await pause(300);
+      return quiet;
+    }, 'the held call goes quiet');
     const held = await counters(id);
     await pause(600);
     expect(await counters(id)).toEqual(held);

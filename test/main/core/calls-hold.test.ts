@@ -54,7 +54,16 @@ describe('hold on the demo platform', () => {
     expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking', held: true });
     // The customer's endpoint answered like a phone: recvonly, so the agent hears nothing.
     expect(app.window.peer(callId)?.direction).toBe('sendonly');
-    await pause(300);
+    // Packets already in flight may still land (later on a loaded machine): wait for quiet,
+    // then nothing more may come.
+    let last = -1;
+    await waitFor(async () => {
+      const seen = counters().window;
+      const quiet = seen === last;
+      last = seen;
+      if (!quiet) await pause(300);
+      return quiet;
+    }, 'the held call goes quiet');
     const held = counters().window;
     await pause(600);
     expect(counters().window).toBe(held);
