@@ -281,14 +281,25 @@ export function readiness(
 }
 
 /**
+ * True while the window asks the agent for their gateway password again (a lapsed or revoked
+ * token; not once signed out, when the sign-in form asks anyway). The prompt and every banner
+ * rule that gives way to it read this.
+ */
+export function passwordAsked(
+  snapshot: Pick<SessionSnapshot, 'phase' | 'access'> | null | undefined,
+): boolean {
+  return !!snapshot?.access?.signInNeeded && snapshot.phase !== 'signed-out';
+}
+
+/**
  * True while the platform refuses this desktop's credentials: the account key (HTTP 401, health
  * `auth-failed`) or, in gateway mode, the agent's lapsed or revoked gateway token. Nothing the
  * session sends can succeed until they are fixed (settings, or the agent's password).
  */
 export function credentialsRefused(
-  snapshot: Pick<SessionSnapshot, 'platform' | 'access'>,
+  snapshot: Pick<SessionSnapshot, 'phase' | 'platform' | 'access'>,
 ): boolean {
-  return snapshot.platform.health === 'auth-failed' || !!snapshot.access?.signInNeeded;
+  return snapshot.platform.health === 'auth-failed' || passwordAsked(snapshot);
 }
 
 /**
@@ -298,9 +309,9 @@ export function credentialsRefused(
  * and what to do. A second banner for it would tell the agent two things.
  */
 export function platformFaulty(
-  snapshot: Pick<SessionSnapshot, 'platform' | 'access'> | null,
+  snapshot: Pick<SessionSnapshot, 'phase' | 'platform' | 'access'> | null,
 ): boolean {
-  return snapshot?.platform.health === 'faulty' && !snapshot.access?.signInNeeded;
+  return snapshot?.platform.health === 'faulty' && !passwordAsked(snapshot);
 }
 
 /**
@@ -310,7 +321,7 @@ export function platformFaulty(
  * it once the platform answers again (and the window says so again then).
  */
 export function retriedState(
-  snapshot: Pick<SessionSnapshot, 'pendingState' | 'platform' | 'access'> | null,
+  snapshot: Pick<SessionSnapshot, 'phase' | 'pendingState' | 'platform' | 'access'> | null,
 ): string | null {
   if (!snapshot?.pendingState || credentialsRefused(snapshot)) return null;
   return snapshot.pendingState;

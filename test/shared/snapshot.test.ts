@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   initialSnapshot,
+  passwordAsked,
   platformFaulty,
   readiness,
   retriedState,
@@ -177,4 +178,25 @@ describe('platformFaulty: the "platform answers but refuses" banner', () => {
   );
 
   it('is not said with no snapshot', () => expect(platformFaulty(null)).toBe(false));
+});
+
+describe('passwordAsked: the gateway prompt, and the banners that give way to it', () => {
+  const lapsed = { mode: 'gateway' as const, signInNeeded: true };
+  it('asks while signed in (or restoring) with a lapsed token', () => {
+    expect(
+      passwordAsked({ ...snapshotWith('signed-in', 'faulty', 'registered'), access: lapsed }),
+    ).toBe(true);
+    expect(
+      passwordAsked({ ...snapshotWith('restoring', 'faulty', 'registered'), access: lapsed }),
+    ).toBe(true);
+  });
+  it('does not once signed out: the sign-in form asks, and the banners speak again', () => {
+    const out = { ...snapshotWith('signed-out', 'faulty', 'registered'), access: lapsed };
+    expect(passwordAsked(out)).toBe(false);
+    expect(platformFaulty(out)).toBe(true);
+  });
+  it('does not without a lapsed token, or without a snapshot', () => {
+    expect(passwordAsked(snapshotWith('signed-in', 'ok', 'registered'))).toBe(false);
+    expect(passwordAsked(null)).toBe(false);
+  });
 });
