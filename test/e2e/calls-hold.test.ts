@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
-import { MediaEndpoint } from '../../src/emulator/calls/media-endpoint';
+import { customerMedia } from '../support/customer-media';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
 import {
@@ -93,15 +93,7 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
   });
   it('a hold the platform refuses (488): the agent is told, and the customer still hears them', async () => {
     // A customer endpoint that takes no new offer, as some real platforms answer a re-INVITE.
-    world.emulator.calls.setMedia(() => {
-      const endpoint = new MediaEndpoint();
-      return {
-        createOffer: () => endpoint.createOffer(),
-        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
-        stats: () => endpoint.stats(),
-        close: () => endpoint.close(),
-      };
-    });
+    world.emulator.calls.setMedia(customerMedia());
     const id = queueCall(world, { caller: '13900005556' });
     await ringingPanel(desk.page).waitFor();
     await button('接听').click();

@@ -6,7 +6,7 @@
  * comes back on resume, and the customer is never cut off.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
+import { customerMedia } from '../../support/customer-media';
 import { waitFor } from '../../support/wait';
 import { startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
@@ -82,15 +82,7 @@ describe('hold on the demo platform', () => {
 
   it('a customer endpoint that takes no new offer: hold fails saying so, the call stays up', async () => {
     const { core, demo } = app;
-    demo.emulator.calls.setMedia(() => {
-      const endpoint = new MediaEndpoint();
-      return {
-        createOffer: () => endpoint.createOffer(),
-        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
-        stats: () => endpoint.stats(),
-        close: () => endpoint.close(),
-      };
-    });
+    demo.emulator.calls.setMedia(customerMedia());
     const { id, callId } = await talking();
 
     const refused = await core.dispatch('call:hold', { callId, held: true });
@@ -117,15 +109,7 @@ describe('hold on the demo platform', () => {
 
   it('a window that cannot take its offer back: the hold says so, the call stays up', async () => {
     const { core, demo } = app;
-    demo.emulator.calls.setMedia(() => {
-      const endpoint = new MediaEndpoint();
-      return {
-        createOffer: () => endpoint.createOffer(),
-        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
-        stats: () => endpoint.stats(),
-        close: () => endpoint.close(),
-      };
-    });
+    demo.emulator.calls.setMedia(customerMedia());
     const { id, callId } = await talking();
     // The window fails the rollback: sip.js would hang up on a rejected rollback; we must not.
     const peer = app.window.peer(callId)!;
@@ -151,17 +135,11 @@ describe('hold on the demo platform', () => {
   it('an answer the window cannot take drops the call: the window is told, the log says why', async () => {
     const { core, demo } = app;
     // A platform that answers a held offer sendrecv: Chromium (and the double) refuse that.
-    demo.emulator.calls.setMedia(() => {
-      const endpoint = new MediaEndpoint();
-      return {
-        createOffer: () => endpoint.createOffer(),
-        applyAnswer: (sdp) => endpoint.applyAnswer(sdp),
-        answerOffer: async (sdp) =>
-          (await endpoint.answerOffer(sdp)).replace('a=recvonly', 'a=sendrecv'),
-        stats: () => endpoint.stats(),
-        close: () => endpoint.close(),
-      };
-    });
+    demo.emulator.calls.setMedia(
+      customerMedia(async (endpoint, sdp) =>
+        (await endpoint.answerOffer(sdp)).replace('a=recvonly', 'a=sendrecv'),
+      ),
+    );
     const { callId } = await talking();
 
     const refused = await core.dispatch('call:hold', { callId, held: true });
