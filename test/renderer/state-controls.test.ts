@@ -232,17 +232,24 @@ describe('state controls', () => {
     expect(textIn()).toContain('正在恢复会话，完成后即可切换状态。');
   });
 
-  it('a change main keeps retrying reads "not taken yet", not "failed"', async () => {
+  /**
+   * Signed in busy; choosing 空闲 meets a platform out of reach: main keeps the choice
+   * (pendingState) and says it failed. Returns the API and the state controls.
+   */
+  async function keptChange() {
     const api = new FakeApi();
     api.snapshot = signedInSnapshot({ state: 'busy/会议' });
-    // The platform is out of reach: main keeps the choice (pendingState) and says it failed.
     api.handlers.setState = (state) => {
       api.push({ ...api.snapshot, pendingState: state });
       return Promise.resolve(fail('transport'));
     };
     await mountApp(api);
     await click(getByRole('button', { name: '空闲' }));
-    const controls = getByRole('heading', { name: '切换状态' }).parentElement!;
+    return { api, controls: getByRole('heading', { name: '切换状态' }).parentElement! };
+  }
+
+  it('a change main keeps retrying reads "not taken yet", not "failed"', async () => {
+    const { api, controls } = await keptChange();
     expect(textIn(controls)).toContain('平台尚未接受，正在自动重试。');
     expect(textIn(controls)).not.toContain('切换失败');
     expect(queryByRole('alert', {}, controls)).toBeNull();
@@ -254,15 +261,7 @@ describe('state controls', () => {
   });
 
   it('a kept change is not said to be retried once the platform refuses the credentials', async () => {
-    const api = new FakeApi();
-    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
-    api.handlers.setState = (state) => {
-      api.push({ ...api.snapshot, pendingState: state });
-      return Promise.resolve(fail('transport'));
-    };
-    await mountApp(api);
-    await click(getByRole('button', { name: '空闲' }));
-    const controls = getByRole('heading', { name: '切换状态' }).parentElement!;
+    const { api, controls } = await keptChange();
     expect(textIn(controls)).toContain('正在自动重试');
     // The next keepalive is answered 401: main keeps the choice, but no retry can succeed.
     const refused = { code: 'auth-failed' as const, message: 'HTTP 401' };
