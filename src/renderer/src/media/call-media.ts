@@ -111,6 +111,11 @@ function iceGathered(pc: PeerConnection, ms: number, session: CallSession): Prom
   });
 }
 
+/** The call's one audio transceiver (hold and its rollback turn its direction and track). */
+function audioTransceiver(pc: PeerConnection): RTCRtpTransceiver | undefined {
+  return pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+}
+
 export class CallMedia {
   private session: CallSession | null = null;
   private audio: AudioOut | null = null;
@@ -174,7 +179,7 @@ export class CallMedia {
     pc: PeerConnection,
     hold: boolean,
   ): Promise<string> {
-    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+    const transceiver = audioTransceiver(pc);
     if (!transceiver) throw new Error('the call has no audio stream');
     const before = (session.heldBeforeOffer ??= session.held === true);
     await this.direct(session, transceiver, hold);
@@ -199,7 +204,7 @@ export class CallMedia {
     if (before === undefined) return;
     if (pc.signalingState === 'have-local-offer')
       await pc.setLocalDescription({ type: 'rollback' });
-    const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+    const transceiver = audioTransceiver(pc);
     if (transceiver) await this.direct(session, transceiver, before);
     session.heldBeforeOffer = undefined;
   }
