@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
 import { customerMedia } from '../support/customer-media';
 import { missingSystem } from '../support/system';
-import { waitFor } from '../support/wait';
+import { waitFor, waitForSteady } from '../support/wait';
 import {
   callEnded,
   callRecord,
@@ -55,13 +55,18 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
       return now.window > before.window + 10 && now.customer > before.customer + 10;
     }, 'audio flowing both ways');
   };
-
-  it('hold stops the audio, resume brings it back; the call stays up', async () => {
-    const id = queueCall(world, { caller: '13900005555' });
+  /** Rings the agent, answers in the window, waits for audio both ways; the call's id. */
+  const talking = async (caller: string) => {
+    const id = queueCall(world, { caller });
     await ringingPanel(desk.page).waitFor();
     await button('接听').click();
     await talkingPanel(desk.page).waitFor();
     await flowing(id);
+    return id;
+  };
+
+  it('hold stops the audio, resume brings it back; the call stays up', async () => {
+    const id = await talking('13900005555');
 
     await button('保持').click();
     await button('恢复通话').waitFor();
@@ -69,15 +74,7 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
     await desk.page.getByRole('status').filter({ hasText: '通话已保持' }).waitFor();
     // Held: after the packets in flight (later on a loaded machine), neither side receives
     // anything for a while.
-    let last = '';
-    await waitFor(async () => {
-      const seen = JSON.stringify(await counters(id));
-      const quiet = seen === last;
-      last = seen;
-      if (!quiet) await pause(300);
-      return quiet;
-    }, 'the held call goes quiet');
-    const held = await counters(id);
+    const held = await waitForSteady(() => counters(id), 'the held call goes quiet');
     await pause(600);
     expect(await counters(id)).toEqual(held);
     expect(callRecord(world, id)).toMatchObject({ state: 'talking', outcome: null });
@@ -91,14 +88,11 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
     await talkingPanel(desk.page).waitFor({ state: 'detached' });
     expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
   });
+
   it('a hold the platform refuses (488): the agent is told, and the customer still hears them', async () => {
     // A customer endpoint that takes no new offer, as some real platforms answer a re-INVITE.
     world.emulator.calls.setMedia(customerMedia());
-    const id = queueCall(world, { caller: '13900005556' });
-    await ringingPanel(desk.page).waitFor();
-    await button('接听').click();
-    await talkingPanel(desk.page).waitFor();
-    await flowing(id);
+    const id = await talking('13900005556');
 
     await button('保持').click();
     const alert = talkingPanel(desk.page).getByRole('alert');

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerMedia } from '../../support/customer-media';
-import { waitFor } from '../../support/wait';
+import { waitFor, waitForSteady } from '../../support/wait';
 import { startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
 
@@ -56,15 +56,7 @@ describe('hold on the demo platform', () => {
     expect(app.window.peer(callId)?.direction).toBe('sendonly');
     // Packets already in flight may still land (later on a loaded machine): wait for quiet,
     // then nothing more may come.
-    let last = -1;
-    await waitFor(async () => {
-      const seen = counters().window;
-      const quiet = seen === last;
-      last = seen;
-      if (!quiet) await pause(300);
-      return quiet;
-    }, 'the held call goes quiet');
-    const held = counters().window;
+    const held = await waitForSteady(() => counters().window, 'the held call goes quiet');
     await pause(600);
     expect(counters().window).toBe(held);
     expect(demo.emulator.calls.call(id)).toMatchObject({ state: 'talking', outcome: null });
