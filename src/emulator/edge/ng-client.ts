@@ -47,7 +47,16 @@ export function bdecode(data: Buffer): Bencoded {
       at++;
       if (c === 'l') return items;
       const dict: Record<string, Bencoded> = {};
-      for (let i = 0; i + 1 < items.length; i += 2) dict[String(items[i])] = items[i + 1]!;
+      // Defined, not assigned: a key such as `__proto__` from the wire stays a key, and never
+      // becomes the dictionary's prototype.
+      for (let i = 0; i + 1 < items.length; i += 2) {
+        Object.defineProperty(dict, String(items[i]), {
+          value: items[i + 1]!,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return dict;
     }
     const colon = data.indexOf(0x3a, at);

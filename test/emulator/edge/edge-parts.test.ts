@@ -47,6 +47,13 @@ describe('bencode (rtpengine ng)', () => {
     );
   });
 
+  it('keeps a `__proto__` key from the wire as a key, not as the prototype', () => {
+    const decoded = bdecode(Buffer.from('d9:__proto__d1:ai1eee')) as Record<string, unknown>;
+    expect(Object.keys(decoded)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect((decoded as { a?: unknown }).a).toBeUndefined();
+  });
+
   it('refuses malformed input with an error, not a crash', () => {
     expect(() => bdecode(Buffer.from('i12'))).toThrow(/unterminated/);
     expect(() => bdecode(Buffer.from('x:abc'))).toThrow(/bad string/);
