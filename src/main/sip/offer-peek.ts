@@ -41,8 +41,9 @@ export function peekOffer(message: string): PeekedOffer | null {
   const split = message.indexOf('\r\n\r\n');
   if (split < 0) return null;
   const lines = message.slice(0, split).split('\r\n');
-  const start = /^INVITE sip:([^@;?:\s]+)@\S+ SIP\/2\.0$/.exec(lines[0]!);
-  if (!start) return null;
+  const start = /^INVITE (sip:\S+) SIP\/2\.0$/.exec(lines[0]!);
+  const target = start ? sipUri(start[1]!) : null;
+  if (!target?.user) return null;
   const headers = new Map<string, string[]>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -61,18 +62,38 @@ export function peekOffer(message: string): PeekedOffer | null {
   // A tag on To means a request inside a dialog (a re-INVITE), not a new call.
   if (/;\s*tag\s*=/i.test(afterUri(one('to')))) return null;
   const sipCallId = one('call-id');
-  if (!/^\S+$/.test(sipCallId)) return null;
+  if (!CALL_ID.test(sipCallId)) return null;
   const from = parseFrom(one('from'));
   const body = message.slice(split + 4);
   if (!from || body.length === 0) return null;
   return {
     sipCallId,
-    toUser: start[1]!,
+    toUser: target.user,
     caller: callerLabel(from.displayName, from.user),
     body,
     header: (name) => headers.get(name.toLowerCase())?.[0],
   };
 }
+
+/** A URI user of RFC 3261's unreserved and user-unreserved characters, bar `;` and `?`. */
+const USER = /^[\w\-.!~*'()&=+$,/]+$/;
+const TOKEN = "[\\w\\-.!~*'()]+";
+/** `;name[=value]` parameters, then `?name=value&…` headers, of plain characters. */
+const PARAMS = new RegExp(
+  `^(?:;${TOKEN}(?:=${TOKEN})?)*(?:\\?${TOKEN}=${TOKEN}(?:&${TOKEN}=${TOKEN})*)?$`,
+);
+/** From's own parameters (the tag and others): `;name[=token or "quoted"]`. */
+const FROM_PARAMS = new RegExp(
+  `^(?:\\s*;\\s*${TOKEN}(?:\\s*=\\s*(?:${TOKEN}|"[^"\\\\]*"))?)*\\s*$`,
+);
+/** RFC 3261's callid: word [ "@" word ]. */
+const CALL_ID = /^[\w\-.!%*+`'~()<>:\\"/[\]?{}]+(?:@[\w\-.!%*+`'~()<>:\\"/[\]?{}]+)?$/;
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+/** A host name whose last label starts with a letter (RFC 3261's toplabel), or an IPv4 address. */
+const HOST = new RegExp(
+  `^(?:(?:${LABEL}\\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?|${OCTET}(?:\\.${OCTET}){3})$`,
+);
 
 /** The part of a name-addr header after its URI (where its parameters are). */
 function afterUri(value: string): string {
@@ -84,23 +105,39 @@ function afterUri(value: string): string {
 function parseFrom(value: string): { displayName?: string; user: string } | null {
   let displayName: string | undefined;
   let uri: string;
+  let rest: string;
   const quoted = /^"([^"\\]*)"\s*<([^<>]+)>/.exec(value);
   const token = quoted ? null : /^([A-Za-z0-9 .!%*_+`'~-]*)<([^<>]+)>/.exec(value);
   if (quoted) {
     displayName = quoted[1]!;
-    uri = quoted[2]!;
+    [uri, rest] = [quoted[2]!, value.slice(quoted[0].length)];
   } else if (token) {
     displayName = token[1]!.trim() || undefined;
-    uri = token[2]!;
-  } else if (!value.includes('<') && !value.includes('"')) {
-    uri = value.split(';')[0]!.trim();
+    [uri, rest] = [token[2]!, value.slice(token[0].length)];
+  } else if (!/[<"?]/.test(value)) {
+    // Without brackets a URI has no headers (RFC 3261 §20): what follows `;` is From's own.
+    const semi = value.indexOf(';');
+    [uri, rest] = semi < 0 ? [value, ''] : [value.slice(0, semi), value.slice(semi)];
   } else {
     return null;
   }
-  const parts = /^sips?:(?:([^@;?:]+)@)?([^;?:@>]+)(?::\d+)?(?:[;?].*)?$/i.exec(uri.trim());
-  if (!parts) return null;
-  const user = parts[1] ?? parts[2]!;
+  const parts = sipUri(uri.trim());
   // Escaped characters are decoded by sip.js: not worth repeating here.
-  if (user.includes('%') || displayName?.includes('%')) return null;
+  if (!parts || displayName?.includes('%') || !FROM_PARAMS.test(rest)) return null;
+  const user = parts.user ?? parts.host;
   return displayName === undefined ? { user } : { displayName, user };
+}
+
+/**
+ * A `sip:`/`sips:` URI in plain forms only: a user without escapes or a password, a host name
+ * or IPv4 address, a port, simple parameters and headers. Anything else is null: sip.js's
+ * grammar may refuse it (and drop the INVITE) or decode it (and show other text).
+ */
+function sipUri(uri: string): { user?: string; host: string } | null {
+  const parts = /^sips?:(?:([^@]*)@)?([^;?:]*)(?::\d{1,5})?(.*)$/i.exec(uri);
+  if (!parts) return null;
+  const [, user, host, rest] = parts as unknown as [string, string | undefined, string, string];
+  if (user !== undefined && !USER.test(user)) return null;
+  if (!HOST.test(host) || !PARAMS.test(rest)) return null;
+  return user === undefined ? { host } : { user, host };
 }
