@@ -2,6 +2,12 @@
  * Where the machine-wide policy file lives and reading it. A missing file means no policy; any
  * other problem (unreadable, not JSON, an unknown key, a bad value) is a {@link PolicyError}: the
  * app must not start half-configured, and never silently ignores the file.
+ *
+ * Admins write this file with Notepad, PowerShell or a deployment tool, so the text is taken as
+ * those save it: UTF-8 with or without a byte-order mark, or UTF-16 with one (Windows
+ * PowerShell's `>` and `Out-File`). A syntax error is told by line and column, never by quoting
+ * the file: the JavaScript engine's own message quotes the text around the error, which may be
+ * the account's secret key, into a dialog the agent reads and into the log.
  */
 import { readFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
@@ -33,13 +39,153 @@ export function policyPath(
 
 /** Reads the policy; null when there is no file. Throws {@link PolicyError} for anything else. */
 export function readPolicy(path: string): Policy | null {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     throw new PolicyError(path, [`cannot be read (${code ?? String(error)})`]);
   }
+  const text = decodePolicyText(bytes);
+  if (text === null) {
+    throw new PolicyError(path, [
+      'not UTF-8 text (saved as ANSI/GBK?): save it as UTF-8 (or UTF-16 with a byte-order mark)',
+    ]);
+  }
+  const problem = jsonSyntaxProblem(text);
+  if (problem) throw new PolicyError(path, [problem]);
   return parsePolicy(text, path);
+}
+
+/** The file's text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; null when it is neither. */
+export function decodePolicyText(bytes: Uint8Array): string | null {
+  const [a, b] = bytes;
+  const encoding =
+    a === 0xff && b === 0xfe ? 'utf-16le' : a === 0xfe && b === 0xff ? 'utf-16be' : 'utf-8';
+  try {
+    // The decoder drops the byte-order mark itself.
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Null when `text` is JSON; else where it first goes wrong (line and column from 1, as editors
+ * count) and what was expected there — without quoting the text.
+ */
+export function jsonSyntaxProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch {
+    // Located below.
+  }
+  const fail = locateJsonError(text);
+  const before = text.slice(0, fail.at).split('\n');
+  const line = before.length;
+  const column = before[before.length - 1]!.replace(/\r$/, '').length + 1;
+  return `not JSON: line ${line}, column ${column}: expected ${fail.expected}, found ${found(text, fail.at)}`;
+}
+
+/** What sits at `at`, named without repeating a secret's characters. */
+function found(text: string, at: number): string {
+  if (at >= text.length) return 'the end of the file';
+  const c = text[at]!;
+  if (c === "'") return 'a single quote (JSON uses double quotes)';
+  if ('{}[],:"'.includes(c)) return `'${c}'`;
+  if (/[\p{L}\p{N}_$+.-]/u.test(c)) return 'text without double quotes';
+  if (c < ' ') return 'a line break or control character';
+  return 'another character';
+}
+
+class JsonFail {
+  constructor(
+    readonly at: number,
+    readonly expected: string,
+  ) {}
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const VALUE = 'a value (a "string", a number, true, false, null, {…} or […])';
+
+/** A strict JSON reader that only finds the first error (JSON.parse has already failed). */
+function locateJsonError(text: string): JsonFail {
+  let i = 0;
+  const fail = (expected: string): never => {
+    throw new JsonFail(i, expected);
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"') return void i++;
+      if (c < ' ') fail('the closing " of the string on the same line');
+      if (c === '\\') {
+        const next = text[i + 1] ?? '';
+        if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else if ('"\\/bfnrt'.includes(next) && next !== '') i += 2;
+        else fail('an escape such as \\" or \\\\ (a backslash in a path is written \\\\)');
+        continue;
+      }
+      i++;
+    }
+    fail('the closing " of the string');
+  };
+  const list = (close: string, item: () => void, what: string) => {
+    i++;
+    space();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      space();
+      item();
+      space();
+      if (text[i] === close) return void i++;
+      if (text[i] !== ',') fail(`',' or '${close}'`);
+      i++;
+      space();
+      if (text[i] === close) fail(`another ${what} after the comma (or remove the comma)`);
+    }
+  };
+  const value = (depth: number): void => {
+    if (depth > 64) fail('less nesting');
+    space();
+    const c = text[i];
+    if (c === '{') {
+      return list(
+        '}',
+        () => {
+          if (text[i] !== '"') fail('a setting name in double quotes');
+          string();
+          space();
+          if (text[i] !== ':') fail("':'");
+          i++;
+          value(depth + 1);
+        },
+        'setting',
+      );
+    }
+    if (c === '[') return list(']', () => value(depth + 1), 'item');
+    if (c === '"') return string();
+    NUMBER.lastIndex = i;
+    if (NUMBER.test(text)) return void (i = NUMBER.lastIndex);
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) return void (i += word.length);
+    }
+    fail(VALUE);
+  };
+  try {
+    value(0);
+    space();
+    if (i < text.length) fail('the end of the file after the closing }');
+  } catch (error) {
+    if (error instanceof JsonFail) return error;
+    throw error;
+  }
+  // JSON.parse refused what this reader accepts: name no place rather than guess.
+  return new JsonFail(0, 'valid JSON');
 }

@@ -1,0 +1,108 @@
+/**
+ * The policy file as administrators really write it: with Notepad or PowerShell on Windows
+ * (byte-order marks, UTF-16, ANSI), by hand with a typo next to the account's secret key. The
+ * core reads it; what a problem says ends up in a dialog the agent reads and in the log.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDesktopCore } from '../../../src/main/core/create-core';
+import { readPolicy } from '../../../src/main/core/policy-file';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { PolicyError } from '../../../src/shared/policy';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agent-policy-file-'));
+  file = join(dir, 'policy.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const POLICY =
+  '{\n  "platformBaseUrl": "https://api.yunhuni.com/v1/account/ACC",\n  "busyReasons": ["小休", "会议"]\n}\n';
+
+function problemsOf(bytes: string | Buffer): string[] {
+  writeFileSync(file, bytes);
+  try {
+    readPolicy(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PolicyError);
+    return (error as PolicyError).problems;
+  }
+  throw new Error('the policy was accepted');
+}
+
+describe('a policy saved by Windows tools is read as written', () => {
+  it('UTF-8 with a byte-order mark (Notepad, PowerShell Set-Content -Encoding UTF8)', async () => {
+    writeFileSync(file, `\uFEFF${POLICY}`);
+    const core = await createDesktopCore({
+      secrets: new MemorySecretStore(),
+      settingsFile: null,
+      policyFile: file,
+      env: {},
+      sipLine: null,
+      logger: silentLogger,
+    });
+    try {
+      expect(core.settings().platformBaseUrl).toBe('https://api.yunhuni.com/v1/account/ACC');
+      expect(core.settings().busyReasons).toEqual(['小休', '会议']);
+      expect(core.settingsView().locked).toEqual(['platformBaseUrl', 'busyReasons']);
+    } finally {
+      await core.shutdown(1_000);
+    }
+  });
+
+  it('UTF-16 with a byte-order mark (Windows PowerShell `>` and Out-File)', () => {
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(POLICY, 'utf16le')]));
+    expect(readPolicy(file)?.busyReasons).toEqual(['小休', '会议']);
+    const be = Buffer.from(POLICY, 'utf16le').swap16();
+    writeFileSync(file, Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    expect(readPolicy(file)?.busyReasons).toEqual(['小休', '会议']);
+  });
+
+  it('ANSI (GBK) text is refused with what to do, not read as garbled reasons', () => {
+    // "小休" in GBK: bytes that are not UTF-8.
+    const gbk = Buffer.from([0x7b, 0x22, 0x62, 0x75, 0x73, 0x79, 0x52, 0x65, 0x61, 0x73, 0x6f]);
+    const text = Buffer.concat([
+      gbk,
+      Buffer.from('ns": ["'),
+      Buffer.from([0xd0, 0xa1, 0xd0, 0xdd]),
+      Buffer.from('"]}'),
+    ]);
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/not UTF-8.*save it as UTF-8/)]);
+  });
+});
+
+describe('a syntax error is located, and the file is never quoted', () => {
+  const KEY = 'Sup3rSecretAccountKey9';
+
+  it.each([
+    ['the key without quotes', `{\n  "appId": "a",\n  "secretKey": ${KEY}\n}`, 'line 3, column 16'],
+    ['a trailing comma', `{\n  "secretKey": "${KEY}",\n}`, 'line 3, column 1'],
+    ['a missing comma', `{ "secretKey": "${KEY}"\n  "appId": "a" }`, 'line 2, column 3'],
+    ['single quotes', `{ 'secretKey': '${KEY}' }`, 'line 1, column 3'],
+    ['a line break in the string', `{ "secretKey": "${KEY}\n" }`, 'line 1, column 39'],
+    ['text after the object', `{ "secretKey": "x" } ${KEY}`, 'line 1, column 22'],
+  ])('%s', (_name, text, where) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^not JSON: ${where}: expected `));
+    const shown = `${problems.join('\n')}\n${new PolicyError(file, problems).message}`;
+    // No four characters of the key in a row: nothing an agent could piece it together from.
+    for (let i = 0; i + 4 <= KEY.length; i++) expect(shown).not.toContain(KEY.slice(i, i + 4));
+  });
+
+  it('says what was expected in words an administrator can act on', () => {
+    expect(problemsOf('{"language": "en",}')[0]).toBe(
+      "not JSON: line 1, column 19: expected another setting after the comma (or remove the comma), found '}'",
+    );
+    expect(problemsOf('{"updateUrl": "C:\\updates"}')[0]).toMatch(
+      /line 1, column 18: expected an escape .*backslash in a path is written \\\\/,
+    );
+    expect(problemsOf('')[0]).toMatch(
+      /line 1, column 1: expected a value .* found the end of the file/,
+    );
+  });
+});
