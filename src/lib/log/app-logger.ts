@@ -63,9 +63,27 @@ export function createAppLogger(options: AppLoggerOptions): AppLogger {
   };
 }
 
-/** One JSON line per entry: `{"time","level","msg",...fields}`. */
+/** The keys every line has; a field of the same name is written as `field.<name>`. */
+const LINE_KEYS = new Set(['time', 'level', 'msg']);
+
+/**
+ * One JSON line per entry: `{"time","level","msg",...fields}`. The entry's own time, level and
+ * message always stand: sip.js passes its own `level` as a field, and a debug line must not
+ * read as `"level":"error"` to someone grepping the log.
+ */
 export function formatLine(entry: LogEntry): string {
-  return JSON.stringify({ time: entry.time, level: entry.level, msg: entry.msg, ...entry.fields });
+  const fields = Object.entries(entry.fields ?? {}).map(([key, value]) => [
+    LINE_KEYS.has(key) ? `field.${key}` : key,
+    value,
+  ]);
+  return JSON.stringify(
+    Object.fromEntries([
+      ['time', entry.time],
+      ['level', entry.level],
+      ['msg', entry.msg],
+      ...fields,
+    ]),
+  );
 }
 
 /** A sink writing JSON lines to `write` (stderr by default). */

@@ -4,6 +4,8 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppLogger } from '../../../src/lib/log/app-logger';
 import { createFileSink } from '../../../src/lib/log/file-sink';
+import { sipLogConnector } from '../../../src/lib/sip-ws/sip-log';
+import { jsonLogger } from '../../../src/gateway/log';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -25,6 +27,39 @@ describe('rotating log files', () => {
     const lines = readFileSync(join(dir, 'main.log'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'signed in', agent: 'a1' });
+  });
+
+  it('a field named like a line key leaves the line its own level, time and message', () => {
+    const dir = tempDir();
+    const files = createFileSink({ dir });
+    const logger = createAppLogger({
+      sinks: [files.sink],
+      debug: true,
+      now: () => new Date('2026-11-28T10:00:00.000Z'),
+    });
+    // sip.js reports ordinary events as "error"; the desktop logs them at debug.
+    sipLogConnector(logger)('error', 'sip.Transport', undefined, 'send on a closed transport');
+    logger.info('window error', { msg: 'from the page', time: 'then' });
+    const [sip, window] = readFileSync(join(dir, 'main.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(sip).toMatchObject({
+      level: 'debug',
+      'field.level': 'error',
+      msg: 'sip.js: send on a closed transport',
+      category: 'sip.Transport',
+    });
+    expect(window).toMatchObject({
+      time: '2026-11-28T10:00:00.000Z',
+      msg: 'window error',
+      'field.msg': 'from the page',
+      'field.time': 'then',
+    });
+    // The gateway's log lines follow the same rule.
+    const lines: string[] = [];
+    jsonLogger((line) => lines.push(line)).warn('platform call failed', { level: 'x' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', 'field.level': 'x' });
   });
 
   it('keeps each file under the size cap and at most the file-count cap', () => {
