@@ -25,6 +25,7 @@ import { errorText } from './audit';
 import { startGateway } from './index';
 import { jsonLogger } from './log';
 import { openStore } from './store/open';
+import { serveConfig, UsageError } from './serve-config';
 import { DEFAULT_SCRYPT } from './passwords';
 
 const USAGE = readFileSync(new URL(import.meta.url), 'utf8')
@@ -38,8 +39,6 @@ const USAGE = readFileSync(new URL(import.meta.url), 'utf8')
   .map((l) => l.replace(/^ \*( |$)/, ''))
   .join('\n');
 
-class UsageError extends Error {}
-
 const env = process.env;
 const database = () => env.GATEWAY_DATABASE || './gateway.db';
 
@@ -51,62 +50,11 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-function required(name: string): string {
-  const value = env[name];
-  if (!value) throw new UsageError(`${name} is not set`);
-  return value;
-}
-
 async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'trust-proxy': { type: 'boolean' },
-      'idle-minutes': { type: 'string' },
-      'shift-hours': { type: 'string' },
-      'rate-per-second': { type: 'string' },
-      burst: { type: 'string' },
-    },
-  });
-  const num = (flag: string, value: string | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0)
-      throw new UsageError(`--${flag} must be a non-negative number`);
-    return n;
-  };
-  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
-    throw new UsageError('--tls-cert and --tls-key go together');
-  }
-  const secretKey = env.GATEWAY_SECRET_KEY_FILE
-    ? readFileSync(env.GATEWAY_SECRET_KEY_FILE, 'utf8').trim()
-    : required('GATEWAY_SECRET_KEY');
+  const config = serveConfig(args, env);
   const logger = jsonLogger();
-  const gateway = await startGateway({
-    platformUrl: required('GATEWAY_PLATFORM_URL'),
-    credentials: {
-      appId: required('GATEWAY_APP_ID'),
-      certId: required('GATEWAY_CERT_ID'),
-      secretKey,
-    },
-    database: database(),
-    host: values.host ?? '127.0.0.1',
-    port: num('port', values.port, 8780),
-    tls: values['tls-cert']
-      ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) }
-      : null,
-    trustProxy: values['trust-proxy'] ?? false,
-    idleSeconds: num('idle-minutes', values['idle-minutes'], 15) * 60,
-    absoluteSeconds: num('shift-hours', values['shift-hours'], 12) * 3600,
-    ratePerSec: num('rate-per-second', values['rate-per-second'], 20),
-    burst: num('burst', values.burst, 40),
-    logger,
-  });
+  if (!config.ratePerSec) logger.info('per-agent rate limit off', {});
+  const gateway = await startGateway({ ...config, logger });
   process.stdout.write(
     `${JSON.stringify({ origin: gateway.origin, platformBaseUrl: gateway.platformBaseUrl })}\n`,
   );
@@ -133,11 +81,11 @@ async function admin(command: string, args: string[]): Promise<void> {
       limit: { type: 'string' },
     },
   });
-  const store = await openStore(database());
   // GATEWAY_SCRYPT_LOG_N raises (or, for tests, lowers) the cost of hashes set from now on.
   const logN = Number(env.GATEWAY_SCRYPT_LOG_N ?? DEFAULT_SCRYPT.logN);
   if (!Number.isInteger(logN) || logN < 10 || logN > 20)
     throw new UsageError('GATEWAY_SCRYPT_LOG_N: 10–20');
+  const store = await openStore(database());
   const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN } });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const arg = (i: number, what: string) => {

@@ -1,0 +1,127 @@
+/**
+ * `serve` as an operator starts it (docs/gateway.md): the documented flags and variables, and
+ * the values that would leave a running gateway useless — refused at start, naming the flag or
+ * variable, rather than refusing every agent later.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveConfig, UsageError } from '../../src/gateway/serve-config';
+import { PASSWORDS, platform, signIn, startRig } from './helpers';
+
+let dir: string;
+let secretFile: string;
+let env: Record<string, string>;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gw-serve-'));
+  secretFile = join(dir, 'secret');
+  writeFileSync(secretFile, 'the-account-secret-key\n');
+  env = {
+    GATEWAY_PLATFORM_URL: 'https://api.yunhuni.com/v1/account/ACC',
+    GATEWAY_APP_ID: 'app',
+    GATEWAY_CERT_ID: 'cert',
+    GATEWAY_SECRET_KEY_FILE: secretFile,
+    GATEWAY_DATABASE: join(dir, 'gateway.db'),
+  };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const refusal = (args: string[], overrides: Record<string, string | undefined> = {}) => {
+  try {
+    serveConfig(args, { ...env, ...overrides });
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  return null;
+};
+
+describe('serve configuration', () => {
+  it('the documented defaults, and the key read from its file without the newline', () => {
+    expect(serveConfig([], env)).toMatchObject({
+      platformUrl: 'https://api.yunhuni.com/v1/account/ACC',
+      credentials: { appId: 'app', certId: 'cert', secretKey: 'the-account-secret-key' },
+      host: '127.0.0.1',
+      port: 8780,
+      trustProxy: false,
+      idleSeconds: 15 * 60,
+      absoluteSeconds: 12 * 3600,
+      ratePerSec: 20,
+      burst: 40,
+      tls: null,
+    });
+  });
+
+  it('refuses at start what would fail every request later, naming it', () => {
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '\n');
+    expect(refusal([], { GATEWAY_SECRET_KEY_FILE: empty })).toBe(
+      `GATEWAY_SECRET_KEY_FILE: ${empty} is empty`,
+    );
+    expect(refusal([], { GATEWAY_SECRET_KEY_FILE: join(dir, 'missing') })).toBe(
+      `GATEWAY_SECRET_KEY_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+    );
+    expect(refusal([], { GATEWAY_SECRET_KEY_FILE: undefined, GATEWAY_SECRET_KEY: ' ' })).toBe(
+      'GATEWAY_SECRET_KEY is not set',
+    );
+    expect(refusal([], { GATEWAY_PLATFORM_URL: 'api.yunhuni.com/v1/account/ACC' })).toMatch(
+      /^GATEWAY_PLATFORM_URL must be an http\(s\) URL/,
+    );
+    expect(refusal(['--idle-minutes', '0'])).toBe('--idle-minutes must be a number of minutes > 0');
+    expect(refusal(['--shift-hours', '0'])).toBe('--shift-hours must be a number of hours > 0');
+    expect(refusal(['--port', '70000'])).toBe('--port must be a port number (0–65535)');
+    expect(refusal(['--burst', '0.5'])).toBe('--burst must be 0 (no limit) or a number ≥ 1');
+    expect(refusal(['--tls-cert', join(dir, 'nocert'), '--tls-key', secretFile])).toBe(
+      `--tls-cert: cannot read ${join(dir, 'nocert')} (ENOENT)`,
+    );
+  });
+
+  it('the CLI prints the refusal and exits with 2 before it listens', async () => {
+    const empty = join(dir, 'empty-cli');
+    writeFileSync(empty, '');
+    const result = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/gateway/cli.ts', 'serve', '--port', '0'],
+        { env: { ...process.env, ...env, GATEWAY_SECRET_KEY_FILE: empty }, timeout: 30_000 },
+        (error, out, err) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(new RegExp(`^GATEWAY_SECRET_KEY_FILE: ${empty} is empty\n`));
+  }, 60_000);
+});
+
+describe('the per-agent rate limit', () => {
+  it('--burst 0 turns it off, as documented, rather than refusing every request', async () => {
+    const config = serveConfig(['--burst', '0'], env);
+    const rig = await startRig({ ratePerSec: config.ratePerSec, burst: config.burst });
+    try {
+      const token = await signIn(rig, 'alice', PASSWORDS.alice);
+      const replies = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token),
+        ),
+      );
+      // Not signed in on the platform: its own answer, but never the gateway's 429.
+      expect(replies.map((r) => r.status).filter((s) => s === 429)).toEqual([]);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('--burst 0 with the limiter itself: a rate with no burst still lets requests through', async () => {
+    const rig = await startRig({ ratePerSec: 20, burst: 0 });
+    try {
+      const token = await signIn(rig, 'alice', PASSWORDS.alice);
+      const reply = await platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token);
+      expect(reply.status).not.toBe(429);
+    } finally {
+      await rig.close();
+    }
+  });
+});
