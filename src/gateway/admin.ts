@@ -3,6 +3,7 @@
  * sessions and the audit log. The CLI (cli.ts) is a thin parser over these; tests call them.
  */
 import { isValidAgentName } from '../shared/domain/agent';
+import { addressKey, agentKey } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
 import type { AuditRecord, GatewayStore } from './store/port';
 
@@ -71,8 +72,22 @@ export class Admin {
       this.store.updateAgent(name, { passwordHash: await hashPassword(password, this.scrypt) }),
       name,
     );
-    // A new password ends the sessions the old one opened.
+    // A new password ends the sessions the old one opened, and lifts a lockout: the agent who
+    // called for a reset signs in with it at once, not after up to 15 minutes.
     await this.store.revokeAgentSessions(name);
+    await this.store.clearFailure(agentKey(name));
+  }
+
+  /** Lifts the sign-in lockout on an agent's name (their failure count starts afresh). */
+  async unlock(name: string): Promise<void> {
+    await this.must(this.store.getAgent(name).then(Boolean), name);
+    await this.store.clearFailure(agentKey(name));
+  }
+
+  /** Lifts the sign-in lockout on a source address (a floor behind one NAT address). */
+  async unlockAddress(address: string): Promise<void> {
+    if (!address.trim()) throw new AdminError('missing address');
+    await this.store.clearFailure(addressKey(address.trim()));
   }
 
   async setDisabled(name: string, disabled: boolean): Promise<void> {
@@ -93,6 +108,8 @@ export class Admin {
   }
 
   async revokeSessions(name: string): Promise<number> {
+    // A mistyped name must not read as "done": say there is no such agent.
+    await this.must(this.store.getAgent(name).then(Boolean), name);
     return this.store.revokeAgentSessions(name);
   }
 

@@ -3,13 +3,15 @@
  *
  *   serve                      run the gateway in the foreground (SIGINT/SIGTERM stop it)
  *   agent add NAME [--extensions 1001,1002] [--allow-skills]   password from stdin
- *   agent password NAME        new password from stdin (ends the agent's sessions)
+ *   agent password NAME        new password from stdin (ends the agent's sessions, lifts a lockout)
+ *   agent unlock NAME          lift NAME's sign-in lockout
  *   agent disable|enable|remove NAME
  *   agent extensions NAME ID[,ID…]     the extensions NAME may bind ('' = none)
  *   agent skills NAME on|off   may NAME edit their own skills (default off)
  *   agent list
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
+ *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)
  *   audit [--agent NAME] [--limit N]
  *
  * Configuration comes from the environment (so no secret sits in a process list):
@@ -114,6 +116,11 @@ async function admin(command: string, args: string[]): Promise<void> {
       }
       return;
     }
+    if (command === 'address') {
+      if (sub !== 'unlock') throw new UsageError('address unlock ADDRESS');
+      await a.unlockAddress(arg(1, 'ADDRESS'));
+      return out(`sign-in unlocked for address ${positionals[1]}`);
+    }
     if (command === 'sessions') {
       if (sub !== 'revoke') throw new UsageError('sessions revoke NAME');
       out(`revoked ${await a.revokeSessions(arg(1, 'NAME'))} session(s)`);
@@ -132,9 +139,19 @@ async function admin(command: string, args: string[]): Promise<void> {
           `added ${positionals[1]}${password ? '' : ' (no password yet: agent password NAME)'}`,
         );
       }
-      case 'password':
-        await a.setPassword(arg(1, 'NAME'), await readStdin());
-        return out(`password set for ${positionals[1]}; their sessions were ended`);
+      case 'password': {
+        const name = arg(1, 'NAME');
+        // Typed at a terminal the password would echo and wait for Ctrl-D: ask for a pipe.
+        if (process.stdin.isTTY)
+          throw new UsageError(
+            `the password comes from stdin: read -rs PW; printf '%s' "$PW" | npm run gateway -- agent password ${name}`,
+          );
+        await a.setPassword(name, await readStdin());
+        return out(`password set for ${name}; their sessions were ended and any lockout lifted`);
+      }
+      case 'unlock':
+        await a.unlock(arg(1, 'NAME'));
+        return out(`sign-in unlocked for ${positionals[1]}`);
       case 'disable':
       case 'enable':
         await a.setDisabled(arg(1, 'NAME'), sub === 'disable');
@@ -173,7 +190,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
-  if (command === 'agent' || command === 'audit' || command === 'sessions')
+  if (command === 'agent' || command === 'audit' || command === 'sessions' || command === 'address')
     return admin(command, rest);
   throw new UsageError(`unknown command "${command}"`);
 }

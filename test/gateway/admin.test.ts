@@ -12,7 +12,7 @@ import { Admin, AdminError, parseCsv } from '../../src/gateway/admin';
 import { verifyPassword } from '../../src/gateway/passwords';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
-import { TEST_SCRYPT } from './helpers';
+import { PASSWORDS, send, startRig, TEST_SCRYPT, type Rig } from './helpers';
 
 let dir: string;
 let store: GatewayStore;
@@ -114,5 +114,58 @@ describe('gateway admin CLI', () => {
     const stored = await cliStore.getAgent('cli_agent');
     await cliStore.close();
     expect(await verifyPassword('cli-password', stored!.passwordHash)).toBe(true);
+  }, 90_000);
+});
+
+describe('lifting a sign-in lockout', () => {
+  const signInStatus = (rig: Rig, name: string, password: string) =>
+    send(rig.gateway.origin, 'POST', '/v1/session', { body: { name, password } }).then(
+      (r) => r.status,
+    );
+
+  it('a password reset lets the locked-out agent in at once; so does agent unlock', async () => {
+    const rig = await startRig({ lockout: { agentFreeFailures: 2, baseDelayMs: 60_000 } });
+    try {
+      for (let i = 0; i < 2; i++) await signInStatus(rig, 'alice', 'wrong-password');
+      expect(await signInStatus(rig, 'alice', PASSWORDS.alice)).toBe(429);
+      await rig.admin.setPassword('alice', 'alice-new-pass');
+      expect(await signInStatus(rig, 'alice', 'alice-new-pass')).toBe(200);
+
+      for (let i = 0; i < 2; i++) await signInStatus(rig, 'bob', 'wrong-password');
+      expect(await signInStatus(rig, 'bob', PASSWORDS.bob)).toBe(429);
+      await rig.admin.unlock('bob');
+      expect(await signInStatus(rig, 'bob', PASSWORDS.bob)).toBe(200);
+      await expect(rig.admin.unlock('ghost')).rejects.toThrow('no agent named ghost');
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('address unlock lets a floor behind one NAT address sign in again', async () => {
+    const rig = await startRig({ lockout: { addressFreeFailures: 2, baseDelayMs: 60_000 } });
+    try {
+      await signInStatus(rig, 'nobody_1', 'wrong-password');
+      await signInStatus(rig, 'nobody_2', 'wrong-password');
+      expect(await signInStatus(rig, 'alice', PASSWORDS.alice)).toBe(429);
+      await rig.admin.unlockAddress('127.0.0.1');
+      expect(await signInStatus(rig, 'alice', PASSWORDS.alice)).toBe(200);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('the CLI: agent unlock, address unlock; a mistyped name is an error, not "0 revoked"', async () => {
+    const env = { GATEWAY_DATABASE: join(dir, 'cli-lock.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    expect((await cli(['agent', 'add', 'locked_one'], env, 'locked-password\n')).code).toBe(0);
+    const [unlock, address, ghost, revoke] = await Promise.all([
+      cli(['agent', 'unlock', 'locked_one'], env),
+      cli(['address', 'unlock', '10.1.2.3'], env),
+      cli(['sessions', 'revoke', 'locked_on'], env),
+      cli(['sessions', 'revoke', 'locked_one'], env),
+    ]);
+    expect(unlock).toMatchObject({ code: 0, out: 'sign-in unlocked for locked_one\n' });
+    expect(address).toMatchObject({ code: 0, out: 'sign-in unlocked for address 10.1.2.3\n' });
+    expect(ghost).toMatchObject({ code: 1, err: 'no agent named locked_on\n' });
+    expect(revoke).toMatchObject({ code: 0, out: 'revoked 0 session(s)\n' });
   }, 90_000);
 });
