@@ -125,6 +125,13 @@ export function openRegistration(
     desk.peek(message);
     try {
       deliver?.(message);
+    } catch (error) {
+      // sip.js throws on some malformed requests (no Request-URI, say). Thrown from here it
+      // would reach the socket's reader: the message is dropped, the line reads on.
+      deps.logger.warn('sip: message dropped, sip.js could not take it', {
+        error: String(error),
+        start: message.split('\r\n', 1)[0]!.slice(0, 80),
+      });
     } finally {
       desk.settle();
     }
