@@ -60,8 +60,30 @@ const MIGRATION_LOCK = 7_310_412;
 
 type Row = Record<string, unknown>;
 
-export function openPostgresStore(url: string, options: { max?: number } = {}): GatewayStore {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export interface PostgresOptions {
+  max?: number;
+  /** Giving up on a new connection (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Giving up on one query (default 10 s). */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Without these bounds, a database host that stops answering (a network partition, a server
+ * hung in recovery) held every request, health check and audit write for minutes — until the
+ * operating system gave the TCP connection up — and requests piled up behind the pool. With
+ * them, each answers GW0503 (and /healthz 503) within seconds, and recovers with the database.
+ */
+export function openPostgresStore(url: string, options: PostgresOptions = {}): GatewayStore {
+  const queryTimeout = options.queryTimeoutMs ?? 10_000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: queryTimeout,
+    statement_timeout: queryTimeout,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the process holding agents' sessions.
   pool.on('error', () => undefined);
   return new PostgresStore(pool);

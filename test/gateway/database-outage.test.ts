@@ -1,0 +1,139 @@
+/**
+ * The gateway's database goes away and comes back, as an operator sees it: /healthz and every
+ * request answer at once (503, GW0503) rather than hang, the process keeps running, and when
+ * the database is back the agents' sessions work again without a restart.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/gateway/store/postgres';
+import { openStore } from '../../src/gateway/store/open';
+import type { GatewayStore } from '../../src/gateway/store/port';
+import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
+import { PASSWORDS, platform, send, signIn, startRig } from './helpers';
+
+/** A TCP hop on 127.0.0.1 in front of the database that can be cut and restored, or go silent. */
+class Hop {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: number | null) {}
+
+  async open(): Promise<void> {
+    const server = createServer((client) => {
+      this.sockets.add(client);
+      client.on('close', () => this.sockets.delete(client));
+      client.on('error', () => undefined);
+      // A silent hop accepts and never answers: a database host that stopped responding.
+      if (this.target === null) return;
+      const upstream = connect(this.target, '127.0.0.1');
+      this.sockets.add(upstream);
+      upstream.on('close', () => this.sockets.delete(upstream));
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.server = server;
+  }
+
+  /** Every connection dropped and no new one accepted: the database is gone. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+const within = async <T>(ms: number, work: Promise<T>): Promise<T> => {
+  const started = Date.now();
+  const value = await work;
+  expect(Date.now() - started).toBeLessThan(ms);
+  return value;
+};
+
+describe('a database host that stops answering', () => {
+  it('healthz and sign-in answer 503 within seconds instead of hanging', async () => {
+    const hop = new Hop(null);
+    await hop.open();
+    const store = openPostgresStore(`postgres://gw:pw@127.0.0.1:${hop.port}/gw`, {
+      connectTimeoutMs: 300,
+      queryTimeoutMs: 300,
+    });
+    // startGateway does not migrate a store it is given; agents are never reached here.
+    const rig = await startRig({ store: fakeSeeded(store) });
+    try {
+      const health = await within(3_000, send(rig.gateway.origin, 'GET', '/healthz'));
+      expect(health.status).toBe(503);
+      const signIn = await within(
+        3_000,
+        send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'alice', password: PASSWORDS.alice },
+        }),
+      );
+      expect(signIn.status).toBe(503);
+      expect(signIn.json?.code).toBe('GW0503');
+      const metrics = await within(3_000, send(rig.gateway.origin, 'GET', '/metrics'));
+      expect(metrics.text).toContain('gateway_store_up 0');
+    } finally {
+      await rig.close();
+      await store.close();
+      await hop.cut();
+    }
+  }, 20_000);
+});
+
+/** The rig seeds alice and bob when it finds no alice: answer that she exists. */
+function fakeSeeded(store: GatewayStore): GatewayStore {
+  return Object.assign(Object.create(store) as GatewayStore, {
+    getAgent: async () => ({}) as never,
+    close: () => store.close(),
+  });
+}
+
+const missing = missingPostgres();
+
+describe.skipIf(missing !== null)(
+  `PostgreSQL goes away and comes back${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    let pgServer: TestPostgres;
+    beforeAll(async () => {
+      pgServer = await startTestPostgres();
+    }, 90_000);
+    afterAll(async () => {
+      await pgServer?.stop();
+    });
+
+    it('requests get GW0503 while it is gone; the same session works once it is back', async () => {
+      const pgPort = Number(new URL(pgServer.url).port);
+      const hop = new Hop(pgPort);
+      await hop.open();
+      const url = new URL(pgServer.url);
+      url.port = String(hop.port);
+      const store = await openStore(url.toString());
+      const rig = await startRig({ store });
+      try {
+        const token = await signIn(rig, 'alice', PASSWORDS.alice);
+        const keepalive = () => platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token);
+        expect((await keepalive()).status).toBe(200);
+
+        await hop.cut();
+        const down = await within(5_000, keepalive());
+        expect(down.status).toBe(503);
+        expect(down.json?.code).toBe('GW0503');
+        expect((await send(rig.gateway.origin, 'GET', '/healthz')).status).toBe(503);
+
+        await hop.open();
+        const health = await send(rig.gateway.origin, 'GET', '/healthz');
+        expect(health.json).toEqual({ status: 'ok', store: 'postgres' });
+        // The token issued before the outage still holds: no agent has to sign in again.
+        expect((await keepalive()).status).toBe(200);
+      } finally {
+        await rig.close();
+        await store.close();
+        await hop.cut();
+      }
+    }, 60_000);
+  },
+);
