@@ -10,18 +10,27 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { createSipLine } from '../../../src/main/sip/index';
-import type { EarlyOfferEvent } from '../../../src/main/sip/call-types';
+import type {
+  CallEnd,
+  CallMedia,
+  EarlyOfferEvent,
+  IncomingCall,
+} from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
 import { bareServer, invite } from './support/bare-server';
+import { TEST_OFFER } from './support/test-caller';
+
+const TEST_SDP_HOLD = TEST_OFFER.replace('a=sendrecv', 'a=sendonly');
 import { FAST_TIMING, untilState } from './support/line';
 
 let server: Awaited<ReturnType<typeof bareServer>>;
 let line: SipLine;
 /** What the line told, in order: early offers, withdrawals and calls (by id). */
 const told: { kind: EarlyOfferEvent['kind'] | 'call'; id: string }[] = [];
-/** SIP Call-IDs of the calls the line made, in order. */
+/** SIP Call-IDs of the calls the line made, in order, and the calls by SIP Call-ID. */
 const rung: string[] = [];
+const incoming = new Map<string, IncomingCall>();
 
 beforeAll(async () => {
   server = await bareServer();
@@ -32,8 +41,9 @@ beforeAll(async () => {
   line.onIncomingCall((call) => {
     told.push({ kind: 'call', id: call.id });
     rung.push(call.sipCallId);
-    // Nobody answers here: each call is declined, as the window's Decline would.
-    void call.reject('decline').catch(() => undefined);
+    incoming.set(call.sipCallId, call);
+    // Nobody answers here (bar the dialog tests): declined, as the window's Decline would.
+    if (!call.sipCallId.startsWith('dialog-')) void call.reject('decline').catch(() => undefined);
   });
   line.start({
     wsUrl: server.url,
@@ -128,6 +138,128 @@ describe('a SIP server that writes garbage', () => {
         expect(open, 'announced early and never confirmed or withdrawn').toEqual([]);
       }),
       { numRuns: 60 },
+    );
+  }, 120_000);
+});
+
+describe('a SIP server that writes garbage into a call', () => {
+  let dialogs = 0;
+  const ANSWER =
+    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n';
+  /** The window's stand-in: answers and re-offers with a canned SDP, and may refuse. */
+  const media = (refuse: boolean): CallMedia => ({
+    answer: async () => {
+      if (refuse) throw new Error('the window could not take that offer');
+      return ANSWER;
+    },
+    close: () => undefined,
+    offer: async () => ANSWER,
+    applyAnswer: async () => undefined,
+    rollback: async () => undefined,
+  });
+
+  /** A call answered and ACKed: its dialog's From, To (with our tag), Call-ID and Contact. */
+  async function talkingCall(refuseReoffers: boolean) {
+    const callId = `dialog-${++dialogs}`;
+    server.send(invite(callId));
+    await waitFor(() => rung.includes(callId), `the call ${callId}`);
+    const call = incoming.get(callId)!;
+    const ends: CallEnd[] = [];
+    call.onEnded((end) => ends.push(end));
+    let answers = true;
+    await call.accept({
+      ...media(false),
+      answer: async (sdp) => {
+        if (!answers) return media(refuseReoffers).answer(sdp);
+        answers = false;
+        return ANSWER;
+      },
+    });
+    const ok = await waitFor(
+      () =>
+        server.received.find(
+          (m) => m.startsWith('SIP/2.0 200') && m.includes(`Call-ID: ${callId}`),
+        ),
+      'the 200 OK',
+    );
+    const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(ok)![1]!.trim();
+    const dialog = {
+      callId,
+      from: header('From'),
+      to: header('To'),
+      target: /<([^>]+)>/.exec(header('Contact'))![1]!,
+    };
+    server.send(request(dialog, 'ACK', 1));
+    return { call, ends, dialog };
+  }
+
+  type Dialog = { callId: string; from: string; to: string; target: string };
+  function request(d: Dialog, method: string, cseq: number, body = ''): string {
+    return [
+      `${method} ${d.target} SIP/2.0`,
+      `Via: SIP/2.0/WS 127.0.0.1:5066;branch=z9hG4bK-${d.callId}-${method}-${cseq}-${Math.random()}`,
+      'Max-Forwards: 70',
+      `From: ${d.from}`,
+      `To: ${d.to}`,
+      `Call-ID: ${d.callId}`,
+      `CSeq: ${cseq} ${method}`,
+      'Contact: <sip:13800000001@127.0.0.1:5060;transport=ws>',
+      ...(body ? ['Content-Type: application/sdp'] : []),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+  }
+
+  const inDialog = fc.record({
+    method: fc.constantFrom(
+      'INVITE',
+      'BYE',
+      'INFO',
+      'UPDATE',
+      'OPTIONS',
+      'NOTIFY',
+      'REFER',
+      'ACK',
+      'PRACK',
+      'CANCEL',
+      'MESSAGE',
+    ),
+    cseq: fc.integer({ min: -1, max: 40 }),
+    body: fc.oneof(
+      fc.constant(''),
+      fc.constant(TEST_SDP_HOLD),
+      fc.string({ unit: 'binary', maxLength: 80 }),
+    ),
+    cut: fc.option(fc.nat(), { freq: 3 }),
+  });
+
+  it('keeps the line registered and ends the call once, whatever comes in the dialog', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(inDialog, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (steps, refuse) => {
+          const { call, ends, dialog } = await talkingCall(refuse);
+          for (const [i, step] of steps.entries()) {
+            const text = request(
+              dialog,
+              step.method,
+              step.cseq < 0 ? step.cseq : 2 + i + step.cseq,
+              step.body,
+            );
+            server.send(step.cut === null ? text : text.slice(0, step.cut % text.length));
+          }
+          // A good BYE last: the call ends (if nothing above ended it), and is reported once.
+          server.send(request(dialog, 'BYE', 1_000));
+          await waitFor(() => ends.length > 0, `the end of ${dialog.callId}`, 5_000);
+          await new Promise((r) => setTimeout(r, 20));
+          expect(ends).toHaveLength(1);
+          expect(call.state).toBe('ended');
+          expect(line.status().state).toBe('registered');
+        },
+      ),
+      { numRuns: 40 },
     );
   }, 120_000);
 });
