@@ -6,6 +6,7 @@
  * environment variables' names (ENV in platform-source).
  */
 import { applyPolicy, lockedKeys } from '../../shared/policy';
+import { SecretsPatchSchema, SettingsSchema } from '../../shared/settings';
 import { ENV } from './platform-source';
 import type { Policy } from '../../shared/policy';
 import type {
@@ -44,6 +45,35 @@ export function environmentOverrides(
   return out;
 }
 
+/** Environment variables the app cannot run with: one line per variable, no secret value. */
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`environment variables not usable:\n${problems.join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+const URL_EXAMPLES: Partial<Record<LockableKey, string>> = {
+  platformBaseUrl: 'https://api.yunhuni.com/v1/account/ACCOUNT',
+  gatewayUrl: 'https://gateway.example.internal',
+  sipWsUrl: 'wss://sip-edge.example.com/ws',
+};
+
+/** Why `value` cannot be the setting `key` (the window's own check), or null. */
+function envValueProblem(key: LockableKey, value: string): string | null {
+  const field =
+    key === 'secretKey' || key === 'sipPassword'
+      ? SecretsPatchSchema.shape[key]
+      : SettingsSchema.shape[key];
+  const parsed = field.safeParse(value);
+  if (parsed.success) return null;
+  const why = [
+    ...parsed.error.issues.map((issue) => issue.message),
+    ...(URL_EXAMPLES[key] ? [`expected e.g. ${URL_EXAMPLES[key]}`] : []),
+  ].join('; ');
+  return why;
+}
+
 export class AdminPolicy {
   private readonly locked: ReadonlySet<LockableKey>;
 
@@ -65,12 +95,27 @@ export class AdminPolicy {
     return this.policy ? applyPolicy(user, this.policy) : user;
   }
 
-  /** The environment without the variables whose setting the policy fixes (policy > env). */
+  /**
+   * The environment without the variables whose setting the policy fixes (policy > env).
+   * Throws {@link EnvironmentError} when a variable left in force holds a value its setting
+   * would refuse: a platform URL without `https://` would otherwise read to the agent as
+   * "cannot reach the platform; check the network", and never heal.
+   */
   environment(env: Record<string, string | undefined>): Record<string, string | undefined> {
     const out = { ...env };
+    const problems: string[] = [];
     for (const [name, key] of Object.entries(ENV_SETTING)) {
-      if (this.locked.has(key)) delete out[ENV[name as keyof typeof ENV]];
+      const variable = ENV[name as keyof typeof ENV];
+      if (this.locked.has(key)) delete out[variable];
+      else if (out[variable]) {
+        const problem = envValueProblem(key, out[variable]);
+        // A secret's value never goes into a dialog or the log.
+        const shown =
+          key === 'secretKey' ? variable : `${variable}=${JSON.stringify(out[variable])}`;
+        if (problem) problems.push(`${shown}: ${problem}`);
+      }
     }
+    if (problems.length > 0) throw new EnvironmentError(problems);
     return out;
   }
 

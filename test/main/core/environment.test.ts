@@ -1,0 +1,64 @@
+/**
+ * The environment variables an administrator sets on a machine (README: Configuration): a value
+ * the window itself would refuse stops the start with the variable named, instead of an agent
+ * reading "cannot reach the platform; check the network" that never heals.
+ */
+import { describe, expect, it } from 'vitest';
+import { createDesktopCore } from '../../../src/main/core/create-core';
+import { EnvironmentError } from '../../../src/main/core/admin-policy';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const start = (env: Record<string, string>, policyFile: string | null = null) =>
+  createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    policyFile,
+    env,
+    sipLine: null,
+    logger: silentLogger,
+  });
+
+describe('environment variables with values the app cannot use', () => {
+  it('a URL without its scheme stops the start, naming the variable and what was expected', async () => {
+    const error = await start({
+      AGENT_DESKTOP_PLATFORM_URL: 'api.yunhuni.com/v1/account/ACC',
+      AGENT_DESKTOP_GATEWAY_URL: 'gw.example.internal',
+      AGENT_DESKTOP_SIP_WS_URL: 'https://sip.example.com/ws',
+      AGENT_DESKTOP_SECRET_KEY: 'k'.repeat(300),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    const problems = (error as EnvironmentError).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^AGENT_DESKTOP_PLATFORM_URL="api\.yunhuni\.com\/v1\/account\/ACC": .*expected e\.g\. https:\/\/api\.yunhuni\.com/,
+      ),
+      expect.stringMatching(/^AGENT_DESKTOP_SECRET_KEY: /),
+      expect.stringMatching(/^AGENT_DESKTOP_SIP_WS_URL="https:.*expected e\.g\. wss:\/\//),
+      expect.stringMatching(/^AGENT_DESKTOP_GATEWAY_URL="gw\.example\.internal": /),
+    ]);
+    // The secret's value is never repeated.
+    expect((error as Error).message).not.toContain('kkkk');
+  });
+
+  it('good values start as before; a variable the policy overrides is not checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-env-'));
+    try {
+      const policy = join(dir, 'policy.json');
+      writeFileSync(policy, JSON.stringify({ platformBaseUrl: 'https://policy.example.com/v1' }));
+      const core = await start({ AGENT_DESKTOP_PLATFORM_URL: 'not a url' }, policy);
+      expect(core.settings().platformBaseUrl).toBe('https://policy.example.com/v1');
+      await core.shutdown(1_000);
+      const direct = await start({
+        AGENT_DESKTOP_PLATFORM_URL: 'https://env.example.com/v1/account/E',
+        AGENT_DESKTOP_APP_ID: 'env-app',
+      });
+      expect(direct.settingsView().environment).toHaveLength(2);
+      await direct.shutdown(1_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
