@@ -55,7 +55,15 @@ export function readPolicy(path: string): Policy | null {
   }
   const problem = jsonSyntaxProblem(text);
   if (problem) throw new PolicyError(path, [problem]);
-  return parsePolicy(text, path);
+  const policy = parsePolicy(text, path);
+  // The app runs as the agent, so the agent can read this file: in gateway mode the account key
+  // belongs on the gateway alone (docs/gateway.md), and a copy here undoes the point of it.
+  if (policy.gatewayUrl && policy.secretKey) {
+    throw new PolicyError(path, [
+      'secretKey: remove it — with gatewayUrl set the gateway signs, and every agent can read this file',
+    ]);
+  }
+  return policy;
 }
 
 /** The file's text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; null when it is neither. */

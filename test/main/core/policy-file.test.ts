@@ -106,3 +106,15 @@ describe('a syntax error is located, and the file is never quoted', () => {
     );
   });
 });
+
+describe('the account key and the agent gateway', () => {
+  it('a policy naming a gateway refuses to carry the account key (agents can read the file)', () => {
+    const problems = problemsOf(
+      JSON.stringify({ gatewayUrl: 'https://gw.example.internal', secretKey: 'account-key-1' }),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^secretKey: remove it .*gatewayUrl/)]);
+    expect(problems.join('')).not.toContain('account-key-1');
+    writeFileSync(file, JSON.stringify({ gatewayUrl: 'https://gw.example.internal' }));
+    expect(readPolicy(file)).toEqual({ gatewayUrl: 'https://gw.example.internal' });
+  });
+});
