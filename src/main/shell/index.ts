@@ -197,7 +197,13 @@ async function main(): Promise<void> {
 
   stops.push(
     setupCrashRecovery({ window: () => win, core: ready, logger, language }),
-    setupAutoUpdate({ settings: () => ready.settings(), logger, packaged: app.isPackaged }),
+    setupAutoUpdate({
+      settings: () => ready.settings(),
+      logger,
+      packaged: app.isPackaged,
+      platform: process.platform,
+      env: process.env,
+    }),
   );
   setupPower(ready);
   setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });

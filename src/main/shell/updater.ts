@@ -2,6 +2,7 @@
  * Auto-update (electron-updater, "generic" provider) against the update URL an administrator
  * sets (policy or settings). Off when none is set, and in unpackaged builds. An update downloads
  * in the background and installs when the agent quits: never a restart in the middle of a shift.
+ * On Linux only an AppImage updates itself; a deb comes from the site's package repository.
  */
 import electronUpdater from 'electron-updater';
 import type { Settings } from '../../shared/settings';
@@ -14,13 +15,29 @@ export interface UpdateOptions {
   settings: () => Pick<Settings, 'updateUrl'>;
   logger: Logger;
   packaged: boolean;
+  platform?: NodeJS.Platform;
+  env?: Record<string, string | undefined>;
+}
+
+/** Why auto-update stays off on this machine, or null when it may run. */
+function offReason(options: UpdateOptions, url: string | null): string | null {
+  if (!url) return 'no update URL';
+  if (!options.packaged) return 'not packaged';
+  // On Linux only the AppImage updates itself. electron-updater would update a deb install too
+  // (dpkg through pkexec at quit: a password prompt for the agent, behind IT's repository).
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  if (platform === 'linux' && !env.APPIMAGE)
+    return 'not an AppImage (update a deb through your package repository)';
+  return null;
 }
 
 /** Starts checking when an update URL is set; returns a function that stops the timer. */
 export function setupAutoUpdate(options: UpdateOptions): () => void {
   const url = options.settings().updateUrl;
-  if (!url || !options.packaged) {
-    options.logger.info('auto-update off', { reason: url ? 'not packaged' : 'no update URL' });
+  const reason = offReason(options, url);
+  if (!url || reason) {
+    options.logger.info('auto-update off', { reason });
     return () => {};
   }
   const { autoUpdater } = electronUpdater;

@@ -1,0 +1,81 @@
+/**
+ * Auto-update as IT sets it up (docs/it-admin.md, Auto-update): on with an update URL in a
+ * packaged app; on Linux only for the AppImage — a deb install comes from the site's package
+ * repository, and must not try dpkg through a password prompt at the agent's quit.
+ */
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const updater = vi.hoisted(() => ({ current: null as unknown }));
+vi.mock('electron-updater', () => ({
+  default: {
+    get autoUpdater() {
+      return updater.current;
+    },
+  },
+}));
+
+import { setupAutoUpdate } from '../../../src/main/shell/updater';
+
+class FakeUpdater extends EventEmitter {
+  autoDownload = false;
+  autoInstallOnAppQuit = false;
+  logger: unknown = undefined;
+  setFeedURL = vi.fn();
+  checkForUpdates = vi.fn(async () => null);
+}
+
+let fake: FakeUpdater;
+let lines: Array<[string, Record<string, unknown> | undefined]>;
+const logger = {
+  debug: () => undefined,
+  info: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
+  warn: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
+  error: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
+};
+const URL = 'https://updates.example.com/agent-desktop';
+
+beforeEach(() => {
+  fake = new FakeUpdater();
+  updater.current = fake;
+  lines = [];
+});
+
+const setup = (platform: NodeJS.Platform, env: Record<string, string>, url: string | null = URL) =>
+  setupAutoUpdate({ settings: () => ({ updateUrl: url }), logger, packaged: true, platform, env });
+
+describe('auto-update', () => {
+  it('Windows and macOS: the generic feed at the admin’s URL, installed on quit', () => {
+    for (const platform of ['win32', 'darwin'] as const) {
+      fake = new FakeUpdater();
+      updater.current = fake;
+      const stop = setup(platform, {});
+      expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: URL });
+      expect(fake.checkForUpdates).toHaveBeenCalledTimes(1);
+      expect(fake.autoInstallOnAppQuit).toBe(true);
+      stop();
+    }
+  });
+
+  it('Linux AppImage: on', () => {
+    const stop = setup('linux', { APPIMAGE: '/opt/apps/agent-desktop.AppImage' });
+    expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: URL });
+    stop();
+  });
+
+  it('Linux deb: off, saying why, even with an update URL', () => {
+    setup('linux', {});
+    expect(fake.setFeedURL).not.toHaveBeenCalled();
+    expect(fake.checkForUpdates).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      ['auto-update off', { reason: expect.stringMatching(/not an AppImage.*package repository/) }],
+    ]);
+  });
+
+  it('no update URL, or an unpackaged build: off', () => {
+    setup('win32', {}, null);
+    setupAutoUpdate({ settings: () => ({ updateUrl: URL }), logger, packaged: false });
+    expect(fake.setFeedURL).not.toHaveBeenCalled();
+    expect(lines.map(([, fields]) => fields?.reason)).toEqual(['no update URL', 'not packaged']);
+  });
+});
