@@ -1,52 +1,103 @@
 /**
  * The audit log writer: every request becomes a row, written in small batches (every
  * `flushMs` or `maxBatch` rows) so a burst of keepalives costs one transaction, not thousands.
- * A failed write is logged and counted, never thrown at a request.
+ * A failed write is never thrown at a request: the rows are kept and retried every `retryMs`
+ * until the database takes them (a restart or failover loses no audit), up to
+ * {@link AUDIT_BACKLOG_LIMIT} rows; past that the oldest are dropped and counted. The failure
+ * and the recovery are logged once each, not once per batch.
  */
 import type { Logger } from '../lib/ports';
 import type { AuditRecord, GatewayStore } from './store/port';
+
+/** Rows kept for a retry while the database is away (about an hour of a busy floor's keepalives). */
+export const AUDIT_BACKLOG_LIMIT = 50_000;
+/** Rows per write when catching up. */
+const CHUNK = 5_000;
+
+export interface AuditTiming {
+  flushMs?: number;
+  maxBatch?: number;
+  retryMs?: number;
+}
 
 export class AuditLog {
   private pending: AuditRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private failing = false;
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+  private readonly retryMs: number;
 
   constructor(
     private readonly store: GatewayStore,
     private readonly logger: Logger,
     private readonly onDropped: (n: number) => void,
-    private readonly flushMs = 100,
-    private readonly maxBatch = 500,
-  ) {}
+    timing: AuditTiming = {},
+  ) {
+    this.flushMs = timing.flushMs ?? 100;
+    this.maxBatch = timing.maxBatch ?? 500;
+    this.retryMs = timing.retryMs ?? 1_000;
+  }
 
   add(record: AuditRecord): void {
     this.pending.push(record);
-    if (this.pending.length >= this.maxBatch) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref();
-    }
+    if (this.pending.length > AUDIT_BACKLOG_LIMIT)
+      this.drop(this.pending.length - AUDIT_BACKLOG_LIMIT);
+    // While the database is away, only the retry timer writes.
+    if (this.pending.length >= this.maxBatch && !this.failing) void this.flush();
+    else this.schedule(this.failing ? this.retryMs : this.flushMs);
   }
 
   /** Writes what is pending; resolves when every earlier write has finished. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  /** A last write; what the database still refuses is dropped and counted. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length > 0) this.drop(this.pending.length);
+  }
+
+  private async write(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, CHUNK);
       try {
         await this.store.appendAudit(batch);
       } catch (error) {
-        this.onDropped(batch.length);
-        this.logger.error('audit rows not written', {
-          rows: batch.length,
-          error: errorText(error),
-        });
+        this.pending.unshift(...batch);
+        if (!this.failing) {
+          this.failing = true;
+          this.logger.error('audit rows not written; kept to retry', {
+            rows: this.pending.length,
+            error: errorText(error),
+          });
+        }
+        this.schedule(this.retryMs);
+        return;
       }
-    });
-    return this.flushing;
+      if (this.failing) {
+        this.failing = false;
+        this.logger.info('audit writes resumed', { rows: batch.length + this.pending.length });
+      }
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), ms);
+    this.timer.unref();
+  }
+
+  private drop(n: number): void {
+    this.pending.splice(0, n);
+    this.onDropped(n);
   }
 }
 

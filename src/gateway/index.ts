@@ -116,7 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server.closeAllConnections();
       });
       forwarder.close();
-      await audit.flush();
+      await audit.close();
       if (ownsStore) await store.close();
     },
   };

@@ -9,6 +9,10 @@ import { openPostgresStore } from '../../src/gateway/store/postgres';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
 import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { waitFor } from '../support/wait';
 import { PASSWORDS, platform, send, signIn, startRig } from './helpers';
 
 /** A TCP hop on 127.0.0.1 in front of the database that can be cut and restored, or go silent. */
@@ -137,3 +141,44 @@ describe.skipIf(missing !== null)(
     }, 60_000);
   },
 );
+
+describe('the audit log across an outage', () => {
+  it('rows written while the database refuses them are kept and land when it is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-audit-'));
+    const real = await openStore(join(dir, 'gateway.db'));
+    let down = false;
+    const store = Object.assign(Object.create(real) as GatewayStore, {
+      appendAudit: (rows: Parameters<GatewayStore['appendAudit']>[0]) =>
+        down ? Promise.reject(new Error('database is down')) : real.appendAudit(rows),
+    });
+    const rig = await startRig({ store });
+    try {
+      down = true;
+      for (let i = 0; i < 3; i++) {
+        await send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'bob', password: 'wrong-password' },
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await real.listAudit({ agent: 'bob', limit: 10 })).toEqual([]);
+      down = false;
+      await waitFor(
+        async () => (await real.listAudit({ agent: 'bob', limit: 10 })).length === 3,
+        'the kept rows written',
+        5_000,
+      );
+      const metrics = await send(rig.gateway.origin, 'GET', '/metrics');
+      expect(metrics.text).toContain('gateway_audit_dropped_total 0');
+      // One line when writes fail, one when they resume: not one per batch.
+      const audit = rig.logs.filter((line) => line.includes('audit'));
+      expect(audit).toEqual([
+        expect.stringContaining('audit rows not written; kept to retry'),
+        expect.stringContaining('audit writes resumed'),
+      ]);
+    } finally {
+      await rig.close();
+      await real.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
