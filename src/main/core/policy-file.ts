@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
-import { parsePolicy, PolicyError } from '../../shared/policy';
+import { isPolicyError, parsePolicy, PolicyError, PolicySchema } from '../../shared/policy';
 import type { Policy } from '../../shared/policy';
 
 /** Moves the policy file (tests, staging machines). */
@@ -55,7 +55,7 @@ export function readPolicy(path: string): Policy | null {
   }
   const problem = jsonSyntaxProblem(text);
   if (problem) throw new PolicyError(path, [problem]);
-  const policy = parsePolicy(text, path);
+  const policy = parseWithHints(text, path);
   // The app runs as the agent, so the agent can read this file: in gateway mode the account key
   // belongs on the gateway alone (docs/gateway.md), and a copy here undoes the point of it.
   if (policy.gatewayUrl && policy.secretKey) {
@@ -64,6 +64,55 @@ export function readPolicy(path: string): Policy | null {
     ]);
   }
   return policy;
+}
+
+/** {@link parsePolicy}, with each unknown key named and the setting it probably meant. */
+function parseWithHints(text: string, path: string): Policy {
+  try {
+    return parsePolicy(text, path);
+  } catch (error) {
+    if (!isPolicyError(error)) throw error;
+    const raw = JSON.parse(text) as unknown;
+    const known = Object.keys(PolicySchema.shape);
+    const unknown =
+      raw && typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.keys(raw).filter((key) => !known.includes(key))
+        : [];
+    if (unknown.length === 0) throw error;
+    const hints = unknown.map((key) => {
+      const near = nearest(key, known);
+      return `"${key}" is not a setting${near ? ` — did you mean "${near}"?` : ''}`;
+    });
+    const rest = error.problems.filter((problem) => !/^Unrecognized keys?:/.test(problem));
+    throw new PolicyError(path, [...hints, ...rest]);
+  }
+}
+
+/** The known key closest to `key` in edits (case aside), if it is close enough to be meant. */
+function nearest(key: string, known: string[]): string | null {
+  let best: string | null = null;
+  let bestCost = Infinity;
+  for (const candidate of known) {
+    const cost = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (cost < bestCost) [best, bestCost] = [candidate, cost];
+  }
+  return best !== null && bestCost <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /** The file's text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; null when it is neither. */

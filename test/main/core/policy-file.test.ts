@@ -3,7 +3,7 @@
  * (byte-order marks, UTF-16, ANSI), by hand with a typo next to the account's secret key. The
  * core reads it; what a problem says ends up in a dialog the agent reads and in the log.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,13 @@ import { createDesktopCore } from '../../../src/main/core/create-core';
 import { readPolicy } from '../../../src/main/core/policy-file';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { PolicyError } from '../../../src/shared/policy';
+import {
+  HOLD_ACTIONS,
+  LANGUAGES,
+  SCREEN_POP_WHEN,
+  SETTINGS_LIMITS,
+  SettingsSchema,
+} from '../../../src/shared/settings';
 
 let dir: string;
 let file: string;
@@ -116,5 +123,44 @@ describe('the account key and the agent gateway', () => {
     expect(problems.join('')).not.toContain('account-key-1');
     writeFileSync(file, JSON.stringify({ gatewayUrl: 'https://gw.example.internal' }));
     expect(readPolicy(file)).toEqual({ gatewayUrl: 'https://gw.example.internal' });
+  });
+});
+
+describe('an unknown key', () => {
+  it('is named with the setting it probably meant, beside the other problems', () => {
+    expect(
+      problemsOf(
+        JSON.stringify({
+          platformUrl: 'https://api.yunhuni.com/v1/account/ACC',
+          GatewayURL: 'https://gw.example.internal',
+          keepaliveSecs: 30,
+          colour: 'blue',
+          onLock: 'nap',
+        }),
+      ),
+    ).toEqual([
+      '"platformUrl" is not a setting — did you mean "platformBaseUrl"?',
+      '"GatewayURL" is not a setting — did you mean "gatewayUrl"?',
+      '"keepaliveSecs" is not a setting — did you mean "keepaliveSeconds"?',
+      '"colour" is not a setting',
+      expect.stringMatching(/^onLock: /),
+    ]);
+  });
+});
+
+describe('docs/it-admin.md', () => {
+  it('lists every key a policy may set, and each choice a setting takes', () => {
+    const doc = readFileSync('docs/it-admin.md', 'utf8');
+    const table = doc.slice(doc.indexOf('| keys | value |'), doc.indexOf('Precedence: **policy'));
+    for (const key of Object.keys(SettingsSchema.shape)) expect(table).toContain(`\`${key}\``);
+    for (const choice of [...HOLD_ACTIONS, ...LANGUAGES, ...SCREEN_POP_WHEN])
+      expect(table).toContain(`"${choice}"`);
+    const { keepaliveSeconds, registerExpiresSeconds } = SETTINGS_LIMITS;
+    expect(table).toContain(
+      `\`keepaliveSeconds\` (${keepaliveSeconds.min}–${keepaliveSeconds.max})`,
+    );
+    expect(table).toContain(
+      `\`registerExpiresSeconds\` (${registerExpiresSeconds.min}–${registerExpiresSeconds.max})`,
+    );
   });
 });
