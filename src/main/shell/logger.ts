@@ -1,7 +1,9 @@
 /**
  * The shell's logger: rotating files in `<userData>/logs` (electron-log, capped) plus JSON lines on
  * stderr for a developer's terminal; debug entries only with AGENT_DESKTOP_DEBUG=1. Every entry
- * is redacted once (shared/redact) before either sink sees it.
+ * is redacted once (shared/redact) before either sink sees it. A log folder that cannot be made
+ * (a read-only profile, AGENT_DESKTOP_USER_DATA on a missing drive) leaves stderr only and says
+ * so: it must not stop the app before it can even show a dialog.
  */
 import { join } from 'node:path';
 import { createAppLogger, streamSink } from '../../lib/log/app-logger';
@@ -20,7 +22,17 @@ export function createShellLogger(
   debug: boolean,
   write?: (line: string) => void,
 ): ShellLogger {
-  const files = createFileSink({ dir: join(userData, 'logs') });
+  const dir = join(userData, 'logs');
+  let files: FileSink;
+  let failure: string | null = null;
+  try {
+    files = createFileSink({ dir });
+  } catch (error) {
+    failure = String(error);
+    files = { dir, sink: () => undefined, files: () => [] };
+  }
   const logger = createAppLogger({ sinks: [files.sink, streamSink(write)], debug });
+  if (failure)
+    logger.error('log files unavailable; logging to stderr only', { dir, error: failure });
   return { logger, files };
 }
