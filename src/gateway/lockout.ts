@@ -4,6 +4,7 @@
  * locked for base·2^(extra failures), capped; a quiet `forgetMs` starts the count afresh.
  * Addresses get a larger allowance: a whole call-center floor may sit behind one NAT address.
  */
+import { createHash } from 'node:crypto';
 import type { FailureRecord, GatewayStore } from './store/port';
 
 export interface LockoutPolicy {
@@ -22,7 +23,12 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = {
   forgetMs: 30 * 60_000,
 };
 
-export const agentKey = (name: string) => `agent:${name}`;
+/**
+ * The name is stored hashed: the failures table counts names that are no agent's too, and such
+ * a name may be a password typed into the wrong field.
+ */
+export const agentKey = (name: string) =>
+  `agent:${createHash('sha256').update(name).digest('hex').slice(0, 32)}`;
 export const addressKey = (address: string) => `addr:${address}`;
 
 /** The delay after `count` failures (0 while within the free allowance). */

@@ -52,6 +52,9 @@ interface Outcome {
   code: string;
 }
 
+/** What the audit records instead of a sign-in name that is no agent's. */
+export const UNKNOWN_NAME = '(unknown name)';
+
 class Answered {
   constructor(readonly outcome: Outcome) {}
 }
@@ -220,8 +223,10 @@ export function createGatewayServer(parts: ServerParts): Server {
       }
       const { name, password } = input.data;
       const result = await sessions.signIn(name, password, address, now());
-      const who = { agent: name, action: 'sign-in', target: name };
+      let who = { agent: name, action: 'sign-in', target: name };
       if (!result.ok) {
+        // A name no agent has may be a password typed into the wrong field: not in the audit.
+        if (!result.known) who = { agent: '', action: 'sign-in', target: UNKNOWN_NAME };
         metrics.signIn(result.reason);
         if (result.reason === 'locked') {
           const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));

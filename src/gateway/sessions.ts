@@ -25,10 +25,15 @@ export interface SessionPolicy {
   absoluteMs: number;
 }
 
+/**
+ * A refusal says whether the name is a known agent's, for the audit only: the answer to the
+ * client is the same either way. An agent who types their password into the name field must
+ * not find it in the audit log.
+ */
 export type SignInResult =
   | { ok: true; session: GatewaySession }
-  | { ok: false; reason: 'wrong' | 'disabled' }
-  | { ok: false; reason: 'locked'; retryAfterMs: number };
+  | { ok: false; reason: 'wrong' | 'disabled'; known: boolean }
+  | { ok: false; reason: 'locked'; retryAfterMs: number; known: boolean };
 
 export type Authenticated = { agent: AgentRecord; session: SessionRecord };
 
@@ -50,14 +55,17 @@ export class Sessions {
     now: number,
   ): Promise<SignInResult> {
     const lockedUntil = await this.lockout.lockedUntil(name, address, now);
-    if (lockedUntil > now) return { ok: false, reason: 'locked', retryAfterMs: lockedUntil - now };
+    if (lockedUntil > now) {
+      const known = (await this.store.getAgent(name)) !== null;
+      return { ok: false, reason: 'locked', retryAfterMs: lockedUntil - now, known };
+    }
     const agent = await this.store.getAgent(name);
     const matches = await verifyPassword(password, agent?.passwordHash ?? null);
     if (!agent || !matches) {
       await this.lockout.fail(name, address, now);
-      return { ok: false, reason: 'wrong' };
+      return { ok: false, reason: 'wrong', known: agent !== null };
     }
-    if (agent.disabled) return { ok: false, reason: 'disabled' };
+    if (agent.disabled) return { ok: false, reason: 'disabled', known: true };
     await this.lockout.succeed(name);
     const token = randomBytes(32).toString('base64url');
     const session: SessionRecord = {

@@ -167,6 +167,32 @@ describe('gateway security: sign-in lockout', () => {
   });
 });
 
+describe('gateway security: a password typed into the name field', () => {
+  it('gets the same refusal as any wrong password and leaves no trace in the database', async () => {
+    const typed = 'Hunter2Secret99';
+    const wrongName = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: typed, password: 'what-was-meant-as-the-name' },
+    });
+    const wrongPassword = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'bob', password: typed },
+    });
+    // No telling an unknown name from a wrong password.
+    expect([wrongName.status, wrongName.text]).toEqual([wrongPassword.status, wrongPassword.text]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rows = await rig.store.listAudit({ limit: 2 });
+    expect(rows.map((r) => [r.agent, r.target, r.code])).toEqual([
+      ['bob', 'bob', 'GW0401'],
+      ['', '(unknown name)', 'GW0401'],
+    ]);
+    const everything = JSON.stringify([
+      await rig.store.listAudit({ limit: 10_000 }),
+      await rig.store.getFailure(`agent:${typed}`),
+    ]);
+    expect(everything).not.toContain(typed);
+    await rig.store.clearFailure('addr:127.0.0.1');
+  });
+});
+
 describe('gateway security: lapsed and revoked tokens', () => {
   it('refuses a revoked token (sign-out of the gateway) and a token of a disabled agent', async () => {
     const token = await signIn(rig, 'bob', PASSWORDS.bob);
