@@ -364,7 +364,7 @@ const en: Messages = {
   },
   audio: {
     quality: {
-      label: 'Call quality',
+      graded: 'Call quality: {grade}',
       good: 'good',
       fair: 'fair',
       poor: 'poor',

@@ -358,7 +358,8 @@ const zhCN = {
   },
   audio: {
     quality: {
-      label: '通话质量',
+      // The whole line in one string: Chinese puts a full-width colon after the label.
+      graded: '通话质量：{grade}',
       good: '良好',
       fair: '一般',
       poor: '差',
