@@ -32,8 +32,11 @@ export class Metrics {
     this.signIns.set(key, (this.signIns.get(key) ?? 0) + 1);
   }
 
-  /** The exposition text; `lockedOut` and `sessions` are read from the store at scrape time. */
-  render(gauges: { lockedOut: number; up: number }): string {
+  /**
+   * The exposition text; `lockedOut` is read from the store at scrape time, and null when the
+   * store does not answer: then the sample is left out rather than reading as "nobody locked".
+   */
+  render(gauges: { lockedOut: number | null; up: number }): string {
     const lines: string[] = [];
     const family = (name: string, type: string, help: string, values: Map<string, number>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -65,7 +68,7 @@ export class Metrics {
       `gateway_request_duration_seconds_count ${this.latencyCount}`,
       '# HELP gateway_locked_out Agent names and addresses locked out of sign-in now.',
       '# TYPE gateway_locked_out gauge',
-      `gateway_locked_out ${gauges.lockedOut}`,
+      ...(gauges.lockedOut === null ? [] : [`gateway_locked_out ${gauges.lockedOut}`]),
       '# HELP gateway_audit_dropped_total Audit rows the database refused.',
       '# TYPE gateway_audit_dropped_total counter',
       `gateway_audit_dropped_total ${this.auditDropped}`,

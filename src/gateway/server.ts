@@ -159,9 +159,8 @@ export function createGatewayServer(parts: ServerParts): Server {
     if (path === GATEWAY_PATHS.metrics) {
       if (method !== 'GET')
         refuse(res, 'GW0405', 'GET only', { action: 'metrics' }, { Allow: 'GET' });
-      let up = 1;
-      const lockedOut = await store.countLocked(now()).catch(() => ((up = 0), 0));
-      const text = metrics.render({ lockedOut, up });
+      const lockedOut = await store.countLocked(now()).catch(() => null);
+      const text = metrics.render({ lockedOut, up: lockedOut === null ? 0 : 1 });
       res.writeHead(200, {
         'Content-Type': 'text/plain; version=0.0.4',
         'Cache-Control': 'no-store',
