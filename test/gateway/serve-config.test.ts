@@ -3,7 +3,7 @@
  * the values that would leave a running gateway useless — refused at start, naming the flag or
  * variable, rather than refusing every agent later.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,37 @@ describe('serve configuration', () => {
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
     expect(result.err).toMatch(new RegExp(`^GATEWAY_SECRET_KEY_FILE: ${empty} is empty\n`));
+  }, 60_000);
+});
+
+describe('serve as the systemd unit runs it', () => {
+  it('node --import tsx …: listens, prints its origin, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/gateway/cli.ts', 'serve', '--host', '127.0.0.1', '--port', '0'],
+      { env: { ...process.env, ...env, GATEWAY_DATABASE: join(dir, 'unit.db') } },
+    );
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      while (!out.includes('\n')) {
+        if (child.exitCode !== null) throw new Error(`serve exited: ${err}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const { origin } = JSON.parse(out) as { origin: string };
+      const health = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite' });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(err).toContain('"msg":"gateway stopping"');
+    } finally {
+      clearTimeout(killer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   }, 60_000);
 });
 
