@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   setupHeadsetAccess(session.defaultSession, url);
 
   const userData = app.getPath('userData');
+  const policyFile = policyPath(process.platform, process.env);
   const secrets = createSecretStore({
     file: join(userData, 'secrets.json'),
     platform: process.platform,
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     env: process.env,
     locale: app.getLocale(),
     // A malformed policy file throws here: the app refuses to start half-configured.
-    policyFile: policyPath(process.platform, process.env),
+    policyFile,
     // Chromium's network stack: the system proxy and PAC apply to every platform request.
     transport: fetchTransport((input, init) =>
       net.fetch(input instanceof URL ? input.href : input, init),
@@ -209,5 +210,14 @@ async function main(): Promise<void> {
   setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });
   // macOS: clicking the Dock icon brings the hidden window back.
   app.on('activate', show);
-  logger.info('started', { url: url.href, secureStorage: secrets.persistent, hidden: startHidden });
+  // What IT asks first when a locked setting is not applied: which file, and what it locked.
+  const view = ready.settingsView();
+  logger.info('started', {
+    url: url.href,
+    secureStorage: secrets.persistent,
+    hidden: startHidden,
+    policyFile,
+    locked: view.locked ?? [],
+    environment: (view.environment ?? []).map((override) => override.variable),
+  });
 }

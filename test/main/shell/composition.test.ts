@@ -207,6 +207,30 @@ describe('composition root', () => {
     expect(options.diagnostics!.logFiles()[0]).toMatch(/[/\\]logs[/\\]main\.log$/);
   });
 
+  it('the start line says which policy file was read, what it locked and which variables apply', async () => {
+    const lines: string[] = [];
+    vi.mocked(process.stderr.write).mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    core.settingsView = () => ({
+      settings: core.currentSettings,
+      secrets: { secretKey: false, sipPassword: false },
+      secureStorage: true,
+      locked: ['platformBaseUrl', 'secretKey'],
+      environment: [{ key: 'appId', variable: 'AGENT_DESKTOP_APP_ID', value: 'a' }],
+    });
+    await start();
+    const started = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.msg === 'started');
+    expect(started).toMatchObject({
+      policyFile: (created.options[0] as CoreOptions).policyFile,
+      locked: ['platformBaseUrl', 'secretKey'],
+      environment: ['AGENT_DESKTOP_APP_ID'],
+    });
+  });
+
   it('a malformed policy file: a localised dialog says what is wrong, and the app exits', async () => {
     const { PolicyError } = await import('../../../src/shared/policy');
     created.failure = new PolicyError('/etc/agent-desktop/policy.json', ['keepaliveSeconds: bad']);
