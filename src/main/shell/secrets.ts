@@ -67,14 +67,15 @@ export class KeychainSecretStore implements SecretStore {
 
   private load(): void {
     if (!existsSync(this.file)) return;
-    let data: SecretsFile;
+    let data: Partial<SecretsFile> | null;
     try {
-      data = JSON.parse(readFileSync(this.file, 'utf8')) as SecretsFile;
+      data = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<SecretsFile> | null;
     } catch (error) {
       this.logger.warn('secrets: unreadable file ignored', { error: String(error) });
       return;
     }
-    for (const [key, cipher] of Object.entries(data.values ?? {})) {
+    // A file cut short to `null` must not stop the app at start: it reads as no secrets.
+    for (const [key, cipher] of Object.entries(data?.values ?? {})) {
       if ((key !== 'secretKey' && key !== 'sipPassword') || typeof cipher !== 'string') continue;
       try {
         this.values.set(key, safeStorage.decryptString(Buffer.from(cipher, 'base64')));

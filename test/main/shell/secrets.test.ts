@@ -68,6 +68,11 @@ describe('with an OS keychain', () => {
   it('an unreadable file is ignored, not fatal', () => {
     writeFileSync(file, '{not json');
     expect(open().get('secretKey')).toBeNull();
+    // JSON that is not the file's shape (truncated to `null`, a list, a string) is no different.
+    for (const text of ['null', '[]', '"x"', '{"values": null}']) {
+      writeFileSync(file, text);
+      expect(open().get('secretKey')).toBeNull();
+    }
   });
 
   it('trusts a real Linux backend and any macOS/Windows keychain', () => {
