@@ -1,0 +1,116 @@
+/**
+ * The window at its narrowest an agent can make it: Electron's minimum width (720 px) at 150 %
+ * zoom is 480 CSS px. With a caller of 32 characters (the longest number the platform sends),
+ * every screen fits the width — the page never scrolls sideways and the caller's number is
+ * shown whole in the ringing and talking panels. And at 400 px (a zoom beyond 150 %) in English,
+ * whose tab names are the longest, the header's tabs wrap rather than run past the edge.
+ * Screenshots: test-results/screenshots/narrow-*.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EXTENSIONS } from '../../src/emulator/index';
+import { screenshot } from '../support/agent-window';
+import { missingSystem } from '../support/system';
+import {
+  openCallsWorld,
+  queueCall,
+  ringingPanel,
+  signInRoutable,
+  talkingPanel,
+} from './calls-support';
+import type { Page } from 'playwright-core';
+import type { CallsWorld, Desk } from './calls-support';
+
+const skip = missingSystem('chromium');
+const NAME = 'agent_narrow';
+const LONG_CALLER = '+8610888877771234567890123456_78';
+const NARROW = { width: 480, height: 700 };
+
+/** How far the page reaches past the window's right edge, in CSS px (0 when it fits). */
+function overflow(page: Page): Promise<number> {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}
+
+/** True when the caller's number in a panel is drawn whole, inside the panel and the window. */
+async function callerWhole(page: Page, panel: ReturnType<typeof ringingPanel>): Promise<boolean> {
+  const caller = panel.getByText(LONG_CALLER, { exact: true });
+  return caller.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const section = el.closest('section')!.getBoundingClientRect();
+    return (
+      el.scrollWidth <= el.clientWidth &&
+      box.right <= section.right &&
+      section.right <= document.documentElement.clientWidth
+    );
+  });
+}
+
+describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
+  let world: CallsWorld;
+  let desk: Desk;
+
+  beforeAll(async () => {
+    world = await openCallsWorld();
+    desk = await world.openDesk();
+    await desk.page.setViewportSize(NARROW);
+    await signInRoutable(world, desk, {
+      name: NAME,
+      extension: DEMO_EXTENSIONS[1]!.id,
+      skills: [{ name: 'sales', score: 5 }],
+    });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  const button = (name: string) => desk.page.getByRole('button', { name, exact: true });
+
+  it('shows a long caller whole while ringing and talking, the page no wider than the window', async () => {
+    const { page } = desk;
+    queueCall(world, { caller: LONG_CALLER });
+    const ringing = ringingPanel(page);
+    await ringing.waitFor();
+    await screenshot(page, 'narrow-ringing');
+    expect(await overflow(page)).toBe(0);
+    expect(await callerWhole(page, ringing)).toBe(true);
+
+    await button('接听').click();
+    const talking = talkingPanel(page);
+    await talking.waitFor();
+    await screenshot(page, 'narrow-talking');
+    expect(await overflow(page)).toBe(0);
+    expect(await callerWhole(page, talking)).toBe(true);
+
+    await button('挂断').click();
+    await talking.waitFor({ state: 'detached' });
+  });
+
+  it('fits History (with that call) and Skills & extension', async () => {
+    const { page } = desk;
+    await button('通话记录').click();
+    await page.getByRole('button', { name: `复制 ${LONG_CALLER}` }).waitFor();
+    await screenshot(page, 'narrow-history');
+    expect(await overflow(page)).toBe(0);
+
+    await button('技能与分机').click();
+    await page.getByRole('combobox', { name: '更换分机' }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('option').length > 2);
+    await screenshot(page, 'narrow-skills');
+    expect(await overflow(page)).toBe(0);
+  });
+
+  it("wraps the header's tabs at 400 px in English", async () => {
+    const { page } = desk;
+    await desk.core.dispatch('settings:update', { language: 'en' });
+    await page.setViewportSize({ width: 400, height: 700 });
+    await page.getByRole('button', { name: 'Status', exact: true }).click();
+    await page.getByRole('heading', { name: 'Current state' }).waitFor();
+    await screenshot(page, 'narrow-header-en-400');
+    expect(await overflow(page)).toBe(0);
+    const settings = await page
+      .getByRole('button', { name: 'Settings', exact: true })
+      .boundingBox();
+    expect(settings!.x + settings!.width).toBeLessThanOrEqual(400);
+  });
+});
