@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeApi, signedInSnapshot } from './fake-api';
-import { getByRole, textIn } from './queries';
+import { getByRole, queryAllByRole, textIn } from './queries';
 import { mountApp } from './setup';
 import type { Language } from '../../src/shared/domain/errors';
 import type { AgentDayStatus } from '../../src/shared/snapshot';
@@ -49,5 +49,20 @@ describe('day banners', () => {
     expect(textIn()).toContain('倒计时结束后恢复为：x/y');
     expect(textIn()).toContain('已将您设为「x/y」');
     expect(textIn()).not.toContain('x/y · y');
+  });
+
+  it('name the way back "Back to Idle" as the missed-calls card does (en)', async () => {
+    const api = new FakeApi();
+    const missed = { id: 'm1', caller: '13800000001', at: Date.now(), reason: 'timeout' as const };
+    api.snapshot = signedInSnapshot({
+      state: 'busy/未接',
+      missed: [{ ...missed, stateAfter: 'idle' }],
+    });
+    api.day = { wrapUp: null, noAnswer: noAnswer('busy/未接') };
+    await mountApp(api, { language: 'en' });
+    expect(queryAllByRole('button', { name: /^Back to idle$/i }).map((b) => textIn(b))).toEqual([
+      'Back to Idle',
+      'Back to Idle',
+    ]);
   });
 });

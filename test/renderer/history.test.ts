@@ -140,3 +140,11 @@ describe('history', () => {
     expect(textIn()).toContain('已复制 02100000003');
   });
 });
+
+describe('history: the same words as the missed-calls card', () => {
+  it('a caller who hung up while ringing reads 对方已挂断 on both', async () => {
+    await openHistory([call({ outcome: 'missed', why: 'caller-gave-up', talkMs: 0 })]);
+    const row = queryAllByRole('row').find((r) => textIn(r).includes('13800000001'))!;
+    expect(textIn(row)).toContain('未接 · 对方已挂断');
+  });
+});

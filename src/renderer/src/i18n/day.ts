@@ -47,7 +47,7 @@ export const DAY_ZH = {
     outcomes: { answered: '已接', missed: '未接', rejected: '已拒接', failed: '失败' },
     whys: {
       timeout: '超时未接',
-      'caller-gave-up': '对方挂断',
+      'caller-gave-up': '对方已挂断',
       rejected: '拒接',
       failed: '接通失败',
       'no-media': '声音无法接通',
@@ -86,7 +86,7 @@ export const DAY_EN: typeof DAY_ZH = {
   },
   noAnswer: {
     text: '{n} calls in a row rang out unanswered, so you were set to “{state}” and no more calls will ring.',
-    backToIdle: 'Back to idle',
+    backToIdle: 'Back to Idle',
   },
   history: {
     heading: 'Call history',
