@@ -27,6 +27,26 @@ describe('sign-out', () => {
     expect(getByRole('heading', { name: '座席签入' })).toBeTruthy();
   });
 
+  it('puts the keyboard on the sign-in form, not the page, once signed out', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    await mountApp(api);
+    const signOut = getByRole('button', { name: '签出' });
+    signOut.focus();
+    await click(signOut);
+    expect(document.activeElement).toBe(getByRole('textbox', { name: '座席名' }));
+  });
+
+  it('after a forced sign-out too (the dialog has no Sign out to go back to)', async () => {
+    const api = inCall();
+    await mountApp(api);
+    const signOut = getByRole('button', { name: '签出' });
+    signOut.focus();
+    await click(signOut);
+    await click(getByRole('button', { name: '强制签出并挂断' }));
+    expect(document.activeElement).toBe(getByRole('textbox', { name: '座席名' }));
+  });
+
   it('in a call: asks, and forces only after the agent confirms', async () => {
     const api = inCall();
     await mountApp(api);
