@@ -148,3 +148,15 @@ describe('history: the same words as the missed-calls card', () => {
     expect(textIn(row)).toContain('未接 · 对方已挂断');
   });
 });
+
+describe('history: the pager in English', () => {
+  it.each([
+    [1, 'Page 1 of 1, 1 call'],
+    [3, 'Page 1 of 1, 3 calls'],
+  ])('says %i call(s) in English grammar', async (count, said) => {
+    const rows = Array.from({ length: count }, (_, i) => call({ id: `h${i}` }));
+    await openHistory(rows, 'en');
+    expect(textIn()).toContain(said);
+    expect(textIn()).not.toContain(`${said}s`);
+  });
+});

@@ -39,6 +39,19 @@ describe('team', () => {
     expect((getByRole('button', { name: '下一页' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it.each([
+    [1, 'Page 1 of 1, 1 agent'],
+    [45, 'Page 1 of 3, 45 agents'],
+  ])('says the count in English grammar (%i)', async (count, said) => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    api.agents = team(count);
+    await mountApp(api, { language: 'en' });
+    await click(getByRole('button', { name: 'Team' }));
+    expect(textIn()).toContain(said);
+    expect(textIn()).not.toContain(`${said}s`);
+  });
+
   it('offers page sizes 20/50/100/1000 and never more', async () => {
     const { api } = await openTeam(45);
     const size = getByRole('combobox', { name: '每页人数' }) as HTMLSelectElement;

@@ -112,7 +112,7 @@ export const DAY_EN: typeof DAY_ZH = {
     copyFailed: 'Could not copy {number}; select the number and copy it by hand.',
     failed: 'Call history could not be loaded:',
     empty: 'No calls match.',
-    page: 'Page {page} of {pages}, {total} calls',
+    page: 'Page {page} of {pages}, {total} call | Page {page} of {pages}, {total} calls',
     prev: 'Previous',
     next: 'Next',
     damaged:

@@ -236,7 +236,8 @@ const en: Messages = {
     extension: 'Extension',
     prev: 'Previous page',
     next: 'Next page',
-    page: 'Page {page} of {pages}, {total} agents',
+    // One form per count (vue-i18n plural, chosen by total): 1 agent, 0 / 2+ agents.
+    page: 'Page {page} of {pages}, {total} agent | Page {page} of {pages}, {total} agents',
     empty: 'No agents.',
     noMatch: 'No agent on this page is in that state.',
     updated: 'Updated {time}; refreshes every 15 s',
