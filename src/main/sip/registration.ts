@@ -4,10 +4,10 @@
  * failure exactly once. It is never repaired: after a rejected REGISTER or a lost transport
  * sip.js's Registerer refuses new requests, so the supervisor closes the attempt and opens another.
  */
-import { Registerer, RegistererState, UserAgent } from 'sip.js';
+import { Core, Registerer, RegistererState, UserAgent } from 'sip.js';
 import { appError } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
-import type { Clock, TimerHandle } from '../../lib/ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import { CallDesk } from './call-desk';
 import type { EarlyOfferEvent, IncomingCall } from './call-types';
 import { refreshPercent, registerTimeoutMs } from './timing';
@@ -126,12 +126,9 @@ export function openRegistration(
     try {
       deliver?.(message);
     } catch (error) {
-      // sip.js throws on some malformed requests (no Request-URI, say). Thrown from here it
-      // would reach the socket's reader: the message is dropped, the line reads on.
-      deps.logger.warn('sip: message dropped, sip.js could not take it', {
-        error: String(error),
-        start: message.split('\r\n', 1)[0]!.slice(0, 80),
-      });
+      // sip.js throws on some requests it parsed (a tel: Request-URI). Thrown from here it would
+      // reach the socket's reader and stop the line: answered or dropped, the line reads on.
+      refuseUnreadable(ua, message, error, deps.logger);
     } finally {
       desk.settle();
     }
@@ -229,4 +226,35 @@ function bounded(clock: Clock, ms: number, run: (done: () => void) => void): Pro
       resolve(true);
     });
   });
+}
+
+/** sip.js's parser wants a logger; what it would say is in the warning below. */
+const QUIET = { debug() {}, log() {}, warn() {}, error() {} } as unknown as Core.Logger;
+
+/**
+ * A message sip.js threw on. A request without a SIP Request-URI (sip.js parses `tel:` as none)
+ * is answered 416 Unsupported URI Scheme, as sip.js means to (RFC 3261 §8.2.2.1), so the caller
+ * hears at once instead of ringing into silence; anything else is dropped. Never throws.
+ */
+function refuseUnreadable(ua: UserAgent, message: string, error: unknown, logger: Logger): void {
+  let answered: number | null = null;
+  try {
+    const parsed = Core.Parser.parseMessage(message, QUIET);
+    if (parsed instanceof Core.IncomingRequestMessage && !parsed.ruri && parsed.method !== 'ACK') {
+      ua.userAgentCore.replyStateless(parsed, { statusCode: 416 });
+      answered = 416;
+    }
+  } catch {
+    // Not even a reply could be made: dropped.
+  }
+  logger.warn(
+    answered
+      ? 'sip: request refused, sip.js could not take it'
+      : 'sip: message dropped, sip.js could not take it',
+    {
+      error: String(error),
+      start: message.split('\r\n', 1)[0]!.slice(0, 80),
+      ...(answered ? { answered } : {}),
+    },
+  );
 }

@@ -121,8 +121,13 @@ describe('a SIP server that writes garbage', () => {
     expect(line.status().state).toBe('registered');
   }
 
-  it('drops an INVITE for a tel: URI and reads on', async () => {
+  it('answers an INVITE for a tel: URI 416 at once, and reads on', async () => {
     server.send(TEL_INVITE);
+    const refusal = await waitFor(
+      () => server.received.find((m) => m.includes('Call-ID: tel-1') && m.startsWith('SIP/2.0 4')),
+      'the refusal',
+    );
+    expect(refusal.split('\r\n', 1)[0]).toBe('SIP/2.0 416 Unsupported URI Scheme');
     await probeRings();
     expect(rung).not.toContain('tel-1');
   });
