@@ -65,4 +65,12 @@ describe('day banners', () => {
       'Back to Idle',
     ]);
   });
+
+  it.each([
+    [1, '1 call the platform sent during wrap-up was declined without ringing.'],
+    [2, '2 calls the platform sent during wrap-up were declined without ringing.'],
+  ])('count the calls declined during wrap-up in English grammar (%i)', async (n, said) => {
+    await showDay({ wrapUp: { ...wrapUp('idle')!, declined: n }, noAnswer: null }, 'en');
+    expect(textIn()).toContain(said);
+  });
 });

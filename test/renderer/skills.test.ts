@@ -33,6 +33,18 @@ describe('skills', () => {
     ]);
   });
 
+  it('counts pending changes in English grammar', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    await mountApp(api, { language: 'en' });
+    await click(getByRole('button', { name: 'Skills & extension' }));
+    await click(getByRole('button', { name: 'Remove sales' }));
+    expect(textIn()).toContain('1 change not saved yet.');
+    await type(getByRole('textbox', { name: 'New skill name' }), 'billing');
+    await submit(getByRole('textbox', { name: 'New skill name' }).closest('form')!);
+    expect(textIn()).toContain('2 changes not saved yet.');
+  });
+
   it('clear all is a single opt 0', async () => {
     const { api } = await openSkills();
     await click(getByRole('button', { name: '清空全部技能' }));

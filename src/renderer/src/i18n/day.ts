@@ -81,7 +81,8 @@ export const DAY_EN: typeof DAY_ZH = {
     left: '{reason} · {time} left',
     readyNow: 'Ready now',
     extend: '+30 s',
-    declined: '{n} call(s) the platform sent during wrap-up were declined without ringing.',
+    declined:
+      '{n} call the platform sent during wrap-up was declined without ringing. | {n} calls the platform sent during wrap-up were declined without ringing.',
     hint: 'When the countdown ends you return to: {state}',
   },
   noAnswer: {

@@ -261,7 +261,7 @@ const en: Messages = {
     reset: 'Undo changes',
     saved: 'Skills saved.',
     none: 'No skills.',
-    pendingChanges: '{n} change(s) not saved yet.',
+    pendingChanges: '{n} change not saved yet. | {n} changes not saved yet.',
     failed: 'Saving failed.',
     errors: {
       name: 'Enter a skill name.',
