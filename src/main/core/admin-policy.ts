@@ -59,6 +59,15 @@ const URL_EXAMPLES: Partial<Record<LockableKey, string>> = {
   sipWsUrl: 'wss://sip-edge.example.com/ws',
 };
 
+/** True for an {@link EnvironmentError}, also one from another copy of this module (bundles). */
+export function isEnvironmentError(error: unknown): error is EnvironmentError {
+  return (
+    error instanceof Error &&
+    error.name === 'EnvironmentError' &&
+    Array.isArray((error as Partial<EnvironmentError>).problems)
+  );
+}
+
 /** Why `value` cannot be the setting `key` (the window's own check), or null. */
 function envValueProblem(key: LockableKey, value: string): string | null {
   const field =

@@ -18,6 +18,7 @@ import { setupAutoUpdate } from './updater';
 import { policyPath } from '../core/policy-file';
 import { fetchTransport } from '../../lib/platform/transport';
 import { isPolicyError } from '../../shared/policy';
+import { isEnvironmentError } from '../core/admin-policy';
 import { HIDDEN_ARG, setupLoginItem } from './login-item';
 import { setupPower } from './power';
 import { createSecretStore } from './secrets';
@@ -64,6 +65,12 @@ if (setupSingleInstance(show)) {
       dialog.showErrorBox(
         text.policyInvalidTitle,
         text.policyInvalidBody(error.path, error.problems),
+      );
+    } else if (isEnvironmentError(error)) {
+      // Each variable on its own line, without the class name an admin has no use for.
+      dialog.showErrorBox(
+        text.startFailedTitle,
+        text.startFailedBody(error.problems.map((p) => `• ${p}`).join('\n')),
       );
     } else {
       dialog.showErrorBox(text.startFailedTitle, text.startFailedBody(String(error)));

@@ -244,6 +244,20 @@ describe('composition root', () => {
     expect(fake.electronFake.windows).toHaveLength(0);
   });
 
+  it('an unusable environment variable: the dialog names it, one line each', async () => {
+    const { EnvironmentError } = await import('../../../src/main/core/admin-policy');
+    created.failure = new EnvironmentError([
+      'AGENT_DESKTOP_PLATFORM_URL="api.example.com": Invalid URL',
+      'AGENT_DESKTOP_SECRET_KEY: Too big',
+    ]);
+    await start((f) => (f.app.locale = 'en-US'));
+    expect(fake.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Agent desktop could not start',
+      'The app could not start:\n• AGENT_DESKTOP_PLATFORM_URL="api.example.com": Invalid URL\n• AGENT_DESKTOP_SECRET_KEY: Too big',
+    );
+    expect(fake.app.exit).toHaveBeenCalledWith(1);
+  });
+
   it('any other start-up failure: a dialog in the OS language', async () => {
     created.failure = new Error('disk on fire');
     await start((f) => (f.app.locale = 'en-US'));
