@@ -53,6 +53,23 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * The warning for plain HTTP reachable from other machines (no TLS here, no proxy declared to
+ * terminate it): agents' passwords and tokens would cross the floor's network readable. Null
+ * when the gateway listens on loopback only, serves TLS, or sits behind `--trust-proxy`.
+ */
+export function plainHttpExposure(
+  host: string,
+  tls: GatewayOptions['tls'],
+  trustProxy: boolean,
+): string | null {
+  if (tls || trustProxy) return null;
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+  return loopback
+    ? null
+    : 'plain HTTP on a network address: passwords and tokens cross the network readable; use --tls-cert/--tls-key or a TLS proxy (--trust-proxy)';
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
@@ -102,6 +119,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }, 60_000);
   purge.unref();
   logger.info('gateway listening', { origin, store: store.kind, platform: options.platformUrl });
+  const exposed = plainHttpExposure(host, options.tls ?? null, options.trustProxy ?? false);
+  if (exposed) logger.warn(exposed, { origin });
   return {
     origin,
     platformBaseUrl: origin + GATEWAY_PATHS.platform,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConfig, UsageError } from '../../src/gateway/serve-config';
+import { plainHttpExposure } from '../../src/gateway/index';
 import { PASSWORDS, platform, signIn, startRig } from './helpers';
 
 let dir: string;
@@ -94,6 +95,21 @@ describe('serve configuration', () => {
     expect(result.out).toBe('');
     expect(result.err).toMatch(new RegExp(`^GATEWAY_SECRET_KEY_FILE: ${empty} is empty\n`));
   }, 60_000);
+});
+
+describe('plain HTTP beyond this machine', () => {
+  it('is warned about at start unless TLS or a declared proxy covers it', async () => {
+    // Only the decision is checked for other addresses: tests listen on 127.0.0.1 alone.
+    for (const host of ['0.0.0.0', '10.0.3.7', '::', 'gateway.example.internal'])
+      expect(plainHttpExposure(host, null, false)).toMatch(/^plain HTTP on a network address/);
+    for (const host of ['127.0.0.1', '::1', 'localhost'])
+      expect(plainHttpExposure(host, null, false)).toBeNull();
+    expect(plainHttpExposure('0.0.0.0', { cert: 'c', key: 'k' }, false)).toBeNull();
+    expect(plainHttpExposure('0.0.0.0', null, true)).toBeNull();
+    const rig = await startRig({ host: '127.0.0.1' });
+    await rig.close();
+    expect(rig.logs.join('\n')).not.toContain('plain HTTP');
+  });
 });
 
 describe('serve as the systemd unit runs it', () => {
