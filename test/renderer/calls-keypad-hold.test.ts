@@ -49,6 +49,22 @@ describe('keypad', () => {
     expect(textIn()).toContain('已发送：12#');
   });
 
+  it('says so when a digit cannot go (the line takes no keypad tones), not silence', async () => {
+    const { peer } = await talkingWithMedia();
+    peer.senders[0]!.dtmf.canInsertDTMF = false;
+    press('1');
+    await click(getByRole('button', { name: '2' }));
+    await settle();
+    expect(peer.senders[0]!.dtmf.inserted).toEqual([]);
+    const note = getByRole('group', { name: '拨号盘' }).querySelector('[role="status"]')!;
+    expect(textIn(note)).toBe('按键音未能发送：12。通话的音频尚未接通，或对方线路不接受按键音。');
+    // Once tones go again, the note says what went.
+    peer.senders[0]!.dtmf.canInsertDTMF = true;
+    press('3');
+    await settle();
+    expect(textIn(note)).toBe('已发送：3');
+  });
+
   it('leaves text fields alone', async () => {
     const { peer } = await talkingWithMedia();
     const field = document.createElement('input');

@@ -168,6 +168,8 @@ const en: Messages = {
     keypad: 'Keypad',
     keypadHint: 'You can also type 0–9, * and # on the keyboard',
     keypadSent: 'Sent: {digits}',
+    keypadUnsent:
+      'Not sent: {digits}. The call’s audio is not connected yet, or the other side takes no keypad tones.',
     connection: {
       connecting: 'Connecting the call audio…',
       disconnected: 'The call audio dropped; trying to recover…',

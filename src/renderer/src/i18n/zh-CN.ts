@@ -168,6 +168,7 @@ const zhCN = {
     keypad: '拨号盘',
     keypadHint: '也可直接在键盘上按 0–9、* 和 #',
     keypadSent: '已发送：{digits}',
+    keypadUnsent: '按键音未能发送：{digits}。通话的音频尚未接通，或对方线路不接受按键音。',
     connection: {
       connecting: '正在建立通话音频…',
       disconnected: '通话音频中断，正在尝试恢复…',
