@@ -46,5 +46,8 @@ describe.skipIf(skip)(skip ?? 'agent window: header (Chromium)', () => {
     expect(lowestTop, JSON.stringify(boxes)).toBeLessThan(highestBottom);
     const box = await header.boundingBox();
     expect(box!.height).toBeLessThan(70);
+    // …and inside the window: Sign out keeps the header's 20 px margin, not the window's edge.
+    const signOut = await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox();
+    expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(1000 - 20);
   });
 });
