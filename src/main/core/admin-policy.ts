@@ -45,6 +45,15 @@ export function environmentOverrides(
   return out;
 }
 
+/** An administrator's auto-answer for every agent on the machine, 0–10 s (docs/audio.md). */
+export const AUTO_ANSWER_ENV = 'AGENT_DESKTOP_AUTO_ANSWER_SECONDS';
+
+/** The delay {@link AUTO_ANSWER_ENV} forces, or null when unset or not 0–10 whole seconds. */
+export function forcedAutoAnswerMs(env: Record<string, string | undefined>): number | null {
+  const value = env[AUTO_ANSWER_ENV]?.trim();
+  return value !== undefined && /^(10|[0-9])$/.test(value) ? Number(value) * 1000 : null;
+}
+
 /** Environment variables the app cannot run with: one line per variable, no secret value. */
 export class EnvironmentError extends Error {
   constructor(readonly problems: string[]) {
@@ -123,6 +132,15 @@ export class AdminPolicy {
           key === 'secretKey' ? variable : `${variable}=${JSON.stringify(out[variable])}`;
         if (problem) problems.push(`${shown}: ${problem}`);
       }
+    }
+    // Auto-answer forced for the machine: the policy's auto-answer settings win over it too.
+    const forced = out[AUTO_ANSWER_ENV];
+    if (this.locked.has('autoAnswer') || this.locked.has('autoAnswerDelaySeconds')) {
+      delete out[AUTO_ANSWER_ENV];
+    } else if (forced !== undefined && forcedAutoAnswerMs(out) === null) {
+      problems.push(
+        `${AUTO_ANSWER_ENV}=${JSON.stringify(forced)}: expected whole seconds from 0 to 10`,
+      );
     }
     if (problems.length > 0) throw new EnvironmentError(problems);
     return out;

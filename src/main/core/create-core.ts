@@ -22,7 +22,7 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
-import { AdminPolicy, environmentOverrides } from './admin-policy';
+import { AdminPolicy, environmentOverrides, forcedAutoAnswerMs } from './admin-policy';
 import { readPolicy } from './policy-file';
 import { watchSecrets, watchSipLine } from './secret-watch';
 import { CrashHold } from './crash-hold';
@@ -101,15 +101,16 @@ export interface Core extends DesktopCore {
 /**
  * Auto-answer's delay, or null when off: the agent's setting, or an administrator's
  * AGENT_DESKTOP_AUTO_ANSWER_SECONDS (0–10) which turns it on for every agent on the machine.
+ * Pass the environment after the policy ({@link AdminPolicy.environment}): a policy that fixes
+ * auto-answer removes the variable.
  */
 export function autoAnswerDelayMs(
   settings: Settings,
   env: Record<string, string | undefined>,
 ): number | null {
-  const forced = env.AGENT_DESKTOP_AUTO_ANSWER_SECONDS;
-  if (forced !== undefined && /^(10|[0-9])$/.test(forced.trim()))
-    return Number(forced.trim()) * 1000;
-  return settings.autoAnswer ? settings.autoAnswerDelaySeconds * 1000 : null;
+  return (
+    forcedAutoAnswerMs(env) ?? (settings.autoAnswer ? settings.autoAnswerDelaySeconds * 1000 : null)
+  );
 }
 
 /** Creates the core. Nothing here imports electron. */
@@ -213,7 +214,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         media,
         clock,
         logger,
-        autoAnswerDelayMs: () => autoAnswerDelayMs(settings, options.env ?? {}),
+        autoAnswerDelayMs: () => autoAnswerDelayMs(settings, env),
         observers: day.observers,
         admit: (call) => day.admit(call),
         declining: () => day.declining(),

@@ -4,8 +4,10 @@
  * reading "cannot reach the platform; check the network" that never heals.
  */
 import { describe, expect, it } from 'vitest';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { EnvironmentError } from '../../../src/main/core/admin-policy';
+import { AdminPolicy, EnvironmentError } from '../../../src/main/core/admin-policy';
+import { autoAnswerDelayMs, createDesktopCore } from '../../../src/main/core/create-core';
+import { readPolicy } from '../../../src/main/core/policy-file';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +59,26 @@ describe('environment variables with values the app cannot use', () => {
       });
       expect(direct.settingsView().environment).toHaveLength(2);
       await direct.shutdown(1_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a forced auto-answer outside 0–10 s stops the start; a policy that fixes auto-answer wins', async () => {
+    const error = await start({ AGENT_DESKTOP_AUTO_ANSWER_SECONDS: '3s' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).problems).toEqual([
+      'AGENT_DESKTOP_AUTO_ANSWER_SECONDS="3s": expected whole seconds from 0 to 10',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'agent-env-'));
+    try {
+      const policy = join(dir, 'policy.json');
+      writeFileSync(policy, JSON.stringify({ autoAnswer: false }));
+      const locked = new AdminPolicy(readPolicy(policy));
+      const env = locked.environment({ AGENT_DESKTOP_AUTO_ANSWER_SECONDS: '2' });
+      expect(autoAnswerDelayMs(locked.effective(DEFAULT_SETTINGS), env)).toBeNull();
+      const open = new AdminPolicy(null).environment({ AGENT_DESKTOP_AUTO_ANSWER_SECONDS: '2' });
+      expect(autoAnswerDelayMs(DEFAULT_SETTINGS, open)).toBe(2000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
