@@ -100,6 +100,24 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     expect(await overflow(page)).toBe(0);
   });
 
+  it('opens the Away menu inside the window, not past its right edge', async () => {
+    const { page } = desk;
+    await button('状态').click();
+    await button('离开').click();
+    const menu = page.getByRole('menu', { name: '离开原因' });
+    await menu.waitFor();
+    await screenshot(page, 'narrow-away-menu');
+    expect(await overflow(page)).toBe(0);
+    const panel = await menu.evaluate((el) => {
+      const box = el.parentElement!.getBoundingClientRect();
+      return { left: box.left, right: box.right };
+    });
+    expect(panel.left).toBeGreaterThanOrEqual(0);
+    expect(panel.right).toBeLessThanOrEqual(NARROW.width);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+  });
+
   it("wraps the header's tabs at 400 px in English", async () => {
     const { page } = desk;
     await desk.core.dispatch('settings:update', { language: 'en' });
