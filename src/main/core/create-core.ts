@@ -134,6 +134,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const access: GatewayAccess = new GatewayAccess(
     (): string | null => platforms.gatewayOrigin(),
     logger,
+    globalThis.fetch,
+    undefined,
+    known,
   );
   const platforms: PlatformSource = new PlatformSource(
     () => settings,

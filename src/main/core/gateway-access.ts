@@ -24,6 +24,8 @@ export class GatewayAccess {
     private readonly logger: Logger,
     private readonly fetchFn: typeof fetch = globalThis.fetch,
     private readonly timeoutMs = 15_000,
+    /** Told each token as it arrives, so the log scrubs it should anything ever carry it. */
+    private readonly known?: { add(secret: string): void },
   ) {}
 
   /** The bearer token for the platform client (null when signed out of the gateway). */
@@ -97,6 +99,7 @@ export class GatewayAccess {
       };
     }
     this.token = session.data.token;
+    this.known?.add(this.token);
     this.agent = name;
     this.extensions = session.data.extensions;
     this.setLost(false);

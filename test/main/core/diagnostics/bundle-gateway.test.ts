@@ -22,6 +22,7 @@ let dir: string;
 const tokens = new Set<string>();
 let text: string;
 let names: string[];
+let logger: ReturnType<typeof createAppLogger>;
 
 beforeAll(async () => {
   rig = await startRig({ ratePerSec: 0 });
@@ -31,7 +32,7 @@ beforeAll(async () => {
   });
   dir = mkdtempSync(join(tmpdir(), 'gw-diag-'));
   const sink = createFileSink({ dir: join(dir, 'logs') });
-  const logger = createAppLogger({ sinks: [sink.sink], debug: true });
+  logger = createAppLogger({ sinks: [sink.sink], debug: true });
   core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: join(dir, 'settings.json'),
@@ -76,5 +77,9 @@ describe('the diagnostics bundle in gateway mode', () => {
     expect(text).not.toContain(PASSWORDS.alice);
     expect(text).not.toContain('alice-wrong-guess');
     expect(text).not.toContain(rig.emulator.credentials!.secretKey);
+  });
+
+  it('tells the log every token, so a line that ever carried one would be scrubbed', () => {
+    for (const token of tokens) expect(logger.secrets.list()).toContain(token);
   });
 });
