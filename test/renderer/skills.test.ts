@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, signedInSnapshot } from './fake-api';
 import { click, getByRole, submit, textIn, type } from './queries';
-import { mountApp } from './setup';
+import { mountApp, settle } from './setup';
 
 async function openSkills() {
   const api = new FakeApi();
@@ -88,6 +88,27 @@ describe('extension', () => {
     expect(api.callsOf('setExtension')).toEqual([['ext2']]);
     expect(textIn()).toContain('分机已更换。');
   });
+
+  it.each(['talking', 'fetching'])(
+    'will not change the extension during a call (%s): it would end the call',
+    async (state) => {
+      const api = new FakeApi();
+      api.snapshot = signedInSnapshot({ state });
+      await mountApp(api);
+      await click(getByRole('button', { name: '技能与分机' }));
+      await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
+      const change = getByRole('button', { name: '更换' }) as HTMLButtonElement;
+      expect(change.disabled).toBe(true);
+      expect(textIn()).toContain('振铃或通话中不能更换分机：更换会挂断当前通话。');
+      await click(change);
+      expect(api.callsOf('setExtension')).toEqual([]);
+      // The call over, the change can be made.
+      api.push(signedInSnapshot({ state: 'idle' }));
+      await settle();
+      expect(change.disabled).toBe(false);
+      expect(textIn()).not.toContain('振铃或通话中不能更换分机');
+    },
+  );
 
   it('says what to do when the extension is taken', async () => {
     const { api } = await openSkills();

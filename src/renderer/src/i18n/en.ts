@@ -279,6 +279,8 @@ const en: Messages = {
     submit: 'Change',
     done: 'Extension changed.',
     failed: 'Changing the extension failed.',
+    lockedInCall:
+      'The extension cannot change while a call rings or is on: changing it would end the call.',
   },
   settings: {
     heading: 'Settings',

@@ -276,6 +276,7 @@ const zhCN = {
     submit: '更换',
     done: '分机已更换。',
     failed: '更换失败。',
+    lockedInCall: '振铃或通话中不能更换分机：更换会挂断当前通话。',
   },
   settings: {
     heading: '设置',
