@@ -2,7 +2,7 @@
  * The window at its narrowest an agent can make it: Electron's minimum width (720 px) at 150 %
  * zoom is 480 CSS px. With a caller of 32 characters (the longest number the platform sends),
  * every screen fits the width — the page never scrolls sideways and the caller's number is
- * shown whole in the ringing and talking panels. And at 400 px (a zoom beyond 150 %) in English,
+ * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each. And at 400 px (a zoom beyond 150 %) in English,
  * whose tab names are the longest, the header's tabs wrap rather than run past the edge.
  * Screenshots: test-results/screenshots/narrow-*.
  */
@@ -52,7 +52,8 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
 
   beforeAll(async () => {
     world = await openCallsWorld();
-    desk = await world.openDesk();
+    // Wrap-up after the answered call: its countdown card is checked at this width too.
+    desk = await world.openDesk({ settings: { wrapUpSeconds: 30 } });
     await desk.page.setViewportSize(NARROW);
     await signInRoutable(world, desk, {
       name: NAME,
@@ -84,6 +85,22 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
 
     await button('挂断').click();
     await talking.waitFor({ state: 'detached' });
+
+    // The wrap-up card: its buttons each on one line, under the countdown if need be.
+    const ready = button('立即就绪');
+    await ready.waitFor();
+    await screenshot(page, 'narrow-wrap-up');
+    expect(await overflow(page)).toBe(0);
+    for (const name of ['立即就绪', '+30 秒']) {
+      const lines = await button(name).evaluate((el) => {
+        const style = getComputedStyle(el);
+        const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+        return Math.round((el.clientHeight - padding) / parseFloat(style.lineHeight));
+      });
+      expect(lines, name).toBe(1);
+    }
+    await ready.click();
+    await ready.waitFor({ state: 'detached' });
   });
 
   it('fits History (with that call) and Skills & extension', async () => {
