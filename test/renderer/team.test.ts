@@ -1,6 +1,6 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeApi, signedInSnapshot, team } from './fake-api';
+import { FakeApi, fail, signedInSnapshot, team } from './fake-api';
 import { click, getByRole, queryAllByRole, textIn, type } from './queries';
 import { mountApp } from './setup';
 
@@ -98,6 +98,17 @@ describe('team', () => {
     await click(getByRole('button', { name: '状态' }));
     vi.advanceTimersByTime(60_000);
     expect(api.callsOf('listTeam')).toHaveLength(1);
+  });
+
+  it('says the team could not be read, not that it has 0 people', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    api.handlers.listTeam = () => Promise.resolve(fail('transport'));
+    await mountApp(api);
+    await click(getByRole('button', { name: '团队' }));
+    expect(getByRole('alert').textContent).toContain('无法读取团队');
+    expect(textIn()).not.toContain('共 0 人');
+    expect(textIn()).not.toContain('第 1 / 1 页');
   });
 
   it('never overlaps requests', async () => {
