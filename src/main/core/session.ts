@@ -212,6 +212,8 @@ export class AgentSession {
     return this.store.batch(async () => {
       const guard = this.guardSignedIn();
       if (guard) return guard;
+      // The SIP line moves to the new extension: a ringing or live call would be cut off.
+      if (isInCall(this.snap)) return this.fail(inCallRefusal(), false);
       this.changingExtension = true;
       const result = await this.client!.setExtension(this.snap.profile!.name, id).finally(() => {
         this.changingExtension = false;

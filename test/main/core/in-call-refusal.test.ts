@@ -49,4 +49,13 @@ describe('the in-call refusal', () => {
     expect(codeOf(await core.dispatch('agent:set-state', { state: 'busy' }))).toBe('in-call');
     expect(codeOf(await core.dispatch('session:sign-out', { force: false }))).toBe('in-call');
   });
+
+  it('refuses an extension change during a call: the line would move and cut the call off', async () => {
+    emulator.store.forceState('agent_1', 'talking');
+    await core.dispatch('session:refresh', {});
+    const other = DEMO_EXTENSIONS[1]!.id;
+    expect(codeOf(await core.dispatch('agent:set-extension', { id: other }))).toBe('in-call');
+    expect(core.snapshot().profile?.extension).toBe(DEMO_EXTENSIONS[0]!.id);
+    expect(emulator.store.agentStatus('agent_1')?.extension).toBe(DEMO_EXTENSIONS[0]!.id);
+  });
 });
