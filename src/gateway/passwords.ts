@@ -49,16 +49,35 @@ export async function hashPassword(password: string, params = DEFAULT_SCRYPT): P
 
 const FORMAT = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
 
-/** A stored hash that no password matches: verifying against it costs the same as a real one. */
-let dummy: Promise<string> | null = null;
+/**
+ * Stored hashes that no password matches, by cost: verifying an unknown name against one costs
+ * what a real hash of that cost does.
+ */
+const dummies = new Map<string, Promise<string>>();
+/**
+ * The cost of the last real hash verified: an unknown name is checked at that cost, so a site
+ * that raised GATEWAY_SCRYPT_LOG_N for its agents does not make unknown names answer faster.
+ */
+let lastCost: ScryptParams = DEFAULT_SCRYPT;
+
+function dummyHash(params: ScryptParams): Promise<string> {
+  const key = `${params.logN}$${params.r}$${params.p}`;
+  let dummy = dummies.get(key);
+  if (!dummy) {
+    dummy = hashPassword(randomBytes(16).toString('hex'), params);
+    dummies.set(key, dummy);
+  }
+  return dummy;
+}
 
 /**
  * True when the password matches. `stored` null (unknown agent, or no password set) still
- * spends one scrypt, so the answer's timing does not say whether the name exists.
+ * spends one scrypt at the cost of the agents' hashes, so the answer's timing does not say
+ * whether the name exists.
  */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
-  const m = FORMAT.exec(stored ?? '') ?? FORMAT.exec(await dummy)!;
+  const real = FORMAT.exec(stored ?? '');
+  const m = real ?? FORMAT.exec(await dummyHash(lastCost))!;
   const params = { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
   if (
     params.logN < 10 ||
@@ -70,6 +89,7 @@ export async function verifyPassword(password: string, stored: string | null): P
   ) {
     return false;
   }
+  if (real) lastCost = params;
   const expected = Buffer.from(m[5]!, 'base64');
   const key = await derive(password, Buffer.from(m[4]!, 'base64'), params);
   return stored !== null && key.length === expected.length && timingSafeEqual(key, expected);
