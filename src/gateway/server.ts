@@ -10,6 +10,7 @@
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import {
   createServer as createHttp,
+  STATUS_CODES,
   type IncomingMessage,
   type Server,
   type ServerResponse,
@@ -145,8 +146,9 @@ export function createGatewayServer(parts: ServerParts): Server {
     const method = req.method ?? 'GET';
 
     if (path === GATEWAY_PATHS.health) {
-      if (method !== 'GET')
-        refuse(res, 'GW0405', 'GET only', { action: 'healthz' }, { Allow: 'GET' });
+      // HEAD too: load balancers' health checks often use it (Node leaves the body out).
+      if (method !== 'GET' && method !== 'HEAD')
+        refuse(res, 'GW0405', 'GET or HEAD only', { action: 'healthz' }, { Allow: 'GET, HEAD' });
       try {
         await store.ping();
         sendJson(res, 200, JSON.stringify({ status: 'ok', store: store.kind }));
@@ -378,7 +380,7 @@ export function createGatewayServer(parts: ServerParts): Server {
           : 400;
     const body = JSON.stringify({ code: 'GW0400', msg: 'malformed HTTP request', data: null });
     socket.end(
-      `HTTP/1.1 ${status} Bad Request\r\nConnection: close\r\nContent-Type: application/json;charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json;charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });

@@ -161,8 +161,14 @@ describe('gateway: malformed requests get a clear 4xx', () => {
       });
       count++;
       expect(reply, JSON.stringify(raw.slice(0, 30))).toMatch(/^HTTP\/1\.1 4\d\d /);
+      // The status line's phrase goes with its code (not "431 Bad Request").
+      if (raw.includes('X-Big'))
+        expect(reply).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
     }
     expect((await send(rig.gateway.origin, 'GET', '/healthz')).status).toBe(200);
+    // A load balancer's HEAD check is answered like GET, without a body.
+    const head = await send(rig.gateway.origin, 'HEAD', '/healthz');
+    expect(head.status).toBe(200);
     for (const line of rig.logs) expect(line).not.toMatch(/"level":"error"/);
   });
 });
