@@ -10,7 +10,7 @@ import { createSipLine } from '../../../src/main/sip/index';
 import type { EarlyOfferEvent, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
-import { bareServer, invite } from './support/bare-server';
+import { bareLineConfig, bareServer, invite } from './support/bare-server';
 import { FAST_TIMING, untilState } from './support/line';
 
 let server: Awaited<ReturnType<typeof bareServer>>;
@@ -24,13 +24,7 @@ beforeEach(async () => {
   told = [];
   line.onEarlyOffer((event) => told.push(event));
   line.onIncomingCall((call) => told.push({ kind: 'call', call }));
-  line.start({
-    wsUrl: server.url,
-    domain: 'sip.oneyun.com',
-    user: '8001',
-    password: 'secret1',
-    expiresSec: 300,
-  });
+  line.start(bareLineConfig(server));
   await untilState(line, 'registered');
 });
 afterEach(async () => {

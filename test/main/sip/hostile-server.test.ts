@@ -18,7 +18,7 @@ import type {
 } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
-import { bareServer, invite } from './support/bare-server';
+import { bareLineConfig, bareServer, invite } from './support/bare-server';
 import { TEST_OFFER } from './support/test-caller';
 
 const TEST_SDP_HOLD = TEST_OFFER.replace('a=sendrecv', 'a=sendonly');
@@ -45,13 +45,7 @@ beforeAll(async () => {
     // Nobody answers here (bar the dialog tests): declined, as the window's Decline would.
     if (!call.sipCallId.startsWith('dialog-')) void call.reject('decline').catch(() => undefined);
   });
-  line.start({
-    wsUrl: server.url,
-    domain: 'sip.oneyun.com',
-    user: '8001',
-    password: 'secret1',
-    expiresSec: 300,
-  });
+  line.start(bareLineConfig(server));
   await untilState(line, 'registered');
 });
 afterAll(async () => {

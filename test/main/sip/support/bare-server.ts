@@ -66,3 +66,14 @@ export function invite(callId: string, overrides: { cseq?: string; from?: string
     SDP,
   ].join('\r\n');
 }
+
+/** The line's settings for `bareServer`: extension 8001, which `invite` calls. */
+export function bareLineConfig(server: { url: string }) {
+  return {
+    wsUrl: server.url,
+    domain: 'sip.oneyun.com',
+    user: '8001',
+    password: 'secret1',
+    expiresSec: 300,
+  };
+}
