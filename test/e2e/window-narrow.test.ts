@@ -2,8 +2,9 @@
  * The window at its narrowest an agent can make it: Electron's minimum width (720 px) at 150 %
  * zoom is 480 CSS px. With a caller of 32 characters (the longest number the platform sends),
  * every screen fits the width — the page never scrolls sideways and the caller's number is
- * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each. And at 400 px (a zoom beyond 150 %) in English,
- * whose tab names are the longest, the header's tabs wrap rather than run past the edge.
+ * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each.
+ * And at 400 px (a zoom beyond 150 %) in English, whose tab names are the longest, the header's
+ * tabs wrap rather than run past the edge.
  * Screenshots: test-results/screenshots/narrow-*.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,12 @@ function overflow(page: Page): Promise<number> {
   return page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
+}
+
+/** Takes the screenshot `name`, then checks the page is no wider than the window. */
+async function fits(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await overflow(page)).toBe(0);
 }
 
 /** True when the caller's number in a panel is drawn whole, inside the panel and the window. */
@@ -70,18 +77,16 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
   it('shows a long caller whole while ringing and talking, the page no wider than the window', async () => {
     const { page } = desk;
     queueCall(world, { caller: LONG_CALLER });
-    const ringing = ringingPanel(page);
-    await ringing.waitFor();
-    await screenshot(page, 'narrow-ringing');
-    expect(await overflow(page)).toBe(0);
-    expect(await callerWhole(page, ringing)).toBe(true);
+    const shownWhole = async (panel: ReturnType<typeof ringingPanel>, name: string) => {
+      await panel.waitFor();
+      await fits(page, name);
+      expect(await callerWhole(page, panel)).toBe(true);
+    };
+    await shownWhole(ringingPanel(page), 'narrow-ringing');
 
     await button('接听').click();
     const talking = talkingPanel(page);
-    await talking.waitFor();
-    await screenshot(page, 'narrow-talking');
-    expect(await overflow(page)).toBe(0);
-    expect(await callerWhole(page, talking)).toBe(true);
+    await shownWhole(talking, 'narrow-talking');
 
     await button('挂断').click();
     await talking.waitFor({ state: 'detached' });
@@ -89,8 +94,7 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     // The wrap-up card: its buttons each on one line, under the countdown if need be.
     const ready = button('立即就绪');
     await ready.waitFor();
-    await screenshot(page, 'narrow-wrap-up');
-    expect(await overflow(page)).toBe(0);
+    await fits(page, 'narrow-wrap-up');
     for (const name of ['立即就绪', '+30 秒']) {
       const lines = await button(name).evaluate((el) => {
         const style = getComputedStyle(el);
@@ -107,14 +111,12 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     const { page } = desk;
     await button('通话记录').click();
     await page.getByRole('button', { name: `复制 ${LONG_CALLER}` }).waitFor();
-    await screenshot(page, 'narrow-history');
-    expect(await overflow(page)).toBe(0);
+    await fits(page, 'narrow-history');
 
     await button('技能与分机').click();
     await page.getByRole('combobox', { name: '更换分机' }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('option').length > 2);
-    await screenshot(page, 'narrow-skills');
-    expect(await overflow(page)).toBe(0);
+    await fits(page, 'narrow-skills');
   });
 
   it('opens the Away menu inside the window, not past its right edge', async () => {
@@ -123,8 +125,7 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     await button('离开').click();
     const menu = page.getByRole('menu', { name: '离开原因' });
     await menu.waitFor();
-    await screenshot(page, 'narrow-away-menu');
-    expect(await overflow(page)).toBe(0);
+    await fits(page, 'narrow-away-menu');
     const panel = await menu.evaluate((el) => {
       const box = el.parentElement!.getBoundingClientRect();
       return { left: box.left, right: box.right };
@@ -141,8 +142,7 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     await page.setViewportSize({ width: 400, height: 700 });
     await page.getByRole('button', { name: 'Status', exact: true }).click();
     await page.getByRole('heading', { name: 'Current state' }).waitFor();
-    await screenshot(page, 'narrow-header-en-400');
-    expect(await overflow(page)).toBe(0);
+    await fits(page, 'narrow-header-en-400');
     const settings = await page
       .getByRole('button', { name: 'Settings', exact: true })
       .boundingBox();
