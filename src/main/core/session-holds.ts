@@ -25,6 +25,11 @@ export interface ActiveHold {
 export type Release =
   { kind: 'not-held' } | { kind: 'forget' } | { kind: 'restore'; state: string };
 
+/** Suspend and lock: the agent is away from the desk, whatever else holds them. */
+export function isSystemHold(cause: HoldCause | undefined): boolean {
+  return cause === 'suspend' || cause === 'lock';
+}
+
 export class NamedHolds {
   private active: ActiveHold | null = null;
 

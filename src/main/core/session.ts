@@ -26,7 +26,7 @@ import {
 import { isSessionLost } from '../../lib/platform/client';
 import { Listeners } from '../../lib/listeners';
 import { KeepaliveLoop } from './keepalive-loop';
-import { NamedHolds } from './session-holds';
+import { isSystemHold, NamedHolds } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
 import { SnapshotStore, sameValue } from './snapshot-store';
 import type { HoldCause } from './session-holds';
@@ -106,6 +106,8 @@ export class AgentSession {
   private chosenBeforePending: string | null = null;
   /** Set when suspend/lock signed the agent out, so resume can sign them back in. */
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
+  /** Suspend or lock came during a call: applied once the call is over, unless woken first. */
+  private owedHold: 'suspend' | 'lock' | null = null;
   /** While our own extension change is in flight, a read-back may show either extension. */
   private changingExtension = false;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
@@ -381,13 +383,22 @@ export class AgentSession {
 
   // ---------------------------------------------------------------- system events
 
-  /** Suspend or lock: hold an available agent away (or sign out), per settings. */
+  /**
+   * Suspend or lock: hold an available agent away (or sign out), per settings. During a call
+   * the hold waits for the call's end (the platform refuses a state then, and signing out would
+   * hang up on the customer), so the agent never comes out of a call routable behind a locked
+   * screen. It takes over an app hold (wrap-up, no-answer, crash), which would otherwise end
+   * with the agent routable while the screen is still locked.
+   */
   hold(reason: 'suspend' | 'lock'): Promise<void> {
     return this.store.batch(async () => {
       const actions = this.options.holdActions();
       const action = reason === 'suspend' ? actions.onSuspend : actions.onLock;
       if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
-      if (isCallState(this.snap.state)) return;
+      if (isCallState(this.snap.state) || (action === 'sign-out' && isInCall(this.snap))) {
+        this.owedHold = reason;
+        return;
+      }
       if (action === 'sign-out') {
         const profile = this.snap.profile!;
         const state = this.snap.chosenState;
@@ -395,13 +406,16 @@ export class AgentSession {
         if (result.ok) this.signedOutByHold = { profile, state };
         return;
       }
-      if (this.snap.hold) return;
-      await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
+      if (isSystemHold(this.holds.current()?.cause)) return;
+      const result = await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
+      // The platform put the agent in a call meanwhile.
+      if (!result.ok && result.error.code === 'in-call') this.owedHold = reason;
     });
   }
 
   /** Resume/unlock/network return: keepalive and read back at once, then lift a system hold. */
   wake(): Promise<void> {
+    this.owedHold = null;
     return this.store.batch(async () => {
       if (this.signedOutByHold && this.snap.phase === 'signed-out') {
         const { profile, state } = this.signedOutByHold;
@@ -495,7 +509,8 @@ export class AgentSession {
       this.signedOutByHold = null;
       return this.ok();
     }
-    if (!force && isCallState(this.snap.state)) {
+    // A call dialled straight to the extension is a call too, though the platform shows idle.
+    if (!force && isInCall(this.snap)) {
       this.update({ question: { kind: 'force-sign-out' } });
       return this.fail(inCallRefusal(), false);
     }
@@ -580,6 +595,9 @@ export class AgentSession {
     if (guard) return guard;
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
+    // Behind a locked screen or a sleeping machine the agent is already held away: an app hold
+    // (wrap-up, no-answer, crash) adds nothing, and must not replace what unlocking restores.
+    if (!isSystemHold(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
     if (!result.ok) {
@@ -750,8 +768,14 @@ export class AgentSession {
     this.update({ agent });
     if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
     // The question "force sign-out during a call?" is moot once the call is over.
-    if (this.snap.question?.kind === 'force-sign-out' && !isCallState(this.snap.state)) {
+    if (this.snap.question?.kind === 'force-sign-out' && !isInCall(this.snap)) {
       this.update({ question: null });
+    }
+    // Locked or suspended during the call: the hold it asked for, now that the call is over.
+    const owed = this.owedHold;
+    if (owed && this.snap.phase === 'signed-in' && !isInCall(this.snap)) {
+      this.owedHold = null;
+      void this.hold(owed);
     }
   }
 
@@ -784,6 +808,7 @@ export class AgentSession {
   private endSession(error?: AppError): void {
     this.loop.stop();
     this.pendingState = null;
+    this.owedHold = null;
     this.holds.clear();
     this.update({
       pendingState: null,
