@@ -17,6 +17,9 @@ import { silentLogger, type Logger } from '../lib/ports';
 import type { Credentials } from '../lib/platform/signing';
 import type { GatewayStore } from './store/port';
 
+/** How often stale sign-in failure rows are purged. */
+export const LOCKOUT_PURGE_EVERY_MS = 5 * 60_000;
+
 export interface GatewayOptions {
   /** The platform's BASE_URL (…/v1/account/{account}). */
   platformUrl: string;
@@ -118,6 +121,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       .catch((error) => logger.warn('session purge failed', { error: String(error) }));
   }, 60_000);
   purge.unref();
+  // Failure rows for names and addresses that stopped trying would otherwise stay for good (a
+  // password-spraying run leaves one per name tried). A run still going when the next is due
+  // (a large backlog, a slow database) is not doubled.
+  let lockoutPurge: Promise<void> | null = null;
+  const purgeLockout = setInterval(() => {
+    if (lockoutPurge) return;
+    lockoutPurge = sessions.lockout
+      .purge(now())
+      .then(
+        () => undefined,
+        (error) => logger.warn('lockout purge failed', { error: String(error) }),
+      )
+      .finally(() => (lockoutPurge = null));
+  }, LOCKOUT_PURGE_EVERY_MS);
+  purgeLockout.unref();
   logger.info('gateway listening', { origin, store: store.kind, platform: options.platformUrl });
   const exposed = plainHttpExposure(host, options.tls ?? null, options.trustProxy ?? false);
   if (exposed) logger.warn(exposed, { origin });
@@ -130,6 +148,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server,
     async close() {
       clearInterval(purge);
+      clearInterval(purgeLockout);
+      await lockoutPurge;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

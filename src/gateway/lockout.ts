@@ -3,6 +3,8 @@
  * store so every instance sees the same count. After `freeFailures` wrong passwords a key is
  * locked for base·2^(extra failures), capped; a quiet `forgetMs` starts the count afresh.
  * Addresses get a larger allowance: a whole call-center floor may sit behind one NAT address.
+ * Rows quiet for longer than both the forget period and the longest lock are purged: they
+ * would start afresh anyway, and every unknown name and address tried would stay for good.
  */
 import { createHash } from 'node:crypto';
 import type { FailureRecord, GatewayStore } from './store/port';
@@ -22,6 +24,9 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = {
   maxDelayMs: 15 * 60_000,
   forgetMs: 30 * 60_000,
 };
+
+/** Rows per purge statement: a few milliseconds of work each, even on SQLite. */
+export const PURGE_BATCH = 500;
 
 /**
  * The name is stored hashed: the failures table counts names that are no agent's too, and such
@@ -62,6 +67,23 @@ export class Lockout {
       this.bump(addressKey(address), this.policy.addressFreeFailures, now),
     ]);
     return Math.max(a, b);
+  }
+
+  /**
+   * Deletes the rows that can no longer lock anyone: last failure and lock end both older than
+   * the forget period and the longest lock (whichever is longer). In batches, yielding between
+   * them, so a large backlog never holds the store (SQLite runs on this thread) from sign-ins.
+   * Returns how many rows went.
+   */
+  async purge(now: number, batch = PURGE_BATCH): Promise<number> {
+    const before = now - Math.max(this.policy.forgetMs, this.policy.maxDelayMs);
+    let total = 0;
+    for (;;) {
+      const n = await this.store.purgeFailures(before, batch);
+      total += n;
+      if (n < batch) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** A correct password clears the agent's count (the address keeps its own). */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addressKey, agentKey, DEFAULT_LOCKOUT, Lockout } from '../../src/gateway/lockout';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
 import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
@@ -120,6 +121,67 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect(await store.countLocked(6_000)).toBe(1);
       await store.clearFailure('agent:x');
       expect(await store.getFailure('agent:x')).toBeNull();
+    });
+
+    it('purges only failure rows whose last failure and lock end are both old, in batches', async () => {
+      await store.putFailure({ key: 'addr:quiet', count: 3, lastAt: 100, lockedUntil: 0 });
+      await store.putFailure({ key: 'addr:was-locked', count: 60, lastAt: 100, lockedUntil: 900 });
+      await store.putFailure({ key: 'addr:recent', count: 1, lastAt: 1_500, lockedUntil: 0 });
+      await store.putFailure({ key: 'addr:still-locked', count: 9, lastAt: 100, lockedUntil: 5e9 });
+      const bulk = Array.from({ length: 1_050 }, (_, i) => `agent:bulk-${i}`);
+      for (const key of bulk) await store.putFailure({ key, count: 1, lastAt: 10, lockedUntil: 0 });
+      const kept = async () =>
+        (
+          await Promise.all(
+            ['addr:quiet', 'addr:was-locked', 'addr:recent', 'addr:still-locked'].map((key) =>
+              store.getFailure(key),
+            ),
+          )
+        ).map((r) => r?.key ?? null);
+
+      expect(await store.purgeFailures(1_000, 2)).toBe(2);
+      // The lockout's purge goes on batch after batch until nothing old is left.
+      const halfHour = DEFAULT_LOCKOUT.forgetMs;
+      const gone = await new Lockout(store, DEFAULT_LOCKOUT).purge(1_000 + halfHour, 500);
+      expect(gone).toBeGreaterThanOrEqual(1_050);
+      expect(await kept()).toEqual([null, null, 'addr:recent', 'addr:still-locked']);
+      expect(await store.getFailure(bulk[1_049]!)).toBeNull();
+    });
+
+    it('the lockout purge forgets names and addresses that stopped trying, never a lock in force', async () => {
+      // The longest lock (1 h) outlasts the forget period (10 min): a purge that looked only
+      // at the last failure would lift this lock after 10 minutes.
+      const minute = 60_000;
+      const lockout = new Lockout(store, {
+        agentFreeFailures: 2,
+        addressFreeFailures: 2,
+        baseDelayMs: 60 * minute,
+        maxDelayMs: 60 * minute,
+        forgetMs: 10 * minute,
+      });
+      const t0 = 2e12;
+      await lockout.fail('tried_once', '10.9.0.1', t0);
+      await lockout.fail('locked_out', '10.9.0.2', t0);
+      expect(await lockout.fail('locked_out', '10.9.0.2', t0)).toBe(t0 + 60 * minute);
+      const rows = () =>
+        Promise.all(
+          [agentKey('tried_once'), addressKey('10.9.0.1'), agentKey('locked_out')].map(
+            async (key) => (await store.getFailure(key)) !== null,
+          ),
+        );
+
+      await lockout.purge(t0 + 30 * minute);
+      expect(await lockout.lockedUntil('locked_out', '10.9.9.9', t0 + 30 * minute)).toBe(
+        t0 + 60 * minute,
+      );
+      expect(await rows()).toEqual([true, true, true]);
+
+      await lockout.purge(t0 + 61 * minute);
+      expect(await rows()).toEqual([false, false, true]);
+      await lockout.purge(t0 + 121 * minute);
+      expect(await rows()).toEqual([false, false, false]);
+      // Forgotten or purged, a name's next failure counts from one: nothing locks it at once.
+      expect(await lockout.fail('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
     });
 
     it('appends audit rows and lists them newest first, per agent', async () => {

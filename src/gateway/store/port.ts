@@ -88,6 +88,11 @@ export interface GatewayStore {
   clearFailure(key: string): Promise<void>;
   /** How many keys are locked at `now` (a metric). */
   countLocked(now: number): Promise<number>;
+  /**
+   * Deletes up to `limit` failure rows whose last failure and lock end both lie before
+   * `before`; returns how many went. Bounded so one call stays short however large the backlog.
+   */
+  purgeFailures(before: number, limit: number): Promise<number>;
 
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
   /** Newest first. */

@@ -54,6 +54,8 @@ const MIGRATIONS = [
      source_address TEXT NOT NULL
    );
    CREATE INDEX audit_agent ON audit(agent, id);`,
+  // The lockout purge looks for long-quiet rows; without an index each batch scans the table.
+  `CREATE INDEX failures_last_at ON failures(last_at);`,
 ];
 /** Any fixed number: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_310_412;
@@ -284,6 +286,16 @@ class PostgresStore implements GatewayStore {
       now,
     ]);
     return Number(row?.n ?? 0);
+  }
+
+  async purgeFailures(before: number, limit: number): Promise<number> {
+    // SKIP LOCKED: a row a sign-in is writing right now is left for the next round, so the
+    // purge never waits on a sign-in, and two instances purging at once split the rows.
+    return this.count(
+      `DELETE FROM failures WHERE key IN (SELECT key FROM failures
+         WHERE last_at < $1 AND locked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {

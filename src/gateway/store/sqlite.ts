@@ -54,6 +54,8 @@ const MIGRATIONS = [
      source_address TEXT NOT NULL
    );
    CREATE INDEX audit_agent ON audit(agent, id);`,
+  // The lockout purge looks for long-quiet rows; without an index each batch scans the table.
+  `CREATE INDEX failures_last_at ON failures(last_at);`,
 ];
 
 interface AgentRow {
@@ -145,6 +147,10 @@ class SqliteStore implements GatewayStore {
       clearFailure: db.prepare(`DELETE FROM failures WHERE key = ?`),
       countLocked: db.prepare<[number], { n: number }>(
         `SELECT COUNT(*) AS n FROM failures WHERE locked_until > ?`,
+      ),
+      purgeFailures: db.prepare(
+        `DELETE FROM failures WHERE key IN (SELECT key FROM failures
+           WHERE last_at < ? AND locked_until < ? LIMIT ?)`,
       ),
       appendAudit: db.prepare(
         `INSERT INTO audit (at, agent, action, target, status, code, source_address)
@@ -297,6 +303,10 @@ class SqliteStore implements GatewayStore {
 
   async countLocked(now: number): Promise<number> {
     return this.q.countLocked.get(now)?.n ?? 0;
+  }
+
+  async purgeFailures(before: number, limit: number): Promise<number> {
+    return this.q.purgeFailures.run(before, before, limit).changes;
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
