@@ -113,11 +113,17 @@ export class Admin {
     return this.store.revokeAgentSessions(name);
   }
 
+  /** `agent list`: one line per agent under a header line, in aligned columns. */
   async list(): Promise<string[]> {
-    return (await this.store.listAgents()).map(
-      (a) =>
-        `${a.name}\t${a.disabled ? 'disabled' : 'enabled'}\t${a.passwordHash ? 'password' : 'no-password'}\t` +
-        `skills:${a.allowSkills ? 'on' : 'off'}\t${a.extensions.join(',') || '-'}`,
+    return table(
+      ['NAME', 'STATE', 'PASSWORD', 'SKILLS', 'EXTENSIONS'],
+      (await this.store.listAgents()).map((a) => [
+        a.name,
+        a.disabled ? 'disabled' : 'enabled',
+        a.passwordHash ? 'password' : 'no-password',
+        `skills:${a.allowSkills ? 'on' : 'off'}`,
+        a.extensions.join(',') || '-',
+      ]),
     );
   }
 
@@ -180,6 +186,34 @@ export class Admin {
   private async must(done: Promise<boolean>, name: string): Promise<void> {
     if (!(await done)) throw new AdminError(`no agent named ${name}`);
   }
+}
+
+/** `audit`: one line per row, newest first, under a header line, in aligned columns. */
+export function auditTable(records: readonly AuditRecord[]): string[] {
+  return table(
+    ['TIME', 'AGENT', 'ACTION', 'TARGET', 'STATUS', 'CODE', 'ADDRESS'],
+    records.map((r) => [
+      new Date(r.at).toISOString(),
+      r.agent || '-',
+      r.action,
+      r.target || '-',
+      String(r.status),
+      r.code || '-',
+      r.sourceAddress || '-',
+    ]),
+  );
+}
+
+/**
+ * A header line and rows, each column padded to its widest cell and two spaces apart (no cell
+ * holds two spaces in a row, so `awk -F '  +'` splits it). The header comes also with no rows:
+ * an empty answer then reads as "nothing found", not as a command that did nothing.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
+  return [header, ...rows].map((cells) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+  );
 }
 
 /** RFC 4180-ish: commas, double-quoted fields with "" escapes, CRLF or LF. */

@@ -8,11 +8,11 @@
  *   agent disable|enable|remove NAME
  *   agent extensions NAME ID[,ID…]     the extensions NAME may bind ('' = none)
  *   agent skills NAME on|off   may NAME edit their own skills (default off)
- *   agent list
+ *   agent list                 every agent: state, password set or not, skills, extensions
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
  *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)
- *   audit [--agent NAME] [--limit N]
+ *   audit [--agent NAME] [--limit N]   newest first, 100 unless --limit (at most 10000)
  *
  * Configuration comes from the environment (so no secret sits in a process list):
  *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL
@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Admin, AdminError, parseExtensions } from './admin';
+import { Admin, AdminError, auditTable, parseExtensions } from './admin';
 import { errorText } from './audit';
 import { startGateway } from './index';
 import { jsonLogger } from './log';
@@ -101,19 +101,7 @@ async function admin(command: string, args: string[]): Promise<void> {
       const limit = Number(values.limit ?? 100);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a positive integer');
-      for (const r of await a.audit(values.agent, limit)) {
-        out(
-          [
-            new Date(r.at).toISOString(),
-            r.agent || '-',
-            r.action,
-            r.target || '-',
-            r.status,
-            r.code || '-',
-            r.sourceAddress,
-          ].join('\t'),
-        );
-      }
+      for (const line of auditTable(await a.audit(values.agent, limit))) out(line);
       return;
     }
     if (command === 'address') {

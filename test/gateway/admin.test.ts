@@ -107,13 +107,63 @@ describe('gateway admin CLI', () => {
       cli(['agent', 'disable', 'ghost'], env),
       cli(['agent', 'skills', 'cli_agent', 'maybe'], env),
     ]);
-    expect(list.out).toContain('cli_agent\tenabled\tpassword\tskills:off\t1001');
+    expect(list.out.split('\n')[1]).toMatch(/^cli_agent +enabled +password +skills:off +1001$/);
     expect(ghost).toMatchObject({ code: 1, err: 'no agent named ghost\n' });
     expect(usage.code).toBe(2);
     const cliStore = await openStore(env.GATEWAY_DATABASE);
     const stored = await cliStore.getAgent('cli_agent');
     await cliStore.close();
     expect(await verifyPassword('cli-password', stored!.passwordHash)).toBe(true);
+  }, 90_000);
+});
+
+/** Where each cell of a line starts (cells are two or more spaces apart). */
+function columnStarts(line: string): number[] {
+  return [...line.matchAll(/\S+(?: \S+)*/g)].map((m) => m.index);
+}
+
+describe('the CLI’s lists, as an administrator reads them', () => {
+  it('agent list and audit print a header line, every column starting under its name', async () => {
+    const env = { GATEWAY_DATABASE: join(dir, 'cli-table.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    const setup = await openStore(env.GATEWAY_DATABASE);
+    const setupAdmin = new Admin(setup, { scrypt: TEST_SCRYPT });
+    await setupAdmin.add('al', 'al-password', ['1001']);
+    await setupAdmin.add('a_much_longer_name_01', null, ['1002', '1003'], true);
+    await setup.appendAudit(
+      [
+        { at: Date.UTC(2026, 10, 28, 9), agent: 'al', action: 'sign-in', target: 'al' },
+        { at: Date.UTC(2026, 10, 28, 10), agent: '', action: 'sign-in', target: '(unknown name)' },
+      ].map((r) => ({ ...r, status: 401, code: 'GW0401', sourceAddress: '10.0.3.17' })),
+    );
+    await setup.close();
+
+    const [list, audit, none] = await Promise.all([
+      cli(['agent', 'list'], env),
+      cli(['audit'], env),
+      cli(['audit', '--agent', 'nobody'], env),
+    ]);
+    const listLines = list.out.trimEnd().split('\n');
+    expect(listLines[0]).toMatch(/^NAME +STATE +PASSWORD +SKILLS +EXTENSIONS$/);
+    expect(listLines.slice(1)).toEqual([
+      expect.stringMatching(/^a_much_longer_name_01 +enabled +no-password +skills:on +1002,1003$/),
+      expect.stringMatching(/^al +enabled +password +skills:off +1001$/),
+    ]);
+    const auditLines = audit.out.trimEnd().split('\n');
+    expect(auditLines[0]).toMatch(/^TIME +AGENT +ACTION +TARGET +STATUS +CODE +ADDRESS$/);
+    expect(auditLines.slice(1)).toEqual([
+      expect.stringMatching(
+        /^2026-11-28T10:00:00\.000Z +- +sign-in +\(unknown name\) +401 +GW0401 +10\.0\.3\.17$/,
+      ),
+      expect.stringMatching(
+        /^2026-11-28T09:00:00\.000Z +al +sign-in +al +401 +GW0401 +10\.0\.3\.17$/,
+      ),
+    ]);
+    for (const lines of [listLines, auditLines]) {
+      const starts = columnStarts(lines[0]!);
+      for (const line of lines) expect(columnStarts(line)).toEqual(starts);
+    }
+    // Nothing found still says what would have been listed.
+    expect(none.out).toMatch(/^TIME +AGENT +ACTION +TARGET +STATUS +CODE +ADDRESS\n$/);
   }, 90_000);
 });
 
