@@ -94,6 +94,24 @@ async function main(): Promise<void> {
       for (const stop of stops.splice(0)) stop();
       tray?.destroy();
     },
+    confirmInCall: async () => {
+      const text = TRAY_TEXT[language()];
+      const options = {
+        type: 'warning' as const,
+        title: text.quitInCallTitle,
+        message: text.quitInCallTitle,
+        detail: text.quitInCallBody,
+        buttons: [text.cancel, text.quitInCallConfirm],
+        // Enter and Esc keep the call.
+        defaultId: 0,
+        cancelId: 0,
+      };
+      show();
+      const { response } = await (win && !win.isDestroyed()
+        ? dialog.showMessageBox(win, options)
+        : dialog.showMessageBox(options));
+      return response === 1;
+    },
   });
   // Windows groups the tray icon and shows notifications under this id.
   if (process.platform === 'win32') app.setAppUserModelId('com.oneyun.agent-desktop');

@@ -4,6 +4,7 @@
  * before the process exits.
  */
 import { app } from 'electron';
+import { isInCall } from '../../shared/availability';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
 
@@ -27,8 +28,11 @@ export function setupSingleInstance(onSecondInstance: () => void): boolean {
 export interface QuitControl {
   /** True from the moment quitting begins (the window then really closes). */
   isQuitting(): boolean;
-  /** Starts quitting: sign out (bounded), then exit. */
-  quit(): void;
+  /**
+   * The agent's Quit (tray, app menu): during a call it asks first, since quitting hangs up on
+   * the customer; then sign out (bounded) and exit. The OS ending the session is never asked.
+   */
+  quit(): Promise<void>;
   /** Wires the core once it exists; until then quitting exits at once. */
   attachCore(core: Pick<DesktopCore, 'shutdown' | 'snapshot'>): void;
   /** Removes the process signal handlers (tests). */
@@ -40,6 +44,8 @@ export interface QuitOptions {
   timeoutMs?: number;
   /** Runs after the core stopped, just before the app quits (e.g. destroy the tray). */
   beforeExit?: () => void;
+  /** Asks "hang up and quit?" while a call rings or is on; true to quit (default: quit). */
+  confirmInCall?: () => Promise<boolean>;
 }
 
 /** Intercepts every quit (tray, app menu, Cmd+Q, SIGTERM) to shut the core down first. */
@@ -78,7 +84,17 @@ export function setupQuit(options: QuitOptions): QuitControl {
 
   return {
     isQuitting: () => quitting,
-    quit: () => app.quit(),
+    quit: async () => {
+      if (quitting) return;
+      if (core && isInCall(core.snapshot()) && options.confirmInCall) {
+        const go = await options.confirmInCall().catch((error: unknown) => {
+          options.logger.warn('quit: could not ask about the call', { error: String(error) });
+          return false;
+        });
+        if (!go) return;
+      }
+      app.quit();
+    },
     attachCore: (c) => {
       core = c;
     },

@@ -56,6 +56,10 @@ export interface TrayText {
   crashLoopTitle: string;
   crashLoopBody: string;
   crashReload: string;
+  /** Quit (tray, app menu) while a call rings or is on: it would hang up on the customer. */
+  quitInCallTitle: string;
+  quitInCallBody: string;
+  quitInCallConfirm: string;
 }
 
 export const TRAY_TEXT: Record<Language, TrayText> = {
@@ -117,6 +121,9 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     crashLoopBody:
       '应用窗口在 5 分钟内崩溃了 3 次。为避免漏接来电，您已被置为忙碌（系统），不会有来电分配给您。请导出诊断信息并联系 IT；重新打开窗口后可手动恢复状态。',
     crashReload: '重新打开窗口',
+    quitInCallTitle: '正在通话中',
+    quitInCallBody: '退出会挂断当前通话，并将您签出。确定要退出吗？',
+    quitInCallConfirm: '挂断并退出',
   },
   en: {
     appName: 'ONEYUN Agent',
@@ -176,6 +183,9 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     crashLoopBody:
       'The app window crashed 3 times within 5 minutes. So that no call rings unheard, you are held busy (system) and no calls are routed to you. Export diagnostics and contact IT; once the window is back you can change your state yourself.',
     crashReload: 'Reopen the window',
+    quitInCallTitle: 'You are in a call',
+    quitInCallBody: 'Quitting hangs up the call and signs you out. Quit anyway?',
+    quitInCallConfirm: 'Hang up and quit',
   },
 };
 

@@ -143,6 +143,37 @@ describe('composition root', () => {
     expect(fake.electronFake.windows[0]!.destroyed).toBe(true);
   });
 
+  it('Quit from the tray during a call asks first; Cancel keeps the call', async () => {
+    await start();
+    core.current = {
+      ...core.current,
+      phase: 'signed-in',
+      state: 'talking',
+    };
+    fake.dialog.showMessageBox.mockImplementationOnce(async () => ({
+      response: 0,
+      checkboxChecked: false,
+    }));
+    const tray = fake.electronFake.trays[0]!;
+    tray.menu!.items.find((i) => i.label === '退出')!.click!();
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    const asked = JSON.stringify(fake.dialog.showMessageBox.mock.calls.at(-1));
+    expect(asked).toContain('退出会挂断当前通话');
+    expect(asked).toContain('挂断并退出');
+    expect(fake.electronFake.windows[0]!.visible).toBe(true);
+    expect(core.shutdown).not.toHaveBeenCalled();
+    expect(fake.app.quitting).toBe(false);
+
+    fake.dialog.showMessageBox.mockImplementationOnce(async () => ({
+      response: 1,
+      checkboxChecked: false,
+    }));
+    tray.menu!.items.find((i) => i.label === '退出')!.click!();
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(core.shutdown).toHaveBeenCalled();
+    expect(fake.app.quitting).toBe(true);
+  });
+
   it('a packaged app ignores ELECTRON_RENDERER_URL', async () => {
     process.env.ELECTRON_RENDERER_URL = 'http://evil.example:5173/';
     // A packaged app manages its login item: keep it out of the real ~/.config.

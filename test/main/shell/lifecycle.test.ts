@@ -103,6 +103,75 @@ describe('quit', () => {
     expect(app.quitting).toBe(true);
   });
 
+  describe('during a call', () => {
+    /** A call dialled straight to the extension: the platform shows idle, the line a call. */
+    const talking = () => {
+      const core = new FakeCore();
+      core.current = {
+        ...signedInSnapshot('idle'),
+        call: { id: 'c1', caller: '13800000000', phase: 'talking', ringingSince: 1 } as never,
+      };
+      return core;
+    };
+
+    it('the agent’s Quit asks first, and Cancel keeps the app and the call', async () => {
+      const core = talking();
+      const confirmInCall = vi.fn(async () => false);
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      control.attachCore(core);
+      await control.quit();
+      await flush();
+      expect(confirmInCall).toHaveBeenCalledTimes(1);
+      expect(core.shutdown).not.toHaveBeenCalled();
+      expect(app.quitting).toBe(false);
+      expect(control.isQuitting()).toBe(false);
+    });
+
+    it('“Hang up and quit” quits as usual', async () => {
+      const core = new FakeCore();
+      core.current = signedInSnapshot('talking');
+      control = setupQuit({ logger: silentLogger, confirmInCall: async () => true });
+      control.attachCore(core);
+      await control.quit();
+      await flush();
+      expect(core.shutdown).toHaveBeenCalled();
+      expect(app.quitting).toBe(true);
+    });
+
+    it('a question that cannot be shown keeps the call', async () => {
+      const core = talking();
+      control = setupQuit({
+        logger: silentLogger,
+        confirmInCall: async () => Promise.reject(new Error('no display')),
+      });
+      control.attachCore(core);
+      await control.quit();
+      await flush();
+      expect(app.quitting).toBe(false);
+    });
+
+    it('out of a call nothing is asked; the OS ending the session is never asked', async () => {
+      const confirmInCall = vi.fn(async () => false);
+      const idle = new FakeCore();
+      idle.current = signedInSnapshot('idle');
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      control.attachCore(idle);
+      await control.quit();
+      await flush();
+      expect(app.quitting).toBe(true);
+      control.dispose();
+
+      resetElectronFake();
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      const core = talking();
+      control.attachCore(core);
+      process.emit('SIGTERM');
+      await flush();
+      expect(confirmInCall).not.toHaveBeenCalled();
+      expect(core.shutdown).toHaveBeenCalled();
+    });
+  });
+
   it('keeps running with no window, and quits in order on SIGTERM', async () => {
     control = setupQuit({ logger: silentLogger });
     expect(app.listenerCount('window-all-closed')).toBe(1);
