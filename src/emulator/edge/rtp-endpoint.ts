@@ -8,9 +8,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { mulawToLinear, PCMU_RATE, SAMPLES_PER_PACKET, ToneGenerator } from '../calls/g711';
 import type { MediaSession, MediaStats } from '../calls/media-endpoint';
+import { TelephoneEventDecoder } from '../calls/telephone-events';
 
 const PACKET_MS = (SAMPLES_PER_PACKET * 1000) / PCMU_RATE;
-const EVENTS = '0123456789*#ABCD';
 const DEFAULT_EVENT_PT = 101;
 
 type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -92,8 +92,7 @@ export class RtpEndpoint implements MediaSession {
   firstPacketAt: number | null = null;
   private sumOfSquares = 0;
   private samplesReceived = 0;
-  private digits = '';
-  private lastEventTimestamp: number | null = null;
+  private readonly events = new TelephoneEventDecoder();
   private readonly counts = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0 };
   private seq = Math.floor(Math.random() * 0xffff);
   private timestamp = Math.floor(Math.random() * 0xffffffff);
@@ -128,7 +127,7 @@ export class RtpEndpoint implements MediaSession {
   stats(): MediaStats {
     const rms =
       this.samplesReceived === 0 ? 0 : Math.sqrt(this.sumOfSquares / this.samplesReceived);
-    return { ...this.counts, receivedLevel: rms / 32768, digits: this.digits };
+    return { ...this.counts, receivedLevel: rms / 32768, digits: this.events.digits };
   }
 
   async close(): Promise<void> {
@@ -233,22 +232,15 @@ export class RtpEndpoint implements MediaSession {
     const payload = data.subarray(offset, data.length - padding);
     this.counts.packetsReceived++;
     this.counts.bytesReceived += payload.length;
-    if (pt === this.eventPt) return this.event(payload, data.readUInt32BE(4));
+    if (pt === this.eventPt) {
+      this.events.push(payload, data.readUInt32BE(4), data.readUInt32BE(8));
+      return;
+    }
     if (pt !== 0) return;
     for (const byte of payload) {
       const sample = mulawToLinear(byte);
       this.sumOfSquares += sample * sample;
       this.samplesReceived++;
     }
-  }
-
-  /** RFC 4733: one digit per event (its timestamp), noted at its first end-of-event packet. */
-  private event(payload: Buffer, timestamp: number): void {
-    if (payload.length < 4) return;
-    const end = (payload[1]! & 0x80) !== 0;
-    if (!end || this.lastEventTimestamp === timestamp) return;
-    this.lastEventTimestamp = timestamp;
-    const digit = EVENTS[payload[0]!];
-    if (digit) this.digits += digit;
   }
 }
