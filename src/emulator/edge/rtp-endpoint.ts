@@ -225,11 +225,8 @@ export class RtpEndpoint implements MediaSession {
     this.firstPacketAt ??= performance.timeOrigin + performance.now();
     // RTCP (rtcp-mux-demux sends it to port + 1, but be safe): payload types 64–95 are not media.
     if (pt >= 64 && pt <= 95) return;
-    const csrcs = data[0]! & 0x0f;
-    let offset = 12 + 4 * csrcs;
-    if (data[0]! & 0x10) offset += 4 + 4 * data.readUInt16BE(offset + 2);
-    const padding = data[0]! & 0x20 ? data[data.length - 1]! : 0;
-    const payload = data.subarray(offset, data.length - padding);
+    const payload = rtpPayload(data);
+    if (!payload) return;
     this.counts.packetsReceived++;
     this.counts.bytesReceived += payload.length;
     if (pt === this.eventPt) {
@@ -243,4 +240,19 @@ export class RtpEndpoint implements MediaSession {
       this.samplesReceived++;
     }
   }
+}
+
+/**
+ * The payload of an RTP packet of at least 12 bytes (after CSRCs, header extension, padding),
+ * or null when those lengths point past its end: a bad datagram is dropped, never thrown on.
+ */
+function rtpPayload(data: Buffer): Buffer | null {
+  let offset = 12 + 4 * (data[0]! & 0x0f);
+  if (data[0]! & 0x10) {
+    if (data.length < offset + 4) return null;
+    offset += 4 + 4 * data.readUInt16BE(offset + 2);
+  }
+  const padding = data[0]! & 0x20 ? data[data.length - 1]! : 0;
+  const end = data.length - padding;
+  return end < offset ? null : data.subarray(offset, end);
 }

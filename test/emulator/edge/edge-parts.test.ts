@@ -183,6 +183,28 @@ describe('the plain RTP endpoint', () => {
     socket.close();
   });
 
+  it('drops datagrams whose lengths point past their end, and goes on', async () => {
+    const platform = endpoint();
+    const audio = describeAudio(await platform.createOffer());
+    const socket = createSocket('udp4');
+    const rtp = (first: number, pt: number, body: number[]) =>
+      Buffer.from([first, pt, 0, 1, 0, 0, 0x03, 0xe8, 0, 0, 0, 7, ...body]);
+    const bad = [
+      rtp(0x90, 0, []), // header extension announced, none there
+      rtp(0x90, 0, [0xbe, 0xde, 0xff, 0xff]), // an extension longer than the datagram
+      rtp(0x8f, 0, [0, 0, 0, 0]), // 15 CSRCs announced, one there
+      rtp(0xa0, 0, [0xff, 0xff, 0xff, 0xff, 200]), // more padding than packet
+      rtp(0x80, 101, [1, 0x80]), // a truncated telephone-event
+    ];
+    for (const packet of bad) socket.send(packet, audio.port, '127.0.0.1');
+    // Then a good event (digit 1, end) on the same socket: it still counts.
+    socket.send(rtp(0x80, 101, [1, 0x8a, 3, 0x20]), audio.port, '127.0.0.1');
+    await waitFor(() => platform.stats().digits === '1', 'digit 1 after the bad datagrams');
+    // Only the truncated event (a well-formed RTP packet) and the good one were taken as RTP.
+    expect(platform.stats().packetsReceived).toBe(2);
+    socket.close();
+  });
+
   it('refuses an answer without PCMU with an error', async () => {
     const platform = endpoint();
     await platform.createOffer();
