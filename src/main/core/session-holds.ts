@@ -25,9 +25,17 @@ export interface ActiveHold {
 export type Release =
   { kind: 'not-held' } | { kind: 'forget' } | { kind: 'restore'; state: string };
 
-/** Suspend and lock: the agent is away from the desk, whatever else holds them. */
+/** Suspend and lock: the agent is away from the desk. */
 export function isSystemHold(cause: HoldCause | undefined): boolean {
   return cause === 'suspend' || cause === 'lock';
+}
+
+/**
+ * After-call work (wrap-up, the no-answer guard): holds that end by themselves, so suspend and
+ * lock outrank them. A crash hold is not one: it lasts until the window is back.
+ */
+export function isAfterCallHold(cause: HoldCause | undefined): boolean {
+  return cause === 'wrap-up' || cause === 'no-answer';
 }
 
 export class NamedHolds {

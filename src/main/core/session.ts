@@ -26,7 +26,7 @@ import {
 import { isSessionLost } from '../../lib/platform/client';
 import { Listeners } from '../../lib/listeners';
 import { KeepaliveLoop } from './keepalive-loop';
-import { isSystemHold, NamedHolds } from './session-holds';
+import { isAfterCallHold, isSystemHold, NamedHolds } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
 import { SnapshotStore, sameValue } from './snapshot-store';
 import type { HoldCause } from './session-holds';
@@ -387,8 +387,9 @@ export class AgentSession {
    * Suspend or lock: hold an available agent away (or sign out), per settings. During a call
    * the hold waits for the call's end (the platform refuses a state then, and signing out would
    * hang up on the customer), so the agent never comes out of a call routable behind a locked
-   * screen. It takes over an app hold (wrap-up, no-answer, crash), which would otherwise end
-   * with the agent routable while the screen is still locked.
+   * screen. It takes over after-call work (wrap-up, no-answer), which would otherwise end with
+   * the agent routable while the screen is still locked; a crash hold stays (it ends only once
+   * the window is back).
    */
   hold(reason: 'suspend' | 'lock'): Promise<void> {
     return this.store.batch(async () => {
@@ -406,7 +407,8 @@ export class AgentSession {
         if (result.ok) this.signedOutByHold = { profile, state };
         return;
       }
-      if (isSystemHold(this.holds.current()?.cause)) return;
+      const current = this.holds.current()?.cause;
+      if (current && !isAfterCallHold(current)) return;
       const result = await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
       // The platform put the agent in a call meanwhile.
       if (!result.ok && result.error.code === 'in-call') this.owedHold = reason;
@@ -595,9 +597,9 @@ export class AgentSession {
     if (guard) return guard;
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
-    // Behind a locked screen or a sleeping machine the agent is already held away: an app hold
-    // (wrap-up, no-answer, crash) adds nothing, and must not replace what unlocking restores.
-    if (!isSystemHold(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
+    // Behind a locked screen or a sleeping machine the agent is already held away: after-call
+    // work adds nothing, and must not replace what unlocking restores.
+    if (isAfterCallHold(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
     if (!result.ok) {

@@ -117,6 +117,20 @@ describe('locked during wrap-up', () => {
   });
 });
 
+describe('locked while the window is down', () => {
+  it('keeps the crash hold: unlocking does not make a crashed window routable', async () => {
+    app = await startCallCore();
+    await app.core.windowCrashed(true);
+    await waitFor(() => app!.platformState() === 'busy/system/crash', 'crash hold');
+    app.core.system('lock-screen');
+    await pause(300);
+    expect(app.platformState()).toBe('busy/system/crash');
+    app.core.system('unlock-screen');
+    await pause(500);
+    expect(app.platformState()).toBe('busy/system/crash');
+  });
+});
+
 describe('a call dialled straight to the extension', () => {
   it('asks before signing out, and the call stays up', async () => {
     app = await startCallCore();
