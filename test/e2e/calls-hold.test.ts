@@ -1,8 +1,9 @@
 /**
- * Hold in Chromium on the demo platform (what a new user runs): the window's RTCPeerConnection
- * offers sendonly, the platform's customer endpoint answers recvonly on the same connection, and
- * resume brings the audio back. The call stays up throughout; the customer is not cut off.
- * (The same over the Kamailio edge: edge-calls.test.ts.)
+ * Hold and the keypad in Chromium on the demo platform (what a new user runs): the window's
+ * RTCPeerConnection offers sendonly, the platform's customer endpoint answers recvonly on the same
+ * connection, and resume brings the audio back. The call stays up throughout; the customer is not
+ * cut off. Keypad digits go as RFC 4733 events, which the customer endpoint offers as the
+ * platform does, before and after a hold. (The same over the Kamailio edge: edge-calls.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
@@ -83,6 +84,42 @@ describe.skipIf(skip)(skip ?? 'hold on the demo platform (Chromium)', () => {
     await button('保持').waitFor();
     expect(desk.snapshot().call).toMatchObject({ phase: 'talking', held: false });
     await flowing(id);
+
+    expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
+    expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
+  });
+
+  it('keypad digits reach the customer as RFC 4733 events, before and after a hold', async () => {
+    const id = await talking('13900005557');
+    const keypad = desk.page.getByRole('group', { name: '拨号盘' });
+    const note = keypad.getByRole('status');
+    const digitsAtCustomer = async (digits: string) => {
+      await waitFor(
+        () => callRecord(world, id).media?.digits === digits,
+        `digits ${digits} at the customer`,
+      );
+      // Each event once: its repeated end packets add nothing, a while later either.
+      await pause(300);
+      expect(callRecord(world, id).media?.digits).toBe(digits);
+    };
+
+    await desk.page.keyboard.press('1');
+    await keypad.getByRole('button', { name: '2', exact: true }).click();
+    await desk.page.keyboard.press('#');
+    await note.filter({ hasText: '已发送：12#' }).waitFor();
+    await digitsAtCustomer('12#');
+
+    // The hold and resume re-INVITEs renegotiate the audio: the keypad must survive them.
+    await button('保持').click();
+    await button('恢复通话').click();
+    await button('保持').waitFor();
+    await flowing(id);
+    await keypad.getByRole('button', { name: '3', exact: true }).click();
+    await note.filter({ hasText: /已发送：.*3$/ }).waitFor();
+    await digitsAtCustomer('12#3');
+    // What the window said before the demo customer took keypad tones: never again.
+    expect(await note.textContent()).not.toContain('未能发送');
 
     expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
     await talkingPanel(desk.page).waitFor({ state: 'detached' });

@@ -1,14 +1,16 @@
 /**
  * The customer's end of a call's audio: a pure-TypeScript WebRTC peer (werift) that offers one
- * sendrecv PCMU audio stream, plays a 440 Hz tone in 20 ms packets once DTLS-SRTP is up, and
- * counts (and keeps the start of) what the agent sends back, so a test can tell that audio really
- * flowed both ways. ICE uses host candidates on 127.0.0.1 only: no STUN, no TURN, no other NIC.
+ * sendrecv PCMU audio stream with RFC 4733 telephone-events (as the platform does, agent-api §7),
+ * plays a 440 Hz tone in 20 ms packets once DTLS-SRTP is up, and counts (and keeps the start of)
+ * what the agent sends back, keypad digits decoded, so a test can tell that audio really flowed
+ * both ways. ICE uses host candidates on 127.0.0.1 only: no STUN, no TURN, no other NIC.
  * Mid-call offers (the agent's hold and resume) are answered on the same connection, with the
  * direction mirrored as a phone does: a sendonly offer gets recvonly, and the tone stops.
  */
 import {
   MediaStreamTrack,
   RTCPeerConnection,
+  RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
   usePCMU,
@@ -16,6 +18,7 @@ import {
 } from 'werift';
 import { mulawToLinear, PCMU_RATE, SAMPLES_PER_PACKET, ToneGenerator } from './g711';
 import { openStunDecliner } from './stun-decliner';
+import { TelephoneEventDecoder } from './telephone-events';
 
 /** Audio counters of one endpoint (bytes are RTP payload bytes). */
 export interface MediaStats {
@@ -25,7 +28,7 @@ export interface MediaStats {
   bytesReceived: number;
   /** RMS of every received sample, 0 (silence) … 1 (full scale). */
   receivedLevel: number;
-  /** RFC 4733 telephone-event digits received, in order (plain RTP endpoints only). */
+  /** RFC 4733 telephone-event digits received, in order (absent where not decoded). */
   digits?: string;
 }
 
@@ -56,8 +59,25 @@ type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 const PACKET_MS = (SAMPLES_PER_PACKET * 1000) / PCMU_RATE;
 /** After a stall (a busy event loop), send at most this many packets at once to catch up. */
 const MAX_CATCH_UP = 5;
+const TELEPHONE_EVENT = 'audio/telephone-event';
 
-/** A werift peer that offers PCMU on loopback, plays a tone and measures what it receives. */
+/** What the endpoint offers: PCMU, and keypad tones as events at PCMU's clock (events 0–16). */
+function offeredCodecs(): RTCRtpCodecParameters[] {
+  return [
+    usePCMU(),
+    new RTCRtpCodecParameters({
+      mimeType: TELEPHONE_EVENT,
+      clockRate: PCMU_RATE,
+      payloadType: 101,
+      parameters: '0-16',
+    }),
+  ];
+}
+
+/**
+ * A werift peer that offers PCMU + telephone-event on loopback, plays a tone and measures what
+ * it receives.
+ */
 export class MediaEndpoint implements MediaSession {
   private pc: RTCPeerConnection | null = null;
   private transceiver: RTCRtpTransceiver | null = null;
@@ -66,6 +86,7 @@ export class MediaEndpoint implements MediaSession {
   private keptLength = 0;
   private sumOfSquares = 0;
   private samplesReceived = 0;
+  private readonly events = new TelephoneEventDecoder();
   private timer: NodeJS.Timeout | null = null;
   /** The tone's RTP header, kept from one start to the next; when it last stopped. */
   private header: RtpHeader | null = null;
@@ -148,7 +169,7 @@ export class MediaEndpoint implements MediaSession {
   stats(): MediaStats {
     const rms =
       this.samplesReceived === 0 ? 0 : Math.sqrt(this.sumOfSquares / this.samplesReceived);
-    return { ...this.counts, receivedLevel: rms / 32768 };
+    return { ...this.counts, receivedLevel: rms / 32768, digits: this.events.digits };
   }
 
   /** The decoded start of what arrived (up to `keepReceivedMs`), 8 kHz 16-bit samples. */
@@ -205,7 +226,7 @@ export class MediaEndpoint implements MediaSession {
 
   private createPeer(stunUrl: string): RTCPeerConnection {
     const pc = new RTCPeerConnection({
-      codecs: { audio: [usePCMU()] },
+      codecs: { audio: offeredCodecs() },
       iceServers: [{ urls: stunUrl }],
       // Interface addresses are skipped; loopback is added explicitly and the socket bound to it.
       iceUseIpv4: false,
@@ -282,13 +303,32 @@ export class MediaEndpoint implements MediaSession {
   private received(rtp: RtpPacket): void {
     this.counts.packetsReceived++;
     this.counts.bytesReceived += rtp.payload.length;
-    // Only PCMU is offered, so every payload is μ-law.
+    const { payloadType, timestamp, ssrc } = rtp.header;
+    if (this.isEvent(payloadType)) {
+      this.events.push(rtp.payload, timestamp, ssrc);
+      return;
+    }
+    if (payloadType !== 0) return;
     for (const byte of rtp.payload) {
       const sample = mulawToLinear(byte);
       this.sumOfSquares += sample * sample;
       this.samplesReceived++;
       if (this.keptLength < this.kept.length) this.kept[this.keptLength++] = sample;
     }
+  }
+
+  /**
+   * Whether packets of `payloadType` are telephone-events, by what was negotiated: the number is
+   * the offerer's (ours, 101, or the other side's when `answer()` answers an offer), and werift
+   * hands over every payload type it agreed to.
+   */
+  private isEvent(payloadType: number): boolean {
+    return (this.transceiver?.codecs ?? []).some(
+      (codec) =>
+        codec.payloadType === payloadType &&
+        codec.mimeType.toLowerCase() === TELEPHONE_EVENT &&
+        codec.clockRate === PCMU_RATE,
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The emulator's media endpoint against a real WebRTC peer: werift offers, Debian's Chromium
  * answers in a blank page with its fake microphone, and both sides must count audio arriving
- * (Chromium's inbound-rtp, the endpoint's received packets and level).
+ * (Chromium's inbound-rtp, the endpoint's received packets and level); keypad tones Chromium
+ * sends (RTCDTMFSender, RFC 4733) arrive as digits.
  */
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
@@ -62,13 +63,14 @@ describe.skipIf(skip !== null)('media endpoint ↔ Chromium', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it('offers loopback-only PCMU and exchanges audio both ways', async () => {
+  it('offers loopback-only PCMU + telephone-event, exchanges audio both ways, takes digits', async () => {
     const endpoint = new MediaEndpoint();
     const page = await browser.newPage();
     try {
       await page.goto(pageUrl);
       const offer = await endpoint.createOffer();
-      expect(offer).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0\r\n/);
+      expect(offer).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0 101\r\n/);
+      expect(offer).toContain('a=rtpmap:101 telephone-event/8000\r\n');
       expect(offer).toContain('a=setup:actpass');
       expect(offer).toContain('a=rtcp-mux');
       expect(offer).toMatch(/a=fingerprint:sha-256 /);
@@ -97,6 +99,9 @@ describe.skipIf(skip !== null)('media endpoint ↔ Chromium', () => {
       expect(stats.packetsSent).toBeGreaterThan(50);
       expect(stats.bytesReceived).toBe(stats.packetsReceived * 160);
       expect(stats.receivedLevel).toBeGreaterThan(0);
+      // Chromium's keypad tones: events, not audio (the level above is the microphone's).
+      expect(await page.evaluate(sendDigits, '12#')).toBe(true);
+      await waitFor(() => endpoint.stats().digits === '12#', 'digits 12# at the endpoint', 15_000);
       console.info(
         `[media] Chromium received ${inbound.packetsReceived} packets (energy ${inbound.totalAudioEnergy.toFixed(3)}); ` +
           `endpoint sent ${stats.packetsSent}, received ${stats.packetsReceived} (level ${stats.receivedLevel.toFixed(4)})`,
@@ -139,6 +144,15 @@ async function answerWithFakeMicrophone(offer: string): Promise<string> {
     });
   });
   return pc.localDescription!.sdp;
+}
+
+/** In the page: keypad tones on the audio sender, as the window sends them; false if it cannot. */
+function sendDigits(digits: string): boolean {
+  const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
+  const dtmf = pc.getSenders().find((s) => s.track?.kind === 'audio')?.dtmf;
+  if (!dtmf?.canInsertDTMF) return false;
+  dtmf.insertDTMF(digits, 100, 70);
+  return true;
 }
 
 /** In the page: what Chromium's inbound audio stream has seen. */
