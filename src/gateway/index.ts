@@ -8,6 +8,7 @@ import { AuditLog } from './audit';
 import { Forwarder } from './forward';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
 import { Metrics } from './metrics';
+import { settleUnknownNameCost } from './passwords';
 import { RateLimiter } from './rate-limit';
 import { createGatewayServer } from './server';
 import { Sessions } from './sessions';
@@ -79,6 +80,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const ownsStore = typeof options.database === 'string';
   const store =
     typeof options.database === 'string' ? await openStore(options.database) : options.database;
+  // Unknown names are checked at the agents' own hash cost from the first refusal on.
+  try {
+    await settleUnknownNameCost((await store.listAgents()).map((a) => a.passwordHash));
+  } catch (error) {
+    logger.warn('could not read the agents’ hash cost; unknown names use the default', {
+      error: String(error),
+    });
+  }
   const metrics = new Metrics();
   const idleMs = (options.idleSeconds ?? 15 * 60) * 1000;
   const sessions = new Sessions(

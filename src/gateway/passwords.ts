@@ -55,8 +55,9 @@ const FORMAT = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A
  */
 const dummies = new Map<string, Promise<string>>();
 /**
- * The cost of the last real hash verified: an unknown name is checked at that cost, so a site
- * that raised GATEWAY_SCRYPT_LOG_N for its agents does not make unknown names answer faster.
+ * The cost an unknown name is checked at: from the start, the agents' usual cost
+ * ({@link settleUnknownNameCost}), then that of the last real hash verified, so a site that
+ * changed GATEWAY_SCRYPT_LOG_N for its agents does not make unknown names answer at another speed.
  */
 let lastCost: ScryptParams = DEFAULT_SCRYPT;
 
@@ -70,14 +71,16 @@ function dummyHash(params: ScryptParams): Promise<string> {
   return dummy;
 }
 
-/**
- * True when the password matches. `stored` null (unknown agent, or no password set) still
- * spends one scrypt at the cost of the agents' hashes, so the answer's timing does not say
- * whether the name exists.
- */
-export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  const real = FORMAT.exec(stored ?? '');
-  const m = real ?? FORMAT.exec(await dummyHash(lastCost))!;
+interface Parsed {
+  params: ScryptParams;
+  salt: Buffer;
+  key: Buffer;
+}
+
+/** A stored hash taken apart; null when it is malformed or its cost is out of bounds. */
+function parse(stored: string): Parsed | null {
+  const m = FORMAT.exec(stored);
+  if (!m) return null;
   const params = { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
   if (
     params.logN < 10 ||
@@ -87,10 +90,50 @@ export async function verifyPassword(password: string, stored: string | null): P
     params.p < 1 ||
     params.p > 16
   ) {
-    return false;
+    return null;
   }
-  if (real) lastCost = params;
-  const expected = Buffer.from(m[5]!, 'base64');
-  const key = await derive(password, Buffer.from(m[4]!, 'base64'), params);
-  return stored !== null && key.length === expected.length && timingSafeEqual(key, expected);
+  return { params, salt: Buffer.from(m[4]!, 'base64'), key: Buffer.from(m[5]!, 'base64') };
+}
+
+/**
+ * At a gateway's start: unknown names are checked at the cost most of the agents' stored hashes
+ * have (the higher on a tie; the default when none has a password), and that cost's dummy hash
+ * is made now, not during the first refusal. Until then the first refusals after a start ran at
+ * the default cost whatever the site's, and the first one spent two hashes.
+ */
+export async function settleUnknownNameCost(
+  stored: Iterable<string | null>,
+): Promise<ScryptParams> {
+  const counts = new Map<string, { params: ScryptParams; n: number }>();
+  for (const hash of stored) {
+    const params = hash === null ? null : parse(hash)?.params;
+    if (!params) continue;
+    const key = `${params.logN}$${params.r}$${params.p}`;
+    const seen = counts.get(key) ?? { params, n: 0 };
+    seen.n++;
+    counts.set(key, seen);
+  }
+  let best: { params: ScryptParams; n: number } | null = null;
+  for (const c of counts.values()) {
+    if (!best || c.n > best.n || (c.n === best.n && c.params.logN > best.params.logN)) best = c;
+  }
+  lastCost = best?.params ?? DEFAULT_SCRYPT;
+  await dummyHash(lastCost);
+  return lastCost;
+}
+
+/**
+ * True when the password matches. `stored` null (unknown agent, or no password set) still
+ * spends one scrypt at the cost of the agents' hashes, so the answer's timing does not say
+ * whether the name exists.
+ */
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  const shaped = stored !== null && FORMAT.test(stored);
+  const real = shaped ? parse(stored) : null;
+  // A cost out of bounds is refused before any work; a malformed hash costs what a missing one does.
+  if (shaped && !real) return false;
+  const used = real ?? parse(await dummyHash(lastCost))!;
+  if (real) lastCost = real.params;
+  const key = await derive(password, used.salt, used.params);
+  return real !== null && key.length === real.key.length && timingSafeEqual(key, real.key);
 }

@@ -4,7 +4,7 @@
  * refusals lists its agents' names.
  */
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/gateway/passwords';
 
 async function medianMs(run: () => Promise<unknown>, times = 7): Promise<number> {
@@ -27,5 +27,32 @@ describe('refusing a sign-in', () => {
     const unknown = await medianMs(() => verifyPassword('a-wrong-guess', null));
     expect(unknown / known).toBeLessThan(4);
     expect(known / unknown).toBeLessThan(4);
+  });
+});
+
+describe('the first refusals after a gateway start', () => {
+  it('cost the same for unknown names as for wrong passwords, before anyone signs in', async () => {
+    // As in a freshly started process (new modules): nothing verified yet. The agents' hashes
+    // (TEST_SCRYPT, logN 10) are far cheaper than the default cost (14), as at a site that
+    // lowered GATEWAY_SCRYPT_LOG_N.
+    vi.resetModules();
+    const { send, startRig } = await import('./helpers');
+    const rig = await startRig({ lockout: { agentFreeFailures: 100, addressFreeFailures: 100 } });
+    try {
+      const refuse = (name: string) =>
+        send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name, password: 'a-wrong-guess' },
+        }).then((r) => expect(r.status).toBe(401));
+      let n = 0;
+      // Unknown names first: a wrong password for a known name would set the cost by itself.
+      // The first requests to a fresh process are slow whatever they cost (code warming up).
+      for (let i = 0; i < 5; i++) await refuse(`nobody_${n++}`);
+      const unknown = await medianMs(() => refuse(`nobody_${n++}`), 9);
+      const known = await medianMs(() => refuse('alice'), 9);
+      expect(unknown / known).toBeLessThan(4);
+      expect(known / unknown).toBeLessThan(4);
+    } finally {
+      await rig.close();
+    }
   });
 });
