@@ -30,7 +30,7 @@ import type { SecretList } from '../../lib/log/secret-list';
 import { SipMessageLog } from '../../lib/sip-ws/sip-log';
 import { proxiedWebSocket } from '../../lib/sip-ws/proxy';
 import { DiagnosticsRecorder } from './diagnostics/recorder';
-import { buildDiagnosticsBundle } from './diagnostics/bundle';
+import { buildDiagnosticsBundle, statusForDiagnostics } from './diagnostics/bundle';
 import type { DiagnosticsExport } from '../../shared/ipc/contract';
 import { GatewayAccess } from './gateway-access';
 import type { SessionSnapshot } from '../../shared/snapshot';
@@ -288,6 +288,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const diagnosticsBundle = () =>
     buildDiagnosticsBundle({
       versions: options.diagnostics?.versions() ?? { node: process.versions.node },
+      status: statusForDiagnostics(session.snapshot(), day.status()),
       settings: view(),
       stateChanges: recorder.states.list(),
       sipMessages: sipMessages.list(),

@@ -109,7 +109,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     exportDiagnostics: '导出诊断信息…',
     diagnosticsTitle: '导出诊断信息',
     diagnosticsContents:
-      '将保存一个 zip 文件，包含：日志文件；应用、Electron、Chromium 和操作系统版本；设置（已移除密钥）；最近 200 次状态变化及原因；最近 200 条 SIP 消息（已隐去凭据）；就绪状态历史；未接来电列表。不包含密钥、签名或密码。',
+      '将保存一个 zip 文件，包含：日志文件；应用、Electron、Chromium 和操作系统版本；导出时的状态（签入、状态、SIP、平台连接、通话阶段，不含来电号码）；设置（已移除密钥）；最近 200 次状态变化及原因；最近 200 条 SIP 消息（已隐去凭据）；就绪状态历史；未接来电列表。不包含密钥、签名或密码。',
     diagnosticsSave: '选择保存位置…',
     cancel: '取消',
     startFailedTitle: '座席桌面无法启动',
@@ -171,7 +171,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     exportDiagnostics: 'Export diagnostics…',
     diagnosticsTitle: 'Export diagnostics',
     diagnosticsContents:
-      'A zip file will be saved holding: the log files; the app, Electron, Chromium and OS versions; settings (secrets removed); the last 200 state changes with their cause; the last 200 SIP messages (credentials redacted); readiness history; the missed-call list. It holds no secret key, signature or password.',
+      'A zip file will be saved holding: the log files; the app, Electron, Chromium and OS versions; the status at the export (session, state, SIP, platform link, call phase, without the caller); settings (secrets removed); the last 200 state changes with their cause; the last 200 SIP messages (credentials redacted); readiness history; the missed-call list. It holds no secret key, signature or password.',
     diagnosticsSave: 'Choose where to save…',
     cancel: 'Cancel',
     startFailedTitle: 'Agent desktop could not start',

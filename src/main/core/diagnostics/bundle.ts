@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { redactText, redactValue } from '../../../shared/redact';
-import type { MissedOffer } from '../../../shared/snapshot';
+import type { AgentDayStatus, MissedOffer, SessionSnapshot } from '../../../shared/snapshot';
 import type { SettingsView } from '../../../shared/settings';
 import type { SipMessageEntry } from '../../../lib/sip-ws/sip-log';
 import type { ReadinessChange, StateChange } from './recorder';
@@ -16,6 +16,7 @@ import type { ReadinessChange, StateChange } from './recorder';
 export const BUNDLE_FILES = [
   'README.txt',
   'versions.json',
+  'status.json',
   'settings.json',
   'state-changes.json',
   'sip-messages.txt',
@@ -27,6 +28,8 @@ export const BUNDLE_FILES = [
 export interface BundleInput {
   /** App, Electron, Chromium, Node and OS versions (whatever the host knows). */
   versions: Record<string, string>;
+  /** What the app showed at the export ({@link statusForDiagnostics}). */
+  status: Record<string, unknown>;
   settings: SettingsView;
   stateChanges: StateChange[];
   sipMessages: SipMessageEntry[];
@@ -40,6 +43,74 @@ export interface BundleInput {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
+const errorOf = (error: { code: string; message: string } | null | undefined) =>
+  error ? { code: error.code, message: error.message } : null;
+
+/**
+ * What the window and the tray showed when the bundle was made: session, state, holds, links,
+ * the call's phase and the agent's day. No caller (missed-offers.json is where numbers are) and
+ * no reasons list: what IT asks first is "what did the app think at that moment".
+ */
+export function statusForDiagnostics(
+  snapshot: SessionSnapshot,
+  day: AgentDayStatus,
+): Record<string, unknown> {
+  const { platform, sip, call } = snapshot;
+  return {
+    phase: snapshot.phase,
+    access: snapshot.access ?? { mode: platform.demo ? 'demo' : 'direct', signInNeeded: false },
+    agent: snapshot.profile?.name ?? null,
+    extension: snapshot.profile?.extension ?? null,
+    state: snapshot.state,
+    stateSince: isoOrNull(snapshot.stateSince),
+    chosenState: snapshot.chosenState,
+    pendingState: snapshot.pendingState,
+    hold: snapshot.hold ? { reason: snapshot.hold.reason, since: iso(snapshot.hold.since) } : null,
+    question: snapshot.question?.kind ?? null,
+    takeover: snapshot.takeover
+      ? { clue: snapshot.takeover.clue, since: iso(snapshot.takeover.since) }
+      : null,
+    lastError: errorOf(snapshot.lastError),
+    lastKeepaliveAckAt: isoOrNull(snapshot.lastKeepaliveAckAt),
+    platform: {
+      health: platform.health,
+      lastAckAt: isoOrNull(platform.lastAckAt),
+      lastError: errorOf(platform.lastError),
+      nextRetryAt: isoOrNull(platform.nextRetryAt),
+    },
+    sip: {
+      state: sip.state,
+      since: iso(sip.since),
+      aor: sip.aor,
+      lastError: errorOf(sip.lastError),
+      nextRetryAt: isoOrNull(sip.nextRetryAt),
+    },
+    microphone: snapshot.microphone,
+    call: call
+      ? {
+          id: call.id,
+          phase: call.phase,
+          ringingSince: iso(call.ringingSince),
+          talkingSince: isoOrNull(call.talkingSince),
+          muted: call.muted,
+          held: call.held ?? false,
+        }
+      : null,
+    droppedCall: snapshot.droppedCall
+      ? { id: snapshot.droppedCall.id, at: iso(snapshot.droppedCall.at) }
+      : null,
+    missedCalls: snapshot.missed.length,
+    wrapUp: day.wrapUp
+      ? {
+          ...day.wrapUp,
+          since: iso(day.wrapUp.since),
+          endsAt: iso(day.wrapUp.endsAt),
+        }
+      : null,
+    noAnswer: day.noAnswer ? { ...day.noAnswer, at: iso(day.noAnswer.at) } : null,
+  };
+}
 
 /** Builds the zip's bytes. */
 export function buildDiagnosticsBundle(input: BundleInput): Uint8Array {
@@ -50,6 +121,7 @@ export function buildDiagnosticsBundle(input: BundleInput): Uint8Array {
   const files: Record<string, Uint8Array> = {
     'README.txt': text(readme(input)),
     'versions.json': json(input.versions),
+    'status.json': json(input.status),
     'settings.json': json(input.settings),
     'state-changes.json': json(input.stateChanges.map((c) => ({ ...c, at: iso(c.at) }))),
     'sip-messages.txt': text(
@@ -76,6 +148,7 @@ function readme(input: BundleInput): string {
     `created ${input.createdAt.toISOString()}`,
     '',
     'versions.json       app, Electron, Chromium, Node and OS versions',
+    'status.json         what the app showed at the export: session, state, holds, links, call',
     'settings.json       settings in force (secrets removed; which ones are set is shown)',
     'state-changes.json  the last 200 agent state changes, each with its cause',
     'sip-messages.txt    the last 200 SIP messages (credentials redacted)',

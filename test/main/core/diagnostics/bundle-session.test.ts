@@ -26,6 +26,8 @@ let dir: string;
 let core: Core;
 let demo: EmbeddedPlatform<RunningEmulator>;
 let files: Record<string, string>;
+/** status.json of a bundle made while the call rang. */
+let ringingStatus: string;
 let secrets: string[];
 
 beforeAll(async () => {
@@ -50,6 +52,7 @@ beforeAll(async () => {
   // A ring the window never answers becomes a missed offer.
   const caller = callExtension(demo.emulator.sip!, ext.id, { fromUser: '13900000001' });
   await waitFor(() => core.snapshot().call?.phase === 'ringing', 'ringing');
+  ringingStatus = strFromU8(unzipSync(core.diagnosticsBundle())['status.json']!);
   await core.dispatch('call:reject', { callId: core.snapshot().call!.id });
   await caller.ended;
   await waitFor(() => core.snapshot().missed.length === 1, 'missed offer');
@@ -77,6 +80,7 @@ describe('the diagnostics bundle of a real session', () => {
       expect.arrayContaining([
         'README.txt',
         'versions.json',
+        'status.json',
         'settings.json',
         'state-changes.json',
         'sip-messages.txt',
@@ -98,6 +102,26 @@ describe('the diagnostics bundle of a real session', () => {
     });
     expect(JSON.parse(files['missed-offers.json']!)).toMatchObject([{ caller: '13900000001' }]);
     expect(files['logs/main.log']).toContain('window error');
+  });
+
+  it('says what the app showed at the export, without the caller', () => {
+    expect(JSON.parse(files['status.json']!)).toMatchObject({
+      phase: 'signed-in',
+      access: { mode: 'demo' },
+      agent: 'diag_agent',
+      extension: ext.id,
+      state: 'busy/会议',
+      chosenState: 'busy/会议',
+      platform: { health: 'ok' },
+      sip: { state: 'registered' },
+      call: null,
+      missedCalls: 1,
+    });
+    expect(JSON.parse(ringingStatus)).toMatchObject({
+      call: { phase: 'ringing', ringingSince: expect.stringMatching(/^\d{4}-/) },
+    });
+    for (const status of [files['status.json']!, ringingStatus])
+      expect(status).not.toContain('13900000001');
   });
 
   it('contains none of the session’s secrets, nor a digest answer, anywhere', () => {
