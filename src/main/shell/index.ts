@@ -28,7 +28,7 @@ import { setupHotkeys } from './hotkeys';
 import { setupRinging } from './ringing';
 import { runTrayAction, setupTray } from './tray';
 import { createMainWindow, setupCloseToTray, showWindow } from './window';
-import type { BrowserWindow } from 'electron';
+import type { BrowserWindow, MessageBoxOptions } from 'electron';
 import type { Language } from '../../shared/domain/errors';
 import type { Core } from '../core/create-core';
 import type { StartEmbedded } from '../core/platform-source';
@@ -55,6 +55,9 @@ let tray: AppTray | null = null;
 /** Shell concerns to stop before the app exits (hotkeys must be released on quit). */
 const stops: Array<() => void> = [];
 const show = () => showWindow(win);
+/** A native message box on the window while it exists, else on its own. */
+const messageBox = (options: MessageBoxOptions) =>
+  win && !win.isDestroyed() ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options);
 
 if (setupSingleInstance(show)) {
   main().catch((error: unknown) => {
@@ -96,8 +99,9 @@ async function main(): Promise<void> {
     },
     confirmInCall: async () => {
       const text = TRAY_TEXT[language()];
-      const options = {
-        type: 'warning' as const,
+      show();
+      const { response } = await messageBox({
+        type: 'warning',
         title: text.quitInCallTitle,
         message: text.quitInCallTitle,
         detail: text.quitInCallBody,
@@ -105,11 +109,7 @@ async function main(): Promise<void> {
         // Enter and Esc keep the call.
         defaultId: 0,
         cancelId: 0,
-      };
-      show();
-      const { response } = await (win && !win.isDestroyed()
-        ? dialog.showMessageBox(win, options)
-        : dialog.showMessageBox(options));
+      });
       return response === 1;
     },
   });
@@ -135,16 +135,13 @@ async function main(): Promise<void> {
     logger,
     onVolatileSecret: () => {
       const text = TRAY_TEXT[language()];
-      const options = {
-        type: 'warning' as const,
+      void messageBox({
+        type: 'warning',
         title: text.insecureStorageTitle,
         message: text.insecureStorageTitle,
         detail: text.insecureStorageBody,
         buttons: [text.ok],
-      };
-      void (win && !win.isDestroyed()
-        ? dialog.showMessageBox(win, options)
-        : dialog.showMessageBox(options));
+      });
     },
   });
   core = await createDesktopCore({
