@@ -1,0 +1,163 @@
+/**
+ * Calls in gateway mode while the gateway side goes wrong, core against a real gateway (SQLite)
+ * in front of the demo platform (emulator + embedded registrar + call center), with a window
+ * double for the media: a token revoked while a call rings or talks, the gateway restarting, its
+ * database going away. The customer's call must carry on, the agent must stay signed in, and the
+ * window must say what is actually wrong.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDesktopCore, type Core } from '../../../src/main/core/create-core';
+import { startDemoPlatform } from '../../../src/emulator/demo-platform';
+import { isRoutable, type RunningEmulator } from '../../../src/emulator/index';
+import { startGateway } from '../../../src/gateway/index';
+import { callReadiness } from '../../../src/shared/availability';
+import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { EXT, PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
+import { windowDouble, type WindowDouble } from './support/call-core';
+import { waitFor } from '../../support/wait';
+import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
+import type { GatewayStore } from '../../../src/gateway/store/port';
+import type { SessionSnapshot } from '../../../src/shared/snapshot';
+
+let demo: EmbeddedPlatform<RunningEmulator>;
+let rig: Rig;
+let core: Core;
+let window: WindowDouble;
+
+const snap = () => core.snapshot();
+const until = <T>(what: string, probe: (s: SessionSnapshot) => T, ms = 8_000) =>
+  waitFor(() => probe(snap()), what, ms) as Promise<T>;
+const status = () => demo.emulator.store.agentStatus('alice');
+const platformCall = (id: string) => demo.emulator.calls.call(id);
+/** What the readiness light (and the tray) say, as the window computes it. */
+const light = () => callReadiness(snap(), 'ok');
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The gateway's database stops answering (every query throws) until `back()`. */
+function databaseDown(store: GatewayStore): { back(): void } {
+  const target = store as unknown as Record<string, unknown>;
+  const names = ['findSession', 'touchSession', 'getAgent', 'createSession'] as const;
+  const saved = names.map((name) => [name, target[name]] as const);
+  for (const name of names) {
+    target[name] = async () => {
+      throw new Error('connection refused');
+    };
+  }
+  return { back: () => saved.forEach(([name, fn]) => (target[name] = fn)) };
+}
+
+beforeEach(async () => {
+  demo = await startDemoPlatform(silentLogger);
+  rig = await startRig({ emulator: demo.emulator, ratePerSec: 0 });
+  core = await createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    env: {
+      AGENT_DESKTOP_GATEWAY_URL: rig.gateway.origin,
+      AGENT_DESKTOP_SIP_WS_URL: demo.sipWsUrl!,
+    },
+    keepaliveMs: 300,
+    logger: silentLogger,
+  });
+  window = windowDouble(core);
+  const signed = await core.dispatch('session:sign-in', {
+    name: 'alice',
+    extension: EXT[0]!,
+    initialState: 'idle',
+    password: PASSWORDS.alice,
+  });
+  expect(signed.ok).toBe(true);
+  // Skills are the supervisor's in gateway mode: set on the platform directly.
+  demo.emulator.store.updateSkills('alice', [{ opt: 1, name: 'sales', score: 5, enabled: true }]);
+  await until('registered', (s) => s.sip.state === 'registered');
+  await waitFor(() => status() && isRoutable(status()!), 'routable');
+});
+afterEach(async () => {
+  await core.shutdown(3_000);
+  await window.close();
+  await rig.close();
+  await demo.close();
+});
+
+/** Queues a customer call and waits for it to ring in the snapshot. */
+async function ring() {
+  const id = demo.emulator.calls.queueCall({ skill: 'sales', caller: '13900001234' });
+  const call = (await until('ringing', (s) => (s.call?.phase === 'ringing' ? s.call : null)))!;
+  return { id, callId: call.id };
+}
+
+async function talk() {
+  const { id, callId } = await ring();
+  expect((await core.dispatch('call:answer', { callId })).ok).toBe(true);
+  await waitFor(() => platformCall(id)?.state === 'talking', 'platform call talking');
+  return { id, callId };
+}
+
+describe('a call in gateway mode', () => {
+  it('token revoked while talking past the platform keepalive: signing in again keeps the call', async () => {
+    demo.emulator.store.setKeepaliveTimeout(1);
+    const { id } = await talk();
+    await rig.admin.revokeSessions('alice');
+    await until('sign-in-again prompt', (s) => s.access?.signInNeeded);
+    await waitFor(() => status()?.keepaliveFresh === false, 'platform keepalive lapsed');
+    expect(platformCall(id)?.state).toBe('talking');
+    expect((await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice })).ok).toBe(
+      true,
+    );
+    await waitFor(() => status()?.keepaliveFresh, 'keepalive fresh again');
+    expect(platformCall(id)?.state).toBe('talking');
+    expect(snap()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
+  });
+
+  it('the gateway restarts during the call: the call talks on and the session recovers', async () => {
+    const { id } = await talk();
+    const port = rig.gateway.port;
+    await rig.gateway.close();
+    await until('unreachable', (s) => s.platform.health === 'unreachable');
+    rig.gateway = await startGateway({
+      platformUrl: demo.emulator.baseUrl,
+      credentials: demo.emulator.credentials!,
+      database: rig.store,
+      port,
+      ratePerSec: 0,
+    });
+    await until('platform ok again', (s) => s.platform.health === 'ok');
+    // Tokens live in the database: no sign-in-again after a restart.
+    expect(snap().access?.signInNeeded).toBe(false);
+    expect(platformCall(id)?.state).toBe('talking');
+    expect(snap()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
+  });
+
+  it('the gateway database goes down during the call: passing trouble, retried, not a refusal', async () => {
+    const { id } = await talk();
+    const db = databaseDown(rig.store);
+    // The keepalive fails and is retried on the backoff's steps, as for an unreachable platform.
+    await until('keepalive retried', (s) => s.platform.nextRetryAt !== null);
+    // Said as trouble getting through that is retried, not "the platform refuses this session".
+    expect(snap().platform).toMatchObject({ health: 'unreachable' });
+    expect(snap().platform.lastError?.detail).toContain('GW0503');
+    expect(light()).toMatchObject({ kind: 'trouble', trouble: 'platform-error' });
+    expect(platformCall(id)?.state).toBe('talking');
+    db.back();
+    await until('platform ok again', (s) => s.platform.health === 'ok');
+    expect(snap()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
+  });
+
+  it('the platform drops the agent while the gateway database is down: healing goes on, no sign-out', async () => {
+    let db: { back(): void } | null = null;
+    // The keepalive that finds the agent gone takes the database with it: every heal meets
+    // GW0503 until it is back.
+    demo.emulator.server.on('request', (req) => {
+      if (!db && req.url?.includes('/keepalive') && !status()) db = databaseDown(rig.store);
+    });
+    expect((await core.dispatch('agent:set-state', { state: 'busy/会议' })).ok).toBe(true);
+    await demo.emulator.store.logout('alice', true);
+    await until('restoring', (s) => s.phase === 'restoring');
+    // Far more than three heal attempts at this keepalive period (300 ms).
+    await pause(2_000);
+    expect(snap().phase).toBe('restoring');
+    db!.back();
+    await until('signed in again', (s) => s.phase === 'signed-in', 8_000);
+    await waitFor(() => status()?.state === 'busy/会议', 'chosen state restored');
+  });
+});
