@@ -259,10 +259,13 @@ export function readiness(
   noAudio = false,
 ): Readiness {
   const session: LinkHealth = snapshot.phase === 'signed-in' ? 'ok' : 'broken';
+  // A lapsed gateway token: the platform still holds the agent and routes calls to them until its
+  // own keepalive timeout, this desktop just cannot see it. Not "broken, no call will come": a
+  // call may well ring, and the sign-in-again prompt already says what to do.
   const platform: LinkHealth =
     snapshot.platform.health === 'ok'
       ? 'ok'
-      : snapshot.platform.health === 'unknown'
+      : snapshot.platform.health === 'unknown' || passwordAsked(snapshot)
         ? 'unknown'
         : 'broken';
   const sip: LinkHealth =

@@ -94,6 +94,32 @@ async function talk() {
 }
 
 describe('a call in gateway mode', () => {
+  it('token revoked while it rings: answered and talked; the light does not say the platform is broken', async () => {
+    const { id, callId } = await ring();
+    await rig.admin.revokeSessions('alice');
+    await until('sign-in-again prompt', (s) => s.access?.signInNeeded);
+    expect(snap().call?.phase).toBe('ringing');
+    expect((await core.dispatch('call:answer', { callId })).ok).toBe(true);
+    await waitFor(() => platformCall(id)?.state === 'talking', 'platform call talking');
+    expect(snap()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
+    // On a call: the light says so, not "cannot take calls: the platform refuses requests".
+    expect(light()).toEqual({ kind: 'not-offered', why: 'talking' });
+
+    expect(demo.emulator.calls.customerHangUp(id)).toBe('ok');
+    await until('call over', (s) => s.call === null);
+    // The platform still holds the agent idle and routes the next call to them: the light must
+    // not tell them none can come. It cannot know either; the prompt says what to do.
+    await waitFor(() => status() && isRoutable(status()!), 'routable on the platform');
+    expect(light().kind).not.toBe('trouble');
+    expect(snap().access?.signInNeeded).toBe(true);
+
+    expect((await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice })).ok).toBe(
+      true,
+    );
+    await until('idle read back', (s) => s.state === 'idle' && s.platform.health === 'ok');
+    expect(light()).toEqual({ kind: 'ready' });
+  });
+
   it('token revoked while talking past the platform keepalive: signing in again keeps the call', async () => {
     demo.emulator.store.setKeepaliveTimeout(1);
     const { id } = await talk();
