@@ -436,7 +436,12 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     settingsView: view,
     system,
     async shutdown(timeoutMs) {
+      const started = clock.now();
       await session.shutdown(timeoutMs);
+      // Gateway mode: quitting ends the gateway session as signing out does (nothing else holds
+      // the token), within what is left of the budget.
+      if (platforms.mode() === 'gateway')
+        await access.signOut(Math.max(500, timeoutMs - (clock.now() - started)));
       calls?.close();
       day.close();
       media.close();

@@ -112,8 +112,8 @@ export class GatewayAccess {
     if (this.token !== null) this.setLost(true);
   }
 
-  /** Revokes the token on the gateway (best effort) and forgets it. */
-  async signOut(): Promise<void> {
+  /** Revokes the token on the gateway (best effort, within `timeoutMs`) and forgets it. */
+  async signOut(timeoutMs = this.timeoutMs): Promise<void> {
     const token = this.token;
     const origin = this.origin();
     this.token = null;
@@ -123,7 +123,7 @@ export class GatewayAccess {
     await this.fetchFn(origin + GATEWAY_PATHS.session, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     })
       .then((r) => r.body?.cancel())
       .catch(() => undefined);

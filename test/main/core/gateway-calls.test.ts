@@ -186,4 +186,19 @@ describe('a call in gateway mode', () => {
     await until('signed in again', (s) => s.phase === 'signed-in', 8_000);
     await waitFor(() => status()?.state === 'busy/会议', 'chosen state restored');
   });
+
+  it('quit during the call (after the question): logged out on the platform, gateway session ended', async () => {
+    const { id } = await talk();
+    await core.shutdown(3_000);
+    // The agent confirmed: the platform hung up and logged them out...
+    await waitFor(() => platformCall(id)?.outcome, 'call ended on the platform');
+    expect(status()).toBeNull();
+    // ...and no gateway session is left behind for an admin to find (nor a token to replay).
+    expect(await rig.store.revokeAgentSessions('alice')).toBe(0);
+    const audit = await waitFor(async () => {
+      const rows = await rig.store.listAudit({ agent: 'alice', limit: 50 });
+      return rows.some((r) => r.action === 'sign-out') ? rows : null;
+    }, 'the sign-out in the audit');
+    expect(audit.map((r) => r.action)).toContain('logout');
+  });
 });
