@@ -105,6 +105,29 @@ export class CallDesk {
     return this.calls.size;
   }
 
+  /** Calls that can wait for the line to come back (see SipIncomingCall.keepable). */
+  keepable(): number {
+    return [...this.calls.values()].filter((call) => call.keepable()).length;
+  }
+
+  /**
+   * The connection is lost but the UserAgent stays for the calls that can wait for a new one:
+   * every other call ends now (a ringing one could not be answered: its answer would go back
+   * over the lost connection).
+   */
+  park(detail: string): void {
+    for (const [session, call] of [...this.calls]) {
+      if (call.keepable()) continue;
+      this.calls.delete(session);
+      call.lineClosing(detail);
+    }
+  }
+
+  /** Registered again on a new connection: every kept call tells the far end where it is now. */
+  refresh(): void {
+    for (const call of [...this.calls.values()]) void call.refresh();
+  }
+
   /** The UserAgent is about to be stopped: end every call (BYE or 480 while it may still go). */
   close(detail: string): void {
     this.closed = true;

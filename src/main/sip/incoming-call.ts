@@ -25,6 +25,9 @@ const REJECT_CODES: Record<RejectKind, number> = {
   'no-media': 503,
 };
 
+/** Answers to a mid-dialog request that mean the dialog is gone (RFC 5057 §5.1, and 408). */
+const DIALOG_GONE = new Set([404, 408, 410, 416, 481, 482, 483, 484, 485, 502, 604]);
+
 export class SipIncomingCall implements IncomingCall, MediaSlot {
   readonly caller: string;
   readonly sipCallId: string;
@@ -34,6 +37,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   /** The first known cause wins: ours (reject, hang-up, line lost), CANCEL, BYE, media. */
   private cause: { reason: CallEndReason; detail: string | null } | null = null;
   private answered = false;
+  /** The far end last agreed to this direction (our hold); a refresh asks for the same. */
+  private held = false;
   /** The ACK for our 200 OK arrived (sip.js ends the call itself when it never does). */
   private acked = false;
   /** A hold or resume re-INVITE is waiting for the far end's answer. */
@@ -109,11 +114,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     await this.invitation.reject({ statusCode: REJECT_CODES[kind] });
   }
 
-  /**
-   * Settles once the far end answered and that answer was applied, or rejects: a refusal
-   * (e.g. 488), an answer the media could not take (sip.js then ends the call), or the call
-   * ending while the re-INVITE is out.
-   */
+  /** On hold (sendonly) or resumed: see {@link reinvite} for how it settles. */
   async hold(held: boolean): Promise<void> {
     if (this.invitation.state !== SessionState.Established)
       throw new Error('the call is not established');
@@ -121,7 +122,50 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     // sip.js ends the call if the ACK for our 200 OK finds our new offer pending (RFC 3261
     // 14.1: no new INVITE until the last one is done); the ACK comes a moment after answering.
     if (!this.acked) throw new Error('the call is still being connected; try again');
-    const what = held ? 'hold' : 'resume';
+    await this.reinvite(held, held ? 'hold' : 'resume');
+    this.held = held;
+  }
+
+  /**
+   * Whether the call can wait for the line to come back after its connection was lost: answered
+   * and confirmed (the media is the window's and goes on without SIP), and able to send the
+   * re-INVITE that then tells the far end where to reach it.
+   */
+  keepable(): boolean {
+    return (
+      this.invitation.state === SessionState.Established &&
+      this.acked &&
+      !!this.attached?.offer &&
+      !this.ended
+    );
+  }
+
+  /**
+   * The line is connected again on a new connection: a re-INVITE (same direction as before)
+   * from there carries a Contact the SIP server can reach now, so the far end's requests (its
+   * BYE) find the call again. A far end that no longer has the call (481, or another answer
+   * RFC 5057 reads as the end of the dialog) ends it here.
+   */
+  async refresh(): Promise<void> {
+    if (!this.keepable() || this.reinviting) return;
+    try {
+      await this.reinvite(this.held, 'refresh');
+    } catch (error) {
+      const code = (error as { statusCode?: number }).statusCode;
+      if (code === undefined || !DIALOG_GONE.has(code)) return;
+      this.note('line-lost', `the far end no longer has the call after the line came back (${code})`);
+      if (this.invitation.state === SessionState.Established) {
+        await this.invitation.bye().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * A re-INVITE with a new offer from the window. Settles once the far end answered and that
+   * answer was applied, or rejects: a refusal (e.g. 488, with its `statusCode`), an answer the
+   * media could not take (sip.js then ends the call), or the call ending while it is out.
+   */
+  private async reinvite(held: boolean, what: string): Promise<void> {
     let stop = () => {};
     this.reinviting = true;
     this.rollbackProblem = null;
@@ -142,7 +186,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
               onReject: (response) => {
                 const { statusCode, reasonPhrase } = response.message;
                 const problem = this.rollbackProblem ? `; ${this.rollbackProblem}` : '';
-                reject(new Error(`${statusCode} ${reasonPhrase}${problem}`));
+                const error = new Error(`${statusCode} ${reasonPhrase}${problem}`);
+                reject(Object.assign(error, { statusCode }));
               },
             },
           })

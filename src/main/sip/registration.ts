@@ -1,8 +1,11 @@
 /**
  * One registration attempt: a fresh UserAgent, WebSocket and Registerer for one account. It
  * connects, registers, lets sip.js refresh at a fraction of the granted expiry, and reports a
- * failure exactly once. It is never repaired: after a rejected REGISTER or a lost transport
- * sip.js's Registerer refuses new requests, so the supervisor closes the attempt and opens another.
+ * failure exactly once. It is not repaired: after a rejected REGISTER or a lost transport
+ * sip.js's Registerer refuses new requests, so the supervisor closes the attempt and opens another
+ * — unless an answered call is on it. That call's dialog lives in this UserAgent and its media in
+ * the window, so the attempt is parked instead (the other calls end), and later connects again on
+ * the same UserAgent with a new Registerer; the call then re-INVITEs from the new connection.
  */
 import { Core, Registerer, RegistererState, UserAgent } from 'sip.js';
 import { appError } from '../../shared/domain/errors';
@@ -49,6 +52,19 @@ export interface Registration {
   close(options: { unregister: boolean }): Promise<void>;
   /** Calls on this attempt's UserAgent that have not ended. */
   liveCalls(): number;
+  /** Answered calls that can wait for a new connection (see {@link park}). */
+  keptCalls(): number;
+  /**
+   * After a failure, in place of closing: ends the calls that cannot wait, drops the connection
+   * and the Registerer, and keeps the UserAgent with the answered calls for {@link reconnect}.
+   */
+  park(): void;
+  /**
+   * A parked attempt connects again (same UserAgent, a new Registerer) and registers; outcomes
+   * come through the hooks again, each failure at most once. Once registered, every kept call
+   * re-INVITEs so the far end reaches it over the new connection.
+   */
+  reconnect(): void;
 }
 
 /** Starts one attempt for `config`; outcomes arrive through `hooks`, never synchronously. */
@@ -58,8 +74,10 @@ export function openRegistration(
   deps: UserAgentDeps,
 ): Registration {
   const { clock, timing } = deps;
-  let over = false; // a failure was reported or close() was called
+  let over = false; // a failure was reported or close() was called (reset by a reconnect)
   let firstAnswered = false;
+  /** Connected again after a park: the kept calls re-INVITE once registered. */
+  let revived = false;
   let watchdog: TimerHandle | null = null;
   const disarm = () => {
     if (watchdog !== null) clock.clearTimeout(watchdog);
@@ -80,9 +98,11 @@ export function openRegistration(
     );
   };
   const answered = () => {
+    const first = !firstAnswered;
     firstAnswered = true;
     disarm();
     hooks.registered();
+    if (first && revived) desk.refresh();
   };
 
   const aor = UserAgent.makeURI(`sip:${config.user}@${config.domain}`);
@@ -91,7 +111,13 @@ export function openRegistration(
     queueMicrotask(() =>
       fail(appError('sip-auth-failed', `not a SIP address: ${config.user}@${config.domain}`)),
     );
-    return { close: async () => void (over = true), liveCalls: () => 0 };
+    return {
+      close: async () => void (over = true),
+      liveCalls: () => 0,
+      keptCalls: () => 0,
+      park: () => undefined,
+      reconnect: () => undefined,
+    };
   }
   const desk = new CallDesk({
     deliver: (call) => !over && hooks.incomingCall(call),
@@ -133,48 +159,55 @@ export function openRegistration(
       desk.settle();
     }
   };
-  const registerer = new Registerer(ua, {
-    expires: config.expiresSec,
-    // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).
-    refreshFrequency: refreshPercent(timing),
-    logConfiguration: false,
-  });
-
-  // Refreshes run inside sip.js (at `refreshFrequency`); a refused or unanswered one (sip.js's
-  // 32 s transaction timeout) or a binding left to expire shows up as a state change.
-  registerer.stateChange.addListener((state) => {
-    // Deferred: sip.js changes state before it calls the request's own delegate, which knows more.
-    queueMicrotask(() => {
-      if (over) return;
-      // Registered without our delegate: sip.js retried by itself after 423 Interval Too Brief.
-      if (state === RegistererState.Registered && !firstAnswered) answered();
-      else if (state !== RegistererState.Registered && firstAnswered) {
-        fail(appError('sip-rejected', 'the registrar refused a refresh or the binding expired'));
-      }
+  const newRegisterer = (): Registerer => {
+    const made = new Registerer(ua, {
+      expires: config.expiresSec,
+      // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).
+      refreshFrequency: refreshPercent(timing),
+      logConfiguration: false,
     });
-  });
+    // Refreshes run inside sip.js (at `refreshFrequency`); a refused or unanswered one (sip.js's
+    // 32 s transaction timeout) or a binding left to expire shows up as a state change.
+    made.stateChange.addListener((state) => {
+      // Deferred: sip.js changes state before it calls the request's own delegate, which knows more.
+      queueMicrotask(() => {
+        if (over || made !== registerer) return;
+        // Registered without our delegate: sip.js retried by itself after 423 Interval Too Brief.
+        if (state === RegistererState.Registered && !firstAnswered) answered();
+        else if (state !== RegistererState.Registered && firstAnswered) {
+          fail(appError('sip-rejected', 'the registrar refused a refresh or the binding expired'));
+        }
+      });
+    });
+    return made;
+  };
+  let registerer = newRegisterer();
 
-  ua.start().then(
-    () => {
-      if (over) return;
-      hooks.connected();
-      arm('REGISTER');
-      const onReject = (code = 0, reason = '') => fail(rejection(code, reason));
-      registerer
-        .register({
-          requestDelegate: {
-            onAccept: () => void (over || answered()),
-            onReject: (response) =>
-              onReject(response.message.statusCode, response.message.reasonPhrase),
-          },
-        })
-        .catch((error: Error) => fail(appError('sip-rejected', error.message)));
-    },
-    (error: Error) => {
-      const code = error instanceof WsOpenError ? error.code : undefined;
-      fail(appError('sip-transport', error.message), !(code && UNREACHABLE.has(code)));
-    },
-  );
+  const register = () => {
+    if (over) return;
+    hooks.connected();
+    arm('REGISTER');
+    const mine = registerer;
+    const onReject = (code = 0, reason = '') => {
+      if (mine === registerer) fail(rejection(code, reason));
+    };
+    mine
+      .register({
+        requestDelegate: {
+          onAccept: () => void (over || mine !== registerer || answered()),
+          onReject: (response) =>
+            onReject(response.message.statusCode, response.message.reasonPhrase),
+        },
+      })
+      .catch((error: Error) => {
+        if (mine === registerer) fail(appError('sip-rejected', error.message));
+      });
+  };
+  const unconnected = (error: Error) => {
+    const code = error instanceof WsOpenError ? error.code : undefined;
+    fail(appError('sip-transport', error.message), !(code && UNREACHABLE.has(code)));
+  };
+  ua.start().then(register, unconnected);
 
   const close = async (unregister: boolean) => {
     over = true;
@@ -203,9 +236,36 @@ export function openRegistration(
     void registerer.dispose().catch(() => undefined);
   };
   let closing: Promise<void> | null = null;
+  let parked = false;
   return {
     close: ({ unregister }) => (closing ??= close(unregister)),
     liveCalls: () => desk.live(),
+    keptCalls: () => desk.keepable(),
+    park: () => {
+      if (closing || parked) return;
+      parked = true;
+      over = true;
+      disarm();
+      desk.park('the connection to the SIP server was lost');
+      // A connection still open (a refused refresh, an unanswered REGISTER) goes too: the next
+      // REGISTER comes from a new one, as a new attempt's would.
+      if (ua.transport.isConnected() && ua.transport instanceof WsTransport) {
+        ua.transport.terminate();
+      }
+      // Disposed while nothing can carry its un-REGISTER, which would remove the binding the
+      // next Registerer makes for the same Contact.
+      const old = registerer;
+      void old.dispose().catch(() => undefined);
+    },
+    reconnect: () => {
+      if (closing || !parked) return;
+      parked = false;
+      over = false;
+      firstAnswered = false;
+      revived = true;
+      registerer = newRegisterer();
+      ua.reconnect().then(register, unconnected);
+    },
   };
 }
 

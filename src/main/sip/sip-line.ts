@@ -1,8 +1,10 @@
 /**
  * The supervised SIP line: keeps the bound extension registered for as long as it is started.
  * Every failure closes the attempt (UserAgent, WebSocket, Registerer) and opens a fresh one after
- * an exponential, jittered wait; wrong credentials stop the retries and say so. The state moves
- * only through the transition table in state-machine.ts.
+ * an exponential, jittered wait; wrong credentials stop the retries and say so. An answered call
+ * outlives a lost connection: its attempt is parked rather than closed, and the retry connects
+ * that attempt again (registration.ts), so the customer is not cut off by a network blip or a SIP
+ * server restart. The state moves only through the transition table in state-machine.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppError } from '../../shared/domain/errors';
@@ -91,10 +93,10 @@ class SupervisedSipLine implements SipLine {
       return;
     }
     this.options.logger.info('sip: fresh connection', { reason, from: this.current.state });
-    this.drop(false);
+    this.clearRetry();
     this.failures = 0;
     this.apply('kick', { nextRetryAt: null });
-    this.open();
+    this.reopen();
   }
 
   async stop(): Promise<void> {
@@ -177,7 +179,14 @@ class SupervisedSipLine implements SipLine {
   }
 
   private failed(error: AppError, reached: boolean): void {
-    this.drop(false);
+    const attempt = this.attempt;
+    const kept = error.code !== 'sip-auth-failed' ? (attempt?.keptCalls() ?? 0) : 0;
+    if (attempt && kept > 0) {
+      // The answered call stays; only its connection is retried.
+      this.clearRetry();
+      attempt.park();
+      this.options.logger.warn('sip: connection lost during a call; keeping the call', { kept });
+    } else this.drop(false);
     if (error.code === 'sip-auth-failed') {
       this.options.logger.warn('sip: credentials refused, not retrying', { detail: error.detail });
       this.apply('auth-rejected', { lastError: error, nextRetryAt: null });
@@ -194,8 +203,16 @@ class SupervisedSipLine implements SipLine {
     if (!this.apply('failed', { lastError: error, nextRetryAt: at })) return;
     this.retryTimer = this.options.clock.setTimeout(() => {
       this.retryTimer = null;
-      if (this.apply('retry', { nextRetryAt: null })) this.open();
+      if (this.apply('retry', { nextRetryAt: null })) this.reopen();
     }, delay);
+  }
+
+  /** The next try: the parked attempt again while it keeps a call, else a new attempt. */
+  private reopen(): void {
+    const attempt = this.attempt;
+    if (attempt && attempt.keptCalls() > 0) return attempt.reconnect();
+    this.drop(false);
+    this.open();
   }
 
   /** Forgets the current attempt and closes it in the background. */
