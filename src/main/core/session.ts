@@ -542,7 +542,9 @@ export class AgentSession {
         ? answer
         : { ok: false as const, error: asInCallRefusal(answer.error) };
       if (!result.ok) {
-        if (isTransient(result.error)) {
+        // A lapsed gateway token too: the prompt promises the choice is kept, and signing in
+        // again sends it (the platform meanwhile still routes calls by the old state).
+        if (isTransient(result.error) || result.error.code === 'gateway-signed-out') {
           // Nothing the agent chose is lost: it is retried soon, and said so (pendingState).
           if (this.pendingState === null) this.chosenBeforePending = this.snap.chosenState;
           this.pendingState = state;

@@ -201,4 +201,21 @@ describe('a call in gateway mode', () => {
     }, 'the sign-out in the audit');
     expect(audit.map((r) => r.action)).toContain('logout');
   });
+
+  it('token lapsed after the call: a state chosen then is kept and sent once signed in again', async () => {
+    const { id } = await talk();
+    expect(demo.emulator.calls.customerHangUp(id)).toBe('ok');
+    await until('idle read back after the call', (s) => s.call === null && s.state === 'idle');
+    await rig.admin.revokeSessions('alice');
+    // A meeting: the agent picks Busy · 会议 before the window has noticed the lapse.
+    await core.dispatch('agent:set-state', { state: 'busy/会议' });
+    await until('sign-in-again prompt', (s) => s.access?.signInNeeded);
+    // The prompt says the chosen state is kept: it is.
+    expect(snap()).toMatchObject({ chosenState: 'busy/会议', pendingState: 'busy/会议' });
+    expect((await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice })).ok).toBe(
+      true,
+    );
+    await waitFor(() => status()?.state === 'busy/会议', 'the choice reaches the platform');
+    await until('shown', (s) => s.state === 'busy/会议' && s.pendingState === null);
+  });
 });
