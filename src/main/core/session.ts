@@ -833,7 +833,9 @@ export class AgentSession {
     this.loop.succeeded();
     // A banner describes the present: a platform trouble the platform just answered past is over.
     const last = this.snap.lastError;
-    if (last && (isTransient(last) || sameError(last, this.snap.platform.lastError))) {
+    // So is a lapsed gateway token once the gateway takes the agent's requests again.
+    const over = (e: AppError) => isTransient(e) || e.code === 'gateway-signed-out';
+    if (last && (over(last) || sameError(last, this.snap.platform.lastError))) {
       this.update({ lastError: null });
     }
     const p = this.snap.platform;
