@@ -697,13 +697,13 @@ export class AgentSession {
       return;
     }
     this.noteFailure(result.error, true);
-    if (result.error.code === PLATFORM_CODES.AGENT_LOGGED_IN) {
-      // Someone else holds the name now: healing would fight them. Say so and stop.
-      return this.endSession(result.error);
-    }
-    if (!isTransient(result.error) && ++this.healRefusals >= MAX_HEAL_REFUSALS) {
-      return this.endSession(result.error);
-    }
+    // Someone else holds the name now (healing would fight them), or the platform keeps refusing:
+    // say so and stop. Not while a call is on the line: signing out would hang up on the
+    // customer, so the heal is retried until the call is over.
+    const giveUp =
+      result.error.code === PLATFORM_CODES.AGENT_LOGGED_IN ||
+      (!isTransient(result.error) && ++this.healRefusals >= MAX_HEAL_REFUSALS);
+    if (giveUp && this.snap.call === null) return this.endSession(result.error);
     this.scheduleRetry();
   }
 
