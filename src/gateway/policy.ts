@@ -6,7 +6,7 @@
  * Allowed, each for the token's own agent name only:
  *   POST   /callcenter/agent                     login (name = self, extension assigned,
  *                                                skills only when skills editing is allowed)
- *   DELETE /callcenter/agent/{self}?force=…      logout
+ *   DELETE /callcenter/agent/{self}?force=…      logout (force-logout in the audit when true)
  *   GET    /callcenter/agent/{self}/keepalive    keepalive
  *   GET    /callcenter/agent/{self}              read back
  *   POST   /callcenter/agent/{self}/state        state
@@ -22,6 +22,8 @@ import type { AgentRecord } from './store/port';
 export type Action =
   | 'login'
   | 'logout'
+  /** A logout with force=true: the platform hangs up the agent's call first. */
+  | 'force-logout'
   | 'keepalive'
   | 'get-agent'
   | 'state'
@@ -104,7 +106,9 @@ export function matchRoute(
         const force = query.get('force') ?? 'false';
         if (force !== 'true' && force !== 'false')
           return { ok: false, status: 400, reason: 'force must be true or false' };
-        return allow('DELETE', 'logout', id, base, { force });
+        // Audited apart: a forced logout hangs up the agent's call, and whoever looks into a
+        // customer cut off mid-call needs to see that the agent's desktop asked for it.
+        return allow('DELETE', force === 'true' ? 'force-logout' : 'logout', id, base, { force });
       }
       return allow('GET', 'get-agent', id, base);
     }

@@ -199,7 +199,29 @@ describe('a call in gateway mode', () => {
       const rows = await rig.store.listAudit({ agent: 'alice', limit: 50 });
       return rows.some((r) => r.action === 'sign-out') ? rows : null;
     }, 'the sign-out in the audit');
-    expect(audit.map((r) => r.action)).toContain('logout');
+    // The audit says the desktop asked for the call to be hung up (force), not a plain logout.
+    expect(audit.map((r) => r.action)).toContain('force-logout');
+  });
+
+  it('sign-out during the call asks first; forced, the gateway audits it as a forced logout', async () => {
+    const { id } = await talk();
+    const asked = await core.dispatch('session:sign-out', { force: false });
+    expect(!asked.ok && asked.error.code).toBe('in-call');
+    expect(snap().question).toEqual({ kind: 'force-sign-out' });
+    expect(platformCall(id)?.state).toBe('talking');
+    expect((await core.dispatch('session:sign-out', { force: true })).ok).toBe(true);
+    expect(platformCall(id)?.outcome).toBe('agent-logged-out');
+    expect(await rig.store.revokeAgentSessions('alice')).toBe(0);
+    const audit = await waitFor(async () => {
+      const rows = await rig.store.listAudit({ agent: 'alice', limit: 50 });
+      return rows.some((r) => r.action === 'sign-out') ? rows : null;
+    }, 'the sign-out in the audit');
+    expect(audit.find((r) => r.action === 'force-logout')).toMatchObject({
+      target: 'alice',
+      status: 200,
+      code: '000000',
+    });
+    expect(audit.map((r) => r.action)).not.toContain('logout');
   });
 
   it('token lapsed after the call: a state chosen then is kept and sent once signed in again', async () => {
