@@ -153,7 +153,10 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     } catch (error) {
       const code = (error as { statusCode?: number }).statusCode;
       if (code === undefined || !DIALOG_GONE.has(code)) return;
-      this.note('line-lost', `the far end no longer has the call after the line came back (${code})`);
+      this.note(
+        'line-lost',
+        `the far end no longer has the call after the line came back (${code})`,
+      );
       if (this.invitation.state === SessionState.Established) {
         await this.invitation.bye().catch(() => undefined);
       }
