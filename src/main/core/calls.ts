@@ -69,6 +69,13 @@ export const QUALITY_KEPT = 50;
 export const SETTLE_DELAYS_MS = [0, 150, 300, 600, 1200, 2400] as const;
 /** Longest a command waits for the SIP side to confirm the end it asked for. */
 const END_WAIT_MS = 2_000;
+/**
+ * Longest an answer waits for the ring's read-back before showing the call as talking. The 200 OK
+ * is out, so the customer is connected: a platform that does not answer (a network outage, a
+ * restart) must not leave the call shown as answering until the request times out. A read-back
+ * landing later is stale by then and cannot put the state back (session.ts, `stateEpoch`).
+ */
+const CONFIRM_WAIT_MS = 500;
 
 /** What a missed offer is called, from how its ring ended. */
 const MISSED: Record<CallEndReason, MissReason> = {
@@ -87,7 +94,7 @@ interface Live {
   call: IncomingCall;
   info: CallInfo;
   ended: Promise<CallEnd>;
-  /** The read-back that confirms `fetching`; it must not land after we show `talking`. */
+  /** The read-back that confirms `fetching`; an answer waits for it, briefly (CONFIRM_WAIT_MS). */
   confirmed: Promise<unknown>;
 }
 
@@ -134,7 +141,7 @@ export class CallController {
         ? noCall(`the call ended before it was answered (${detail})`)
         : { ok: false, error: appError('media', detail) };
     }
-    await live.confirmed;
+    await this.bounded(live.confirmed, CONFIRM_WAIT_MS);
     if (this.live !== live) return noCall('the call ended while it was being answered');
     this.patch(live, { phase: 'talking', talkingSince: this.options.clock.now() }, 'talking');
     const talking = live.info;
@@ -433,10 +440,10 @@ export class CallController {
     return this.live && this.live.info.id === callId ? this.live : null;
   }
 
-  /** `promise`'s value, or null when it takes longer than END_WAIT_MS. */
-  private bounded<T>(promise: Promise<T>): Promise<T | null> {
+  /** `promise`'s value, or null when it takes longer than `ms`. */
+  private bounded<T>(promise: Promise<T>, ms = END_WAIT_MS): Promise<T | null> {
     return new Promise((resolve) => {
-      const timer = this.options.clock.setTimeout(() => resolve(null), END_WAIT_MS);
+      const timer = this.options.clock.setTimeout(() => resolve(null), ms);
       void promise.then((value) => {
         this.options.clock.clearTimeout(timer);
         resolve(value);

@@ -12,6 +12,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedPlacer, DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
+import { fetchTransport } from '../../../src/lib/platform/transport';
+import type { PlatformTransport } from '../../../src/lib/platform/transport';
 import { waitFor } from '../../support/wait';
 import { AGENT, startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
@@ -98,6 +100,43 @@ describe('the system says the network went and came back during a call', () => {
     expect(app.snap().sip.state).toBe('registered');
     expect(direct.ended()).toBeNull();
   });
+});
+
+/**
+ * Platform requests that go through while `slow` is off; while on, each one's reply is held back
+ * `slow` ms (a platform path that stalls: a restart, a congested or lost network).
+ */
+function stallingTransport() {
+  const inner = fetchTransport();
+  const state = { slowMs: 0 };
+  const transport: PlatformTransport = async (url, request) => {
+    const delay = url.pathname.startsWith('/emulator') ? 0 : state.slowMs;
+    const reply = await inner(url, request);
+    if (delay > 0) await pause(delay);
+    return reply;
+  };
+  return { transport, state };
+}
+
+describe('the platform stalls while a call rings', () => {
+  it('answering shows the call talking at once, and the late read-back does not undo it', async () => {
+    const stalling = stallingTransport();
+    app = await startCallCore({ transport: stalling.transport });
+    stalling.state.slowMs = 2_500;
+    const { callId } = await app.ring();
+    const clicked = Date.now();
+    expect((await app.core.dispatch('call:answer', { callId })).ok).toBe(true);
+    // The 200 OK is out: the customer is connected, and the window says so.
+    expect(Date.now() - clicked).toBeLessThan(1_500);
+    expect(app.snap().call).toMatchObject({ id: callId, phase: 'talking' });
+    expect(app.snap().call!.talkingSince! - clicked).toBeLessThan(1_500);
+    expect(app.snap().state).toBe('talking');
+    // The ring's read-back (it says fetching) lands after that: the state stays talking.
+    await pause(2_500);
+    expect(app.snap().state).toBe('talking');
+    expect(app.snap().call?.phase).toBe('talking');
+    stalling.state.slowMs = 0;
+  }, 15_000);
 });
 
 describe('the platform forgets the agent during a call', () => {
