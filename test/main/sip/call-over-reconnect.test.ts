@@ -110,6 +110,15 @@ describe('an answered call over a lost SIP connection', () => {
     ]);
   });
 
+  it('a hold while the line is down is refused, and the call stays talking', async () => {
+    const { call, media: m } = await talking();
+    dropConnection();
+    await untilState(line, 'backing-off');
+    await expect(call.hold(true)).rejects.toThrow('503');
+    expect(call.state).toBe('talking');
+    expect(m.seen.closes).toBe(0);
+  });
+
   it('the agent hangs up while the line is down: the call ends at once, the line comes back', async () => {
     const { call } = await talking();
     const end = ended(call);
