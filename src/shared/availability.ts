@@ -70,6 +70,12 @@ export function callReadiness(snapshot: SessionSnapshot, microphone: LinkHealth)
     return { kind: 'not-offered', why: snapshot.call.phase === 'ringing' ? 'ringing' : 'talking' };
   }
   const base = baseOf(snapshot.state);
+  // A call state with no call on the line is the platform's last word, which only a read-back
+  // replaces: while the platform cannot be seen (a lapsed gateway token) the call may long be over
+  // and the platform routing again, so "on a call" would be a guess.
+  if ((base === 'fetching' || base === 'talking') && r.links.platform === 'unknown') {
+    return { kind: 'unknown', links: LINKS.filter((link) => r.links[link] !== 'ok') };
+  }
   if (base === 'fetching') return { kind: 'not-offered', why: 'ringing' };
   if (base === 'talking') return { kind: 'not-offered', why: 'talking' };
   if (base === 'busy' || base === 'away') return { kind: 'not-offered', why: base };

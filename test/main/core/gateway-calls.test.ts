@@ -110,7 +110,7 @@ describe('a call in gateway mode', () => {
     // The platform still holds the agent idle and routes the next call to them: the light must
     // not tell them none can come. It cannot know either; the prompt says what to do.
     await waitFor(() => status() && isRoutable(status()!), 'routable on the platform');
-    expect(light().kind).not.toBe('trouble');
+    expect(light()).toEqual({ kind: 'unknown', links: ['platform'] });
     expect(snap().access?.signInNeeded).toBe(true);
 
     expect((await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice })).ok).toBe(
