@@ -87,8 +87,10 @@ class SupervisedSipLine implements SipLine {
   kick(reason: 'resume' | 'unlock' | 'online'): void {
     if (!this.config || this.current.state === 'stopped' || this.current.state === 'failed-auth')
       return;
-    // A fresh connection would end the call; a dead one is found by the keepalive anyway.
-    if (this.current.state === 'registered' && (this.attempt?.liveCalls() ?? 0) > 0) {
+    // A fresh connection would end the call; a dead one is found by the keepalive anyway. A call
+    // kept over a lost connection is only tried again sooner (backing-off), never interrupted
+    // while its connection is being made again.
+    if (this.current.state !== 'backing-off' && (this.attempt?.liveCalls() ?? 0) > 0) {
       this.options.logger.info('sip: no fresh connection during a call', { reason });
       return;
     }

@@ -124,7 +124,7 @@ describe('an answered call over a lost SIP connection', () => {
     const end = ended(call);
     dropConnection();
     await untilState(line, 'backing-off');
-    await call.hangUp().catch(() => undefined);
+    await call.hangUp();
     expect(await end).toMatchObject({ reason: 'local-hangup', answered: true });
     await untilState(line, 'registered');
   });
@@ -151,6 +151,19 @@ describe('an answered call over a lost SIP connection', () => {
     await untilState(line, 'registered');
     expect(Date.now() - kickedAt).toBeLessThan(2_000);
     expect(await end).toMatchObject({ reason: 'line-lost', answered: true });
+  });
+
+  it('a kick while the kept call’s connection is being made again changes nothing', async () => {
+    const { call } = await talking();
+    const states = recordStates(line);
+    dropConnection();
+    // Between the new connection and its REGISTER's answer.
+    await untilState(line, 'registering');
+    line.kick('resume');
+    await untilState(line, 'registered');
+    expect(states.at(-1)).toBe('registered');
+    expect(states.filter((s) => s === 'registered')).toHaveLength(2);
+    expect(await ended(call)).toMatchObject({ reason: 'line-lost', answered: true });
   });
 
   it('what cannot be kept ends with the connection: a ringing call, and media that cannot offer', async () => {
