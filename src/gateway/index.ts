@@ -11,6 +11,7 @@ import { Metrics } from './metrics';
 import { settleUnknownNameCost } from './passwords';
 import { RateLimiter } from './rate-limit';
 import { createGatewayServer } from './server';
+import { sweepDisabled } from './disabled-sweep';
 import { Sessions } from './sessions';
 import { openStore } from './store/open';
 import { GATEWAY_PATHS } from '../shared/gateway/wire';
@@ -18,6 +19,8 @@ import { silentLogger, type Logger } from '../lib/ports';
 import type { Credentials } from '../lib/platform/signing';
 import type { GatewayStore } from './store/port';
 
+/** How often disabled agents still logged in on the platform are looked for (default). */
+export const DISABLED_SWEEP_EVERY_MS = 60_000;
 /** How often stale sign-in failure rows are purged. */
 export const LOCKOUT_PURGE_EVERY_MS = 5 * 60_000;
 
@@ -41,6 +44,8 @@ export interface GatewayOptions {
   burst?: number;
   lockout?: Partial<LockoutPolicy>;
   platformTimeoutMs?: number;
+  /** How often to log disabled agents out of the platform (default 60 s; disabled-sweep.ts). */
+  disabledSweepSeconds?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -145,6 +150,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       .finally(() => (lockoutPurge = null));
   }, LOCKOUT_PURGE_EVERY_MS);
   purgeLockout.unref();
+  // A disabled agent is logged out of the platform once not in a call (disabled-sweep.ts).
+  let sweeping: Promise<void> | null = null;
+  const sweepDisabledAgents = setInterval(
+    () => {
+      if (sweeping) return;
+      sweeping = sweepDisabled({ store, forwarder, audit, logger, now })
+        .catch((error) => logger.warn('disabled-agent sweep failed', { error: String(error) }))
+        .finally(() => (sweeping = null));
+    },
+    options.disabledSweepSeconds !== undefined
+      ? options.disabledSweepSeconds * 1000
+      : DISABLED_SWEEP_EVERY_MS,
+  );
+  sweepDisabledAgents.unref();
   logger.info('gateway listening', { origin, store: store.kind, platform: options.platformUrl });
   const exposed = plainHttpExposure(host, options.tls ?? null, options.trustProxy ?? false);
   if (exposed) logger.warn(exposed, { origin });
@@ -158,7 +177,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       clearInterval(purge);
       clearInterval(purgeLockout);
+      clearInterval(sweepDisabledAgents);
       await lockoutPurge;
+      await sweeping;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -48,7 +48,7 @@ function databaseDown(store: GatewayStore): { back(): void } {
 
 beforeEach(async () => {
   demo = await startDemoPlatform(silentLogger);
-  rig = await startRig({ emulator: demo.emulator, ratePerSec: 0 });
+  rig = await startRig({ emulator: demo.emulator, ratePerSec: 0, disabledSweepSeconds: 0.2 });
   core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: null,
@@ -239,5 +239,28 @@ describe('a call in gateway mode', () => {
     );
     await waitFor(() => status()?.state === 'busy/会议', 'the choice reaches the platform');
     await until('shown', (s) => s.state === 'busy/会议' && s.pendingState === null);
+  });
+
+  it('agent disabled during the call: the call talks on, and once it is over no call is routed to them', async () => {
+    const { id } = await talk();
+    await rig.admin.setDisabled('alice', true);
+    await until('sign-in-again prompt', (s) => s.access?.signInNeeded);
+    const again = await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice });
+    expect(!again.ok && again.error.message).toContain('disabled');
+    await pause(800); // several of the gateway's sweeps
+    expect(platformCall(id)?.state).toBe('talking');
+    expect(snap()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
+
+    expect(demo.emulator.calls.customerHangUp(id)).toBe('ok');
+    await waitFor(() => status() === null, 'logged out of the platform after the call');
+    const next = demo.emulator.calls.queueCall({ skill: 'sales', caller: '13900005678' });
+    await pause(500);
+    expect(platformCall(next)?.state).toBe('queued');
+    expect(snap().call).toBeNull();
+    const audit = await waitFor(async () => {
+      const rows = await rig.store.listAudit({ agent: 'alice', limit: 50 });
+      return rows.find((r) => r.action === 'logout-disabled' && r.code === '000000');
+    }, 'the gateway logout in the audit');
+    expect(audit).toMatchObject({ target: 'alice', sourceAddress: 'gateway' });
   });
 });
