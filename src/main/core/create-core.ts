@@ -168,8 +168,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   session.onChange((snapshot) => emit('session:changed', withAccess(snapshot)));
   access.onChange(() => emit('session:changed', withAccess(session.snapshot())));
   const recorder = new DiagnosticsRecorder(() => clock.now());
-  recorder.observe(session.snapshot());
-  session.onChange((snapshot) => recorder.observe(snapshot));
+  // As the window sees it (gateway mode, the sign-in-again prompt), not the bare session's.
+  recorder.observe(withAccess(session.snapshot()));
+  session.onChange((snapshot) => recorder.observe(withAccess(snapshot)));
+  access.onChange(() => recorder.observe(withAccess(session.snapshot())));
   const sipMessages = new SipMessageLog(
     () => clock.now(),
     () => known?.list() ?? [],
@@ -288,7 +290,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const diagnosticsBundle = () =>
     buildDiagnosticsBundle({
       versions: options.diagnostics?.versions() ?? { node: process.versions.node },
-      status: statusForDiagnostics(session.snapshot(), day.status()),
+      status: statusForDiagnostics(withAccess(session.snapshot()), day.status()),
       settings: view(),
       stateChanges: recorder.states.list(),
       sipMessages: sipMessages.list(),
