@@ -11,6 +11,7 @@ import { reasonChoices } from '../../shared/domain/recent-reasons';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
+import { passwordAsked } from '../../shared/snapshot';
 import type { SessionSnapshot, WrapUpStatus } from '../../shared/snapshot';
 import type { TrayAction } from './desktop-core';
 
@@ -52,11 +53,20 @@ export function trayTrouble(snapshot: SessionSnapshot): TroubleKind | null {
   return ready.kind === 'trouble' ? ready.trouble : null;
 }
 
+/**
+ * Gateway mode, the window asking for the password again, and no call on the line: the light
+ * does not call the platform broken (it still routes calls), but with the window hidden the tray
+ * is where the agent sees it. A call's icon stays while one is on.
+ */
+function signInAsked(snapshot: SessionSnapshot): boolean {
+  return passwordAsked(snapshot) && snapshot.call === null;
+}
+
 /** The icon for a snapshot: trouble first, then the call, then the agent's base state. */
 export function trayIcon(snapshot: SessionSnapshot): TrayIconName {
   if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return 'signed-out';
   if (snapshot.phase === 'signing-out' && snapshot.state === null) return 'signed-out';
-  if (trayTrouble(snapshot) !== null) return 'trouble';
+  if (trayTrouble(snapshot) !== null || signInAsked(snapshot)) return 'trouble';
   if (snapshot.call) return snapshot.call.phase === 'ringing' ? 'fetching' : 'talking';
   return baseOf(snapshot.state) ?? 'online';
 }
@@ -99,6 +109,7 @@ export function trayTooltip(
   }
   const trouble = troubleToSay(snapshot);
   if (trouble) parts.push(text.trouble[trouble]);
+  if (signInAsked(snapshot)) parts.push(text.signInAgain);
   return truncate(`${text.appName} — ${parts.join(' · ')}`, MAX_TOOLTIP);
 }
 
@@ -123,6 +134,8 @@ export function buildTrayMenu(
     },
   ];
   if (trouble) header.push({ label: `⚠ ${text.trouble[trouble]}`, enabled: false, type: 'header' });
+  if (signInAsked(snapshot))
+    header.push({ label: `⚠ ${text.signInAgain}`, enabled: false, type: 'header' });
 
   const choice = (label: string, state: string): TrayMenuItem => ({
     label: truncate(label, MAX_LABEL),

@@ -28,6 +28,8 @@ export interface TrayText {
   signOut: string;
   quit: string;
   trouble: Record<TroubleKind, string>;
+  /** Gateway mode: the token lapsed or was revoked, the window asks for the password again. */
+  signInAgain: string;
   /** App menu (Windows/Linux) top-level labels. */
   menuFile: string;
   menuEdit: string;
@@ -96,6 +98,8 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-not-configured': '未配置 SIP 服务器',
       'sip-down': 'SIP 线路未注册',
     },
+    signInAgain: '网关登录已失效，请重新登录',
+
     menuFile: '文件',
     menuEdit: '编辑',
     insecureStorageTitle: '密钥不会被保存',
@@ -158,6 +162,8 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-not-configured': 'No SIP server configured',
       'sip-down': 'SIP line not registered',
     },
+    signInAgain: 'Gateway sign-in lapsed: sign in again',
+
     menuFile: 'File',
     menuEdit: 'Edit',
     insecureStorageTitle: 'Secrets will not be saved',

@@ -1,0 +1,58 @@
+/**
+ * The tray while the gateway asks for the agent's password again (a lapsed or revoked token):
+ * with the window hidden it is the only place the agent can see it. The readiness light does not
+ * call the platform broken then (it is not: it still routes calls), so the tray says what to do
+ * in its own words — and leaves a call's icon alone while one is on the line.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildTrayMenu, trayIcon, trayTooltip } from '../../../src/main/core/tray-model';
+import { initialSnapshot } from '../../../src/shared/snapshot';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import type { CallInfo, SessionSnapshot } from '../../../src/shared/snapshot';
+
+const T0 = 1_700_000_000_000;
+const lapsed = { code: 'gateway-signed-out' as const, message: 'HTTP 401' };
+
+function lapse(state: string, over: Partial<SessionSnapshot> = {}): SessionSnapshot {
+  const base = initialSnapshot('http://127.0.0.1:1/v1/platform', false, T0);
+  return {
+    ...base,
+    phase: 'signed-in',
+    profile: { name: 'agent', extension: '1000100001' },
+    state,
+    stateSince: T0,
+    chosenState: state,
+    platform: { ...base.platform, health: 'faulty', lastError: lapsed },
+    sip: { ...base.sip, state: 'registered' },
+    lastError: lapsed,
+    access: { mode: 'gateway', signInNeeded: true },
+    ...over,
+  };
+}
+
+describe('tray while the gateway asks for the password again', () => {
+  it('shows trouble and says to sign in again, in the tooltip and the menu', () => {
+    const snapshot = lapse('idle');
+    expect(trayIcon(snapshot)).toBe('trouble');
+    expect(trayTooltip(snapshot, T0, 'zh-CN')).toContain('请重新登录');
+    expect(trayTooltip(snapshot, T0, 'en')).toContain('sign in again');
+    const menu = buildTrayMenu(snapshot, DEFAULT_SETTINGS, 'en');
+    expect(menu.map((i) => i.label)).toContainEqual(expect.stringMatching(/^⚠ .*sign in again/));
+  });
+
+  it('after a call that ended meanwhile too (the state left as the platform last showed it)', () => {
+    expect(trayIcon(lapse('talking'))).toBe('trouble');
+  });
+
+  it('leaves the call on the line its icon', () => {
+    const call: CallInfo = {
+      id: 'c1',
+      phase: 'talking',
+      caller: '13900001234',
+      ringingSince: T0,
+      talkingSince: T0,
+      muted: false,
+    };
+    expect(trayIcon(lapse('talking', { call }))).toBe('talking');
+  });
+});
