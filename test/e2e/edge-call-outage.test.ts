@@ -4,10 +4,9 @@
  * customer, a real Kamailio registrar, the edge's Kamailio + rtpengine, the app in Chromium).
  * The audio never passed through Kamailio's WebSocket, so it must go on both ways while the
  * edge is down; the SIP line registers again on the new Kamailio without cutting the call, and
- * the agent's hang-up afterwards reaches the customer. (The customer's own BYE after a restart
- * needs a far end that takes the line's re-INVITE as a target refresh, RFC 3261 §12.2: sipp does,
- * test/integration/kamailio-call-outage.test.ts; the emulator's platform phone keeps the first
- * Contact.) Only this file and edge-calls give Chromium loopback ICE.
+ * a hang-up afterwards reaches the other side, either way: the agent's goes along the call's
+ * route, and the customer's follows the Contact of the line's re-INVITE from its new connection
+ * (a target refresh, RFC 3261 §12.2). Only this file and edge-calls give Chromium loopback ICE.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/lib/ports';
@@ -47,6 +46,42 @@ describe.skipIf(skip)(
     let desk: Desk;
     let restarted: RunningKamailio | null = null;
 
+    /** Stops the edge's Kamailio (while the call talks), then starts one on the same ports. */
+    const restartEdge = async (id: string) => {
+      const old = restarted ?? edge.edge.kamailio;
+      const wsPort = Number(new URL(old.wsUrl).port);
+      const udpPort = Number(old.udpAddress.split(':')[1]);
+      await old.stop();
+      restarted = null;
+      await waitFor(() => desk.snapshot().sip.state !== 'registered', 'the line sees the edge go');
+      // The edge is down: the agent still talks to the customer, both ways.
+      await flowing(id, 'audio both ways while the edge is down');
+      expect(desk.snapshot().call?.phase).toBe('talking');
+      restarted = await startKamailio({
+        directory: NO_ACCOUNTS,
+        domain: DEMO_SIP_DOMAIN,
+        logger: silentLogger,
+        platform: edge.kamailio.udpAddress,
+        rtpengine: edge.rtpengine.ngSocket,
+        wsPort,
+        udpPort,
+        pollMs: 60_000,
+      });
+      await waitFor(() => desk.snapshot().sip.state === 'registered', 'registered again', 10_000);
+      await flowing(id, 'audio both ways after the restart');
+      expect(callRecord(world, id).state).toBe('talking');
+      await platformState(world.emulator, NAME, 'talking');
+    };
+    /** A call from the platform, answered and talking both ways. */
+    const talking = async (caller: string) => {
+      const id = queueCall(world, { caller });
+      await ringingPanel(desk.page).waitFor();
+      await desk.page.getByRole('button', { name: '接听', exact: true }).click();
+      await talkingPanel(desk.page).waitFor();
+      await flowing(id, 'audio both ways before the restart');
+      return id;
+    };
+
     beforeAll(async () => {
       world = await openCallsWorld({
         embeddedPlatform: async () => (edge = await startEdgePlatform(silentLogger)),
@@ -78,40 +113,24 @@ describe.skipIf(skip)(
     };
 
     it('keeps the call talking both ways through the restart; the agent’s hang-up reaches the customer', async () => {
-      const id = queueCall(world, { caller: '13900003333' });
-      await ringingPanel(desk.page).waitFor();
-      await desk.page.getByRole('button', { name: '接听', exact: true }).click();
-      await talkingPanel(desk.page).waitFor();
-      await flowing(id, 'audio both ways before the restart');
-
-      const old = edge.edge.kamailio;
-      const wsPort = Number(new URL(old.wsUrl).port);
-      const udpPort = Number(old.udpAddress.split(':')[1]);
-      await old.stop();
-      await waitFor(() => desk.snapshot().sip.state !== 'registered', 'the line sees the edge go');
-      // The edge is down: the agent still talks to the customer, both ways.
-      await flowing(id, 'audio both ways while the edge is down');
-      expect(desk.snapshot().call?.phase).toBe('talking');
-
-      restarted = await startKamailio({
-        directory: NO_ACCOUNTS,
-        domain: DEMO_SIP_DOMAIN,
-        logger: silentLogger,
-        platform: edge.kamailio.udpAddress,
-        rtpengine: edge.rtpengine.ngSocket,
-        wsPort,
-        udpPort,
-        pollMs: 60_000,
-      });
-      await waitFor(() => desk.snapshot().sip.state === 'registered', 'registered again', 10_000);
-      await flowing(id, 'audio both ways after the restart');
-      expect(callRecord(world, id).state).toBe('talking');
-      await platformState(world.emulator, NAME, 'talking');
+      const id = await talking('13900003333');
+      await restartEdge(id);
 
       // The agent hangs up: the BYE goes along the call's route, through the new edge.
       await desk.page.getByRole('button', { name: '挂断', exact: true }).click();
       await talkingPanel(desk.page).waitFor({ state: 'detached', timeout: 5_000 });
       expect((await callEnded(world, id)).outcome).toBe('agent-hung-up');
+      expect(desk.snapshot().droppedCall ?? null).toBeNull();
+    });
+
+    it('after the restart the customer’s hang-up reaches the agent', async () => {
+      await platformState(world.emulator, NAME, 'idle');
+      const id = await talking('13900004444');
+      await restartEdge(id);
+
+      expect(world.emulator.calls.customerHangUp(id)).toBe('ok');
+      await talkingPanel(desk.page).waitFor({ state: 'detached', timeout: 5_000 });
+      expect((await callEnded(world, id)).outcome).toBe('customer-hung-up');
       expect(desk.snapshot().droppedCall ?? null).toBeNull();
     });
   },

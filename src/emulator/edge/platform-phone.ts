@@ -6,8 +6,9 @@
  * queueing, routing, ring timeout and reserve states are the same code in both modes.
  *
  * Only what these calls need: INVITE with retransmission until a response, ACK (2xx and non-2xx),
- * CANCEL with a Reason, BYE both ways, re-INVITEs from the agent (hold/resume) answered by the
- * media endpoint. Loopback, so no DNS and no TCP.
+ * CANCEL with a Reason, BYE both ways, re-INVITEs from the agent (hold/resume, or a refresh from
+ * a new connection, which moves the dialog's remote target) answered by the media endpoint.
+ * Loopback, so no DNS and no TCP.
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
@@ -351,7 +352,12 @@ export class PlatformPhone implements CallPlacer {
       reply('100 Trying');
       leg.sent.delete(branch);
       reoffer(request.body).then(
-        (answer) =>
+        (answer) => {
+          // A re-INVITE refreshes the dialog's remote target (RFC 3261 §12.2.2): a desktop that
+          // connected again after losing its SIP connection re-INVITEs from the new one, and the
+          // platform's BYE must follow its new Contact there.
+          const contact = header(request, 'contact');
+          if (contact) leg.remoteTarget = uriOf(contact);
           reply(
             '200 OK',
             [
@@ -359,7 +365,8 @@ export class PlatformPhone implements CallPlacer {
               ['Content-Type', 'application/sdp'],
             ],
             answer,
-          ),
+          );
+        },
         (error: unknown) => {
           this.options.log?.(`platform phone: re-offer refused: ${String(error)}`);
           reply('488 Not Acceptable Here');

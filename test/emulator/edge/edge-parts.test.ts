@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bdecode, bencode, type Bencoded } from '../../../src/emulator/edge/ng-client';
 import { describeAudio, RtpEndpoint } from '../../../src/emulator/edge/rtp-endpoint';
+import { PlatformPhone } from '../../../src/emulator/edge/platform-phone';
 import {
   formatSip,
   header,
@@ -107,6 +108,81 @@ describe('which offers the window can take', () => {
     expect(mediaRefusal(offer('RTP/AVP'), undefined)).toMatch(/plain RTP\/AVP/);
     expect(mediaRefusal(offer('UDP/TLS/RTP/SAVPF'), 'unavailable')).toMatch(/media relay/);
     expect(mediaRefusal('v=0\r\n', undefined)).toMatch(/no audio/);
+  });
+});
+
+describe('the platform phone', () => {
+  it('follows a re-INVITE’s new Contact: its BYE goes where the desktop is now', async () => {
+    // A UDP socket stands in for the registrar and the desktop behind it.
+    const registrar = createSocket('udp4');
+    await new Promise<void>((resolve) => registrar.bind(0, '127.0.0.1', resolve));
+    const seen: Array<{ message: ReturnType<typeof parseSip>; port: number }> = [];
+    registrar.on('message', (data, remote) =>
+      seen.push({ message: parseSip(data), port: remote.port }),
+    );
+    const phone = await PlatformPhone.open({
+      registrar: `127.0.0.1:${registrar.address().port}`,
+      domain: 'sip.oneyun.com',
+      directory: { accounts: () => [{ extensionId: 'e1', sipUser: '1000100001' } as never] },
+    });
+    const send = (text: string) =>
+      registrar.send(text, Number(phone.address.split(':')[1]), '127.0.0.1');
+    const first = (what: (m: ReturnType<typeof parseSip>) => boolean) =>
+      waitFor(() => seen.find((s) => what(s.message))?.message, 'a message from the phone');
+    try {
+      let answered = false;
+      const leg = phone.place(
+        {
+          callId: 'c1',
+          extensionId: 'e1',
+          from: { user: '139', displayName: '139' },
+          offerSdp: 'v=0\r\n',
+        },
+        {
+          answered: () => void (answered = true),
+          ended: () => undefined,
+          reoffer: async () => 'v=0\r\n',
+        },
+      );
+      const invite = await first((m) => m.startLine.startsWith('INVITE'));
+      const to = `${header(invite, 'to')};tag=desk`;
+      const dialog = (contact: string): Array<[string, string]> => [
+        ['From', header(invite, 'from')!],
+        ['To', to],
+        ['Call-ID', header(invite, 'call-id')!],
+        ['Contact', `<${contact}>`],
+      ];
+      send(
+        formatSip('SIP/2.0 200 OK', [
+          ['Via', header(invite, 'via')!],
+          ...dialog('sip:desk@127.0.0.1:1111;transport=ws'),
+          ['CSeq', '1 INVITE'],
+        ]),
+      );
+      await waitFor(() => answered, 'answered');
+      // The desktop's line came back on a new connection and re-INVITEs from there.
+      send(
+        formatSip(
+          `INVITE sip:platform@${phone.address} SIP/2.0`,
+          [
+            ['Via', 'SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKrefresh'],
+            ['From', to],
+            ['To', header(invite, 'from')!],
+            ['Call-ID', header(invite, 'call-id')!],
+            ['Contact', '<sip:desk@127.0.0.1:2222;transport=ws>'],
+            ['CSeq', '2 INVITE'],
+          ],
+          'v=0\r\n',
+        ),
+      );
+      await first((m) => m.startLine === 'SIP/2.0 200 OK' && header(m, 'cseq') === '2 INVITE');
+      leg.hangUp();
+      const bye = await first((m) => m.startLine.startsWith('BYE'));
+      expect(bye.startLine).toBe('BYE sip:desk@127.0.0.1:2222;transport=ws SIP/2.0');
+    } finally {
+      await phone.close();
+      registrar.close();
+    }
   });
 });
 
