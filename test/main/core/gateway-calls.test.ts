@@ -6,15 +6,16 @@
  * window must say what is actually wrong.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore, type Core } from '../../../src/main/core/create-core';
+import type { Core } from '../../../src/main/core/create-core';
 import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { isRoutable, type RunningEmulator } from '../../../src/emulator/index';
 import { startGateway } from '../../../src/gateway/index';
 import { callReadiness } from '../../../src/shared/availability';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
-import { EXT, PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
+import { silentLogger } from '../../../src/lib/ports';
+import { PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
 import { windowDouble, type WindowDouble } from './support/call-core';
 import { waitFor } from '../../support/wait';
+import { gatewayCoreSignedIn } from './support/gateway-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
 import type { GatewayStore } from '../../../src/gateway/store/port';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';
@@ -49,24 +50,12 @@ function databaseDown(store: GatewayStore): { back(): void } {
 beforeEach(async () => {
   demo = await startDemoPlatform(silentLogger);
   rig = await startRig({ emulator: demo.emulator, ratePerSec: 0, disabledSweepSeconds: 0.2 });
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    env: {
-      AGENT_DESKTOP_GATEWAY_URL: rig.gateway.origin,
-      AGENT_DESKTOP_SIP_WS_URL: demo.sipWsUrl!,
-    },
+  core = await gatewayCoreSignedIn(rig, {
+    env: { AGENT_DESKTOP_SIP_WS_URL: demo.sipWsUrl! },
+    sipLine: undefined, // the real SIP line
     keepaliveMs: 300,
-    logger: silentLogger,
   });
   window = windowDouble(core);
-  const signed = await core.dispatch('session:sign-in', {
-    name: 'alice',
-    extension: EXT[0]!,
-    initialState: 'idle',
-    password: PASSWORDS.alice,
-  });
-  expect(signed.ok).toBe(true);
   // Skills are the supervisor's in gateway mode: set on the platform directly.
   demo.emulator.store.updateSkills('alice', [{ opt: 1, name: 'sales', score: 5, enabled: true }]);
   await until('registered', (s) => s.sip.state === 'registered');

@@ -6,31 +6,17 @@
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore, type Core } from '../../../../src/main/core/create-core';
-import { MemorySecretStore, silentLogger } from '../../../../src/lib/ports';
-import { EXT, PASSWORDS, startRig, type Rig } from '../../../gateway/helpers';
+import type { Core } from '../../../../src/main/core/create-core';
+import { startRig, type Rig } from '../../../gateway/helpers';
 import { waitFor } from '../../../support/wait';
+import { gatewayCoreSignedIn } from '../support/gateway-core';
 
 let rig: Rig;
 let core: Core;
 
 beforeEach(async () => {
   rig = await startRig({ ratePerSec: 0 });
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    env: { AGENT_DESKTOP_GATEWAY_URL: rig.gateway.origin },
-    sipLine: null,
-    keepaliveMs: 150,
-    logger: silentLogger,
-  });
-  const signed = await core.dispatch('session:sign-in', {
-    name: 'alice',
-    extension: EXT[0]!,
-    initialState: 'idle',
-    password: PASSWORDS.alice,
-  });
-  expect(signed.ok).toBe(true);
+  core = await gatewayCoreSignedIn(rig, { keepaliveMs: 150 });
 });
 afterEach(async () => {
   await core.shutdown(2_000);
