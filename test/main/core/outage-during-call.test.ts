@@ -10,8 +10,7 @@
  * connection is tested against a real Kamailio in test/integration/kamailio-call-outage.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedPlacer, DEMO_EXTENSIONS } from '../../../src/emulator/index';
-import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { fetchTransport } from '../../../src/lib/platform/transport';
 import type { PlatformTransport } from '../../../src/lib/platform/transport';
 import { waitFor } from '../../support/wait';
@@ -21,37 +20,12 @@ import type { HistoryPage } from '../../../src/shared/history';
 
 const EXT = DEMO_EXTENSIONS[0]!.id;
 let app: CallCore | null = null;
-const callers: MediaEndpoint[] = [];
 afterEach(async () => {
   await app?.close();
   app = null;
-  await Promise.all(callers.splice(0).map((caller) => caller.close()));
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A call dialled straight to the agent's extension, answered: the platform shows them idle. */
-async function talkingDirect(of: CallCore) {
-  const caller = new MediaEndpoint();
-  callers.push(caller);
-  let ended: string | null = null;
-  const placer = new EmbeddedPlacer(of.demo.emulator.sip!, { domain: 'sip.oneyun.com' });
-  const leg = placer.place(
-    {
-      callId: 'direct-1',
-      extensionId: EXT,
-      from: { user: '13800000000', displayName: '13800000000' },
-      offerSdp: await caller.createOffer(),
-    },
-    { answered: (sdp) => void caller.applyAnswer(sdp), ended: (why) => void (ended = why) },
-  );
-  const ringing = await of.until('ringing', (s) => s.call?.phase === 'ringing' && s.call);
-  const callId = (ringing as { id: string }).id;
-  expect((await of.core.dispatch('call:answer', { callId })).ok).toBe(true);
-  await of.until('talking', (s) => s.call?.phase === 'talking');
-  await of.until('read back idle', (s) => s.state === 'idle', 12_000);
-  return { callId, leg, ended: () => ended };
-}
 
 async function history(of: CallCore): Promise<HistoryPage> {
   const page = await of.core.dispatch('history:page', { pageNo: 1, pageSize: 10 });
@@ -91,7 +65,7 @@ describe('the SIP connection drops during a call', () => {
 describe('the system says the network went and came back during a call', () => {
   it('keeps the call: nothing hangs up on the customer', async () => {
     app = await startCallCore();
-    const direct = await talkingDirect(app);
+    const direct = await app.talkingDirect();
     app.core.system('offline');
     await pause(200);
     app.core.system('online');
@@ -142,7 +116,7 @@ describe('the platform stalls while a call rings', () => {
 describe('the platform forgets the agent during a call', () => {
   it('heals, and the call stays up', async () => {
     app = await startCallCore();
-    const direct = await talkingDirect(app);
+    const direct = await app.talkingDirect();
     app.demo.emulator.store.reset();
     app.core.system('online');
     await waitFor(() => app!.demo.emulator.store.agentStatus(AGENT), 'logged in again');
@@ -153,7 +127,7 @@ describe('the platform forgets the agent during a call', () => {
 
   it('refuses the heal again and again: the session does not give up, and so hang up, until the call is over', async () => {
     app = await startCallCore({ keepaliveMs: 1_000 });
-    const direct = await talkingDirect(app);
+    const direct = await app.talkingDirect();
     app.demo.emulator.store.reset();
     // The restarted platform has the extension bound to someone else: every heal is refused.
     const other = await app.demo.emulator.store.login({ name: 'other_agent', extension: EXT });

@@ -6,18 +6,14 @@
  * not make the agent routable either.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmbeddedPlacer, DEMO_EXTENSIONS } from '../../../src/emulator/index';
-import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
 import { waitFor } from '../../support/wait';
 import { startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
 
 let app: CallCore | null = null;
-const callers: MediaEndpoint[] = [];
 afterEach(async () => {
   await app?.close();
   app = null;
-  await Promise.all(callers.splice(0).map((caller) => caller.close()));
 });
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,32 +24,6 @@ async function talkingRouted(of: CallCore): Promise<string> {
   expect((await of.core.dispatch('call:answer', { callId })).ok).toBe(true);
   await waitFor(() => of.platformState()?.startsWith('talking'), 'platform talking');
   return callId;
-}
-
-/**
- * A call dialled straight to the agent's extension, answered. The platform never routed it, so
- * once read back it shows the agent idle while the call is on.
- */
-async function talkingDirect(of: CallCore): Promise<{ callId: string; ended: () => boolean }> {
-  const caller = new MediaEndpoint();
-  callers.push(caller);
-  let ended = false;
-  const placer = new EmbeddedPlacer(of.demo.emulator.sip!, { domain: 'sip.oneyun.com' });
-  placer.place(
-    {
-      callId: 'direct-1',
-      extensionId: DEMO_EXTENSIONS[0]!.id,
-      from: { user: '13800000000', displayName: '13800000000' },
-      offerSdp: await caller.createOffer(),
-    },
-    { answered: (sdp) => void caller.applyAnswer(sdp), ended: () => void (ended = true) },
-  );
-  const ringing = await of.until('ringing', (s) => s.call?.phase === 'ringing' && s.call);
-  const callId = (ringing as { id: string }).id;
-  expect((await of.core.dispatch('call:answer', { callId })).ok).toBe(true);
-  await of.until('talking', (s) => s.call?.phase === 'talking');
-  await of.until('read back idle', (s) => s.state === 'idle', 12_000);
-  return { callId, ended: () => ended };
 }
 
 describe('locked during a call', () => {
@@ -134,7 +104,7 @@ describe('locked while the window is down', () => {
 describe('a call dialled straight to the extension', () => {
   it('asks before signing out, and the call stays up', async () => {
     app = await startCallCore();
-    const direct = await talkingDirect(app);
+    const direct = await app.talkingDirect();
     const plain = await app.core.dispatch('session:sign-out', { force: false });
     expect(plain.ok ? null : plain.error.code).toBe('in-call');
     expect(app.snap().question).toEqual({ kind: 'force-sign-out' });
@@ -143,20 +113,20 @@ describe('a call dialled straight to the extension', () => {
     expect(app.snap().question).toEqual({ kind: 'force-sign-out' });
     expect(app.snap().phase).toBe('signed-in');
     expect(app.snap().call?.phase).toBe('talking');
-    expect(direct.ended()).toBe(false);
+    expect(direct.ended()).toBeNull();
     // Forced, it hangs up and signs out.
     expect((await app.core.dispatch('session:sign-out', { force: true })).ok).toBe(true);
     expect(app.snap().phase).toBe('signed-out');
-    await waitFor(() => direct.ended(), 'the caller hears the end');
+    await waitFor(() => direct.ended() !== null, 'the caller hears the end');
   });
 
   it('signs out on lock only after the call, and back in on unlock', async () => {
     app = await startCallCore({ settings: { onLock: 'sign-out' } });
-    const direct = await talkingDirect(app);
+    const direct = await app.talkingDirect();
     app.core.system('lock-screen');
     await pause(400);
     expect(app.snap().phase).toBe('signed-in');
-    expect(direct.ended()).toBe(false);
+    expect(direct.ended()).toBeNull();
     expect((await app.core.dispatch('call:hangup', { callId: direct.callId })).ok).toBe(true);
     await app.until('signed out after the call', (s) => s.phase === 'signed-out');
     app.core.system('unlock-screen');

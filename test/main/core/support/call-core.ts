@@ -8,6 +8,8 @@ import { createDesktopCore } from '../../../../src/main/core/create-core';
 import { startDemoPlatform } from '../../../../src/emulator/demo-platform';
 import { DEMO_EXTENSIONS } from '../../../../src/emulator/index';
 import { MediaEndpoint } from '../../../../src/emulator/calls/media-endpoint';
+import { EmbeddedPlacer } from '../../../../src/emulator/index';
+import type { CallLeg, LegEndReason } from '../../../../src/emulator/calls/call-placer';
 import { MemorySecretStore, silentLogger } from '../../../../src/lib/ports';
 import { waitFor } from '../../../support/wait';
 import type { Core, CoreOptions } from '../../../../src/main/core/create-core';
@@ -30,6 +32,12 @@ export interface CallCore {
   /** Queues a call for the agent's skill; resolves when it rings in the snapshot. */
   ring(request?: Partial<CallRequest>): Promise<{ id: string; callId: string }>;
   queue(request?: Partial<CallRequest>): string;
+  /**
+   * A call dialled straight to the agent's extension (the platform never routed it), answered:
+   * once read back, the platform shows the agent idle while the call is on. `ended` is how the
+   * caller's leg ended, null while it lasts.
+   */
+  talkingDirect(): Promise<{ callId: string; leg: CallLeg; ended: () => LegEndReason | null }>;
   close(): Promise<void>;
 }
 
@@ -109,6 +117,7 @@ export async function startCallCore(
   await waitFor(() => demo.emulator.store.agentStatus(AGENT)?.extensionRegistered, 'routable');
   const queue = (request: Partial<CallRequest> = {}) =>
     demo.emulator.calls.queueCall({ skill: 'sales', caller: '13900001234', ...request });
+  const callers: MediaEndpoint[] = [];
   return {
     core,
     demo,
@@ -122,9 +131,31 @@ export async function startCallCore(
       const call = await until('ringing call', (s) => s.call?.phase === 'ringing' && s.call);
       return { id, callId: (call as NonNullable<SessionSnapshot['call']>).id };
     },
+    async talkingDirect() {
+      const caller = new MediaEndpoint();
+      callers.push(caller);
+      let ended: LegEndReason | null = null;
+      const placer = new EmbeddedPlacer(demo.emulator.sip!, { domain: 'sip.oneyun.com' });
+      const leg = placer.place(
+        {
+          callId: 'direct-1',
+          extensionId: DEMO_EXTENSIONS[0]!.id,
+          from: { user: '13800000000', displayName: '13800000000' },
+          offerSdp: await caller.createOffer(),
+        },
+        { answered: (sdp) => void caller.applyAnswer(sdp), ended: (why) => void (ended = why) },
+      );
+      const ringing = await until('ringing', (s) => s.call?.phase === 'ringing' && s.call);
+      const callId = (ringing as { id: string }).id;
+      expect((await core.dispatch('call:answer', { callId })).ok).toBe(true);
+      await until('talking', (s) => s.call?.phase === 'talking');
+      await until('read back idle', (s) => s.state === 'idle', 12_000);
+      return { callId, leg, ended: () => ended };
+    },
     async close() {
       await core.shutdown(3_000);
       await window.close();
+      await Promise.all(callers.splice(0).map((caller) => caller.close()));
     },
   };
 }
