@@ -13,10 +13,10 @@ import { createSipLine } from '../../../src/main/sip/index';
 import type { CallEnd, CallMedia, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
-import { lineConfig, startEmbeddedServer } from './support/embedded-server';
+import { lineConfig } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
-import { FAST_TIMING, recordStates, untilState } from './support/line';
-import { MemoryDirectory, demoAccounts } from './support/memory-directory';
+import { FAST_TIMING, recordStates, registeredLine, untilState } from './support/line';
+import { demoAccounts } from './support/memory-directory';
 import { callExtension } from './support/test-caller';
 
 const [alice] = demoAccounts(1) as [ReturnType<typeof demoAccounts>[0]];
@@ -71,12 +71,7 @@ async function talking(offers = true) {
 }
 
 beforeEach(async () => {
-  embedded = await startEmbeddedServer(new MemoryDirectory());
-  line = createSipLine({ clock: systemClock, logger: silentLogger, timing: FAST_TIMING });
-  calls = [];
-  line.onIncomingCall((call) => calls.push(call));
-  line.start(lineConfig(embedded.wsUrl, alice));
-  await untilState(line, 'registered');
+  ({ embedded, line, calls } = await registeredLine(alice));
 });
 afterEach(async () => {
   await line.stop();
@@ -174,7 +169,7 @@ describe('an answered call over a lost SIP connection', () => {
     expect(await ringEnd).toMatchObject({ reason: 'line-lost', answered: false });
     await untilState(line, 'registered');
 
-    calls = [];
+    calls.length = 0;
     const { call } = await talking(false);
     const end = ended(call);
     dropConnection();

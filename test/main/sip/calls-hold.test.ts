@@ -4,15 +4,12 @@
  * the hold settles, and a call that ends over it says why (never "no ACK" once the ACK came).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock } from '../../../src/lib/ports';
-import { createSipLine } from '../../../src/main/sip/index';
 import type { CallEnd, CallMedia, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
-import { lineConfig, startEmbeddedServer } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
-import { FAST_TIMING, untilState } from './support/line';
-import { MemoryDirectory, demoAccounts } from './support/memory-directory';
+import { registeredLine } from './support/line';
+import { demoAccounts } from './support/memory-directory';
 import { callExtension } from './support/test-caller';
 
 const [alice] = demoAccounts(1) as [ReturnType<typeof demoAccounts>[0]];
@@ -64,12 +61,7 @@ function within(ms: number, promise: Promise<unknown>) {
 }
 
 beforeEach(async () => {
-  embedded = await startEmbeddedServer(new MemoryDirectory());
-  line = createSipLine({ clock: systemClock, logger: silentLogger, timing: FAST_TIMING });
-  calls = [];
-  line.onIncomingCall((call) => calls.push(call));
-  line.start(lineConfig(embedded.wsUrl, alice));
-  await untilState(line, 'registered');
+  ({ embedded, line, calls } = await registeredLine(alice));
 });
 afterEach(async () => {
   await line.stop();

@@ -10,9 +10,9 @@ import { createSipLine } from '../../../src/main/sip/index';
 import type { CallEnd, CallMedia, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
 import { waitFor } from '../../support/wait';
-import { lineConfig, startEmbeddedServer } from './support/embedded-server';
+import { lineConfig } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
-import { FAST_TIMING, untilState } from './support/line';
+import { FAST_TIMING, registeredLine, untilState } from './support/line';
 import { MemoryDirectory, demoAccounts } from './support/memory-directory';
 import { TEST_OFFER, callExtension } from './support/test-caller';
 
@@ -45,12 +45,7 @@ const nextCall = () => waitFor(() => calls[calls.length - 1], 'an incoming call'
 
 beforeEach(async () => {
   directory = new MemoryDirectory();
-  embedded = await startEmbeddedServer(directory);
-  line = createSipLine({ clock: systemClock, logger: silentLogger, timing: FAST_TIMING });
-  calls = [];
-  line.onIncomingCall((call) => calls.push(call));
-  line.start(lineConfig(embedded.wsUrl, alice));
-  await untilState(line, 'registered');
+  ({ embedded, line, calls } = await registeredLine(alice, directory));
 });
 afterEach(async () => {
   await line.stop();

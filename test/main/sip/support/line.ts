@@ -6,6 +6,10 @@ import type { SipStatus, SipState } from '../../../../src/shared/snapshot';
 import type { SipLine } from '../../../../src/main/sip/types';
 import type { SipTiming } from '../../../../src/main/sip/timing';
 import type { WebSocketConstructor } from '../../../../src/lib/sip-ws/ws-transport';
+import type { IncomingCall } from '../../../../src/main/sip/call-types';
+import type { SipAccount } from '../../../../src/emulator/sip-directory';
+import { lineConfig, startEmbeddedServer, type EmbeddedServer } from './embedded-server';
+import { MemoryDirectory } from './memory-directory';
 
 /** Short periods so tests see keepalive, refresh and backoff within a few seconds. */
 export const FAST_TIMING: Partial<SipTiming> = {
@@ -91,4 +95,21 @@ export function lineKeeper() {
     },
     stopAll: () => Promise.all(lines.splice(0).map((line) => line.stop())),
   };
+}
+
+/**
+ * The embedded registrar and a SIP line registered on it for `account` (fast timing), with the
+ * calls it hands over collected in `calls` as they arrive. The test stops both.
+ */
+export async function registeredLine(
+  account: SipAccount,
+  directory = new MemoryDirectory(),
+): Promise<{ embedded: EmbeddedServer; line: SipLine; calls: IncomingCall[] }> {
+  const embedded = await startEmbeddedServer(directory);
+  const line = createSipLine({ clock: systemClock, logger: silentLogger, timing: FAST_TIMING });
+  const calls: IncomingCall[] = [];
+  line.onIncomingCall((call) => calls.push(call));
+  line.start(lineConfig(embedded.wsUrl, account));
+  await untilState(line, 'registered');
+  return { embedded, line, calls };
 }
