@@ -9,7 +9,6 @@
  *
  * sipp is bounded by its own -timeout and killed by pid on overrun; every wait is on an event.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,8 @@ import { createSipLine } from '../../src/main/sip/index';
 import type { RunningKamailio } from '../../src/emulator/sip/kamailio';
 import type { CallEnd, CallMedia, IncomingCall } from '../../src/main/sip/call-types';
 import type { SipLine } from '../../src/main/sip/types';
-import { SYSTEM, missingSystem } from '../support/system';
+import { missingSystem } from '../support/system';
+import { startSipp } from './support/sipp';
 import { waitFor } from '../support/wait';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../support/sipp-offers';
 import { ackAnswer, invite, scenario } from '../support/sipp-scenario';
@@ -148,19 +148,7 @@ async function sipp(
     ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(media)],
     ...['-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error'],
   ];
-  const child = spawn(SYSTEM.sipp, args, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid) children.push(child.pid);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; output: string }>((done) => {
-    const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 25_000);
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      children.splice(children.indexOf(child.pid ?? -1), 1);
-      done({ code, output });
-    });
-  });
+  const { exited } = startSipp(args, scratch, 25_000, children);
   lastRun = { exited };
   return lastRun;
 }

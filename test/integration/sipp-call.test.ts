@@ -13,7 +13,6 @@
  * Each step waits on something observable (the window's panels, sipp's own record of the 180,
  * sipp's exit); sipp is bounded by its own -timeout and killed by pid on overrun.
  */
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +25,8 @@ import { freeUdpPort } from '../../src/emulator/sip/free-port';
 import { startKamailio } from '../../src/emulator/sip/kamailio';
 import type { RunningKamailio } from '../../src/emulator/sip/kamailio';
 import { announced } from '../support/agent-window';
-import { SYSTEM, missingSystem } from '../support/system';
+import { missingSystem } from '../support/system';
+import { startSipp } from './support/sipp';
 import { waitFor } from '../support/wait';
 import {
   openCallsWorld,
@@ -132,19 +132,7 @@ async function callExtension(kind: keyof typeof SCENARIOS, caller: string): Prom
     ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort)],
     ...['-m', '1', '-nostdin', '-timeout', '15s', '-timeout_error'],
   ];
-  const child = spawn(SYSTEM.sipp, args, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid) children.push(child.pid);
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; output: string }>((done) => {
-    const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 20_000);
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      children.splice(children.indexOf(child.pid ?? -1), 1);
-      done({ code, output });
-    });
-  });
+  const { exited } = startSipp(args, scratch, 20_000, children);
   return {
     port,
     callId,

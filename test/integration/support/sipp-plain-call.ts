@@ -3,12 +3,11 @@
  * no DTLS), then sipp's own G.711 sample played at the agent once answered (sipp ships only an
  * A-law recording, so PCMA is offered next to PCMU). The agent hangs up: sipp answers the BYE.
  */
-import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from '../../../src/emulator/sip/free-port';
-import { SYSTEM } from '../../support/system';
+import { startSipp } from './sipp';
 import { ackAnswer, byeAnswered, invite, scenario } from '../../support/sipp-scenario';
 import type { Caller } from '../../support/sipp-scenario';
 
@@ -74,25 +73,14 @@ export async function sippPlainCall(
     ...['-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaPort)],
     ...['-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error'],
   ];
-  const child = spawn(SYSTEM.sipp, args, { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  let running = true;
-  const exited = new Promise<{ code: number | null; output: string }>((done) => {
-    const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 25_000);
-    child.once('exit', (code) => {
-      running = false;
-      clearTimeout(guard);
-      done({ code, output });
-    });
-  });
+  const sipp = startSipp(args, scratch, 25_000);
+  const { exited } = sipp;
   return {
     callId,
     mediaPort,
     exited,
     async dispose() {
-      if (running && child.pid) process.kill(child.pid, 'SIGKILL');
+      sipp.kill();
       await exited;
       await rm(scratch, { recursive: true, force: true });
     },

@@ -11,6 +11,46 @@ export interface SippRun {
   output: string;
 }
 
+export interface StartedSipp {
+  pid: number | undefined;
+  /** Resolves when sipp exits (or is killed at the guard), with its exit code and output. */
+  exited: Promise<SippRun>;
+  running(): boolean;
+  /** Kills it (SIGKILL) if it still runs. */
+  kill(): void;
+}
+
+/**
+ * Starts sipp with `args` in `cwd` (sipp may write logs next to itself), output gathered, killed
+ * by pid after `guardMs`. `children`, when given, holds its pid while it runs, so an afterAll
+ * can kill whatever a failed test left behind.
+ */
+export function startSipp(
+  args: string[],
+  cwd: string,
+  guardMs: number,
+  children?: number[],
+): StartedSipp {
+  const child = spawn(SYSTEM.sipp, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid) children?.push(pid);
+  let running = true;
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const kill = () => void (running && pid && process.kill(pid, 'SIGKILL'));
+  const exited = new Promise<SippRun>((done) => {
+    const guard = setTimeout(kill, guardMs);
+    child.once('exit', (code) => {
+      running = false;
+      clearTimeout(guard);
+      if (pid && children?.includes(pid)) children.splice(children.indexOf(pid), 1);
+      done({ code, output });
+    });
+  });
+  return { pid, exited, running: () => running, kill };
+}
+
 /** A REGISTER (expires 0 = unregister) with digest from sipp to `target` (host:port, UDP). */
 export async function sippRegister(
   target: string,
@@ -42,17 +82,7 @@ export async function sippRegister(
   // sipp may write logs next to itself: give it a scratch directory.
   const cwd = await mkdtemp(join(tmpdir(), 'agent-desktop-sipp-'));
   try {
-    return await new Promise<SippRun>((done) => {
-      const child = spawn(SYSTEM.sipp, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const guard = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 15_000);
-      child.once('exit', (code) => {
-        clearTimeout(guard);
-        done({ code, output });
-      });
-    });
+    return await startSipp(args, cwd, 15_000).exited;
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
