@@ -6,24 +6,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTrayMenu, trayIcon, trayTooltip } from '../../../src/main/core/tray-model';
-import { initialSnapshot } from '../../../src/shared/snapshot';
+import { signedInSnapshot, T0 } from '../shell/fake-core';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import type { CallInfo, SessionSnapshot } from '../../../src/shared/snapshot';
 
-const T0 = 1_700_000_000_000;
 const lapsed = { code: 'gateway-signed-out' as const, message: 'HTTP 401' };
 
+/** Signed in through a gateway whose token lapsed: the platform cannot be read. */
 function lapse(state: string, over: Partial<SessionSnapshot> = {}): SessionSnapshot {
-  const base = initialSnapshot('http://127.0.0.1:1/v1/platform', false, T0);
+  const base = signedInSnapshot(state);
   return {
     ...base,
-    phase: 'signed-in',
-    profile: { name: 'agent', extension: '1000100001' },
-    state,
-    stateSince: T0,
-    chosenState: state,
-    platform: { ...base.platform, health: 'faulty', lastError: lapsed },
-    sip: { ...base.sip, state: 'registered' },
+    platform: {
+      ...base.platform,
+      demo: false,
+      health: 'faulty',
+      lastAckAt: null,
+      lastError: lapsed,
+    },
     lastError: lapsed,
     access: { mode: 'gateway', signInNeeded: true },
     ...over,
