@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createDesktopCore } from '../../src/main/core/create-core';
 import { startDemoPlatform } from '../../src/emulator/demo-platform';
+import { startEdgePlatform, type EdgePlatform } from '../../src/emulator/edge/edge-platform';
 import { MemorySecretStore, silentLogger, systemClock } from '../../src/lib/ports';
 import { startBrowserHost } from '../../src/dev-host/browser-host';
 import { createSipLine } from '../../src/main/sip/index';
@@ -246,6 +247,25 @@ export async function signInRoutable(
   }));
   const set = ops.length ? store.updateSkills(agent.name, ops) : null;
   if (set && set.code !== '000000') throw new Error(`skills not set: ${set.code}`);
+}
+
+/**
+ * The emulator in edge mode (the platform's own registrar, the site edge's Kamailio and
+ * rtpengine, calls from a platform-side phone) and one window signed in routable on `extension`
+ * with the skill sales. Chromium gets loopback ICE, which only the edge's tests need.
+ */
+export async function openEdgeWorld(
+  name: string,
+  extension: string,
+): Promise<{ world: CallsWorld; edge: EdgePlatform; desk: Desk }> {
+  let edge!: EdgePlatform;
+  const world = await openCallsWorld({
+    embeddedPlatform: async () => (edge = await startEdgePlatform(silentLogger)),
+    chromiumArgs: ['--allow-loopback-in-peer-connection'],
+  });
+  const desk = await world.openDesk();
+  await signInRoutable(world, desk, { name, extension, skills: [{ name: 'sales', score: 5 }] });
+  return { world, edge, desk };
 }
 
 /** Queues a customer call (defaults: skill sales, a fixed caller, waits for the agent). */

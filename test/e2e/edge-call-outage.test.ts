@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/lib/ports';
 import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN } from '../../src/emulator/index';
-import { startEdgePlatform, type EdgePlatform } from '../../src/emulator/edge/edge-platform';
+import type { EdgePlatform } from '../../src/emulator/edge/edge-platform';
 import { startKamailio, type RunningKamailio } from '../../src/emulator/sip/kamailio';
 import type { SipDirectory } from '../../src/emulator/sip-directory';
 import { platformState } from '../support/agent-window';
@@ -20,10 +20,9 @@ import { waitFor } from '../support/wait';
 import {
   callEnded,
   callRecord,
-  openCallsWorld,
+  openEdgeWorld,
   queueCall,
   ringingPanel,
-  signInRoutable,
   talkingPanel,
   windowMedia,
 } from './calls-support';
@@ -83,16 +82,7 @@ describe.skipIf(skip)(
     };
 
     beforeAll(async () => {
-      world = await openCallsWorld({
-        embeddedPlatform: async () => (edge = await startEdgePlatform(silentLogger)),
-        chromiumArgs: ['--allow-loopback-in-peer-connection'],
-      });
-      desk = await world.openDesk();
-      await signInRoutable(world, desk, {
-        name: NAME,
-        extension: DEMO_EXTENSIONS[1]!.id,
-        skills: [{ name: 'sales', score: 5 }],
-      });
+      ({ world, edge, desk } = await openEdgeWorld(NAME, DEMO_EXTENSIONS[1]!.id));
     }, 30_000);
     afterAll(async () => {
       await restarted?.stop();

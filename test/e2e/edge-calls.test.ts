@@ -7,10 +7,9 @@
  * product never sets it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/lib/ports';
 import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN } from '../../src/emulator/index';
 import { sippPlainCall } from '../integration/support/sipp-plain-call';
-import { startEdgePlatform, type EdgePlatform } from '../../src/emulator/edge/edge-platform';
+import type { EdgePlatform } from '../../src/emulator/edge/edge-platform';
 import { announced, platformState } from '../support/agent-window';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
@@ -19,8 +18,7 @@ import {
   callRecord,
   queueCall,
   ringingPanel,
-  openCallsWorld,
-  signInRoutable,
+  openEdgeWorld,
   talkingPanel,
   untilSnapshot,
   windowMedia,
@@ -36,16 +34,7 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
   let desk: Desk;
 
   beforeAll(async () => {
-    world = await openCallsWorld({
-      embeddedPlatform: async () => (edge = await startEdgePlatform(silentLogger)),
-      chromiumArgs: ['--allow-loopback-in-peer-connection'],
-    });
-    desk = await world.openDesk();
-    await signInRoutable(world, desk, {
-      name: NAME,
-      extension: DEMO_EXTENSIONS[0]!.id,
-      skills: [{ name: 'sales', score: 5 }],
-    });
+    ({ world, edge, desk } = await openEdgeWorld(NAME, DEMO_EXTENSIONS[0]!.id));
   }, 30_000);
   afterAll(async () => {
     await world?.close();
