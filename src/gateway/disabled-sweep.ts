@@ -7,6 +7,7 @@
  * after the call.
  */
 import { PLATFORM_CODES } from '../shared/domain/errors';
+import { isCallState } from '../shared/domain/state';
 import { envelopeCode } from './http-io';
 import type { AuditLog } from './audit';
 import type { Forwarder } from './forward';
@@ -50,13 +51,9 @@ export async function sweepDisabled(parts: {
     }
     if (page.code !== PLATFORM_CODES.OK) return;
     for (const agent of page.data?.result ?? []) {
-      const state = typeof agent.state === 'string' ? agent.state : '';
+      const state = typeof agent.state === 'string' ? agent.state : null;
       // In a call: the platform would refuse; the next sweep after the call logs them out.
-      if (
-        typeof agent.name === 'string' &&
-        disabled.has(agent.name) &&
-        !/^(fetching|talking)/.test(state)
-      )
+      if (typeof agent.name === 'string' && disabled.has(agent.name) && !isCallState(state))
         found.push(agent.name);
     }
     if (pageNo >= (page.data?.totalPageCount ?? 1)) break;
