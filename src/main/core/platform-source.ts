@@ -7,6 +7,7 @@ import { PlatformClient } from '../../lib/platform/client';
 import { fetchTransport } from '../../lib/platform/transport';
 import type { PlatformTransport, TransportReply } from '../../lib/platform/transport';
 import { EnvelopeSchema } from '../../shared/platform/dto';
+import { GATEWAY_PASSING_CODES } from '../../shared/gateway/wire';
 import type { Credentials } from '../../lib/platform/signing';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
@@ -50,20 +51,17 @@ export interface EmbeddedPlatform<E extends DemoEmulator = DemoEmulator> {
 export type StartEmbedded = (logger: Logger) => Promise<EmbeddedPlatform>;
 
 /**
- * The gateway's own answers for "could not get through this time": the platform unreachable or
- * slow behind it (GW0502, GW0504), its database down (GW0503), this agent's rate limit (GW0429).
- * Like a proxy's 502 they say nothing about the agent's session, but in the gateway's envelope the
- * client would read them as the platform refusing the agent: a state choice dropped instead of
- * kept, a heal that gives up and signs the agent out after three. Handed on as plain text, the
- * client sees an HTTP error, which it retries, with the gateway's sentence kept in the detail.
+ * The gateway's "could not get through this time" answers (GATEWAY_PASSING_CODES). In the
+ * gateway's envelope the client would read them as the platform refusing the agent: a state
+ * choice dropped instead of kept, a heal that gives up and signs the agent out after three.
+ * Handed on as plain text, the client sees an HTTP error, which it retries, with the gateway's
+ * sentence kept in the detail.
  */
-const PASSING_CODES = new Set(['GW0429', 'GW0502', 'GW0503', 'GW0504']);
-
 function passingTrouble(reply: TransportReply): TransportReply | null {
   if (!('text' in reply) || (reply.status !== 429 && reply.status < 500)) return null;
   try {
     const envelope = EnvelopeSchema.safeParse(JSON.parse(reply.text));
-    if (!envelope.success || !PASSING_CODES.has(envelope.data.code)) return null;
+    if (!envelope.success || !GATEWAY_PASSING_CODES.has(envelope.data.code)) return null;
     return {
       status: reply.status,
       text: `${envelope.data.code} ${envelope.data.msg ?? ''}`.trim(),

@@ -38,6 +38,18 @@ export const GATEWAY_CODES = {
 } as const;
 export type GatewayCode = keyof typeof GATEWAY_CODES;
 
+/**
+ * "Could not get through this time": the platform unreachable or slow behind the gateway (GW0502,
+ * GW0504), its database down (GW0503), this agent's rate limit (GW0429). They say nothing about
+ * the agent's session, so a desktop retries them as it would a proxy's 502.
+ */
+export const GATEWAY_PASSING_CODES: ReadonlySet<string> = new Set<GatewayCode>([
+  'GW0429',
+  'GW0502',
+  'GW0503',
+  'GW0504',
+]);
+
 export function isGatewayCode(code: string): code is GatewayCode {
   return Object.hasOwn(GATEWAY_CODES, code);
 }
