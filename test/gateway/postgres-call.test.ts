@@ -6,15 +6,16 @@
  * database is back the same session carries on, with no sign-in again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDesktopCore, type Core } from '../../src/main/core/create-core';
+import type { Core } from '../../src/main/core/create-core';
 import { startDemoPlatform } from '../../src/emulator/demo-platform';
 import { openStore } from '../../src/gateway/store/open';
 import { callReadiness } from '../../src/shared/availability';
-import { MemorySecretStore, silentLogger } from '../../src/lib/ports';
+import { silentLogger } from '../../src/lib/ports';
 import { windowDouble } from '../main/core/support/call-core';
+import { gatewayCoreSignedIn } from '../main/core/support/gateway-core';
 import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
 import { waitFor } from '../support/wait';
-import { EXT, PASSWORDS, startRig } from './helpers';
+import { startRig } from './helpers';
 import { Hop } from './tcp-hop';
 import type { SessionSnapshot } from '../../src/shared/snapshot';
 
@@ -42,27 +43,15 @@ describe.skipIf(missing !== null)(
       let core: Core | null = null;
       let window: ReturnType<typeof windowDouble> | null = null;
       try {
-        core = await createDesktopCore({
-          secrets: new MemorySecretStore(),
-          settingsFile: null,
-          env: {
-            AGENT_DESKTOP_GATEWAY_URL: rig.gateway.origin,
-            AGENT_DESKTOP_SIP_WS_URL: demo.sipWsUrl!,
-          },
+        core = await gatewayCoreSignedIn(rig, {
+          env: { AGENT_DESKTOP_SIP_WS_URL: demo.sipWsUrl! },
+          sipLine: undefined, // the real SIP line
           keepaliveMs: 300,
-          logger: silentLogger,
         });
         const desk = core;
         window = windowDouble(desk);
         const until = <T>(what: string, probe: (s: SessionSnapshot) => T) =>
           waitFor(() => probe(desk.snapshot()), what, 10_000) as Promise<T>;
-        const signed = await desk.dispatch('session:sign-in', {
-          name: 'alice',
-          extension: EXT[0]!,
-          initialState: 'idle',
-          password: PASSWORDS.alice,
-        });
-        expect(signed.ok).toBe(true);
         demo.emulator.store.updateSkills('alice', [
           { opt: 1, name: 'sales', score: 5, enabled: true },
         ]);
