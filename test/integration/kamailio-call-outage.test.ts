@@ -4,8 +4,9 @@
  * started again on the same ports (or the line's WebSocket is cut). The call must outlive it:
  * its media is the window's and does not pass through Kamailio's WebSocket, so the agent keeps
  * talking while the line registers again, and the line then re-INVITEs from its new connection
- * so that the customer's BYE reaches the agent there. A call still ringing ends (its answer
- * could only go back over the lost connection) and says why.
+ * so that the customer's BYE reaches the agent there. An agent who hangs up meanwhile is done at
+ * once, and the customer gets the BYE when the line is back. A call still ringing ends (its
+ * answer could only go back over the lost connection) and says why.
  *
  * sipp is bounded by its own -timeout and killed by pid on overrun; every wait is on an event.
  */
@@ -24,7 +25,7 @@ import { missingSystem } from '../support/system';
 import { startSipp } from './support/sipp';
 import { waitFor } from '../support/wait';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../support/sipp-offers';
-import { ackAnswer, invite, scenario } from '../support/sipp-scenario';
+import { ackAnswer, byeAnswered, invite, scenario } from '../support/sipp-scenario';
 import type { Caller } from '../support/sipp-scenario';
 import { FAST_TIMING, untilState } from '../main/sip/support/line';
 import { startTcpProxy } from '../main/sip/support/tcp-proxy';
@@ -91,6 +92,18 @@ ${ANSWER('[$media]')}
   </send>
   <recv response="200" />
   <Reference variables="whole" />`,
+);
+
+/** The customer stays on after the ACK until the agent's BYE reaches them, and answers it. */
+const HUNG_UP = scenario(
+  'the agent hangs up while the SIP server is away',
+  ['domain', 'media'],
+  `${invite(CALLER, OFFER)}
+  <recv response="100" optional="true" />
+  <recv response="180" optional="true" />
+  <recv response="200" rrs="true" />
+${ackAnswer(CALLER)}
+${byeAnswered}`,
 );
 
 /** A media double with what the window does: answers, makes offers (hold, refresh), applies answers. */
@@ -229,6 +242,29 @@ describe.skipIf(skip !== null)(
       const sippRun = await run.exited;
       expect(sippRun.code, sippRun.output).toBe(0);
       expect(line.status().state).toBe('registered');
+    });
+
+    it('the agent hangs up while Kamailio is down: the call ends at once, the customer gets the BYE once it is back', async () => {
+      await startLine(kamailio.wsUrl);
+      const run = await sipp(HUNG_UP);
+      const { call, media } = await talking();
+      const end = ended(call);
+      const ports = portsOf(kamailio);
+      await kamailio.stop();
+      await untilState(line, 'backing-off');
+      await call.hangUp();
+      expect(await within(1_000, end, 'end of the call')).toMatchObject({
+        reason: 'local-hangup',
+        answered: true,
+      });
+      expect(media.seen.closes).toBe(1);
+      kamailio = await startTestKamailio(directory, ports);
+      await untilState(line, 'registered');
+      // sipp exits 0 only once the BYE came and was answered: the customer is not left on.
+      const sippRun = await within(6_000, run.exited, 'the customer’s BYE');
+      expect(sippRun.code, sippRun.output).toBe(0);
+      // The line told the far end goodbye instead of re-INVITing the call.
+      expect(media.seen.offers).toBe(0);
     });
 
     it('the WebSocket is cut while talking: the same, on a new connection', async () => {

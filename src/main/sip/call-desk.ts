@@ -29,7 +29,11 @@ export interface CallDeskOptions {
 
 export class CallDesk {
   private readonly calls = new Map<Session, SipIncomingCall>();
+  /** Calls hung up while the line was parked: their BYE goes when it is connected again. */
+  private readonly owed = new Set<SipIncomingCall>();
   private closed = false;
+  /** The connection is lost and the line not registered again (between park and refresh). */
+  private parked = false;
   /** For the UserAgent's `sessionDescriptionHandlerFactory` option. */
   readonly handlerFactory: SessionDescriptionHandlerFactory;
   /** The offer announced for the message sip.js is handling now; `taken` once it became a call. */
@@ -81,10 +85,13 @@ export class CallDesk {
         .catch(() => undefined);
     }
     const refusal = mediaRefusal(request.body, request.getHeader(MEDIA_RELAY_HEADER));
-    const call = new SipIncomingCall(early?.id ?? newCallId(), invitation, refusal);
+    const call = new SipIncomingCall(early?.id ?? newCallId(), invitation, refusal, () =>
+      this.lineUp(invitation),
+    );
     this.calls.set(invitation, call);
     call.onEnded((end) => {
       this.calls.delete(invitation);
+      if (call.owesGoodbye()) this.owed.add(call);
       this.options.logger.info('sip: call ended', { id: call.id, ...end });
     });
     const taken = this.options.deliver(call);
@@ -105,9 +112,18 @@ export class CallDesk {
     return this.calls.size;
   }
 
-  /** Calls that can wait for the line to come back (see SipIncomingCall.keepable). */
+  /**
+   * What makes the line connect this UserAgent again rather than a new one: calls that can wait
+   * for it (see SipIncomingCall.keepable), and hang-ups whose BYE waits for it.
+   */
   keepable(): number {
-    return [...this.calls.values()].filter((call) => call.keepable()).length;
+    const kept = [...this.calls.values()].filter((call) => call.keepable()).length;
+    return kept + [...this.owed].filter((call) => call.owesGoodbye()).length;
+  }
+
+  /** Whether a request on `session` can go now (not parked, and the connection is open). */
+  private lineUp(session: Session): boolean {
+    return !this.parked && session.userAgent.transport.isConnected();
   }
 
   /**
@@ -116,6 +132,7 @@ export class CallDesk {
    * over the lost connection).
    */
   park(detail: string): void {
+    this.parked = true;
     for (const [session, call] of [...this.calls]) {
       if (call.keepable()) continue;
       this.calls.delete(session);
@@ -123,16 +140,23 @@ export class CallDesk {
     }
   }
 
-  /** Registered again on a new connection: every kept call tells the far end where it is now. */
+  /**
+   * Registered again on a new connection: a call hung up meanwhile says goodbye, and every kept
+   * call tells the far end where it is now.
+   */
   refresh(): void {
+    this.parked = false;
+    for (const call of [...this.owed]) void call.sayOwedGoodbye();
+    this.owed.clear();
     for (const call of [...this.calls.values()]) void call.refresh();
   }
 
   /** The UserAgent is about to be stopped: end every call (BYE or 480 while it may still go). */
   close(detail: string): void {
     this.closed = true;
-    for (const call of [...this.calls.values()]) call.lineClosing(detail);
+    for (const call of [...this.calls.values(), ...this.owed]) call.lineClosing(detail);
     this.calls.clear();
+    this.owed.clear();
   }
 }
 

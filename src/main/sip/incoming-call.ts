@@ -46,12 +46,19 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   /** Why the window could not take back an offer the far end refused (said in the hold's error). */
   private rollbackProblem: string | null = null;
   private ended: CallEnd | null = null;
+  /** Hung up while the line had no connection: the BYE waits for {@link sayOwedGoodbye}. */
+  private byeOwed = false;
   private readonly listeners = new Set<(end: CallEnd) => void>();
 
+  /**
+   * `lineUp` says whether the line's connection can carry a request now; while it cannot (the
+   * line is parked, connecting again), a hang-up ends the call here and owes the far end its BYE.
+   */
   constructor(
     readonly id: string,
     private readonly invitation: Invitation,
     readonly refusal: string | null = null,
+    private readonly lineUp: () => boolean = () => true,
   ) {
     const from = invitation.remoteIdentity;
     this.caller = callerLabel(from.displayName, from.uri.user ?? from.uri.host);
@@ -204,13 +211,32 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
 
   async hangUp(): Promise<void> {
     const state = this.invitation.state;
-    if (state === SessionState.Established) {
+    if (state === SessionState.Established && !this.lineUp()) {
+      // Sent now, the BYE would be lost with the connection and the customer left on the line,
+      // the platform showing the agent talking. The agent's end is now (media closed, the window
+      // told); the far end's comes once the line is back (see the CallDesk).
+      this.note('local-hangup', 'BYE, sent once the line is connected again');
+      this.byeOwed = true;
+      this.finish();
+    } else if (state === SessionState.Established) {
       this.note('local-hangup', 'BYE');
       await this.invitation.bye();
     } else if (state === SessionState.Initial || state === SessionState.Establishing) {
       this.note('local-hangup', '480 while answering');
       await this.invitation.reject({ statusCode: 480 });
     }
+  }
+
+  /** Hung up while the line was down and the far end has not been told yet. */
+  owesGoodbye(): boolean {
+    return this.byeOwed && this.invitation.state === SessionState.Established;
+  }
+
+  /** The line can carry requests again: the BYE a hang-up left owed goes now (once). */
+  async sayOwedGoodbye(): Promise<void> {
+    if (!this.owesGoodbye()) return;
+    this.byeOwed = false;
+    await this.invitation.bye().catch(() => undefined);
   }
 
   onEnded(listener: (end: CallEnd) => void): () => void {
@@ -229,7 +255,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
    * it, and end the call now.
    */
   lineClosing(detail: string): void {
-    if (this.ended) return;
+    if (this.ended) return void this.sayOwedGoodbye();
     this.note('line-lost', detail);
     const state = this.invitation.state;
     if (state === SessionState.Established) void this.invitation.bye().catch(() => undefined);

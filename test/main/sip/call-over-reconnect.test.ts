@@ -114,14 +114,34 @@ describe('an answered call over a lost SIP connection', () => {
     expect(m.seen.closes).toBe(0);
   });
 
-  it('the agent hangs up while the line is down: the call ends at once, the line comes back', async () => {
-    const { call } = await talking();
+  it('the agent hangs up while the line is down: the call ends at once, its BYE goes once the line is back', async () => {
+    const sent: string[] = [];
+    await line.stop();
+    line = createSipLine({
+      clock: systemClock,
+      logger: silentLogger,
+      timing: FAST_TIMING,
+      trace: (direction, message) => {
+        if (direction === 'sent') sent.push(message.split('\r\n', 1)[0]!);
+      },
+    });
+    line.onIncomingCall((c) => calls.push(c));
+    line.start(lineConfig(embedded.wsUrl, alice));
+    await untilState(line, 'registered');
+    const { call, media: m } = await talking();
+    const offersBefore = m.seen.offers;
     const end = ended(call);
     dropConnection();
     await untilState(line, 'backing-off');
     await call.hangUp();
     expect(await end).toMatchObject({ reason: 'local-hangup', answered: true });
+    expect(m.seen.closes).toBe(1);
+    expect(sent.filter((first) => first.startsWith('BYE '))).toHaveLength(0);
     await untilState(line, 'registered');
+    // The far end is told on the new connection: a BYE, not the re-INVITE a kept call sends.
+    await waitFor(() => sent.some((first) => first.startsWith('BYE ')), 'the owed BYE');
+    expect(sent.filter((first) => first.startsWith('BYE '))).toHaveLength(1);
+    expect(m.seen.offers).toBe(offersBefore);
   });
 
   it('a kick while the line is down reconnects at once, keeping the call', async () => {
