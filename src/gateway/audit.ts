@@ -101,6 +101,31 @@ export class AuditLog {
   }
 }
 
+/** How long audit rows are kept unless the gateway is told otherwise (`--audit-days`). */
+export const DEFAULT_AUDIT_DAYS = 180;
+
+/** Rows per purge statement: a few milliseconds of work each, even on SQLite. */
+const PURGE_BATCH = 1_000;
+
+/**
+ * Deletes the audit rows written before `before`, in batches, yielding between them, so a large
+ * backlog never holds the store (SQLite runs on the gateway's thread) from agents' requests.
+ * Returns how many rows went.
+ */
+export async function purgeAudit(
+  store: GatewayStore,
+  before: number,
+  batch = PURGE_BATCH,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await store.purgeAudit(before, batch);
+    total += n;
+    if (n < batch) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** An error's message only (driver errors can carry connection strings in other fields). */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

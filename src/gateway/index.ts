@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { AuditLog } from './audit';
+import { AuditLog, DEFAULT_AUDIT_DAYS, purgeAudit } from './audit';
 import { Forwarder } from './forward';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
 import { Metrics } from './metrics';
@@ -23,6 +23,9 @@ import type { GatewayStore } from './store/port';
 export const DISABLED_SWEEP_EVERY_MS = 60_000;
 /** How often stale sign-in failure rows are purged. */
 export const LOCKOUT_PURGE_EVERY_MS = 5 * 60_000;
+/** How often audit rows past the retention period are purged. */
+export const AUDIT_PURGE_EVERY_MS = 60 * 60_000;
+const DAY_MS = 24 * 3600_000;
 
 export interface GatewayOptions {
   /** The platform's BASE_URL (…/v1/account/{account}). */
@@ -44,6 +47,11 @@ export interface GatewayOptions {
   burst?: number;
   lockout?: Partial<LockoutPolicy>;
   platformTimeoutMs?: number;
+  /**
+   * Days audit rows are kept (default {@link DEFAULT_AUDIT_DAYS}); 0 keeps them for good. Every
+   * request is a row (keepalives too), so a floor writes about a million a day.
+   */
+  auditDays?: number;
   /** How often to log disabled agents out of the platform (default 60 s; disabled-sweep.ts). */
   disabledSweepSeconds?: number;
   logger?: Logger;
@@ -150,6 +158,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       .finally(() => (lockoutPurge = null));
   }, LOCKOUT_PURGE_EVERY_MS);
   purgeLockout.unref();
+  // The audit table past its retention; a run still going when the next is due is not doubled.
+  const auditDays = options.auditDays ?? DEFAULT_AUDIT_DAYS;
+  let auditPurge: Promise<void> | null = null;
+  const purgeOldAudit = setInterval(() => {
+    if (auditPurge || auditDays <= 0) return;
+    auditPurge = purgeAudit(store, now() - auditDays * DAY_MS)
+      .then(
+        (rows) => {
+          if (rows > 0) logger.info('audit rows past retention purged', { rows, days: auditDays });
+        },
+        (error) => logger.warn('audit purge failed', { error: String(error) }),
+      )
+      .finally(() => (auditPurge = null));
+  }, AUDIT_PURGE_EVERY_MS);
+  purgeOldAudit.unref();
   // A disabled agent is logged out of the platform once not in a call (disabled-sweep.ts).
   let sweeping: Promise<void> | null = null;
   const sweepDisabledAgents = setInterval(
@@ -177,8 +200,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       clearInterval(purge);
       clearInterval(purgeLockout);
+      clearInterval(purgeOldAudit);
       clearInterval(sweepDisabledAgents);
       await lockoutPurge;
+      await auditPurge;
       await sweeping;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_AUDIT_DAYS } from './audit';
 import type { GatewayOptions } from './index';
 
 /** Bad usage or configuration: the CLI prints it with the usage text and exits with 2. */
@@ -43,6 +44,7 @@ export function serveConfig(
       'shift-hours': { type: 'string' },
       'rate-per-second': { type: 'string' },
       burst: { type: 'string' },
+      'audit-days': { type: 'string' },
     },
   });
   const num = (flag: string, fallback: number, ok: (n: number) => boolean, rule: string) => {
@@ -105,5 +107,11 @@ export function serveConfig(
     // Either one at 0 turns the limit off, as documented.
     ratePerSec: burst === 0 ? 0 : ratePerSec,
     burst,
+    auditDays: num(
+      'audit-days',
+      DEFAULT_AUDIT_DAYS,
+      (n) => Number.isInteger(n) && n >= 0,
+      'a whole number of days ≥ 0 (0 = keep for good)',
+    ),
   };
 }

@@ -51,8 +51,11 @@ describe('serve configuration', () => {
       absoluteSeconds: 12 * 3600,
       ratePerSec: 20,
       burst: 40,
+      auditDays: 180,
       tls: null,
     });
+    expect(serveConfig(['--audit-days', '0'], env).auditDays).toBe(0);
+    expect(serveConfig(['--audit-days', '400'], env).auditDays).toBe(400);
   });
 
   it('refuses at start what would fail every request later, naming it', () => {
@@ -74,6 +77,11 @@ describe('serve configuration', () => {
     expect(refusal(['--shift-hours', '0'])).toBe('--shift-hours must be a number of hours > 0');
     expect(refusal(['--port', '70000'])).toBe('--port must be a port number (0–65535)');
     expect(refusal(['--burst', '0.5'])).toBe('--burst must be 0 (no limit) or a number ≥ 1');
+    for (const bad of ['-1', '1.5', 'forever', '']) {
+      expect(refusal([`--audit-days=${bad}`])).toBe(
+        '--audit-days must be a whole number of days ≥ 0 (0 = keep for good)',
+      );
+    }
     expect(refusal(['--tls-cert', join(dir, 'nocert'), '--tls-key', secretFile])).toBe(
       `--tls-cert: cannot read ${join(dir, 'nocert')} (ENOENT)`,
     );

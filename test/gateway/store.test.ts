@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { purgeAudit } from '../../src/gateway/audit';
 import { addressKey, agentKey, DEFAULT_LOCKOUT, Lockout } from '../../src/gateway/lockout';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
@@ -203,6 +204,30 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect(all.map((r) => r.at)).toEqual([3, 2, 1]);
       expect(all[1]).toEqual({ ...row, at: 2, agent: 'bob', status: 403, code: 'GW0403' });
       expect((await store.listAudit({ agent: 'alice', limit: 1 })).map((r) => r.at)).toEqual([3]);
+    });
+
+    it('the audit purge takes only rows older than its cut-off, batch by batch', async () => {
+      const row = {
+        agent: 'carol',
+        action: 'keepalive',
+        target: 'carol',
+        status: 200,
+        code: '000000',
+        sourceAddress: '127.0.0.1',
+      };
+      const t0 = 3e12;
+      // 2,500 old rows (a day's keepalives of a few agents), then two at and after the cut-off.
+      await store.appendAudit(Array.from({ length: 2_500 }, (_, i) => ({ ...row, at: t0 + i })));
+      await store.appendAudit([
+        { ...row, at: t0 + 10_000, action: 'state' },
+        { ...row, at: t0 + 10_001, action: 'logout' },
+      ]);
+      expect(await store.purgeAudit(t0 + 10_000, 1_000)).toBe(1_000);
+      // The rest of the old rows (and the earlier tests' rows, also old) in later batches.
+      expect(await purgeAudit(store, t0 + 10_000, 1_000)).toBeGreaterThanOrEqual(1_500);
+      const left = await store.listAudit({ agent: 'carol', limit: 10 });
+      expect(left.map((r) => r.action)).toEqual(['logout', 'state']);
+      expect(await purgeAudit(store, t0 + 10_000)).toBe(0);
     });
   });
 }

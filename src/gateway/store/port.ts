@@ -95,6 +95,11 @@ export interface GatewayStore {
   purgeFailures(before: number, limit: number): Promise<number>;
 
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Deletes up to `limit` audit rows written before `before`; returns how many went. Bounded so
+   * one call stays short however large the backlog.
+   */
+  purgeAudit(before: number, limit: number): Promise<number>;
   /** Newest first. */
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
 

@@ -56,6 +56,8 @@ const MIGRATIONS = [
    CREATE INDEX audit_agent ON audit(agent, id);`,
   // The lockout purge looks for long-quiet rows; without an index each batch scans the table.
   `CREATE INDEX failures_last_at ON failures(last_at);`,
+  // The audit purge deletes by age; without an index its last batch of each run scans the table.
+  `CREATE INDEX audit_at ON audit(at);`,
 ];
 /** Any fixed number: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_310_412;
@@ -294,6 +296,15 @@ class PostgresStore implements GatewayStore {
     return this.count(
       `DELETE FROM failures WHERE key IN (SELECT key FROM failures
          WHERE last_at < $1 AND locked_until < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+  }
+
+  async purgeAudit(before: number, limit: number): Promise<number> {
+    // SKIP LOCKED: two instances purging at once split the rows instead of waiting on each other.
+    return this.count(
+      `DELETE FROM audit WHERE id IN (SELECT id FROM audit
+         WHERE at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
       [before, limit],
     );
   }

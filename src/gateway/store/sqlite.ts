@@ -56,6 +56,8 @@ const MIGRATIONS = [
    CREATE INDEX audit_agent ON audit(agent, id);`,
   // The lockout purge looks for long-quiet rows; without an index each batch scans the table.
   `CREATE INDEX failures_last_at ON failures(last_at);`,
+  // The audit purge deletes by age; without an index its last batch of each run scans the table.
+  `CREATE INDEX audit_at ON audit(at);`,
 ];
 
 interface AgentRow {
@@ -151,6 +153,9 @@ class SqliteStore implements GatewayStore {
       purgeFailures: db.prepare(
         `DELETE FROM failures WHERE key IN (SELECT key FROM failures
            WHERE last_at < ? AND locked_until < ? LIMIT ?)`,
+      ),
+      purgeAudit: db.prepare(
+        `DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? LIMIT ?)`,
       ),
       appendAudit: db.prepare(
         `INSERT INTO audit (at, agent, action, target, status, code, source_address)
@@ -307,6 +312,10 @@ class SqliteStore implements GatewayStore {
 
   async purgeFailures(before: number, limit: number): Promise<number> {
     return this.q.purgeFailures.run(before, before, limit).changes;
+  }
+
+  async purgeAudit(before: number, limit: number): Promise<number> {
+    return this.q.purgeAudit.run(before, limit).changes;
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
