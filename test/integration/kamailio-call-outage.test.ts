@@ -39,6 +39,13 @@ const CALLER: Caller = { to: '[service]', caller: '13900000001', host: 'pstn.exa
 const ANSWER = (media: string) =>
   OFFER.replace(/\[\$media\]/g, media).replace('a=setup:actpass', 'a=setup:active');
 
+/** The customer calls, takes the answer and ACKs it, along the route the 200 recorded. */
+const ANSWERED = `${invite(CALLER, OFFER)}
+  <recv response="100" optional="true" />
+  <recv response="180" optional="true" />
+  <recv response="200" rrs="true" />
+${ackAnswer(CALLER)}`;
+
 /**
  * The customer: calls, takes the answer, ACKs; then takes the line's re-INVITE from its new
  * connection (its Contact, with the new connection's alias, is where the dialog now goes),
@@ -47,11 +54,7 @@ const ANSWER = (media: string) =>
 const KEPT = scenario(
   'a call kept over a SIP server restart',
   ['domain', 'media'],
-  `${invite(CALLER, OFFER)}
-  <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}
+  `${ANSWERED}
   <recv request="INVITE">
     <action>
       <ereg regexp="&lt;(sip:[^&gt;]*)&gt;" search_in="hdr" header="Contact:" check_it="true" assign_to="whole,target" />
@@ -98,11 +101,7 @@ ${ANSWER('[$media]')}
 const HUNG_UP = scenario(
   'the agent hangs up while the SIP server is away',
   ['domain', 'media'],
-  `${invite(CALLER, OFFER)}
-  <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}
+  `${ANSWERED}
 ${byeAnswered}`,
 );
 
