@@ -4,7 +4,8 @@
  * again — a fresh attempt, a parked attempt keeping an answered call, or after the edge
  * restarts — replaces its binding at the registrar: the REGISTER reply lists one Contact for it
  * and a call forks to one branch only, not also to the dead connection. A second device on the
- * same extension is still kept and listed (the takeover clue).
+ * same extension is still kept and listed (the takeover clue). Straight on the registrar (no
+ * edge) the same holds when the old connection is still open there.
  *
  * The registrar is not restarted: its location table outlives the edge, as a platform's does.
  * sipp is bounded by its own -timeout and killed by pid on overrun; every wait is on an event.
@@ -107,9 +108,9 @@ const proxies: TcpProxy[] = [];
 const lines: SipLine[] = [];
 const children: number[] = [];
 
-/** A line for `ext` through its own cuttable connection to the edge, and what it sees. */
-async function edgeLine(ext: DemoExtension, expiresSec = 300) {
-  const through = await startTcpProxy(portsOf(edge).wsPort);
+/** A line for `ext` through its own cuttable connection to `to` (the edge), and what it sees. */
+async function edgeLine(ext: DemoExtension, expiresSec = 300, to = edge) {
+  const through = await startTcpProxy(portsOf(to).wsPort);
   proxies.push(through);
   const replies: string[][] = [];
   const invites: string[] = [];
@@ -288,6 +289,15 @@ describe.skipIf(skip !== null)(
       expect(listed).toHaveLength(2);
       expect(new Set(listed)).toEqual(new Set(await usrlocContacts(registrar, ext.sipUser)));
       expect(second.line.status().state).toBe('registered');
+    });
+
+    it('without the edge, a connection lost silently (still open at Kamailio): one binding', async () => {
+      const ext = DEMO_EXTENSIONS[4]!;
+      const seen = await edgeLine(ext, 300, registrar);
+      // No FIN reaches Kamailio: only matching the Contact replaces the old binding.
+      const listed = await reconnected(seen, () => seen.proxy.freeze());
+      expect(listed).toHaveLength(1);
+      expect(await usrlocContacts(registrar, ext.sipUser)).toEqual(listed);
     });
   },
 );
