@@ -7,14 +7,31 @@ import { baseOf, isCallState } from './domain/state';
 import { readiness } from './snapshot';
 import type { LinkHealth, ReadinessLink, SessionSnapshot } from './snapshot';
 
+type CallView = Pick<SessionSnapshot, 'state' | 'call' | 'platform'>;
+
 /**
  * In a call: the platform rings the agent or has them talking (its state says so), or the SIP
  * line carries a call the platform did not route (dialled straight to the extension). Either way
- * the state choices are locked until it ends.
+ * the state choices are locked until it ends. A stale call state ({@link isStaleCallState}) is
+ * not a call: the choice goes to the platform, which refuses it (040203) if it still is one.
  */
-export function isInCall(snapshot: Pick<SessionSnapshot, 'state' | 'call'> | null): boolean {
+export function isInCall(snapshot: CallView | null): boolean {
   if (!snapshot) return false;
-  return isCallState(snapshot.state) || snapshot.call !== null;
+  if (snapshot.call !== null) return true;
+  return isCallState(snapshot.state) && !isStaleCallState(snapshot);
+}
+
+/**
+ * A call state with no call on the line while the platform fails to answer (unreachable,
+ * refusing, or a lapsed gateway token): the platform's word from before the call ended, which
+ * only a read-back replaces (each request of the session's that succeeds makes the health `ok`
+ * and reads the agent back or sets the state). The call may long be over and the platform
+ * routing again, so "in a call" would be a guess. (`unknown` health: never read, no word yet.)
+ */
+export function isStaleCallState(snapshot: CallView): boolean {
+  const { health } = snapshot.platform;
+  const failing = health !== 'ok' && health !== 'unknown';
+  return failing && snapshot.call === null && isCallState(snapshot.state);
 }
 
 /**
@@ -72,7 +89,7 @@ export function callReadiness(snapshot: SessionSnapshot, microphone: LinkHealth)
   const base = baseOf(snapshot.state);
   // A call state with no call on the line is the platform's last word, which only a read-back
   // replaces: while the platform cannot be seen (a lapsed gateway token) the call may long be over
-  // and the platform routing again, so "on a call" would be a guess.
+  // and the platform routing again, so "on a call" would be a guess (as isStaleCallState says).
   if ((base === 'fetching' || base === 'talking') && r.links.platform === 'unknown') {
     return { kind: 'unknown', links: LINKS.filter((link) => r.links[link] !== 'ok') };
   }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callReadiness, hasNoEnabledSkill, isInCall } from '../../src/shared/availability';
+import {
+  callReadiness,
+  hasNoEnabledSkill,
+  isInCall,
+  isStaleCallState,
+} from '../../src/shared/availability';
 import { initialSnapshot } from '../../src/shared/snapshot';
 import type { CallInfo, SessionSnapshot } from '../../src/shared/snapshot';
 
@@ -31,6 +36,24 @@ describe('isInCall', () => {
     expect(isInCall(healthy('idle', { call }))).toBe(true);
     expect(isInCall(healthy('idle'))).toBe(false);
     expect(isInCall(null)).toBe(false);
+  });
+
+  it('is false for a call state the platform could not confirm since the line has no call', () => {
+    const unseen = (state: string, health: 'unreachable' | 'faulty' | 'auth-failed' | 'unknown') =>
+      healthy(state, { platform: { ...healthy(state).platform, health } });
+    // The call ended while the platform was down or the gateway token lapsed: choices open.
+    for (const health of ['unreachable', 'faulty', 'auth-failed'] as const) {
+      expect(isInCall(unseen('talking', health))).toBe(false);
+      expect(isStaleCallState(unseen('fetching/x', health))).toBe(true);
+    }
+    // A call on the line is a call, whatever the platform; so is a state read back just now.
+    expect(isInCall(unseen('talking', 'unreachable'))).toBe(false);
+    expect(isInCall({ ...unseen('talking', 'unreachable'), call })).toBe(true);
+    expect(isStaleCallState({ ...unseen('talking', 'unreachable'), call })).toBe(false);
+    expect(isStaleCallState(healthy('talking'))).toBe(false);
+    expect(isStaleCallState(unseen('busy', 'unreachable'))).toBe(false);
+    // Never read back at all: no word to be stale (a snapshot a real session never shows).
+    expect(isStaleCallState(unseen('talking', 'unknown'))).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   inCallRefusal,
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
-import { isInCall } from '../../shared/availability';
+import { isInCall, isStaleCallState } from '../../shared/availability';
 import { baseOf, checkSettableState, isCallState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import {
@@ -512,12 +512,17 @@ export class AgentSession {
       return this.ok();
     }
     // A call dialled straight to the extension is a call too, though the platform shows idle.
+    // A stale call state (no call on the line, not read back since) asks nothing here: the
+    // platform refuses (040203) if the agent is still in a call there, and the question follows.
     if (!force && isInCall(this.snap)) {
       this.update({ question: { kind: 'force-sign-out' } });
       return this.fail(inCallRefusal(), false);
     }
+    const stale = isStaleCallState(this.snap);
     const result = await this.client.logout(name, { force });
     if (!result.ok && asInCallRefusal(result.error).code === 'in-call') {
+      // Read back, so the window shows (and locks on) the call the platform still has.
+      if (stale) await this.readBack();
       this.update({ question: { kind: 'force-sign-out' } });
       return this.fail(asInCallRefusal(result.error));
     }
@@ -535,7 +540,10 @@ export class AgentSession {
     return this.serially(async () => {
       const guard = this.guardSignedIn();
       if (guard) return guard;
+      // A stale call state (the call ended while the platform could not be read) is no refusal:
+      // the platform says 040203 itself if the agent is still in a call there.
       if (isInCall(this.snap)) return this.fail(inCallRefusal(), false);
+      const stale = isStaleCallState(this.snap);
       const answer = await this.sendState(state);
       // 040203 from the platform is the same refusal as a call the desktop already knows.
       const result = answer.ok
@@ -561,6 +569,8 @@ export class AgentSession {
         }
         this.noteFailure(result.error);
         if (isSessionLost(result.error)) void this.tick();
+        // The platform still has the agent in a call: read it back, so the choices lock again.
+        else if (stale && result.error.code === 'in-call') await this.readBack();
         return this.fail(result.error);
       }
       this.markAck();

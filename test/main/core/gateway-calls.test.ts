@@ -10,7 +10,7 @@ import type { Core } from '../../../src/main/core/create-core';
 import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { isRoutable, type RunningEmulator } from '../../../src/emulator/index';
 import { startGateway } from '../../../src/gateway/index';
-import { callReadiness } from '../../../src/shared/availability';
+import { callReadiness, isInCall } from '../../../src/shared/availability';
 import { silentLogger } from '../../../src/lib/ports';
 import { PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
 import { windowDouble, type WindowDouble } from './support/call-core';
@@ -228,6 +228,27 @@ describe('a call in gateway mode', () => {
     );
     await waitFor(() => status()?.state === 'busy/会议', 'the choice reaches the platform');
     await until('shown', (s) => s.state === 'busy/会议' && s.pendingState === null);
+  });
+
+  it('token lapsed during the call, which then ends: a state chosen then is kept, not refused as in a call', async () => {
+    const { id } = await talk();
+    await rig.admin.revokeSessions('alice');
+    await until('sign-in-again prompt', (s) => s.access?.signInNeeded);
+    expect(demo.emulator.calls.customerHangUp(id)).toBe('ok');
+    await until('call over, not read back', (s) => s.call === null && s.platform.health !== 'ok');
+    // The platform's last word (talking) stays, but the line has no call: the choices are open.
+    expect(snap().state).toBe('talking');
+    expect(isInCall(snap())).toBe(false);
+    // A meeting: the agent picks Busy · 会议; the prompt says it is kept, and it is.
+    const picked = await core.dispatch('agent:set-state', { state: 'busy/会议' });
+    expect(!picked.ok && picked.error.code).toBe('gateway-signed-out');
+    expect(snap()).toMatchObject({ chosenState: 'busy/会议', pendingState: 'busy/会议' });
+    expect((await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice })).ok).toBe(
+      true,
+    );
+    await waitFor(() => status()?.state === 'busy/会议', 'the choice reaches the platform');
+    await until('shown', (s) => s.state === 'busy/会议' && s.pendingState === null);
+    expect(snap().call).toBeNull();
   });
 
   it('agent disabled during the call: the call talks on, and once it is over no call is routed to them', async () => {
