@@ -393,8 +393,7 @@ export class AgentSession {
    */
   hold(reason: 'suspend' | 'lock'): Promise<void> {
     return this.store.batch(async () => {
-      const actions = this.options.holdActions();
-      const action = reason === 'suspend' ? actions.onSuspend : actions.onLock;
+      const action = this.holdAction(reason);
       if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
       if (isCallState(this.snap.state) || (action === 'sign-out' && isInCall(this.snap))) {
         this.owedHold = reason;
@@ -413,6 +412,12 @@ export class AgentSession {
       // The platform put the agent in a call meanwhile.
       if (!result.ok && result.error.code === 'in-call') this.owedHold = reason;
     });
+  }
+
+  /** What settings say suspend or lock does now. */
+  private holdAction(reason: 'suspend' | 'lock'): HoldAction {
+    const actions = this.options.holdActions();
+    return reason === 'suspend' ? actions.onSuspend : actions.onLock;
   }
 
   /** Resume/unlock/network return: keepalive and read back at once, then lift a system hold. */
@@ -688,10 +693,26 @@ export class AgentSession {
     this.update({ platform: { ...this.snap.platform, nextRetryAt: at } });
   }
 
+  /**
+   * Suspend or lock owed since a call (the platform refused a state then) that a heal can apply
+   * at once: the new login is in no call on the platform's side, so logging in with the agent's
+   * choice would make them routable behind the locked screen while they still talk. Not over a
+   * hold it does not outrank (crash), nor "sign out" (that waits for the call's end).
+   */
+  private owedForHeal(): 'suspend' | 'lock' | null {
+    const owed = this.owedHold;
+    if (!owed || this.holdAction(owed) !== 'away') return null;
+    const current = this.holds.current()?.cause;
+    return current && !isAfterCallHold(current) ? null : owed;
+  }
+
   /** Signs in again with the same profile and restores the agent's last chosen state. */
   private async heal(): Promise<void> {
     if (!this.client || !this.snap.profile) return;
-    const target = this.holds.restoreTarget(this.snap.chosenState);
+    const owed = this.owedForHeal();
+    const target = owed
+      ? SYSTEM_HOLD_STATES[owed]
+      : this.holds.restoreTarget(this.snap.chosenState);
     // The skills as they are now, not as they were at sign-in: edits made since are kept.
     const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
     const result = await this.client.login(loginRequest(profile, target));
@@ -700,10 +721,20 @@ export class AgentSession {
       this.healRefusals = 0;
       this.pendingState = null;
       this.markAck();
+      // Woken (unlocked) while the login was on its way: the hold goes again at once.
+      const woken = owed !== null && this.owedHold !== owed;
+      if (owed) {
+        // Logged in held: what releasing the hold restores is what the heal would have set.
+        const chosen = this.holds.restoreTarget(this.snap.chosenState);
+        this.owedHold = null;
+        const hold = this.holds.begin(owed, target, chosen, this.now());
+        this.update({ hold: { reason: hold.cause, since: hold.since } });
+      }
       this.applyState(target, false);
       this.update({ phase: 'signed-in', lastError: null, pendingState: null });
       await this.readBack();
       this.loop.start();
+      if (woken) await this.doRelease(owed);
       return;
     }
     this.noteFailure(result.error, true);

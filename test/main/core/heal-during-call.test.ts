@@ -1,0 +1,120 @@
+/**
+ * The platform's REST side forgets the agent (a restart) while a call it routed is still on the
+ * line, and the session heals by logging in again. The demo platform ends its routed calls when
+ * it forgets an agent, so here the platform's side of the call is driven directly (its state),
+ * and the line's side through the session's call reports, as the call controller makes them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
+import { waitFor } from '../../support/wait';
+import { emulatorClient, emulatorSession } from './support/emulator-session';
+import type { AgentSession, SessionPlatform } from '../../../src/main/core/session';
+import type { PlatformClient } from '../../../src/lib/platform/client';
+import type { LoginRequest } from '../../../src/shared/platform/dto';
+import type { RunningEmulator } from '../../../src/emulator/index';
+import type { CallInfo } from '../../../src/shared/snapshot';
+
+const EXT = DEMO_EXTENSIONS[0]!.id;
+const NAME = 'agent_1';
+let emulator: RunningEmulator;
+let session: AgentSession;
+/** While set, a login waits for it to resolve (a platform slow to take the heal). */
+let loginGate: Promise<void> | null = null;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, auth: 'generate' });
+  loginGate = null;
+  const client = emulatorClient(emulator);
+  const platform: SessionPlatform = Object.assign(Object.create(client) as PlatformClient, {
+    login: async (req: LoginRequest) => {
+      await loginGate;
+      return client.login(req);
+    },
+  });
+  // A keepalive fast enough to find the lost session by itself (wake would cancel an owed hold).
+  session = emulatorSession(emulator, platform, { keepaliveMs: () => 200 });
+  const signed = await session.signIn({ name: NAME, extension: EXT, initialState: 'idle' });
+  expect(signed.ok).toBe(true);
+});
+afterEach(async () => {
+  await session.shutdown(1000);
+  await emulator.close();
+});
+
+const platformState = () => emulator.store.agentStatus(NAME)?.state;
+const call = (phase: 'ringing' | 'talking'): CallInfo => ({
+  id: 'routed-1',
+  caller: '13900001234',
+  phase,
+  ringingSince: Date.now(),
+  talkingSince: phase === 'talking' ? Date.now() : null,
+  muted: false,
+});
+
+/** A call the platform routed, answered: talking on the platform and on the line. */
+function talkingRouted(): void {
+  expect(emulator.store.forceState(NAME, 'fetching').code).toBe('000000');
+  session.showCall(call('ringing'), 'fetching');
+  expect(emulator.store.forceState(NAME, 'talking').code).toBe('000000');
+  session.showCall(call('talking'), 'talking');
+}
+
+/** The platform restarts, and the session logs the agent in again (the call still on). */
+async function platformForgetsAndHeals(): Promise<void> {
+  emulator.store.reset();
+  expect(platformState()).toBeUndefined();
+  await waitFor(() => platformState(), 'logged in again');
+  await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
+}
+
+describe('a heal during a routed call', () => {
+  it('with the screen locked during the call: logs in held away, not routable, and unlocking restores idle', async () => {
+    talkingRouted();
+    await session.hold('lock');
+    expect(platformState()).toBe('talking'); // owed: the platform refuses a state in a call
+
+    await platformForgetsAndHeals();
+    // The new login is in no call on the platform's side: an idle one would be offered work
+    // behind the locked screen, while the agent still talks.
+    expect(platformState()).toBe('away/system/lock');
+    expect(session.snapshot()).toMatchObject({
+      state: 'away/system/lock',
+      hold: { reason: 'lock' },
+      call: { phase: 'talking' },
+    });
+
+    // The call ends: still held.
+    session.endCall(null);
+    expect((await session.refresh()).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platformState()).toBe('away/system/lock');
+
+    // Unlocking gives back what the agent had chosen.
+    await session.wake();
+    await waitFor(() => platformState() === 'idle', 'idle after unlock');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
+  });
+
+  it('unlocked while the heal logs in held: the hold goes again, back to idle', async () => {
+    talkingRouted();
+    await session.hold('lock');
+    let open!: () => void;
+    loginGate = new Promise((resolve) => (open = resolve));
+    emulator.store.reset();
+    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    await session.wake();
+    open();
+    await waitFor(() => platformState() === 'idle', 'idle: the screen is unlocked');
+    await waitFor(() => session.snapshot().state === 'idle', 'shown idle');
+    expect(session.snapshot().hold).toBeNull();
+  });
+
+  it('unlocked before the heal: nothing owed, the agent logs in with their choice', async () => {
+    talkingRouted();
+    await session.hold('lock');
+    await session.wake();
+    await platformForgetsAndHeals();
+    expect(platformState()).toBe('idle');
+    expect(session.snapshot().hold).toBeNull();
+  });
+});
