@@ -338,8 +338,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         return { ok: false, error: appError('not-signed-in') };
       const signedIn = await access.signIn(name, password);
       if (!signedIn.ok) return signedIn;
-      // Keepalive now: the session carries on (or heals, restoring the chosen state).
-      await session.wake();
+      // Keepalive now: the session carries on (or heals, restoring the chosen state). The agent
+      // typed their password into the window: they are at the desk.
+      await session.wake(true);
       return { ok: true, value: withAccess(session.snapshot()) };
     },
     'session:sign-out': async ({ force }) => {
@@ -406,7 +407,11 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   };
   const dispatch = createRouter(handlers, logger);
 
+  // Resumed with the screen still locked, the agent is not back yet: unlocking says so.
+  let screenLocked = false;
   const system = (event: SystemEvent): void => {
+    if (event === 'lock-screen') screenLocked = true;
+    else if (event === 'unlock-screen') screenLocked = false;
     const run = async () => {
       if (event === 'suspend' || event === 'lock-screen') {
         await session.hold(event === 'suspend' ? 'suspend' : 'lock');
@@ -414,7 +419,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
         session.networkLost();
       } else {
         sip?.kick(event === 'resume' ? 'resume' : event === 'unlock-screen' ? 'unlock' : 'online');
-        await session.wake();
+        // A network return is no sign of the agent; a resume is one unless the screen is locked.
+        const present = event === 'unlock-screen' || (event === 'resume' && !screenLocked);
+        await session.wake(present);
       }
     };
     run().catch((error) => logger.error('system event failed', { event, error: String(error) }));

@@ -26,7 +26,7 @@ export type Release =
   { kind: 'not-held' } | { kind: 'forget' } | { kind: 'restore'; state: string };
 
 /** Suspend and lock: the agent is away from the desk. */
-export function isSystemHold(cause: HoldCause | undefined): boolean {
+export function isSystemHold(cause: HoldCause | undefined): cause is 'suspend' | 'lock' {
   return cause === 'suspend' || cause === 'lock';
 }
 

@@ -420,11 +420,16 @@ export class AgentSession {
     return reason === 'suspend' ? actions.onSuspend : actions.onLock;
   }
 
-  /** Resume/unlock/network return: keepalive and read back at once, then lift a system hold. */
-  wake(): Promise<void> {
-    this.owedHold = null;
+  /**
+   * Resume, unlock, network return: keepalive and read back at once. `present` (the agent is
+   * back at the desk: unlocked, or resumed with no locked screen) also lifts a system hold and
+   * what a lock or suspend during a call owed; a network return alone lifts nothing, since the
+   * screen may still be locked with nobody there.
+   */
+  wake(present: boolean): Promise<void> {
+    if (present) this.owedHold = null;
     return this.store.batch(async () => {
-      if (this.signedOutByHold && this.snap.phase === 'signed-out') {
+      if (present && this.signedOutByHold && this.snap.phase === 'signed-out') {
         const { profile, state } = this.signedOutByHold;
         await this.doSignIn({
           ...profile,
@@ -436,7 +441,7 @@ export class AgentSession {
       this.loop.succeeded();
       await this.doTick();
       const cause = this.holds.current()?.cause;
-      if (cause === 'suspend' || cause === 'lock') await this.doRelease(cause);
+      if (present && isSystemHold(cause)) await this.doRelease(cause);
     });
   }
 

@@ -90,7 +90,7 @@ describe('a heal during a routed call', () => {
     expect(platformState()).toBe('away/system/lock');
 
     // Unlocking gives back what the agent had chosen.
-    await session.wake();
+    await session.wake(true);
     await waitFor(() => platformState() === 'idle', 'idle after unlock');
     expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
   });
@@ -102,7 +102,7 @@ describe('a heal during a routed call', () => {
     loginGate = new Promise((resolve) => (open = resolve));
     emulator.store.reset();
     await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
-    await session.wake();
+    await session.wake(true);
     open();
     await waitFor(() => platformState() === 'idle', 'idle: the screen is unlocked');
     await waitFor(() => session.snapshot().state === 'idle', 'shown idle');
@@ -112,7 +112,7 @@ describe('a heal during a routed call', () => {
   it('unlocked before the heal: nothing owed, the agent logs in with their choice', async () => {
     talkingRouted();
     await session.hold('lock');
-    await session.wake();
+    await session.wake(true);
     await platformForgetsAndHeals();
     expect(platformState()).toBe('idle');
     expect(session.snapshot().hold).toBeNull();

@@ -106,7 +106,7 @@ describe('the error banner describes the present', () => {
       expect((await session.setState('busy')).ok).toBe(false);
       expect(session.snapshot().lastError?.code).toBe(error.code);
       faults = {};
-      await session.wake(); // the next keepalive round
+      await session.wake(true); // the next keepalive round
       expect(session.snapshot().lastError).toBeNull();
       expect(session.snapshot().platform.health).toBe('ok');
     });
@@ -117,12 +117,12 @@ describe('platform trouble is reported truthfully', () => {
   it('keepalives refused with 010002 count as trouble, not "Platform OK"', async () => {
     await signIn();
     faults = { keepalive: appError('010002') };
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().platform.health).toBe('faulty');
     expect(session.snapshot().platform.lastError?.code).toBe('010002');
     expect(session.snapshot().lastError?.code).toBe('010002');
     faults = {};
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().platform.health).toBe('ok');
     expect(session.snapshot().lastError).toBeNull(); // the banner went with the trouble
   });
@@ -130,7 +130,7 @@ describe('platform trouble is reported truthfully', () => {
   it('a keepalive the platform rejects as unsigned shows auth-failed, for IT', async () => {
     await signIn();
     faults = { keepalive: appError('auth-failed', 'HTTP 401') };
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().platform.health).toBe('auth-failed');
   });
 
@@ -138,7 +138,7 @@ describe('platform trouble is reported truthfully', () => {
     await signIn();
     faults = { getAgent: appError('malformed-reply', 'unexpected data (state: expected string)') };
     pushes = [];
-    for (let i = 0; i < 4; i++) await session.wake();
+    for (let i = 0; i < 4; i++) await session.wake(true);
     const seen = new Set(pushes.map((p) => p.platform.health));
     expect(seen.has('unreachable')).toBe(false);
     expect(session.snapshot().platform.health).toBe('faulty');
@@ -196,14 +196,14 @@ describe('a state change the platform could not take', () => {
       keepalive: appError('auth-failed', 'HTTP 401'),
     };
     expect((await session.setState('busy/小休')).ok).toBe(false);
-    await session.wake();
-    await session.wake();
+    await session.wake(true);
+    await session.wake(true);
     expect(session.snapshot().platform.health).toBe('auth-failed');
     expect(session.snapshot().pendingState).toBe('busy/小休'); // the agent's choice is kept
     // Only the agent's own attempt: nothing is pushed against credentials that are refused.
     expect(calls.filter((m) => m === 'setState')).toHaveLength(1);
     faults = {}; // the credentials are fixed
-    await session.wake();
+    await session.wake(true);
     await waitFor(() => session.snapshot().pendingState === null, 'applied');
     expect(session.snapshot().state).toBe('busy/小休');
     expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
@@ -221,7 +221,7 @@ describe('a state change the platform could not take', () => {
     // past the next keepalive (it is about the agent's click, not the platform's health).
     expect(session.snapshot().platform.health).toBe('ok');
     expect(session.snapshot().lastError?.code).toBe('000001');
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().lastError?.code).toBe('000001');
   });
 
@@ -239,8 +239,8 @@ describe('a state change the platform could not take', () => {
     expect(session.snapshot().chosenState).toBe('idle');
     faults = {};
     const sent = calls.filter((m) => m === 'setState').length;
-    await session.wake();
-    await session.wake();
+    await session.wake(true);
+    await session.wake(true);
     // The agent was told the newer choice failed; the older one does not come back by itself.
     expect(calls.filter((m) => m === 'setState')).toHaveLength(sent);
     expect(session.snapshot().state).toBe('idle');
@@ -336,7 +336,7 @@ describe('a heal', () => {
     ]);
     expect(edit.ok).toBe(true);
     emulator.store.reset(); // the platform forgets the agent: the next keepalive heals
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().phase).toBe('signed-in');
     const agent = emulator.store.agentStatus('agent_1');
     expect(agent?.skills.map((s) => s.name)).toEqual(['support']);
@@ -357,7 +357,7 @@ describe('skill and extension changes', () => {
     if (!edit.ok) expect(edit.error.code).toBe('000001');
     faults = {};
     emulator.store.reset();
-    await session.wake();
+    await session.wake(true);
     expect(platformAgent()?.skills.map((s) => s.name)).toEqual(['sales']);
   });
 
@@ -368,7 +368,7 @@ describe('skill and extension changes', () => {
     expect(edit.ok).toBe(true);
     faults = {};
     emulator.store.reset();
-    await session.wake();
+    await session.wake(true);
     expect(
       platformAgent()
         ?.skills.map((s) => s.name)
@@ -501,7 +501,7 @@ describe('a heal', () => {
     await signIn();
     faults = { keepalive: appError('040202'), login: appError('040201') };
     calls.length = 0;
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().phase).toBe('signed-out');
     expect(session.snapshot().lastError?.code).toBe('040201');
     expect(calls.filter((m) => m === 'login')).toHaveLength(1);
@@ -510,13 +510,13 @@ describe('a heal', () => {
   it('gives up after three refusals, never after transient failures', async () => {
     await signIn();
     faults = { keepalive: appError('040202'), login: appError('transport', 'ECONNREFUSED') };
-    for (let i = 0; i < 5; i++) await session.wake();
+    for (let i = 0; i < 5; i++) await session.wake(true);
     expect(session.snapshot().phase).toBe('restoring');
     faults = { login: appError('040103') };
-    await session.wake();
-    await session.wake();
+    await session.wake(true);
+    await session.wake(true);
     expect(session.snapshot().phase).toBe('restoring');
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().phase).toBe('signed-out');
     expect(session.snapshot().lastError?.code).toBe('040103');
   });
@@ -531,7 +531,7 @@ describe('a state chosen while the platform was down', () => {
     faults = {};
     emulator.store.forceState('agent_1', 'talking');
     calls.length = 0;
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().state).toBe('talking');
     expect(session.snapshot().pendingState).toBeNull();
     expect(calls).not.toContain('setState');
@@ -543,7 +543,7 @@ describe('a state chosen while the platform was down', () => {
     faults = { setState: appError('transport', 'ECONNREFUSED') };
     expect((await session.setState('busy/小休')).ok).toBe(false);
     faults = {};
-    await session.wake();
+    await session.wake(true);
     expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
     expect(session.snapshot()).toMatchObject({
       state: 'busy/小休',

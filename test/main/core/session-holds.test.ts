@@ -158,7 +158,7 @@ describe('suspend, lock, wake and quit, per the agent’s settings', () => {
     expect(platformState()).toBe('idle');
     await session.hold('suspend');
     expect(platformState()).toBe('away/system/suspend');
-    await session.wake();
+    await session.wake(true);
     expect(platformState()).toBe('idle');
 
     actions = { onSuspend: 'nothing', onLock: 'away' };
@@ -166,7 +166,7 @@ describe('suspend, lock, wake and quit, per the agent’s settings', () => {
     expect(platformState()).toBe('idle');
     await session.hold('lock');
     expect(platformState()).toBe('away/system/lock');
-    await session.wake();
+    await session.wake(true);
     expect(platformState()).toBe('idle');
   });
 
@@ -176,7 +176,7 @@ describe('suspend, lock, wake and quit, per the agent’s settings', () => {
     await session.hold('suspend');
     expect(platformState()).toBe('away/system/lock');
     expect(session.snapshot().hold?.reason).toBe('lock');
-    await session.wake();
+    await session.wake(true);
     expect(platformState()).toBe('busy/小休');
   });
 
@@ -198,7 +198,7 @@ describe('suspend, lock, wake and quit, per the agent’s settings', () => {
     await session.hold('lock');
     expect(session.snapshot().phase).toBe('signed-out');
     expect(emulator.store.agentStatus('agent_1')).toBeFalsy();
-    await session.wake();
+    await session.wake(true);
     expect(session.snapshot().phase).toBe('signed-in');
     expect(platformState()).toBe('busy/会议');
   });

@@ -109,7 +109,7 @@ describe('state changes under random reply order', () => {
 
           // The platform forgets the agent; the heal must restore that same last state.
           agents.clear();
-          await drive(s, session.wake());
+          await drive(s, session.wake(true));
           expect(session.snapshot().phase).toBe('signed-in');
           expect(agents.get('a')?.state).toBe(last);
           expect(session.snapshot().state).toBe(last);

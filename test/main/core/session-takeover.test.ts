@@ -60,14 +60,14 @@ describe('a second desktop takes the agent over', () => {
     expect((await b.session.signIn({ ...profile, initialState: 'busy/小休' })).ok).toBe(true);
 
     a.link.offline = false;
-    await a.session.wake(); // A's next keepalive round
+    await a.session.wake(true); // A's next keepalive round
     const snap = a.session.snapshot();
     expect(snap.takeover?.clue).toBe('state');
     expect(snap.phase).toBe('signed-out');
     // A did not fight: B's state stands, B is still signed in, and A has gone quiet.
     expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
     const after = a.sent.length;
-    await a.session.wake();
+    await a.session.wake(true);
     await a.session.setState('idle');
     expect(a.sent.slice(after)).toEqual([]);
     expect(a.sent).not.toContain('logout');
