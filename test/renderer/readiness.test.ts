@@ -188,6 +188,26 @@ describe('banners', () => {
     expect(textIn()).toContain('您的座席已在另一台电脑或话机上以同一分机签入');
   });
 
+  it('taken over during a call: says the call goes on and this desktop stops after it', async () => {
+    stubMicrophone('granted');
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({
+      state: 'talking',
+      call: {
+        id: 'c1',
+        caller: '13800000001',
+        phase: 'talking',
+        ringingSince: 0,
+        talkingSince: 0,
+        muted: false,
+      },
+      takeover: { clue: 'register', detail: 'x', since: 0 },
+    });
+    await mountApp(api);
+    expect(textIn(getByRole('alert'))).toContain('当前通话不受影响，通话结束后本机将停止工作。');
+    expect(textIn()).not.toContain('本机已停止工作');
+  });
+
   it('says a state the platform was too busy for is being retried, in words', async () => {
     await show({ pendingState: 'busy/小休' });
     expect(textIn()).toContain('平台尚未接受“忙碌 · 小休”，正在自动重试。');

@@ -108,6 +108,12 @@ export class AgentSession {
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
   /** Suspend or lock came during a call: applied once the call is over, unless woken first. */
   private owedHold: 'suspend' | 'lock' | null = null;
+  /**
+   * The session must end (another desktop took the agent over, or the name is signed in on
+   * another extension) while a call is on the line: it ends once the call is over, since ending
+   * it now would hang up on the customer.
+   */
+  private endAfterCall: (() => void) | null = null;
   /** While our own extension change is in flight, a read-back may show either extension. */
   private changingExtension = false;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
@@ -309,6 +315,7 @@ export class AgentSession {
     // A new call takes the place of the last one's "dropped" notice.
     const patch = call && this.snap.droppedCall ? { call, droppedCall: null } : { call };
     this.store.publish(moved ? { ...patch, state, stateSince: this.now() } : patch);
+    this.endIfCallOver();
   }
 
   /**
@@ -320,6 +327,7 @@ export class AgentSession {
     const moved = before.state !== this.snap.state;
     if (moved) this.stateEpoch++;
     this.store.publish(moved ? { call: null, ...before } : { call: null });
+    this.endIfCallOver();
   }
 
   /** Records a ring that was not answered, newest first. */
@@ -333,6 +341,11 @@ export class AgentSession {
    * noted, in the same push (the window renders the end once, not twice).
    */
   endCall(missed: MissedOffer | null, dropped: DroppedCall | null = null): void {
+    this.showEnd(missed, dropped);
+    this.endIfCallOver();
+  }
+
+  private showEnd(missed: MissedOffer | null, dropped: DroppedCall | null): void {
     this.lastCallAt = this.now();
     if (dropped && this.snap.phase !== 'signed-out') {
       this.store.publish({ call: null, droppedCall: dropped });
@@ -527,6 +540,12 @@ export class AgentSession {
     if (!force && isInCall(this.snap)) {
       this.update({ question: { kind: 'force-sign-out' } });
       return this.fail(inCallRefusal(), false);
+    }
+    // Taken over during the call: step back now, without the logout that would sign the other
+    // desktop out.
+    if (this.endAfterCall) {
+      this.endAfterCall();
+      return this.ok();
     }
     const stale = isStaleCallState(this.snap);
     const result = await this.client.logout(name, { force });
@@ -794,7 +813,8 @@ export class AgentSession {
       // The platform knows agents by name only: a login elsewhere took the name (after ours
       // expired) and bound another extension. Keeping this session alive would fight it.
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
-      return this.endSession(appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail));
+      const error = appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail);
+      return this.endWhenNoCall(() => this.endSession(error), detail);
     }
     this.skills = agent.skills.map((skill) => ({ ...skill }));
     if (epoch !== this.stateEpoch || this.statesInFlight > 0) {
@@ -834,9 +854,28 @@ export class AgentSession {
    * no heal, and no logout (that would sign the other desktop out).
    */
   private takenOver(clue: 'state' | 'register', detail: string): void {
-    this.options.logger.warn('session: taken over elsewhere; stopping', { clue, detail });
-    this.endSession();
-    this.update({ takeover: { clue, detail, since: this.now() } });
+    const takeover = { clue, detail, since: this.snap.takeover?.since ?? this.now() };
+    // Said at once (the window warns that this desktop steps back after the call).
+    this.update({ takeover });
+    this.endWhenNoCall(() => {
+      this.options.logger.warn('session: taken over elsewhere; stopping', { clue, detail });
+      this.endSession();
+      this.update({ takeover });
+    }, detail);
+  }
+
+  /** Runs `end` now, or once the call on the line is over (see {@link endAfterCall}). */
+  private endWhenNoCall(end: () => void, why: string): void {
+    if (this.snap.call === null) return end();
+    if (!this.endAfterCall) {
+      this.options.logger.warn('session: ending once the call is over', { why });
+    }
+    this.endAfterCall = end;
+  }
+
+  private endIfCallOver(): void {
+    const end = this.endAfterCall;
+    if (end && this.snap.call === null) end();
   }
 
   // ---------------------------------------------------------------- snapshot helpers
@@ -856,6 +895,7 @@ export class AgentSession {
   }
 
   private endSession(error?: AppError): void {
+    this.endAfterCall = null;
     this.loop.stop();
     this.pendingState = null;
     this.owedHold = null;

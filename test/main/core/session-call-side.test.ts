@@ -139,6 +139,25 @@ describe('the SIP line', () => {
         'the registrar lists another device on this extension: sip:a@x.invalid, sip:b@y.invalid',
     });
   });
+
+  it('another device during a call: said at once, this desktop steps back once the call is over', async () => {
+    await signIn();
+    session.showCall({ ...ringing('c1'), phase: 'talking' }, 'talking');
+    const sip = session.snapshot().sip;
+    session.setSipStatus({ ...sip, state: 'registered', newContacts: ['sip:a@x.invalid'] });
+    // The window warns; the session (and so the call and the line) stays until the call ends.
+    expect(session.snapshot()).toMatchObject({
+      phase: 'signed-in',
+      takeover: { clue: 'register' },
+      call: { id: 'c1' },
+    });
+    session.endCall(null);
+    expect(session.snapshot()).toMatchObject({
+      phase: 'signed-out',
+      takeover: { clue: 'register' },
+      call: null,
+    });
+  });
 });
 
 describe('clearing the missed list', () => {

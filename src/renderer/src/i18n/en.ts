@@ -135,6 +135,8 @@ const en: Messages = {
     },
     takeover:
       'Your agent was signed in on another desktop or phone with the same extension. This desktop has stopped and will not interfere. Sign in again here only if that was not meant to happen.',
+    takeoverAfterCall:
+      'Your agent was signed in on another desktop or phone with the same extension. This call goes on; this desktop stops when it ends.',
     pendingState: 'The platform has not taken “{state}” yet; retrying automatically.',
     faulty: 'The platform answers but refuses or garbles this session’s requests.',
   },
