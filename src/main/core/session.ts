@@ -814,7 +814,14 @@ export class AgentSession {
       // expired) and bound another extension. Keeping this session alive would fight it.
       const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
       const error = appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail);
-      return this.endWhenNoCall(() => this.endSession(error), detail);
+      // During a call the window warns now; afterwards the sign-in form says why.
+      if (this.snap.call !== null && !this.snap.takeover) {
+        this.update({ takeover: { clue: 'state', detail, since: this.now() } });
+      }
+      return this.endWhenNoCall(() => {
+        this.endSession(error);
+        this.update({ takeover: null });
+      }, detail);
     }
     this.skills = agent.skills.map((skill) => ({ ...skill }));
     if (epoch !== this.stateEpoch || this.statesInFlight > 0) {

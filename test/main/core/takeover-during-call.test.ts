@@ -48,10 +48,14 @@ describe('taken over during a call', () => {
     expect(app.snap().phase).toBe('signed-in');
     expect(app.snap().call?.phase).toBe('talking');
     expect(direct.ended()).toBeNull();
+    // The window is told now (it says this desktop stops when the call ends).
+    expect(app.snap().takeover).toMatchObject({ clue: 'state' });
 
     expect((await app.core.dispatch('call:hangup', { callId: direct.callId })).ok).toBe(true);
     await app.until('stepped back after the call', (s) => s.phase === 'signed-out');
+    // Signed out, the sign-in form says why; no takeover banner besides.
     expect(app.snap().lastError?.code).toBe('040201');
+    expect(app.snap().takeover).toBeNull();
     // The other desktop's session is untouched: still signed in on its extension, in its state.
     const status = app.demo.emulator.store.agentStatus(AGENT);
     expect(status?.extension).toBe(DEMO_EXTENSIONS[1]!.id);
