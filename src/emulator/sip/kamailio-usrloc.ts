@@ -31,20 +31,35 @@ export interface UsrlocOptions {
   intervalMs: number;
 }
 
-/** One JSON-RPC call to Kamailio (bounded at 2 s). */
+/**
+ * One JSON-RPC call to Kamailio (bounded at 2 s). Sent once more when the kept-alive connection
+ * it went out on turned out closed by Kamailio before any reply (`other side closed`): the
+ * methods used here only read, so a second try is safe.
+ */
 export async function kamailioRpc(
   rpcUrl: string,
   method: string,
   params: unknown[] = [],
 ): Promise<unknown> {
-  const response = await fetch(rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-    signal: AbortSignal.timeout(2_000),
+  const send = () =>
+    fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+      signal: AbortSignal.timeout(2_000),
+    });
+  const response = await send().catch((error: unknown) => {
+    if (!closedBeforeReply(error)) throw error;
+    return send();
   });
   if (!response.ok) throw new Error(`kamailio rpc ${method}: HTTP ${response.status}`);
   return response.json();
+}
+
+/** fetch's failure when the socket closed before a reply came (undici's UND_ERR_SOCKET). */
+function closedBeforeReply(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  return error instanceof TypeError && cause?.code === 'UND_ERR_SOCKET';
 }
 
 /** The extensions Kamailio holds a live contact for: extensionId → contact and expiry. */
