@@ -25,7 +25,7 @@ import { missingSystem } from '../support/system';
 import { startSipp } from './support/sipp';
 import { waitFor } from '../support/wait';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../support/sipp-offers';
-import { ackAnswer, byeAnswered, invite, scenario } from '../support/sipp-scenario';
+import { answeredCall, byeAnswered, reinviteAnswered, scenario } from '../support/sipp-scenario';
 import type { Caller } from '../support/sipp-scenario';
 import { FAST_TIMING, untilState } from '../main/sip/support/line';
 import { startTcpProxy } from '../main/sip/support/tcp-proxy';
@@ -39,13 +39,6 @@ const CALLER: Caller = { to: '[service]', caller: '13900000001', host: 'pstn.exa
 const ANSWER = (media: string) =>
   OFFER.replace(/\[\$media\]/g, media).replace('a=setup:actpass', 'a=setup:active');
 
-/** The customer calls, takes the answer and ACKs it, along the route the 200 recorded. */
-const ANSWERED = `${invite(CALLER, OFFER)}
-  <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}`;
-
 /**
  * The customer: calls, takes the answer, ACKs; then takes the line's re-INVITE from its new
  * connection (its Contact, with the new connection's alias, is where the dialog now goes),
@@ -54,30 +47,13 @@ ${ackAnswer(CALLER)}`;
 const KEPT = scenario(
   'a call kept over a SIP server restart',
   ['domain', 'media'],
-  `${ANSWERED}
+  `${answeredCall(CALLER, OFFER)}
   <recv request="INVITE">
     <action>
       <ereg regexp="&lt;(sip:[^&gt;]*)&gt;" search_in="hdr" header="Contact:" check_it="true" assign_to="whole,target" />
     </action>
   </recv>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${CALLER.caller}@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${ANSWER('[$media]')}
-
-    ]]>
-  </send>
-  <recv request="ACK" />
+${reinviteAnswered(CALLER, ANSWER('[$media]'))}
   <send retrans="500">
     <![CDATA[
 
@@ -101,7 +77,7 @@ ${ANSWER('[$media]')}
 const HUNG_UP = scenario(
   'the agent hangs up while the SIP server is away',
   ['domain', 'media'],
-  `${ANSWERED}
+  `${answeredCall(CALLER, OFFER)}
 ${byeAnswered}`,
 );
 

@@ -30,7 +30,14 @@ import type { SipLine } from '../../src/main/sip/types';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../support/sipp-offers';
-import { ackAnswer, ackFailure, byeAnswered, invite, scenario } from '../support/sipp-scenario';
+import {
+  ackFailure,
+  answeredCall,
+  byeAnswered,
+  invite,
+  reinviteAnswered,
+  scenario,
+} from '../support/sipp-scenario';
 import type { Caller } from '../support/sipp-scenario';
 import { FAST_TIMING, untilState } from '../main/sip/support/line';
 import { startTcpProxy } from '../main/sip/support/tcp-proxy';
@@ -74,30 +81,9 @@ ${ackFailure(CALLER)}`,
 const KEPT = scenario(
   'a call kept over a reconnect',
   ['domain', 'media'],
-  `${invite(CALLER, OFFER)}
-  <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}
+  `${answeredCall(CALLER, OFFER)}
   <recv request="INVITE" />
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:${CALLER.caller}@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-${ANSWER('[$media]')}
-
-    ]]>
-  </send>
-  <recv request="ACK" />
+${reinviteAnswered(CALLER, ANSWER('[$media]'))}
 ${byeAnswered}`,
 );
 

@@ -93,6 +93,37 @@ export const ackAnswer = (c: Caller) => `
     ]]>
   </send>`;
 
+/** The caller calls with `sdp`, takes the answer and ACKs it along the route the 200 recorded. */
+export const answeredCall = (c: Caller, sdp: string) => `${invite(c, sdp)}
+  <recv response="100" optional="true" />
+  <recv response="180" optional="true" />
+  <recv response="200" rrs="true" />
+${ackAnswer(c)}`;
+
+/**
+ * After a `<recv request="INVITE">` of the line's re-INVITE (a refresh from a new connection):
+ * the caller answers it 200 with `sdp` and takes the ACK.
+ */
+export const reinviteAnswered = (c: Caller, sdp: string) => `
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:${c.caller}@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+${sdp}
+
+    ]]>
+  </send>
+  <recv request="ACK" />`;
+
 /** The caller hangs up an answered call, along the recorded route. */
 export const bye = (c: Caller) => `
   <send retrans="500">
