@@ -4,7 +4,8 @@
  * main, sent to the window one page at a time), today's figures since local midnight, and the
  * missed-offer list, which is a view of the same records and so survives restarts.
  * Retention is bounded: calls older than the retention (state changes older than two days) are
- * dropped at start and at compaction.
+ * dropped at start and, in an app left open for days, at most an hour late (the journal follows
+ * at its next compaction).
  */
 import { CALL_OUTCOMES } from '../../../shared/history';
 import { Journal } from './journal';
@@ -43,6 +44,8 @@ export interface HistoryStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** How often a running app drops what expired (each drop copies the arrays). */
+const PRUNE_EVERY_MS = 3_600_000;
 /**
  * State changes are kept two days: today's figures need only today's (and the state at
  * midnight); calls are kept for the retention. Keeps the journal, and start-up, small.
@@ -66,6 +69,8 @@ export class HistoryStore {
   private states: StateMark[] = [];
   private readonly damage: HistoryDamage | null;
   private readonly startOfDay: (at: number) => number;
+  /** When the running app next drops expired records. */
+  private nextPrune = 0;
 
   constructor(private readonly options: HistoryStoreOptions) {
     this.startOfDay = options.startOfDay ?? localMidnight;
@@ -76,6 +81,7 @@ export class HistoryStore {
     this.calls.sort((a, b) => a.at - b.at);
     this.states.sort((a, b) => a.at - b.at);
     const expired = this.prune();
+    this.nextPrune = options.now() + PRUNE_EVERY_MS;
     if (loaded.damage || loaded.unterminated || expired > 0 || loaded.lines > this.liveCount())
       this.compact();
   }
@@ -85,7 +91,7 @@ export class HistoryStore {
     if (this.byId.has(call.id)) return;
     this.journal.append({ k: 'call', ...call });
     this.insert(call);
-    this.maybeCompact();
+    this.expire();
   }
 
   /** Notes the state the platform left the agent in after `id`. */
@@ -102,6 +108,7 @@ export class HistoryStore {
     if (last ? last.state === state : state === null) return;
     this.journal.append({ k: 'state', at, state });
     this.states.push({ at, state });
+    this.expire();
   }
 
   /** One page of calls, newest first, matching the query. */
@@ -196,6 +203,19 @@ export class HistoryStore {
 
   close(): void {
     this.journal.close();
+  }
+
+  /**
+   * An app left open does not restart to drop what expired: drop it here (hourly), and the
+   * journal at its next compaction, as dropped records count as its garbage.
+   */
+  private expire(): void {
+    const now = this.options.now();
+    if (now >= this.nextPrune) {
+      this.nextPrune = now + PRUNE_EVERY_MS;
+      this.prune();
+    }
+    this.maybeCompact();
   }
 
   private maybeCompact(): void {

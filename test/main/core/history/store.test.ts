@@ -127,6 +127,25 @@ describe('history store', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('ancient');
   });
 
+  it('an app left open for days keeps what a restart would: old calls and states go', () => {
+    // The soak bench's question: an agent leaves the app open for a week. Without a restart
+    // nothing expired was dropped, in memory or in the journal.
+    const store = open({ retentionDays: 1 });
+    const step = 10 * 60_000;
+    for (let i = 0; i < 10 * 144; i++) {
+      now += step;
+      store.addState(now, i % 2 ? 'idle' : 'talking');
+      store.addCall(call(`c${i}`, now - 1000));
+    }
+    // One day of calls (144 at one per 10 minutes), not ten.
+    expect(store.size()).toBeLessThanOrEqual(144 + 6);
+    // Two days of states and one of calls, plus the garbage compaction allows (1,000 lines).
+    const lines = readFileSync(file, 'utf8').trim().split('\n').length;
+    expect(lines).toBeLessThan(2 * (2 * 144 + 144 + 12) + 1000);
+    expect(readFileSync(file, 'utf8')).not.toContain('"c0"');
+    store.close();
+  });
+
   it('a corrupt store is reported, set aside, and new calls are still recorded', () => {
     const store = open();
     store.addCall(call('c1', now - 5000));
