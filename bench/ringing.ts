@@ -27,6 +27,9 @@
  *   core CPU per call against bare sip.js's, so the core's figure has a floor of its own that
  *   sees the same minutes.
  *
+ * - soak (only when named: BENCH_PHASES=soak): hundreds of calls to the app alone, heap of the
+ *   window and the core after forced collections at checkpoints (bench/soak.ts).
+ *
  * Digging in: BENCH_PHASES=cancelled,answered,quiet,sip-floor picks phases; BENCH_PROFILE=DIR
  * writes CPU profiles of the page and the core per phase, a sampling heap profile of what the
  * core allocates (garbage included: `.heapprofile`), and the window's WebSocket frames
@@ -399,7 +402,9 @@ export async function run(): Promise<Record<string, number | string>> {
     // The app: the core in its own process with its normal logging, as `npm run host` runs it.
     const credentials = emulator.credentials!;
     const profileArgs = [
-      ...(process.env.BENCH_PROFILE ? ['--inspect=127.0.0.1:0'] : []),
+      ...(process.env.BENCH_PROFILE || process.env.BENCH_PHASES?.split(',').includes('soak')
+        ? ['--inspect=127.0.0.1:0']
+        : []),
       ...(process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ];
     const host = spawn(
@@ -800,6 +805,45 @@ export async function run(): Promise<Record<string, number | string>> {
         `${phase}_floor_renderer_cpu_ms_per_call`,
       );
     }
+    // Soak: the app alone, hundreds of calls, heap read after forced collections (bench/soak.ts).
+    if (phases.includes('soak')) {
+      if (!inspectorUrl) throw new Error('the host printed no inspector URL');
+      const core = await inspectorSession(inspectorUrl);
+      stops.push(() => core.close());
+      const { soak } = await import('./soak');
+      Object.assign(
+        figures,
+        await soak({
+          ring: async (count, answered) => {
+            answerOnRing.on = answered;
+            const calls = Array.from({ length: count }, () => ({
+              target: appTarget,
+              caller: `139${String(++serial).padStart(8, '0')}`,
+            }));
+            // Hundreds of sipp runs: one whose media port was taken meanwhile (it made no call)
+            // is run again rather than losing the soak.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await sipp(
+                  answered ? 'soak-answered' : 'soak-cancelled',
+                  answered ? ANSWERED : CANCELLED,
+                  calls,
+                );
+                break;
+              } catch (error) {
+                if (attempt >= 3 || !/Unable to bind/.test(String(error))) throw error;
+              }
+            }
+            answerOnRing.on = false;
+          },
+          window: cdp.app,
+          core,
+          windowPids: renderer.app,
+          corePid: host.pid!,
+        }),
+      );
+      load.push(loadavg()[0]!);
+    }
     // The core against bare sip.js in Node: a run of its own (app and Node floor in turn), so
     // the browser figures above keep their two-way interleave.
     if (phases.includes('sip-floor')) {
@@ -872,18 +916,34 @@ function browserPid(marker: string): number {
   throw new Error(`no Chromium browser process with ${marker}`);
 }
 
-/** A minimal inspector-protocol client for the host process (profiles only). */
+/** A minimal inspector-protocol client for the host process (profiles, the soak's heap). */
 async function inspectorSession(url: string) {
   const { WebSocket } = await import('ws');
   const socket = new WebSocket(url);
   await new Promise((done, fail) => socket.once('open', done).once('error', fail));
   let id = 0;
   const pending = new Map<number, (result: unknown) => void>();
+  const listeners = new Set<{ method: string; fn: (params: Record<string, unknown>) => void }>();
   socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    const message = JSON.parse(String(data)) as {
+      id?: number;
+      result?: unknown;
+      method?: string;
+      params?: Record<string, unknown>;
+    };
+    if (message.id !== undefined) {
+      pending.get(message.id)?.(message.result);
+      pending.delete(message.id);
+    }
+    for (const l of listeners) if (l.method === message.method) l.fn(message.params ?? {});
   });
   return {
+    /** Listens to an event (heap snapshot chunks); returns how to stop. */
+    on(method: string, fn: (params: Record<string, unknown>) => void): () => void {
+      const entry = { method, fn };
+      listeners.add(entry);
+      return () => listeners.delete(entry);
+    },
     send(method: string, params: object = {}): Promise<unknown> {
       const mine = ++id;
       socket.send(JSON.stringify({ id: mine, method, params }));
