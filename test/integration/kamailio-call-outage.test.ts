@@ -54,6 +54,7 @@ const KEPT = scenario(
     </action>
   </recv>
 ${reinviteAnswered(CALLER, ANSWER('[$media]'))}
+  <recv request="ACK" />
   <send retrans="500">
     <![CDATA[
 

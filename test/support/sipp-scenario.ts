@@ -93,16 +93,20 @@ export const ackAnswer = (c: Caller) => `
     ]]>
   </send>`;
 
-/** The caller calls with `sdp`, takes the answer and ACKs it along the route the 200 recorded. */
+/**
+ * The caller calls with `sdp`, takes the answer and ACKs it along the route the 200 recorded.
+ * The 180 may come after the 200 (Kamailio's workers forward replies in any order, and UDP keeps
+ * none): `global` takes it at any later step instead of failing the call as unexpected.
+ */
 export const answeredCall = (c: Caller, sdp: string) => `${invite(c, sdp)}
   <recv response="100" optional="true" />
-  <recv response="180" optional="true" />
+  <recv response="180" optional="global" />
   <recv response="200" rrs="true" />
 ${ackAnswer(c)}`;
 
 /**
  * After a `<recv request="INVITE">` of the line's re-INVITE (a refresh from a new connection):
- * the caller answers it 200 with `sdp` and takes the ACK.
+ * the caller answers it 200 with `sdp`. The ACK's `recv` is the scenario's own.
  */
 export const reinviteAnswered = (c: Caller, sdp: string) => `
   <send>
@@ -121,8 +125,7 @@ export const reinviteAnswered = (c: Caller, sdp: string) => `
 ${sdp}
 
     ]]>
-  </send>
-  <recv request="ACK" />`;
+  </send>`;
 
 /** The caller hangs up an answered call, along the recorded route. */
 export const bye = (c: Caller) => `
