@@ -104,6 +104,14 @@ export const answeredCall = (c: Caller, sdp: string) => `${invite(c, sdp)}
   <recv response="200" rrs="true" />
 ${ackAnswer(c)}`;
 
+/** A 200 OK's first lines for the request just received (its Via, dialog headers and CSeq). */
+const OK_TO_LAST = `      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]`;
+
 /**
  * After a `<recv request="INVITE">` of the line's re-INVITE (a refresh from a new connection):
  * the caller answers it 200 with `sdp`. The ACK's `recv` is the scenario's own.
@@ -112,12 +120,7 @@ export const reinviteAnswered = (c: Caller, sdp: string) => `
   <send>
     <![CDATA[
 
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
+${OK_TO_LAST}
       Contact: <sip:${c.caller}@[local_ip]:[local_port]>
       Content-Type: application/sdp
       Content-Length: [len]
@@ -152,12 +155,7 @@ export const byeAnswered = `
   <send>
     <![CDATA[
 
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
+${OK_TO_LAST}
       Content-Length: 0
 
     ]]>
