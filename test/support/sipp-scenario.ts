@@ -114,10 +114,12 @@ const OK_TO_LAST = `      SIP/2.0 200 OK
 
 /**
  * After a `<recv request="INVITE">` of the line's re-INVITE (a refresh from a new connection):
- * the caller answers it 200 with `sdp`. The ACK's `recv` is the scenario's own.
+ * the caller answers it 200 with `sdp`, sent again every 500 ms until the ACK comes, as a UA
+ * does for a 2xx (RFC 3261 §13.3.1.4): a UDP datagram lost between the Kamailios is repaired.
+ * The ACK's `recv` is the scenario's own.
  */
 export const reinviteAnswered = (c: Caller, sdp: string) => `
-  <send>
+  <send retrans="500">
     <![CDATA[
 
 ${OK_TO_LAST}
