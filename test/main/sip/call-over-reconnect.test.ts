@@ -70,6 +70,20 @@ async function talking(offers = true) {
   return { call, media: m, caller };
 }
 
+/** The registered line replaced by one made with `options` (a trace, other timing). */
+async function replaceLine(options: Partial<Parameters<typeof createSipLine>[0]>) {
+  await line.stop();
+  line = createSipLine({
+    clock: systemClock,
+    logger: silentLogger,
+    timing: FAST_TIMING,
+    ...options,
+  });
+  line.onIncomingCall((c) => calls.push(c));
+  line.start(lineConfig(embedded.wsUrl, alice));
+  await untilState(line, 'registered');
+}
+
 beforeEach(async () => {
   ({ embedded, line, calls } = await registeredLine(alice));
 });
@@ -116,18 +130,11 @@ describe('an answered call over a lost SIP connection', () => {
 
   it('the agent hangs up while the line is down: the call ends at once, its BYE goes once the line is back', async () => {
     const sent: string[] = [];
-    await line.stop();
-    line = createSipLine({
-      clock: systemClock,
-      logger: silentLogger,
-      timing: FAST_TIMING,
+    await replaceLine({
       trace: (direction, message) => {
         if (direction === 'sent') sent.push(message.split('\r\n', 1)[0]!);
       },
     });
-    line.onIncomingCall((c) => calls.push(c));
-    line.start(lineConfig(embedded.wsUrl, alice));
-    await untilState(line, 'registered');
     const { call, media: m } = await talking();
     const offersBefore = m.seen.offers;
     const end = ended(call);
@@ -151,11 +158,7 @@ describe('an answered call over a lost SIP connection', () => {
       backoffCapMs: 5_000,
       unreachableCapMs: 5_000,
     };
-    await line.stop();
-    line = createSipLine({ clock: systemClock, logger: silentLogger, timing: slow });
-    line.onIncomingCall((c) => calls.push(c));
-    line.start(lineConfig(embedded.wsUrl, alice));
-    await untilState(line, 'registered');
+    await replaceLine({ timing: slow });
     const { call } = await talking();
     const end = ended(call);
     dropConnection();
