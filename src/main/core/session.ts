@@ -866,8 +866,7 @@ export class AgentSession {
     this.update({ takeover });
     this.endWhenNoCall(() => {
       this.options.logger.warn('session: taken over elsewhere; stopping', { clue, detail });
-      this.endSession();
-      this.update({ takeover });
+      this.endSession(); // keeps the takeover said above
     }, detail);
   }
 
