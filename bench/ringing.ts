@@ -51,10 +51,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../test/support/sipp-offers';
 import {
-  ackAnswer,
-  ackFailure,
+  answeredCall,
   bye,
-  cancel,
+  giveUp,
   invite,
   scenario,
 } from '../test/support/sipp-scenario';
@@ -285,16 +284,7 @@ const CANCELLED = scenario(
   ['domain', 'media'],
   `${INVITE}
   <pause milliseconds="${RING_MS}" />
-${cancel(CALLER)}
-  <!-- The CANCEL's 200 and the INVITE's 487 may come in either order. -->
-  <recv response="200" optional="true" next="1" />
-  <recv response="487" />
-${ackFailure(CALLER)}
-  <recv response="200" next="2" />
-  <label id="1" />
-  <recv response="487" />
-${ackFailure(CALLER)}
-  <label id="2" />
+${giveUp(CALLER)}
   <pause milliseconds="500" />`,
 );
 
@@ -302,9 +292,7 @@ ${ackFailure(CALLER)}
 const ANSWERED = scenario(
   'bench',
   ['domain', 'media'],
-  `${INVITE}
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}
+  `${answeredCall(CALLER, OFFER)}
   <pause milliseconds="300" />
 ${bye(CALLER)}
   <recv response="200" />

@@ -74,6 +74,21 @@ export const ackFailure = (c: Caller) => `
     ]]>
   </send>`;
 
+/**
+ * The caller gives up: CANCEL, then the CANCEL's 200 and the INVITE's 487 in either order (the
+ * proxy's workers forward them independently, so the 487 may overtake the 200), and the ACK of
+ * the 487. Uses the labels `gave-up-487` and `gave-up-done`: once per scenario.
+ */
+export const giveUp = (c: Caller) => `${cancel(c)}
+  <recv response="200" optional="true" next="gave-up-487" />
+  <recv response="487" />
+${ackFailure(c)}
+  <recv response="200" next="gave-up-done" />
+  <label id="gave-up-487" />
+  <recv response="487" />
+${ackFailure(c)}
+  <label id="gave-up-done" />`;
+
 /** ACK of the 200, along the route recorded from it (`rrs="true"` on its recv). */
 export const ackAnswer = (c: Caller) => `
   <send>

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from '../../../src/emulator/sip/free-port';
 import { startSipp } from './sipp';
-import { ackAnswer, byeAnswered, invite, scenario } from '../../support/sipp-scenario';
+import { answeredCall, byeAnswered, scenario } from '../../support/sipp-scenario';
 import type { Caller } from '../../support/sipp-scenario';
 
 const CALLER: Caller = { to: '[service]', caller: '[$caller]', host: '1.area.oneyun.com' };
@@ -32,11 +32,7 @@ const PLAIN_OFFER = [
 const SCENARIO = scenario(
   'platform-style plain RTP call',
   ['domain', 'caller'],
-  `${invite(CALLER, PLAIN_OFFER)}
-  <recv response="100" optional="true" />
-  <recv response="180" />
-  <recv response="200" rrs="true" />
-${ackAnswer(CALLER)}
+  `${answeredCall(CALLER, PLAIN_OFFER)}
   <nop>
     <action><exec play_pcap_audio="g711a.pcap" /></action>
   </nop>
