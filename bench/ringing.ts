@@ -793,6 +793,8 @@ export async function run(): Promise<Record<string, number | string>> {
         `${phase}_floor_renderer_cpu_ms_per_call`,
       );
     }
+    // The phases after these ring the app too, and expect it to ring, not answer.
+    answerOnRing.on = false;
     // Soak: the app alone, hundreds of calls, heap read after forced collections (bench/soak.ts).
     if (phases.includes('soak')) {
       if (!inspectorUrl) throw new Error('the host printed no inspector URL');
