@@ -147,7 +147,12 @@ export type SystemHold =
   /** After-call work (wrap-up.ts): busy/<wrap-up reason> until the countdown ends. */
   | 'wrap-up'
   /** The no-answer guard (no-answer-guard.ts): busy/<reason> after unanswered offers. */
-  | 'no-answer';
+  | 'no-answer'
+  /**
+   * Signed in again (a heal) during a call: the new login is in no call on the platform's side,
+   * so the agent is held busy until the call ends rather than offered a second call.
+   */
+  | 'in-call';
 
 export interface SessionSnapshot {
   phase: SessionPhase;

@@ -1,7 +1,7 @@
 /**
  * Named holds: the app, not the agent, puts the agent in a state for a while, for a cause
- * (suspend, lock; later a window reload or wrap-up after a call), and puts back what was there
- * before when the cause goes. This part only decides; the session talks to the platform.
+ * (suspend, lock, a window crash, wrap-up after a call, a heal during one), and puts back what
+ * was there before when the cause goes. This part only decides; the session talks to the platform.
  *
  * Rules: one hold at a time. A second cause while held takes over the target but keeps what to
  * restore (the agent's own state from before the first hold). A state the agent (or a
@@ -31,11 +31,12 @@ export function isSystemHold(cause: HoldCause | undefined): cause is 'suspend' |
 }
 
 /**
- * After-call work (wrap-up, the no-answer guard): holds that end by themselves, so suspend and
- * lock outrank them. A crash hold is not one: it lasts until the window is back.
+ * Holds that end by themselves with the call or the work after it (the in-call hold, wrap-up,
+ * the no-answer guard), so suspend and lock outrank them. A crash hold is not one: it lasts
+ * until the window is back.
  */
-export function isAfterCallHold(cause: HoldCause | undefined): boolean {
-  return cause === 'wrap-up' || cause === 'no-answer';
+export function endsByItself(cause: HoldCause | undefined): boolean {
+  return cause === 'in-call' || cause === 'wrap-up' || cause === 'no-answer';
 }
 
 export class NamedHolds {

@@ -12,13 +12,15 @@ import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 
 /** Reasons the app uses when it holds an agent away on their behalf. */
 export const SYSTEM_HOLD_STATES: Record<
-  Extract<SystemHold, 'suspend' | 'lock' | 'crash'>,
+  Extract<SystemHold, 'suspend' | 'lock' | 'crash' | 'in-call'>,
   string
 > = {
   suspend: 'away/system/suspend',
   lock: 'away/system/lock',
   /** The window (audio, ringtone) died: not routable until it is back (crash-hold.ts). */
   crash: 'busy/system/crash',
+  /** Signed in again during a call: not routable until the call is over (session.ts heal). */
+  'in-call': 'busy/system/in-call',
 };
 
 /** Errors that say "could not reach or read the platform" rather than "the platform refused". */

@@ -13,7 +13,12 @@ import {
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
 import { isInCall, isStaleCallState } from '../../shared/availability';
-import { baseOf, checkSettableState, isCallState } from '../../shared/domain/state';
+import {
+  baseOf,
+  checkSettableState,
+  isCallState,
+  isRoutableState,
+} from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import {
   SYSTEM_HOLD_STATES,
@@ -26,7 +31,7 @@ import {
 import { isSessionLost } from '../../lib/platform/client';
 import { Listeners } from '../../lib/listeners';
 import { KeepaliveLoop } from './keepalive-loop';
-import { isAfterCallHold, isSystemHold, NamedHolds } from './session-holds';
+import { endsByItself, isSystemHold, NamedHolds } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
 import { SnapshotStore, sameValue } from './snapshot-store';
 import type { HoldCause } from './session-holds';
@@ -420,7 +425,7 @@ export class AgentSession {
         return;
       }
       const current = this.holds.current()?.cause;
-      if (current && !isAfterCallHold(current)) return;
+      if (current && !endsByItself(current)) return;
       const result = await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
       // The platform put the agent in a call meanwhile.
       if (!result.ok && result.error.code === 'in-call') this.owedHold = reason;
@@ -640,7 +645,7 @@ export class AgentSession {
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     // Behind a locked screen or a sleeping machine the agent is already held away: after-call
     // work adds nothing, and must not replace what unlocking restores.
-    if (isAfterCallHold(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
+    if (endsByItself(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
     if (!result.ok) {
@@ -727,16 +732,20 @@ export class AgentSession {
     const owed = this.owedHold;
     if (!owed || this.holdAction(owed) !== 'away') return null;
     const current = this.holds.current()?.cause;
-    return current && !isAfterCallHold(current) ? null : owed;
+    return current && !endsByItself(current) ? null : owed;
   }
 
-  /** Signs in again with the same profile and restores the agent's last chosen state. */
+  /**
+   * Signs in again with the same profile and restores the agent's last chosen state. During a
+   * call a routable choice waits for the call's end behind the in-call hold: the new login is in
+   * no call on the platform's side, and an idle one would be offered a second call.
+   */
   private async heal(): Promise<void> {
     if (!this.client || !this.snap.profile) return;
     const owed = this.owedForHeal();
-    const target = owed
-      ? SYSTEM_HOLD_STATES[owed]
-      : this.holds.restoreTarget(this.snap.chosenState);
+    const restore = this.holds.restoreTarget(this.snap.chosenState);
+    const cause = owed ?? (this.snap.call !== null && isRoutableState(restore) ? 'in-call' : null);
+    const target = cause ? SYSTEM_HOLD_STATES[cause] : restore;
     // The skills as they are now, not as they were at sign-in: edits made since are kept.
     const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
     const result = await this.client.login(loginRequest(profile, target));
@@ -747,11 +756,11 @@ export class AgentSession {
       this.markAck();
       // Woken (unlocked) while the login was on its way: the hold goes again at once.
       const woken = owed !== null && this.owedHold !== owed;
-      if (owed) {
+      if (cause) {
         // Logged in held: what releasing the hold restores is what the heal would have set.
         const chosen = this.holds.restoreTarget(this.snap.chosenState);
-        this.owedHold = null;
-        const hold = this.holds.begin(owed, target, chosen, this.now());
+        if (owed) this.owedHold = null;
+        const hold = this.holds.begin(cause, target, chosen, this.now());
         this.update({ hold: { reason: hold.cause, since: hold.since } });
       }
       this.applyState(target, false);
@@ -848,11 +857,15 @@ export class AgentSession {
     if (this.snap.question?.kind === 'force-sign-out' && !isInCall(this.snap)) {
       this.update({ question: null });
     }
+    if (this.snap.phase !== 'signed-in' || isInCall(this.snap)) return;
     // Locked or suspended during the call: the hold it asked for, now that the call is over.
     const owed = this.owedHold;
-    if (owed && this.snap.phase === 'signed-in' && !isInCall(this.snap)) {
+    if (owed) {
       this.owedHold = null;
       void this.hold(owed);
+    } else if (this.holds.current()?.cause === 'in-call') {
+      // Signed in again during the call, which is over now: the agent's choice comes back.
+      void this.releaseHold('in-call');
     }
   }
 

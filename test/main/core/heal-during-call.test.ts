@@ -109,12 +109,80 @@ describe('a heal during a routed call', () => {
     expect(session.snapshot().hold).toBeNull();
   });
 
-  it('unlocked before the heal: nothing owed, the agent logs in with their choice', async () => {
+  it('unlocked before the heal: nothing owed, held busy for the rest of the call, then idle', async () => {
     talkingRouted();
     await session.hold('lock');
     await session.wake(true);
     await platformForgetsAndHeals();
-    expect(platformState()).toBe('idle');
+    expect(platformState()).toBe('busy/system/in-call');
+    expect(session.snapshot().hold).toMatchObject({ reason: 'in-call' });
+    session.endCall(null);
+    await session.refresh();
+    await waitFor(() => platformState() === 'idle', 'idle once the call is over');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null, chosenState: 'idle' });
+  });
+});
+
+describe('a heal during a call with nothing owed', () => {
+  it('logs in busy, not idle: the platform offers no second call while the agent talks', async () => {
+    talkingRouted();
+    await platformForgetsAndHeals();
+    // An idle login would be offered the next queued call in the middle of this one.
+    expect(platformState()).toBe('busy/system/in-call');
+    expect(session.snapshot()).toMatchObject({
+      state: 'busy/system/in-call',
+      hold: { reason: 'in-call' },
+      chosenState: 'idle',
+      call: { phase: 'talking' },
+    });
+
+    // Still held while the call goes on, whatever the keepalive reads back.
+    expect((await session.refresh()).ok).toBe(true);
+    expect(platformState()).toBe('busy/system/in-call');
+
+    // The call ends: the agent's choice comes back without them doing anything.
+    session.endCall(null);
+    expect((await session.refresh()).ok).toBe(true);
+    await waitFor(() => platformState() === 'idle', 'idle once the call is over');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
+  });
+
+  it('a state that is not routable is logged in as it is: nothing to hold', async () => {
+    expect((await session.setState('busy/lunch')).ok).toBe(true);
+    talkingRouted();
+    await platformForgetsAndHeals();
+    expect(platformState()).toBe('busy/lunch');
     expect(session.snapshot().hold).toBeNull();
+  });
+
+  it('the screen locked after the heal: the lock outranks it and stays after the call', async () => {
+    talkingRouted();
+    await platformForgetsAndHeals();
+    await session.hold('lock');
+    expect(platformState()).toBe('away/system/lock');
+    expect(session.snapshot().hold).toMatchObject({ reason: 'lock' });
+
+    session.endCall(null);
+    expect((await session.refresh()).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platformState()).toBe('away/system/lock');
+
+    await session.wake(true);
+    await waitFor(() => platformState() === 'idle', 'idle after unlock');
+  });
+
+  it('wrap-up after the call takes over the hold and then returns the agent to idle', async () => {
+    talkingRouted();
+    await platformForgetsAndHeals();
+    session.endCall(null);
+    // Wrap-up starts as the call ends, before any read-back (wrap-up.ts applies it at once).
+    expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
+    expect(session.snapshot().hold).toMatchObject({ reason: 'wrap-up' });
+    expect((await session.refresh()).ok).toBe(true);
+    expect(platformState()).toBe('busy/wrap-up'); // the read-back does not cut wrap-up short
+
+    expect((await session.releaseHold('wrap-up')).ok).toBe(true);
+    expect(platformState()).toBe('idle');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
   });
 });
