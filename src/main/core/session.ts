@@ -700,7 +700,9 @@ export class AgentSession {
         const wasDown = this.snap.platform.health !== 'ok';
         this.markAck();
         this.update({ lastKeepaliveAckAt: this.now() });
-        await this.readBack();
+        // A choice made offline is weighed against the agent as read back now; when that read
+        // fails, the state shown is the platform's old word: keep the choice for the retry.
+        if (!(await this.readBack())) return this.scheduleRetry();
         if (wasDown || this.pendingState) await this.reconcile();
         this.loop.next();
       } else if (isSessionLost(result.error)) {
@@ -805,19 +807,27 @@ export class AgentSession {
     });
   }
 
-  /** Reads the agent back: the only way to learn platform-driven states (fetching, talking…). */
-  private async readBack(): Promise<void> {
-    if (!this.client || !this.snap.profile) return;
+  /**
+   * Reads the agent back: the only way to learn platform-driven states (fetching, talking…).
+   * False when the platform did not answer with the agent.
+   */
+  private async readBack(): Promise<boolean> {
+    if (!this.client || !this.snap.profile) return false;
     const epoch = this.stateEpoch;
     const result = await this.client.getAgent(this.snap.profile.name);
     if (!result.ok) {
       if (!isSessionLost(result.error)) this.noteFailure(result.error, true);
-      return;
+      return false;
     }
-    if (!this.snap.profile) return;
+    if (!this.snap.profile) return false;
+    this.readAgent(result.value, epoch);
+    return true;
+  }
+
+  /** What a read-back of `agent` tells: a takeover, the agent's state, what is owed after a call. */
+  private readAgent(agent: Agent, epoch: number): void {
     this.markAck();
-    const agent = result.value;
-    const ours = this.snap.profile.extension;
+    const ours = this.snap.profile!.extension;
     if (agent.extension && agent.extension !== ours && !this.changingExtension) {
       // The platform knows agents by name only: a login elsewhere took the name (after ours
       // expired) and bound another extension. Keeping this session alive would fight it.

@@ -21,12 +21,20 @@ afterEach(async () => {
   app = null;
 });
 
-/** The platform's REST side, reachable until `down` is set (the emulator's own routes stay). */
+/**
+ * The platform's REST side, reachable until `down` is set (the emulator's own routes stay);
+ * `readsDown` fails only reading an agent back (keepalives and state changes pass).
+ */
 function cuttableTransport() {
   const inner = fetchTransport();
-  const state = { down: false };
+  const state = { down: false, readsDown: false };
+  const isRead = (url: URL, method: string) =>
+    method === 'GET' &&
+    url.pathname.includes('/callcenter/agent/') &&
+    !url.pathname.endsWith('/keepalive');
   const transport: PlatformTransport = async (url, request) => {
-    if (state.down && !url.pathname.startsWith('/emulator')) {
+    const cut = state.down || (state.readsDown && isRead(url, request.method));
+    if (cut && !url.pathname.startsWith('/emulator')) {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
     }
     return inner(url, request);
@@ -77,6 +85,27 @@ describe('a call ends while the platform is down', () => {
     );
     expect(app.platformState()).toBe('busy/小休');
     expect(app.snap().call).toBeNull();
+  }, 20_000);
+
+  it('the platform answers keepalives again before read-backs: the choice waits, then is sent', async () => {
+    const { app, cut } = await callEndsWhilePlatformDown(1_000);
+    const picked = await app.core.dispatch('agent:set-state', { state: 'busy/小休' });
+    expect(codeOf(picked)).toBe('transport');
+    // A keepalive succeeds, the read-back right after it fails: the stale `talking` is still
+    // all the session knows, which says nothing about whether the choice still stands.
+    cut.state.readsDown = true;
+    cut.state.down = false;
+    const keptAlive = app.snap().lastKeepaliveAckAt;
+    await app.until('a keepalive answered', (s) => s.lastKeepaliveAckAt !== keptAlive);
+    await app.until('its read-back failed', (s) => s.platform.health !== 'ok');
+    expect(app.snap()).toMatchObject({ chosenState: 'busy/小休', pendingState: 'busy/小休' });
+
+    cut.state.readsDown = false;
+    await app.until(
+      'busy, sent and read back',
+      (s) => s.state === 'busy/小休' && s.pendingState === null && s.platform.health === 'ok',
+    );
+    expect(app.platformState()).toBe('busy/小休');
   }, 20_000);
 
   it('the platform is back but still has the agent in a call: its refusal is shown and the choices lock', async () => {
