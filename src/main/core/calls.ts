@@ -116,12 +116,21 @@ export class CallController {
   private readonly qualityListeners = new Set<(report: CallQualityReport) => void>();
 
   constructor(private readonly options: CallControllerOptions) {
+    let registered = options.session.snapshot().sip.state === 'registered';
     this.stops = [
       options.line.onIncomingCall((call) => this.offered(call)),
       options.line.onEarlyOffer?.((event) => this.earlyOffer(event)) ?? (() => {}),
       options.session.onChange((snapshot) => {
         // Signed out (forced, or the session ended): nothing may keep talking for the agent.
         if (snapshot.phase === 'signed-out' && this.live) void this.live.call.hangUp();
+        const back = snapshot.sip.state === 'registered' && !registered;
+        registered = snapshot.sip.state === 'registered';
+        // The line is back with a call state shown and no call on it: a hang-up while it was
+        // down sent its BYE only now, so the platform lets go of the agent only now (the
+        // read-backs after the hang-up saw it still talking). Read back until it has.
+        if (back && !this.live && isCallState(snapshot.state)) {
+          this.readBackUntil((state) => !isCallState(state));
+        }
       }),
     ];
   }

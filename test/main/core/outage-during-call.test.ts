@@ -62,6 +62,31 @@ describe('the SIP connection drops during a call', () => {
   });
 });
 
+describe('the platform lets go of the agent only once the line is back', () => {
+  it('a call state shown with no call on the line is read back as soon as the line registers again', async () => {
+    // The keepalive is far away: only the line's return can read the agent back in time.
+    app = await startCallCore({ keepaliveMs: 60_000 });
+    const of = app;
+    // As after a hang-up while the line was down: the call is over here, and the platform, which
+    // has not had the BYE yet, still shows the agent talking.
+    expect(of.demo.emulator.store.forceState(AGENT, 'talking').code).toBe('000000');
+    expect((await of.core.dispatch('session:refresh', {})).ok).toBe(true);
+    expect(of.snap()).toMatchObject({ state: 'talking', call: null });
+
+    dropSipConnection(of);
+    await of.until('line lost', (s) => s.sip.state !== 'registered');
+    await pause(300); // the read-back a lost line asks for (the platform's light) sees talking
+    // The owed BYE goes once the line is registered again, and the platform lets go.
+    expect(of.demo.emulator.store.forceState(AGENT, 'idle').code).toBe('000000');
+    await of.until('registered again', (s) => s.sip.state === 'registered');
+    await of.until(
+      'idle within seconds, not at the next keepalive',
+      (s) => s.state === 'idle',
+      6_000,
+    );
+  });
+});
+
 describe('the system says the network went and came back during a call', () => {
   it('keeps the call: nothing hangs up on the customer', async () => {
     app = await startCallCore();
