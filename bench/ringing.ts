@@ -50,13 +50,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { WEBRTC_LOOKING_OFFER as OFFER } from '../test/support/sipp-offers';
-import {
-  answeredCall,
-  bye,
-  giveUp,
-  invite,
-  scenario,
-} from '../test/support/sipp-scenario';
+import { answeredCall, bye, giveUp, invite, scenario } from '../test/support/sipp-scenario';
 import type { Caller } from '../test/support/sipp-scenario';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
