@@ -38,6 +38,17 @@ describe('state controls', () => {
     );
   });
 
+  it("names the app's own hold in words, not as sent (a locked screen: 离开 · 锁屏)", async () => {
+    await signedIn({ state: 'away/system/lock', hold: { reason: 'lock', since: Date.now() } });
+    const status = getByRole('heading', { name: '当前状态' }).parentElement!;
+    expect(textIn(status)).toContain('离开');
+    expect(textIn(status)).toContain('锁屏');
+    expect(textIn(status)).not.toContain('system/');
+    expect(status.querySelector('[aria-live="polite"]')?.textContent).toContain(
+      '当前状态：离开 · 锁屏',
+    );
+  });
+
   it('a long reason gives way: the badge cuts it short and keeps all of it in its title', async () => {
     const reason = '维修单录入'.repeat(51);
     await signedIn({ state: `busy/${reason}` });

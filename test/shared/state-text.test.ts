@@ -5,7 +5,11 @@ import { TRAY_TEXT } from '../../src/shared/i18n/tray';
 import { initialSnapshot } from '../../src/shared/snapshot';
 import type { SessionSnapshot } from '../../src/shared/snapshot';
 
-const label = (base: keyof (typeof TRAY_TEXT)['en']['states']) => TRAY_TEXT['zh-CN'].states[base];
+const label = {
+  base: (base: keyof (typeof TRAY_TEXT)['en']['states']) => TRAY_TEXT['zh-CN'].states[base],
+  system: (reason: keyof (typeof TRAY_TEXT)['en']['systemReasons']) =>
+    TRAY_TEXT['zh-CN'].systemReasons[reason],
+};
 const signedIn = (state: string): SessionSnapshot => ({
   ...initialSnapshot('http://x', true, 0),
   phase: 'signed-in',
@@ -20,6 +24,17 @@ describe('state text', () => {
     expect(stateText('talking/呼入/转接', label)).toBe('通话中 · 呼入/转接');
     expect(stateText(null, label)).toBeNull();
     expect(stateText('nonsense', label)).toBeNull();
+  });
+
+  it("names the app's own reasons in words, in the tray as in the window", () => {
+    expect(stateText('away/system/lock', label)).toBe('离开 · 锁屏');
+    expect(stateText('away/system/suspend', label)).toBe('离开 · 电脑休眠');
+    expect(stateText('busy/system/crash', label)).toBe('忙碌 · 窗口恢复中');
+    expect(stateText('busy/system/in-call', label)).toBe('忙碌 · 通话未结束');
+    expect(stateLabel(signedIn('away/system/lock'), 'en')).toBe('Away · screen locked');
+    // Only the app's exact states: a reason someone else chose reads as sent.
+    expect(stateText('away/system/lock/x', label)).toBe('离开 · system/lock/x');
+    expect(stateText('busy/system/lock', label)).toBe('忙碌 · system/lock');
   });
 
   it('reads as sent when the state has no known base (tray, banners, history, day)', () => {

@@ -4,24 +4,17 @@
  */
 import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
 import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
-import { checkLoginState, isCallState } from '../../shared/domain/state';
+import { checkLoginState, isCallState, SYSTEM_STATES } from '../../shared/domain/state';
 import type { AppError } from '../../shared/domain/errors';
 import type { StateProblem } from '../../shared/domain/state';
 import type { LoginRequest } from '../../shared/platform/dto';
 import type { SignInProfile, SystemHold } from '../../shared/snapshot';
 
-/** Reasons the app uses when it holds an agent away on their behalf. */
+/** The states the app holds an agent in on their behalf, per hold (crash-hold.ts, session.ts). */
 export const SYSTEM_HOLD_STATES: Record<
   Extract<SystemHold, 'suspend' | 'lock' | 'crash' | 'in-call'>,
   string
-> = {
-  suspend: 'away/system/suspend',
-  lock: 'away/system/lock',
-  /** The window (audio, ringtone) died: not routable until it is back (crash-hold.ts). */
-  crash: 'busy/system/crash',
-  /** Signed in again during a call: not routable until the call is over (session.ts heal). */
-  'in-call': 'busy/system/in-call',
-};
+> = SYSTEM_STATES;
 
 /** Errors that say "could not reach or read the platform" rather than "the platform refused". */
 export function isTransient(error: AppError): boolean {

@@ -87,7 +87,10 @@ export function stateLabel(snapshot: SessionSnapshot, language: Language): strin
       break;
   }
   if (!snapshot.state) return text.states.online;
-  return stateTextOrSent(snapshot.state, (base) => text.states[base]);
+  return stateTextOrSent(snapshot.state, {
+    base: (base) => text.states[base],
+    system: (reason) => text.systemReasons[reason],
+  });
 }
 
 /**

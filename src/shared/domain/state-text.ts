@@ -2,20 +2,37 @@
  * How a state reads to a person, in one place for the tray, the window and notifications:
  * "label · reason" (e.g. "忙碌 · 小休"), and elapsed time as m:ss / h:mm:ss.
  */
-import { baseOf } from './state';
-import type { BaseState } from './state';
+import { baseOf, SYSTEM_STATES } from './state';
+import type { BaseState, SystemReason } from './state';
+
+/** The words for a state: its base, and the reasons the app itself sets. */
+export interface StateWords {
+  base: (base: BaseState) => string;
+  system: (reason: SystemReason) => string;
+}
 
 /**
- * A wire state split for display: its base (lenient, via baseOf) and whatever follows the first
- * `/` as the reason. A state the platform set (`talking/<anything>`) still reads correctly.
+ * A wire state split for display: its base (lenient, via baseOf), whatever follows the first
+ * `/` as the reason, and which of the app's own reasons that is (`away/system/lock` → `lock`).
+ * A state the platform set (`talking/<anything>`) still has its base read correctly.
  */
 export function stateParts(state: string | null | undefined): {
   base: BaseState | null;
   reason: string | null;
+  system: SystemReason | null;
 } {
   const base = baseOf(state);
   const slash = state ? state.indexOf('/') : -1;
-  return { base, reason: state && slash >= 0 ? state.slice(slash + 1) : null };
+  const reason = state && slash >= 0 ? state.slice(slash + 1) : null;
+  return { base, reason, system: state ? systemReasonOf(state) : null };
+}
+
+/** The app's own reason a state carries, when it is exactly one of {@link SYSTEM_STATES}. */
+function systemReasonOf(state: string): SystemReason | null {
+  for (const [reason, systemState] of Object.entries(SYSTEM_STATES)) {
+    if (state === systemState) return reason as SystemReason;
+  }
+  return null;
 }
 
 /** Joins a state's label and its reason: "label · reason", or the label alone. */
@@ -24,20 +41,18 @@ export function labelWithReason(label: string, reason: string | null): string {
 }
 
 /**
- * A wire state as text, e.g. "忙碌 · 小休", with `label` naming each base state in the
+ * A wire state as text, e.g. "忙碌 · 小休", or "离开 · 锁屏" for `away/system/lock`, in the
  * reader's language; null when the state has no known base (the caller says "unknown").
  */
-export function stateText(
-  state: string | null | undefined,
-  label: (base: BaseState) => string,
-): string | null {
-  const { base, reason } = stateParts(state);
-  return base ? labelWithReason(label(base), reason) : null;
+export function stateText(state: string | null | undefined, words: StateWords): string | null {
+  const { base, reason, system } = stateParts(state);
+  if (!base) return null;
+  return labelWithReason(words.base(base), system ? words.system(system) : reason);
 }
 
 /** As {@link stateText}, but a state with no known base reads as sent (never blank). */
-export function stateTextOrSent(state: string, label: (base: BaseState) => string): string {
-  return stateText(state, label) ?? state;
+export function stateTextOrSent(state: string, words: StateWords): string {
+  return stateText(state, words) ?? state;
 }
 
 /** Elapsed time as mm:ss below an hour and h:mm:ss from one hour on (read at a glance). */

@@ -77,6 +77,20 @@ export function baseOf(state: string | null | undefined): BaseState | null {
   return isBaseState(base) ? base : null;
 }
 
+/**
+ * The states the app sets on the agent's behalf (the session's named holds), `<base>/system/<why>`:
+ * the window and the tray show `<why>` in words (state-text.ts), not as sent.
+ */
+export const SYSTEM_STATES = {
+  suspend: 'away/system/suspend',
+  lock: 'away/system/lock',
+  /** The window (audio, ringtone) died: not routable until it is back. */
+  crash: 'busy/system/crash',
+  /** Signed in again during a call: not routable until the call is over. */
+  'in-call': 'busy/system/in-call',
+} as const;
+export type SystemReason = keyof typeof SYSTEM_STATES;
+
 /** True for `fetching[/x]` and `talking[/x]`: the platform owns the state during a call. */
 export function isCallState(state: string | null | undefined): boolean {
   const base = baseOf(state);

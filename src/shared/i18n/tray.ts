@@ -3,7 +3,7 @@
  * menu and the one dialog about secret storage. Both languages live side by side so a missing
  * translation is a type error, not a blank label.
  */
-import type { BaseState } from '../domain/state';
+import type { BaseState, SystemReason } from '../domain/state';
 import type { Language } from '../domain/errors';
 import type { LanguageSetting } from '../settings';
 import type { TroubleKind } from '../availability';
@@ -14,6 +14,8 @@ export type { TroubleKind } from '../availability';
 export interface TrayText {
   appName: string;
   states: Record<BaseState, string>;
+  /** The reasons the app sets itself (`away/system/lock` reads "Away · screen locked"). */
+  systemReasons: Record<SystemReason, string>;
   signedOut: string;
   signingIn: string;
   signingOut: string;
@@ -74,6 +76,12 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       away: '离开',
       fetching: '振铃中',
       talking: '通话中',
+    },
+    systemReasons: {
+      lock: '锁屏',
+      suspend: '电脑休眠',
+      crash: '窗口恢复中',
+      'in-call': '通话未结束',
     },
     signedOut: '未签入',
     signingIn: '正在签入…',
@@ -138,6 +146,12 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       away: 'Away',
       fetching: 'Ringing',
       talking: 'On a call',
+    },
+    systemReasons: {
+      lock: 'screen locked',
+      suspend: 'computer asleep',
+      crash: 'window recovering',
+      'in-call': 'call not over',
     },
     signedOut: 'Signed out',
     signingIn: 'Signing in…',

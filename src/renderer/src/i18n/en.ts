@@ -21,6 +21,7 @@ const en: Messages = {
   },
   lang: { label: 'Language', system: 'System', 'zh-CN': '中文', en: 'English' },
   states: { ...TRAY_TEXT.en.states },
+  systemReasons: { ...TRAY_TEXT.en.systemReasons },
   phase: {
     'signed-out': TRAY_TEXT.en.signedOut,
     'signing-in': TRAY_TEXT.en.signingIn,

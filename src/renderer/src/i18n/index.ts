@@ -7,6 +7,7 @@ import { createI18n, useI18n } from 'vue-i18n';
 import { resolveLanguage } from '../../../shared/i18n/tray';
 import { describeError } from '../../../shared/domain/errors';
 import { stateTextOrSent } from '../../../shared/domain/state-text';
+import type { StateWords } from '../../../shared/domain/state-text';
 import en from './en';
 import zhCN from './zh-CN';
 import type { AppError, Language } from '../../../shared/domain/errors';
@@ -31,6 +32,11 @@ export function createAppI18n(setting: LanguageSetting = 'system') {
 
 export type AppI18n = ReturnType<typeof createAppI18n>;
 
+/** The window's words for a state (base and the app's own reasons), as the tray has them. */
+export function stateWords(t: (key: string) => string): StateWords {
+  return { base: (base) => t(`states.${base}`), system: (reason) => t(`systemReasons.${reason}`) };
+}
+
 /** The current language, plus the sentence for any AppError in it (from the one error table). */
 export function useLanguage() {
   const { locale, t } = useI18n();
@@ -44,6 +50,6 @@ export function useLanguage() {
     locale.value = resolveLanguage(setting, systemLocale());
   };
   /** "Busy · Lunch", as everywhere in the window; a state with no known base reads as sent. */
-  const stateName = (state: string) => stateTextOrSent(state, (base) => t(`states.${base}`));
+  const stateName = (state: string) => stateTextOrSent(state, stateWords(t));
   return { language, errorText, failed, apply, stateName };
 }

@@ -25,6 +25,7 @@ const zhCN = {
   },
   lang: { label: '语言', system: '跟随系统', 'zh-CN': '中文', en: 'English' },
   states: { ...TRAY_TEXT['zh-CN'].states },
+  systemReasons: { ...TRAY_TEXT['zh-CN'].systemReasons },
   phase: {
     'signed-out': TRAY_TEXT['zh-CN'].signedOut,
     'signing-in': TRAY_TEXT['zh-CN'].signingIn,
