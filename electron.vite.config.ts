@@ -40,8 +40,12 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    // vue-i18n's compile-time flags: composition API only, no devtools hooks (smaller bundle).
+    // Compile-time flags, for a smaller bundle: every component is `<script setup>`, so Vue's
+    // Options API is dropped; vue-i18n keeps the composition API only, with no devtools hooks.
     define: {
+      __VUE_OPTIONS_API__: 'false',
+      __VUE_PROD_DEVTOOLS__: 'false',
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
       __VUE_I18N_FULL_INSTALL__: 'false',
       __VUE_I18N_LEGACY_API__: 'false',
       __INTLIFY_PROD_DEVTOOLS__: 'false',
