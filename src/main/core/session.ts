@@ -698,11 +698,15 @@ export class AgentSession {
       if (this.snap.phase !== 'signed-in') return;
       if (result.ok) {
         const wasDown = this.snap.platform.health !== 'ok';
-        this.markAck();
         this.update({ lastKeepaliveAckAt: this.now() });
         // A choice made offline is weighed against the agent as read back now; when that read
-        // fails, the state shown is the platform's old word: keep the choice for the retry.
-        if (!(await this.readBack())) return this.scheduleRetry();
+        // fails, the state shown is the platform's old word: keep the choice for the retry. The
+        // round counts as answered (the backoff starts over) only once the read has succeeded,
+        // so a read path that keeps failing is retried ever more slowly, as any failure is.
+        if (!(await this.readBack())) {
+          if (this.snap.phase === 'signed-in') this.scheduleRetry();
+          return;
+        }
         if (wasDown || this.pendingState) await this.reconcile();
         this.loop.next();
       } else if (isSessionLost(result.error)) {

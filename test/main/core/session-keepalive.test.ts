@@ -18,6 +18,7 @@ function platform(
   latencyMs: number,
   log: number[],
   down: () => boolean,
+  readsDown: () => boolean = () => false,
 ): SessionPlatform {
   const slow = <T>(value: T) => {
     // The platform answers `latencyMs` later: the clock moves while the request is "in flight".
@@ -39,7 +40,13 @@ function platform(
         });
       return slow(null);
     },
-    getAgent: () => slow({ ...agent }),
+    getAgent: () =>
+      readsDown()
+        ? Promise.resolve({
+            ok: false as const,
+            error: { code: 'http-error' as const, message: 'HTTP 503' },
+          })
+        : slow({ ...agent }),
     listAgents: () => ok(pageOf([], 1, 20)),
     setState: (_name, state) => {
       agent.state = state;
@@ -107,6 +114,37 @@ describe('keepalive timing', () => {
     // The first retries come quickly (about a second), then spread out.
     expect(gaps[1]).toBeLessThan(2_000);
     isDown = false;
+    await clock.advanceTo(clock.now() + PERIOD);
+    expect(s.snapshot().platform.health).toBe('ok');
+  });
+
+  it('keepalives answered while read-backs fail: retried on the same growing backoff, not every second', async () => {
+    const clock = new ManualClock();
+    const sent: number[] = [];
+    let readsDown = false;
+    const s = session(
+      clock,
+      platform(
+        clock,
+        10,
+        sent,
+        () => false,
+        () => readsDown,
+      ),
+    );
+    await signIn(clock, s);
+    const start = clock.now();
+    readsDown = true;
+    await clock.advanceTo(start + 10 * PERIOD);
+    expect(s.snapshot().platform.health).toBe('unreachable');
+    // As for a platform that is down: the backoff's steps, then about two a period (jitter up
+    // to the cap), ~22 in these 5 minutes. Counting the keepalive as the round's answer
+    // restarted the backoff each time: ~400, a desktop polling a struggling platform each second.
+    expect(sent.length).toBeLessThan(30);
+    const gaps = sent.slice(1).map((at, i) => at - sent[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(PERIOD);
+    expect(gaps.at(-1)).toBeGreaterThan(PERIOD / 4);
+    readsDown = false;
     await clock.advanceTo(clock.now() + PERIOD);
     expect(s.snapshot().platform.health).toBe('ok');
   });
