@@ -668,12 +668,22 @@ export class AgentSession {
     const plan = this.holds.planRelease(cause, this.snap.state);
     if (plan.kind === 'not-held') return this.ok();
     if (plan.kind === 'restore') {
-      const result = await this.sendState(plan.state);
+      // With a call on the line the platform accepts a state only when its login is in no call
+      // (a heal's): a routable one would be offered a second call, so it waits for the call's
+      // end behind the in-call hold, as after a heal (released by the first read-back after it).
+      const waits = this.snap.call !== null && isRoutableState(plan.state);
+      const state = waits ? SYSTEM_HOLD_STATES['in-call'] : plan.state;
+      const result = await this.sendState(state);
       if (!result.ok) {
         this.noteFailure(result.error);
         return this.fail(result.error, false);
       }
-      this.applyState(plan.state, false);
+      this.applyState(state, false);
+      if (waits) {
+        const hold = this.holds.begin('in-call', state, null, this.now());
+        this.update({ hold: { reason: hold.cause, since: hold.since } });
+        return this.ok();
+      }
     }
     this.holds.clear();
     this.update({ hold: null });

@@ -95,7 +95,7 @@ describe('a heal during a routed call', () => {
     expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
   });
 
-  it('unlocked while the heal logs in held: the hold goes again, back to idle', async () => {
+  it('unlocked while the heal logs in held: the lock goes, busy until the call ends, then idle', async () => {
     talkingRouted();
     await session.hold('lock');
     let open!: () => void;
@@ -104,9 +104,32 @@ describe('a heal during a routed call', () => {
     await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
     await session.wake(true);
     open();
-    await waitFor(() => platformState() === 'idle', 'idle: the screen is unlocked');
-    await waitFor(() => session.snapshot().state === 'idle', 'shown idle');
-    expect(session.snapshot().hold).toBeNull();
+    // The agent is back but still talking: idle would be offered a second call.
+    await waitFor(() => platformState() === 'busy/system/in-call', 'busy: the call goes on');
+    await waitFor(() => session.snapshot().hold?.reason === 'in-call', 'held for the call');
+
+    session.endCall(null);
+    expect((await session.refresh()).ok).toBe(true);
+    await waitFor(() => platformState() === 'idle', 'idle once the call is over');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
+  });
+
+  it('locked after the heal and unlocked during the call: still not routable until it ends', async () => {
+    talkingRouted();
+    await platformForgetsAndHeals();
+    await session.hold('lock');
+    expect(platformState()).toBe('away/system/lock');
+    await session.wake(true);
+    // Unlocking gives back the agent's choice, idle, only once the call is over.
+    expect(platformState()).toBe('busy/system/in-call');
+    expect(session.snapshot()).toMatchObject({
+      hold: { reason: 'in-call' },
+      call: { phase: 'talking' },
+    });
+
+    session.endCall(null);
+    expect((await session.refresh()).ok).toBe(true);
+    await waitFor(() => platformState() === 'idle', 'idle once the call is over');
   });
 
   it('unlocked before the heal: nothing owed, held busy for the rest of the call, then idle', async () => {
