@@ -641,6 +641,7 @@ export class AgentSession {
   private async holdNow(cause: HoldCause, target: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
+    if (this.snap.phase === 'restoring') return this.holdForHeal(cause, target);
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     // Behind a locked screen or a sleeping machine the agent is already held away: after-call
@@ -659,11 +660,33 @@ export class AgentSession {
     return this.ok();
   }
 
+  /**
+   * A hold asked for while the session is being restored (wrap-up after a call that ended
+   * meanwhile, a crashed window): the platform has no login to set it on, so it is recorded and
+   * the heal logs in with it (restoreTarget), rather than with a routable choice.
+   */
+  private holdForHeal(cause: HoldCause, target: string): Answer {
+    const current = this.holds.current()?.cause;
+    if (endsByItself(cause) && isSystemHold(current)) return this.ok();
+    const chosen = this.holds.restoreTarget(this.snap.chosenState);
+    const hold = this.holds.begin(cause, target, chosen, this.now());
+    // Shown as what the heal will log in with (the platform's last word is stale meanwhile).
+    this.applyState(target, false);
+    this.update({ hold: { reason: hold.cause, since: hold.since } });
+    return this.ok();
+  }
+
   private doRelease(cause: HoldCause): Promise<Answer> {
     return this.serially(() => this.releaseNow(cause));
   }
 
   private async releaseNow(cause: HoldCause): Promise<Answer> {
+    if (this.snap.phase === 'restoring' && this.holds.current()?.cause === cause) {
+      // Still being restored: the heal logs in with what the hold would have restored.
+      this.holds.clear();
+      this.update({ hold: null });
+      return this.ok();
+    }
     if (this.snap.phase !== 'signed-in' || !this.client || !this.snap.profile) return this.ok();
     const plan = this.holds.planRelease(cause, this.snap.state);
     if (plan.kind === 'not-held') return this.ok();
@@ -772,10 +795,15 @@ export class AgentSession {
       this.markAck();
       // Woken (unlocked) while the login was on its way: the hold goes again at once.
       const woken = owed !== null && this.owedHold !== owed;
-      if (cause) {
+      // Held while the login was on its way (wrap-up after a call that ended meanwhile): that
+      // hold is set right after the login, in place of the heal's own. An owed lock or suspend
+      // outranks it (it takes the hold over below, keeping what to restore).
+      const recorded = this.holds.current();
+      const late = !owed && recorded && recorded.target !== target ? recorded : null;
+      if (owed) this.owedHold = null;
+      if (cause && !late) {
         // Logged in held: what releasing the hold restores is what the heal would have set.
         const chosen = this.holds.restoreTarget(this.snap.chosenState);
-        if (owed) this.owedHold = null;
         const hold = this.holds.begin(cause, target, chosen, this.now());
         this.update({ hold: { reason: hold.cause, since: hold.since } });
       }
@@ -783,6 +811,7 @@ export class AgentSession {
       this.update({ phase: 'signed-in', lastError: null, pendingState: null });
       await this.readBack();
       this.loop.start();
+      if (late) await this.doHold(late.cause, late.target);
       if (woken) await this.doRelease(owed);
       return;
     }

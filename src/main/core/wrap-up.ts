@@ -97,7 +97,8 @@ export class WrapUp implements CallObserver {
     const seconds = this.seconds();
     if (seconds <= 0) return;
     const snapshot = this.options.session.snapshot();
-    if (snapshot.phase !== 'signed-in') return;
+    // Also while the session is being restored: the heal then logs in held (session.ts).
+    if (snapshot.phase !== 'signed-in' && snapshot.phase !== 'restoring') return;
     const reason = this.options.settings().wrapUpReason;
     this.active = {
       reason,

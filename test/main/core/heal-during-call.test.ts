@@ -208,4 +208,41 @@ describe('a heal during a call with nothing owed', () => {
     expect(platformState()).toBe('idle');
     expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
   });
+
+  it('a call that ends while the session is restored: the heal logs in held for wrap-up, not idle', async () => {
+    talkingRouted();
+    let open!: () => void;
+    loginGate = new Promise((resolve) => (open = resolve));
+    emulator.store.reset();
+    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    session.endCall(null);
+    // Wrap-up starts as the call ends (wrap-up.ts), with no login to set it on yet.
+    expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
+    expect(session.snapshot()).toMatchObject({
+      state: 'busy/wrap-up',
+      hold: { reason: 'wrap-up' },
+    });
+    open();
+    await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
+    expect(platformState()).toBe('busy/wrap-up');
+
+    expect((await session.releaseHold('wrap-up')).ok).toBe(true);
+    expect(platformState()).toBe('idle');
+    expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
+  });
+
+  it("wrap-up over before the heal lands: the heal logs in with the agent's choice", async () => {
+    talkingRouted();
+    let open!: () => void;
+    loginGate = new Promise((resolve) => (open = resolve));
+    emulator.store.reset();
+    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    session.endCall(null);
+    expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
+    expect((await session.releaseHold('wrap-up')).ok).toBe(true);
+    open();
+    await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
+    expect(platformState()).toBe('idle');
+    expect(session.snapshot().hold).toBeNull();
+  });
 });

@@ -13,11 +13,11 @@ import { ManualClock } from '../../support/manual-clock';
 import type { IncomingCall } from '../../../src/main/sip/call-types';
 import type { CallInfo, SessionSnapshot, WrapUpStatus } from '../../../src/shared/snapshot';
 
-function world(seconds = 3) {
+function world(seconds = 3, phase: SessionSnapshot['phase'] = 'signed-in') {
   const clock = new ManualClock();
   let snap: SessionSnapshot = {
     ...initialSnapshot('http://x', true, 0),
-    phase: 'signed-in',
+    phase,
     profile: { name: 'a1', extension: 'e1' },
     state: 'idle',
     chosenState: 'idle',
@@ -90,6 +90,15 @@ describe('wrap-up on a manual clock', () => {
       await clock.advance(5_000); // talking to the next caller
     }
     expect(wrapUp.declinedTotal).toBe(60);
+  });
+
+  it('a call that ends while the session is being restored still gets its wrap-up hold', async () => {
+    // The session records it and the heal logs in with it (heal-during-call.test.ts).
+    const { clock, wrapUp, log } = world(3, 'restoring');
+    const end = clock.now();
+    wrapUp.ended(info('c1', end), answeredEnd, end);
+    await clock.advance(0);
+    expect(log).toEqual([`hold busy/话后处理@${end}`]);
   });
 
   it('off when the time is 0; unanswered calls get no wrap-up', async () => {
