@@ -5,6 +5,8 @@
  * Through the core against the demo platform.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchTransport } from '../../../src/lib/platform/transport';
+import type { PlatformTransport } from '../../../src/lib/platform/transport';
 import { waitFor } from '../../support/wait';
 import { startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
@@ -81,4 +83,30 @@ describe('the machine wakes', () => {
     await waitFor(() => app!.platformState() === 'idle', 'idle after resume');
     await app.until('hold lifted', (s) => s.hold === null && s.state === 'idle');
   });
+});
+
+describe('unlocked while the session is being restored', () => {
+  it("the heal logs in with the agent's choice, not the lock it no longer has", async () => {
+    // Logins fail while `refused` (the platform is back for keepalives only, say).
+    const inner = fetchTransport();
+    const cut = { logins: false };
+    const transport: PlatformTransport = async (url, request) => {
+      const login = request.method === 'POST' && url.pathname.endsWith('/callcenter/agent');
+      if (cut.logins && login) throw new TypeError('fetch failed');
+      return inner(url, request);
+    };
+    app = await startCallCore({ transport });
+    const of = app;
+    await lockedAway(of, ['lock-screen']);
+    cut.logins = true;
+    of.demo.emulator.store.reset(); // the platform restarts and forgets the agent
+    of.core.system('online'); // a keepalive round now: the session is lost, the heal fails
+    await of.until('restoring', (s) => s.phase === 'restoring');
+    of.core.system('unlock-screen');
+    await of.until('the lock is gone', (s) => s.hold === null);
+    cut.logins = false;
+    await of.until('healed', (s) => s.phase === 'signed-in', 15_000);
+    expect(of.platformState()).toBe('idle');
+    expect(of.snap()).toMatchObject({ state: 'idle', hold: null });
+  }, 20_000);
 });
