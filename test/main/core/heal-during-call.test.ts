@@ -67,6 +67,15 @@ async function platformForgetsAndHeals(): Promise<void> {
   await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
 }
 
+/** The platform forgets the agent and the heal's login waits; resolves with what lets it go. */
+async function healHeldBack(): Promise<() => void> {
+  let open!: () => void;
+  loginGate = new Promise((resolve) => (open = resolve));
+  emulator.store.reset();
+  await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+  return open;
+}
+
 describe('a heal during a routed call', () => {
   it('with the screen locked during the call: logs in held away, not routable, and unlocking restores idle', async () => {
     talkingRouted();
@@ -98,10 +107,7 @@ describe('a heal during a routed call', () => {
   it('unlocked while the heal logs in held: the lock goes, busy until the call ends, then idle', async () => {
     talkingRouted();
     await session.hold('lock');
-    let open!: () => void;
-    loginGate = new Promise((resolve) => (open = resolve));
-    emulator.store.reset();
-    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    const open = await healHeldBack();
     await session.wake(true);
     open();
     // The agent is back but still talking: idle would be offered a second call.
@@ -211,10 +217,7 @@ describe('a heal during a call with nothing owed', () => {
 
   it('a call that ends while the session is restored: the heal logs in held for wrap-up, not idle', async () => {
     talkingRouted();
-    let open!: () => void;
-    loginGate = new Promise((resolve) => (open = resolve));
-    emulator.store.reset();
-    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    const open = await healHeldBack();
     session.endCall(null);
     // Wrap-up starts as the call ends (wrap-up.ts), with no login to set it on yet.
     expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
@@ -223,8 +226,9 @@ describe('a heal during a call with nothing owed', () => {
       hold: { reason: 'wrap-up' },
     });
     open();
-    await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
-    expect(platformState()).toBe('busy/wrap-up');
+    // Logged in busy for the call it began in, then held for wrap-up right after the login.
+    await waitFor(() => platformState() === 'busy/wrap-up', 'held for wrap-up once healed');
+    expect(session.snapshot()).toMatchObject({ phase: 'signed-in', hold: { reason: 'wrap-up' } });
 
     expect((await session.releaseHold('wrap-up')).ok).toBe(true);
     expect(platformState()).toBe('idle');
@@ -233,16 +237,13 @@ describe('a heal during a call with nothing owed', () => {
 
   it("wrap-up over before the heal lands: the heal logs in with the agent's choice", async () => {
     talkingRouted();
-    let open!: () => void;
-    loginGate = new Promise((resolve) => (open = resolve));
-    emulator.store.reset();
-    await waitFor(() => session.snapshot().phase === 'restoring', 'healing');
+    const open = await healHeldBack();
     session.endCall(null);
     expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
     expect((await session.releaseHold('wrap-up')).ok).toBe(true);
     open();
-    await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
-    expect(platformState()).toBe('idle');
-    expect(session.snapshot().hold).toBeNull();
+    // Logged in busy for the call it began in, which is over: the first read-back lets go.
+    await waitFor(() => platformState() === 'idle', 'idle once healed');
+    await waitFor(() => session.snapshot().hold === null, 'no hold left');
   });
 });
