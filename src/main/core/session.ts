@@ -655,8 +655,7 @@ export class AgentSession {
     }
     this.markAck();
     this.applyState(target, false);
-    const hold = this.holds.begin(cause, target, previous, this.now());
-    this.update({ hold: { reason: hold.cause, since: hold.since } });
+    this.beginHold(cause, target, previous);
     return this.ok();
   }
 
@@ -669,10 +668,9 @@ export class AgentSession {
     const current = this.holds.current()?.cause;
     if (endsByItself(cause) && isSystemHold(current)) return this.ok();
     const chosen = this.holds.restoreTarget(this.snap.chosenState);
-    const hold = this.holds.begin(cause, target, chosen, this.now());
+    this.beginHold(cause, target, chosen);
     // Shown as what the heal will log in with (the platform's last word is stale meanwhile).
     this.applyState(target, false);
-    this.update({ hold: { reason: hold.cause, since: hold.since } });
     return this.ok();
   }
 
@@ -691,10 +689,8 @@ export class AgentSession {
     const plan = this.holds.planRelease(cause, this.snap.state);
     if (plan.kind === 'not-held') return this.ok();
     if (plan.kind === 'restore') {
-      // With a call on the line the platform accepts a state only when its login is in no call
-      // (a heal's): a routable one would be offered a second call, so it waits for the call's
-      // end behind the in-call hold, as after a heal (released by the first read-back after it).
-      const waits = this.snap.call !== null && isRoutableState(plan.state);
+      // As after a heal: released by the first read-back after the call.
+      const waits = this.waitsForCall(plan.state);
       const state = waits ? SYSTEM_HOLD_STATES['in-call'] : plan.state;
       const result = await this.sendState(state);
       if (!result.ok) {
@@ -703,8 +699,7 @@ export class AgentSession {
       }
       this.applyState(state, false);
       if (waits) {
-        const hold = this.holds.begin('in-call', state, null, this.now());
-        this.update({ hold: { reason: hold.cause, since: hold.since } });
+        this.beginHold('in-call', state, null);
         return this.ok();
       }
     }
@@ -783,7 +778,7 @@ export class AgentSession {
     if (!this.client || !this.snap.profile) return;
     const owed = this.owedForHeal();
     const restore = this.holds.restoreTarget(this.snap.chosenState);
-    const cause = owed ?? (this.snap.call !== null && isRoutableState(restore) ? 'in-call' : null);
+    const cause = owed ?? (this.waitsForCall(restore) ? 'in-call' : null);
     const target = cause ? SYSTEM_HOLD_STATES[cause] : restore;
     // The skills as they are now, not as they were at sign-in: edits made since are kept.
     const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
@@ -804,8 +799,7 @@ export class AgentSession {
       if (cause && !late) {
         // Logged in held: what releasing the hold restores is what the heal would have set.
         const chosen = this.holds.restoreTarget(this.snap.chosenState);
-        const hold = this.holds.begin(cause, target, chosen, this.now());
-        this.update({ hold: { reason: hold.cause, since: hold.since } });
+        this.beginHold(cause, target, chosen);
       }
       this.applyState(target, false);
       this.update({ phase: 'signed-in', lastError: null, pendingState: null });
@@ -951,6 +945,21 @@ export class AgentSession {
   }
 
   // ---------------------------------------------------------------- snapshot helpers
+
+  /** Records a hold the platform took (or a heal will log in with) and shows it. */
+  private beginHold(cause: HoldCause, target: string, from: string | null): void {
+    const hold = this.holds.begin(cause, target, from, this.now());
+    this.update({ hold: { reason: hold.cause, since: hold.since } });
+  }
+
+  /**
+   * Whether `state` must wait for the call on the line to end behind the in-call hold: the
+   * platform takes a state during a call only from a login in no call there (a heal's), and a
+   * routable one would be offered a second call.
+   */
+  private waitsForCall(state: string): boolean {
+    return this.snap.call !== null && isRoutableState(state);
+  }
 
   /** Shows a new state; `chosen` when the agent picked it (remembered, ends any hold). */
   private applyState(state: string, chosen: boolean): void {
