@@ -45,9 +45,16 @@ export function labelWithReason(label: string, reason: string | null): string {
  * reader's language; null when the state has no known base (the caller says "unknown").
  */
 export function stateText(state: string | null | undefined, words: StateWords): string | null {
-  const { base, reason, system } = stateParts(state);
-  if (!base) return null;
-  return labelWithReason(words.base(base), system ? words.system(system) : reason);
+  const parts = stateParts(state);
+  return parts.base ? labelWithReason(words.base(parts.base), reasonText(parts, words)) : null;
+}
+
+/** A state's reason as read: the app's own in words (`system/lock` → "锁屏"), others as sent. */
+export function reasonText(
+  parts: ReturnType<typeof stateParts>,
+  words: Pick<StateWords, 'system'>,
+): string | null {
+  return parts.system ? words.system(parts.system) : parts.reason;
 }
 
 /** As {@link stateText}, but a state with no known base reads as sent (never blank). */
