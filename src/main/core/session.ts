@@ -125,6 +125,8 @@ export class AgentSession {
   private stateEpoch = 0;
   /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
   private lastCallAt = Number.NEGATIVE_INFINITY;
+  /** Calls seen ending: a read-back begun before the last end describes the call, not after. */
+  private callsEnded = 0;
   /** When the SIP line's drop last made the session read the agent back early. */
   private lastSipDropCheck = Number.NEGATIVE_INFINITY;
   /** As for the snapshot's listeners: a failing one is logged, and the call still shows. */
@@ -352,6 +354,7 @@ export class AgentSession {
 
   private showEnd(missed: MissedOffer | null, dropped: DroppedCall | null): void {
     this.lastCallAt = this.now();
+    this.callsEnded++;
     if (dropped && this.snap.phase !== 'signed-out') {
       this.store.publish({ call: null, droppedCall: dropped });
       return;
@@ -851,18 +854,22 @@ export class AgentSession {
   private async readBack(): Promise<boolean> {
     if (!this.client || !this.snap.profile) return false;
     const epoch = this.stateEpoch;
+    const ended = this.callsEnded;
     const result = await this.client.getAgent(this.snap.profile.name);
     if (!result.ok) {
       if (!isSessionLost(result.error)) this.noteFailure(result.error, true);
       return false;
     }
     if (!this.snap.profile) return false;
-    this.readAgent(result.value, epoch);
+    this.readAgent(result.value, epoch, ended !== this.callsEnded);
     return true;
   }
 
-  /** What a read-back of `agent` tells: a takeover, the agent's state, what is owed after a call. */
-  private readAgent(agent: Agent, epoch: number): void {
+  /**
+   * What a read-back of `agent` tells: a takeover, the agent's state, what is owed after a call.
+   * `askedInCall`: the read began before the last call ended, so it cannot say the call is over.
+   */
+  private readAgent(agent: Agent, epoch: number, askedInCall: boolean): void {
     this.markAck();
     const ours = this.snap.profile!.extension;
     if (agent.extension && agent.extension !== ours && !this.changingExtension) {
@@ -910,8 +917,10 @@ export class AgentSession {
     if (owed) {
       this.owedHold = null;
       void this.hold(owed);
-    } else if (this.holds.current()?.cause === 'in-call') {
-      // Signed in again during the call, which is over now: the agent's choice comes back.
+    } else if (this.holds.current()?.cause === 'in-call' && !askedInCall) {
+      // Signed in again during the call, which is over now: the agent's choice comes back. Not
+      // on the word of a read begun during the call: wrap-up's hold may be a moment away, and
+      // an idle agent is offered the next queued call at once (a later read-back lets go).
       void this.releaseHold('in-call');
     }
   }

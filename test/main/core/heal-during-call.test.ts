@@ -20,15 +20,31 @@ let emulator: RunningEmulator;
 let session: AgentSession;
 /** While set, a login waits for it to resolve (a platform slow to take the heal). */
 let loginGate: Promise<void> | null = null;
+/** While set, a read-back's answer waits for it before it is delivered (a slow reply). */
+let readGate: Promise<void> | null = null;
+/** Every state this desktop sent the platform, in order. */
+let sent: string[] = [];
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0, auth: 'generate' });
   loginGate = null;
+  readGate = null;
+  sent = [];
   const client = emulatorClient(emulator);
   const platform: SessionPlatform = Object.assign(Object.create(client) as PlatformClient, {
     login: async (req: LoginRequest) => {
       await loginGate;
       return client.login(req);
+    },
+    getAgent: async (name: string) => {
+      const gate = readGate;
+      const result = await client.getAgent(name);
+      await gate;
+      return result;
+    },
+    setState: (name: string, state: string) => {
+      sent.push(state);
+      return client.setState(name, state);
     },
   });
   // A keepalive fast enough to find the lost session by itself (wake would cancel an owed hold).
@@ -213,6 +229,28 @@ describe('a heal during a call with nothing owed', () => {
     expect((await session.releaseHold('wrap-up')).ok).toBe(true);
     expect(platformState()).toBe('idle');
     expect(session.snapshot()).toMatchObject({ state: 'idle', hold: null });
+  });
+
+  it('a read-back begun during the call and answered after it does not make the agent routable before wrap-up', async () => {
+    talkingRouted();
+    await platformForgetsAndHeals();
+    let answer!: () => void;
+    readGate = new Promise((resolve) => (answer = resolve));
+    // A keepalive's read-back asks while the call is still on, and its reply is slow.
+    const reading = session.refresh();
+    readGate = null;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    session.endCall(null);
+    sent = [];
+    answer();
+    await reading;
+    // Wrap-up asks for its hold a moment after the end (wrap-up.ts, on a 0 ms timer).
+    expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
+    // The reply describes the call: letting go of the in-call hold on its word would have sent
+    // idle, and an idle agent is offered the next queued call at once.
+    expect(sent).toEqual(['busy/wrap-up']);
+    expect(platformState()).toBe('busy/wrap-up');
+    expect(session.snapshot().hold).toMatchObject({ reason: 'wrap-up' });
   });
 
   it('a call that ends while the session is restored: the heal logs in held for wrap-up, not idle', async () => {
