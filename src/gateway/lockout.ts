@@ -60,13 +60,17 @@ export class Lockout {
     );
   }
 
-  /** Counts a failure against both keys; returns the resulting lock end (0 = none). */
-  async fail(name: string, address: string, now: number): Promise<number> {
-    const [a, b] = await Promise.all([
-      this.bump(agentKey(name), this.policy.agentFreeFailures, now),
-      this.bump(addressKey(address), this.policy.addressFreeFailures, now),
-    ]);
-    return Math.max(a, b);
+  /**
+   * Counts a sign-in attempt against the address, then the name, before its password is
+   * checked, each as one step of the store: a lock then holds however many attempts arrive at
+   * once (checking afterwards let every attempt in flight through). Returns the lock end that
+   * refuses this attempt, or 0 when its password may be checked: a wrong one stays counted, a
+   * right one is forgiven ({@link succeed}).
+   */
+  async attempt(name: string, address: string, now: number): Promise<number> {
+    const byAddress = await this.count(addressKey(address), this.policy.addressFreeFailures, now);
+    if (byAddress) return byAddress;
+    return this.count(agentKey(name), this.policy.agentFreeFailures, now);
   }
 
   /**
@@ -86,18 +90,38 @@ export class Lockout {
     }
   }
 
-  /** A correct password clears the agent's count (the address keeps its own). */
-  async succeed(name: string): Promise<void> {
+  /**
+   * A correct password clears the agent's count; the address's keeps its earlier failures but
+   * not this attempt (a whole floor signs in from one address every morning).
+   */
+  async succeed(name: string, address: string): Promise<void> {
     await this.store.clearFailure(agentKey(name));
+    const free = this.policy.addressFreeFailures;
+    await this.store.updateFailure(addressKey(address), (old) => {
+      if (!old || old.count <= 1) return null;
+      const count = old.count - 1;
+      return {
+        ...old,
+        count,
+        lockedUntil: lockDelay(count, free, this.policy) ? old.lockedUntil : 0,
+      };
+    });
   }
 
-  private async bump(key: string, free: number, now: number): Promise<number> {
-    const old = await this.store.getFailure(key);
-    const fresh = !old || now - old.lastAt > this.policy.forgetMs;
-    const count = fresh ? 1 : old.count + 1;
-    const delay = lockDelay(count, free, this.policy);
-    const record: FailureRecord = { key, count, lastAt: now, lockedUntil: delay ? now + delay : 0 };
-    await this.store.putFailure(record);
-    return record.lockedUntil;
+  /** Counts an attempt on `key`; the lock end that refuses it (0: it may go on). */
+  private async count(key: string, free: number, now: number): Promise<number> {
+    let refusedUntil = 0;
+    await this.store.updateFailure(key, (old): FailureRecord => {
+      refusedUntil = 0;
+      const fresh = !old || now - old.lastAt > this.policy.forgetMs;
+      if (!fresh && old.lockedUntil > now) {
+        refusedUntil = old.lockedUntil; // locked already: not counted again
+        return old;
+      }
+      const count = fresh ? 1 : old.count + 1;
+      const delay = lockDelay(count, free, this.policy);
+      return { key, count, lastAt: now, lockedUntil: delay ? now + delay : 0 };
+    });
+    return refusedUntil;
   }
 }

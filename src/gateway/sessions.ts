@@ -54,19 +54,18 @@ export class Sessions {
     address: string,
     now: number,
   ): Promise<SignInResult> {
-    const lockedUntil = await this.lockout.lockedUntil(name, address, now);
+    // Counted before the password is checked (which takes a while on purpose), so attempts
+    // sent all at once meet the lock like attempts one after another.
+    const lockedUntil = await this.lockout.attempt(name, address, now);
     if (lockedUntil > now) {
       const known = (await this.store.getAgent(name)) !== null;
       return { ok: false, reason: 'locked', retryAfterMs: lockedUntil - now, known };
     }
     const agent = await this.store.getAgent(name);
     const matches = await verifyPassword(password, agent?.passwordHash ?? null);
-    if (!agent || !matches) {
-      await this.lockout.fail(name, address, now);
-      return { ok: false, reason: 'wrong', known: agent !== null };
-    }
+    if (!agent || !matches) return { ok: false, reason: 'wrong', known: agent !== null };
+    await this.lockout.succeed(name, address);
     if (agent.disabled) return { ok: false, reason: 'disabled', known: true };
-    await this.lockout.succeed(name);
     const token = randomBytes(32).toString('base64url');
     const session: SessionRecord = {
       tokenHash: hashToken(token),

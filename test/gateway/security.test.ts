@@ -4,6 +4,7 @@
  * never appears in a response or a log line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentKey } from '../../src/gateway/lockout';
 import { EXT, PASSWORDS, platform, send, signIn, startRig, type Rig } from './helpers';
 
 const METHODS = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'] as const;
@@ -164,6 +165,34 @@ describe('gateway security: sign-in lockout', () => {
     });
     expect(bob.status).toBe(429);
     await rig.store.clearFailure('addr:127.0.0.1');
+  });
+
+  it('guesses sent all at once get no more password checks than guesses one by one', async () => {
+    await rig.admin.add('dave', 'dave-pass-1', [EXT[3]!]);
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'dave', password: `guess${i}` },
+        }),
+      ),
+    );
+    const statuses = guesses.map((r) => r.status).sort();
+    // Three free failures for a name; the rest meet the lock, whether or not they were sent
+    // while the first ones were still being checked.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+    const right = await send(rig.gateway.origin, 'POST', '/v1/session', {
+      body: { name: 'dave', password: 'dave-pass-1' },
+    });
+    expect(right.status).toBe(429);
+    await rig.store.clearFailure(agentKey('dave'));
+    await rig.store.clearFailure('addr:127.0.0.1');
+  });
+
+  it('agents signing in from one address do not use up its allowance', async () => {
+    // A whole floor behind one NAT address signs in every morning.
+    for (let i = 0; i < 12; i++) await signIn(rig, 'bob', PASSWORDS.bob);
+    expect(await rig.store.getFailure('addr:127.0.0.1')).toBeNull();
   });
 });
 

@@ -124,6 +124,26 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect(await store.getFailure('agent:x')).toBeNull();
     });
 
+    it('counts attempts made all at once one by one: each sees the others (a lock holds)', async () => {
+      const bump = (old: { count: number } | null) => ({
+        key: 'agent:parallel',
+        count: (old?.count ?? 0) + 1,
+        lastAt: 1,
+        lockedUntil: 0,
+      });
+      await Promise.all(
+        Array.from({ length: 40 }, () => store.updateFailure('agent:parallel', bump)),
+      );
+      expect((await store.getFailure('agent:parallel'))?.count).toBe(40);
+      expect(await store.updateFailure('agent:parallel', () => null)).toBeNull();
+      expect(await store.getFailure('agent:parallel')).toBeNull();
+      // A key never seen reaches `next` as null, and nothing is left behind when it keeps none.
+      let seen: unknown = 'not called';
+      expect(await store.updateFailure('agent:never', (old) => ((seen = old), null))).toBeNull();
+      expect(seen).toBeNull();
+      expect(await store.getFailure('agent:never')).toBeNull();
+    });
+
     it('purges only failure rows whose last failure and lock end are both old, in batches', async () => {
       await store.putFailure({ key: 'addr:quiet', count: 3, lastAt: 100, lockedUntil: 0 });
       await store.putFailure({ key: 'addr:was-locked', count: 60, lastAt: 100, lockedUntil: 900 });
@@ -161,9 +181,11 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
         forgetMs: 10 * minute,
       });
       const t0 = 2e12;
-      await lockout.fail('tried_once', '10.9.0.1', t0);
-      await lockout.fail('locked_out', '10.9.0.2', t0);
-      expect(await lockout.fail('locked_out', '10.9.0.2', t0)).toBe(t0 + 60 * minute);
+      expect(await lockout.attempt('tried_once', '10.9.0.1', t0)).toBe(0);
+      expect(await lockout.attempt('locked_out', '10.9.0.2', t0)).toBe(0);
+      // The second attempt may still be checked; it locks what comes after it.
+      expect(await lockout.attempt('locked_out', '10.9.0.2', t0)).toBe(0);
+      expect(await lockout.attempt('locked_out', '10.9.0.2', t0)).toBe(t0 + 60 * minute);
       const rows = () =>
         Promise.all(
           [agentKey('tried_once'), addressKey('10.9.0.1'), agentKey('locked_out')].map(
@@ -182,7 +204,8 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       await lockout.purge(t0 + 121 * minute);
       expect(await rows()).toEqual([false, false, false]);
       // Forgotten or purged, a name's next failure counts from one: nothing locks it at once.
-      expect(await lockout.fail('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
+      expect(await lockout.attempt('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
+      expect(await lockout.lockedUntil('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
     });
 
     it('appends audit rows and lists them newest first, per agent', async () => {

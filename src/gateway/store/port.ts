@@ -85,6 +85,16 @@ export interface GatewayStore {
 
   getFailure(key: string): Promise<FailureRecord | null>;
   putFailure(record: FailureRecord): Promise<void>;
+  /**
+   * Reads the key's row, writes what `next` makes of it (null: the row goes) and returns that,
+   * as one step: concurrent calls for one key, from this instance or another, see each other's
+   * writes (sign-in attempts in parallel are each counted). `next` must be pure: it may run
+   * again.
+   */
+  updateFailure(
+    key: string,
+    next: (old: FailureRecord | null) => FailureRecord | null,
+  ): Promise<FailureRecord | null>;
   clearFailure(key: string): Promise<void>;
   /** How many keys are locked at `now` (a metric). */
   countLocked(now: number): Promise<number>;

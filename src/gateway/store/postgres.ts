@@ -279,6 +279,49 @@ class PostgresStore implements GatewayStore {
     );
   }
 
+  async updateFailure(
+    key: string,
+    next: (old: FailureRecord | null) => FailureRecord | null,
+  ): Promise<FailureRecord | null> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // A row to lock, also for a key seen for the first time (count 0: as if none).
+      await client.query(
+        `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, 0, 0, 0)
+         ON CONFLICT (key) DO NOTHING`,
+        [key],
+      );
+      const found = await client.query('SELECT * FROM failures WHERE key = $1 FOR UPDATE', [key]);
+      const row = found.rows[0] as Row | undefined;
+      const old =
+        row && Number(row.count) > 0
+          ? {
+              key,
+              count: Number(row.count),
+              lastAt: Number(row.last_at),
+              lockedUntil: Number(row.locked_until),
+            }
+          : null;
+      const record = next(old);
+      if (record) {
+        await client.query(
+          'UPDATE failures SET count = $2, last_at = $3, locked_until = $4 WHERE key = $1',
+          [key, record.count, record.lastAt, record.lockedUntil],
+        );
+      } else {
+        await client.query('DELETE FROM failures WHERE key = $1', [key]);
+      }
+      await client.query('COMMIT');
+      return record;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async clearFailure(key: string): Promise<void> {
     await this.pool.query('DELETE FROM failures WHERE key = $1', [key]);
   }

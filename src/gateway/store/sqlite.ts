@@ -306,6 +306,26 @@ class SqliteStore implements GatewayStore {
     this.q.clearFailure.run(key);
   }
 
+  async updateFailure(
+    key: string,
+    next: (old: FailureRecord | null) => FailureRecord | null,
+  ): Promise<FailureRecord | null> {
+    // Synchronous, so nothing else on this thread runs in between; IMMEDIATE takes the write
+    // lock before the read, for another process on the same file.
+    return this.db
+      .transaction(() => {
+        const row = this.q.getFailure.get(key);
+        const old = row
+          ? { key: row.key, count: row.count, lastAt: row.last_at, lockedUntil: row.locked_until }
+          : null;
+        const record = next(old);
+        if (record) this.q.putFailure.run(key, record.count, record.lastAt, record.lockedUntil);
+        else if (old) this.q.clearFailure.run(key);
+        return record;
+      })
+      .immediate();
+  }
+
   async countLocked(now: number): Promise<number> {
     return this.q.countLocked.get(now)?.n ?? 0;
   }
