@@ -320,6 +320,11 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       } catch (error) {
         return { ok: false, error: appError('transport', String(error)) };
       }
+      // Already signed in: refused before a password goes anywhere (a token it bought would
+      // replace the session's own).
+      if (session.snapshot().phase !== 'signed-out') {
+        return withAccessResult(await session.signIn(profile));
+      }
       if (platforms.mode() === 'gateway') {
         if (password) {
           const signedIn = await access.signIn(profile.name, password);
@@ -336,7 +341,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       const name = session.snapshot().profile?.name;
       if (!name || platforms.mode() !== 'gateway')
         return { ok: false, error: appError('not-signed-in') };
-      const signedIn = await access.signIn(name, password);
+      const signedIn = await access.signIn(name, password, true);
       if (!signedIn.ok) return signedIn;
       // Keepalive now: the session carries on (or heals, restoring the chosen state). The agent
       // typed their password into the window: they are at the desk.

@@ -14,6 +14,8 @@ type Outcome = { ok: true } | { ok: false; error: AppError };
 
 export class GatewayAccess {
   private token: string | null = null;
+  /** The gateway the token came from: it is revoked there, and signing in again goes there. */
+  private tokenOrigin: string | null = null;
   private agent: string | null = null;
   private lost = false;
   private extensions: string[] = [];
@@ -52,9 +54,13 @@ export class GatewayAccess {
     return () => this.listeners.delete(listener);
   }
 
-  /** Trades name + password for a token. */
-  async signIn(name: string, password: string): Promise<Outcome> {
-    const origin = this.origin();
+  /**
+   * Trades name + password for a token; a token held before is revoked once the new one
+   * arrives. `again`: the running session's agent signs in again after a lapse, at the gateway
+   * the session uses (the one its token came from, whatever the settings say by now).
+   */
+  async signIn(name: string, password: string, again = false): Promise<Outcome> {
+    const origin = (again ? this.tokenOrigin : null) ?? this.origin();
     if (!origin)
       return { ok: false, error: appError('invalid-input', undefined, 'no gateway URL is set') };
     let response: Response;
@@ -98,7 +104,11 @@ export class GatewayAccess {
         error: appError('malformed-reply', 'gateway sign-in reply has no token'),
       };
     }
+    if (this.token !== null && this.token !== session.data.token) {
+      void this.revoke(this.token, this.tokenOrigin, this.timeoutMs);
+    }
     this.token = session.data.token;
+    this.tokenOrigin = origin;
     this.known?.add(this.token);
     this.agent = name;
     this.extensions = session.data.extensions;
@@ -107,18 +117,30 @@ export class GatewayAccess {
     return { ok: true };
   }
 
-  /** The gateway refused the token (401): ask the agent for their password again. */
-  markLost(): void {
-    if (this.token !== null) this.setLost(true);
+  /**
+   * The gateway refused `used` (401): ask the agent for their password again, unless a newer
+   * token is held by now (a reply to a request sent before they signed in again).
+   */
+  markLost(used: string | null): void {
+    if (this.token !== null && used === this.token) this.setLost(true);
   }
 
   /** Revokes the token on the gateway (best effort, within `timeoutMs`) and forgets it. */
   async signOut(timeoutMs = this.timeoutMs): Promise<void> {
     const token = this.token;
-    const origin = this.origin();
+    const origin = this.tokenOrigin;
     this.token = null;
+    this.tokenOrigin = null;
     this.agent = null;
     this.setLost(false);
+    await this.revoke(token, origin, timeoutMs);
+  }
+
+  private async revoke(
+    token: string | null,
+    origin: string | null,
+    timeoutMs: number,
+  ): Promise<void> {
     if (!token || !origin) return;
     await this.fetchFn(origin + GATEWAY_PATHS.session, {
       method: 'DELETE',

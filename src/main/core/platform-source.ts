@@ -167,7 +167,8 @@ export class PlatformSource {
         // A 401 from the gateway: the agent's token lapsed or was revoked.
         transport: async (url, request) => {
           const reply = await this.transport(url, request);
-          if (reply.status === 401) gateway.markLost();
+          const used = request.headers.Authorization?.replace(/^Bearer /, '') ?? null;
+          if (reply.status === 401) gateway.markLost(used);
           return passingTrouble(reply) ?? reply;
         },
       });

@@ -50,7 +50,8 @@ beforeAll(async () => {
   // IT revokes the session; the desktop's next request is refused; the agent signs in again.
   await rig.admin.revokeSessions('alice');
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await core.dispatch('session:sign-in', { ...profile, password: PASSWORDS.alice });
+  const again = await core.dispatch('session:reauthenticate', { password: PASSWORDS.alice });
+  expect(again.ok).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 300));
   const zip = unzipSync(core.diagnosticsBundle());
   names = Object.keys(zip);
