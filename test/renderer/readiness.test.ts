@@ -174,6 +174,12 @@ describe('banners', () => {
     expect(textIn()).toContain('锁屏期间已将您设为离开，解锁后会恢复之前的状态。');
   });
 
+  it('says why the agent is busy after the window crashed, and what to do if it stays', async () => {
+    await show({ hold: { reason: 'crash', since: 0 }, state: 'busy/system/crash' });
+    expect(textIn()).toContain('窗口出现故障并已重新打开；为避免漏接来电，已将您设为忙碌。');
+    expect(textIn()).toContain('如未恢复，请自行选择状态。');
+  });
+
   it('says plainly when another desktop took the agent over', async () => {
     stubMicrophone('granted');
     const api = new FakeApi();

@@ -132,7 +132,7 @@ const en: Messages = {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',
       lock: 'You were set Away while the screen was locked; your earlier state returns on unlock.',
       crash:
-        'The window stopped working and was reopened; you were set Busy so no call rang unheard. Your earlier state returns once audio is ready.',
+        'The window stopped working and was reopened; you were set Busy so no call rang unheard. Your earlier state returns once audio is ready; if it does not, choose your state yourself.',
     },
     takeover:
       'Your agent was signed in on another desktop or phone with the same extension. This desktop has stopped and will not interfere. Sign in again here only if that was not meant to happen.',
