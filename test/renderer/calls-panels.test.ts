@@ -48,6 +48,26 @@ describe('ringing panel', () => {
     expect(api.callsOf('answerCall')).toEqual([['c1']]);
   });
 
+  it('a call ringing while the agent types a busy reason: the menu closes and Enter answers', async () => {
+    const { api } = await signedIn();
+    await click(getByRole('button', { name: '忙碌' }));
+    const field = getByRole('textbox', { name: '自定义忙碌原因' });
+    field.focus();
+    field.setAttribute('value', '午餐');
+    // The note draws the panel first; the snapshot that locks the state controls follows.
+    api.pushRinging(ringingSnapshot().call!);
+    await settle();
+    api.push(ringingSnapshot());
+    await settle();
+    expect(queryByRole('menu')).toBeNull();
+    const answer = getByRole('button', { name: '接听' });
+    expect(document.activeElement).toBe(answer);
+    const panel = getByRole('heading', { name: '来电振铃中' }).closest('section')!;
+    await key(panel, 'Enter');
+    expect(api.callsOf('answerCall')).toEqual([['c1']]);
+    expect(api.callsOf('setState')).toEqual([]);
+  });
+
   it('does not take the focus from a field the agent is typing in', async () => {
     const { api } = await signedIn();
     await click(getByRole('button', { name: '设置' }));
