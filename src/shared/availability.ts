@@ -21,6 +21,32 @@ export function isInCall(snapshot: CallView | null): boolean {
   return isCallState(snapshot.state) && !isStaleCallState(snapshot);
 }
 
+/** Why a state cannot be chosen now: the window's lock sentence and the tray's greyed choices. */
+export type StateLock = 'in-call' | 'restoring' | 'signed-out';
+
+/**
+ * Whether the agent can choose a state now (null) or why not: the platform owns the state in a
+ * call, and there is no login to set it on while signed out or while the session is restored.
+ * One rule for the window's state buttons, its other "back to idle" buttons, and the tray.
+ */
+export function stateLock(
+  snapshot: (CallView & Pick<SessionSnapshot, 'phase'>) | null,
+): StateLock | null {
+  if (!snapshot) return 'signed-out';
+  if (isInCall(snapshot)) return 'in-call';
+  if (snapshot.phase === 'restoring') return 'restoring';
+  if (snapshot.phase !== 'signed-in') return 'signed-out';
+  return null;
+}
+
+/**
+ * Whether signing out is offered: signed in, or while the session is being restored (the agent
+ * may give up on it). The window's header button and the tray's item.
+ */
+export function canSignOut(snapshot: Pick<SessionSnapshot, 'phase'> | null): boolean {
+  return snapshot?.phase === 'signed-in' || snapshot?.phase === 'restoring';
+}
+
 /**
  * A call state with no call on the line while the platform fails to answer (unreachable,
  * refusing, or a lapsed gateway token): the platform's word from before the call ended, which

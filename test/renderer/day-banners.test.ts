@@ -3,8 +3,8 @@
  * of the window does: the shared stateText, "label · reason".
  */
 import { describe, expect, it } from 'vitest';
-import { FakeApi, signedInSnapshot } from './fake-api';
-import { getByRole, queryAllByRole, textIn } from './queries';
+import { fail, FakeApi, signedInSnapshot } from './fake-api';
+import { click, getByRole, queryAllByRole, textIn } from './queries';
 import { mountApp } from './setup';
 import type { Language } from '../../src/shared/domain/errors';
 import type { AgentDayStatus } from '../../src/shared/snapshot';
@@ -64,6 +64,38 @@ describe('day banners', () => {
       'Back to Idle',
       'Back to Idle',
     ]);
+  });
+
+  it("the guard's Back to Idle is locked during a call, as the state controls are, and says why", async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({
+      state: 'busy/未接',
+      call: {
+        id: 'c1',
+        caller: '13800000000',
+        phase: 'ringing',
+        ringingSince: Date.now(),
+        talkingSince: null,
+        muted: false,
+      },
+    });
+    api.day = { wrapUp: null, noAnswer: noAnswer('busy/未接') };
+    await mountApp(api, { language: 'en' });
+    const back = getByRole('button', { name: /^Back to idle$/i }, getByRole('alert'));
+    expect(back.hasAttribute('disabled')).toBe(true);
+    const why = document.getElementById(back.getAttribute('aria-describedby') ?? '');
+    expect(textIn(why!)).toMatch(/call/i);
+  });
+
+  it("the guard's Back to Idle says so when main refuses it", async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/未接' });
+    api.day = { wrapUp: null, noAnswer: noAnswer('busy/未接') };
+    api.handlers.setState = () => Promise.resolve(fail('timeout'));
+    await mountApp(api, { language: 'en' });
+    await click(getByRole('button', { name: /^Back to idle$/i }, getByRole('alert')));
+    expect(api.callsOf('setState')).toEqual([['idle']]);
+    expect(textIn(document.querySelector('.no-answer')!)).toContain('The state change failed.');
   });
 
   it.each([

@@ -4,7 +4,7 @@
  * every case is testable without Electron. The shell turns these items into a native menu.
  */
 import { TRAY_TEXT } from '../../shared/i18n/tray';
-import { callReadiness, isInCall } from '../../shared/availability';
+import { callReadiness, canSignOut, stateLock } from '../../shared/availability';
 import { baseOf } from '../../shared/domain/state';
 import { formatElapsed, stateTextOrSent } from '../../shared/domain/state-text';
 import { reasonChoices } from '../../shared/domain/recent-reasons';
@@ -123,9 +123,8 @@ export function buildTrayMenu(
   language: Language,
 ): TrayMenuItem[] {
   const text = TRAY_TEXT[language];
-  const signedIn = snapshot.phase === 'signed-in';
-  // The platform owns the state while it rings the agent or the agent talks.
-  const canChange = signedIn && !isInCall(snapshot);
+  // The platform owns the state while it rings the agent or the agent talks (the shared rule).
+  const canChange = stateLock(snapshot) === null;
   const current = snapshot.state;
   const trouble = troubleToSay(snapshot);
 
@@ -175,7 +174,7 @@ export function buildTrayMenu(
     separator(),
     { label: text.showWindow, enabled: true, action: { kind: 'show-window' } },
     { label: text.exportDiagnostics, enabled: true, action: { kind: 'export-diagnostics' } },
-    { label: text.signOut, enabled: signedIn, action: { kind: 'sign-out' } },
+    { label: text.signOut, enabled: canSignOut(snapshot), action: { kind: 'sign-out' } },
     separator(),
     { label: text.quit, enabled: true, action: { kind: 'quit' } },
   ];

@@ -140,6 +140,12 @@ describe('buildTrayMenu', () => {
     expect(find(menu, '退出')).toMatchObject({ enabled: true, action: { kind: 'quit' } });
   });
 
+  it('restoring: state changes wait, and sign-out is offered, as in the window (shared rules)', () => {
+    const menu = buildTrayMenu(signedIn('idle', { phase: 'restoring' }), DEFAULT_SETTINGS, 'zh-CN');
+    for (const item of stateItems(menu)) expect(item.enabled).toBe(false);
+    expect(find(menu, '签出')).toMatchObject({ enabled: true, action: { kind: 'sign-out' } });
+  });
+
   it('a long reason does not widen the menu: the header ends in …', () => {
     const menu = buildTrayMenu(signedIn(`busy/${'很'.repeat(250)}`), DEFAULT_SETTINGS, 'zh-CN');
     const header = menu[0]!.label;

@@ -12,6 +12,7 @@ import en from './en';
 import zhCN from './zh-CN';
 import type { AppError, Language } from '../../../shared/domain/errors';
 import type { LanguageSetting } from '../../../shared/settings';
+import type { StateLock } from '../../../shared/availability';
 import type { Messages } from './zh-CN';
 
 export const LANGUAGE_OPTIONS: readonly LanguageSetting[] = ['system', 'zh-CN', 'en'];
@@ -35,6 +36,17 @@ export type AppI18n = ReturnType<typeof createAppI18n>;
 /** The window's words for a state (base and the app's own reasons), as the tray has them. */
 export function stateWords(t: (key: string) => string): StateWords {
   return { base: (base) => t(`states.${base}`), system: (reason) => t(`systemReasons.${reason}`) };
+}
+
+const LOCK_KEYS: Record<StateLock, string> = {
+  'in-call': 'controls.lockedInCall',
+  restoring: 'controls.lockedRestoring',
+  'signed-out': 'controls.lockedNotSignedIn',
+};
+
+/** Why no state can be chosen now, in words ('' when it can): the shared `stateLock` rule. */
+export function stateLockText(t: (key: string) => string, lock: StateLock | null): string {
+  return lock ? t(LOCK_KEYS[lock]) : '';
 }
 
 /** The current language, plus the sentence for any AppError in it (from the one error table). */

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
-import { isInCall } from '../../../shared/availability';
+import { isInCall, stateLock } from '../../../shared/availability';
 import { readiness } from '../../../shared/snapshot';
 import { call as callMain, desktopApi } from '../desktop';
 import { useMicrophoneStore } from './microphone';
@@ -127,6 +127,8 @@ export const useSessionStore = defineStore('session', () => {
   const signedIn = computed(() => phase.value === 'signed-in');
   /** While ringing or talking (routed or not) the state choices are locked: the shared rule. */
   const inCall = computed(() => isInCall(snapshot.value));
+  /** Why no state can be chosen now (null: it can): the shared rule the tray follows too. */
+  const lock = computed(() => stateLock(snapshot.value));
   const microphone = useMicrophoneStore();
   const callAudio = useCallAudioStore();
   // Kept as the same object while nothing in it changed, so a push that leaves readiness as it
@@ -143,6 +145,7 @@ export const useSessionStore = defineStore('session', () => {
     state,
     signedIn,
     inCall,
+    lock,
     ready,
     start,
     stop,
