@@ -105,7 +105,10 @@ export class WrapUp implements CallObserver {
       state: `busy/${reason}`,
       since: at,
       endsAt: at + seconds * 1000,
-      returnTo: snapshot.chosenState ?? 'idle',
+      // Never chosen (signed in 在线, which the platform routes nothing to): back to a state
+      // that is not routable either. `online` cannot be set again, and idle would have the
+      // platform offer queued calls to an agent who never said they were ready.
+      returnTo: snapshot.chosenState ?? 'busy',
       declined: 0,
       timer: null,
       applied: false,

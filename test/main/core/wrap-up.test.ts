@@ -116,4 +116,16 @@ describe('wrap-up on a manual clock', () => {
     await clock.advance(3_000);
     expect(log.at(-1)).toMatch(/^set idle@/);
   });
+
+  it('an agent who never chose a state (signed in 在线) is not made routable by wrap-up', async () => {
+    const { clock, wrapUp, log, snap } = world(3);
+    // Signed in with the form's default, online: no calls are routed, and none chosen since. A
+    // call dialled straight to the extension was answered.
+    Object.assign(snap(), { state: 'online', chosenState: null });
+    wrapUp.ended(info('c', clock.now()), answeredEnd, clock.now());
+    expect(wrapUp.status()?.returnTo).toBe('busy');
+    await clock.advance(3_000);
+    expect(log).not.toContainEqual(expect.stringMatching(/^set idle@/));
+    expect(snap().state).toBe('busy');
+  });
 });
