@@ -75,6 +75,11 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
       onAck: () => {
         this.acked = true;
       },
+      // Transfers are not offered here. Without this sip.js answers 202 Accepted and then
+      // fails to follow it, telling the far end a transfer is under way that never happens.
+      onRefer: (referral) => {
+        referral.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch(() => undefined);
+      },
     };
     invitation.stateChange.addListener((state) => {
       if (state === SessionState.Established) {

@@ -48,6 +48,8 @@ export interface TestCall {
   bye(): Promise<void>;
   /** A re-INVITE with the same offer once answered; resolves with the new answer's status code. */
   reinvite(): Promise<number>;
+  /** A REFER (a transfer asked of the desktop) to `target`; resolves with its final status code. */
+  refer(target: string): Promise<number>;
   state(): SessionState;
 }
 
@@ -138,6 +140,13 @@ export function callExtension(
       new Promise<number>((resolve, reject) => {
         const code = (response: Core.IncomingResponse) => resolve(response.message.statusCode ?? 0);
         inviter.invite({ requestDelegate: { onAccept: code, onReject: code } }).catch(reject);
+      }),
+    refer: (target) =>
+      new Promise<number>((resolve, reject) => {
+        const code = (response: Core.IncomingResponse) => resolve(response.message.statusCode ?? 0);
+        const uri = UserAgent.makeURI(target);
+        if (!uri) return reject(new Error(`not a SIP URI: ${target}`));
+        inviter.refer(uri, { requestDelegate: { onAccept: code, onReject: code } }).catch(reject);
       }),
     state: () => inviter.state,
   };
