@@ -182,14 +182,21 @@ class SupervisedSipLine implements SipLine {
 
   private failed(error: AppError, reached: boolean): void {
     const attempt = this.attempt;
-    const kept = error.code !== 'sip-auth-failed' ? (attempt?.keptCalls() ?? 0) : 0;
+    // Refused credentials keep a call still on the line, not a BYE owed for one already over:
+    // that can go only over a registration these credentials will not get.
+    const refused = error.code === 'sip-auth-failed';
+    const kept = refused && attempt?.liveCalls() === 0 ? 0 : (attempt?.keptCalls() ?? 0);
     if (attempt && kept > 0) {
       // The answered call stays; only its connection is retried.
       this.clearRetry();
       attempt.park();
       this.options.logger.warn('sip: connection lost during a call; keeping the call', { kept });
     } else this.drop(false);
-    if (error.code === 'sip-auth-failed') {
+    // Refused credentials are not tried again, except while an answered call waits on the line:
+    // closing it would hang up on the customer, whose audio still flows (it is the window's),
+    // and the registrar may refuse only for a moment. Once the call is over the next try is a
+    // new attempt, and its refusal stops the line.
+    if (refused && kept === 0) {
       this.options.logger.warn('sip: credentials refused, not retrying', { detail: error.detail });
       this.apply('auth-rejected', { lastError: error, nextRetryAt: null });
       return;

@@ -16,7 +16,7 @@ import { waitFor } from '../../support/wait';
 import { lineConfig } from './support/embedded-server';
 import type { EmbeddedServer } from './support/embedded-server';
 import { FAST_TIMING, recordStates, registeredLine, untilState } from './support/line';
-import { demoAccounts } from './support/memory-directory';
+import { demoAccounts, MemoryDirectory } from './support/memory-directory';
 import { callExtension } from './support/test-caller';
 
 const [alice] = demoAccounts(1) as [ReturnType<typeof demoAccounts>[0]];
@@ -25,6 +25,7 @@ const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TL
 let embedded: EmbeddedServer;
 let line: SipLine;
 let calls: IncomingCall[];
+let directory: MemoryDirectory;
 
 /** The window's part: answers, and (`offers`) makes the offers of a hold or a refresh. */
 function media(offers = true) {
@@ -85,7 +86,8 @@ async function replaceLine(options: Partial<Parameters<typeof createSipLine>[0]>
 }
 
 beforeEach(async () => {
-  ({ embedded, line, calls } = await registeredLine(alice));
+  directory = new MemoryDirectory();
+  ({ embedded, line, calls } = await registeredLine(alice, directory));
 });
 afterEach(async () => {
   await line.stop();
@@ -117,6 +119,27 @@ describe('an answered call over a lost SIP connection', () => {
       'registering',
       'registered',
     ]);
+  });
+
+  it('credentials refused on the way back: the call is kept, and the line stops only after it', async () => {
+    const { call, media: m } = await talking();
+    const end = ended(call);
+    // The extension's password changed meanwhile (or the registrar's database had a moment).
+    directory.setAccounts(
+      directory
+        .accounts()
+        .map((a) => (a.extensionId === alice.extensionId ? { ...a, password: 'rotated9' } : a)),
+    );
+    dropConnection();
+    await waitFor(() => line.status().lastError?.code === 'sip-auth-failed', 'the refusal');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Hanging up on the customer would be worse than a line that cannot register yet.
+    expect(call.state).toBe('talking');
+    expect(m.seen.closes).toBe(0);
+    await call.hangUp();
+    expect(await end).toMatchObject({ reason: 'local-hangup', answered: true });
+    // With no call left, refused credentials are not tried again.
+    await untilState(line, 'failed-auth');
   });
 
   it('a hold while the line is down is refused, and the call stays talking', async () => {
