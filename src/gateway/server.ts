@@ -352,6 +352,16 @@ export function createGatewayServer(parts: ServerParts): Server {
       null,
     );
     if (!read.ok) return refuse(res, read.code, read.reason, who);
+    const code = envelopeCode(read.reply.body);
+    if (read.reply.status !== 200 || code !== PLATFORM_CODES.OK) {
+      // The platform could not say (its error, or the agent unknown there): its own answer goes
+      // back, so the desktop acts on it (a lost session heals), not on "not bound".
+      metrics.platformError(
+        read.reply.status !== 200 ? `http${read.reply.status}` : code || 'malformed',
+      );
+      sendJson(res, read.reply.status, read.reply.body);
+      throw new Answered({ ...who, status: read.reply.status, code });
+    }
     let bound: unknown;
     try {
       bound = (JSON.parse(read.reply.body) as { data?: { extension?: unknown } }).data?.extension;

@@ -98,6 +98,13 @@ describe('gateway: an agent signs in and works on their own session', () => {
     expect(bad.json?.code).toBe('000001');
   });
 
+  it('asked for the SIP credentials when the platform does not know the agent: the platform\'s answer, not "not bound"', async () => {
+    const token = await signIn(rig, 'alice', PASSWORDS.alice);
+    // Not logged in on the platform (yet, or any more): the desktop heals on 040202.
+    const r = await platform(rig, 'GET', `/callcenter/extension/${EXT[0]}`, token);
+    expect(r.json).toMatchObject({ code: '040202', data: null });
+  });
+
   it('writes every request to the audit log with agent, action, target, result and address', async () => {
     const token = await signIn(rig, 'bob', PASSWORDS.bob);
     await platform(rig, 'GET', '/callcenter/agent/alice/keepalive', token);
