@@ -911,6 +911,9 @@ export class AgentSession {
     if (this.snap.question?.kind === 'force-sign-out' && !isInCall(this.snap)) {
       this.update({ question: null });
     }
+    if (this.snap.phase === 'signed-in' && this.snap.call?.phase === 'talking') {
+      this.holdForUnroutedCall(agent.state);
+    }
     if (this.snap.phase !== 'signed-in' || isInCall(this.snap)) return;
     // Locked or suspended during the call: the hold it asked for, now that the call is over.
     const owed = this.owedHold;
@@ -923,6 +926,19 @@ export class AgentSession {
       // an idle agent is offered the next queued call at once (a later read-back lets go).
       void this.releaseHold('in-call');
     }
+  }
+
+  /**
+   * A call answered on the line while the platform shows the agent routable: it did not route
+   * it (dialled straight to the extension), and would offer queued customers to an agent who is
+   * talking, each refused busy and lost, and offered again at once. Held busy for the call, as
+   * after a heal during one; the first read-back after it lets go. Not while ringing: a ring is
+   * short, and the hold would cost every direct ring a state change.
+   */
+  private holdForUnroutedCall(platformState: string | null): void {
+    if (!platformState || !this.waitsForCall(platformState) || this.holds.current()) return;
+    this.options.logger.info('session: a call the platform did not route; held busy for it');
+    void this.holdFor('in-call', SYSTEM_HOLD_STATES['in-call']);
   }
 
   /**

@@ -37,7 +37,9 @@ export interface CallCore {
    * once read back, the platform shows the agent idle while the call is on. `ended` is how the
    * caller's leg ended, null while it lasts.
    */
-  talkingDirect(): Promise<{ callId: string; leg: CallLeg; ended: () => LegEndReason | null }>;
+  talkingDirect(
+    platformShows?: string,
+  ): Promise<{ callId: string; leg: CallLeg; ended: () => LegEndReason | null }>;
   close(): Promise<void>;
 }
 
@@ -131,7 +133,7 @@ export async function startCallCore(
       const call = await until('ringing call', (s) => s.call?.phase === 'ringing' && s.call);
       return { id, callId: (call as NonNullable<SessionSnapshot['call']>).id };
     },
-    async talkingDirect() {
+    async talkingDirect(platformShows = 'idle') {
       const caller = new MediaEndpoint();
       callers.push(caller);
       let ended: LegEndReason | null = null;
@@ -149,7 +151,14 @@ export async function startCallCore(
       const callId = (ringing as { id: string }).id;
       expect((await core.dispatch('call:answer', { callId })).ok).toBe(true);
       await until('talking', (s) => s.call?.phase === 'talking');
-      await until('read back idle', (s) => s.state === 'idle', 12_000);
+      // Read back: the platform shows the agent's own state, not a call. From idle the session
+      // then holds them busy for the call (session.ts, a call the platform did not route).
+      const held = platformShows === 'idle';
+      await until(
+        'read back',
+        (s) => (held ? s.hold?.reason === 'in-call' : s.state === platformShows),
+        12_000,
+      );
       return { callId, leg, ended: () => ended };
     },
     async close() {
