@@ -5,6 +5,7 @@
  * plainly why; one click on Idle brings them back. An answered call, a refusal (the agent is
  * there), or any state the agent chooses resets the count. N = 0 turns the guard off.
  */
+import { isCallState } from '../../shared/domain/state';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { Result } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/settings';
@@ -80,10 +81,18 @@ export class NoAnswerGuard implements CallObserver {
     this.reset();
   }
 
-  /** Sign-out clears the notice. */
+  /**
+   * Sign-out clears the notice, and so does any state that is not the guard's once it is in
+   * force (a lock took over, and unlocking restored idle): the notice says why the agent is busy
+   * now, and would no longer be true. Call states leave it (the platform's, for a moment).
+   */
   watch(snapshot: SessionSnapshot): void {
     if (snapshot.phase === 'signed-out' && (this.notice || this.pending || this.count))
-      this.reset();
+      return this.reset();
+    const state = snapshot.state;
+    if (this.notice && snapshot.phase === 'signed-in' && state !== this.notice.state) {
+      if (state && !isCallState(state)) this.reset();
+    }
   }
 
   close(): void {

@@ -121,6 +121,20 @@ describe('no-answer guard', () => {
     expect(app.platformState()).toBe('idle');
   });
 
+  it('the notice goes once the agent is no longer held by it (locked, then unlocked to idle)', async () => {
+    app = await startCallCore();
+    await app.ring({ ringTimeoutSec: 0.3 });
+    await app.until('first miss', (s) => s.missed.length === 1 && s.state === 'idle');
+    await app.ring({ ringTimeoutSec: 0.3 });
+    await waitFor(() => app!.core.day.status().noAnswer, 'the notice');
+    app.core.system('lock-screen');
+    await app.until('held away', (s) => s.hold?.reason === 'lock');
+    app.core.system('unlock-screen');
+    await waitFor(() => app!.platformState() === 'idle', 'idle after unlock');
+    // "Set busy after 2 unanswered calls" no longer describes an agent who is idle.
+    await waitFor(() => app!.core.day.status().noAnswer === null, 'the notice gone');
+  });
+
   it('an answered call between the timeouts resets the count', async () => {
     app = await startCallCore();
     await app.ring({ ringTimeoutSec: 0.3 });
