@@ -76,6 +76,16 @@ export class Sessions {
       sourceAddress: address,
     };
     await this.store.createSession(session);
+    // A reset or a disabling while the password was checked: it revoked the agent's sessions
+    // before this one existed. Read again: what it wrote is there now, or its revoke is still
+    // to come and takes this session too.
+    const after = await this.store.getAgent(name);
+    if (!after || after.disabled || after.passwordHash !== agent.passwordHash) {
+      await this.store.revokeSession(session.tokenHash);
+      return after?.disabled
+        ? { ok: false, reason: 'disabled', known: true }
+        : { ok: false, reason: 'wrong', known: after !== null };
+    }
     return { ok: true, session: { token, ...this.describe(agent, session) } };
   }
 

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, AdminError, parseCsv } from '../../src/gateway/admin';
+import { DEFAULT_LOCKOUT } from '../../src/gateway/lockout';
 import { verifyPassword } from '../../src/gateway/passwords';
+import { Sessions } from '../../src/gateway/sessions';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
 import { PASSWORDS, send, startRig, TEST_SCRYPT, type Rig } from './helpers';
@@ -56,6 +58,35 @@ describe('gateway admin', () => {
     await admin.setDisabled('amy', true);
     expect(await store.findSession('t2')).toBeNull();
     await expect(admin.setDisabled('ghost', true)).rejects.toThrow('no agent named ghost');
+  });
+
+  it('a sign-in whose password check overlaps a reset or disabling opens no session', async () => {
+    await admin.add('ida', 'ida-password-1');
+    const sessions = new Sessions(
+      store,
+      { idleMs: 60_000, absoluteMs: 3_600_000 },
+      DEFAULT_LOCKOUT,
+    );
+    // The administrator acts while the old password is being checked (scrypt takes a while).
+    const create = store.createSession.bind(store);
+    let act: (() => Promise<void>) | null = () => admin.setPassword('ida', 'ida-password-2');
+    store.createSession = async (record) => {
+      const now = act;
+      act = null;
+      await now?.();
+      return create(record);
+    };
+    try {
+      const reset = await sessions.signIn('ida', 'ida-password-1', '10.0.0.9', Date.now());
+      expect(reset).toMatchObject({ ok: false, reason: 'wrong' });
+      expect(await store.revokeAgentSessions('ida')).toBe(0);
+      act = () => admin.setDisabled('ida', true);
+      const disabled = await sessions.signIn('ida', 'ida-password-2', '10.0.0.9', Date.now());
+      expect(disabled).toMatchObject({ ok: false, reason: 'disabled' });
+      expect(await store.revokeAgentSessions('ida')).toBe(0);
+    } finally {
+      store.createSession = create;
+    }
   });
 
   it('imports CSV all-or-nothing, adding and updating', async () => {
