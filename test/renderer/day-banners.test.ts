@@ -3,6 +3,7 @@
  * of the window does: the shared stateText, "label · reason".
  */
 import { describe, expect, it } from 'vitest';
+import { callInfo } from './calls-support';
 import { fail, FakeApi, signedInSnapshot } from './fake-api';
 import { click, getByRole, queryAllByRole, textIn } from './queries';
 import { mountApp } from './setup';
@@ -68,17 +69,7 @@ describe('day banners', () => {
 
   it("the guard's Back to Idle is locked during a call, as the state controls are, and says why", async () => {
     const api = new FakeApi();
-    api.snapshot = signedInSnapshot({
-      state: 'busy/未接',
-      call: {
-        id: 'c1',
-        caller: '13800000000',
-        phase: 'ringing',
-        ringingSince: Date.now(),
-        talkingSince: null,
-        muted: false,
-      },
-    });
+    api.snapshot = signedInSnapshot({ state: 'busy/未接', call: callInfo() });
     api.day = { wrapUp: null, noAnswer: noAnswer('busy/未接') };
     await mountApp(api, { language: 'en' });
     const back = getByRole('button', { name: /^Back to idle$/i }, getByRole('alert'));

@@ -9,10 +9,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore, type Core } from '../../../src/main/core/create-core';
+import type { Core } from '../../../src/main/core/create-core';
 import { GatewayAccess } from '../../../src/main/core/gateway-access';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { silentLogger } from '../../../src/lib/ports';
 import { EXT, PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
+import { gatewayCoreSignedIn } from './support/gateway-core';
 
 let rig: Rig;
 let core: Core;
@@ -36,19 +37,11 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gw-home-'));
   const file = join(dir, 'settings.json');
   writeFileSync(file, JSON.stringify({ gatewayUrl: rig.gateway.origin }));
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
+  // An empty variable leaves the address to Settings.
+  core = await gatewayCoreSignedIn(rig, {
     settingsFile: file,
-    sipLine: null,
-    logger: silentLogger,
+    env: { AGENT_DESKTOP_GATEWAY_URL: '' },
   });
-  const signed = await core.dispatch('session:sign-in', {
-    name: 'alice',
-    extension: EXT[0]!,
-    initialState: 'idle',
-    password: PASSWORDS.alice,
-  });
-  expect(signed.ok, JSON.stringify(signed)).toBe(true);
 });
 afterEach(async () => {
   await core.shutdown(2_000);
