@@ -61,16 +61,22 @@ export class Lockout {
   }
 
   /**
-   * Counts a sign-in attempt against the address, then the name, before its password is
-   * checked, each as one step of the store: a lock then holds however many attempts arrive at
-   * once (checking afterwards let every attempt in flight through). Returns the lock end that
-   * refuses this attempt, or 0 when its password may be checked: a wrong one stays counted, a
-   * right one is forgiven ({@link succeed}).
+   * Counts a sign-in attempt against the name before its password is checked, in one step of
+   * the store: a lock then holds however many attempts for the name arrive at once (checking
+   * afterwards let every attempt in flight through). The address is only checked here, and
+   * counted after a wrong password ({@link failed}): right passwords in flight from one address
+   * (a floor behind one NAT at shift start) must not lock each other out. Returns the lock end
+   * that refuses this attempt, or 0 when its password may be checked.
    */
   async attempt(name: string, address: string, now: number): Promise<number> {
-    const byAddress = await this.count(addressKey(address), this.policy.addressFreeFailures, now);
-    if (byAddress) return byAddress;
+    const byAddress = await this.store.getFailure(addressKey(address));
+    if (byAddress && byAddress.lockedUntil > now) return byAddress.lockedUntil;
     return this.count(agentKey(name), this.policy.agentFreeFailures, now);
+  }
+
+  /** A wrong password: counted against the address too (the name's was counted before). */
+  async failed(address: string, now: number): Promise<void> {
+    await this.count(addressKey(address), this.policy.addressFreeFailures, now);
   }
 
   /**
@@ -90,22 +96,9 @@ export class Lockout {
     }
   }
 
-  /**
-   * A correct password clears the agent's count; the address's keeps its earlier failures but
-   * not this attempt (a whole floor signs in from one address every morning).
-   */
-  async succeed(name: string, address: string): Promise<void> {
+  /** A correct password clears the agent's count (the address keeps its own). */
+  async succeed(name: string): Promise<void> {
     await this.store.clearFailure(agentKey(name));
-    const free = this.policy.addressFreeFailures;
-    await this.store.updateFailure(addressKey(address), (old) => {
-      if (!old || old.count <= 1) return null;
-      const count = old.count - 1;
-      return {
-        ...old,
-        count,
-        lockedUntil: lockDelay(count, free, this.policy) ? old.lockedUntil : 0,
-      };
-    });
   }
 
   /** Counts an attempt on `key`; the lock end that refuses it (0: it may go on). */

@@ -63,8 +63,10 @@ export class Sessions {
     }
     const agent = await this.store.getAgent(name);
     const matches = await verifyPassword(password, agent?.passwordHash ?? null);
-    if (!agent || !matches) return { ok: false, reason: 'wrong', known: agent !== null };
-    await this.lockout.succeed(name, address);
+    if (!agent || !matches) {
+      await this.lockout.failed(address, now);
+      return { ok: false, reason: 'wrong', known: agent !== null };
+    }
     if (agent.disabled) return { ok: false, reason: 'disabled', known: true };
     const token = randomBytes(32).toString('base64url');
     const session: SessionRecord = {
@@ -86,6 +88,7 @@ export class Sessions {
         ? { ok: false, reason: 'disabled', known: true }
         : { ok: false, reason: 'wrong', known: after !== null };
     }
+    await this.lockout.succeed(name);
     return { ok: true, session: { token, ...this.describe(agent, session) } };
   }
 

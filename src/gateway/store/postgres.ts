@@ -305,8 +305,11 @@ class PostgresStore implements GatewayStore {
           : null;
       const record = next(old);
       if (record) {
+        // An upsert: a row deleted meanwhile (a success, a purge) is written again, not lost.
         await client.query(
-          'UPDATE failures SET count = $2, last_at = $3, locked_until = $4 WHERE key = $1',
+          `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last_at = EXCLUDED.last_at,
+             locked_until = EXCLUDED.locked_until`,
           [key, record.count, record.lastAt, record.lockedUntil],
         );
       } else {
