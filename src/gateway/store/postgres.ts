@@ -64,6 +64,11 @@ const MIGRATION_LOCK = 7_310_412;
 
 type Row = Record<string, unknown>;
 
+/** Writes a failure row whole, whether or not it exists ($1 key, $2 count, $3 last, $4 lock). */
+const PUT_FAILURE = `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last_at = EXCLUDED.last_at,
+    locked_until = EXCLUDED.locked_until`;
+
 export interface PostgresOptions {
   max?: number;
   /** Giving up on a new connection (default 5 s). */
@@ -271,12 +276,7 @@ class PostgresStore implements GatewayStore {
   }
 
   async putFailure(r: FailureRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last_at = EXCLUDED.last_at,
-         locked_until = EXCLUDED.locked_until`,
-      [r.key, r.count, r.lastAt, r.lockedUntil],
-    );
+    await this.pool.query(PUT_FAILURE, [r.key, r.count, r.lastAt, r.lockedUntil]);
   }
 
   async updateFailure(
@@ -306,12 +306,7 @@ class PostgresStore implements GatewayStore {
       const record = next(old);
       if (record) {
         // An upsert: a row deleted meanwhile (a success, a purge) is written again, not lost.
-        await client.query(
-          `INSERT INTO failures (key, count, last_at, locked_until) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last_at = EXCLUDED.last_at,
-             locked_until = EXCLUDED.locked_until`,
-          [key, record.count, record.lastAt, record.lockedUntil],
-        );
+        await client.query(PUT_FAILURE, [key, record.count, record.lastAt, record.lockedUntil]);
       } else {
         await client.query('DELETE FROM failures WHERE key = $1', [key]);
       }
