@@ -62,6 +62,21 @@ const bars = union(
   stroke(0.68, 0.42, 0.68, 0.58, 0.11),
 );
 
+/** An arc of a ring around (cx,cy): the part whose angle (radians, y down) is outside `gap`. */
+const arc =
+  (cx: number, cy: number, r: number, width: number, gapFrom: number, gapTo: number): Shape =>
+  (x, y) => {
+    const angle = Math.atan2(y - cy, x - cx);
+    if (angle > gapFrom && angle < gapTo) {
+      // In the gap: the distance to the nearer end cap.
+      const ends = [gapFrom, gapTo].map((a) =>
+        Math.hypot(x - cx - r * Math.cos(a), y - cy - r * Math.sin(a)),
+      );
+      return Math.min(...ends) - width / 2;
+    }
+    return Math.abs(Math.hypot(x - cx, y - cy) - r) - width / 2;
+  };
+
 /** Each state: background and glyph. */
 export const ICON_LAYERS: Record<TrayIconName, Layer[]> = {
   // Signed in, not yet available: blue, a dot.
@@ -119,6 +134,18 @@ export const ICON_LAYERS: Record<TrayIconName, Layer[]> = {
       color: [234, 88, 12],
     },
     { shape: union(stroke(0.5, 0.36, 0.5, 0.58, 0.12), disc(0.5, 0.73, 0.065)), color: WHITE },
+  ],
+  // Signed in, state not known: grey, a question mark.
+  unknown: [
+    { shape: BG, color: [107, 114, 128] },
+    {
+      shape: union(
+        arc(0.5, 0.37, 0.13, 0.11, Math.PI / 2, Math.PI),
+        stroke(0.5, 0.5, 0.5, 0.58, 0.11),
+        disc(0.5, 0.74, 0.065),
+      ),
+      color: WHITE,
+    },
   ],
 };
 

@@ -65,3 +65,21 @@ describe('sign-in errors', () => {
     expect(getByRole('alert').textContent).toContain(sentence);
   });
 });
+
+describe('a state the app cannot name', () => {
+  // No state known, or one from the platform with no base the app knows: the window's badge reads
+  // it as the tray does (the shared stateTextOrSent; test/shared/state-text.test.ts).
+  it.each([
+    [null, '未知'],
+    ['', '未知'],
+    ['acw/整理', 'acw/整理'],
+  ])('%j reads %s on the badge', async (state, words) => {
+    const api = new FakeApi();
+    const snapshot = signedInSnapshot({ state });
+    api.snapshot = snapshot;
+    await mountApp(api);
+    const badge = document.querySelector('.status-view .badge');
+    expect(badge?.querySelector('.label')?.textContent).toBe(words);
+    expect(badge?.querySelector('.icon')?.textContent).toBe('?');
+  });
+});

@@ -9,6 +9,7 @@ const label = {
   base: (base: keyof (typeof TRAY_TEXT)['en']['states']) => TRAY_TEXT['zh-CN'].states[base],
   system: (reason: keyof (typeof TRAY_TEXT)['en']['systemReasons']) =>
     TRAY_TEXT['zh-CN'].systemReasons[reason],
+  unknown: TRAY_TEXT['zh-CN'].unknownState,
 };
 const signedIn = (state: string): SessionSnapshot => ({
   ...initialSnapshot('http://x', true, 0),
@@ -41,6 +42,19 @@ describe('state text', () => {
     expect(stateTextOrSent('busy/小休', label)).toBe('忙碌 · 小休');
     expect(stateTextOrSent('x/y', label)).toBe('x/y');
     expect(stateLabel(signedIn('x/y'), 'zh-CN')).toBe('x/y');
+    expect(stateTextOrSent(null, label)).toBe('未知');
+    expect(stateTextOrSent('', label)).toBe('未知');
+  });
+
+  it('the tray, like the window, does not call a state it cannot name "Online"', () => {
+    for (const [state, words] of [
+      [null, '未知'],
+      ['', '未知'],
+      ['acw/整理', 'acw/整理'],
+    ] as const) {
+      const snapshot = { ...signedIn('idle'), state };
+      expect(stateLabel(snapshot, 'zh-CN')).toBe(words);
+    }
   });
 
   it('the tray reads a platform-set state the way the window does', () => {

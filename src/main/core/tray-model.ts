@@ -25,6 +25,7 @@ export const TRAY_ICONS = [
   'talking',
   'signed-out',
   'trouble',
+  'unknown',
 ] as const;
 export type TrayIconName = (typeof TRAY_ICONS)[number];
 
@@ -68,7 +69,7 @@ export function trayIcon(snapshot: SessionSnapshot): TrayIconName {
   if (snapshot.phase === 'signing-out' && snapshot.state === null) return 'signed-out';
   if (trayTrouble(snapshot) !== null || signInAsked(snapshot)) return 'trouble';
   if (snapshot.call) return snapshot.call.phase === 'ringing' ? 'fetching' : 'talking';
-  return baseOf(snapshot.state) ?? 'online';
+  return baseOf(snapshot.state) ?? 'unknown';
 }
 
 /** The state as a person reads it, e.g. "忙碌 · 小休", or the session phase when not signed in. */
@@ -86,10 +87,10 @@ export function stateLabel(snapshot: SessionSnapshot, language: Language): strin
     case 'signed-in':
       break;
   }
-  if (!snapshot.state) return text.states.online;
   return stateTextOrSent(snapshot.state, {
     base: (base) => text.states[base],
     system: (reason) => text.systemReasons[reason],
+    unknown: text.unknownState,
   });
 }
 

@@ -5,10 +5,12 @@
 import { baseOf, SYSTEM_STATES } from './state';
 import type { BaseState, SystemReason } from './state';
 
-/** The words for a state: its base, and the reasons the app itself sets. */
+/** The words for a state: its base, the reasons the app itself sets, and "no state known". */
 export interface StateWords {
   base: (base: BaseState) => string;
   system: (reason: SystemReason) => string;
+  /** No state at all (none read yet, or the platform sent an empty one). */
+  unknown: string;
 }
 
 /**
@@ -57,9 +59,13 @@ export function reasonText(
   return parts.system ? words.system(parts.system) : parts.reason;
 }
 
-/** As {@link stateText}, but a state with no known base reads as sent (never blank). */
-export function stateTextOrSent(state: string, words: StateWords): string {
-  return stateText(state, words) ?? state;
+/**
+ * As {@link stateText}, but never blank: a state with no known base reads as sent (`acw/x`, so
+ * whoever reads it to support has the platform's words), and no state at all as "unknown". The
+ * tray and the window's badges both read the agent's state this way.
+ */
+export function stateTextOrSent(state: string | null | undefined, words: StateWords): string {
+  return stateText(state, words) ?? (state || words.unknown);
 }
 
 /** Elapsed time as mm:ss below an hour and h:mm:ss from one hour on (read at a glance). */

@@ -14,6 +14,8 @@ export type { TroubleKind } from '../availability';
 export interface TrayText {
   appName: string;
   states: Record<BaseState, string>;
+  /** No state known (the window's badge says the same). */
+  unknownState: string;
   /** The reasons the app sets itself (`away/system/lock` reads "Away · screen locked"). */
   systemReasons: Record<SystemReason, string>;
   signedOut: string;
@@ -77,6 +79,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       fetching: '振铃中',
       talking: '通话中',
     },
+    unknownState: '未知',
     systemReasons: {
       lock: '锁屏',
       suspend: '电脑休眠',
@@ -147,6 +150,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       fetching: 'Ringing',
       talking: 'On a call',
     },
+    unknownState: 'Unknown',
     systemReasons: {
       lock: 'screen locked',
       suspend: 'computer asleep',

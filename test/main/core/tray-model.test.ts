@@ -55,6 +55,9 @@ describe('trayIcon', () => {
     ['fetching', signedIn('fetching'), 'fetching'],
     ['talking/呼入', signedIn('talking/呼入'), 'talking'],
     ['restoring', signedIn('idle', { phase: 'restoring' }), 'trouble'],
+    // A state the app cannot name is not "Online" (the window's badge shows "?" too).
+    ['no state known', signedIn('idle', { state: null }), 'unknown'],
+    ['acw/整理', signedIn('acw/整理'), 'unknown'],
   ] as const)('%s → %s', (_name, snapshot, icon) => {
     expect(trayIcon(snapshot)).toBe(icon);
   });

@@ -35,7 +35,11 @@ export type AppI18n = ReturnType<typeof createAppI18n>;
 
 /** The window's words for a state (base and the app's own reasons), as the tray has them. */
 export function stateWords(t: (key: string) => string): StateWords {
-  return { base: (base) => t(`states.${base}`), system: (reason) => t(`systemReasons.${reason}`) };
+  return {
+    base: (base) => t(`states.${base}`),
+    system: (reason) => t(`systemReasons.${reason}`),
+    unknown: t('team.unknownState'),
+  };
 }
 
 const LOCK_KEYS: Record<StateLock, string> = {
