@@ -289,6 +289,17 @@ export function readiness(
 }
 
 /**
+ * When the time in state shown counts from, or null for no time: only while signed in. While the
+ * session is being restored (or signing in or out) the state is not the platform's word yet, and
+ * a time counting on would say it is. The tray's tooltip and the window's status card read this.
+ */
+export function timeInStateSince(
+  snapshot: Pick<SessionSnapshot, 'phase' | 'stateSince'> | null | undefined,
+): number | null {
+  return snapshot?.phase === 'signed-in' ? snapshot.stateSince : null;
+}
+
+/**
  * True while the window asks the agent for their gateway password again (a lapsed or revoked
  * token; not once signed out, when the sign-in form asks anyway). The prompt and every banner
  * rule that gives way to it read this.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, fail, signedInSnapshot, signedOutSnapshot } from './fake-api';
 import { click, getByRole, textIn, type } from './queries';
-import { mountApp } from './setup';
+import { mountApp, settle } from './setup';
 
 describe('the Idle button', () => {
   it.each(['online', 'busy/小休', 'away', 'fetching'])(
@@ -81,5 +81,20 @@ describe('a state the app cannot name', () => {
     const badge = document.querySelector('.status-view .badge');
     expect(badge?.querySelector('.label')?.textContent).toBe(words);
     expect(badge?.querySelector('.icon')?.textContent).toBe('?');
+  });
+});
+
+describe('time in state', () => {
+  // While the session is being restored the state is not the platform's word yet: the window
+  // shows no running time, as the tray's tooltip shows none (the shared timeInStateSince).
+  it('is shown while signed in and not while restoring', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'idle', stateSince: Date.now() - 65_000 });
+    await mountApp(api);
+    expect(textIn(document.querySelector('.status-view')!)).toContain('已持续 01:05');
+    api.push({ ...api.snapshot, phase: 'restoring' });
+    await settle();
+    expect(document.querySelector('.status-view time')).toBeNull();
+    expect(textIn(document.querySelector('.status-view')!)).not.toContain('已持续');
   });
 });

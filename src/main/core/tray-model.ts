@@ -11,7 +11,7 @@ import { reasonChoices } from '../../shared/domain/recent-reasons';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
-import { passwordAsked } from '../../shared/snapshot';
+import { passwordAsked, timeInStateSince } from '../../shared/snapshot';
 import type { SessionSnapshot, WrapUpStatus } from '../../shared/snapshot';
 import type { TrayAction } from './desktop-core';
 
@@ -108,8 +108,9 @@ export function trayTooltip(
   const parts = [stateLabel(snapshot, language)];
   if (snapshot.phase === 'signed-in' && wrapUp) {
     parts.push(text.wrapUpLeft(formatElapsed(wrapUp.endsAt - now + 999)));
-  } else if (snapshot.phase === 'signed-in' && snapshot.stateSince !== null) {
-    parts.push(formatElapsed(now - snapshot.stateSince));
+  } else {
+    const since = timeInStateSince(snapshot);
+    if (since !== null) parts.push(formatElapsed(now - since));
   }
   const trouble = troubleToSay(snapshot);
   if (trouble) parts.push(text.trouble[trouble]);
