@@ -62,6 +62,8 @@ describe('ringing panel', () => {
     expect(queryByRole('menu')).toBeNull();
     const answer = getByRole('button', { name: '接听' });
     expect(document.activeElement).toBe(answer);
+    const live = document.querySelector('[aria-live="assertive"]');
+    expect(live?.textContent).toContain('按回车接听');
     const panel = getByRole('heading', { name: '来电振铃中' }).closest('section')!;
     await key(panel, 'Enter');
     expect(api.callsOf('answerCall')).toEqual([['c1']]);
@@ -77,6 +79,9 @@ describe('ringing panel', () => {
     await settle();
     expect(getByRole('button', { name: '接听' })).toBeTruthy();
     expect(document.activeElement).toBe(field);
+    // Enter would type in the field, not answer: the announcement does not say to press it.
+    const live = document.querySelector('[aria-live="assertive"]');
+    expect(live?.textContent).toBe('来电振铃：13800000000。接听按钮在窗口顶部。');
   });
 
   it('rings above every screen (not only Status)', async () => {

@@ -8,3 +8,25 @@ export function keysText(accelerator: string): string {
   const text = describeAccelerator(accelerator, MAC);
   return text === accelerator.trim() ? '' : text;
 }
+
+/**
+ * True while the agent types in a field: a ringing call then neither takes the focus (their next
+ * key must not answer it) nor tells them to press Enter. A checkbox is not typing.
+ */
+export function typingIn(active: Element | null): boolean {
+  if (!active) return false;
+  if ((active as HTMLElement).isContentEditable) return true;
+  return (
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName) &&
+    (active as HTMLInputElement).type !== 'checkbox'
+  );
+}
+
+/**
+ * True when Enter will answer a call that rings now: Answer takes the focus unless the agent types
+ * in a field that stays. A field inside `[data-closes-in-call]` (a reason menu) goes as the call
+ * locks the state controls, and Answer takes the focus then.
+ */
+export function enterWillAnswer(active: Element | null): boolean {
+  return !typingIn(active) || !!active?.closest('[data-closes-in-call]');
+}

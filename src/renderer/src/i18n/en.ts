@@ -156,6 +156,7 @@ const en: Messages = {
     mute: 'Mute',
     mutedNote: 'Your microphone is muted: the caller cannot hear you.',
     announceRinging: 'Incoming call from {caller}. Press Enter to answer.',
+    announceRingingTyping: 'Incoming call from {caller}. Answer is at the top of the window.',
     microphoneFailed: 'Cannot open the microphone, so the caller cannot hear you: {detail}',
     dropped: 'The call dropped.',
     failed: {

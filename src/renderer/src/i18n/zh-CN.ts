@@ -156,6 +156,7 @@ const zhCN = {
     mute: '静音',
     mutedNote: '麦克风已静音，对方听不到你。',
     announceRinging: '来电振铃：{caller}。按回车接听。',
+    announceRingingTyping: '来电振铃：{caller}。接听按钮在窗口顶部。',
     microphoneFailed: '无法打开麦克风，对方听不到你：{detail}',
     dropped: '通话意外中断。',
     failed: {
