@@ -3,9 +3,12 @@
  * contains Contact header fields enumerating all current bindings"). Another device's Contact
  * there means someone else registered this extension: a takeover clue for the session.
  */
+import { retryAfterMs } from './timing';
 
 /** The Contact URIs of a REGISTER's 200 OK, or null when `message` is not one. */
 export function registerReplyContacts(message: string): string[] | null {
+  // Every message passes here, INVITEs included: nothing else is even split.
+  if (!message.startsWith('SIP/2.0 200')) return null;
   const end = message.indexOf('\r\n\r\n');
   const head = (end >= 0 ? message.slice(0, end) : message).replace(/\r\n[ \t]+/g, ' ');
   const lines = head.split('\r\n');
@@ -17,6 +20,29 @@ export function registerReplyContacts(message: string): string[] | null {
     .flatMap((line) => splitList(line.slice(line.indexOf(':') + 1)))
     .map(contactUri)
     .filter((uri): uri is string => uri !== null);
+}
+
+/** A final refusal of a REGISTER: its status, reason phrase and Retry-After (ms), if any. */
+export interface RegisterRefusal {
+  code: number;
+  reason: string;
+  retryAfterMs: number | undefined;
+}
+
+/** `message` as a final non-2xx reply to a REGISTER, or null when it is not one. */
+export function registerRefusal(message: string): RegisterRefusal | null {
+  const status = /^SIP\/2\.0 ([3-6]\d\d)(?: ([^\r\n]*))?\r\n/.exec(message);
+  if (!status) return null;
+  const end = message.indexOf('\r\n\r\n');
+  const lines = (end >= 0 ? message.slice(0, end) : message).split('\r\n');
+  const cseq = lines.find((line) => /^cseq\s*:/i.test(line));
+  if (!cseq || !/\sREGISTER\s*$/i.test(cseq)) return null;
+  const retryAfter = lines.find((line) => /^retry-after\s*:/i.test(line));
+  return {
+    code: Number(status[1]),
+    reason: (status[2] ?? '').trim(),
+    retryAfterMs: retryAfterMs(retryAfter?.slice(retryAfter.indexOf(':') + 1)),
+  };
 }
 
 /** True when `uri`'s user part is `contactName` (every attempt of a line offers that Contact). */

@@ -13,10 +13,11 @@ import type { AppError } from '../../shared/domain/errors';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import { CallDesk } from './call-desk';
 import type { EarlyOfferEvent, IncomingCall } from './call-types';
-import { refreshPercent, registerTimeoutMs } from './timing';
+import { refreshPercent, registerTimeoutMs, retryAfterMs } from './timing';
 import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
-import { isOwnContact, registerReplyContacts } from './register-bindings';
+import { isOwnContact, registerRefusal, registerReplyContacts } from './register-bindings';
+import type { RegisterRefusal } from './register-bindings';
 import { WsOpenError, WsTransport } from '../../lib/sip-ws/ws-transport';
 import type { UserAgentDeps } from './user-agent';
 
@@ -26,9 +27,10 @@ export interface RegistrationHooks {
   registered(): void;
   /**
    * The attempt is over; called at most once, never after `close`. `reached` is false when not
-   * even a TCP connection to the server could be made (refused, unreachable).
+   * even a TCP connection to the server could be made (refused, unreachable). `retryAfterMs`:
+   * how long the registrar asked not to be tried again (its Retry-After), when it said.
    */
-  failed(error: AppError, reached: boolean): void;
+  failed(error: AppError, reached: boolean, retryAfterMs?: number): void;
   /** An INVITE arrived; false when nobody takes it (it is then refused with 480). */
   incomingCall(call: IncomingCall): boolean;
   /** An INVITE seen before sip.js parsed it, or withdrawn when sip.js made no call of it. */
@@ -83,12 +85,18 @@ export function openRegistration(
     if (watchdog !== null) clock.clearTimeout(watchdog);
     watchdog = null;
   };
-  const fail = (error: AppError, reached = true) => {
+  const fail = (error: AppError, reached = true, retryAfter?: number) => {
     if (over) return;
     over = true;
     disarm();
-    hooks.failed(error, reached);
+    hooks.failed(error, reached, retryAfter);
   };
+  /**
+   * The last final refusal of a REGISTER this attempt received. sip.js answers a 423 Interval
+   * Too Brief itself (it registers again with the Min-Expires asked for, or gives up when there is
+   * none) and tells us nothing of that REGISTER's refusal but a state change: this says what it was.
+   */
+  let lastRefusal: RegisterRefusal | null = null;
   const arm = (what: string) => {
     disarm();
     const ms = registerTimeoutMs(config.expiresSec, timing);
@@ -138,6 +146,8 @@ export function openRegistration(
   // their full Contact list (sip.js keeps only its own binding's expiry from them).
   const deliver = ua.transport.onMessage;
   ua.transport.onMessage = (message: string) => {
+    const refusal = over ? null : registerRefusal(message);
+    if (refusal) lastRefusal = refusal;
     const listed = over ? null : registerReplyContacts(message);
     if (listed) {
       const others = listed.filter((uri) => !isOwnContact(uri, deps.contactName));
@@ -176,6 +186,11 @@ export function openRegistration(
         if (state === RegistererState.Registered && !firstAnswered) answered();
         else if (state !== RegistererState.Registered && firstAnswered) {
           fail(appError('sip-rejected', 'the registrar refused a refresh or the binding expired'));
+        } else if (state === RegistererState.Unregistered && !firstAnswered) {
+          // Refused with no delegate of ours told (the 423 paths above): say so now, not when
+          // the watchdog runs out, and as what it was (a 403 there is refused credentials).
+          const refusal = lastRefusal ?? { code: 0, reason: 'refused', retryAfterMs: undefined };
+          fail(rejection(refusal.code, refusal.reason), true, refusal.retryAfterMs);
         }
       });
     });
@@ -188,15 +203,19 @@ export function openRegistration(
     hooks.connected();
     arm('REGISTER');
     const mine = registerer;
-    const onReject = (code = 0, reason = '') => {
-      if (mine === registerer) fail(rejection(code, reason));
+    const onReject = (code = 0, reason = '', retryAfter?: string) => {
+      if (mine === registerer) fail(rejection(code, reason), true, retryAfterMs(retryAfter));
     };
     mine
       .register({
         requestDelegate: {
           onAccept: () => void (over || mine !== registerer || answered()),
           onReject: (response) =>
-            onReject(response.message.statusCode, response.message.reasonPhrase),
+            onReject(
+              response.message.statusCode,
+              response.message.reasonPhrase,
+              response.message.getHeader('retry-after'),
+            ),
         },
       })
       .catch((error: Error) => {

@@ -144,7 +144,8 @@ class SupervisedSipLine implements SipLine {
           this.failures = 0;
           this.apply('registered', { lastError: null, nextRetryAt: null });
         },
-        failed: (error, reached) => void (mine() && this.failed(error, reached)),
+        failed: (error, reached, retryAfterMs) =>
+          void (mine() && this.failed(error, reached, retryAfterMs)),
         bindings: (others) => {
           if (!mine()) return;
           if (!this.knownBindings) {
@@ -180,7 +181,7 @@ class SupervisedSipLine implements SipLine {
     this.attempt = attempt;
   }
 
-  private failed(error: AppError, reached: boolean): void {
+  private failed(error: AppError, reached: boolean, retryAfterMs?: number): void {
     const attempt = this.attempt;
     // Refused credentials keep a call still on the line, not a BYE owed for one already over:
     // that can go only over a registration these credentials will not get.
@@ -202,7 +203,13 @@ class SupervisedSipLine implements SipLine {
       return;
     }
     this.failures += 1;
-    const delay = retryDelay(this.failures, this.timing, reached, this.options.random);
+    const delay = retryDelay(
+      this.failures,
+      this.timing,
+      reached,
+      this.options.random,
+      retryAfterMs,
+    );
     const at = this.options.clock.now() + delay;
     this.options.logger.warn('sip: registration lost, retrying', {
       code: error.code,

@@ -22,6 +22,8 @@ export interface SipTiming {
   backoffCapMs: number;
   /** Cap while nothing even accepts a TCP connection at the server's address (see retryDelay). */
   unreachableCapMs: number;
+  /** The longest wait a registrar's Retry-After may ask for (see retryDelay). */
+  retryAfterCapMs: number;
 }
 
 export const DEFAULT_SIP_TIMING: SipTiming = {
@@ -34,6 +36,7 @@ export const DEFAULT_SIP_TIMING: SipTiming = {
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
   unreachableCapMs: 1_500,
+  retryAfterCapMs: 300_000,
 };
 
 /**
@@ -41,18 +44,38 @@ export const DEFAULT_SIP_TIMING: SipTiming = {
  * jitter. While the server's port refuses connections (restarting, or the network is down here)
  * a retry costs the server nothing, so the wait stops growing at `unreachableCapMs` and a server
  * that comes back is found within about that long; once the server has answered anything, the
- * full cap protects it.
+ * full cap protects it. A registrar that said when to come back (`Retry-After`, RFC 3261
+ * §20.33, e.g. a 503 under overload) is not asked again sooner: the wait is at least what it
+ * asked, up to `retryAfterCapMs`, plus up to a tenth more so a floor of desktops told the same
+ * time does not return in one burst.
  */
 export function retryDelay(
   failures: number,
   timing: SipTiming,
   reached: boolean,
   random = Math.random,
+  retryAfterMs?: number,
 ): number {
   const capMs = reached
     ? timing.backoffCapMs
     : Math.min(timing.unreachableCapMs, timing.backoffCapMs);
-  return backoffDelay(Math.max(0, failures - 1), { baseMs: timing.backoffBaseMs, capMs }, random);
+  const backoff = backoffDelay(
+    Math.max(0, failures - 1),
+    { baseMs: timing.backoffBaseMs, capMs },
+    random,
+  );
+  if (!retryAfterMs || retryAfterMs <= 0) return backoff;
+  const asked = Math.min(retryAfterMs, timing.retryAfterCapMs);
+  return Math.max(backoff, Math.round(asked * (1 + random() / 10)));
+}
+
+/**
+ * A Retry-After header's wait in ms (`120`, `120;duration=3600`, `120 (overload)`), or undefined
+ * when there is none or it is not a number of seconds.
+ */
+export function retryAfterMs(header: string | undefined): number | undefined {
+  const seconds = /^\s*(\d{1,9})(?![\d.])/.exec(header ?? '')?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
 }
 
 /** sip.js's `refreshFrequency` (percent of the granted expiry, 50–99) for `refreshRatio`. */

@@ -4,8 +4,13 @@ import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { TEST_OFFER } from './test-caller';
 
-/** A registrar that answers every REGISTER 200 and lets the test write raw messages. */
-export async function bareServer() {
+/**
+ * A registrar that answers every REGISTER 200 and lets the test write raw messages. `refuse`
+ * may answer a REGISTER otherwise: it returns the status line and extra headers, or null for 200.
+ */
+export async function bareServer(
+  refuse: (register: string) => { status: string; headers?: string[] } | null = () => null,
+) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'sip' });
   await new Promise<void>((done) => wss.once('listening', () => done()));
   let peer: WebSocket | null = null;
@@ -18,6 +23,24 @@ export async function bareServer() {
       if (!text.startsWith('REGISTER ')) return;
       const header = (name: string) =>
         new RegExp(`^${name}: (.*)$`, 'mi').exec(text)?.[1]?.trim() ?? '';
+      const refusal = refuse(text);
+      if (refusal) {
+        ws.send(
+          [
+            `SIP/2.0 ${refusal.status}`,
+            `Via: ${header('Via')}`,
+            `From: ${header('From')}`,
+            `To: ${header('To')};tag=reg1`,
+            `Call-ID: ${header('Call-ID')}`,
+            `CSeq: ${header('CSeq')}`,
+            ...(refusal.headers ?? []),
+            'Content-Length: 0',
+            '',
+            '',
+          ].join('\r\n'),
+        );
+        return;
+      }
       ws.send(
         [
           'SIP/2.0 200 OK',
