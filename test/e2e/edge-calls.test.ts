@@ -141,6 +141,19 @@ describe.skipIf(skip)(skip ?? 'calls through the edge (Kamailio + rtpengine + Ch
     await waitFor(async () => (await edge.rtpengine.calls()).length === 0, 'no media session left');
   });
 
+  it('a session refresh from the platform (re-INVITE, no SDP) keeps the audio both ways', async () => {
+    // The desktop offers in its 200 and the platform answers in the ACK: through the edge each
+    // is rewritten for its leg (a WebRTC offer would mean nothing to the platform).
+    const id = await answeredCall('13900002323');
+    expect(await world.emulator.calls.refreshMedia(id)).toBe('ok');
+    expect(desk.snapshot().call).toMatchObject({ phase: 'talking' });
+    await flowing(id);
+    await button('挂断').click();
+    await talkingPanel(desk.page).waitFor({ state: 'detached' });
+    expect((await callEnded(world, id)).outcome).toBe('agent-hung-up');
+    await platformState(world.emulator, NAME, 'idle');
+  });
+
   it('keypad digits 1, 2, # (keyboard and buttons) reach the platform as RFC 4733 events', async () => {
     const id = await answeredCall('13900003333');
     const keypad = desk.page.getByRole('group', { name: '拨号盘' });

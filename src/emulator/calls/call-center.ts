@@ -134,6 +134,17 @@ export class CallCenter {
     return 'ok';
   }
 
+  /**
+   * The platform refreshes an answered call with a re-INVITE that carries no SDP (a late offer).
+   * 'ok' once the agent's side offered and our answer went out; 'failed' when it did not.
+   */
+  async refreshMedia(id: string): Promise<'ok' | 'unknown' | 'not-talking' | 'failed'> {
+    const call = this.records.get(id);
+    if (!call) return 'unknown';
+    if (call.record.state !== 'talking' || call.ending || !call.leg?.refresh) return 'not-talking';
+    return (await call.leg.refresh().catch(() => false)) ? 'ok' : 'failed';
+  }
+
   /** One call's record (media counters live), or null. */
   call(id: string): CallRecord | null {
     const call = this.records.get(id);

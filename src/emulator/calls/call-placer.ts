@@ -40,6 +40,12 @@ export interface LegEvents {
 export interface CallLeg {
   /** CANCEL while ringing, BYE once answered; `ended` follows when that is done. */
   hangUp(why?: HangUpReason): void;
+  /**
+   * A re-INVITE with no SDP on an answered call (a late offer: the agent's side offers in its
+   * 2xx, we answer in the ACK through `reoffer`), as a B2BUA's session refresh does. Where the
+   * placer has none, absent. Resolves true once the ACK with our answer went out.
+   */
+  refresh?(): Promise<boolean>;
 }
 
 /** Rings extensions. */

@@ -69,8 +69,20 @@ interface Leg {
   ended: boolean;
   /** Stops the retransmission of the request in flight. */
   stopRetransmit: (() => void) | null;
+  /** A late-offer re-INVITE of ours in flight (see refresh). */
+  refreshing: Refreshing | null;
   /** Responses we sent to the agent's requests, by Via branch (retransmitted requests get them again). */
   sent: Map<string, string>;
+}
+
+interface Refreshing {
+  cseq: number;
+  done: (ok: boolean) => void;
+}
+
+/** The sequence number of a message's CSeq (0 when unreadable). */
+function cseqOf(message: SipMessage): number {
+  return Number.parseInt(header(message, 'cseq') ?? '', 10) || 0;
 }
 
 export class PlatformPhone implements CallPlacer {
@@ -136,6 +148,7 @@ export class PlatformPhone implements CallPlacer {
       byeSent: false,
       ended: false,
       stopRetransmit: null,
+      refreshing: null,
       sent: new Map(),
     };
     this.legs.set(leg.callId, leg);
@@ -156,7 +169,7 @@ export class PlatformPhone implements CallPlacer {
       request.offerSdp,
     );
     this.sendReliably(leg, invite);
-    return { hangUp: (why) => this.hangUp(leg, why) };
+    return { hangUp: (why) => this.hangUp(leg, why), refresh: () => this.refresh(leg) };
   }
 
   /** Ends every leg (BYE/CANCEL sent, not waited for) and closes the socket. */
@@ -194,6 +207,52 @@ export class PlatformPhone implements CallPlacer {
     this.sendReliably(leg, cancel);
   }
 
+  /** A late-offer re-INVITE (no SDP); resolves once our answer went out in the ACK. */
+  private refresh(leg: Leg): Promise<boolean> {
+    if (!leg.answered || leg.ended || leg.byeSent || leg.refreshing) return Promise.resolve(false);
+    leg.cseq++;
+    const invite = formatSip(`INVITE ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
+      ['Via', this.via()],
+      ['Max-Forwards', '70'],
+      ...leg.routeSet.map((route): [string, string] => ['Route', route]),
+      ['From', `${leg.from};tag=${leg.fromTag}`],
+      ['To', `${leg.to};tag=${leg.toTag ?? ''}`],
+      ['Call-ID', leg.callId],
+      ['CSeq', `${leg.cseq} INVITE`],
+      ['Contact', this.contact()],
+    ]);
+    return new Promise((resolve) => {
+      leg.refreshing = { cseq: leg.cseq, done: resolve };
+      this.sendReliably(leg, invite);
+    });
+  }
+
+  /** The agent's 2xx (its offer) or refusal of our late-offer re-INVITE. */
+  private refreshed(leg: Leg, response: SipMessage, refreshing: Refreshing): void {
+    const status = statusOf(response);
+    if (status < 200) return;
+    leg.stopRetransmit?.();
+    leg.refreshing = null;
+    const reoffer = leg.events.reoffer;
+    if (status >= 300 || !response.body || !reoffer) {
+      // A 2xx without an offer cannot be answered: ACKed with nothing, as a failure.
+      this.ack(leg, response, refreshing.cseq);
+      refreshing.done(false);
+      return;
+    }
+    reoffer(response.body).then(
+      (answer) => {
+        this.ack(leg, response, refreshing.cseq, answer);
+        refreshing.done(true);
+      },
+      (error: unknown) => {
+        this.options.log?.(`platform phone: late offer refused: ${String(error)}`);
+        this.ack(leg, response, refreshing.cseq);
+        refreshing.done(false);
+      },
+    );
+  }
+
   private bye(leg: Leg): void {
     leg.byeSent = true;
     leg.stopRetransmit?.();
@@ -210,9 +269,10 @@ export class PlatformPhone implements CallPlacer {
     this.sendReliably(leg, bye);
   }
 
-  private ack(leg: Leg, response: SipMessage): void {
+  private ack(leg: Leg, response: SipMessage, cseq = 1, answerSdp = ''): void {
     const status = statusOf(response);
-    const inDialog = status < 300;
+    // A re-INVITE's failure is ACKed in its dialog too (it has the dialog's To tag).
+    const inDialog = status < 300 || cseq > 1;
     const ack = formatSip(
       `ACK ${inDialog ? (leg.remoteTarget ?? leg.requestUri) : leg.requestUri} SIP/2.0`,
       [
@@ -223,8 +283,10 @@ export class PlatformPhone implements CallPlacer {
         ['From', `${leg.from};tag=${leg.fromTag}`],
         ['To', header(response, 'to') ?? leg.to],
         ['Call-ID', leg.callId],
-        ['CSeq', '1 ACK'],
+        ['CSeq', `${cseq} ACK`],
+        ...(answerSdp ? [['Content-Type', 'application/sdp'] as [string, string]] : []),
       ],
+      answerSdp,
     );
     this.send(ack);
   }
@@ -279,6 +341,15 @@ export class PlatformPhone implements CallPlacer {
   private response(leg: Leg, response: SipMessage): void {
     const status = statusOf(response);
     const method = methodOf(response);
+    const refreshing = leg.refreshing;
+    if (method === 'INVITE' && refreshing && cseqOf(response) === refreshing.cseq) {
+      return this.refreshed(leg, response, refreshing);
+    }
+    if (method === 'INVITE' && cseqOf(response) > 1) {
+      // A 2xx retransmitted for a refresh already answered: ACKed again, nothing else.
+      if (statusOf(response) >= 200) this.ack(leg, response, cseqOf(response));
+      return;
+    }
     if (method === 'INVITE') {
       if (!leg.byeSent && !leg.cancelled) leg.stopRetransmit?.();
       if (status < 200) {
@@ -381,6 +452,8 @@ export class PlatformPhone implements CallPlacer {
     if (leg.ended) return;
     leg.ended = true;
     leg.stopRetransmit?.();
+    leg.refreshing?.done(false);
+    leg.refreshing = null;
     // Kept a little longer: late retransmissions still find their answers.
     setTimeout(() => this.legs.delete(leg.callId), 5_000).unref();
     leg.events.ended(reason, detail);
