@@ -210,17 +210,7 @@ export class PlatformPhone implements CallPlacer {
   /** A late-offer re-INVITE (no SDP); resolves once our answer went out in the ACK. */
   private refresh(leg: Leg): Promise<boolean> {
     if (!leg.answered || leg.ended || leg.byeSent || leg.refreshing) return Promise.resolve(false);
-    leg.cseq++;
-    const invite = formatSip(`INVITE ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
-      ['Via', this.via()],
-      ['Max-Forwards', '70'],
-      ...leg.routeSet.map((route): [string, string] => ['Route', route]),
-      ['From', `${leg.from};tag=${leg.fromTag}`],
-      ['To', `${leg.to};tag=${leg.toTag ?? ''}`],
-      ['Call-ID', leg.callId],
-      ['CSeq', `${leg.cseq} INVITE`],
-      ['Contact', this.contact()],
-    ]);
+    const invite = this.inDialog(leg, 'INVITE', [['Contact', this.contact()]]);
     return new Promise((resolve) => {
       leg.refreshing = { cseq: leg.cseq, done: resolve };
       this.sendReliably(leg, invite);
@@ -256,17 +246,22 @@ export class PlatformPhone implements CallPlacer {
   private bye(leg: Leg): void {
     leg.byeSent = true;
     leg.stopRetransmit?.();
+    this.sendReliably(leg, this.inDialog(leg, 'BYE'));
+  }
+
+  /** A new request in the call's dialog (its route set, tags and the next CSeq). */
+  private inDialog(leg: Leg, method: string, extra: Array<[string, string]> = []): string {
     leg.cseq++;
-    const bye = formatSip(`BYE ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
+    return formatSip(`${method} ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
       ['Via', this.via()],
       ['Max-Forwards', '70'],
       ...leg.routeSet.map((route): [string, string] => ['Route', route]),
       ['From', `${leg.from};tag=${leg.fromTag}`],
       ['To', `${leg.to};tag=${leg.toTag ?? ''}`],
       ['Call-ID', leg.callId],
-      ['CSeq', `${leg.cseq} BYE`],
+      ['CSeq', `${leg.cseq} ${method}`],
+      ...extra,
     ]);
-    this.sendReliably(leg, bye);
   }
 
   private ack(leg: Leg, response: SipMessage, cseq = 1, answerSdp = ''): void {
