@@ -9,27 +9,35 @@
  * the file: the JavaScript engine's own message quotes the text around the error, which may be
  * the account's secret key, into a dialog the agent reads and into the log.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { isPolicyError, parsePolicy, PolicyError, PolicySchema } from '../../shared/policy';
 import type { Policy } from '../../shared/policy';
 
-/** Moves the policy file (tests, staging machines). */
+/** Moves the policy file (tests, staging machines); a packaged app ignores it. */
 export const POLICY_ENV = 'AGENT_DESKTOP_POLICY_FILE';
 
-/** The policy file's path on this OS (or the one the environment names). */
+const WINDOWS_PROGRAM_DATA = 'C:\\ProgramData';
+
+/**
+ * The policy file's path on this OS. The app runs as the agent, and an agent may set their own
+ * environment variables (a Windows user variable needs no administrator): a variable that moved
+ * the file would undo every lock. So a packaged app ignores {@link POLICY_ENV}, and on Windows
+ * reads `C:\ProgramData` whenever the file is there, the `ProgramData` variable (which a user
+ * variable overrides) only for a machine whose file is elsewhere. A development build takes both.
+ */
 export function policyPath(
   platform: NodeJS.Platform,
   env: Record<string, string | undefined>,
+  packaged = false,
+  exists: (path: string) => boolean = existsSync,
 ): string {
-  if (env[POLICY_ENV]) return env[POLICY_ENV];
+  if (!packaged && env[POLICY_ENV]) return env[POLICY_ENV];
   if (platform === 'win32') {
-    return win32.join(
-      env.ProgramData ?? 'C:\\ProgramData',
-      'ONEYUN',
-      'Agent Desktop',
-      'policy.json',
-    );
+    const under = (root: string) => win32.join(root, 'ONEYUN', 'Agent Desktop', 'policy.json');
+    const fixed = under(WINDOWS_PROGRAM_DATA);
+    if (!env.ProgramData || (packaged && exists(fixed))) return fixed;
+    return under(env.ProgramData);
   }
   if (platform === 'darwin') {
     return join('/Library/Application Support', 'ONEYUN Agent Desktop', 'policy.json');

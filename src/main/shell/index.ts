@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   setupHeadsetAccess(session.defaultSession, url);
 
   const userData = app.getPath('userData');
-  const policyFile = policyPath(process.platform, process.env);
+  const policyFile = policyPath(process.platform, process.env, app.isPackaged);
   const secrets = createSecretStore({
     file: join(userData, 'secrets.json'),
     platform: process.platform,

@@ -199,6 +199,21 @@ describe('where the policy file lives', () => {
     );
     expect(policyPath('linux', { [POLICY_ENV]: '/tmp/p.json' })).toBe('/tmp/p.json');
   });
+
+  it('an installed app is not moved off it by a variable the agent can set', () => {
+    // A Windows user variable needs no administrator: one that named a missing file, or moved
+    // ProgramData to the agent's own folder, would have undone every lock.
+    const agentSet = { [POLICY_ENV]: '/nonexistent/none.json', ProgramData: 'D:\\Mine' };
+    const there = () => true;
+    expect(policyPath('linux', agentSet, true)).toBe('/etc/agent-desktop/policy.json');
+    expect(policyPath('win32', agentSet, true, there)).toBe(
+      'C:\\ProgramData\\ONEYUN\\Agent Desktop\\policy.json',
+    );
+    // A machine whose ProgramData is on another drive (no file on C:) still finds its own.
+    expect(policyPath('win32', { ProgramData: 'D:\\PD' }, true, () => false)).toBe(
+      'D:\\PD\\ONEYUN\\Agent Desktop\\policy.json',
+    );
+  });
 });
 
 describe('settings the environment sets for this run', () => {
