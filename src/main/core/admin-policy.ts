@@ -92,11 +92,24 @@ function envValueProblem(key: LockableKey, value: string): string | null {
   return why;
 }
 
+/**
+ * The policy as it binds. One that names the platform (direct mode) also fixes that there is no
+ * gateway: a gateway URL, from Settings or the environment, takes the desktop (and the agent's
+ * password) wherever it names, whatever the platform URL says.
+ */
+function bindsConnection(policy: Policy): Policy {
+  if (policy.platformBaseUrl === undefined || policy.gatewayUrl !== undefined) return policy;
+  return { ...policy, gatewayUrl: null };
+}
+
 export class AdminPolicy {
   private readonly locked: ReadonlySet<LockableKey>;
 
-  constructor(readonly policy: Policy | null) {
-    this.locked = new Set(policy ? lockedKeys(policy) : []);
+  readonly policy: Policy | null;
+
+  constructor(policy: Policy | null) {
+    this.policy = policy && bindsConnection(policy);
+    this.locked = new Set(this.policy ? lockedKeys(this.policy) : []);
   }
 
   /** The keys the policy fixes (for the window). */

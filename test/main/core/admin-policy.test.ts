@@ -135,7 +135,8 @@ describe('every lockable setting', () => {
     const core = await start({ policy: { [key]: value } });
     expect(core.settings()[key]).toEqual(value);
     const view = core.settingsView();
-    expect(view.locked).toEqual([key]);
+    // The platform's URL also fixes that there is no gateway (below).
+    expect(view.locked).toEqual(key === 'platformBaseUrl' ? [key, 'gatewayUrl'] : [key]);
     const other = await core.dispatch('settings:update', { [key]: DEFAULT_SETTINGS[key] });
     expect(other).toMatchObject({ ok: false, error: { code: 'admin-locked' } });
     expect(other.ok || other.error.detail).toContain('set by your administrator');
@@ -188,6 +189,31 @@ describe('a malformed policy file stops the start with a clear error', () => {
   });
 });
 
+describe('a policy that names the platform', () => {
+  // A gateway URL takes the desktop, and the agent's password, wherever it names, whatever the
+  // platform URL: locking the platform without the gateway would have locked nothing.
+  const POLICY = { platformBaseUrl: POLICY_URL, appId: 'a', certId: 'c', secretKey: 'policy-k-1' };
+
+  it('fixes that there is no gateway: Settings cannot set one', async () => {
+    const core = await start({ policy: POLICY });
+    const refused = await core.dispatch('settings:update', {
+      gatewayUrl: 'https://elsewhere.example.net',
+    });
+    expect(refused).toMatchObject({ ok: false });
+    expect(core.settingsView().locked).toContain('gatewayUrl');
+    expect(core.platforms.target().url.startsWith(POLICY_URL)).toBe(true);
+  });
+
+  it('nor the environment, nor a gateway saved before the policy came', async () => {
+    const core = await start({
+      policy: POLICY,
+      env: { AGENT_DESKTOP_GATEWAY_URL: 'https://elsewhere.example.net' },
+      user: { gatewayUrl: 'https://saved.example.net' },
+    });
+    expect(core.platforms.target().url.startsWith(POLICY_URL)).toBe(true);
+  });
+});
+
 describe('where the policy file lives', () => {
   it('per OS, overridable by the environment', () => {
     expect(policyPath('linux', {})).toBe('/etc/agent-desktop/policy.json');
@@ -236,7 +262,7 @@ describe('settings the environment sets for this run', () => {
   it('a key the policy fixes is shown as the administrator’s, not the environment’s', async () => {
     const env = { AGENT_DESKTOP_PLATFORM_URL: ENV_URL, AGENT_DESKTOP_CERT_ID: 'env-cert' };
     const view = (await start({ env, policy: { platformBaseUrl: POLICY_URL } })).settingsView();
-    expect(view.locked).toEqual(['platformBaseUrl']);
+    expect(view.locked).toEqual(['platformBaseUrl', 'gatewayUrl']);
     expect(view.environment).toEqual([
       { key: 'certId', variable: 'AGENT_DESKTOP_CERT_ID', value: 'env-cert' },
     ]);

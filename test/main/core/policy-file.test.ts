@@ -55,7 +55,7 @@ describe('a policy saved by Windows tools is read as written', () => {
     try {
       expect(core.settings().platformBaseUrl).toBe('https://api.yunhuni.com/v1/account/ACC');
       expect(core.settings().busyReasons).toEqual(['小休', '会议']);
-      expect(core.settingsView().locked).toEqual(['platformBaseUrl', 'busyReasons']);
+      expect(core.settingsView().locked).toEqual(['platformBaseUrl', 'busyReasons', 'gatewayUrl']);
     } finally {
       await core.shutdown(1_000);
     }
