@@ -38,7 +38,8 @@ export function settingsFile(
       if (!path) return memory;
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        // Notepad saves UTF-8 with a byte-order mark, which JSON.parse takes for a stray character.
+        text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
           logger.warn('settings file unreadable; using defaults', { path, error: String(error) });
@@ -49,10 +50,11 @@ export function settingsFile(
       try {
         raw = JSON.parse(text);
       } catch (error) {
+        // The parser's message quotes the text around the fault: the error's name is enough.
         logger.warn('settings file damaged; using defaults', {
           path,
           keptAs: setAside('move'),
-          error: String(error),
+          error: (error as Error).name,
         });
         return DEFAULT_SETTINGS;
       }

@@ -47,6 +47,20 @@ describe('a settings file the app cannot fully use', () => {
     expect(readFileSync(join(dir, kept()[0]!), 'utf8')).toBe(damaged);
   });
 
+  it('saved by Notepad (UTF-8 with a byte-order mark): read as written, nothing set aside', () => {
+    writeFileSync(path, '\uFEFF{"language": "en", "appId": "a"}');
+    const file = settingsFile(path, logger, () => 1_700_000_000_000);
+    expect(file.load()).toMatchObject({ language: 'en', appId: 'a' });
+    expect(kept()).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a damaged file is not quoted into the log (it may hold a URL with a password)', () => {
+    writeFileSync(path, '{"sipProxyUrl": "http://u:hunter2"oops}');
+    settingsFile(path, logger, () => 1_700_000_000_000).load();
+    expect(JSON.stringify(warnings)).not.toContain('hunter2');
+  });
+
   it('a bad field: the rest is used, the field defaults, and the original is kept', () => {
     const original = JSON.stringify({ keepaliveSeconds: '30', language: 'en', constructor: 1 });
     writeFileSync(path, original);
