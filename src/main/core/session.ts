@@ -647,9 +647,11 @@ export class AgentSession {
     if (this.snap.phase === 'restoring') return this.holdForHeal(cause, target);
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
-    // Behind a locked screen or a sleeping machine the agent is already held away: after-call
-    // work adds nothing, and must not replace what unlocking restores.
-    if (endsByItself(cause) && isSystemHold(this.holds.current()?.cause)) return this.ok();
+    // Behind a locked screen or a sleeping machine the agent is already held away, and with the
+    // window down held busy: after-call work adds nothing, and must not replace what unlocking or
+    // the window's return restores (wrap-up's end would make the agent routable in a dead window).
+    const held = this.holds.current()?.cause;
+    if (endsByItself(cause) && (isSystemHold(held) || held === 'crash')) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
     if (!result.ok) {

@@ -104,6 +104,25 @@ describe('wrap-up', () => {
   });
 });
 
+describe('wrap-up and a window that died in the call', () => {
+  // The crash hold lasts until the window is back: wrap-up's hold used to replace it, and its
+  // end then made the agent idle, routable, with no window to ring or talk in.
+  it.each([false, true])('the crash hold outlasts wrap-up (crash loop: %s)', async (loop) => {
+    app = await startCallCore({ settings: { wrapUpSeconds: 1 } });
+    const seen = platformStates(app);
+    const { callId } = await app.ring();
+    expect((await app.core.dispatch('call:answer', { callId })).ok).toBe(true);
+    await app.until('talking', (s) => s.call?.phase === 'talking');
+    await app.core.windowCrashed(loop);
+    await waitFor(() => app!.platformState() === 'busy/system/crash', 'the crash hold');
+    // Past the wrap-up's second and its end.
+    await new Promise((r) => setTimeout(r, 1_800));
+    expect(app.platformState()).toBe('busy/system/crash');
+    expect(app.snap().hold?.reason).toBe('crash');
+    expect(seen.slice(seen.indexOf('busy/system/crash'))).toEqual(['busy/system/crash']);
+  });
+});
+
 describe('no-answer guard', () => {
   it('two ring timeouts in a row put the agent busy/未接 on the platform', async () => {
     app = await startCallCore();
