@@ -194,12 +194,14 @@ export class WrapUp implements CallObserver {
     this.options.publish(null);
     const { session, logger } = this.options;
     logger.info('wrap-up: ended', { restore, declined: active.declined });
-    const before = session.snapshot().state;
+    const { state: before, chosenState: chosenBefore } = session.snapshot();
     const released = await session.release();
     if (!released.ok) logger.warn('wrap-up: hold not released', { code: released.error.code });
     const now = session.snapshot();
-    // Only back from our own hold: a state the agent (or a supervisor) chose meanwhile stands.
+    // Only back from our own hold: a state the agent (or a supervisor) chose meanwhile stands,
+    // also one still on its way when wrap-up ended (the release waits behind it).
     if (!restore || now.phase !== 'signed-in' || isCallState(now.state)) return;
+    if (now.chosenState !== chosenBefore) return;
     if (before !== active.state && active.applied) return;
     if (now.state === active.returnTo) return;
     const result = await session.setState(active.returnTo);

@@ -102,6 +102,24 @@ describe('wrap-up', () => {
     await new Promise((r) => setTimeout(r, 1_300));
     expect(app.platformState()).toBe('away/午餐');
   });
+
+  it('a pick still on its way when wrap-up ends stands (not the state from before the call)', async () => {
+    app = await startCallCore({ settings: { wrapUpSeconds: 60 } });
+    const { callId } = await app.ring();
+    await app.core.dispatch('call:answer', { callId });
+    await app.core.dispatch('call:hangup', { callId });
+    await waitFor(() => app!.platformState() === 'busy/话后处理', 'wrap-up');
+    await app.until('held', (s) => s.hold?.reason === 'wrap-up');
+    // Lunch, and Ready now pressed before the platform took it: wrap-up's end used to read the
+    // state before the pick landed and send idle after it.
+    const pick = app.core.dispatch('agent:set-state', { state: 'away/午餐' });
+    const ready = app.core.dispatch('wrap-up:ready-now', {});
+    expect((await pick).ok).toBe(true);
+    await ready;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(app.platformState()).toBe('away/午餐');
+    expect(app.snap().state).toBe('away/午餐');
+  });
 });
 
 describe('wrap-up and a window that died in the call', () => {
