@@ -61,7 +61,9 @@ export class WrapUp implements CallObserver {
   seconds(): number {
     const settings = this.options.settings();
     const name = this.options.session.snapshot().profile?.name;
-    const own = name !== undefined ? settings.wrapUpSecondsByAgent[name] : undefined;
+    // Own keys only: an agent named `constructor` must not get the object's function.
+    const byAgent = settings.wrapUpSecondsByAgent;
+    const own = name !== undefined && Object.hasOwn(byAgent, name) ? byAgent[name] : undefined;
     return own ?? settings.wrapUpSeconds;
   }
 

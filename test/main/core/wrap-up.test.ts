@@ -13,12 +13,12 @@ import { ManualClock } from '../../support/manual-clock';
 import type { IncomingCall } from '../../../src/main/sip/call-types';
 import type { CallInfo, SessionSnapshot, WrapUpStatus } from '../../../src/shared/snapshot';
 
-function world(seconds = 3, phase: SessionSnapshot['phase'] = 'signed-in') {
+function world(seconds = 3, phase: SessionSnapshot['phase'] = 'signed-in', name = 'a1') {
   const clock = new ManualClock();
   let snap: SessionSnapshot = {
     ...initialSnapshot('http://x', true, 0),
     phase,
-    profile: { name: 'a1', extension: 'e1' },
+    profile: { name, extension: 'e1' },
     state: 'idle',
     chosenState: 'idle',
   };
@@ -63,6 +63,15 @@ const info = (id: string, at: number): CallInfo => ({
 });
 const offer = (id: string) => ({ id }) as IncomingCall;
 const answeredEnd = { reason: 'remote-hangup' as const, detail: null, answered: true };
+
+describe('wrap-up time per agent', () => {
+  it.each(['constructor', 'toString', '__proto__'])(
+    'an agent named %s gets the site time (not an inherited property)',
+    (name) => {
+      expect(world(30, 'signed-in', name).wrapUp.seconds()).toBe(30);
+    },
+  );
+});
 
 describe('wrap-up on a manual clock', () => {
   it('20 calls back to back with 3 s wrap-up: no offer admitted during it, back to idle after', async () => {
