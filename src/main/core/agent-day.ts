@@ -53,6 +53,8 @@ export interface AgentDay {
   declining(): boolean;
   /** The agent chose a state (window, tray, hotkey): wrap-up ends, the guard starts over. */
   manualStateChange(): void;
+  /** The agent cleared the missed-offer list (newest ring `upTo`): it stays clear after a restart. */
+  missedCleared(upTo: number): void;
   status(): AgentDayStatus;
   close(): void;
 }
@@ -142,6 +144,9 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     manualStateChange() {
       wrapUp.manualChange();
       guard.manualChange();
+    },
+    missedCleared(upTo) {
+      history.clearMissed(upTo);
     },
     status,
     close() {

@@ -354,7 +354,13 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return withAccessResult(result);
     },
     'session:dismiss-question': async () => withAccessResult(session.dismissQuestion()),
-    'session:clear-missed': async () => withAccessResult(session.clearMissed()),
+    'session:clear-missed': async () => {
+      // The list is a view of the history: the mark there keeps it clear after a restart.
+      const upTo = Math.max(0, ...session.snapshot().missed.map((offer) => offer.at));
+      const result = session.clearMissed();
+      if (upTo > 0) day.missedCleared(upTo);
+      return withAccessResult(result);
+    },
     'session:refresh': async () => withAccessResult(await session.refresh()),
     'agent:set-state': async ({ state }) => {
       const result = await session.setState(state);

@@ -105,4 +105,41 @@ describe('call history', () => {
       // app.close() in afterEach runs again: harmless on a core already shut down.
     }
   });
+
+  it('a cleared missed-calls list stays clear after a restart; a call missed later is listed', async () => {
+    const { core, until } = app;
+    const first = await app.ring({ caller: '13800000002' });
+    expect((await core.dispatch('call:reject', { callId: first.callId })).ok).toBe(true);
+    await until('missed', (s) => s.call === null && s.missed.length === 1);
+    expect((await core.dispatch('session:clear-missed', {})).ok).toBe(true);
+    const later = await app.ring({ caller: '13800000005' });
+    expect((await core.dispatch('call:reject', { callId: later.callId })).ok).toBe(true);
+    await until('missed again', (s) => s.call === null && s.missed.length === 1);
+    await app.close();
+    const restart = () =>
+      createDesktopCore({
+        secrets: new MemorySecretStore(),
+        settingsFile: null,
+        historyFile: join(dir, 'history.jsonl'),
+        startEmbedded: startDemoPlatform,
+        logger: silentLogger,
+        sipLine: null,
+      });
+    const again = await restart();
+    try {
+      expect(again.snapshot().missed.map((m) => m.caller)).toEqual(['13800000005']);
+      // History keeps every call.
+      expect((await page(again)).rows.map((r) => r.number)).toEqual(['13800000005', '13800000002']);
+      expect((await again.dispatch('session:clear-missed', {})).ok).toBe(true);
+    } finally {
+      await again.shutdown(3_000);
+    }
+    // And a third start (the mark is kept in the journal).
+    const third = await restart();
+    try {
+      expect(third.snapshot().missed).toEqual([]);
+    } finally {
+      await third.shutdown(3_000);
+    }
+  });
 });

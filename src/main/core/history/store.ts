@@ -26,7 +26,9 @@ export type HistoryRecord =
   | ({ k: 'call' } & HistoryCall)
   | { k: 'reserve'; id: string; state: string }
   /** A state change as the desktop saw it; `state` null = signed out or the app stopped. */
-  | { k: 'state'; at: number; state: string | null };
+  | { k: 'state'; at: number; state: string | null }
+  /** The agent cleared the missed-offer list: offers that rang at or before `upTo` stay off it. */
+  | { k: 'missed-cleared'; upTo: number };
 
 interface StateMark {
   at: number;
@@ -71,6 +73,8 @@ export class HistoryStore {
   private readonly startOfDay: (at: number) => number;
   /** When the running app next drops expired records. */
   private nextPrune = 0;
+  /** The missed-offer list was cleared up to this ring time (0 = never). */
+  private missedClearedUpTo = 0;
 
   constructor(private readonly options: HistoryStoreOptions) {
     this.startOfDay = options.startOfDay ?? localMidnight;
@@ -109,6 +113,14 @@ export class HistoryStore {
     this.journal.append({ k: 'state', at, state });
     this.states.push({ at, state });
     this.expire();
+  }
+
+  /** The agent cleared the missed-offer list, whose newest offer rang at `upTo`. */
+  clearMissed(upTo: number): void {
+    if (upTo <= this.missedClearedUpTo) return;
+    this.journal.append({ k: 'missed-cleared', upTo });
+    this.missedClearedUpTo = upTo;
+    this.maybeCompact();
   }
 
   /** One page of calls, newest first, matching the query. */
@@ -174,6 +186,7 @@ export class HistoryStore {
     const out: MissedOffer[] = [];
     for (let i = this.calls.length - 1; i >= 0 && out.length < limit; i--) {
       const call = this.calls[i]!;
+      if (call.at <= this.missedClearedUpTo) break;
       if (call.outcome === 'answered' || call.why === 'wrap-up') continue;
       out.push({
         id: call.id,
@@ -197,6 +210,9 @@ export class HistoryStore {
     const records: HistoryRecord[] = [
       ...this.states.map((mark) => ({ k: 'state' as const, ...mark })),
       ...this.calls.map((call) => ({ k: 'call' as const, ...call })),
+      ...(this.missedClearedUpTo
+        ? [{ k: 'missed-cleared' as const, upTo: this.missedClearedUpTo }]
+        : []),
     ];
     this.journal.rewrite(records);
   }
@@ -225,7 +241,7 @@ export class HistoryStore {
   }
 
   private liveCount(): number {
-    return this.calls.length + this.states.length;
+    return this.calls.length + this.states.length + (this.missedClearedUpTo ? 1 : 0);
   }
 
   private apply(record: HistoryRecord): void {
@@ -238,6 +254,8 @@ export class HistoryStore {
     } else if (record.k === 'reserve') {
       const call = this.byId.get(record.id);
       if (call) call.reserveState = record.state;
+    } else if (record.k === 'missed-cleared') {
+      this.missedClearedUpTo = Math.max(this.missedClearedUpTo, record.upTo);
     } else {
       this.states.push({ at: record.at, state: record.state });
     }
@@ -337,6 +355,8 @@ function checkRecord(value: unknown): HistoryRecord | null {
       return num(r.at) && strOrNull(r.state)
         ? { k: 'state', at: r.at as number, state: r.state as string | null }
         : null;
+    case 'missed-cleared':
+      return num(r.upTo) ? { k: 'missed-cleared', upTo: r.upTo as number } : null;
     default:
       return null;
   }

@@ -72,6 +72,25 @@ describe('history store', () => {
     ]);
   });
 
+  it('a cleared missed list stays clear across a restart and a compaction', () => {
+    const missed = { outcome: 'missed' as const, why: 'timeout' as const, talkMs: 0 };
+    const store = open();
+    store.addCall(call('c1', now - 60_000, missed));
+    store.clearMissed(now - 60_000 + 5_000);
+    store.addCall(call('c2', now - 30_000, missed));
+    store.close();
+    const again = open();
+    expect(again.missed(10).map((m) => m.id)).toEqual(['c2']);
+    again.compact();
+    again.close();
+    expect(
+      open()
+        .missed(10)
+        .map((m) => m.id),
+    ).toEqual(['c2']);
+    expect(readFileSync(file, 'utf8')).toContain('"k":"missed-cleared"');
+  });
+
   it('filters by outcome, date and number, and pages', () => {
     const store = open();
     for (let i = 0; i < 25; i++)
