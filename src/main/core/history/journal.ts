@@ -8,6 +8,7 @@
  */
 import {
   closeSync,
+  copyFileSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -32,6 +33,11 @@ export class Journal<R> {
   private fd: number | null = null;
   /** Lines written since the file was last rewritten (compaction's measure of garbage). */
   lines = 0;
+  /**
+   * The file holds damaged lines that could be neither renamed nor copied aside: it is never
+   * rewritten, which would destroy them (appends still go on).
+   */
+  private keepAsIs = false;
 
   constructor(
     /** The file; null keeps nothing on disk (tests, the browser host without a folder). */
@@ -56,6 +62,8 @@ export class Journal<R> {
     const records: R[] = [];
     let lines = 0;
     let lost = 0;
+    // Notepad saves UTF-8 with a byte-order mark: the first record is as readable as the rest.
+    if (text.startsWith('\uFEFF')) text = text.slice(1);
     for (const line of text.split('\n')) {
       if (!line) continue;
       lines++;
@@ -70,11 +78,20 @@ export class Journal<R> {
     const keptAs = `${this.path}.damaged-${this.now()}`;
     try {
       renameSync(this.path, keptAs);
-    } catch (error) {
-      this.logger.error('history: damaged journal could not be set aside', {
-        error: String(error),
+    } catch (renameError) {
+      // Held open by another program (an antivirus scan on Windows): a copy keeps the lines too.
+      try {
+        copyFileSync(this.path, keptAs);
+      } catch (error) {
+        this.logger.error('history: damaged journal could not be set aside; left as it is', {
+          error: String(error),
+        });
+        this.keepAsIs = true;
+        return { records, lines, damage: { lost, keptAs: this.path }, unterminated };
+      }
+      this.logger.warn('history: damaged journal copied aside (it could not be moved)', {
+        error: String(renameError),
       });
-      return { records, lines, damage: { lost, keptAs: this.path }, unterminated };
     }
     this.logger.warn('history: damaged journal set aside', { lost, keptAs });
     return { records, lines, damage: { lost, keptAs }, unterminated };
@@ -98,6 +115,7 @@ export class Journal<R> {
   /** Replaces the file with exactly `records` (atomic: a temporary file renamed over it). */
   rewrite(records: readonly R[]): boolean {
     if (!this.path) return true;
+    if (this.keepAsIs) return false;
     const tmp = `${this.path}.tmp`;
     try {
       mkdirSync(dirname(this.path), { recursive: true });

@@ -72,6 +72,15 @@ describe('history store', () => {
     ]);
   });
 
+  it('a journal saved with a byte-order mark (Notepad) loses no record', () => {
+    const record = { k: 'call', ...call('c1', now - 60_000) };
+    writeFileSync(file, `\uFEFF${JSON.stringify(record)}\n`);
+    const store = open();
+    const page = store.page({ pageNo: 1, pageSize: 10 });
+    expect(page.rows.map((r) => r.id)).toEqual(['c1']);
+    expect(page.damage).toBeNull();
+  });
+
   it('a cleared missed list stays clear across a restart and a compaction', () => {
     const missed = { outcome: 'missed' as const, why: 'timeout' as const, talkMs: 0 };
     const store = open();
