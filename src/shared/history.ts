@@ -21,7 +21,12 @@ export const HistoryQuerySchema = z
     pageNo: z.number().int().min(1).max(1_000_000),
     pageSize: z.number().int().min(1).max(200),
   })
-  .strict();
+  .strict()
+  // An empty page for dates the wrong way round would read as "no calls then".
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['to'],
+  });
 export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
 export interface HistoryPage {

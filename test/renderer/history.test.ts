@@ -49,6 +49,21 @@ afterEach(() => {
 });
 
 describe('history', () => {
+  it('says when the dates are the wrong way round, rather than showing no calls', async () => {
+    const api = new FakeApi();
+    await openHistory([call({ number: '13800000009' })], 'zh-CN', api);
+    const card = getByRole('heading', { name: '通话记录' }).closest('section')!;
+    const [from, to] = [...card.querySelectorAll<HTMLInputElement>('input[type="date"]')];
+    const asked = api.callsOf('getHistoryPage').length;
+    await type(from!, '2026-11-20');
+    await type(to!, '2026-11-10');
+    expect(historyAlert()?.textContent?.trim()).toBe('开始日期晚于结束日期，请调换后再查询。');
+    // Not asked: main would refuse the query.
+    expect(api.callsOf('getHistoryPage').length).toBe(asked + 1);
+    await type(to!, '2026-11-25');
+    expect(historyAlert()).toBeNull();
+  });
+
   it('keeps every column a table cell: the number and its Copy sit in a box inside it', async () => {
     await openHistory([call({ id: 'a' }), call({ id: 'b', number: '02100000003' })]);
     const rows = queryAllByRole('row').slice(1);

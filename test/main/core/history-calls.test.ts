@@ -106,6 +106,18 @@ describe('call history', () => {
     }
   });
 
+  it('refuses a page asked with its dates the wrong way round (not an empty page)', async () => {
+    const from = Date.UTC(2026, 10, 20);
+    const refused = await app.core.dispatch('history:page', {
+      pageNo: 1,
+      pageSize: 10,
+      from,
+      to: from - 86_400_000,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(refused.ok || refused.error.detail).toContain('from must not be after to');
+  });
+
   it('a cleared missed-calls list stays clear after a restart; a call missed later is listed', async () => {
     const { core, until } = app;
     const first = await app.ring({ caller: '13800000002' });
