@@ -147,6 +147,14 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     options.transport,
     access,
   );
+  // Gateway mode however it came (Settings, the policy, the environment): the desktop never
+  // holds the account key, so one stored from before goes (docs/gateway.md).
+  const dropAccountKey = () => {
+    if (!platforms.gatewayOrigin() || secretStore.get('secretKey') === null) return;
+    secretStore.set('secretKey', null);
+    logger.info('gateway mode: the stored account key was removed');
+  };
+  dropAccountKey();
   if (platforms.usesDemo()) await platforms.ensure();
   known?.add(platforms.target().credentials?.secretKey);
 
@@ -258,20 +266,23 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return { ok: false, error: appError('admin-locked', detail) };
     }
     const { secrets, ...rest } = patch;
-    // Only the user's own choices are saved: removing the policy later gives them back.
-    userSettings = { ...userSettings, ...rest };
-    settings = policy.effective(userSettings);
-    // Gateway mode: the desktop never holds the account key, so a stored one goes.
-    if (settings.gatewayUrl) {
-      secretStore.set('secretKey', null);
-      if (secrets) delete secrets.secretKey;
-    }
+    // Only the user's own choices are saved: removing the policy later gives them back. A
+    // locked key sent back with the policy's value (whole forms) is not the user's choice.
+    const own = Object.fromEntries(
+      Object.entries(rest).filter(([key]) => !policy.isLocked(key)),
+    ) as Partial<Settings>;
+    const nextUser = { ...userSettings, ...own };
     try {
-      persistence.save(userSettings);
+      persistence.save(nextUser);
     } catch (error) {
+      // Not applied either: what runs is what the file holds.
       logger.error('settings not saved', { error: String(error) });
       return { ok: false, error: appError('internal', String(error)) };
     }
+    userSettings = nextUser;
+    settings = policy.effective(userSettings);
+    if (platforms.gatewayOrigin() && secrets) delete secrets.secretKey;
+    dropAccountKey();
     if (secrets?.secretKey !== undefined) secretStore.set('secretKey', secrets.secretKey);
     if (secrets?.sipPassword !== undefined) secretStore.set('sipPassword', secrets.sipPassword);
     const value = view();

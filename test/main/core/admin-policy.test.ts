@@ -3,7 +3,7 @@
  * precedence (policy > environment > user settings > defaults), every lockable key, the secrets,
  * and malformed files (which make the core refuse to start).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -211,6 +211,41 @@ describe('a policy that names the platform', () => {
       user: { gatewayUrl: 'https://saved.example.net' },
     });
     expect(core.platforms.target().url.startsWith(POLICY_URL)).toBe(true);
+  });
+});
+
+describe('saving settings under a policy', () => {
+  it('a whole form that sends a locked value back does not save it as the agent’s own', async () => {
+    const core = await start({ policy: { wrapUpSeconds: 30 }, user: { wrapUpSeconds: 10 } });
+    const saved = await core.dispatch('settings:update', { wrapUpSeconds: 30, language: 'en' });
+    expect(saved.ok).toBe(true);
+    const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Settings;
+    // Removing the policy later gives the agent their own 10 s back.
+    expect(file).toMatchObject({ wrapUpSeconds: 10, language: 'en' });
+  });
+
+  it('a save the disk refuses is not applied either', async () => {
+    const core = await start({});
+    rmSync(join(dir, 'settings.json'));
+    mkdirSync(join(dir, 'settings.json')); // EISDIR on write
+    const refused = await core.dispatch('settings:update', { language: 'en' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(core.settings().language).not.toBe('en');
+  });
+});
+
+describe('gateway mode however it comes', () => {
+  // The desktop never holds the account key in gateway mode (docs/gateway.md): one stored from
+  // before goes at start, not only when Settings set the gateway.
+  it.each([
+    ['the policy', { policy: { gatewayUrl: 'https://gw.example.com' } }],
+    ['the environment', { env: { AGENT_DESKTOP_GATEWAY_URL: 'https://gw.example.com' } }],
+  ])('by %s: a stored account key is removed at start', async (_by, how) => {
+    const secrets = new MemorySecretStore();
+    secrets.set('secretKey', 'old-account-key-123');
+    const core = await start({ ...how, secrets });
+    expect(secrets.get('secretKey')).toBeNull();
+    expect(core.settingsView().secrets.secretKey).toBe(false);
   });
 });
 
