@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeApi, fail, settingsView } from './fake-api';
+import { FakeApi, fail, settingsView, signedInSnapshot } from './fake-api';
 import { click, getByLabel, getByRole, textIn } from './queries';
 import { mountApp } from './setup';
-import { LOCK_TARGETS } from '../../src/renderer/src/components/admin-locks';
+import { LOCK_TARGETS, NO_FIELD } from '../../src/renderer/src/components/admin-locks';
 import { SettingsSchema } from '../../src/shared/settings';
 import type { LockableKey } from '../../src/shared/settings';
 
@@ -46,6 +46,40 @@ describe('settings the administrator locked', () => {
     const shown = Object.keys(LOCK_TARGETS);
     const keys = [...Object.keys(SettingsSchema.shape), 'secretKey', 'sipPassword'];
     for (const key of shown) expect(keys).toContain(key as LockableKey);
+  });
+
+  it('every setting with a field, in every card, is read-only and marked when locked', async () => {
+    // The gateway URL (the one the docs tell admins to lock), devices, call keys, auto-answer and
+    // the day card were editable and unmarked, and a save then failed "set by your administrator".
+    const api = new FakeApi();
+    const locked = Object.keys(SettingsSchema.shape) as LockableKey[];
+    api.snapshot = signedInSnapshot(); // the agent's own wrap-up time shows when signed in
+    api.settings = settingsView({ locked });
+    await openSettings(api);
+    const marked = new Set(
+      [...document.querySelectorAll<HTMLElement>('[data-admin-locked]')]
+        .filter((field) => field.hasAttribute('disabled'))
+        .map((field) => field.dataset.adminLocked),
+    );
+    const withField = locked.filter((key) => !NO_FIELD.includes(key));
+    // Fields the page shows only in some conditions (a headset button) aside, all of them.
+    expect(withField.filter((key) => !marked.has(key))).toEqual([]);
+  });
+
+  it('the day card saves without what the policy fixes (its clean-up would read as a change)', async () => {
+    const api = new FakeApi();
+    const base = settingsView().settings;
+    api.settings = settingsView({
+      settings: { ...base, screenPopHosts: ['CRM.Example.com'], wrapUpReason: '整理 ' },
+      locked: ['screenPopHosts', 'wrapUpReason'],
+    });
+    await openSettings(api);
+    const card = getByRole('heading', { name: '话后处理与来电' }).closest('section')!;
+    await click(getByRole('button', { name: '保存' }, card));
+    const [patch] = api.callsOf('updateSettings').at(-1) as [Record<string, unknown>];
+    expect(patch).not.toHaveProperty('screenPopHosts');
+    expect(patch).not.toHaveProperty('wrapUpReason');
+    expect(patch).toHaveProperty('wrapUpSeconds');
   });
 
   it('without a policy nothing is locked or marked', async () => {

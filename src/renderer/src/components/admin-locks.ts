@@ -10,6 +10,7 @@ import type { Ref } from 'vue';
 /** Element ids of the existing fields, per setting key. */
 export const LOCK_TARGETS: Record<string, string[]> = {
   platformBaseUrl: ['set-base-url'],
+  gatewayUrl: ['set-gateway-url'],
   appId: ['set-app-id'],
   certId: ['set-cert-id'],
   secretKey: ['set-secret-key'],
@@ -27,7 +28,26 @@ export const LOCK_TARGETS: Record<string, string[]> = {
   hotkeyAnswer: ['set-hotkeyAnswer'],
   hotkeyHangUp: ['set-hotkeyHangUp'],
   hotkeyToggleReady: ['set-hotkeyToggleReady'],
+  hotkeyMute: ['set-hotkeyMute'],
+  autoAnswerDelaySeconds: ['set-autoAnswerDelay'],
+  microphoneDeviceId: ['device-microphone'],
+  speakerDeviceId: ['device-speaker'],
+  ringerDeviceId: ['device-ringer'],
+  // The day settings card (DaySettings.vue).
+  wrapUpSeconds: ['day-wrap-up'],
+  wrapUpSecondsByAgent: ['day-my-wrap-up'],
+  wrapUpReason: ['day-wrap-up-reason'],
+  noAnswerLimit: ['day-no-answer'],
+  noAnswerReason: ['day-no-answer-reason'],
+  historyRetentionDays: ['day-retention'],
+  screenPopUrl: ['day-pop-url'],
+  screenPopWhen: ['day-pop-when'],
+  screenPopHosts: ['day-pop-hosts'],
+  screenPopHttpHosts: ['day-pop-http-hosts'],
 };
+
+/** Settings the window has no field for (an administrator's or a build's alone). */
+export const NO_FIELD: readonly string[] = ['updateUrl'];
 
 const MARK = 'data-admin-lock';
 
