@@ -20,6 +20,10 @@ const SECRET_FIELDS = new Set([
   'proxyauthorization',
   'ha1',
   'ha1b',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'bearer',
 ]);
 
 /** True when a field of this name holds a secret (e.g. `secretKey`, `Proxy-Authorization`). */
@@ -30,24 +34,42 @@ export function isSecretField(name: string): boolean {
 /** Literal values shorter than this are not scrubbed from text (they would match everywhere). */
 const MIN_LITERAL = 4;
 
-const PATTERNS: Array<[RegExp, string]> = [
-  // Header lines in HTTP dumps and SIP messages: the whole value goes.
-  [/^((?:proxy-)?authorization|signature)([ \t]*:[ \t]*)[^\r\n]*/gim, `$1$2${REDACTED}`],
-  // The same headers inside JSON text or a headers object printed on one line.
+/** `"name": "value"` (JSON), with the value blanked when the name is a secret field's. */
+const JSON_FIELD = /"([A-Za-z][\w-]{0,39})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** `name: 'value'` as Node prints an object (util.inspect), likewise. */
+const INSPECTED_FIELD = /\b([A-Za-z][\w-]{0,39})(\s*:\s*)'(?:[^'\\]|\\.)*'/g;
+/** `name: value` unquoted (a YAML-ish dump, a message), likewise. */
+const BARE_FIELD = /\b([A-Za-z][\w-]{0,39})([ \t]*:[ \t]*)([^\s,;'"}\]]+)/g;
+/** `name=value` in query strings and k=v dumps, likewise. */
+const KEY_VALUE = /\b([A-Za-z][\w-]{0,39})=([^&\s,;"']+)/g;
+
+const PATTERNS: Array<[RegExp, string | ((...match: string[]) => string)]> = [
+  // Header lines in HTTP dumps and SIP messages, wherever the header starts (a thrown error's
+  // "Error: Authorization: …" too): the rest of the line goes.
+  [/\b((?:proxy-)?authorization|signature)([ \t]*:[ \t]*)(?!["'])[^\r\n]*/gi, `$1$2${REDACTED}`],
+  // Any field whose name is a secret's, in JSON text, a printed object or a k=v dump.
   [
-    /("(?:proxy-)?authorization"|"signature"|"secretkey"|"secret_key"|"sippassword"|"password")(\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
-    `$1$2"${REDACTED}"`,
+    JSON_FIELD,
+    (all, name, colon) => (isSecretField(name!) ? `"${name}"${colon}"${REDACTED}"` : all!),
   ],
+  [
+    INSPECTED_FIELD,
+    (all, name, colon) => (isSecretField(name!) ? `${name}${colon}'${REDACTED}'` : all!),
+  ],
+  [KEY_VALUE, (all, name) => (isSecretField(name!) ? `${name}=${REDACTED}` : all!)],
+  [BARE_FIELD, (all, name, colon) => (isSecretField(name!) ? `${name}${colon}${REDACTED}` : all!)],
   // A digest answer quoted anywhere else (e.g. inside a sip.js message summary).
   [/\b(response|cnonce)=("?)[0-9a-f]{8,}\2/gi, `$1=$2${REDACTED}$2`],
-  // `secretKey=…`, `password=…` in query strings or k=v dumps.
-  [/\b(secret_?key|password|signature)=([^&\s,;"]+)/gi, `$1=${REDACTED}`],
+  // A password in a URL (`http://user:password@proxy:3128`): the user stays, the password goes.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+):[^\s/@]+@/gi, `$1:${REDACTED}@`],
 ];
 
 /** Removes secrets from free text: header values, digest answers, and each known literal. */
 export function redactText(text: string, known: Iterable<string> = []): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of PATTERNS) {
+    out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
+  }
   const literals = [...known].filter((value) => value.length >= MIN_LITERAL);
   // Longest first, so a secret containing another is removed whole.
   literals.sort((a, b) => b.length - a.length);

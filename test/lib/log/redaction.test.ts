@@ -139,4 +139,42 @@ describe('the one redaction', () => {
   it('ignores literals too short to be secrets', () => {
     expect(redactText('a b c', ['b'])).toBe('a b c');
   });
+
+  // Each was found passing a secret through (helper-35's review): the forms a log line, a thrown
+  // error or a dump takes, not only a header at the start of a line.
+  const S = 'Sup3rS3cretValue9';
+  it.each([
+    ['a header mid-line', `GET /v1/agents headers Authorization: Bearer ${S}`],
+    ['an indented header', `   Authorization: Bearer ${S}`],
+    ['a printed headers object', `{ Authorization: 'Bearer ${S}' }`],
+    ['a printed signature', `headers: { Signature: '${S}' }`],
+    ['k=v', `config sipPassword=${S}`],
+    ['k=v with a dash', `secret-key=${S}`],
+    ['an unquoted field', `secretKey: ${S}`],
+    ['JSON: secret', `{"secret":"${S}"}`],
+    ['JSON: sip_password', `{"sip_password":"${S}"}`],
+    ['JSON: authorizationPassword', `{"authorizationPassword":"${S}"}`],
+    ['JSON: proxy_authorization', `{"proxy_authorization":"${S}"}`],
+    ['JSON: ha1', `{"ha1":"${S}"}`],
+    ['JSON: token', `{"token":"${S}"}`],
+    ['a password in a URL', `proxy http://agent:${S}@proxy.example.com:3128 refused`],
+  ])('in text: %s', (_form, text) => {
+    const out = redactText(text);
+    expect(out).not.toContain(S);
+    expect(out).toContain(REDACTED);
+  });
+
+  it('a thrown error: its stack as well as its message', () => {
+    const error = new Error(`Signature: ${S}`);
+    expect(JSON.stringify(redactValue(error))).not.toContain(S);
+    expect(
+      JSON.stringify(redactValue({ error: new Error(`Authorization: Bearer ${S}`) })),
+    ).not.toContain(S);
+  });
+
+  it('leaves what is not a secret as it was', () => {
+    const text = 'sip: INVITE sip:8001@sip.oneyun.com; state: idle; user=8001 {"appId":"a1"}';
+    expect(redactText(text)).toBe(text);
+    expect(redactText('sip:8001@127.0.0.1:5060')).toBe('sip:8001@127.0.0.1:5060');
+  });
 });
