@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { ERROR_TEXT } from '../../src/shared/domain/errors';
 import { FakeApi, fail, signedInSnapshot } from './fake-api';
 import { click, getByRole, queryAllByRole, queryByRole, textIn, type } from './queries';
@@ -49,6 +50,24 @@ afterEach(() => {
 });
 
 describe('history', () => {
+  it("today's figures move on with no call: a new day at midnight shows its own", async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const api = new FakeApi();
+      api.today = { ...api.today, answered: 7 };
+      await openHistory([call({})], 'zh-CN', api);
+      const answered = () => document.querySelector('[data-figure="answered"]')?.textContent;
+      expect(answered()).toBe('7');
+      // Past midnight: main's figures start again; the open view asks within a minute.
+      api.today = { ...api.today, answered: 0 };
+      await vi.advanceTimersByTimeAsync(60_000);
+      await flushPromises();
+      expect(answered()).toBe('0');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says when the dates are the wrong way round, rather than showing no calls', async () => {
     const api = new FakeApi();
     await openHistory([call({ number: '13800000009' })], 'zh-CN', api);
