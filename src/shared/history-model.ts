@@ -9,7 +9,11 @@ export const CALL_OUTCOMES = ['answered', 'missed', 'rejected', 'failed'] as con
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** Why an offer was not answered; `wrap-up` = declined by the desktop during after-call work. */
-export type HistoryWhy = MissReason | 'wrap-up';
+/**
+ * Why a call was not answered; `wrap-up` and `no-answer` are offers the app declined itself
+ * (during wrap-up, or after the agent left calls unanswered): not missed by the agent.
+ */
+export type HistoryWhy = MissReason | 'wrap-up' | 'no-answer';
 
 /** One call as the history keeps it. */
 export interface HistoryCall {

@@ -297,6 +297,8 @@ export class CallController {
         reason: 'no-media' as const,
       };
       session.addMissed({ ...missed, stateAfter: null });
+      // Into the history too: the missed list rebuilt after a restart, and History, show it.
+      this.tell((o) => o.declined?.(missed, 'no-media'));
       return this.readBackUntil(
         (state) => !isCallState(state),
         (state) => session.setMissedStateAfter(call.id, state),

@@ -9,6 +9,7 @@ import { createDesktopCore } from '../../../src/main/core/create-core';
 import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import type { HistoryPage } from '../../../src/shared/history';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EarlyOfferEvent, IncomingCall } from '../../../src/main/sip/call-types';
 import type { SipLine } from '../../../src/main/sip/types';
@@ -138,7 +139,7 @@ describe('a call shown ahead of sip.js', () => {
     expect(order).toEqual(['note c1 13800000001', 'push c1', 'push none']);
   });
 
-  it('an early call whose media turns out unusable: refused, listed as missed, the state given back', () => {
+  it('an early call whose media turns out unusable: refused, listed as missed, the state given back', async () => {
     const before = core.snapshot();
     sip.tell({ kind: 'ringing', offer: { id: 'c4', caller: '13800000004' } });
     expect(core.snapshot().call?.id).toBe('c4');
@@ -151,6 +152,13 @@ describe('a call shown ahead of sip.js', () => {
     expect(after.call).toBeNull();
     expect(after).toMatchObject({ state: 'idle', stateSince: before.stateSince });
     expect(after.missed[0]).toMatchObject({ id: 'c4', caller: '13800000004', reason: 'no-media' });
+    // In History too (so also in the missed list rebuilt after a restart).
+    const page = await core.dispatch('history:page', { pageNo: 1, pageSize: 10 });
+    expect(page.ok && (page.value as HistoryPage).rows[0]).toMatchObject({
+      id: 'c4',
+      outcome: 'failed',
+      why: 'no-media',
+    });
   });
 
   it('an early call the agent signed out under: refused, and the next call after sign-in shows', async () => {

@@ -57,8 +57,11 @@ export class HistoryRecorder implements CallObserver {
       at: call.at,
       number: callerNumber(call.caller),
       direction: 'in',
-      outcome: 'rejected',
-      why: (why === 'wrap-up' ? 'wrap-up' : 'rejected') as HistoryWhy,
+      // Refused for want of usable media the call failed; the app's own declines say whose.
+      outcome: why === 'no-media' ? 'failed' : 'rejected',
+      why: (why === 'wrap-up' || why === 'no-answer' || why === 'no-media'
+        ? why
+        : 'rejected') as HistoryWhy,
       ringMs: 0,
       talkMs: 0,
       reserveState: null,

@@ -60,6 +60,7 @@ const WHYS: readonly string[] = [
   'failed',
   'no-media',
   'wrap-up',
+  'no-answer',
 ];
 
 export class HistoryStore {
@@ -158,7 +159,7 @@ export class HistoryStore {
       if (call.outcome === 'answered') {
         answered++;
         talkMs += call.talkMs;
-      } else if (call.why !== 'wrap-up') {
+      } else if (!declinedByApp(call)) {
         missed++;
       }
     }
@@ -187,7 +188,7 @@ export class HistoryStore {
     for (let i = this.calls.length - 1; i >= 0 && out.length < limit; i--) {
       const call = this.calls[i]!;
       if (call.at <= this.missedClearedUpTo) break;
-      if (call.outcome === 'answered' || call.why === 'wrap-up') continue;
+      if (call.outcome === 'answered' || declinedByApp(call)) continue;
       out.push({
         id: call.id,
         caller: call.number,
@@ -283,6 +284,11 @@ export class HistoryStore {
     this.states = this.states.slice(keepFrom);
     return dropCalls + keepFrom;
   }
+}
+
+/** An offer the app declined itself (wrap-up, the no-answer guard): not one the agent missed. */
+function declinedByApp(call: HistoryCall): boolean {
+  return call.why === 'wrap-up' || call.why === 'no-answer';
 }
 
 /** Index of the last mark with `at` < t (or at the first mark's position - 1 = -1). */

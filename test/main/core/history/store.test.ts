@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HistoryRecorder } from '../../../../src/main/core/history/recorder';
 import { HistoryStore } from '../../../../src/main/core/history/store';
 import { silentLogger } from '../../../../src/lib/ports';
 import type { Logger } from '../../../../src/lib/ports';
@@ -69,6 +70,26 @@ describe('history store', () => {
     expect(page.rows[0]).toMatchObject({ outcome: 'missed', why: 'timeout', reserveState: 'idle' });
     expect(again.missed(10)).toEqual([
       { id: 'c2', caller: '13900001234', at: now - 30_000, reason: 'timeout', stateAfter: 'idle' },
+    ]);
+  });
+
+  it('offers the app declined itself are not missed; one refused for no media is', () => {
+    const store = open();
+    const recorder = new HistoryRecorder({ store, agent: () => 'a1', changed: () => undefined });
+    const offer = (id: string, at: number) => ({ id, caller: '13900001234', at });
+    recorder.declined(offer('guard', now - 30_000), 'no-answer');
+    recorder.declined(offer('wrap', now - 20_000), 'wrap-up');
+    recorder.declined(offer('media', now - 10_000), 'no-media');
+    store.close();
+    const again = open();
+    // As the live list has them: the guard's and wrap-up's declines are not the agent's misses.
+    expect(again.missed(10).map((m) => [m.id, m.reason])).toEqual([['media', 'no-media']]);
+    expect(again.today().missed).toBe(1);
+    const rows = again.page({ pageNo: 1, pageSize: 10 }).rows;
+    expect(rows.map((r) => [r.id, r.outcome, r.why])).toEqual([
+      ['media', 'failed', 'no-media'],
+      ['wrap', 'rejected', 'wrap-up'],
+      ['guard', 'rejected', 'no-answer'],
     ]);
   });
 
