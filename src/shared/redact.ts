@@ -64,11 +64,24 @@ const PATTERNS: Array<[RegExp, string | ((...match: string[]) => string)]> = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+):[^\s/@]+@/gi, `$1:${REDACTED}@`],
 ];
 
+/**
+ * True of any text a pattern above could change: a secret field's name (each of
+ * {@link SECRET_FIELDS} contains one of these), a digest answer, a URL with a user.
+ */
+export const MAY_NAME_A_SECRET =
+  /secret|pass|signature|auth|ha1|token|bearer|response=|cnonce=|:\/\/[^\s/@]*@/i;
+
+/** The field names the patterns above blank, for the test that holds the gate to them. */
+export const SECRET_FIELD_NAMES: readonly string[] = [...SECRET_FIELDS];
+
 /** Removes secrets from free text: header values, digest answers, and each known literal. */
 export function redactText(text: string, known: Iterable<string> = []): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) {
-    out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
+  // Most lines name no secret at all: one look decides whether the patterns need to run.
+  if (MAY_NAME_A_SECRET.test(text)) {
+    for (const [pattern, replacement] of PATTERNS) {
+      out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
+    }
   }
   const literals = [...known].filter((value) => value.length >= MIN_LITERAL);
   // Longest first, so a secret containing another is removed whole.

@@ -17,7 +17,13 @@ import { sipLogConnector, SipMessageLog } from '../../../src/lib/sip-ws/sip-log'
 import { createDesktopCore } from '../../../src/main/core/create-core';
 import { setupProcessErrorLogging } from '../../../src/main/shell/crash';
 import { MemorySecretStore } from '../../../src/lib/ports';
-import { redactText, redactValue, REDACTED } from '../../../src/shared/redact';
+import {
+  MAY_NAME_A_SECRET,
+  redactText,
+  redactValue,
+  REDACTED,
+  SECRET_FIELD_NAMES,
+} from '../../../src/shared/redact';
 import type { AppLogger } from '../../../src/lib/log/app-logger';
 
 const SECRET_KEY = 'sk-8f2d1c9a7b6e5d4c3b2a1908';
@@ -170,6 +176,18 @@ describe('the one redaction', () => {
     expect(
       JSON.stringify(redactValue({ error: new Error(`Authorization: Bearer ${S}`) })),
     ).not.toContain(S);
+  });
+
+  it('the quick look before the patterns misses no secret field name', () => {
+    // Every name, as written in the field forms it takes, passes the gate the patterns sit behind.
+    const spellings = [
+      ...SECRET_FIELD_NAMES.flatMap((name) => [name, name.toUpperCase()]),
+      ...['secret_key', 'sip_password', 'Proxy-Authorization', 'access_token', 'refresh-token'],
+      'authorization_password',
+    ];
+    for (const spelled of spellings) {
+      expect(MAY_NAME_A_SECRET.test(`{"${spelled}":"x"}`), spelled).toBe(true);
+    }
   });
 
   it('leaves what is not a secret as it was', () => {
