@@ -30,6 +30,18 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A core started again on the same user-data folder (its history journal). */
+function restartCore() {
+  return createDesktopCore({
+    secrets: new MemorySecretStore(),
+    settingsFile: null,
+    historyFile: join(dir, 'history.jsonl'),
+    startEmbedded: startDemoPlatform,
+    logger: silentLogger,
+    sipLine: null,
+  });
+}
+
 async function page(core = app.core): Promise<HistoryPage> {
   const result = await core.dispatch('history:page', { pageNo: 1, pageSize: 50 });
   if (!result.ok) throw new Error(result.error.message);
@@ -78,14 +90,7 @@ describe('call history', () => {
     expect(rows.every((r) => r.reserveState === 'idle')).toBe(true);
 
     await app.close();
-    const again = await createDesktopCore({
-      secrets: new MemorySecretStore(),
-      settingsFile: null,
-      historyFile: join(dir, 'history.jsonl'),
-      startEmbedded: startDemoPlatform,
-      logger: silentLogger,
-      sipLine: null,
-    });
+    const again = await restartCore();
     try {
       expect((await page(again)).rows).toEqual(rows);
       // The missed-offer list is a view of the history: back after the restart.
@@ -128,16 +133,7 @@ describe('call history', () => {
     expect((await core.dispatch('call:reject', { callId: later.callId })).ok).toBe(true);
     await until('missed again', (s) => s.call === null && s.missed.length === 1);
     await app.close();
-    const restart = () =>
-      createDesktopCore({
-        secrets: new MemorySecretStore(),
-        settingsFile: null,
-        historyFile: join(dir, 'history.jsonl'),
-        startEmbedded: startDemoPlatform,
-        logger: silentLogger,
-        sipLine: null,
-      });
-    const again = await restart();
+    const again = await restartCore();
     try {
       expect(again.snapshot().missed.map((m) => m.caller)).toEqual(['13800000005']);
       // History keeps every call.
@@ -147,7 +143,7 @@ describe('call history', () => {
       await again.shutdown(3_000);
     }
     // And a third start (the mark is kept in the journal).
-    const third = await restart();
+    const third = await restartCore();
     try {
       expect(third.snapshot().missed).toEqual([]);
     } finally {
