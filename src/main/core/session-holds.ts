@@ -39,6 +39,15 @@ export function endsByItself(cause: HoldCause | undefined): boolean {
   return cause === 'in-call' || cause === 'wrap-up' || cause === 'no-answer';
 }
 
+/**
+ * Whether a hold in place stays when one that ends by itself is asked for: lock and suspend
+ * (unlocking or waking restores what was before), and the crash hold (it lasts until the window
+ * is back; wrap-up's end would otherwise make the agent routable in a dead window).
+ */
+export function outranksSelfEnding(held: HoldCause | undefined): boolean {
+  return isSystemHold(held) || held === 'crash';
+}
+
 export class NamedHolds {
   private active: ActiveHold | null = null;
 

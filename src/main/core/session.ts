@@ -31,7 +31,7 @@ import {
 import { isSessionLost } from '../../lib/platform/client';
 import { Listeners } from '../../lib/listeners';
 import { KeepaliveLoop } from './keepalive-loop';
-import { endsByItself, isSystemHold, NamedHolds } from './session-holds';
+import { endsByItself, isSystemHold, NamedHolds, outranksSelfEnding } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
 import { SnapshotStore, sameValue } from './snapshot-store';
 import type { HoldCause } from './session-holds';
@@ -647,11 +647,9 @@ export class AgentSession {
     if (this.snap.phase === 'restoring') return this.holdForHeal(cause, target);
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
-    // Behind a locked screen or a sleeping machine the agent is already held away, and with the
-    // window down held busy: after-call work adds nothing, and must not replace what unlocking or
-    // the window's return restores (wrap-up's end would make the agent routable in a dead window).
-    const held = this.holds.current()?.cause;
-    if (endsByItself(cause) && (isSystemHold(held) || held === 'crash')) return this.ok();
+    // Behind a locked screen, a sleeping machine or a dead window the agent is held already:
+    // after-call work adds nothing, and must not replace what unlocking or the window restores.
+    if (endsByItself(cause) && outranksSelfEnding(this.holds.current()?.cause)) return this.ok();
     const previous = this.snap.state;
     const result = await this.sendState(target);
     if (!result.ok) {
@@ -670,8 +668,7 @@ export class AgentSession {
    * the heal logs in with it (restoreTarget), rather than with a routable choice.
    */
   private holdForHeal(cause: HoldCause, target: string): Answer {
-    const current = this.holds.current()?.cause;
-    if (endsByItself(cause) && isSystemHold(current)) return this.ok();
+    if (endsByItself(cause) && outranksSelfEnding(this.holds.current()?.cause)) return this.ok();
     const chosen = this.holds.restoreTarget(this.snap.chosenState);
     this.beginHold(cause, target, chosen);
     // Shown as what the heal will log in with (the platform's last word is stale meanwhile).
