@@ -30,6 +30,17 @@ export const DAY_DEFAULTS = {
 };
 
 /**
+ * An agent's own wrap-up time, or undefined when they have none: own entries of the map only (an
+ * agent named `constructor` must not get the object's function).
+ */
+export function ownWrapUpSeconds(
+  byAgent: Readonly<Record<string, number>>,
+  name: string | null | undefined,
+): number | undefined {
+  return name && Object.hasOwn(byAgent, name) ? byAgent[name] : undefined;
+}
+
+/**
  * Limits the settings form and the settings schema both enforce (one source, so the form never
  * accepts what saving refuses). Each reason must also pass the state grammar's reason check.
  */

@@ -10,6 +10,7 @@
  * avoids the race at the source (README).
  */
 import { isCallState } from '../../shared/domain/state';
+import { ownWrapUpSeconds } from '../../shared/settings-model';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { Result } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/settings';
@@ -61,10 +62,7 @@ export class WrapUp implements CallObserver {
   seconds(): number {
     const settings = this.options.settings();
     const name = this.options.session.snapshot().profile?.name;
-    // Own keys only: an agent named `constructor` must not get the object's function.
-    const byAgent = settings.wrapUpSecondsByAgent;
-    const own = name !== undefined && Object.hasOwn(byAgent, name) ? byAgent[name] : undefined;
-    return own ?? settings.wrapUpSeconds;
+    return ownWrapUpSeconds(settings.wrapUpSecondsByAgent, name) ?? settings.wrapUpSeconds;
   }
 
   status(): WrapUpStatus | null {
