@@ -5,16 +5,29 @@
  */
 import { retryAfterMs } from './timing';
 
-/** The Contact URIs of a REGISTER's 200 OK, or null when `message` is not one. */
-export function registerReplyContacts(message: string): string[] | null {
-  // Every message passes here, INVITEs included: nothing else is even split.
-  if (!message.startsWith('SIP/2.0 200')) return null;
+/**
+ * The header lines (folded lines unfolded) of a reply to a REGISTER, or null when `message` is
+ * not one. Callers look at the status line first: every message passes here, INVITEs included.
+ */
+function registerReplyHeaders(message: string): string[] | null {
   const end = message.indexOf('\r\n\r\n');
   const head = (end >= 0 ? message.slice(0, end) : message).replace(/\r\n[ \t]+/g, ' ');
   const lines = head.split('\r\n');
-  if (!/^SIP\/2\.0 200(\s|$)/.test(lines[0] ?? '')) return null;
   const cseq = lines.find((line) => /^cseq\s*:/i.test(line));
-  if (!cseq || !/\sREGISTER\s*$/i.test(cseq)) return null;
+  return cseq && /\sREGISTER\s*$/i.test(cseq) ? lines : null;
+}
+
+/** A header's value from {@link registerReplyHeaders}' lines (the first of that name). */
+function headerValue(lines: string[], name: RegExp): string | undefined {
+  const line = lines.find((l) => name.test(l));
+  return line?.slice(line.indexOf(':') + 1);
+}
+
+/** The Contact URIs of a REGISTER's 200 OK, or null when `message` is not one. */
+export function registerReplyContacts(message: string): string[] | null {
+  if (!/^SIP\/2\.0 200(\s|$)/.test(message)) return null;
+  const lines = registerReplyHeaders(message);
+  if (!lines) return null;
   return lines
     .filter((line) => /^(contact|m)\s*:/i.test(line))
     .flatMap((line) => splitList(line.slice(line.indexOf(':') + 1)))
@@ -33,15 +46,12 @@ export interface RegisterRefusal {
 export function registerRefusal(message: string): RegisterRefusal | null {
   const status = /^SIP\/2\.0 ([3-6]\d\d)(?: ([^\r\n]*))?\r\n/.exec(message);
   if (!status) return null;
-  const end = message.indexOf('\r\n\r\n');
-  const lines = (end >= 0 ? message.slice(0, end) : message).split('\r\n');
-  const cseq = lines.find((line) => /^cseq\s*:/i.test(line));
-  if (!cseq || !/\sREGISTER\s*$/i.test(cseq)) return null;
-  const retryAfter = lines.find((line) => /^retry-after\s*:/i.test(line));
+  const lines = registerReplyHeaders(message);
+  if (!lines) return null;
   return {
     code: Number(status[1]),
     reason: (status[2] ?? '').trim(),
-    retryAfterMs: retryAfterMs(retryAfter?.slice(retryAfter.indexOf(':') + 1)),
+    retryAfterMs: retryAfterMs(headerValue(lines, /^retry-after\s*:/i)),
   };
 }
 
