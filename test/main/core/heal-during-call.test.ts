@@ -284,4 +284,24 @@ describe('a heal during a call with nothing owed', () => {
     await waitFor(() => platformState() === 'idle', 'idle once healed');
     await waitFor(() => session.snapshot().hold === null, 'no hold left');
   });
+
+  it('the window died during the heal: wrap-up after the call does not replace the crash hold', async () => {
+    talkingRouted();
+    const open = await healHeldBack();
+    expect((await session.holdFor('crash', 'busy/system/crash')).ok).toBe(true);
+    session.endCall(null);
+    // Wrap-up ends by itself, and its end would make the agent idle in a window that is down.
+    expect((await session.holdFor('wrap-up', 'busy/wrap-up')).ok).toBe(true);
+    expect((await session.releaseHold('wrap-up')).ok).toBe(true);
+    expect(session.snapshot()).toMatchObject({
+      state: 'busy/system/crash',
+      hold: { reason: 'crash' },
+    });
+    open();
+    await waitFor(() => session.snapshot().phase === 'signed-in', 'healed');
+    await waitFor(() => platformState() === 'busy/system/crash', 'logged in held for the crash');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(platformState()).toBe('busy/system/crash');
+    expect(session.snapshot()).toMatchObject({ hold: { reason: 'crash' } });
+  });
 });
