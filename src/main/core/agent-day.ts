@@ -5,7 +5,7 @@
  */
 import { appError } from '../../shared/domain/errors';
 import { HistoryRecorder } from './history/recorder';
-import { HistoryStore } from './history/store';
+import { ALIVE_EVERY_MS, HistoryStore } from './history/store';
 import { NoAnswerGuard } from './no-answer-guard';
 import { ScreenPop } from './screen-pop';
 import { WrapUp } from './wrap-up';
@@ -77,6 +77,13 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   });
   recorder.watch(session.snapshot(), clock.now());
   const stopWatching = session.onChange((snapshot) => recorder.watch(snapshot, clock.now()));
+  // The journal hears about once a minute that the app runs, so a crash or a power cut ends the
+  // last state there (history/store.ts `alive`).
+  const beatOn = () => {
+    history.alive(clock.now());
+    beat = clock.setTimeout(beatOn, ALIVE_EVERY_MS);
+  };
+  let beat = clock.setTimeout(beatOn, ALIVE_EVERY_MS);
   const screenPop = new ScreenPop({ settings, agent, open: options.openExternal, logger });
 
   const publish = () => options.emit('day:changed', status());
@@ -150,6 +157,7 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     },
     status,
     close() {
+      clock.clearTimeout(beat);
       stopWatching();
       stopDay();
       wrapUp.close();

@@ -28,7 +28,12 @@ export type HistoryRecord =
   /** A state change as the desktop saw it; `state` null = signed out or the app stopped. */
   | { k: 'state'; at: number; state: string | null }
   /** The agent cleared the missed-offer list: offers that rang at or before `upTo` stay off it. */
-  | { k: 'missed-cleared'; upTo: number };
+  | { k: 'missed-cleared'; upTo: number }
+  /**
+   * The app was still running at `at` (written about once a minute while a state runs): a crash
+   * or a power cut ends the last state there, not at the next start.
+   */
+  | { k: 'alive'; at: number };
 
 interface StateMark {
   at: number;
@@ -53,6 +58,8 @@ const PRUNE_EVERY_MS = 3_600_000;
  * midnight); calls are kept for the retention. Keeps the journal, and start-up, small.
  */
 const STATE_DAYS = 2;
+/** How often a running app notes that it runs, while the agent is in a state (see `alive`). */
+export const ALIVE_EVERY_MS = 60_000;
 const WHYS: readonly string[] = [
   'timeout',
   'caller-gave-up',
@@ -76,6 +83,8 @@ export class HistoryStore {
   private nextPrune = 0;
   /** The missed-offer list was cleared up to this ring time (0 = never). */
   private missedClearedUpTo = 0;
+  /** The last time the journal says the app was running (0 = never said). */
+  private aliveAt = 0;
 
   constructor(private readonly options: HistoryStoreOptions) {
     this.startOfDay = options.startOfDay ?? localMidnight;
@@ -85,10 +94,27 @@ export class HistoryStore {
     for (const record of loaded.records) this.apply(record);
     this.calls.sort((a, b) => a.at - b.at);
     this.states.sort((a, b) => a.at - b.at);
+    const ended = this.endStateLeftRunning();
     const expired = this.prune();
     this.nextPrune = options.now() + PRUNE_EVERY_MS;
     if (loaded.damage || loaded.unterminated || expired > 0 || loaded.lines > this.liveCount())
       this.compact();
+    else if (ended) this.journal.append({ k: 'state', ...ended });
+  }
+
+  /**
+   * The app is running at `at`. While the agent is in a state this is written to the journal at
+   * most once per ALIVE_EVERY_MS, so an app that dies without closing (a crash, a power cut,
+   * a machine switched off) has its last state end within a minute of when it stopped, not run
+   * on until the next start (an idle hour overnight in today's figures).
+   */
+  alive(at: number): void {
+    const last = this.states[this.states.length - 1];
+    if (!last || last.state === null || at - Math.max(this.aliveAt, last.at) < ALIVE_EVERY_MS)
+      return;
+    this.journal.append({ k: 'alive', at });
+    this.aliveAt = at;
+    this.maybeCompact();
   }
 
   /** Adds one finished call (one journal write). */
@@ -214,6 +240,7 @@ export class HistoryStore {
       ...(this.missedClearedUpTo
         ? [{ k: 'missed-cleared' as const, upTo: this.missedClearedUpTo }]
         : []),
+      ...(this.aliveCounts() ? [{ k: 'alive' as const, at: this.aliveAt }] : []),
     ];
     this.journal.rewrite(records);
   }
@@ -242,7 +269,35 @@ export class HistoryStore {
   }
 
   private liveCount(): number {
-    return this.calls.length + this.states.length + (this.missedClearedUpTo ? 1 : 0);
+    return (
+      this.calls.length +
+      this.states.length +
+      (this.missedClearedUpTo ? 1 : 0) +
+      (this.aliveCounts() ? 1 : 0)
+    );
+  }
+
+  /** Whether the last beat says more than the last state change (a state is still running). */
+  private aliveCounts(): boolean {
+    const last = this.states[this.states.length - 1];
+    return !!last && last.state !== null && this.aliveAt > last.at;
+  }
+
+  /**
+   * At start: a journal whose last state is not "stopped" was left by an app that died. That
+   * state ended when the app was last known to run: its last beat, or the end of its last call,
+   * if later than the change itself. Returns the mark it added (to be written), or null.
+   */
+  private endStateLeftRunning(): StateMark | null {
+    const last = this.states[this.states.length - 1];
+    if (!last || last.state === null) return null;
+    const lastCall = this.calls[this.calls.length - 1];
+    const callEnd = lastCall ? lastCall.at + lastCall.ringMs + lastCall.talkMs : 0;
+    // Never before the change itself, whatever the clock did meanwhile.
+    const at = Math.max(last.at, Math.min(Math.max(this.aliveAt, callEnd), this.options.now()));
+    const mark = { at, state: null };
+    this.states.push(mark);
+    return mark;
   }
 
   private apply(record: HistoryRecord): void {
@@ -257,6 +312,8 @@ export class HistoryStore {
       if (call) call.reserveState = record.state;
     } else if (record.k === 'missed-cleared') {
       this.missedClearedUpTo = Math.max(this.missedClearedUpTo, record.upTo);
+    } else if (record.k === 'alive') {
+      this.aliveAt = Math.max(this.aliveAt, record.at);
     } else {
       this.states.push({ at: record.at, state: record.state });
     }
@@ -363,6 +420,8 @@ function checkRecord(value: unknown): HistoryRecord | null {
         : null;
     case 'missed-cleared':
       return num(r.upTo) ? { k: 'missed-cleared', upTo: r.upTo as number } : null;
+    case 'alive':
+      return num(r.at) ? { k: 'alive', at: r.at as number } : null;
     default:
       return null;
   }

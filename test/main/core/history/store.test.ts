@@ -167,6 +167,39 @@ describe('history store', () => {
     });
   });
 
+  it('an app that died (crash, power cut) stops counting the last state when it last ran', () => {
+    // The agent is idle from 08:00; the app is seen running until 09:00 and then dies without
+    // a word. At 17:00 the app starts again.
+    now = MIDNIGHT + 8 * 3_600_000;
+    const store = open();
+    store.addState(now, 'idle');
+    for (let minute = 1; minute <= 60; minute++) {
+      now = MIDNIGHT + 8 * 3_600_000 + minute * 60_000;
+      store.alive(now);
+    }
+    store.close(); // the file is left as a crash leaves it: no "stopped" mark
+    now = MIDNIGHT + 17 * 3_600_000;
+    const after = open();
+    expect(after.today().stateMs).toEqual({ idle: 3_600_000 });
+    // Signed out at start (what the window shows then) adds nothing, and it holds after a
+    // compaction and another restart.
+    after.addState(now, null);
+    after.compact();
+    after.close();
+    expect(open().today().stateMs).toEqual({ idle: 3_600_000 });
+  });
+
+  it('running, a state goes on counting; a died app with no beat since its state counts none', () => {
+    now = MIDNIGHT + 8 * 3_600_000;
+    const store = open();
+    store.addState(now, 'busy/小休');
+    now += 30 * 60_000;
+    expect(store.today().stateMs).toEqual({ 'busy/小休': 30 * 60_000 });
+    store.close();
+    now += 5 * 3_600_000;
+    expect(open().today().stateMs).toEqual({});
+  });
+
   it('drops calls older than the retention', () => {
     const store = open();
     store.addCall(call('ancient', now - 100 * 86_400_000));
