@@ -46,9 +46,10 @@ export class CrashHold {
 
   /** The window died: end the call, hold the agent (once), remember what to restore. */
   async windowCrashed(loop: boolean): Promise<void> {
-    if (loop) this.keep = true;
     const before = this.port.snapshot();
+    // A loop matters for the hold it keeps: signed out there is none to keep.
     if (before.phase !== 'signed-in') return;
+    if (loop) this.keep = true;
     const call = before.call;
     if (call) {
       this.logger.warn('call ended: the window crashed', { callId: call.id, phase: call.phase });

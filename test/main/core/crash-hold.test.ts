@@ -76,6 +76,26 @@ describe('the window dies', () => {
     expect(snap().state).toBe('idle');
   });
 
+  it('a loop while signed out is over once the window is back: a later crash is restored', async () => {
+    expect((await core.dispatch('session:sign-out', { force: false })).ok).toBe(true);
+    await core.windowCrashed(false);
+    await core.windowCrashed(false);
+    await core.windowCrashed(true);
+    await core.dispatch('media:microphone', { health: 'ok' });
+    await core.dispatch('session:sign-in', {
+      name: 'crash_agent',
+      extension: ext.id,
+      initialState: 'idle',
+    });
+    await waitFor(() => snap().state === 'idle', 'signed in idle');
+    // Hours later, one crash: not a loop. The window comes back, and so does idle.
+    await core.windowCrashed(false);
+    expect(snap().state).toBe(CRASH_HOLD_STATE);
+    await core.dispatch('media:microphone', { health: 'ok' });
+    expect(snap().state).toBe('idle');
+    expect(platformState()).toBe('idle');
+  });
+
   it('during a call: the call ends with a BYE, is logged, and the agent is held', async () => {
     const caller = callExtension(demo.emulator.sip!, ext.id, { fromUser: '13800000002' });
     await waitFor(() => snap().call?.phase === 'ringing', 'ringing');
