@@ -150,6 +150,31 @@ describe('headset HID mapping', () => {
     expect(commands).toEqual(['toggle-mute', 'toggle-mute']);
   });
 
+  it('after the customer hangs up, going off-hook answers the next call', async () => {
+    const device = new FakeHidDevice([telephonyCollection()]);
+    const commands: HeadsetCommand[] = [];
+    const control = (await HeadsetControl.attach(device, (c) => commands.push(c)))!;
+    await control.show({ phase: 'ringing', muted: false });
+    device.press({ hook: true, mute: false });
+    await control.show({ phase: 'talking', muted: false });
+    // The customer ends the call; the headset goes on-hook with its light and says nothing.
+    await control.show({ phase: 'idle', muted: false });
+    await control.show({ phase: 'ringing', muted: false });
+    device.press({ hook: true, mute: false });
+    expect(commands).toEqual(['answer', 'answer']);
+  });
+
+  it('a call answered in the window hangs up from the headset', async () => {
+    const device = new FakeHidDevice([telephonyCollection()]);
+    const commands: HeadsetCommand[] = [];
+    const control = (await HeadsetControl.attach(device, (c) => commands.push(c)))!;
+    await control.show({ phase: 'ringing', muted: false });
+    // Answered by mouse, hotkey or auto-answer: the headset never reported off-hook.
+    await control.show({ phase: 'talking', muted: false });
+    device.press({ hook: false, mute: false });
+    expect(commands).toEqual(['hang-up']);
+  });
+
   it('hook switch does nothing without a call to act on', async () => {
     const device = new FakeHidDevice([telephonyCollection()]);
     const commands: HeadsetCommand[] = [];

@@ -184,7 +184,8 @@ export interface HeadsetCall {
  * LEDs in step with the call (the window calls `show` whenever the call changes).
  */
 export class HeadsetControl {
-  private lastHook: boolean | null = null;
+  /** The hook state the app expects: the call shown, then what the headset last said. */
+  private hook = false;
   private lastMute = false;
   private call: HeadsetCall = { phase: 'idle', muted: false };
   private readonly listener = (event: Event) =>
@@ -211,6 +212,9 @@ export class HeadsetControl {
 
   /** Shows the call on the headset's LEDs (ring while ringing, off-hook and mute while talking). */
   async show(call: HeadsetCall): Promise<void> {
+    // A call answered or ended elsewhere (window, hotkey, customer) moves the hook with it, so
+    // the headset's next report is read against the call shown, not against its last report.
+    if (call.phase !== this.call.phase) this.hook = call.phase === 'talking';
     this.call = call;
     const reports = encodeLeds(this.mapping, {
       ring: call.phase === 'ringing',
@@ -229,12 +233,11 @@ export class HeadsetControl {
 
   private onInput(event: HIDInputReportEventLike): void {
     const { hook, mute } = decodeInput(this.mapping, event.reportId, event.data);
-    if (hook !== null && hook !== this.lastHook) {
-      const previous = this.lastHook;
-      this.lastHook = hook;
+    if (hook !== null && hook !== this.hook) {
+      this.hook = hook;
       // Off-hook answers a ringing call; back on-hook ends a talking one.
       if (hook && this.call.phase === 'ringing') this.command('answer');
-      else if (!hook && previous && this.call.phase === 'talking') this.command('hang-up');
+      else if (!hook && this.call.phase === 'talking') this.command('hang-up');
     }
     if (mute !== null) {
       // A press (relative button: its rising edge), or a switch whose state differs from ours.
