@@ -3,7 +3,18 @@
  * so the same code is tested for real). `main.log` is current; when it passes `maxBytes` it
  * becomes `main.1.log`, older ones shift up, and at most `maxFiles` files are kept.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import electronLog from 'electron-log/node';
 import { formatLine } from './app-logger';
@@ -43,7 +54,7 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   file.format = '{text}';
   file.sync = true;
   file.resolvePathFn = () => join(options.dir, LOG_FILE);
-  file.archiveLogFn = (current) => rotate(options.dir, current.toString(), maxFiles);
+  file.archiveLogFn = (current) => rotate(options.dir, current.toString(), maxFiles, maxBytes);
   const files = () => logFiles(options.dir);
   return {
     dir: options.dir,
@@ -59,20 +70,71 @@ export function createFileSink(options: FileSinkOptions): FileSink {
 }
 
 const numbered = (n: number) => LOG_FILE.replace(/\.log$/, `.${n}.log`);
+/** Where main.log waits while the older files shift up (not listed as a log file). */
+const ASIDE = 'main.rotating';
 
-function rotate(dir: string, current: string, maxFiles: number): void {
-  // main.(N-1).log is dropped; each older file moves up one; the current one becomes main.1.log.
-  const oldest = join(dir, numbered(maxFiles - 1));
-  if (maxFiles === 1) {
-    rmSync(current, { force: true });
+/**
+ * main.log becomes main.1.log, each older file moves up one, main.(N-1).log is dropped. main.log
+ * moves aside first: when it cannot move (Windows: another process holds it open; a folder that
+ * allows writing but not renaming) no older file has been touched, and main.log is cut to its
+ * newest part instead, as electron-log's own rotation does. Never throws: electron-log would drop
+ * the line and try again on the next one.
+ */
+function rotate(dir: string, current: string, maxFiles: number, maxBytes: number): void {
+  const aside = join(dir, ASIDE);
+  try {
+    renameSync(current, aside);
+  } catch (error) {
+    cropToNewest(current, maxBytes, error);
     return;
   }
-  rmSync(oldest, { force: true });
-  for (let n = maxFiles - 2; n >= 1; n--) {
-    const from = join(dir, numbered(n));
-    if (existsSync(from)) renameSync(from, join(dir, numbered(n + 1)));
+  try {
+    if (maxFiles === 1) {
+      rmSync(aside, { force: true });
+      return;
+    }
+    // Files shift up to the first free number; only with none free is the oldest dropped.
+    let free = 1;
+    while (free < maxFiles - 1 && existsSync(join(dir, numbered(free)))) free++;
+    rmSync(join(dir, numbered(free)), { force: true });
+    for (let n = free - 1; n >= 1; n--)
+      renameSync(join(dir, numbered(n)), join(dir, numbered(n + 1)));
+    renameSync(aside, join(dir, numbered(1)));
+  } catch (error) {
+    // An older file is held open: main.log goes back and is cut, the others stay as they are.
+    try {
+      renameSync(aside, current);
+      cropToNewest(current, maxBytes, error);
+    } catch {
+      // Cannot even move it back: it waits aside (a fresh main.log starts) until the next rotation.
+    }
   }
-  renameSync(current, join(dir, numbered(1)));
+}
+
+/** Keeps the newest quarter of `file` (at most 256 KiB), whole lines, after a line saying why. */
+function cropToNewest(file: string, maxBytes: number, why: unknown): void {
+  try {
+    const keep = Math.min(Math.round(maxBytes / 4), 256 * 1024);
+    const size = statSync(file).size;
+    const buffer = Buffer.alloc(Math.min(keep, size));
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    } finally {
+      closeSync(fd);
+    }
+    const text = buffer.toString('utf8');
+    const tail = buffer.length < size ? text.slice(text.indexOf('\n') + 1) : text;
+    const note = formatLine({
+      time: new Date().toISOString(),
+      level: 'warn',
+      msg: `${LOG_FILE} could not be moved to rotate it; kept its newest ${keep} bytes`,
+      fields: { error: why instanceof Error ? why.message : String(why) },
+    });
+    writeFileSync(file, `${note}\n${tail}`);
+  } catch {
+    // Cannot even rewrite it: electron-log keeps appending, and tries again at the next line.
+  }
 }
 
 /** The log files in `dir`, newest first (main.log, main.1.log, …). */
