@@ -63,6 +63,11 @@ export class AudioCheck {
   private probe: Probe | null = null;
   private meterTimer: ReturnType<typeof setInterval> | null = null;
   private peak = 0;
+  /** The meter's microphone while it opens: a second Start waits for it instead of a second. */
+  private opening: Promise<CheckResult | null> | null = null;
+  /** Bumped by every stop, so a microphone that opens after it is closed at once. */
+  private meterRun = 0;
+  private disposed = false;
 
   constructor(private readonly options: AudioCheckOptions) {}
 
@@ -111,14 +116,38 @@ export class AudioCheck {
     };
   }
 
-  /** Starts the live meter; the verdict comes from `stopMeter`. */
-  async startMeter(): Promise<CheckResult | null> {
+  /** True while the live meter runs. */
+  get metering(): boolean {
+    return this.probe !== null;
+  }
+
+  /** Starts the live meter (null when it runs or was stopped); the verdict comes from `stopMeter`. */
+  startMeter(): Promise<CheckResult | null> {
+    if (this.opening) return this.opening;
     this.stopMeter();
+    if (this.disposed) return Promise.resolve(null);
+    const opening = this.openMeter(this.meterRun);
+    this.opening = opening;
+    void opening.finally(() => {
+      if (this.opening === opening) this.opening = null;
+    });
+    return opening;
+  }
+
+  private async openMeter(run: number): Promise<CheckResult | null> {
+    let probe: Probe;
     try {
-      this.probe = await this.openProbe();
+      probe = await this.openProbe();
     } catch (error) {
+      if (run !== this.meterRun) return null;
       return { verdict: { kind: 'mic-failed', detail: describe(error) }, fallback: null };
     }
+    // Stopped (or Settings left) while the microphone opened: it must not stay open.
+    if (run !== this.meterRun) {
+      probe.close();
+      return null;
+    }
+    this.probe = probe;
     this.peak = 0;
     this.meterTimer = setInterval(() => {
       const level = this.probe?.level() ?? 0;
@@ -130,6 +159,8 @@ export class AudioCheck {
 
   /** Stops the meter: did the microphone hear anything while it ran? */
   stopMeter(): CheckResult | null {
+    this.meterRun++;
+    this.opening = null;
     if (this.meterTimer) clearInterval(this.meterTimer);
     this.meterTimer = null;
     const probe = this.probe;
@@ -252,6 +283,7 @@ export class AudioCheck {
 
   /** Releases everything (leaving Settings). */
   dispose(): void {
+    this.disposed = true;
     this.stopMeter();
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * The audio check lets go of what it opens: a microphone opened after Settings closed, a double
+ * click on the meter, the ringtone check's audio context, a check running when a call comes in,
+ * and the microphone health an earlier call's failure left behind.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AudioCheck } from '../../src/renderer/src/media/audio-check';
+import { FakeAudioContext, FakeMediaPorts, FakeStream, FakeTrack } from './calls-support';
+
+/** An AudioContext that can also measure a microphone (analyser) and be closed. */
+class CheckContext extends FakeAudioContext {
+  closed = false;
+  constructor(private readonly level: () => number) {
+    super();
+  }
+  createAnalyser() {
+    const level = this.level;
+    return {
+      fftSize: 2048,
+      getFloatTimeDomainData(buffer: Float32Array) {
+        buffer.fill(level());
+      },
+    };
+  }
+  createMediaStreamSource() {
+    return { connect: <T>(node: T) => node };
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** Media doubles whose microphone is heard at `level` and whose contexts can be closed. */
+class CheckPorts extends FakeMediaPorts {
+  level = 0.05;
+  override createAudioContext = (): AudioContext => {
+    const context = new CheckContext(() => this.level);
+    this.contexts.push(context);
+    return context as unknown as AudioContext;
+  };
+  /** Microphone opens wait for `grant()` (the OS taking its time). */
+  gate(): { grant: () => void } {
+    const waiting: (() => void)[] = [];
+    this.openMicrophone = () =>
+      new Promise((resolve) =>
+        waiting.push(() => resolve(new FakeStream([new FakeTrack(`mic-${waiting.length}`)]))),
+      );
+    return { grant: () => waiting.splice(0).forEach((open) => open()) };
+  }
+  get liveTracks(): number {
+    return this.microphones.flatMap((s) => s.tracks).filter((t) => t.readyState === 'live').length;
+  }
+  get openContexts(): number {
+    return (this.contexts as CheckContext[]).filter((c) => !c.closed).length;
+  }
+}
+
+/** MediaRecorder and <audio> as the echo test uses them (happy-dom has neither). */
+class FakeRecorder {
+  static all: FakeRecorder[] = [];
+  state: 'inactive' | 'recording' = 'inactive';
+  mimeType = 'audio/webm';
+  ondataavailable: ((event: { data: Blob }) => void) | null = null;
+  onstop: (() => void) | null = null;
+  constructor(readonly stream: FakeStream) {
+    FakeRecorder.all.push(this);
+  }
+  start(): void {
+    this.state = 'recording';
+  }
+  stop(): void {
+    if (this.state === 'inactive') return;
+    this.state = 'inactive';
+    queueMicrotask(() => {
+      this.ondataavailable?.({ data: new Blob(['voice']) });
+      this.onstop?.();
+    });
+  }
+}
+class FakePlayer {
+  static played: FakePlayer[] = [];
+  src = '';
+  paused = true;
+  onended: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  async setSinkId(): Promise<void> {}
+  async play(): Promise<void> {
+    this.paused = false;
+    FakePlayer.played.push(this);
+  }
+  pause(): void {
+    this.paused = true;
+  }
+}
+
+beforeEach(() => {
+  FakeRecorder.all = [];
+  FakePlayer.played = [];
+  vi.stubGlobal('MediaRecorder', FakeRecorder);
+  vi.stubGlobal('Audio', FakePlayer);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+function checkOn(ports: CheckPorts, onLevel: (level: number) => void = () => undefined) {
+  return new AudioCheck({ ports, device: () => 'default', onLevel });
+}
+
+describe('the microphone meter', () => {
+  it('closes a microphone that opens after Settings was left, and stops metering', async () => {
+    vi.useFakeTimers();
+    const ports = new CheckPorts();
+    const { grant } = ports.gate();
+    const levels: number[] = [];
+    const check = checkOn(ports, (level) => levels.push(level));
+    const started = check.startMeter();
+    check.dispose();
+    grant();
+    await started;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ports.microphones).toHaveLength(1);
+    expect(ports.liveTracks).toBe(0);
+    expect(ports.openContexts).toBe(0);
+    expect(levels.filter((level) => level > 0)).toEqual([]);
+  });
+
+  it('keeps one microphone open when Start is clicked twice', async () => {
+    const ports = new CheckPorts();
+    const { grant } = ports.gate();
+    const check = checkOn(ports);
+    const first = check.startMeter();
+    const second = check.startMeter();
+    grant();
+    await Promise.all([first, second]);
+    expect(ports.liveTracks).toBe(1);
+    expect(check.stopMeter()?.verdict.kind).toBe('mic-silent');
+    expect(ports.liveTracks).toBe(0);
+    expect(ports.openContexts).toBe(0);
+  });
+});
