@@ -1,8 +1,8 @@
 /**
  * Headset call control against a fake WebHID device with a telephony descriptor like the common
- * headset families': the hook switch answers and hangs up, the mute button toggles mute (both
- * a momentary button and a latching switch), the LEDs follow the call; a device without a
- * telephony page is left alone.
+ * headset families': the hook switch answers and hangs up (a momentary hook button on its press
+ * only), the mute button toggles mute (both a momentary button and a latching switch), the LEDs
+ * follow the call; a device without a telephony page is left alone.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +21,7 @@ const TEL = (id: number) => (0x0b << 16) | id;
 const LED = (id: number) => (0x08 << 16) | id;
 
 /** Input report 1: [consumer volume 8 bits][hook][mute][pad 6]; output report 2: LEDs. */
-function telephonyCollection(muteAbsolute = false): Collection {
+function telephonyCollection(muteAbsolute = false, hookAbsolute = true): Collection {
   return {
     usagePage: 0x0b,
     usage: 0x05,
@@ -30,7 +30,7 @@ function telephonyCollection(muteAbsolute = false): Collection {
         reportId: 1,
         items: [
           { usages: [(0x0c << 16) | 0xe0], reportSize: 8, reportCount: 1, isAbsolute: false },
-          { usages: [TEL(0x20)], reportSize: 1, reportCount: 1, isAbsolute: true },
+          { usages: [TEL(0x20)], reportSize: 1, reportCount: 1, isAbsolute: hookAbsolute },
           { usages: [TEL(0x2f)], reportSize: 1, reportCount: 1, isAbsolute: muteAbsolute },
           { isConstant: true, reportSize: 6, reportCount: 1 },
         ],
@@ -173,6 +173,27 @@ describe('headset HID mapping', () => {
     await control.show({ phase: 'talking', muted: false });
     device.press({ hook: false, mute: false });
     expect(commands).toEqual(['hang-up']);
+  });
+
+  it('a momentary hook button answers on a press and hangs up on the next', async () => {
+    const device = new FakeHidDevice([telephonyCollection(false, false)]);
+    const commands: HeadsetCommand[] = [];
+    const control = (await HeadsetControl.attach(device, (c) => commands.push(c)))!;
+    await control.show({ phase: 'ringing', muted: false });
+    device.press({ hook: true, mute: false });
+    device.press({ hook: false, mute: false });
+    expect(commands).toEqual(['answer']);
+    await control.show({ phase: 'talking', muted: false });
+    device.press({ hook: false, mute: true });
+    device.press({ hook: false, mute: false });
+    expect(commands).toEqual(['answer', 'toggle-mute']);
+    device.press({ hook: true, mute: false });
+    device.press({ hook: false, mute: false });
+    expect(commands).toEqual(['answer', 'toggle-mute', 'hang-up']);
+    await control.show({ phase: 'idle', muted: false });
+    device.press({ hook: true, mute: false });
+    device.press({ hook: false, mute: false });
+    expect(commands).toHaveLength(3);
   });
 
   it('hook switch does nothing without a call to act on', async () => {

@@ -184,8 +184,10 @@ export interface HeadsetCall {
  * LEDs in step with the call (the window calls `show` whenever the call changes).
  */
 export class HeadsetControl {
-  /** The hook state the app expects: the call shown, then what the headset last said. */
+  /** A hook switch's state the app expects: the call shown, then what the headset last said. */
   private hook = false;
+  /** A momentary hook button is held down. */
+  private hookHeld = false;
   private lastMute = false;
   private call: HeadsetCall = { phase: 'idle', muted: false };
   private readonly listener = (event: Event) =>
@@ -233,11 +235,9 @@ export class HeadsetControl {
 
   private onInput(event: HIDInputReportEventLike): void {
     const { hook, mute } = decodeInput(this.mapping, event.reportId, event.data);
-    if (hook !== null && hook !== this.hook) {
-      this.hook = hook;
-      // Off-hook answers a ringing call; back on-hook ends a talking one.
-      if (hook && this.call.phase === 'ringing') this.command('answer');
-      else if (!hook && this.call.phase === 'talking') this.command('hang-up');
+    if (hook !== null) {
+      if (this.mapping.hook?.absolute) this.onHookSwitch(hook);
+      else this.onHookButton(hook);
     }
     if (mute !== null) {
       // A press (relative button: its rising edge), or a switch whose state differs from ours.
@@ -248,6 +248,23 @@ export class HeadsetControl {
       if (toggle && this.call.phase === 'talking') this.command('toggle-mute');
       this.lastMute = mute;
     }
+  }
+
+  /** A hook switch reports its state: off-hook answers a ringing call, on-hook ends a talking one. */
+  private onHookSwitch(hook: boolean): void {
+    if (hook === this.hook) return;
+    this.hook = hook;
+    if (hook && this.call.phase === 'ringing') this.command('answer');
+    else if (!hook && this.call.phase === 'talking') this.command('hang-up');
+  }
+
+  /** A momentary hook button reports press (1) and release (0): only the press acts. */
+  private onHookButton(pressed: boolean): void {
+    const press = pressed && !this.hookHeld;
+    this.hookHeld = pressed;
+    if (!press) return;
+    if (this.call.phase === 'ringing') this.command('answer');
+    else if (this.call.phase === 'talking') this.command('hang-up');
   }
 }
 
