@@ -12,7 +12,7 @@ import { HistoryStore } from '../../../../src/main/core/history/store';
 import { silentLogger } from '../../../../src/lib/ports';
 import { DEFAULT_SETTINGS } from '../../../../src/shared/settings';
 import { ManualClock } from '../../../support/manual-clock';
-import { signedInSnapshot } from '../../../renderer/fake-api';
+import { initialSnapshot } from '../../../../src/shared/snapshot';
 import type { AgentSession } from '../../../../src/main/core/session';
 
 let dir: string;
@@ -23,7 +23,12 @@ it('a crash an hour into a state: the next start counts that hour, not the time 
   const start = new Date(2026, 10, 27, 8, 0, 0).getTime();
   const clock = new ManualClock(start);
   const file = join(dir, 'history.jsonl');
-  const snapshot = signedInSnapshot({ state: 'idle', stateSince: start });
+  const snapshot = {
+    ...initialSnapshot('http://127.0.0.1:1/v1/account/demo', true, start),
+    phase: 'signed-in' as const,
+    state: 'idle',
+    stateSince: start,
+  };
   const session = {
     snapshot: () => snapshot,
     onChange: () => () => {},
