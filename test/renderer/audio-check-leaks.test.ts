@@ -4,7 +4,7 @@
  * and the microphone health an earlier call's failure left behind.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AudioCheck } from '../../src/renderer/src/media/audio-check';
+import { AudioCheck, RINGTONE_CHECK_MS } from '../../src/renderer/src/media/audio-check';
 import { FakeAudioContext, FakeMediaPorts, FakeStream, FakeTrack } from './calls-support';
 
 /** An AudioContext that can also measure a microphone (analyser) and be closed. */
@@ -137,6 +137,21 @@ describe('the microphone meter', () => {
     expect(ports.liveTracks).toBe(1);
     expect(check.stopMeter()?.verdict.kind).toBe('mic-silent');
     expect(ports.liveTracks).toBe(0);
+    expect(ports.openContexts).toBe(0);
+  });
+});
+
+describe('the ringtone check', () => {
+  it('closes its audio context when the check ends', async () => {
+    vi.useFakeTimers();
+    const ports = new CheckPorts();
+    const check = checkOn(ports);
+    for (let i = 0; i < 3; i++) {
+      const done = check.ringtone();
+      await vi.advanceTimersByTimeAsync(RINGTONE_CHECK_MS + 100);
+      expect((await done)?.verdict.kind).toBe('ringer-ok');
+    }
+    expect(ports.contexts.length).toBeGreaterThan(0);
     expect(ports.openContexts).toBe(0);
   });
 });

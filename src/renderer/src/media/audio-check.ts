@@ -189,19 +189,30 @@ export class AudioCheck {
   /** Plays the ringtone on the ringer for a moment. */
   async ringtone(): Promise<CheckResult> {
     const chosen = this.options.device('ringer');
-    const ringtone = new Ringtone(this.options.ports);
-    const outcome = await ringtone.start(chosen);
-    if (outcome.kind === 'blocked' || outcome.kind === 'unavailable') {
+    // The check's own context, closed when it ends: a Ringtone keeps its context for good.
+    const contexts: AudioContext[] = [];
+    const ringtone = new Ringtone({
+      ...this.options.ports,
+      createAudioContext: () => {
+        const context = this.options.ports.createAudioContext();
+        if (context) contexts.push(context);
+        return context;
+      },
+    });
+    try {
+      const outcome = await ringtone.start(chosen);
+      if (outcome.kind === 'blocked' || outcome.kind === 'unavailable')
+        return { verdict: { kind: outcome.kind }, fallback: null };
+      await new Promise((resolve) => setTimeout(resolve, RINGTONE_CHECK_MS));
+      const fell = outcome.kind === 'fallback';
+      return {
+        verdict: { kind: 'ringer-ok', device: fell ? 'default' : chosen },
+        fallback: fell ? { role: 'ringer', chosen } : null,
+      };
+    } finally {
       ringtone.stop();
-      return { verdict: { kind: outcome.kind }, fallback: null };
+      for (const context of contexts) void context.close().catch(() => undefined);
     }
-    await new Promise((resolve) => setTimeout(resolve, RINGTONE_CHECK_MS));
-    ringtone.stop();
-    const fell = outcome.kind === 'fallback';
-    return {
-      verdict: { kind: 'ringer-ok', device: fell ? 'default' : chosen },
-      fallback: fell ? { role: 'ringer', chosen } : null,
-    };
   }
 
   /** Records `ECHO_RECORD_MS` of the microphone and plays it back on the speaker. */
