@@ -4,6 +4,7 @@
  * becomes `main.1.log`, older ones shift up, and at most `maxFiles` files are kept.
  */
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -18,17 +19,22 @@ import {
 import { join } from 'node:path';
 import electronLog from 'electron-log/node';
 import { formatLine } from './app-logger';
-import type { LogSink } from './app-logger';
+import type { LogEntry, LogSink } from './app-logger';
 
 /** Caps: 2 MiB per file, 5 files (10 MiB in all). */
 export const LOG_MAX_BYTES = 2 * 1024 * 1024;
 export const LOG_MAX_FILES = 5;
 export const LOG_FILE = 'main.log';
 
+/** While main.log cannot be written, how long before the sink tries it again. */
+export const FILE_RETRY_MS = 5_000;
+
 export interface FileSinkOptions {
   dir: string;
   maxBytes?: number;
   maxFiles?: number;
+  /** Told when main.log stops taking lines (why) and when it takes them again (null). */
+  onProblem?: (problem: string | null) => void;
 }
 
 let instances = 0;
@@ -39,13 +45,23 @@ export interface FileSink {
   dir: string;
   /** The log files, newest first. */
   files(): string[];
+  /** Why main.log cannot be written at the moment, or null while it can. */
+  problem(): string | null;
 }
 
-/** Creates the rotating file sink in `dir` (created if missing). */
+/**
+ * Creates the rotating file sink in `dir` (created if possible). It never throws: when main.log
+ * cannot be written (no folder, a file owned by an administrator after an elevated run, a full
+ * disk) lines are dropped, `onProblem` hears why once, and the file is tried again every
+ * {@link FILE_RETRY_MS}.
+ */
 export function createFileSink(options: FileSinkOptions): FileSink {
   const maxBytes = options.maxBytes ?? LOG_MAX_BYTES;
   const maxFiles = Math.max(1, options.maxFiles ?? LOG_MAX_FILES);
-  mkdirSync(options.dir, { recursive: true });
+  const path = join(options.dir, LOG_FILE);
+  // electron-log would print each failed write on its default logger's console, as a line that
+  // is not JSON; the sink reports it once itself.
+  electronLog.transports.console.writeFn = () => undefined;
   const log = electronLog.create({ logId: `agent-desktop-${++instances}` });
   log.transports.console.level = false;
   const file = log.transports.file;
@@ -53,20 +69,67 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   file.maxSize = maxBytes;
   file.format = '{text}';
   file.sync = true;
-  file.resolvePathFn = () => join(options.dir, LOG_FILE);
+  file.resolvePathFn = () => path;
   file.archiveLogFn = (current) => rotate(options.dir, current.toString(), maxFiles, maxBytes);
-  const files = () => logFiles(options.dir);
+
+  // electron-log opens a path once per process and, if that fails, keeps a file that writes
+  // nothing for good: it is only handed main.log once a write of our own has shown it works.
+  let problem = probe(options.dir, path);
+  let lastTry = Date.now();
+  let failed: string | null = null;
+  const watched = new WeakSet<object>();
+  const setProblem = (next: string | null) => {
+    problem = next;
+    lastTry = Date.now();
+    options.onProblem?.(next);
+  };
+  const write = (line: string, level: LogEntry['level']) => {
+    const current = file.getFile();
+    if (!watched.has(current)) {
+      watched.add(current);
+      current.on('error', (error) => (failed = error.message));
+    }
+    failed = null;
+    if (level === 'error') log.error(line);
+    else if (level === 'warn') log.warn(line);
+    else if (level === 'info') log.info(line);
+    else log.debug(line);
+    if (failed) return setProblem(failed);
+    // A file electron-log could not open: it stays a no-op until the process restarts.
+    if (current.size === 0) {
+      problem = `electron-log could not open ${path}; no log file until the app restarts`;
+      lastTry = Infinity;
+      options.onProblem?.(problem);
+    }
+  };
   return {
     dir: options.dir,
-    files,
+    files: () => logFiles(options.dir),
+    problem: () => problem,
     sink: (entry) => {
-      const line = formatLine(entry);
-      if (entry.level === 'error') log.error(line);
-      else if (entry.level === 'warn') log.warn(line);
-      else if (entry.level === 'info') log.info(line);
-      else log.debug(line);
+      if (problem !== null) {
+        if (Date.now() - lastTry < FILE_RETRY_MS) return;
+        const still = probe(options.dir, path);
+        if (still !== null) {
+          lastTry = Date.now();
+          return;
+        }
+        setProblem(null);
+      }
+      write(formatLine(entry), entry.level);
     },
   };
+}
+
+/** Null when `path` can be appended to (its folder made if missing), else why not. */
+function probe(dir: string, path: string): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(path, '');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 const numbered = (n: number) => LOG_FILE.replace(/\.log$/, `.${n}.log`);
@@ -141,7 +204,9 @@ function cropToNewest(file: string, maxBytes: number, why: unknown): void {
 export function logFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const rank = (name: string) => (name === LOG_FILE ? 0 : Number(/\.(\d+)\.log$/.exec(name)?.[1]));
-  return readdirSync(dir)
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
     .filter((name) => name === LOG_FILE || /^main\.\d+\.log$/.test(name))
     .sort((a, b) => rank(a) - rank(b))
     .map((name) => join(dir, name));

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import electronLog from 'electron-log/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppLogger } from '../../../src/lib/log/app-logger';
 import { createFileSink } from '../../../src/lib/log/file-sink';
@@ -77,5 +78,27 @@ describe('rotating log files', () => {
       .map((file) => readFileSync(file, 'utf8'))
       .join('');
     expect(all).not.toContain('"entry 0"');
+  });
+
+  it('a main.log electron-log already gave up on: said clearly, not silently dropped', () => {
+    const dir = tempDir();
+    const main = join(dir, 'main.log');
+    // Another logger in this process met main.log unwritable first: electron-log keeps a file
+    // that writes nothing for that path until the process ends.
+    mkdirSync(main);
+    const other = electronLog.create({ logId: 'someone-else' });
+    other.transports.console.level = false;
+    other.transports.file.resolvePathFn = () => main;
+    other.info('first');
+    rmSync(main, { recursive: true });
+
+    const problems: Array<string | null> = [];
+    const files = createFileSink({ dir, onProblem: (problem) => problems.push(problem) });
+    expect(files.problem()).toBeNull();
+    const logger = createAppLogger({ sinks: [files.sink], debug: false });
+    logger.info('one');
+    logger.info('two');
+    expect(problems).toEqual([expect.stringContaining('until the app restarts')]);
+    expect(files.problem()).toContain('until the app restarts');
   });
 });

@@ -2,17 +2,21 @@
  * Where the app's log goes (docs/it-admin.md, Logs): `<userData>/logs/main.log`, and stderr. A
  * user-data folder where no log folder can be made must not stop the app at its first line.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FILE_RETRY_MS } from '../../../src/lib/log/file-sink';
 import { createShellLogger } from '../../../src/main/shell/logger';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'shell-logger-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the shell logger', () => {
   it('writes main.log in <userData>/logs and the same line to stderr', () => {
@@ -42,5 +46,57 @@ describe('the shell logger', () => {
       }),
       expect.objectContaining({ level: 'info', msg: 'started' }),
     ]);
+  });
+
+  it('main.log not writable at the first line: says why, and writes it once it can', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // What an elevated run or a full disk leaves: main.log cannot be opened at start.
+    const main = join(dir, 'logs', 'main.log');
+    mkdirSync(main, { recursive: true });
+    const stderr: string[] = [];
+    const { logger, files } = createShellLogger(dir, false, (line) => stderr.push(line));
+    logger.info('first');
+    expect(JSON.parse(stderr[0]!)).toMatchObject({
+      level: 'error',
+      msg: 'log files unavailable; logging to stderr only',
+      error: expect.stringContaining('EISDIR'),
+    });
+    expect(files.files()).toEqual([]);
+
+    rmSync(main, { recursive: true });
+    vi.advanceTimersByTime(FILE_RETRY_MS);
+    for (let i = 0; i < 5; i++) logger.info(`later ${i}`);
+    expect(existsSync(main)).toBe(true);
+    const lines = readFileSync(main, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.msg)).toEqual([
+      'log files available again',
+      'later 0',
+      'later 1',
+      'later 2',
+      'later 3',
+      'later 4',
+    ]);
+    // It said why once, not at every line.
+    expect(stderr.filter((line) => line.includes('unavailable'))).toHaveLength(1);
+  });
+
+  it('main.log stops taking lines mid-run: says so once, then retries', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const main = join(dir, 'logs', 'main.log');
+    const stderr: string[] = [];
+    const { logger } = createShellLogger(dir, false, (line) => stderr.push(line));
+    logger.info('first');
+    // Replaced under the app by something it cannot write to.
+    rmSync(main);
+    mkdirSync(main);
+    for (let i = 0; i < 5; i++) logger.info(`lost ${i}`);
+    expect(stderr.filter((line) => line.includes('log files unavailable'))).toHaveLength(1);
+    rmSync(main, { recursive: true });
+    vi.advanceTimersByTime(FILE_RETRY_MS);
+    logger.info('back');
+    expect(readFileSync(main, 'utf8')).toContain('"back"');
   });
 });
