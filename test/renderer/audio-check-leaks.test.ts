@@ -4,8 +4,23 @@
  * and the microphone health an earlier call's failure left behind.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AudioCheck, RINGTONE_CHECK_MS } from '../../src/renderer/src/media/audio-check';
-import { FakeAudioContext, FakeMediaPorts, FakeStream, FakeTrack } from './calls-support';
+import {
+  AudioCheck,
+  ECHO_RECORD_MS,
+  RINGTONE_CHECK_MS,
+} from '../../src/renderer/src/media/audio-check';
+import { signedInSnapshot } from './fake-api';
+import {
+  CallsApi,
+  FakeAudioContext,
+  FakeMediaPorts,
+  FakeStream,
+  FakeTrack,
+  mountCalls,
+  ringingSnapshot,
+  settle,
+} from './calls-support';
+import { click, getByRole } from './queries';
 
 /** An AudioContext that can also measure a microphone (analyser) and be closed. */
 class CheckContext extends FakeAudioContext {
@@ -153,5 +168,69 @@ describe('the ringtone check', () => {
     }
     expect(ports.contexts.length).toBeGreaterThan(0);
     expect(ports.openContexts).toBe(0);
+  });
+});
+
+/** The app on Settings with the audio check's doubles; a call can then ring. */
+async function onSettings(ports = new CheckPorts()) {
+  const api = new CallsApi();
+  api.snapshot = signedInSnapshot();
+  const mounted = await mountCalls(api, { ports });
+  await click(getByRole('button', { name: '设置' }));
+  await settle();
+  return { ...mounted, ports };
+}
+const step = (id: string) => document.querySelector<HTMLButtonElement>(`[data-step=${id}]`)!;
+
+describe('a call coming in during the audio check', () => {
+  it('stops the microphone meter at once', async () => {
+    const { api, ports } = await onSettings();
+    await click(step('mic'));
+    await settle();
+    expect(step('mic').textContent).toContain('停止');
+    expect(ports.liveTracks).toBe(1);
+    api.push(ringingSnapshot());
+    await settle();
+    expect(ports.liveTracks).toBe(0);
+    expect(step('mic').textContent).toContain('测试麦克风');
+  });
+
+  it('stops the echo test recording and never plays it back into the call', async () => {
+    const { api, ports } = await onSettings();
+    vi.useFakeTimers();
+    step('echo').click();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeRecorder.all[0]?.state).toBe('recording');
+    api.push(ringingSnapshot());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeRecorder.all[0]!.state).toBe('inactive');
+    expect(ports.liveTracks).toBe(0);
+    await vi.advanceTimersByTimeAsync(ECHO_RECORD_MS + 3000);
+    expect(FakePlayer.played).toEqual([]);
+    expect(document.querySelector('[data-testid=echo-phase]')).toBeNull();
+  });
+
+  it('stops the echo test’s playback at once', async () => {
+    const { api } = await onSettings();
+    vi.useFakeTimers();
+    step('echo').click();
+    await vi.advanceTimersByTimeAsync(ECHO_RECORD_MS + 100);
+    expect(FakePlayer.played[0]?.paused).toBe(false);
+    api.push(ringingSnapshot());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakePlayer.played[0]!.paused).toBe(true);
+  });
+
+  it('stops the ringtone check, so only the call rings', async () => {
+    const { api, ports } = await onSettings();
+    vi.useFakeTimers();
+    step('ringer').click();
+    await vi.advanceTimersByTimeAsync(100);
+    const checkRing = ports.contexts[0] as CheckContext;
+    expect(checkRing.audible).toBe(true);
+    api.push(ringingSnapshot());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checkRing.audible).toBe(false);
+    expect(checkRing.closed).toBe(true);
   });
 });

@@ -50,6 +50,26 @@ function isMissing(error: unknown): boolean {
   );
 }
 
+/** A step that a call coming in (or Settings closing) cuts short. */
+class Run {
+  cancelled = false;
+  private settle!: () => void;
+  /** Settles when the run is cancelled. */
+  readonly stopped = new Promise<void>((resolve) => (this.settle = resolve));
+
+  cancel(): void {
+    this.cancelled = true;
+    this.settle();
+  }
+
+  /** Waits `ms`, or less when cancelled first. */
+  async wait(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopped]);
+    clearTimeout(timer);
+  }
+}
+
 /** A microphone stream with a level probe. */
 interface Probe {
   stream: MediaStream;
@@ -67,6 +87,8 @@ export class AudioCheck {
   private opening: Promise<CheckResult | null> | null = null;
   /** Bumped by every stop, so a microphone that opens after it is closed at once. */
   private meterRun = 0;
+  /** The steps running now (ringtone, echo test), for `cancel`. */
+  private readonly runs = new Set<Run>();
   private disposed = false;
 
   constructor(private readonly options: AudioCheckOptions) {}
@@ -186,8 +208,16 @@ export class AudioCheck {
     };
   }
 
-  /** Plays the ringtone on the ringer for a moment. */
-  async ringtone(): Promise<CheckResult> {
+  /** A step `cancel` can cut short (cut short from the start once disposed). */
+  private begin(): Run {
+    const run = new Run();
+    if (this.disposed) run.cancel();
+    else this.runs.add(run);
+    return run;
+  }
+
+  /** Plays the ringtone on the ringer for a moment (null when cancelled). */
+  async ringtone(): Promise<CheckResult | null> {
     const chosen = this.options.device('ringer');
     // The check's own context, closed when it ends: a Ringtone keeps its context for good.
     const contexts: AudioContext[] = [];
@@ -199,47 +229,72 @@ export class AudioCheck {
         return context;
       },
     });
+    const run = this.begin();
     try {
       const outcome = await ringtone.start(chosen);
+      if (run.cancelled) return null;
       if (outcome.kind === 'blocked' || outcome.kind === 'unavailable')
         return { verdict: { kind: outcome.kind }, fallback: null };
-      await new Promise((resolve) => setTimeout(resolve, RINGTONE_CHECK_MS));
+      await run.wait(RINGTONE_CHECK_MS);
+      if (run.cancelled) return null;
       const fell = outcome.kind === 'fallback';
       return {
         verdict: { kind: 'ringer-ok', device: fell ? 'default' : chosen },
         fallback: fell ? { role: 'ringer', chosen } : null,
       };
     } finally {
+      this.runs.delete(run);
       ringtone.stop();
       for (const context of contexts) void context.close().catch(() => undefined);
     }
   }
 
-  /** Records `ECHO_RECORD_MS` of the microphone and plays it back on the speaker. */
-  async echo(onPhase: (phase: 'recording' | 'playing') => void = () => {}): Promise<CheckResult> {
+  /**
+   * Records `ECHO_RECORD_MS` of the microphone and plays it back on the speaker (null when
+   * cancelled: then the recording stops at once and is never played).
+   */
+  async echo(
+    onPhase: (phase: 'recording' | 'playing') => void = () => {},
+  ): Promise<CheckResult | null> {
     this.stopMeter();
+    const run = this.begin();
+    try {
+      return await this.recordAndPlay(run, onPhase);
+    } finally {
+      this.runs.delete(run);
+    }
+  }
+
+  private async recordAndPlay(
+    run: Run,
+    onPhase: (phase: 'recording' | 'playing') => void,
+  ): Promise<CheckResult | null> {
     let probe: Probe;
     try {
       probe = await this.openProbe();
     } catch (error) {
+      if (run.cancelled) return null;
       return { verdict: { kind: 'echo-failed', detail: describe(error) }, fallback: null };
     }
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, probe.level())), 100);
     try {
+      if (run.cancelled) return null;
       onPhase('recording');
       const recorder = new MediaRecorder(probe.stream);
       const chunks: Blob[] = [];
       recorder.ondataavailable = (event) => chunks.push(event.data);
       const stopped = new Promise((resolve) => (recorder.onstop = resolve));
       recorder.start();
-      await new Promise((resolve) => setTimeout(resolve, ECHO_RECORD_MS));
+      await run.wait(ECHO_RECORD_MS);
       recorder.stop();
       await stopped;
       clearInterval(sampler);
       probe.close();
+      if (run.cancelled) return null;
       onPhase('playing');
-      const speaker = await this.playBack(new Blob(chunks, { type: recorder.mimeType }));
+      const speaker = await this.playBack(new Blob(chunks, { type: recorder.mimeType }), run);
+      if (run.cancelled) return null;
       const silent = peak < SOUND_LEVEL;
       return {
         verdict: {
@@ -249,6 +304,7 @@ export class AudioCheck {
         fallback: probe.fallback ?? speaker.fallback,
       };
     } catch (error) {
+      if (run.cancelled) return null;
       return {
         verdict: { kind: 'echo-failed', detail: describe(error) },
         fallback: probe.fallback,
@@ -261,6 +317,7 @@ export class AudioCheck {
 
   private async playBack(
     blob: Blob,
+    run: Run,
   ): Promise<{ deviceId: string; fallback: CheckResult['fallback'] }> {
     const chosen = this.options.device('speaker');
     const audio = new Audio();
@@ -275,6 +332,7 @@ export class AudioCheck {
         fallback = { role: 'speaker', chosen };
       }
     }
+    if (run.cancelled) return { deviceId, fallback };
     const url = URL.createObjectURL(blob);
     try {
       audio.src = url;
@@ -284,7 +342,7 @@ export class AudioCheck {
         setTimeout(resolve, ECHO_RECORD_MS + 2000);
       });
       await audio.play();
-      await ended;
+      await Promise.race([ended, run.stopped]);
     } finally {
       audio.pause();
       URL.revokeObjectURL(url);
@@ -292,9 +350,16 @@ export class AudioCheck {
     return { deviceId, fallback };
   }
 
+  /** Stops whatever runs now, without a verdict: nothing records or plays on (a call came in). */
+  cancel(): void {
+    this.stopMeter();
+    for (const run of this.runs) run.cancel();
+    this.runs.clear();
+  }
+
   /** Releases everything (leaving Settings). */
   dispose(): void {
     this.disposed = true;
-    this.stopMeter();
+    this.cancel();
   }
 }
