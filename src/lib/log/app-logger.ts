@@ -86,9 +86,30 @@ export function formatLine(entry: LogEntry): string {
   );
 }
 
-/** A sink writing JSON lines to `write` (stderr by default). */
+/**
+ * A sink writing JSON lines to `write`, or to stderr. stderr can fail for good (EPIPE once the
+ * reader of its pipe is gone): its first error turns this sink off and is handled here, so it never
+ * becomes an uncaught exception whose log line would write to stderr again. `onClosed` hears of it
+ * after the sink is off, so what it logs goes to the other sinks only.
+ */
 export function streamSink(
-  write: (line: string) => void = (line) => process.stderr.write(line),
+  write?: (line: string) => void,
+  onClosed?: (error: Error) => void,
 ): LogSink {
-  return (entry) => write(`${formatLine(entry)}\n`);
+  if (write) return (entry) => write(`${formatLine(entry)}\n`);
+  const stream = process.stderr;
+  let closed = false;
+  const close = (error: Error) => {
+    if (closed) return;
+    closed = true;
+    onClosed?.(error);
+  };
+  stream.on('error', close);
+  return (entry) => {
+    if (closed) return;
+    if (stream.destroyed) return close(new Error('stderr closed'));
+    stream.write(`${formatLine(entry)}\n`, (error) => {
+      if (error) close(error);
+    });
+  };
 }

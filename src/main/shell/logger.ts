@@ -26,7 +26,10 @@ export function createShellLogger(
 ): ShellLogger {
   const dir = join(userData, 'logs');
   const files = createFileSink({ dir, onProblem: (problem) => report(problem) });
-  const logger = createAppLogger({ sinks: [files.sink, streamSink(write)], debug });
+  const stderr = streamSink(write, (error) =>
+    logger.warn('stderr closed; logging to the files only', { error: error.message }),
+  );
+  const logger = createAppLogger({ sinks: [files.sink, stderr], debug });
   function report(problem: string | null) {
     if (problem === null) logger.info('log files available again', { dir });
     else
