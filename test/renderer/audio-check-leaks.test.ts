@@ -12,10 +12,12 @@ import {
 import { signedInSnapshot } from './fake-api';
 import {
   CallsApi,
+  DEVICES,
   FakeAudioContext,
   FakeMediaPorts,
   FakeStream,
   FakeTrack,
+  OFFER,
   mountCalls,
   ringingSnapshot,
   settle,
@@ -232,5 +234,77 @@ describe('a call coming in during the audio check', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(checkRing.audible).toBe(false);
     expect(checkRing.closed).toBe(true);
+  });
+});
+
+describe('microphone health after a failed call', () => {
+  /** A call whose microphone would not open, then over: main was told the mic is broken. */
+  async function afterFailedCall() {
+    const ports = new CheckPorts();
+    const working = ports.openMicrophone;
+    ports.openMicrophone = () =>
+      Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    const api = new CallsApi();
+    api.snapshot = ringingSnapshot({ phase: 'answering' });
+    await mountCalls(api, { ports });
+    api.pushMedia({ requestId: 'r1', callId: 'c1', kind: 'answer-offer', sdp: OFFER });
+    await settle();
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['broken']);
+    api.push(signedInSnapshot());
+    await settle();
+    return { api, ports, plugBack: () => (ports.openMicrophone = working) };
+  }
+
+  it('is reported ok again once the audio check hears the microphone', async () => {
+    const { api, ports, plugBack } = await afterFailedCall();
+    plugBack();
+    await click(getByRole('button', { name: '设置' }));
+    await settle();
+    await click(step('mic'));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await click(step('mic'));
+    await settle();
+    expect(document.querySelector('[data-verdict=mic]')?.textContent).toContain('麦克风正常');
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['ok']);
+    expect(ports.liveTracks).toBe(0);
+  });
+
+  it('is reported ok again once the echo test hears the microphone', async () => {
+    const { api, plugBack } = await afterFailedCall();
+    plugBack();
+    await click(getByRole('button', { name: '设置' }));
+    await settle();
+    vi.useFakeTimers();
+    step('echo').click();
+    await vi.advanceTimersByTimeAsync(2 * ECHO_RECORD_MS + 3000);
+    expect(document.querySelector('[data-verdict=echo]')?.textContent).toContain('已录音');
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['ok']);
+  });
+
+  it('is reported ok again when a plugged-in microphone opens', async () => {
+    const { api, ports, plugBack } = await afterFailedCall();
+    plugBack();
+    ports.changeDevices(DEVICES);
+    await settle();
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['ok']);
+    expect(ports.liveTracks).toBe(0);
+  });
+
+  it('stays broken when the microphone still does not open after a device change', async () => {
+    const { api, ports } = await afterFailedCall();
+    const reports = api.callsOf('reportMicrophone').length;
+    ports.changeDevices(DEVICES);
+    await settle();
+    expect(api.callsOf('reportMicrophone').slice(reports)).not.toContainEqual(['ok']);
+  });
+
+  it('is reported broken when every microphone is unplugged while idle', async () => {
+    const ports = new CheckPorts();
+    const api = new CallsApi();
+    api.snapshot = signedInSnapshot();
+    await mountCalls(api, { ports });
+    ports.changeDevices(DEVICES.filter((d) => d.kind !== 'audioinput'));
+    await settle();
+    expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['broken']);
   });
 });

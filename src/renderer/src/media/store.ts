@@ -15,7 +15,7 @@ import { useSettingsStore } from '../stores/settings';
 import { CallMedia } from './call-media';
 import { installMediaDebug } from './debug';
 import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './devices';
-import { browserPorts } from './ports';
+import { browserPorts, isDefaultDevice } from './ports';
 import { qualityTracker } from './quality-tracker';
 import { headsetLink } from './headset-link';
 import { Ringtone } from './ringtone';
@@ -159,14 +159,48 @@ export const useCallStore = defineStore('calls', () => {
     return media;
   }
 
-  async function refreshDevices(): Promise<void> {
+  /** Rereads the device lists; the engine's list, or null when it gave none. */
+  async function refreshDevices(): Promise<MediaDeviceInfo[] | null> {
     try {
-      const next = listDevices(await portsNow().enumerateDevices());
+      const infos = await portsNow().enumerateDevices();
+      const next = listDevices(infos);
       for (const d of [...next.inputs, ...next.outputs])
         if (d.label) labels.set(d.deviceId, d.label);
       lists.value = next;
+      return infos;
     } catch {
       // No device list: nothing counts as gone, the defaults are used.
+      return null;
+    }
+  }
+
+  /** The microphone opened (the audio check heard it): it works, whatever a failed call said. */
+  function microphoneHeard(): void {
+    microphoneError.value = '';
+    if (microphone.health !== 'ok') microphone.set('ok');
+  }
+
+  /**
+   * Between calls, a device change settles the microphone's health (a call's own media reports
+   * it during the call): no microphone left is broken; a broken one that opens again is ok.
+   */
+  async function recheckMicrophone(infos: MediaDeviceInfo[]): Promise<void> {
+    if (call.value) return;
+    if (!infos.some((d) => d.kind === 'audioinput')) {
+      if (microphone.health !== 'broken') microphone.set('broken');
+      return;
+    }
+    if (microphone.health !== 'broken') return;
+    const id = usable('microphone');
+    try {
+      const stream = await portsNow().getUserMedia({
+        audio: isDefaultDevice(id) ? true : { deviceId: { exact: id } },
+        video: false,
+      });
+      for (const track of stream.getTracks()) track.stop();
+      if (!call.value) microphoneHeard();
+    } catch {
+      // Still cannot be opened: broken it stays.
     }
   }
 
@@ -367,7 +401,8 @@ export const useCallStore = defineStore('calls', () => {
   async function onDevicesChanged(): Promise<void> {
     // A re-plugged device is tried again.
     failedDevices.value = {};
-    await refreshDevices();
+    const infos = await refreshDevices();
+    if (infos) void recheckMicrophone(infos);
     if (ringing.value && ringDevice.value !== usable('ringer')) await startRinging();
   }
 
@@ -416,6 +451,7 @@ export const useCallStore = defineStore('calls', () => {
     previewRinger,
     revealLabels,
     refreshDevices,
+    microphoneHeard,
   };
 });
 
