@@ -45,7 +45,16 @@ export function setupAutoUpdate(options: UpdateOptions): () => void {
   autoUpdater.autoInstallOnAppQuit = true;
   autoUpdater.logger = null;
   autoUpdater.setFeedURL({ provider: 'generic', url });
-  autoUpdater.on('error', (error) => options.logger.warn('update failed', { error }));
+  // electron-updater both emits a failed check and rejects with it: one line for both.
+  const told = new WeakSet<object>();
+  const fail = (error: unknown) => {
+    if (typeof error === 'object' && error !== null) {
+      if (told.has(error)) return;
+      told.add(error);
+    }
+    options.logger.warn('update failed', updateError(error));
+  };
+  autoUpdater.on('error', fail);
   autoUpdater.on('update-available', (info) =>
     options.logger.info('update available', { version: info.version }),
   );
@@ -53,12 +62,30 @@ export function setupAutoUpdate(options: UpdateOptions): () => void {
     options.logger.info('update ready; installs on quit', { version: info.version }),
   );
   const check = () =>
-    void autoUpdater
-      .checkForUpdates()
-      .catch((error: unknown) => options.logger.warn('update check failed', { error }));
+    void autoUpdater.checkForUpdates().then(
+      // A failed download is emitted as 'error' too; its promise must not go unhandled.
+      (result) => void result?.downloadPromise?.catch(fail),
+      fail,
+    );
   check();
   const timer = setInterval(check, UPDATE_CHECK_MS);
   timer.unref();
   options.logger.info('auto-update on', { url });
   return () => clearInterval(timer);
+}
+
+/** Longest summary of an update error kept in the log. */
+const SUMMARY_CHARS = 300;
+
+/**
+ * What IT needs of an update error: its code and first line. electron-updater puts the whole
+ * response in the message ("Cannot parse update info … rawData: <page>", "404 …\nData: <page>"):
+ * a captive portal's login page or a hostile feed's answer would otherwise land in the log.
+ */
+function updateError(error: unknown): { code?: string; error: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split(', rawData:')[0]!.split('\n')[0]!.trim();
+  const summary = first.length > SUMMARY_CHARS ? `${first.slice(0, SUMMARY_CHARS)}…[cut]` : first;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? { code, error: summary } : { error: summary };
 }

@@ -78,4 +78,59 @@ describe('auto-update', () => {
     expect(fake.setFeedURL).not.toHaveBeenCalled();
     expect(lines.map(([, fields]) => fields?.reason)).toEqual(['no update URL', 'not packaged']);
   });
+
+  it('a failed check: one line, without the response body', async () => {
+    // A captive portal answers latest.yml with its login page; electron-updater puts the whole
+    // page in the error, and both emits it and rejects with it.
+    const body = `<html>${'captive portal login '.repeat(5000)}</html>`;
+    const error = Object.assign(
+      new Error(
+        `Cannot parse update info from latest.yml in the latest release artifacts (${URL}/latest.yml): YAMLException: end of the stream or a document separator is expected (3:1)\n    at x (y.js:1:1), rawData: ${body}`,
+      ),
+      { code: 'ERR_UPDATER_INVALID_UPDATE_INFO' },
+    );
+    fake.checkForUpdates.mockImplementation(async () => {
+      fake.emit('error', error, String(error.stack));
+      throw error;
+    });
+    const stop = setup('win32', {});
+    await new Promise((done) => setTimeout(done, 0));
+    stop();
+    const failures = lines.filter(([msg]) => msg.includes('fail'));
+    expect(failures).toEqual([
+      [
+        'update failed',
+        {
+          code: 'ERR_UPDATER_INVALID_UPDATE_INFO',
+          error: `Cannot parse update info from latest.yml in the latest release artifacts (${URL}/latest.yml): YAMLException: end of the stream or a document separator is expected (3:1)`,
+        },
+      ],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('captive portal');
+  });
+
+  it('a failed download: one line, and no unhandled rejection', async () => {
+    const error = Object.assign(new Error('404 Not Found\nData: <html>not here</html>'), {
+      code: 'HTTP_ERROR_404',
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      fake.checkForUpdates.mockImplementation(async () => {
+        const downloadPromise = Promise.reject(error);
+        setTimeout(() => fake.emit('error', error, String(error.stack)), 0);
+        return { downloadPromise } as never;
+      });
+      const stop = setup('win32', {});
+      await new Promise((done) => setTimeout(done, 20));
+      stop();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(lines.filter(([msg]) => msg.includes('fail'))).toEqual([
+      ['update failed', { code: 'HTTP_ERROR_404', error: '404 Not Found' }],
+    ]);
+  });
 });
