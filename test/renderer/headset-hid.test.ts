@@ -11,79 +11,8 @@ import {
   encodeLeds,
   mapHeadset,
 } from '../../src/renderer/src/media/headset-hid';
-import type {
-  Collection,
-  HeadsetCommand,
-  HidDevicePort,
-} from '../../src/renderer/src/media/headset-hid';
-
-const TEL = (id: number) => (0x0b << 16) | id;
-const LED = (id: number) => (0x08 << 16) | id;
-
-/** Input report 1: [consumer volume 8 bits][hook][mute][pad 6]; output report 2: LEDs. */
-function telephonyCollection(muteAbsolute = false, hookAbsolute = true): Collection {
-  return {
-    usagePage: 0x0b,
-    usage: 0x05,
-    inputReports: [
-      {
-        reportId: 1,
-        items: [
-          { usages: [(0x0c << 16) | 0xe0], reportSize: 8, reportCount: 1, isAbsolute: false },
-          { usages: [TEL(0x20)], reportSize: 1, reportCount: 1, isAbsolute: hookAbsolute },
-          { usages: [TEL(0x2f)], reportSize: 1, reportCount: 1, isAbsolute: muteAbsolute },
-          { isConstant: true, reportSize: 6, reportCount: 1 },
-        ],
-      },
-    ],
-    outputReports: [
-      {
-        reportId: 2,
-        items: [
-          {
-            isRange: false,
-            usages: [LED(0x17), LED(0x09), LED(0x18)],
-            reportSize: 1,
-            reportCount: 3,
-            isAbsolute: true,
-          },
-          { isConstant: true, reportSize: 5, reportCount: 1 },
-        ],
-      },
-    ],
-  };
-}
-
-class FakeHidDevice implements HidDevicePort {
-  productName = 'Fake Headset';
-  opened = false;
-  readonly sent: { reportId: number; data: number[] }[] = [];
-  private readonly listeners = new Set<(event: Event) => void>();
-  constructor(readonly collections: Collection[]) {}
-  async open() {
-    this.opened = true;
-  }
-  async close() {
-    this.opened = false;
-  }
-  async sendReport(reportId: number, data: Uint8Array) {
-    this.sent.push({ reportId, data: [...data] });
-  }
-  addEventListener(_type: 'inputreport', listener: (event: Event) => void) {
-    this.listeners.add(listener);
-  }
-  removeEventListener(_type: 'inputreport', listener: (event: Event) => void) {
-    this.listeners.delete(listener);
-  }
-  /** The headset sends input report 1 with hook/mute bits. */
-  press(state: { hook: boolean; mute: boolean }) {
-    const data = new DataView(
-      new Uint8Array([0, (state.hook ? 1 : 0) | (state.mute ? 2 : 0)]).buffer,
-    );
-    const event = { reportId: 1, data } as unknown as Event;
-    for (const l of this.listeners) l(event);
-  }
-}
+import type { HeadsetCommand } from '../../src/renderer/src/media/headset-hid';
+import { FakeHidDevice, telephonyCollection } from './headset-support';
 
 describe('headset HID mapping', () => {
   it('finds the hook switch, mute button and LEDs from the descriptor', () => {
