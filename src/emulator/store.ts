@@ -12,6 +12,7 @@ import {
   checkLoginState,
   checkSettableState,
   isCallState,
+  platformSeesCall,
   parseState,
 } from '../shared/domain/state';
 import type {
@@ -123,7 +124,8 @@ export class PlatformStore implements SipDirectory {
   async logout(name: string, force: boolean): Promise<Result> {
     const agent = this.agents.get(name);
     if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
-    if (isCallState(agent.state)) {
+    // The platform's test is by substring (platformSeesCall): `busy/talking-x` counts too.
+    if (platformSeesCall(agent.state)) {
       if (!force) return fail(PLATFORM_CODES.AGENT_BUSY);
       agent.leaving = true;
       await this.hangUp(agent);
@@ -179,7 +181,7 @@ export class PlatformStore implements SipDirectory {
     if (checkSettableState(state)) return fail(PLATFORM_CODES.BAD_PARAMETER);
     const agent = this.agents.get(name);
     if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
-    if (isCallState(agent.state)) return fail(PLATFORM_CODES.AGENT_BUSY);
+    if (platformSeesCall(agent.state)) return fail(PLATFORM_CODES.AGENT_BUSY);
     this.changeState(agent, state);
     return OK;
   }

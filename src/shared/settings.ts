@@ -1,6 +1,6 @@
 /** The desktop's settings as the window sees them; secrets are write-only from the renderer. */
 import { z } from 'zod';
-import { checkReason } from './domain/state';
+import { checkAgentReason } from './domain/state';
 import {
   DAY_DEFAULTS,
   SCREEN_POP_WHEN,
@@ -25,7 +25,7 @@ export {
 export type { HoldAction, LanguageSetting, ScreenPopWhen } from './settings-model';
 
 // A preset the platform would refuse (e.g. `a//b`) is refused here, at save, not hidden later.
-const reason = z.string().refine((r) => checkReason(r) === null, 'not a valid reason');
+const reason = z.string().refine((r) => checkAgentReason(r) === null, 'not a valid reason');
 const reasonList = z.array(reason).max(SETTINGS_LIMITS.maxReasons);
 const { keepaliveSeconds, registerExpiresSeconds } = SETTINGS_LIMITS;
 const hostList = z.array(z.string().min(1).max(253)).max(50);

@@ -176,6 +176,18 @@ describe('forced logout and the calls feature', () => {
   });
 });
 
+describe('a reason with a call word in it', () => {
+  it('is taken, then every change and a logout without force are refused as in a call (040203)', async () => {
+    // The platform tests "in a call" with contains("fetching") || contains("talking").
+    const { store } = setup();
+    await store.login({ name: 'a', extension: E1, state: 'idle' });
+    expect(store.setState('a', 'busy/talking-to-supervisor').code).toBe('000000');
+    expect(store.setState('a', 'idle').code).toBe('040203');
+    expect((await store.logout('a', false)).code).toBe('040203');
+    expect((await store.logout('a', true)).code).toBe('000000');
+  });
+});
+
 describe('SIP directory', () => {
   it('looks accounts up by SIP user and follows creation and deletion', () => {
     const { store } = setup();

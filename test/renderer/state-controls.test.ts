@@ -143,6 +143,8 @@ describe('state controls', () => {
     ['x/', '不能以 / 开头或结尾'],
     ['长'.repeat(257), '原因最长 256 个字符（当前 257 个）'],
     ['', '请填写原因'],
+    // The platform would take it, then refuse every later change as if in a call (040203).
+    ['talking-to-supervisor', '原因不能包含 talking 或 fetching'],
   ])('refuses the custom reason %j inline and sends nothing', async (reason, sentence) => {
     const { api } = await signedIn();
     await click(getByRole('button', { name: '离开' }));

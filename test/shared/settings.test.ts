@@ -71,6 +71,8 @@ describe('the settings schema', () => {
     ['platformBaseUrl', 'ftp://platform.example'],
     ['sipWsUrl', 'http://sip.example'],
     ['busyReasons', ['']],
+    ['awayReasons', ['fetching-lunch']],
+    ['wrapUpReason', 'talking-notes'],
     ['busyReasons', Array.from({ length: 51 }, (_, i) => `r${i}`)],
     ['hotkeyAnswer', 'A'],
     ['language', 'fr'],

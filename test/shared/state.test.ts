@@ -4,7 +4,10 @@ import {
   BASE_STATES,
   canChangeStateFrom,
   checkLoginState,
+  checkAgentReason,
+  checkAgentState,
   checkReason,
+  platformSeesCall,
   checkSettableState,
   EXTENDABLE_STATES,
   formatState,
@@ -85,6 +88,22 @@ describe('state grammar', () => {
     [`away/${'x'.repeat(257)}`, { kind: 'bad-reason', problem: 'too-long' }],
   ])('refuses %j', (text, error) => {
     expect(parseState(text)).toEqual({ ok: false, error });
+  });
+});
+
+describe('a reason the platform would read as a call', () => {
+  it('is refused for agents (checkAgentReason, checkAgentState) but the platform takes it', () => {
+    expect(checkAgentReason('talking-to-supervisor')).toBe('call-word');
+    expect(checkAgentReason('等fetching')).toBe('call-word');
+    expect(checkAgentReason('Talking')).toBeNull(); // the platform's test is case-sensitive
+    expect(checkAgentState('busy/talking-to-supervisor')).toEqual({
+      kind: 'bad-reason',
+      problem: 'call-word',
+    });
+    expect(checkAgentState('idle')).toBeNull();
+    expect(checkSettableState('busy/talking-to-supervisor')).toBeNull();
+    expect(platformSeesCall('away/fetching-coffee')).toBe(true);
+    expect(platformSeesCall('idle')).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { AGENT_NUM_PATTERN, isValidAgentName } from '../../shared/domain/agent';
 import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
-import { checkLoginState, isCallState, SYSTEM_STATES } from '../../shared/domain/state';
+import { checkAgentState, isCallState, SYSTEM_STATES } from '../../shared/domain/state';
 import type { AppError } from '../../shared/domain/errors';
 import type { StateProblem } from '../../shared/domain/state';
 import type { LoginRequest } from '../../shared/platform/dto';
@@ -43,7 +43,8 @@ export function checkProfile(profile: SignInProfile): AppError | null {
   if (profile.num !== undefined && profile.num !== '' && !AGENT_NUM_PATTERN.test(profile.num)) {
     return appError('invalid-input', profile.num, 'num: digits only');
   }
-  const problem = profile.initialState ? checkLoginState(profile.initialState) : null;
+  const initial = profile.initialState;
+  const problem = initial && initial !== 'online' ? checkAgentState(initial) : null;
   return problem
     ? appError('invalid-input', profile.initialState, describeStateProblem(problem))
     : null;

@@ -13,12 +13,7 @@ import {
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
 import { isInCall, isStaleCallState } from '../../shared/availability';
-import {
-  baseOf,
-  checkSettableState,
-  isCallState,
-  isRoutableState,
-} from '../../shared/domain/state';
+import { baseOf, checkAgentState, isCallState, isRoutableState } from '../../shared/domain/state';
 import { initialSnapshot } from '../../shared/snapshot';
 import {
   SYSTEM_HOLD_STATES,
@@ -571,7 +566,7 @@ export class AgentSession {
   }
 
   private async doSetState(state: string): Promise<Answer> {
-    const problem = checkSettableState(state);
+    const problem = checkAgentState(state);
     if (problem)
       return this.fail(appError('invalid-input', state, describeStateProblem(problem)), false);
     return this.serially(async () => {

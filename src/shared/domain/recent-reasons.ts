@@ -2,7 +2,7 @@
  * Recently used reasons: how many are kept, how many are offered, and in which order the tray
  * and the window list them beside the presets. One rule for both, so they never disagree.
  */
-import { checkSettableState, parseState } from './state';
+import { checkAgentState, parseState } from './state';
 
 export type ReasonBase = 'busy' | 'away';
 export type RecentReasons = Record<ReasonBase, string[]>;
@@ -37,7 +37,7 @@ export function reasonChoices(
   presets: readonly string[],
   recent: readonly string[],
 ): ReasonChoices {
-  const valid = (reason: string) => checkSettableState(`${base}/${reason}`) === null;
+  const valid = (reason: string) => checkAgentState(`${base}/${reason}`) === null;
   const recentShown = unique(recent.filter(valid)).slice(0, RECENT_REASONS_SHOWN);
   const presetShown = unique(presets.filter(valid)).filter((r) => !recentShown.includes(r));
   return { recent: recentShown, presets: presetShown };

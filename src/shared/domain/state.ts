@@ -22,7 +22,7 @@ export interface ParsedState {
   reason: string | null;
 }
 
-export type ReasonProblem = 'empty' | 'too-long' | 'empty-segment' | 'nul';
+export type ReasonProblem = 'empty' | 'too-long' | 'empty-segment' | 'nul' | 'call-word';
 
 export type StateProblem =
   | { kind: 'unknown-base'; base: string }
@@ -41,6 +41,24 @@ export function checkReason(reason: string): ReasonProblem | null {
   if (reason.includes('\0')) return 'nul';
   if (reason.split('/').some((segment) => segment.length === 0)) return 'empty-segment';
   return null;
+}
+
+/**
+ * The platform tests "in a call" by substring: its server refuses a state change or a logout
+ * without force (040203) while the state *contains* `fetching` or `talking` (agent-api §4 says
+ * "while fetching/talking"; its source, `CallCenterAgentServiceImpl`, uses `contains`).
+ */
+export function platformSeesCall(state: string | null | undefined): boolean {
+  return !!state && (state.includes('fetching') || state.includes('talking'));
+}
+
+/**
+ * A reason an agent may use: the platform's grammar ({@link checkReason}), and neither call word
+ * in it. The platform takes `busy/talking-to-supervisor`, then refuses every later change (and a
+ * sign-out) as if the agent were in a call ({@link platformSeesCall}).
+ */
+export function checkAgentReason(reason: string): ReasonProblem | null {
+  return checkReason(reason) ?? (platformSeesCall(reason) ? 'call-word' : null);
 }
 
 /** Parses `base[/reason]`; the reason is checked with {@link checkReason}. */
@@ -107,6 +125,19 @@ export function checkSettableState(text: string): StateProblem | null {
   const { base } = parsed.value;
   if (base === 'idle' || base === 'busy' || base === 'away') return null;
   return { kind: 'not-extendable', base };
+}
+
+/**
+ * States this desktop lets an agent choose: settable ({@link checkSettableState}), with a reason
+ * the platform would not then read as a call ({@link checkAgentReason}).
+ */
+export function checkAgentState(text: string): StateProblem | null {
+  const problem = checkSettableState(text);
+  if (problem) return problem;
+  const slash = text.indexOf('/');
+  return slash >= 0 && platformSeesCall(text.slice(slash + 1))
+    ? { kind: 'bad-reason', problem: 'call-word' }
+    : null;
 }
 
 /** States login accepts as the initial state: `online` (the default) or a settable state. */

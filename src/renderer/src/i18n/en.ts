@@ -65,6 +65,8 @@ const en: Messages = {
     'empty-segment':
       'A reason cannot start or end with / or contain //, e.g. use Repair ticket/Urgent.',
     nul: 'A reason cannot contain a NUL character.',
+    'call-word':
+      'A reason cannot contain “talking” or “fetching”: the platform would then refuse every later state change as if you were in a call.',
   },
   status: {
     heading: 'Current state',

@@ -67,6 +67,8 @@ const zhCN = {
     'too-long': '原因最长 {max} 个字符（当前 {length} 个）。',
     'empty-segment': '原因不能以 / 开头或结尾，也不能包含连续的 //（如 维修单录入/加急）。',
     nul: '原因不能包含空字符。',
+    'call-word':
+      '原因不能包含 talking 或 fetching：否则平台会把之后的每次状态切换都当作通话中而拒绝。',
   },
   status: {
     heading: '当前状态',
