@@ -37,16 +37,29 @@ const ALIASES: Record<string, string> = {
   meta: 'super',
 };
 
-/** One spelling per accelerator: lower case, aliases resolved, modifiers sorted. */
-export function normaliseAccelerator(accelerator: string): string {
+/**
+ * One spelling per accelerator as the keyboard has it: lower case, aliases resolved, modifiers
+ * sorted. CommandOrControl is Control on Windows and Linux and Command on a Mac (where Super is
+ * Command too), so `Ctrl+Alt+A` and `CommandOrControl+Alt+A` are one key on a PC.
+ */
+export function normaliseAccelerator(accelerator: string, mac = false): string {
   if (!accelerator.trim()) return '';
   const parts = accelerator
     .trim()
     .toLowerCase()
     .split('+')
-    .map((p) => ALIASES[p] ?? p);
+    .map((p) => ALIASES[p] ?? p)
+    .map((p) =>
+      p === 'commandorcontrol'
+        ? mac
+          ? 'command'
+          : 'control'
+        : mac && p === 'super'
+          ? 'command'
+          : p,
+    );
   const key = parts.pop() ?? '';
-  return [...parts.sort(), key].join('+');
+  return [...new Set(parts)].sort().concat(key).join('+');
 }
 
 const MODIFIER_TEXT: Record<string, [pc: string, mac: string]> = {
@@ -75,19 +88,19 @@ export function describeAccelerator(accelerator: string, mac: boolean): string {
   return mac ? [...mods, keyText].join('') : [...mods, keyText].join('+');
 }
 
-/** Every call key the settings turn on. */
-export function keyBindings(settings: Settings): KeyBinding[] {
+/** Every call key the settings turn on (`mac`: the keys as a Mac has them). */
+export function keyBindings(settings: Settings, mac = false): KeyBinding[] {
   const list: KeyBinding[] = HOTKEY_SETTINGS.map(([action, setting]) => ({
     action,
     source: 'hotkey' as const,
-    key: normaliseAccelerator(String(settings[setting] ?? '')),
+    key: normaliseAccelerator(String(settings[setting] ?? ''), mac),
     setting,
   }));
   if (settings.mediaKeyCallControl)
     list.push({
       action: 'answer-or-hang-up',
       source: 'media-key',
-      key: normaliseAccelerator(MEDIA_PLAY_PAUSE),
+      key: normaliseAccelerator(MEDIA_PLAY_PAUSE, mac),
       setting: 'mediaKeyCallControl',
     });
   if (settings.headsetCallControl) {
@@ -116,9 +129,9 @@ export interface KeyConflict {
 }
 
 /** Keys bound to more than one action. */
-export function keyConflicts(settings: Settings): KeyConflict[] {
+export function keyConflicts(settings: Settings, mac = false): KeyConflict[] {
   const byKey = new Map<string, KeyBinding[]>();
-  for (const binding of keyBindings(settings)) {
+  for (const binding of keyBindings(settings, mac)) {
     byKey.set(binding.key, [...(byKey.get(binding.key) ?? []), binding]);
   }
   return [...byKey.entries()]

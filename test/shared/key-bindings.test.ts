@@ -36,6 +36,17 @@ describe('call keys and their conflicts', () => {
     expect(conflicts[0]!.bindings.map((b) => b.setting)).toEqual(['hotkeyAnswer', 'hotkeyMute']);
   });
 
+  it('Ctrl and CommandOrControl are one key on a PC; Command and CommandOrControl on a Mac', () => {
+    const settings = { ...DEFAULT_SETTINGS, hotkeyMute: 'Ctrl+Alt+A' };
+    expect(keyConflicts(settings).map((c) => c.bindings.map((b) => b.setting))).toEqual([
+      ['hotkeyAnswer', 'hotkeyMute'],
+    ]);
+    expect(keyConflicts(settings, true)).toEqual([]);
+    expect(keyConflicts({ ...DEFAULT_SETTINGS, hotkeyMute: 'Command+Alt+A' }, true)).toHaveLength(
+      1,
+    );
+  });
+
   it('finds a hotkey on the play/pause key once media keys control calls', () => {
     const settings = { ...DEFAULT_SETTINGS, hotkeyToggleReady: 'MediaPlayPause' };
     expect(keyConflicts(settings)).toEqual([]);

@@ -8,7 +8,7 @@
 import { globalShortcut } from 'electron';
 import { baseOf } from '../../shared/domain/state';
 import { isInCall } from '../../shared/availability';
-import { MEDIA_PLAY_PAUSE } from '../../shared/key-bindings';
+import { MEDIA_PLAY_PAUSE, normaliseAccelerator } from '../../shared/key-bindings';
 import type { Settings } from '../../shared/settings';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
@@ -47,7 +47,8 @@ export interface HotkeyOptions {
 /** Registers the hotkeys and follows settings; returns the function that unregisters them. */
 export function setupHotkeys(options: HotkeyOptions): () => void {
   const { core, logger } = options;
-  let held = new Map<string, HotkeyAction>();
+  /** Registered keys, by their one spelling (normaliseAccelerator), with the spelling used. */
+  let held = new Map<string, string>();
   let key = '';
 
   const apply = () => {
@@ -58,13 +59,14 @@ export function setupHotkeys(options: HotkeyOptions): () => void {
     release();
     for (const [action, accelerator] of wanted) {
       if (!accelerator) continue;
-      if (held.has(accelerator)) {
+      const same = normaliseAccelerator(accelerator, process.platform === 'darwin');
+      if (held.has(same)) {
         logger.warn('hotkey used twice; kept for the first', { action, accelerator });
         continue;
       }
       try {
         if (globalShortcut.register(accelerator, () => void run(action))) {
-          held.set(accelerator, action);
+          held.set(same, accelerator);
         } else {
           logger.warn('hotkey taken by another application', { action, accelerator });
         }
@@ -75,7 +77,7 @@ export function setupHotkeys(options: HotkeyOptions): () => void {
   };
 
   const release = () => {
-    for (const accelerator of held.keys()) globalShortcut.unregister(accelerator);
+    for (const accelerator of held.values()) globalShortcut.unregister(accelerator);
     held = new Map();
   };
 

@@ -1,7 +1,8 @@
 /** Accelerators as this machine's keyboard shows them (the rule is shared; the platform is here). */
 import { describeAccelerator } from '../../shared/key-bindings';
 
-const MAC = typeof navigator !== 'undefined' && /^Mac/i.test(navigator.platform);
+/** The window runs on a Mac (keys are spelt and matched as a Mac has them). */
+export const MAC = typeof navigator !== 'undefined' && /^Mac/i.test(navigator.platform);
 
 /** `CommandOrControl+Alt+A` → `Ctrl+Alt+A` (or `⌘⌥A` on a Mac); '' when it reads the same. */
 export function keysText(accelerator: string): string {

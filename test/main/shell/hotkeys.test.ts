@@ -170,6 +170,16 @@ describe('global hotkeys', () => {
     stop();
   });
 
+  it('Ctrl+Alt+A next to CommandOrControl+Alt+A on a PC: the same key, said as used twice', () => {
+    core.currentSettings = { ...DEFAULT_SETTINGS, hotkeyMute: 'Ctrl+Alt+A' };
+    start();
+    expect(warnings).toContainEqual([
+      'hotkey used twice; kept for the first',
+      { action: 'mute', accelerator: 'Ctrl+Alt+A' },
+    ]);
+    stop();
+  });
+
   it('commandFor ignores toggle-ready during a call', () => {
     expect(commandFor('toggle-ready', signedInSnapshot('talking'))).toBeNull();
     expect(
