@@ -59,12 +59,14 @@ const MODIFIERS = new Set(`${MODIFIER_NAMES} shift super meta`.split(' '));
 // Keys that may stand alone as a global hotkey without stealing typing: F-keys and media keys.
 const LONE_KEY =
   /^(f([1-9]|1\d|2[0-4])|volume(up|down|mute)|media(nexttrack|previoustrack|stop|playpause))$/;
+const SHIFT_ONLY_KEY = /^(escape|esc|printscreen)$/;
 const KEY =
   /^([0-9a-z]|[)!@#$%^&*(:;=<,_\->.?/~`{\][|\\}"']|plus|space|tab|capslock|numlock|scrolllock|backspace|delete|insert|return|enter|up|down|left|right|home|end|pageup|pagedown|escape|esc|printscreen|num[0-9]|numdec|numadd|numsub|nummult|numdiv)$/;
 
 /**
  * True for an Electron accelerator fit for a global hotkey: modifiers (each once) and one key,
- * e.g. `CommandOrControl+Shift+A`; a lone key only for F1–F24 and media keys. '' = no hotkey.
+ * e.g. `CommandOrControl+Shift+A`; a lone key (or one with Shift alone) only for F1–F24 and media
+ * keys. '' = no hotkey.
  */
 export function isHotkey(accelerator: string): boolean {
   if (accelerator === '') return true;
@@ -73,5 +75,8 @@ export function isHotkey(accelerator: string): boolean {
   if (parts.some((part) => !MODIFIERS.has(part)) || new Set(parts).size !== parts.length)
     return false;
   if (LONE_KEY.test(key)) return true;
-  return parts.length > 0 && KEY.test(key);
+  if (!KEY.test(key)) return false;
+  // With Shift alone a key types its other character (A, !, ?) or edits (Shift+Enter, Shift+Tab,
+  // Shift+Insert pastes): that would steal typing too. Escape does neither.
+  return parts.some((part) => part !== 'shift') || (parts.length > 0 && SHIFT_ONLY_KEY.test(key));
 }

@@ -32,6 +32,7 @@ describe('isHotkey', () => {
     'Control+/',
     'Shift+Escape',
     'AltGr+Enter',
+    'Shift+F5',
   ])('accepts %j', (accelerator) => {
     expect(isHotkey(accelerator)).toBe(true);
   });
@@ -52,6 +53,10 @@ describe('isHotkey', () => {
     'Ctrl+Num10',
     '+',
     'Hyper+A',
+    'Shift+A', // Shift alone only types a capital: every app would lose it
+    'Shift+1',
+    'Shift+Space',
+    'Shift+/',
   ])('refuses %j', (accelerator) => {
     expect(isHotkey(accelerator)).toBe(false);
   });

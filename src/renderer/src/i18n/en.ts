@@ -339,7 +339,8 @@ const en: Messages = {
       expires: 'The registration expiry must be a whole number from {min} to {max}.',
       reasonLine: 'Line {line}: {problem}',
       tooMany: 'At most {max} reasons.',
-      hotkey: 'Not a usable shortcut: modifiers plus one key (F1–F24 may stand alone).',
+      hotkey:
+        'Not a usable shortcut: Ctrl, Alt or Win plus one key (Shift alone would take capitals from every app; F1–F24 may stand alone).',
     },
   },
   admin: {

@@ -334,7 +334,8 @@ const zhCN = {
       expires: '注册有效期须为 {min}–{max} 之间的整数。',
       reasonLine: '第 {line} 行：{problem}',
       tooMany: '最多 {max} 个原因。',
-      hotkey: '不是可用的快捷键：需要修饰键加一个键（F1–F24 可单独使用）。',
+      hotkey:
+        '不是可用的快捷键：需要 Ctrl、Alt 或 Win 加一个键（只加 Shift 会占用所有程序的大写输入；F1–F24 可单独使用）。',
     },
   },
   admin: {
