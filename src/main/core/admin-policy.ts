@@ -42,7 +42,30 @@ export function environmentOverrides(
     if (!value) continue;
     out.push({ key, variable, value: key === 'secretKey' ? null : value });
   }
+  if (forcedAutoAnswerMs(env) !== null) {
+    const value = env[AUTO_ANSWER_ENV]!.trim();
+    out.push(
+      { key: 'autoAnswer', variable: AUTO_ANSWER_ENV, value },
+      { key: 'autoAnswerDelaySeconds', variable: AUTO_ANSWER_ENV, value },
+    );
+  }
   return out;
+}
+
+/**
+ * The settings in force for this run: `settings` (the user's under the policy) with what the
+ * environment forces on them that the window must show as it is — auto-answer for the machine
+ * ({@link AUTO_ANSWER_ENV}), so its notice and checkbox say on. Pass the environment after the
+ * policy ({@link AdminPolicy.environment}).
+ */
+export function withEnvironment(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+): Settings {
+  const forced = forcedAutoAnswerMs(env);
+  return forced === null
+    ? settings
+    : { ...settings, autoAnswer: true, autoAnswerDelaySeconds: forced / 1000 };
 }
 
 /** An administrator's auto-answer for every agent on the machine, 0–10 s (docs/audio.md). */

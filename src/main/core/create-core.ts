@@ -22,7 +22,12 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
-import { AdminPolicy, environmentOverrides, forcedAutoAnswerMs } from './admin-policy';
+import {
+  AdminPolicy,
+  environmentOverrides,
+  forcedAutoAnswerMs,
+  withEnvironment,
+} from './admin-policy';
 import { readPolicy } from './policy-file';
 import { watchSecrets, watchSipLine } from './secret-watch';
 import { CrashHold } from './crash-hold';
@@ -120,11 +125,13 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const persistence = settingsFile(options.settingsFile, logger);
   // Read first: a malformed policy throws here and the app refuses to start half-configured.
   const policy = new AdminPolicy(options.policyFile ? readPolicy(options.policyFile) : null);
+  const env = policy.environment(options.env ?? {});
   let userSettings: Settings = persistence.load();
-  let settings: Settings = policy.effective(userSettings);
+  /** What runs: the user's settings, the policy over them, then what the environment forces. */
+  const inForce = (user: Settings) => withEnvironment(policy.effective(user), env);
+  let settings: Settings = inForce(userSettings);
   const known = options.knownSecrets;
   const secretStore = watchSecrets(policy.secrets(options.secrets), known);
-  const env = policy.environment(options.env ?? {});
   known?.add(env[ENV.secretKey]);
   const events = new EventEmitter();
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
@@ -280,7 +287,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       return { ok: false, error: appError('internal', String(error)) };
     }
     userSettings = nextUser;
-    settings = policy.effective(userSettings);
+    settings = inForce(userSettings);
     if (platforms.gatewayOrigin() && secrets) delete secrets.secretKey;
     dropAccountKey();
     if (secrets?.secretKey !== undefined) secretStore.set('secretKey', secrets.secretKey);

@@ -83,4 +83,27 @@ describe('environment variables with values the app cannot use', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a forced auto-answer shows in the settings the window reads, marked with its variable', async () => {
+    // The window's "auto-answer is on" notice and its checkbox read the settings: they said off
+    // while every call was answered after 2 s.
+    const core = await start({
+      AGENT_DESKTOP_AUTO_ANSWER_SECONDS: '2',
+      AGENT_DESKTOP_PLATFORM_URL: 'https://env.example.com/v1/account/E',
+    });
+    try {
+      const view = core.settingsView();
+      expect(view.settings).toMatchObject({ autoAnswer: true, autoAnswerDelaySeconds: 2 });
+      expect(view.environment.filter((o) => o.key.startsWith('autoAnswer'))).toEqual([
+        { key: 'autoAnswer', variable: 'AGENT_DESKTOP_AUTO_ANSWER_SECONDS', value: '2' },
+        {
+          key: 'autoAnswerDelaySeconds',
+          variable: 'AGENT_DESKTOP_AUTO_ANSWER_SECONDS',
+          value: '2',
+        },
+      ]);
+    } finally {
+      await core.shutdown(1_000);
+    }
+  });
 });
