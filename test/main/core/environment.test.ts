@@ -94,7 +94,7 @@ describe('environment variables with values the app cannot use', () => {
     try {
       const view = core.settingsView();
       expect(view.settings).toMatchObject({ autoAnswer: true, autoAnswerDelaySeconds: 2 });
-      expect(view.environment.filter((o) => o.key.startsWith('autoAnswer'))).toEqual([
+      expect((view.environment ?? []).filter((o) => o.key.startsWith('autoAnswer'))).toEqual([
         { key: 'autoAnswer', variable: 'AGENT_DESKTOP_AUTO_ANSWER_SECONDS', value: '2' },
         {
           key: 'autoAnswerDelaySeconds',
