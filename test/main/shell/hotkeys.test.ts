@@ -200,7 +200,8 @@ describe('hotkey settings', () => {
     ['F9', true],
     ['MediaPlayPause', true],
     ['CmdOrCtrl+Plus', true],
-    ['Shift+/', true],
+    ['Ctrl+Shift+/', true],
+    ['Shift+/', false], // types ? in every application
     ['A', false],
     ['Space', false],
     ['Ctrl+Ctrl+A', false],
