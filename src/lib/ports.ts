@@ -32,14 +32,16 @@ export interface Logger {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Secrets (platform secret key, SIP password). Only main ever holds their values. */
+/** Secrets (platform secret key, SIP and SIP proxy passwords). Only main holds their values. */
 export interface SecretStore {
   /** False when the OS offers no real keychain: values then live only in memory for this run. */
   readonly persistent: boolean;
   get(key: SecretKey): string | null;
   set(key: SecretKey, value: string | null): void;
 }
-export type SecretKey = 'secretKey' | 'sipPassword';
+/** Every secret's name (the secret store holds these and nothing else). */
+export const SECRET_KEYS = ['secretKey', 'sipPassword', 'sipProxyPassword'] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** In-memory secrets: the browser host, tests, and the shell when the OS has no keychain. */
 export class MemorySecretStore implements SecretStore {

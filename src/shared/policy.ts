@@ -1,5 +1,5 @@
 /**
- * The machine-wide policy an administrator sets: a JSON object fixing any setting (and the two
+ * The machine-wide policy an administrator sets: a JSON object fixing any setting (and the
  * secrets). Checked strictly — an unknown key or a bad value is an error, never silently
  * dropped — and generic over the settings' keys, so new settings are lockable as they appear.
  * Precedence, from strongest: policy > environment > user settings > defaults.
@@ -13,6 +13,7 @@ export const PolicySchema = SettingsSchema.partial()
   .extend({
     secretKey: SecretsPatchSchema.shape.secretKey.unwrap().min(1).optional(),
     sipPassword: SecretsPatchSchema.shape.sipPassword.unwrap().min(1).optional(),
+    sipProxyPassword: SecretsPatchSchema.shape.sipProxyPassword.unwrap().min(1).optional(),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema>;
@@ -65,7 +66,12 @@ export function lockedKeys(policy: Policy): LockableKey[] {
 
 /** Settings with the policy's values laid over them (secrets are not settings). */
 export function applyPolicy(settings: Settings, policy: Policy): Settings {
-  const { secretKey: _secretKey, sipPassword: _sipPassword, ...fixed } = policy;
+  const {
+    secretKey: _secretKey,
+    sipPassword: _sipPassword,
+    sipProxyPassword: _sipProxyPassword,
+    ...fixed
+  } = policy;
   return { ...settings, ...fixed };
 }
 

@@ -13,6 +13,7 @@ const SECRET_FIELDS = new Set([
   'secret',
   'secretkey',
   'sippassword',
+  'sipproxypassword',
   'password',
   'authorizationpassword',
   'signature',

@@ -1,6 +1,7 @@
 /**
- * The settings' vocabulary without the schema library: option lists, defaults and the hotkey
- * rule. The window imports these; `settings.ts` builds the zod schemas on top of them.
+ * The settings' vocabulary without the schema library: option lists, defaults, the hotkey rule
+ * and the proxy-URL password check. The window imports these; `settings.ts` builds the zod
+ * schemas on top of them.
  */
 
 export const LANGUAGES = ['system', 'zh-CN', 'en'] as const;
@@ -79,4 +80,13 @@ export function isHotkey(accelerator: string): boolean {
   // With Shift alone a key types its other character (A, !, ?) or edits (Shift+Enter, Shift+Tab,
   // Shift+Insert pastes): that would steal typing too. Escape does neither.
   return parts.some((part) => part !== 'shift') || (parts.length > 0 && SHIFT_ONLY_KEY.test(key));
+}
+
+/** The password a URL carries in its user info (`http://user:password@host`), or ''. */
+export function proxyUrlPassword(url: string): string {
+  try {
+    return new URL(url).password;
+  } catch {
+    return '';
+  }
 }

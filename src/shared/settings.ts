@@ -10,6 +10,7 @@ import {
   LANGUAGES,
   SETTINGS_LIMITS,
   isHotkey,
+  proxyUrlPassword,
 } from './settings-model';
 
 export {
@@ -21,8 +22,14 @@ export {
   LANGUAGES,
   SETTINGS_LIMITS,
   isHotkey,
+  proxyUrlPassword,
 } from './settings-model';
 export type { HoldAction, LanguageSetting, ScreenPopWhen } from './settings-model';
+
+/** Why a proxy URL with a password in it is refused (the main-side message; IT reads it too). */
+const PROXY_PASSWORD_IN_URL =
+  'a password does not belong in the proxy URL: enter it in the proxy password field ' +
+  '(sipProxyPassword in a policy file)';
 
 // A preset the platform would refuse (e.g. `a//b`) is refused here, at save, not hidden later.
 const reason = z.string().refine((r) => checkAgentReason(r) === null, 'not a valid reason');
@@ -63,8 +70,14 @@ export const SettingsSchema = z.object({
   hotkeyToggleReady: hotkey,
   /** Where auto-update looks for new versions (electron-updater, generic); null = updates off. */
   updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
-  /** HTTP proxy (http://host:port) the SIP WebSocket tunnels through; null = direct. */
-  sipProxyUrl: z.url({ protocol: /^http$/ }).nullable(),
+  /**
+   * HTTP proxy (http://host:port, or http://user@host:port) the SIP WebSocket tunnels through;
+   * null = direct. Its password is a secret (`sipProxyPassword`), never part of the URL.
+   */
+  sipProxyUrl: z
+    .url({ protocol: /^http$/ })
+    .refine((url) => !proxyUrlPassword(url), PROXY_PASSWORD_IN_URL)
+    .nullable(),
   /**
    * The site's agent gateway (docs/gateway.md); set = gateway mode: agents sign in with their
    * password and the desktop holds no account key. null = direct mode (or the demo).
@@ -136,13 +149,15 @@ export const DEFAULT_SETTINGS: Settings = {
 export const SecretsPatchSchema = z.object({
   secretKey: z.string().max(256).optional(),
   sipPassword: z.string().max(128).optional(),
+  /** The SIP proxy's password (its user is in `sipProxyUrl`). */
+  sipProxyPassword: z.string().max(256).optional(),
 });
 export type SecretsPatch = z.infer<typeof SecretsPatchSchema>;
 
 /** What the renderer sees: settings plus which secrets are set, never their values. */
 export interface SettingsView {
   settings: Settings;
-  secrets: { secretKey: boolean; sipPassword: boolean };
+  secrets: { secretKey: boolean; sipPassword: boolean; sipProxyPassword: boolean };
   /** False when the OS has no real keychain: secrets then live only for this run. */
   secureStorage: boolean;
   /** Settings (and secrets) the administrator's policy file fixes: shown read-only. */
@@ -160,7 +175,7 @@ export interface EnvironmentOverride {
   value: string | null;
 }
 
-/** Everything a policy can fix: every setting, plus the two secrets. */
+/** Everything a policy can fix: every setting, plus the secrets. */
 export type LockableKey = keyof Settings | keyof SecretsPatch;
 
 export const SettingsPatchSchema = SettingsSchema.partial().extend({

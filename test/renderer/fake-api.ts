@@ -70,7 +70,7 @@ export function signedInSnapshot(patch: Partial<SessionSnapshot> = {}): SessionS
 export function settingsView(patch: Partial<SettingsView> = {}): SettingsView {
   return {
     settings: { ...DEFAULT_SETTINGS },
-    secrets: { secretKey: false, sipPassword: false },
+    secrets: { secretKey: false, sipPassword: false, sipProxyPassword: false },
     secureStorage: true,
     ...patch,
   };
@@ -215,6 +215,7 @@ export class FakeApi implements DesktopApi {
         secrets: {
           secretKey: this.settings.secrets.secretKey || !!secrets?.secretKey,
           sipPassword: this.settings.secrets.sipPassword || !!secrets?.sipPassword,
+          sipProxyPassword: this.settings.secrets.sipProxyPassword || !!secrets?.sipProxyPassword,
         },
       };
       return Promise.resolve(ok(this.settings));

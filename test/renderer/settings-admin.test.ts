@@ -32,7 +32,7 @@ describe('settings the administrator locked', () => {
   it('a locked secret: no input to type into, only "set" and the administrator mark', async () => {
     const api = new FakeApi();
     api.settings = settingsView({
-      secrets: { secretKey: true, sipPassword: false },
+      secrets: { secretKey: true, sipPassword: false, sipProxyPassword: false },
       locked: ['secretKey'],
     });
     await openSettings(api);
@@ -44,7 +44,12 @@ describe('settings the administrator locked', () => {
 
   it('every setting shown in the form can be marked (a new field needs data-setting)', () => {
     const shown = Object.keys(LOCK_TARGETS);
-    const keys = [...Object.keys(SettingsSchema.shape), 'secretKey', 'sipPassword'];
+    const keys = [
+      ...Object.keys(SettingsSchema.shape),
+      'secretKey',
+      'sipPassword',
+      'sipProxyPassword',
+    ];
     for (const key of shown) expect(keys).toContain(key as LockableKey);
   });
 

@@ -15,7 +15,9 @@ async function openSettings(view = settingsView()) {
 
 describe('settings', () => {
   it('never echoes a secret: shows set/not set and an empty write-only field', async () => {
-    await openSettings(settingsView({ secrets: { secretKey: true, sipPassword: false } }));
+    await openSettings(
+      settingsView({ secrets: { secretKey: true, sipPassword: false, sipProxyPassword: false } }),
+    );
     const key = getByLabel('密钥') as HTMLInputElement;
     expect(key.type).toBe('password');
     expect(key.value).toBe('');
@@ -62,6 +64,35 @@ describe('settings', () => {
         .getElementById(key.getAttribute('aria-describedby')!.split(' ')[0]!)
         ?.textContent?.trim(),
     ).toBe('已设置');
+  });
+
+  it('the proxy password has its own write-only field; one in the URL is refused', async () => {
+    const { api } = await openSettings(
+      settingsView({ secrets: { secretKey: false, sipPassword: false, sipProxyPassword: true } }),
+    );
+    const proxy = getByRole('textbox', { name: 'SIP 代理（HTTP）' });
+    const password = getByLabel('SIP 代理密码') as HTMLInputElement;
+    expect(password.type).toBe('password');
+    expect(password.value).toBe('');
+    const state = password.getAttribute('aria-describedby')!.split(' ')[0]!;
+    expect(document.getElementById(state)?.textContent?.trim()).toBe('已设置');
+    await type(proxy, 'http://agent:pr0xy-S3cret@proxy.corp:3128');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([]);
+    expect(proxy.getAttribute('aria-invalid')).toBe('true');
+    expect(textIn()).toContain('请填在“SIP 代理密码”栏');
+    await type(proxy, 'http://agent@proxy.corp:3128');
+    await type(password, 'pr0xy-S3cret');
+    await click(getByRole('button', { name: '保存设置' }));
+    expect(api.callsOf('updateSettings')).toEqual([
+      [
+        {
+          sipProxyUrl: 'http://agent@proxy.corp:3128',
+          secrets: { sipProxyPassword: 'pr0xy-S3cret' },
+        },
+      ],
+    ]);
+    expect(password.value).toBe('');
   });
 
   it('a save keeps a language switched in the header meanwhile (sends only its own edits)', async () => {

@@ -14,11 +14,15 @@ import type { WebSocketConstructor } from './ws-transport';
 /** How long the proxy may take to open the tunnel. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** An http.Agent whose every connection is a CONNECT tunnel through `proxy` (http://host:port). */
+/**
+ * An http.Agent whose every connection is a CONNECT tunnel through `proxy` (http://host:port, or
+ * http://user@host:port with `password`, kept apart from the URL as a secret).
+ */
 export class ConnectTunnelAgent extends Agent {
   constructor(
     private readonly proxy: URL,
     private readonly secure: boolean,
+    private readonly password: string | null = null,
   ) {
     super({ keepAlive: false });
     // https.request refuses an agent whose protocol is not https:.
@@ -43,7 +47,7 @@ export class ConnectTunnelAgent extends Agent {
     );
     const auth = this.proxy.username
       ? `Proxy-Authorization: Basic ${Buffer.from(
-          `${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`,
+          `${decodeURIComponent(this.proxy.username)}:${this.password ?? ''}`,
         ).toString('base64')}\r\n`
       : '';
     socket.once('error', (error) => {
@@ -87,9 +91,12 @@ export class ConnectTunnelAgent extends Agent {
 
 /**
  * The WebSocket class the SIP line uses: through the proxy `proxy()` names at the moment a
- * connection opens (null or '' = direct).
+ * connection opens (null or '' = direct), authenticating as the URL's user with `password()`.
  */
-export function proxiedWebSocket(proxy: () => string | null): WebSocketConstructor {
+export function proxiedWebSocket(
+  proxy: () => string | null,
+  password: () => string | null = () => null,
+): WebSocketConstructor {
   return class ProxiedWebSocket extends WebSocket {
     constructor(url: string, protocols: string) {
       const through = proxy();
@@ -98,7 +105,8 @@ export function proxiedWebSocket(proxy: () => string | null): WebSocketConstruct
         return;
       }
       const secure = new URL(url).protocol === 'wss:';
-      super(url, protocols, { agent: new ConnectTunnelAgent(new URL(through), secure) });
+      const agent = new ConnectTunnelAgent(new URL(through), secure, password());
+      super(url, protocols, { agent });
     }
   };
 }

@@ -15,6 +15,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../shared/settings';
+import { SECRET_KEYS } from '../../lib/ports';
 import type { SecretKey, SecretStore } from '../../lib/ports';
 
 /** Which setting each environment variable overrides. */
@@ -103,7 +104,7 @@ export function isEnvironmentError(error: unknown): error is EnvironmentError {
 /** Why `value` cannot be the setting `key` (the window's own check), or null. */
 function envValueProblem(key: LockableKey, value: string): string | null {
   const field =
-    key === 'secretKey' || key === 'sipPassword'
+    key === 'secretKey' || key === 'sipPassword' || key === 'sipProxyPassword'
       ? SecretsPatchSchema.shape[key]
       : SettingsSchema.shape[key];
   const parsed = field.safeParse(value);
@@ -185,7 +186,7 @@ export class AdminPolicy {
   /** A secret store in which the policy's secrets are fixed (read from it, never written). */
   secrets(inner: SecretStore): SecretStore {
     const policy = this.policy;
-    if (!policy || (!policy.secretKey && !policy.sipPassword)) return inner;
+    if (!policy || !SECRET_KEYS.some((key) => policy[key])) return inner;
     return {
       persistent: inner.persistent,
       get: (key: SecretKey) => policy[key] ?? inner.get(key),

@@ -10,7 +10,7 @@ import { AgentSession } from './session';
 import { ENV, PlatformSource } from './platform-source';
 import { createRouter } from './router';
 import { settingsFile } from './settings-file';
-import { systemClock, silentLogger } from '../../lib/ports';
+import { SECRET_KEYS, systemClock, silentLogger } from '../../lib/ports';
 import type { DesktopCore, SystemEvent } from './desktop-core';
 import type { StartEmbedded } from './platform-source';
 import type { Handlers } from './router';
@@ -122,17 +122,20 @@ export function autoAnswerDelayMs(
 export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const persistence = settingsFile(options.settingsFile, logger);
   // Read first: a malformed policy throws here and the app refuses to start half-configured.
   const policy = new AdminPolicy(options.policyFile ? readPolicy(options.policyFile) : null);
   const env = policy.environment(options.env ?? {});
+  const known = options.knownSecrets;
+  const secretStore = watchSecrets(policy.secrets(options.secrets), known);
+  known?.add(env[ENV.secretKey]);
+  // The store takes a proxy password an older settings.json held in the proxy URL.
+  const persistence = settingsFile(options.settingsFile, logger, Date.now, secretStore);
   let userSettings: Settings = persistence.load();
   /** What runs: the user's settings, the policy over them, then what the environment forces. */
   const inForce = (user: Settings) => withEnvironment(policy.effective(user), env);
   let settings: Settings = inForce(userSettings);
-  const known = options.knownSecrets;
-  const secretStore = watchSecrets(policy.secrets(options.secrets), known);
-  known?.add(env[ENV.secretKey]);
+  // Known from the start, so no log line can carry it before the first proxied connection.
+  known?.add(secretStore.get('sipProxyPassword'));
   const events = new EventEmitter();
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
     events.emit(event, payload);
@@ -198,7 +201,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
           logger,
           trace: sipMessages.trace,
           // A configured proxy applies from the next connection on.
-          webSocket: proxiedWebSocket(() => settings.sipProxyUrl),
+          webSocket: proxiedWebSocket(
+            () => settings.sipProxyUrl,
+            () => secretStore.get('sipProxyPassword'),
+          ),
         })
       : options.sipLine,
     known,
@@ -260,6 +266,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       // Set for this run by the environment counts too (the field then says by which variable).
       secretKey: secretStore.get('secretKey') !== null || !!env[ENV.secretKey],
       sipPassword: secretStore.get('sipPassword') !== null,
+      sipProxyPassword: secretStore.get('sipProxyPassword') !== null,
     },
     secureStorage: options.secrets.persistent,
     locked: policy.lockedKeys(),
@@ -292,6 +299,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     dropAccountKey();
     if (secrets?.secretKey !== undefined) secretStore.set('secretKey', secrets.secretKey);
     if (secrets?.sipPassword !== undefined) secretStore.set('sipPassword', secrets.sipPassword);
+    if (secrets?.sipProxyPassword !== undefined)
+      secretStore.set('sipProxyPassword', secrets.sipProxyPassword);
     const value = view();
     emit('settings:changed', value);
     return { ok: true, value };
@@ -317,7 +326,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       logFiles: options.diagnostics?.logFiles() ?? [],
       secrets: [
         ...(known?.list() ?? []),
-        ...[secretStore.get('secretKey'), secretStore.get('sipPassword')].filter(
+        ...SECRET_KEYS.map((key) => secretStore.get(key)).filter(
           (value): value is string => !!value,
         ),
       ],

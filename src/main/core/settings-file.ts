@@ -3,35 +3,64 @@
  * the app: each field that fails its schema falls back to its default, and writes are atomic.
  * What the app cannot use is set aside first, as `settings.json.damaged-<ms>` beside it (as the
  * history store does): the next save rewrites the file from what was usable, and without the
- * copy an unreadable file — or a field IT typed by hand — would be gone without a trace.
+ * copy an unreadable file — or a field IT typed by hand — would be gone without a trace. The
+ * copy has any password in a URL blanked: secrets never go to disk in plain text.
+ *
+ * An earlier version kept the SIP proxy's password in `sipProxyUrl` (`http://user:password@host`):
+ * at load it goes to the secret store and the file is rewritten without it.
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redactText } from '../../shared/redact';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
-import type { Logger } from '../../lib/ports';
+import type { Logger, SecretStore } from '../../lib/ports';
 
 export interface SettingsPersistence {
   load(): Settings;
   save(settings: Settings): void;
 }
 
-/** Settings in a JSON file; `null` path = memory only (tests, the browser host). */
+/**
+ * Settings in a JSON file; `null` path = memory only (tests, the browser host). `secrets` takes
+ * a proxy password found in an old file (without it the password is only removed).
+ */
 export function settingsFile(
   path: string | null,
   logger: Logger,
   now: () => number = Date.now,
+  secrets: Pick<SecretStore, 'set'> | null = null,
 ): SettingsPersistence {
   let memory: Settings = DEFAULT_SETTINGS;
-  const setAside = (how: 'move' | 'copy'): string | null => {
+  const setAside = (how: 'move' | 'copy', text: string): string | null => {
     const keptAs = `${path}.damaged-${now()}`;
     try {
-      if (how === 'move') renameSync(path!, keptAs);
-      else copyFileSync(path!, keptAs);
+      writeFileSync(keptAs, redactText(text), { encoding: 'utf8', mode: 0o600 });
+      if (how === 'move') rmSync(path!, { force: true });
       return keptAs;
     } catch {
       return null;
     }
+  };
+  const moveProxyPassword = (raw: unknown): unknown => {
+    const found = withoutProxyPassword(raw);
+    if (!found) return raw;
+    secrets?.set('sipProxyPassword', found.password);
+    try {
+      writeAtomically(path!, JSON.stringify(found.raw, null, 2));
+      logger.warn(
+        secrets
+          ? 'settings: the SIP proxy password was moved from the file to the secret store'
+          : 'settings: the SIP proxy password was removed from the file',
+        { path },
+      );
+    } catch (error) {
+      logger.error('settings: the SIP proxy password could not be removed from the file', {
+        path,
+        error: String(error),
+      });
+    }
+    return found.raw;
   };
   return {
     load() {
@@ -53,29 +82,63 @@ export function settingsFile(
         // The parser's message quotes the text around the fault: the error's name is enough.
         logger.warn('settings file damaged; using defaults', {
           path,
-          keptAs: setAside('move'),
+          keptAs: setAside('move', text),
           error: (error as Error).name,
         });
         return DEFAULT_SETTINGS;
+      }
+      const moved = moveProxyPassword(raw);
+      if (moved !== raw) {
+        raw = moved;
+        text = JSON.stringify(raw, null, 2); // what a set-aside copy keeps, too
       }
       const { settings, invalid } = mergeValid(raw);
       if (invalid.length > 0) {
         logger.warn('settings fields invalid; using their defaults', {
           keys: invalid,
-          keptAs: setAside('copy'),
+          keptAs: setAside('copy', text),
         });
       }
       return settings;
     },
     save(settings) {
       memory = settings;
-      if (!path) return;
-      mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.tmp`;
-      writeFileSync(tmp, JSON.stringify(settings, null, 2), 'utf8');
-      renameSync(tmp, path);
+      if (path) writeAtomically(path, JSON.stringify(settings, null, 2));
     },
   };
+}
+
+/** Write then rename, so a crash never leaves half a file. */
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text, 'utf8');
+  renameSync(tmp, path);
+}
+
+/** `raw` without the password in its `sipProxyUrl`, and that password; null when it has none. */
+function withoutProxyPassword(raw: unknown): { raw: object; password: string } | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const text = (raw as { sipProxyUrl?: unknown }).sipProxyUrl;
+  if (typeof text !== 'string') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (!url.password) return null;
+  let password = url.password;
+  try {
+    password = decodeURIComponent(password);
+  } catch {
+    // Not percent-encoded as a URL should be: taken as typed.
+  }
+  url.password = '';
+  // `http://u@host:3128`, not `http://u@host:3128/`: as the user wrote it, less the password.
+  const bare = url.pathname === '/' && !text.endsWith('/') && !url.search && !url.hash;
+  const sipProxyUrl = bare ? url.href.slice(0, -1) : url.href;
+  return { raw: { ...raw, sipProxyUrl }, password };
 }
 
 function mergeValid(raw: unknown): { settings: Settings; invalid: string[] } {

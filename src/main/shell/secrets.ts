@@ -1,12 +1,13 @@
 /**
- * Secrets (platform secret key, SIP password) encrypted with the OS keychain through Electron's
- * safeStorage, kept in one file in userData. Where the OS offers no real keychain the store
- * lives in memory only (`persistent: false`) and says so once: never a silent plaintext file.
+ * Secrets (platform secret key, SIP password, SIP proxy password) encrypted with the OS keychain
+ * through Electron's safeStorage, kept in one file in userData. Where the OS offers no real
+ * keychain the store lives in memory only (`persistent: false`) and says so once: never a silent
+ * plaintext file.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { safeStorage } from 'electron';
-import { MemorySecretStore } from '../../lib/ports';
+import { MemorySecretStore, SECRET_KEYS } from '../../lib/ports';
 import type { Logger, SecretKey, SecretStore } from '../../lib/ports';
 
 export interface SecretStoreOptions {
@@ -23,6 +24,9 @@ interface SecretsFile {
   /** Each value is safeStorage ciphertext, base64-encoded. */
   values: Partial<Record<SecretKey, string>>;
 }
+
+const isSecretKey = (key: string): key is SecretKey =>
+  (SECRET_KEYS as readonly string[]).includes(key);
 
 /** Why the OS keychain is unusable, or null when safeStorage encrypts with a real key. */
 export function keychainProblem(platform: NodeJS.Platform): string | null {
@@ -76,7 +80,7 @@ export class KeychainSecretStore implements SecretStore {
     }
     // A file cut short to `null` must not stop the app at start: it reads as no secrets.
     for (const [key, cipher] of Object.entries(data?.values ?? {})) {
-      if ((key !== 'secretKey' && key !== 'sipPassword') || typeof cipher !== 'string') continue;
+      if (!isSecretKey(key) || typeof cipher !== 'string') continue;
       try {
         this.values.set(key, safeStorage.decryptString(Buffer.from(cipher, 'base64')));
       } catch (error) {

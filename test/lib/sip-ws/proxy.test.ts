@@ -14,19 +14,23 @@ let edge: WebSocketServer;
 let proxy: Server;
 let tunnels: string[];
 let refuse: boolean;
+/** The Proxy-Authorization the proxy requires; null = none. */
+let credentials: string | null;
 const port = (server: { address(): AddressInfo | string | null }) =>
   (server.address() as AddressInfo).port;
 
 beforeEach(async () => {
   tunnels = [];
   refuse = false;
+  credentials = null;
   edge = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   edge.on('connection', (ws) => ws.on('message', (data) => ws.send(`echo ${String(data)}`)));
   await new Promise((resolve) => edge.once('listening', resolve));
   proxy = createServer();
   proxy.on('connect', (req, client, head) => {
     tunnels.push(req.url ?? '');
-    if (refuse) {
+    const wanted = credentials && `Basic ${Buffer.from(credentials).toString('base64')}`;
+    if (refuse || (wanted && req.headers['proxy-authorization'] !== wanted)) {
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
       return;
     }
@@ -48,8 +52,11 @@ afterEach(async () => {
   await new Promise((resolve) => proxy.close(resolve));
 });
 
-function open(proxyUrl: string | null) {
-  const Ws = proxiedWebSocket(() => proxyUrl);
+function open(proxyUrl: string | null, password: string | null = null) {
+  const Ws = proxiedWebSocket(
+    () => proxyUrl,
+    () => password,
+  );
   const ws = new Ws(`ws://127.0.0.1:${port(edge)}/sip`, 'sip');
   return new Promise<string>((resolve, reject) => {
     ws.once('open', () => ws.send('OPTIONS'));
@@ -70,6 +77,13 @@ describe('SIP WebSocket through a configured proxy', () => {
   it('goes direct when no proxy is configured', async () => {
     expect(await open(null)).toBe('echo OPTIONS');
     expect(tunnels).toEqual([]);
+  });
+
+  it('authenticates with the user in the URL and the password kept apart (a secret)', async () => {
+    credentials = 'agent desk:pr0xy:S3cret';
+    const url = `http://agent%20desk@127.0.0.1:${port(proxy)}`;
+    expect(await open(url, 'pr0xy:S3cret')).toBe('echo OPTIONS');
+    await expect(open(url, 'wrong')).rejects.toThrow(/refused the tunnel \(407\)/);
   });
 
   it('a proxy that refuses the tunnel is an error the line can report', async () => {

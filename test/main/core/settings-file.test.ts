@@ -61,6 +61,14 @@ describe('a settings file the app cannot fully use', () => {
     expect(JSON.stringify(warnings)).not.toContain('hunter2');
   });
 
+  it('a set-aside copy never keeps a password in a URL (an older SIP proxy setting)', () => {
+    writeFileSync(path, '{"sipProxyUrl": "http://u:hunter2@proxy.corp:3128" oops}');
+    settingsFile(path, logger, () => 7).load();
+    const copy = readFileSync(join(dir, 'settings.json.damaged-7'), 'utf8');
+    expect(copy).not.toContain('hunter2');
+    expect(copy).toContain('http://u:[redacted]@proxy.corp:3128');
+  });
+
   it('a bad field: the rest is used, the field defaults, and the original is kept', () => {
     const original = JSON.stringify({ keepaliveSeconds: '30', language: 'en', constructor: 1 });
     writeFileSync(path, original);

@@ -246,7 +246,7 @@ describe('composition root', () => {
     });
     core.settingsView = () => ({
       settings: core.currentSettings,
-      secrets: { secretKey: false, sipPassword: false },
+      secrets: { secretKey: false, sipPassword: false, sipProxyPassword: false },
       secureStorage: true,
       locked: ['platformBaseUrl', 'secretKey'],
       environment: [{ key: 'appId', variable: 'AGENT_DESKTOP_APP_ID', value: 'a' }],

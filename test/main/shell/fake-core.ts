@@ -61,7 +61,7 @@ export class FakeCore implements DesktopCore {
   settingsView(): SettingsView {
     return {
       settings: this.currentSettings,
-      secrets: { secretKey: false, sipPassword: false },
+      secrets: { secretKey: false, sipPassword: false, sipProxyPassword: false },
       secureStorage: this.secureStorage,
     };
   }

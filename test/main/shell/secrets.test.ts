@@ -37,12 +37,14 @@ describe('with an OS keychain', () => {
     expect(store.persistent).toBe(true);
     store.set('secretKey', SECRET);
     store.set('sipPassword', PASSWORD);
+    store.set('sipProxyPassword', `proxy-${PASSWORD}`);
     const bytes = readFileSync(file);
     assertNoPlaintext(bytes, SECRET);
     assertNoPlaintext(bytes, PASSWORD);
     const again = open();
     expect(again.get('secretKey')).toBe(SECRET);
     expect(again.get('sipPassword')).toBe(PASSWORD);
+    expect(again.get('sipProxyPassword')).toBe(`proxy-${PASSWORD}`);
   });
 
   it('clearing a secret removes it from disk; clearing all removes the file', () => {

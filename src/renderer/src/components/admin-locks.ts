@@ -18,6 +18,7 @@ export const LOCK_TARGETS: Record<string, string[]> = {
   sipDomain: ['set-sip-domain'],
   sipUserOverride: ['set-sip-user'],
   sipPassword: ['set-sip-password'],
+  sipProxyPassword: ['set-sip-proxy-password'],
   keepaliveSeconds: ['set-keepalive'],
   registerExpiresSeconds: ['set-expires'],
   busyReasons: ['set-busy-reasons'],

@@ -302,8 +302,11 @@ const zhCN = {
     sipDomain: 'SIP 域',
     sipUser: 'SIP 用户（平台不提供时）',
     sipProxy: 'SIP 代理（HTTP）',
-    sipProxyHint: '例如 http://proxy.corp:3128；留空表示直接连接。',
+    sipProxyHint:
+      '例如 http://proxy.corp:3128，或 http://用户名@proxy.corp:3128 并在下面填写密码；留空表示直接连接。',
     sipProxyError: '请输入以 http:// 开头的地址，或留空。',
+    sipProxyPasswordInUrl: '地址里不要带密码：请填在“SIP 代理密码”栏。',
+    sipProxyPassword: 'SIP 代理密码',
     keepalive: '心跳间隔（秒）',
     registerExpires: '注册有效期（秒）',
     reasons: '原因预设',

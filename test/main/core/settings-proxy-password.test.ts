@@ -1,0 +1,135 @@
+/**
+ * The SIP proxy's password is a secret like the SIP password: it lives in the secret store (the
+ * OS keychain), never in settings.json, a damaged-file copy or the window's settings view; the
+ * proxy URL keeps only the user. A settings.json from an earlier version that holds
+ * `http://user:password@host` gives the password up to the secret store at start.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDesktopCore } from '../../../src/main/core/create-core';
+import { SecretList } from '../../../src/lib/log/secret-list';
+import { MemorySecretStore } from '../../../src/lib/ports';
+import type { Logger } from '../../../src/lib/ports';
+import type { Result } from '../../../src/shared/ipc/contract';
+import type { SettingsView } from '../../../src/shared/settings';
+
+const PASSWORD = 'pr0xy-S3cret';
+// A platform that is never called: these tests only save and load settings.
+const env = { AGENT_DESKTOP_PLATFORM_URL: 'https://api.example.com/v1/account/ACC' };
+let dir: string;
+let file: string;
+let lines: string[];
+const logger: Logger = {
+  debug: () => undefined,
+  info: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
+  warn: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
+  error: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
+};
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'proxy-password-'));
+  file = join(dir, 'settings.json');
+  lines = [];
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every file in the user-data folder, as text (settings.json and any set-aside copies). */
+const onDisk = () =>
+  readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .join('\n');
+
+async function start(secrets = new MemorySecretStore(), knownSecrets?: SecretList) {
+  const core = await createDesktopCore({
+    secrets,
+    settingsFile: file,
+    env,
+    sipLine: null,
+    logger,
+    ...(knownSecrets ? { knownSecrets } : {}),
+  });
+  return { core, secrets };
+}
+
+describe('the SIP proxy password', () => {
+  it('saved in Settings: kept in the secret store, not in settings.json nor the view', async () => {
+    const { core, secrets } = await start();
+    const saved = (await core.dispatch('settings:update', {
+      sipProxyUrl: 'http://agent@proxy.corp:3128',
+      secrets: { sipProxyPassword: PASSWORD },
+    })) as Result<SettingsView>;
+    expect(saved.ok).toBe(true);
+    expect(secrets.get('sipProxyPassword')).toBe(PASSWORD);
+    expect(JSON.parse(readFileSync(file, 'utf8')).sipProxyUrl).toBe('http://agent@proxy.corp:3128');
+    expect(onDisk()).not.toContain(PASSWORD);
+    const view = (await core.dispatch('settings:get', {})) as Result<SettingsView>;
+    expect(JSON.stringify([saved, view])).not.toContain(PASSWORD);
+    expect(view.ok && view.value.secrets.sipProxyPassword).toBe(true);
+    await core.shutdown(1_000);
+  });
+
+  it('typed into the URL: refused, saying to use the password field; nothing saved', async () => {
+    const { core } = await start();
+    const saved = await core.dispatch('settings:update', {
+      sipProxyUrl: `http://agent:${PASSWORD}@proxy.corp:3128`,
+    });
+    expect(saved).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/password field/) },
+    });
+    expect(JSON.stringify(saved)).not.toContain(PASSWORD);
+    expect(onDisk()).not.toContain(PASSWORD);
+    await core.shutdown(1_000);
+  });
+
+  it('in an older settings.json: moved to the secret store at start and the file rewritten', async () => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        language: 'en',
+        sipProxyUrl: `http://agent:${encodeURIComponent('p@ss:word')}@proxy.corp:3128`,
+        keepaliveSeconds: 'thirty', // a bad field too: its set-aside copy must not keep it
+      }),
+    );
+    const known = new SecretList();
+    const { core, secrets } = await start(new MemorySecretStore(), known);
+    expect(secrets.get('sipProxyPassword')).toBe('p@ss:word');
+    expect(core.settings()).toMatchObject({
+      language: 'en',
+      sipProxyUrl: 'http://agent@proxy.corp:3128',
+    });
+    expect(JSON.parse(readFileSync(file, 'utf8')).sipProxyUrl).toBe('http://agent@proxy.corp:3128');
+    expect(onDisk()).not.toMatch(/p(@|%40)ss/);
+    expect(JSON.stringify(core.settingsView())).not.toMatch(/p(@|%40)ss/);
+    expect(core.settingsView().secrets.sipProxyPassword).toBe(true);
+    // Said in the log, without the value; and logs know to scrub it from now on.
+    expect(lines.join('\n')).toMatch(/proxy password.*moved/);
+    expect(lines.join('\n')).not.toMatch(/p(@|%40)ss/);
+    expect(known.list()).toContain('p@ss:word');
+    await core.shutdown(1_000);
+  });
+
+  it('fixed by the policy: used, shown as set, and not replaceable', async () => {
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ sipProxyPassword: PASSWORD }));
+    const secrets = new MemorySecretStore();
+    const core = await createDesktopCore({
+      secrets,
+      settingsFile: file,
+      policyFile,
+      env,
+      sipLine: null,
+      logger,
+    });
+    const view = core.settingsView();
+    expect(view.secrets.sipProxyPassword).toBe(true);
+    expect(view.locked).toContain('sipProxyPassword');
+    expect(JSON.stringify(view)).not.toContain(PASSWORD);
+    const saved = await core.dispatch('settings:update', {
+      secrets: { sipProxyPassword: 'other' },
+    });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'admin-locked' } });
+    await core.shutdown(1_000);
+  });
+});
