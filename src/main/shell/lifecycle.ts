@@ -3,7 +3,7 @@
  * lives in the tray when its window is closed, and quitting signs the agent out — bounded —
  * before the process exits.
  */
-import { app } from 'electron';
+import { app, powerMonitor } from 'electron';
 import { isInCall } from '../../shared/availability';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
@@ -35,7 +35,7 @@ export interface QuitControl {
   quit(): Promise<void>;
   /** Wires the core once it exists; until then quitting exits at once. */
   attachCore(core: Pick<DesktopCore, 'shutdown' | 'snapshot'>): void;
-  /** Removes the process signal handlers (tests). */
+  /** Removes the process signal and shutdown handlers (tests). */
   dispose(): void;
 }
 
@@ -48,7 +48,10 @@ export interface QuitOptions {
   confirmInCall?: () => Promise<boolean>;
 }
 
-/** Intercepts every quit (tray, app menu, Cmd+Q, SIGTERM) to shut the core down first. */
+/**
+ * Intercepts every quit (tray, app menu, Cmd+Q, SIGTERM, OS shutdown) to shut the core down
+ * first.
+ */
 export function setupQuit(options: QuitOptions): QuitControl {
   const timeoutMs = options.timeoutMs ?? QUIT_TIMEOUT_MS;
   let core: Pick<DesktopCore, 'shutdown' | 'snapshot'> | null = null;
@@ -81,6 +84,18 @@ export function setupQuit(options: QuitOptions): QuitControl {
   // A session logout or `kill` deserves the same orderly sign-out as the Quit item.
   const onSignal = () => app.quit();
   for (const signal of SIGNALS) process.on(signal, onSignal);
+  // Linux and macOS announce a shutdown; preventing it holds the OS back (on Linux up to
+  // logind's delay limit) while the bounded sign-out runs. Windows: see setupCloseToTray.
+  // Electron passes the event, but its typings declare the listener without arguments.
+  const onShutdown = (...args: unknown[]) => {
+    (args[0] as Electron.Event | undefined)?.preventDefault();
+    app.quit();
+  };
+  let disposed = false;
+  // powerMonitor is only usable once the app is ready.
+  void app.whenReady().then(() => {
+    if (!disposed) powerMonitor.on('shutdown', onShutdown);
+  });
 
   return {
     isQuitting: () => quitting,
@@ -99,7 +114,9 @@ export function setupQuit(options: QuitOptions): QuitControl {
       core = c;
     },
     dispose: () => {
+      disposed = true;
       for (const signal of SIGNALS) process.off(signal, onSignal);
+      powerMonitor.off('shutdown', onShutdown);
     },
   };
 }

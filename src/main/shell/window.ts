@@ -2,7 +2,7 @@
  * The one app window: its exact options (pinned by test), loading the app page, and closing to
  * the tray — the agent stays signed in while the window is hidden.
  */
-import { BrowserWindow } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { Logger } from '../../lib/ports';
 import type { AppUrl } from './app-url';
@@ -66,13 +66,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return win;
 }
 
-/** Closing the window hides it (the agent stays signed in) unless the app is quitting. */
+/**
+ * Closing the window hides it (the agent stays signed in) unless the app is quitting. Windows
+ * ending the session (log-off, shutdown) quits: the orderly, bounded sign-out of the quit path.
+ */
 export function setupCloseToTray(win: BrowserWindow, isQuitting: () => boolean): void {
   win.on('close', (event) => {
     if (isQuitting()) return;
     event.preventDefault();
     win.hide();
   });
+  // Windows sends neither before-quit nor SIGTERM at log-off: without this the agent stays
+  // signed in, and routable, until the keepalive times out. The session cannot be kept.
+  win.on('session-end', () => app.quit());
 }
 
 /** Brings the window to the front: restored, shown and focused. */

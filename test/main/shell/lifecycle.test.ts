@@ -5,7 +5,13 @@ vi.mock('electron', () => import('../../support/electron-fake'));
 import { QUIT_TIMEOUT_MS, setupQuit, setupSingleInstance } from '../../../src/main/shell/lifecycle';
 import { setupCloseToTray, showWindow } from '../../../src/main/shell/window';
 import { silentLogger } from '../../../src/lib/ports';
-import { app, BrowserWindow, resetElectronFake } from '../../support/electron-fake';
+import {
+  app,
+  BrowserWindow,
+  fakeEvent,
+  powerMonitor,
+  resetElectronFake,
+} from '../../support/electron-fake';
 import { FakeCore, signedInSnapshot } from './fake-core';
 import type { QuitControl } from '../../../src/main/shell/lifecycle';
 
@@ -181,5 +187,49 @@ describe('quit', () => {
     await flush();
     expect(core.shutdown).toHaveBeenCalled();
     expect(app.quitting).toBe(true);
+  });
+
+  describe('the OS ending the session', () => {
+    /** A signed-in agent, the window in the tray and the quit path wired as the shell does. */
+    const running = () => {
+      const core = new FakeCore();
+      core.current = signedInSnapshot('talking');
+      const confirmInCall = vi.fn(async () => false);
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      control.attachCore(core);
+      const win = new BrowserWindow({});
+      setupCloseToTray(win as never, control.isQuitting);
+      return { core, win, confirmInCall };
+    };
+
+    it('Windows log-off or shutdown signs the agent out (no before-quit, no SIGTERM)', async () => {
+      const { core, win, confirmInCall } = running();
+      win.emit('session-end', fakeEvent({ reasons: ['logoff'] }));
+      expect(core.shutdown).toHaveBeenCalledWith(QUIT_TIMEOUT_MS);
+      await flush();
+      expect(core.current.phase).toBe('signed-out');
+      expect(confirmInCall).not.toHaveBeenCalled();
+      expect(app.quitting).toBe(true);
+    });
+
+    it('Linux/macOS shutdown delays the OS and signs the agent out first', async () => {
+      const { core, confirmInCall } = running();
+      await flush();
+      const event = fakeEvent();
+      powerMonitor.emit('shutdown', event);
+      expect(event.defaultPrevented).toBe(true);
+      expect(core.shutdown).toHaveBeenCalledWith(QUIT_TIMEOUT_MS);
+      await flush();
+      expect(core.current.phase).toBe('signed-out');
+      expect(confirmInCall).not.toHaveBeenCalled();
+      expect(app.quitting).toBe(true);
+    });
+
+    it('stops listening for shutdown once disposed', async () => {
+      running();
+      await flush();
+      control?.dispose();
+      expect(powerMonitor.listenerCount('shutdown')).toBe(0);
+    });
   });
 });
