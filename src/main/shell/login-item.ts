@@ -27,13 +27,14 @@ export function setupLoginItem(options: LoginItemOptions): () => void {
     options.logger.info('login item: not registered by a development build');
     return () => {};
   }
+  // Remembered only once written: a failed write is tried again on the next settings change.
   let applied: boolean | null = null;
   const apply = (open: boolean) => {
     if (open === applied) return;
-    applied = open;
     try {
       if (options.platform === 'linux') writeAutostart(open, options.env);
       else app.setLoginItemSettings({ openAtLogin: open, args: [HIDDEN_ARG] });
+      applied = open;
     } catch (error) {
       options.logger.warn('login item not changed', { open, error: String(error) });
     }

@@ -51,6 +51,24 @@ describe('start at login', () => {
     expect(app.setLoginItemSettings).not.toHaveBeenCalled();
   });
 
+  it('a login item that could not be written is tried again on the next change', () => {
+    const warn = vi.fn();
+    const logger = { ...silentLogger, warn };
+    app.setLoginItemSettings.mockImplementationOnce(() => {
+      throw new Error('access denied');
+    });
+    core.currentSettings.startAtLogin = true;
+    setupLoginItem({ core, logger, platform: 'win32', env: {} });
+    expect(app.loginItem.openAtLogin).toBe(false);
+    expect(warn).toHaveBeenCalledTimes(1);
+    core.setSettings({ language: 'en' });
+    expect(app.setLoginItemSettings).toHaveBeenCalledTimes(2);
+    expect(app.loginItem.openAtLogin).toBe(true);
+    core.setSettings({ language: 'zh-CN' });
+    expect(app.setLoginItemSettings).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('a development build never registers itself', () => {
     app.isPackaged = false;
     core.currentSettings.startAtLogin = true;
