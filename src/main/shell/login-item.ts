@@ -3,7 +3,7 @@
  * Windows, an XDG autostart entry on Linux (where setLoginItemSettings does nothing). Only the
  * packaged app registers itself; a development build never does.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app } from 'electron';
@@ -46,6 +46,16 @@ export function setupLoginItem(options: LoginItemOptions): () => void {
 /** The XDG autostart file's path. */
 export function autostartFile(env: Record<string, string | undefined>): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'autostart', DESKTOP_FILE);
+}
+
+/**
+ * Points an existing autostart entry at the AppImage's new file: an update deletes the old file
+ * and moves the new one in under the new version's name. Returns false when start at login is off.
+ */
+export function moveAutostart(appImage: string, env: Record<string, string | undefined>): boolean {
+  if (!existsSync(autostartFile(env))) return false;
+  writeAutostart(true, { ...env, APPIMAGE: appImage });
+  return true;
 }
 
 function writeAutostart(open: boolean, env: Record<string, string | undefined>): void {

@@ -5,6 +5,7 @@
  * On Linux only an AppImage updates itself; a deb comes from the site's package repository.
  */
 import electronUpdater from 'electron-updater';
+import { moveAutostart } from './login-item';
 import type { Settings } from '../../shared/settings';
 import type { Logger } from '../../lib/ports';
 
@@ -61,6 +62,16 @@ export function setupAutoUpdate(options: UpdateOptions): () => void {
   autoUpdater.on('update-downloaded', (info) =>
     options.logger.info('update ready; installs on quit', { version: info.version }),
   );
+  // The AppImage's name carries its version: installing deletes the old file and names the new
+  // one after its version. Start at login must follow, or the app does not start at next login.
+  autoUpdater.on('appimage-filename-updated', (path) => {
+    try {
+      if (moveAutostart(path, options.env ?? process.env))
+        options.logger.info('login item follows the updated AppImage', { path });
+    } catch (error) {
+      options.logger.warn('login item not changed', { path, error: String(error) });
+    }
+  });
   const check = () =>
     void autoUpdater.checkForUpdates().then(
       // A failed download is emitted as 'error' too; its promise must not go unhandled.

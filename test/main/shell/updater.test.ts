@@ -4,7 +4,10 @@
  * repository, and must not try dpkg through a password prompt at the agent's quit.
  */
 import { EventEmitter } from 'node:events';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const updater = vi.hoisted(() => ({ current: null as unknown }));
 vi.mock('electron-updater', () => ({
@@ -14,8 +17,13 @@ vi.mock('electron-updater', () => ({
     },
   },
 }));
+vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { setupAutoUpdate } from '../../../src/main/shell/updater';
+import { autostartFile, HIDDEN_ARG, setupLoginItem } from '../../../src/main/shell/login-item';
+import { silentLogger } from '../../../src/lib/ports';
+import { app, resetElectronFake } from '../../support/electron-fake';
+import { FakeCore } from './fake-core';
 
 class FakeUpdater extends EventEmitter {
   autoDownload = false;
@@ -132,5 +140,36 @@ describe('auto-update', () => {
     expect(lines.filter(([msg]) => msg.includes('fail'))).toEqual([
       ['update failed', { code: 'HTTP_ERROR_404', error: '404 Not Found' }],
     ]);
+  });
+});
+
+describe('AppImage update and start at login', () => {
+  let dir: string;
+  beforeEach(() => {
+    resetElectronFake();
+    app.isPackaged = true;
+    dir = mkdtempSync(join(tmpdir(), 'updater-autostart-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const OLD = '/home/a/Applications/agent-desktop-1.0.0-x86_64.AppImage';
+  const NEW = '/home/a/Applications/agent-desktop-1.1.0-x86_64.AppImage';
+
+  it('the autostart entry follows the AppImage to its new name', () => {
+    const env = { APPIMAGE: OLD, XDG_CONFIG_HOME: dir };
+    const core = new FakeCore();
+    core.currentSettings.startAtLogin = true;
+    setupLoginItem({ core, logger: silentLogger, platform: 'linux', env });
+    setup('linux', env);
+    // AppImageUpdater at quit: deletes OLD, moves the new file in as NEW, then says so.
+    fake.emit('appimage-filename-updated', NEW);
+    expect(readFileSync(autostartFile(env), 'utf8')).toContain(`Exec="${NEW}" ${HIDDEN_ARG}`);
+  });
+
+  it('no autostart entry is created when start at login is off', () => {
+    const env = { APPIMAGE: OLD, XDG_CONFIG_HOME: dir };
+    setup('linux', env);
+    fake.emit('appimage-filename-updated', NEW);
+    expect(existsSync(autostartFile(env))).toBe(false);
   });
 });
