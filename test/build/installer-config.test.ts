@@ -46,10 +46,13 @@ describe('electron-builder configuration', () => {
     expect(pkg.scripts.dist).toBe('electron-vite build && electron-builder');
   });
 
-  it('targets: NSIS (with a per-machine choice), dmg, AppImage and deb', () => {
+  it('targets: NSIS (with a per-machine choice), dmg and zip, AppImage and deb', () => {
     const targets = (t: unknown) => (t as Array<{ target: string }>).map((x) => x.target);
     expect(targets(config.win!.target)).toEqual(['nsis']);
-    expect(targets(config.mac!.target)).toEqual(['dmg']);
+    // electron-updater's MacUpdater installs only from the zip (ERR_UPDATER_ZIP_FILE_NOT_FOUND).
+    expect(targets(config.mac!.target)).toEqual(['dmg', 'zip']);
+    for (const target of config.mac!.target as Array<{ arch: string[] }>)
+      expect(target.arch).toEqual(['x64', 'arm64']);
     expect(targets(config.linux!.target)).toEqual(['AppImage', 'deb']);
     // An assisted installer offering "for all users" (elevated) as well as "only for me".
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: true });
@@ -135,6 +138,9 @@ describe('electron-builder configuration', () => {
     );
     expect(name(config.dmg!.artifactName!, 'arm64', 'dmg')).toBe(
       `agent-desktop-${pkg.version}-arm64.dmg`,
+    );
+    expect(name(config.mac!.artifactName!, 'arm64', 'zip')).toBe(
+      `agent-desktop-${pkg.version}-arm64.zip`,
     );
     expect(name(config.appImage!.artifactName!, 'x86_64', 'AppImage')).toBe(
       `agent-desktop-${pkg.version}-x86_64.AppImage`,
