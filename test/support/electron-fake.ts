@@ -430,6 +430,36 @@ class FakeSession extends EventEmitter {
   }
 }
 
+/**
+ * powerMonitor, started as Electron 45 starts it (lib/browser/api/power-monitor.ts): on its
+ * first listener. On Linux it emits 'shutdown' only while `listeningForShutdown`, which it
+ * sets from the 'shutdown' listeners there at that moment and watches for later ones.
+ */
+class FakePowerMonitor extends EventEmitter {
+  /** Whether Electron on Linux would deliver 'shutdown' (and hold logind's delay lock). */
+  listeningForShutdown = false;
+  constructor() {
+    super();
+    this.arm();
+  }
+  private arm(): void {
+    this.once('newListener', () => {
+      this.listeningForShutdown = this.listenerCount('shutdown') > 0;
+      this.on('newListener', (event) => {
+        if (event === 'shutdown') this.listeningForShutdown = true;
+      });
+      this.on('removeListener', (event) => {
+        if (event === 'shutdown') this.listeningForShutdown = this.listenerCount('shutdown') > 0;
+      });
+    });
+  }
+  reset(): void {
+    this.removeAllListeners();
+    this.listeningForShutdown = false;
+    this.arm();
+  }
+}
+
 const state = {
   windows: [] as FakeBrowserWindow[],
   trays: [] as FakeTray[],
@@ -440,7 +470,7 @@ const state = {
 export const app = new FakeApp();
 export const ipcMain = new FakeIpcMain();
 export const ipcRenderer = new FakeIpcRenderer();
-export const powerMonitor = new EventEmitter();
+export const powerMonitor = new FakePowerMonitor();
 export const net = new FakeNet();
 export const safeStorage = new FakeSafeStorage();
 export const globalShortcut = new FakeGlobalShortcut();
@@ -483,7 +513,7 @@ export function resetElectronFake(): void {
   app.reset();
   ipcMain.reset();
   ipcRenderer.reset();
-  powerMonitor.removeAllListeners();
+  powerMonitor.reset();
   net.online = true;
   safeStorage.available = true;
   safeStorage.backend = 'gnome_libsecret';

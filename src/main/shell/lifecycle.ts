@@ -94,7 +94,11 @@ export function setupQuit(options: QuitOptions): QuitControl {
   let disposed = false;
   // powerMonitor is only usable once the app is ready.
   void app.whenReady().then(() => {
-    if (!disposed) powerMonitor.on('shutdown', onShutdown);
+    if (disposed) return;
+    powerMonitor.on('shutdown', onShutdown);
+    // Electron starts powerMonitor on its first listener and on Linux only then starts watching
+    // for 'shutdown' listeners: this one, the first, would go unseen. Adding it again is seen.
+    powerMonitor.off('shutdown', onShutdown).on('shutdown', onShutdown);
   });
 
   return {

@@ -225,6 +225,12 @@ describe('quit', () => {
       expect(app.quitting).toBe(true);
     });
 
+    it('Linux: Electron listens for shutdown, though this is powerMonitor’s first listener', async () => {
+      running();
+      await flush();
+      expect(powerMonitor.listeningForShutdown).toBe(true);
+    });
+
     it('stops listening for shutdown once disposed', async () => {
       running();
       await flush();
