@@ -307,7 +307,7 @@ const en: Messages = {
     sipUser: 'SIP user (when the platform withholds it)',
     sipProxy: 'Proxy for SIP (HTTP)',
     sipProxyHint:
-      'e.g. http://proxy.corp:3128, or http://user@proxy.corp:3128 with the password below; empty = connect directly.',
+      "e.g. http://proxy.corp:3128, or http://user{'@'}proxy.corp:3128 with the password below; empty = connect directly.",
     sipProxyError: 'Enter an address starting with http://, or leave it empty.',
     sipProxyPasswordInUrl:
       'Leave the password out of the address: enter it in the “SIP proxy password” field.',

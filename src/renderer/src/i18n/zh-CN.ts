@@ -303,7 +303,7 @@ const zhCN = {
     sipUser: 'SIP 用户（平台不提供时）',
     sipProxy: 'SIP 代理（HTTP）',
     sipProxyHint:
-      '例如 http://proxy.corp:3128，或 http://用户名@proxy.corp:3128 并在下面填写密码；留空表示直接连接。',
+      "例如 http://proxy.corp:3128，或 http://用户名{'@'}proxy.corp:3128 并在下面填写密码；留空表示直接连接。",
     sipProxyError: '请输入以 http:// 开头的地址，或留空。',
     sipProxyPasswordInUrl: '地址里不要带密码：请填在“SIP 代理密码”栏。',
     sipProxyPassword: 'SIP 代理密码',
