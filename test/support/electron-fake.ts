@@ -97,6 +97,12 @@ export class FakeBrowserWindow extends EventEmitter {
   show() {
     this.visible = true;
   }
+  /** Shows without activating: the focus stays where it was (another app's window). */
+  readonly showInactive = vi.fn(() => {
+    this.visible = true;
+  });
+  /** Raises the window above the others without activating it. */
+  readonly moveTop = vi.fn();
   hide() {
     this.visible = false;
   }

@@ -1,11 +1,12 @@
 /**
  * Ringing that cannot be missed, the shell's part: when a call starts ringing the window comes to
- * the front (even hidden in the tray or minimized) and its taskbar button flashes, the tray icon
+ * the front (even hidden in the tray or minimized) without taking the keyboard from the app the
+ * agent types in, and its taskbar button flashes (the Dock icon bounces), the tray icon
  * blinks, and a native notification offers Answer where the OS shows actions (macOS, Windows;
  * elsewhere a click brings the window). Everything stops when the call stops ringing. The
  * ringtone itself is the window's (it owns the audio devices).
  */
-import { Notification, app } from 'electron';
+import { Notification } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { RINGING_TEXT } from '../../shared/i18n/notifications';
 import type { Language } from '../../shared/domain/errors';
@@ -13,6 +14,7 @@ import type { CallInfo, SessionSnapshot } from '../../shared/snapshot';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
 import type { AppTray } from './tray';
+import { showWindowInactive } from './window';
 
 /** The tray icon changes at most twice a second (a 1 Hz blink), well under flicker limits. */
 export const FLASH_INTERVAL_MS = 500;
@@ -23,7 +25,7 @@ export { RINGING_TEXT } from '../../shared/i18n/notifications';
 export interface RingingOptions {
   core: Pick<DesktopCore, 'on' | 'snapshot' | 'dispatch'>;
   window: () => BrowserWindow | null;
-  /** Restores, shows and focuses the window. */
+  /** Restores, shows and focuses the window (the agent asked for it: a click, a failure). */
   showWindow: () => void;
   tray: () => Pick<AppTray, 'overrideIcon'> | null;
   language: () => Language;
@@ -44,10 +46,10 @@ export function setupRinging(options: RingingOptions): () => void {
 
   const start = (call: CallInfo) => {
     ringing = call.id;
-    options.showWindow();
+    // Seen but not focused: the agent's next key may be meant for the CRM, and Space or Enter
+    // on a focused Answer would answer. They answer with a click, the hotkey or the headset.
+    showWindowInactive(window());
     window()?.flashFrame(true);
-    // macOS does not let a background app take focus unless it insists.
-    if (options.platform === 'darwin') app.focus({ steal: true });
     // Only an agent who is exactly idle is rung, so idle is the icon to alternate with.
     let lit = true;
     options.tray()?.overrideIcon('fetching');

@@ -88,3 +88,16 @@ export function showWindow(win: BrowserWindow | null): void {
   win.show();
   win.focus();
 }
+
+/**
+ * Shows the window above the others without activating it: a ring must not take the keyboard
+ * from the app the agent types in (their next Space or Enter would land on Answer).
+ */
+export function showWindowInactive(win: BrowserWindow | null): void {
+  if (!win || win.isDestroyed()) return;
+  // On Windows this also brings a minimized window back, still inactive (SW_SHOWNOACTIVATE).
+  win.showInactive();
+  // macOS and Linux have no inactive way back from minimized: restore() is the only one there.
+  if (win.isMinimized()) win.restore();
+  win.moveTop();
+}

@@ -24,10 +24,20 @@ export function typingIn(active: Element | null): boolean {
 }
 
 /**
- * True when Enter will answer a call that rings now: Answer takes the focus unless the agent types
- * in a field that stays. A field inside `[data-closes-in-call]` (a reason menu) goes as the call
- * locks the state controls, and Answer takes the focus then.
+ * True when a call that rings now may take the keyboard: this window has it (on a ring the shell
+ * shows the window without activating it, so the agent's keys stay with the app they type in)
+ * and the agent is not typing in one of its fields.
+ */
+export function answerTakesFocus(active: Element | null): boolean {
+  return document.hasFocus() && !typingIn(active);
+}
+
+/**
+ * True when Enter will answer a call that rings now: Answer takes the focus when this window has
+ * the keyboard, unless the agent types in a field that stays. A field inside
+ * `[data-closes-in-call]` (a reason menu) goes as the call locks the state controls, and Answer
+ * takes the focus then.
  */
 export function enterWillAnswer(active: Element | null): boolean {
-  return !typingIn(active) || !!active?.closest('[data-closes-in-call]');
+  return document.hasFocus() && (!typingIn(active) || !!active?.closest('[data-closes-in-call]'));
 }

@@ -54,6 +54,8 @@ describe('composition: ringing and hotkeys', () => {
     });
     expect(win!.visible).toBe(true);
     expect(win!.flashing).toBe(true);
+    // Shown, not activated: the keyboard stays with the app the agent types in.
+    expect(win!.focused).toBe(false);
     expect(fake.electronFake.trays[0]!.image.path).toMatch(/fetching\.png$/);
     expect(fake.electronFake.notifications).toHaveLength(1);
   });
