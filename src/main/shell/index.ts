@@ -213,7 +213,6 @@ async function main(): Promise<void> {
       tray: () => tray,
       language,
       logger,
-      platform: process.platform,
     }),
     setupHotkeys({ core: ready, logger, showWindow: show }),
   );

@@ -30,7 +30,6 @@ export interface RingingOptions {
   tray: () => Pick<AppTray, 'overrideIcon'> | null;
   language: () => Language;
   logger: Logger;
-  platform: NodeJS.Platform;
 }
 
 /** Watches the snapshot for a ringing call; returns the function that stops watching. */
