@@ -22,12 +22,7 @@ import { bindSipLine } from './sip-binding';
 import { createSipLine } from '../sip/index';
 import { CallController } from './calls';
 import { MediaBridge } from './media-bridge';
-import {
-  AdminPolicy,
-  environmentOverrides,
-  forcedAutoAnswerMs,
-  withEnvironment,
-} from './admin-policy';
+import { AdminPolicy, environmentOverrides, withEnvironment } from './admin-policy';
 import { readPolicy } from './policy-file';
 import { watchSecrets, watchSipLine } from './secret-watch';
 import { CrashHold } from './crash-hold';
@@ -113,9 +108,9 @@ export function autoAnswerDelayMs(
   settings: Settings,
   env: Record<string, string | undefined>,
 ): number | null {
-  return (
-    forcedAutoAnswerMs(env) ?? (settings.autoAnswer ? settings.autoAnswerDelaySeconds * 1000 : null)
-  );
+  // One rule for what the variable forces: the settings in force (and the window) read the same.
+  const inForce = withEnvironment(settings, env);
+  return inForce.autoAnswer ? inForce.autoAnswerDelaySeconds * 1000 : null;
 }
 
 /** Creates the core. Nothing here imports electron. */
