@@ -194,6 +194,12 @@ export interface SessionSnapshot {
   pendingState: string | null;
   /** Set when another desktop took this agent over (cleared by the next sign-in here). */
   takeover: Takeover | null;
+  /**
+   * The platform shows a state this desktop did not set while its login never lapsed, so no
+   * other desktop can hold it: someone changed the state on the platform (a supervisor, an
+   * admin tool). Taken as the agent's choice; the window says so until the state changes again.
+   */
+  stateSetElsewhere?: { state: string; at: number } | null;
   /** How this desktop reaches the platform (absent from older cores). */
   access?: AccessStatus;
 }

@@ -214,6 +214,20 @@ describe('banners', () => {
     expect(textIn()).not.toContain('本机已停止工作');
   });
 
+  it('says when the state was changed on the platform, in words, until the agent chooses', async () => {
+    const at = new Date(2026, 10, 29, 10, 2, 5).getTime();
+    const { api } = await show({
+      state: 'busy/培训',
+      chosenState: 'busy/培训',
+      stateSetElsewhere: { state: 'busy/培训', at },
+    });
+    expect(textIn()).toContain('10:02:05 平台上的状态被改为“忙碌 · 培训”（主管或管理工具所改）');
+    expect(textIn()).not.toContain('busy/');
+    api.push({ ...api.snapshot, state: 'idle', stateSetElsewhere: null });
+    await flushPromises();
+    expect(textIn()).not.toContain('平台上的状态被改为');
+  });
+
   it('says a state the platform was too busy for is being retried, in words', async () => {
     await show({ pendingState: 'busy/小休' });
     expect(textIn()).toContain('平台尚未接受“忙碌 · 小休”，正在自动重试。');

@@ -92,6 +92,11 @@ type Answer = Result<SessionSnapshot>;
 const CALL_MOVES_MS = 15_000;
 /** At most one early platform check per this long when the SIP line drops (a flapping line). */
 const SIP_DROP_CHECK_MS = 5_000;
+/**
+ * A keepalive answered later than one period and this after the last one (sleep, a stalled
+ * process): the login may have lapsed on the platform meanwhile, and another desktop signed in.
+ */
+const LAPSE_SLACK_MS = 30_000;
 
 export class AgentSession {
   private readonly store: SnapshotStore<SessionSnapshot>;
@@ -138,6 +143,15 @@ export class AgentSession {
   private lastAsked: string | null = null;
   /** The agent's skills as they are now (edited during the session): a heal logs in with them. */
   private skills: Skill[] | null = null;
+  /**
+   * The login here may have lapsed since the platform last showed the state this desktop set (a
+   * failed keepalive or request, or a long gap between keepalives): only then can another desktop
+   * hold the name, so only then is a state this desktop did not set a takeover clue. Otherwise
+   * someone changed it on the platform (agent-api §1: 040201 refuses a second login meanwhile).
+   */
+  private mayHaveLapsed = false;
+  /** When the platform last took a login or keepalive from this desktop. */
+  private lastRefreshAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SessionOptions) {
     this.ringingListeners = new Listeners('ringing', (msg) => options.logger.error(msg));
@@ -498,6 +512,7 @@ export class AgentSession {
       profile,
       question: null,
       takeover: null,
+      stateSetElsewhere: null,
       pendingState: null,
       lastError: null,
       platform: { ...this.snap.platform, baseUrl: base.url, demo: base.demo },
@@ -511,6 +526,8 @@ export class AgentSession {
     }
     this.healRefusals = 0;
     this.pendingState = null;
+    this.mayHaveLapsed = false;
+    this.lastRefreshAt = this.now();
     this.skills = (profile.skills ?? []).map((s) => ({
       name: s.name,
       score: s.score ?? 0,
@@ -723,6 +740,7 @@ export class AgentSession {
       if (this.snap.phase !== 'signed-in') return;
       if (result.ok) {
         const wasDown = this.snap.platform.health !== 'ok';
+        this.refreshed();
         this.update({ lastKeepaliveAckAt: this.now() });
         // A choice made offline is weighed against the agent as read back now; when that read
         // fails, the state shown is the platform's old word: keep the choice for the retry. The
@@ -784,6 +802,9 @@ export class AgentSession {
     if (result.ok) {
       this.healRefusals = 0;
       this.pendingState = null;
+      // The platform took this login: nobody else holds the name now.
+      this.lastRefreshAt = this.now();
+      this.mayHaveLapsed = false;
       this.markAck();
       // Woken (unlocked) while the login was on its way: the hold goes again at once.
       const woken = owed !== null && this.owedHold !== owed;
@@ -892,12 +913,15 @@ export class AgentSession {
     // Around a call the platform moves the agent itself (into the call's reserve state), also
     // for an offer this desktop refused before it rang (no media): no takeover clue then.
     const afterCall = this.now() - this.lastCallAt < CALL_MOVES_MS;
-    if (
-      this.snap.phase === 'signed-in' &&
-      !afterCall &&
-      isMovedElsewhere(seen, agent.state, asked)
-    ) {
-      return this.takenOver('state', `the platform shows ${agent.state}, this desktop set ${seen}`);
+    if (this.snap.phase === 'signed-in' && !afterCall) {
+      const lapsed = this.mayHaveLapsed;
+      this.mayHaveLapsed = false;
+      if (isMovedElsewhere(seen, agent.state, asked)) {
+        const detail = `the platform shows ${agent.state}, this desktop set ${seen}`;
+        if (lapsed) return this.takenOver('state', detail);
+        this.update({ agent });
+        return this.setElsewhere(agent.state!, seen);
+      }
     }
     this.update({ agent });
     if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
@@ -990,8 +1014,42 @@ export class AgentSession {
       this.holds.clear();
       patch.recentReasons = rememberReason(this.snap.recentReasons, state);
     }
+    // Said until the agent chooses, or the state moves on (a call, a hold).
+    if (this.snap.stateSetElsewhere && (chosen || state !== this.snap.state)) {
+      patch.stateSetElsewhere = null;
+    }
     if (this.snap.state === state) delete patch.stateSince;
     this.update(patch);
+  }
+
+  /**
+   * Someone changed the agent's state on the platform (a supervisor, an admin tool) while this
+   * login stayed alive: it stands as the agent's choice (a heal restores it, a hold gives it
+   * back), and the window says who set it. Pushing our own state back would fight the change.
+   */
+  private setElsewhere(state: string, from: string | null): void {
+    this.options.logger.info('session: the state was changed on the platform; kept', {
+      from,
+      to: state,
+    });
+    this.stateEpoch++;
+    this.holds.clear();
+    this.update({
+      state,
+      stateSince: this.now(),
+      chosenState: state,
+      hold: null,
+      stateSetElsewhere: { state, at: this.now() },
+    });
+  }
+
+  /** The platform took a login or keepalive: a gap since the last one may have let it lapse. */
+  private refreshed(): void {
+    const now = this.now();
+    if (now - this.lastRefreshAt > this.options.keepaliveMs() + LAPSE_SLACK_MS) {
+      this.mayHaveLapsed = true;
+    }
+    this.lastRefreshAt = now;
   }
 
   private endSession(error?: AppError): void {
@@ -1008,6 +1066,7 @@ export class AgentSession {
       stateSince: null,
       hold: null,
       question: null,
+      stateSetElsewhere: null,
       call: null,
       droppedCall: null,
       lastError: error ?? null,
@@ -1042,6 +1101,7 @@ export class AgentSession {
    * read-back, heal), so a refusal means the platform does not work for this agent.
    */
   private noteFailure(error: AppError, ours = false): void {
+    if (ours || isTransient(error)) this.mayHaveLapsed = true;
     const health: PlatformHealth | null =
       error.code === 'auth-failed'
         ? 'auth-failed'

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
 import { emulatorClient, emulatorSession } from './support/emulator-session';
+import { systemClock } from '../../../src/lib/ports';
 import { appError } from '../../../src/shared/domain/errors';
 import type { SessionPlatform } from '../../../src/main/core/session';
 import type { RunningEmulator } from '../../../src/emulator/index';
@@ -112,6 +113,26 @@ describe('a second desktop takes the agent over', () => {
     });
   });
 
+  it('a gap between keepalives long enough to lapse the login makes the same move a takeover', async () => {
+    // Asleep or stalled past a keepalive period and its slack: no request failed, but the login
+    // may have lapsed, and another desktop signed in meanwhile.
+    let skew = 0;
+    const clock = { ...systemClock, now: () => Date.now() + skew };
+    const c = emulatorSession(emulator, emulatorClient(emulator), { clock });
+    const profile = { name: 'agent_1', extension: EXT };
+    try {
+      await c.signIn({ ...profile, initialState: 'idle' });
+      skew = 11 * 60_000; // the helper's keepalive period is 10 minutes
+      emulator.store.expire('agent_1');
+      await b.session.signIn({ ...profile, initialState: 'busy/小休' });
+      await c.wake(true);
+      expect(c.snapshot()).toMatchObject({ phase: 'signed-out', takeover: { clue: 'state' } });
+      expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/小休');
+    } finally {
+      await c.shutdown(1000);
+    }
+  });
+
   it('a new contact in the REGISTER reply ends the session here the same way', async () => {
     await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
     const sip = a.session.snapshot().sip;
@@ -120,5 +141,51 @@ describe('a second desktop takes the agent over', () => {
     expect(a.session.snapshot().phase).toBe('signed-out');
     expect(a.sent).not.toContain('logout');
     expect(emulator.store.agentStatus('agent_1')?.state).toBe('idle');
+  });
+});
+
+describe('someone changes the state on the platform while this login stays alive', () => {
+  // Nobody else can sign the name in meanwhile (040201), so it is a supervisor or an admin tool:
+  // before, the desktop called it a takeover and went quiet, and the agent could not sign in
+  // again until the platform let the login lapse.
+  const supervisor = () => emulatorClient(emulator);
+
+  it('the new state is shown and kept as the agent’s, with no takeover and nothing pushed back', async () => {
+    await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    await a.session.wake(true);
+    expect((await supervisor().setState('agent_1', 'busy/培训')).ok).toBe(true);
+    const before = a.sent.length;
+    await a.session.wake(true);
+    expect(a.session.snapshot()).toMatchObject({
+      phase: 'signed-in',
+      state: 'busy/培训',
+      chosenState: 'busy/培训',
+      takeover: null,
+      stateSetElsewhere: { state: 'busy/培训' },
+    });
+    expect(a.sent.slice(before)).not.toContain('setState');
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('busy/培训');
+    // The keepalive goes on: the login stays this desktop's.
+    expect(a.sent.slice(before)).toContain('keepalive');
+  });
+
+  it('a heal after the platform drops the agent restores the state set there', async () => {
+    await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    await supervisor().setState('agent_1', 'away/会议');
+    await a.session.refresh();
+    await emulator.store.logout('agent_1', true);
+    await a.session.wake(true); // 040202: signs in again
+    expect(a.session.snapshot()).toMatchObject({ phase: 'signed-in', state: 'away/会议' });
+    expect(emulator.store.agentStatus('agent_1')?.state).toBe('away/会议');
+  });
+
+  it('the notice stays until the agent chooses a state', async () => {
+    await a.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    await supervisor().setState('agent_1', 'busy');
+    await a.session.refresh();
+    await a.session.wake(true);
+    expect(a.session.snapshot().stateSetElsewhere).toMatchObject({ state: 'busy' });
+    expect((await a.session.setState('idle')).ok).toBe(true);
+    expect(a.session.snapshot()).toMatchObject({ state: 'idle', stateSetElsewhere: null });
   });
 });

@@ -71,6 +71,9 @@ export function statusForDiagnostics(
     takeover: snapshot.takeover
       ? { clue: snapshot.takeover.clue, since: iso(snapshot.takeover.since) }
       : null,
+    stateSetElsewhere: snapshot.stateSetElsewhere
+      ? { state: snapshot.stateSetElsewhere.state, at: iso(snapshot.stateSetElsewhere.at) }
+      : null,
     lastError: errorOf(snapshot.lastError),
     lastKeepaliveAckAt: isoOrNull(snapshot.lastKeepaliveAckAt),
     platform: {
