@@ -28,11 +28,37 @@ const REJECT_CODES: Record<RejectKind, number> = {
 /** Answers to a mid-dialog request that mean the dialog is gone (RFC 5057 §5.1, and 408). */
 const DIALOG_GONE = new Set([404, 408, 410, 416, 481, 482, 483, 484, 485, 502, 604]);
 
+/**
+ * A refresh the far end could not take now: its own re-INVITE crossed ours (491), or a server
+ * on the way was overloaded or failed (5xx other than 502). Tried again, or the far end keeps the
+ * old Contact and its BYE may never find the call.
+ */
+const REFRESH_RETRIES = 3;
+
+/** How long before trying a refused refresh again, or null when that answer is final. */
+export function refreshRetryMs(code: number, attempt: number, random: () => number): number | null {
+  if (attempt >= REFRESH_RETRIES) return null;
+  // RFC 3261 14.1: the side that did not make the Call-ID (the far end INVITEd us) waits 0–2 s.
+  if (code === 491) return Math.floor(random() * 200) * 10;
+  if (code >= 500 && code < 600 && !DIALOG_GONE.has(code)) return 1000 * 2 ** attempt;
+  return null;
+}
+
+/** Waits `ms` (a port, so tests need not wait). */
+export type Pause = (ms: number) => Promise<void>;
+const pause: Pause = (ms) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+
 export class SipIncomingCall implements IncomingCall, MediaSlot {
   readonly caller: string;
   readonly sipCallId: string;
   private current: IncomingCallState = 'ringing';
   private attached: CallMedia | null = null;
+  /** Refreshes begun: a retry stops once a newer one (the line was lost again) has begun. */
+  private refreshes = 0;
   private mediaClosed = false;
   /** The first known cause wins: ours (reject, hang-up, line lost), CANCEL, BYE, media. */
   private cause: { reason: CallEndReason; detail: string | null } | null = null;
@@ -59,6 +85,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     private readonly invitation: Invitation,
     readonly refusal: string | null = null,
     private readonly lineUp: () => boolean = () => true,
+    private readonly wait: Pause = pause,
+    private readonly random: () => number = Math.random,
   ) {
     const from = invitation.remoteIdentity;
     this.caller = callerLabel(from.displayName, from.uri.user ?? from.uri.host);
@@ -159,18 +187,30 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
    * RFC 5057 reads as the end of the dialog) ends it here.
    */
   async refresh(): Promise<void> {
-    if (!this.keepable() || this.reinviting) return;
-    try {
-      await this.reinvite(this.held, 'refresh');
-    } catch (error) {
-      const code = (error as { statusCode?: number }).statusCode;
-      if (code === undefined || !DIALOG_GONE.has(code)) return;
-      this.note(
-        'line-lost',
-        `the far end no longer has the call after the line came back (${code})`,
-      );
-      if (this.invitation.state === SessionState.Established) {
-        await this.invitation.bye().catch(() => undefined);
+    const mine = ++this.refreshes;
+    for (let attempt = 0; ; attempt++) {
+      // Ended, lost again (a newer refresh takes over), or a hold's re-INVITE is out: that one
+      // goes from the new connection too.
+      if (!this.keepable() || this.reinviting || mine !== this.refreshes) return;
+      try {
+        await this.reinvite(this.held, 'refresh');
+        return;
+      } catch (error) {
+        const code = (error as { statusCode?: number }).statusCode;
+        if (code === undefined) return;
+        if (DIALOG_GONE.has(code)) {
+          this.note(
+            'line-lost',
+            `the far end no longer has the call after the line came back (${code})`,
+          );
+          if (this.invitation.state === SessionState.Established) {
+            await this.invitation.bye().catch(() => undefined);
+          }
+          return;
+        }
+        const delay = refreshRetryMs(code, attempt, this.random);
+        if (delay === null) return;
+        await this.wait(delay);
       }
     }
   }
