@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redactText } from '../../shared/redact';
-import { DEFAULT_SETTINGS, SettingsSchema } from '../../shared/settings';
+import { DEFAULT_SETTINGS, SETTINGS_LIMITS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
 
@@ -92,11 +92,15 @@ export function settingsFile(
         raw = moved;
         text = JSON.stringify(raw, null, 2); // what a set-aside copy keeps, too
       }
-      const { settings, invalid } = mergeValid(raw);
+      const { settings, invalid, trimmed } = mergeValid(raw);
+      const keptAs = invalid.length + trimmed.length > 0 ? setAside('copy', text) : null;
       if (invalid.length > 0) {
-        logger.warn('settings fields invalid; using their defaults', {
-          keys: invalid,
-          keptAs: setAside('copy', text),
+        logger.warn('settings fields invalid; using their defaults', { keys: invalid, keptAs });
+      }
+      if (trimmed.length > 0) {
+        logger.warn('settings: reasons the platform would refuse were left out', {
+          lists: trimmed,
+          keptAs,
         });
       }
       return settings;
@@ -141,11 +145,16 @@ function withoutProxyPassword(raw: unknown): { raw: object; password: string } |
   return { raw: { ...raw, sipProxyUrl }, password };
 }
 
-function mergeValid(raw: unknown): { settings: Settings; invalid: string[] } {
+/**
+ * The valid fields of `raw` over the defaults. `invalid`: keys left at their defaults;
+ * `trimmed`: reason lists that kept their valid reasons, with how many were left out.
+ */
+function mergeValid(raw: unknown): { settings: Settings; invalid: string[]; trimmed: string[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { settings: DEFAULT_SETTINGS, invalid: ['(not an object)'] };
+    return { settings: DEFAULT_SETTINGS, invalid: ['(not an object)'], trimmed: [] };
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const invalid: string[] = [];
+  const trimmed: string[] = [];
   const shape = SettingsSchema.shape as Record<
     string,
     { safeParse(v: unknown): { success: boolean; data?: unknown } }
@@ -155,7 +164,17 @@ function mergeValid(raw: unknown): { settings: Settings; invalid: string[] } {
     const field = shape[key]!;
     const parsed = field.safeParse(value);
     if (parsed.success) merged[key] = parsed.data;
-    else invalid.push(key);
+    else if (REASON_LISTS.has(key) && Array.isArray(value)) {
+      // One reason the platform would refuse costs that reason, not the agent's whole list.
+      const kept = value
+        .filter((r) => REASON.safeParse(r).success)
+        .slice(0, SETTINGS_LIMITS.maxReasons);
+      merged[key] = kept;
+      trimmed.push(`${key}: ${value.length - kept.length} of ${value.length}`);
+    } else invalid.push(key);
   }
-  return { settings: merged as Settings, invalid };
+  return { settings: merged as Settings, invalid, trimmed };
 }
+
+const REASON_LISTS = new Set(['busyReasons', 'awayReasons']);
+const REASON = SettingsSchema.shape.busyReasons.element;

@@ -85,6 +85,25 @@ describe('a settings file the app cannot fully use', () => {
     expect(readFileSync(join(dir, 'settings.json.damaged-42'), 'utf8')).toBe(original);
   });
 
+  it('a reason the platform would refuse costs that reason, not the whole list', () => {
+    // `talking` in a reason: the platform takes it, then refuses every later change (040203).
+    const original = JSON.stringify({
+      busyReasons: ['小休', '陪同talking', '会议', 'a//b', 7],
+      awayReasons: ['午餐'],
+    });
+    writeFileSync(path, original);
+    const loaded = settingsFile(path, logger, () => 43).load();
+    expect(loaded.busyReasons).toEqual(['小休', '会议']);
+    expect(loaded.awayReasons).toEqual(['午餐']);
+    expect(warnings).toEqual([
+      [
+        'settings: reasons the platform would refuse were left out',
+        expect.objectContaining({ lists: ['busyReasons: 3 of 5'] }),
+      ],
+    ]);
+    expect(readFileSync(join(dir, 'settings.json.damaged-43'), 'utf8')).toBe(original);
+  });
+
   it('a good file: nothing set aside, nothing logged', () => {
     writeFileSync(path, JSON.stringify({ language: 'zh-CN' }));
     expect(settingsFile(path, logger).load().language).toBe('zh-CN');
