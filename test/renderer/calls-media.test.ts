@@ -94,6 +94,33 @@ describe('media requests', () => {
     ]);
   });
 
+  it('the call ends while the speaker is being chosen: its audio is not started after it', async () => {
+    // Before, play() ran on the emptied <audio> and its refusal read as "autoplay refused":
+    // the window asked the agent to click to hear a caller who had gone.
+    const api = new CallsApi();
+    const ports = new FakeMediaPorts();
+    let chosen: () => void = () => undefined;
+    const create = ports.createAudio;
+    ports.createAudio = () => {
+      const audio = create();
+      audio.setSinkId = () => new Promise<void>((resolve) => (chosen = resolve));
+      return audio;
+    };
+    const playback = vi.fn();
+    const media = new CallMedia({
+      ports,
+      api,
+      devices: () => ({ microphone: 'default', speaker: 'out-headset' }),
+      events: { microphone() {}, fallback() {}, connection() {}, playback },
+    });
+    await media.handle(offer());
+    media.closeAll();
+    chosen();
+    await settle();
+    expect(ports.audios[0]!.play).not.toHaveBeenCalled();
+    expect(playback).not.toHaveBeenCalled();
+  });
+
   it('close tears everything down and acknowledges', async () => {
     const { api, ports } = await answering();
     api.pushMedia(offer());

@@ -399,6 +399,8 @@ export class CallMedia {
     const audio = (this.audio ??= this.options.ports.createAudio());
     audio.srcObject = stream;
     await this.routeSpeaker();
+    // The call ended (or a newer stream came) while the speaker was being chosen.
+    if (audio.srcObject !== stream) return;
     try {
       await audio.play();
       this.options.events.playback(false);
