@@ -246,7 +246,8 @@ describe.skipIf(skip !== null)(
       expect(await usrlocContacts(registrar, ext.sipUser)).toEqual(listed);
       // The re-INVITE from the new connection was answered; then the agent hangs up.
       // Within a few of the customer's 200 retransmissions, should a datagram be lost under load.
-      // A failure shows the line's SIP exchange (CI once timed out here, not reproduced since).
+      // A failure shows the line's SIP exchange. It timed out here when the caller's 180 came
+      // after its 200 and sipp ended the call (sipp-late-provisional.test.ts).
       await waitFor(() => media.seen.answers === 1, 'the re-INVITE answered', 20_000).catch(
         (error: Error) => {
           throw new Error(`${error.message}\n${seen.flow.join('\n')}`);

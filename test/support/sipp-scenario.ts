@@ -18,9 +18,12 @@ export interface Caller {
 const from = (c: Caller) =>
   `From: "${c.caller}" <sip:${c.caller}@${c.host}>;tag=[pid]SIPpTag00[call_number]`;
 
-/** The INVITE (retransmitted every 500 ms until answered) carrying `sdp`. */
-export const invite = (c: Caller, sdp: string) => `
-  <send retrans="500">
+/**
+ * The INVITE (retransmitted every 500 ms until answered) carrying `sdp`. `txn`: the sipp
+ * transaction it starts (see {@link answeredCall}); sipp then wants an ACK naming it.
+ */
+export const invite = (c: Caller, sdp: string, txn?: string) => `
+  <send retrans="500"${txn ? ` start_txn="${txn}"` : ''}>
     <![CDATA[
 
       INVITE sip:${c.to}@[$domain] SIP/2.0
@@ -89,9 +92,12 @@ ${ackFailure(c)}
 ${ackFailure(c)}
   <label id="gave-up-done" />`;
 
-/** ACK of the 200, along the route recorded from it (`rrs="true"` on its recv). */
-export const ackAnswer = (c: Caller) => `
-  <send>
+/**
+ * ACK of the 200, along the route recorded from it (`rrs="true"` on its recv). `txn`: the INVITE's
+ * sipp transaction, when it named one (a new branch all the same, as for any 2xx's ACK).
+ */
+export const ackAnswer = (c: Caller, txn?: string) => `
+  <send${txn ? ` ack_txn="${txn}"` : ''}>
     <![CDATA[
 
       ACK [next_url] SIP/2.0
@@ -111,13 +117,16 @@ export const ackAnswer = (c: Caller) => `
 /**
  * The caller calls with `sdp`, takes the answer and ACKs it along the route the 200 recorded.
  * The 180 may come after the 200 (Kamailio's workers forward replies in any order, and UDP keeps
- * none): `global` takes it at any later step instead of failing the call as unexpected.
+ * none). sipp ignores a provisional answer that comes late to a transaction it names
+ * (`response_txn`). It used to be `optional="global"`, which takes it at any later step but
+ * moves the scenario back to the step after it: sipp then waited for the 200 again, and took
+ * the next request (a re-INVITE, the agent's BYE) as unexpected and ended the call.
  */
-export const answeredCall = (c: Caller, sdp: string) => `${invite(c, sdp)}
-  <recv response="100" optional="true" />
-  <recv response="180" optional="global" />
-  <recv response="200" rrs="true" />
-${ackAnswer(c)}`;
+export const answeredCall = (c: Caller, sdp: string) => `${invite(c, sdp, 'invite')}
+  <recv response="100" optional="true" response_txn="invite" />
+  <recv response="180" optional="true" response_txn="invite" />
+  <recv response="200" rrs="true" response_txn="invite" />
+${ackAnswer(c, 'invite')}`;
 
 /** A 200 OK's first lines for the request just received (its Via, dialog headers and CSeq). */
 const OK_TO_LAST = `      SIP/2.0 200 OK
