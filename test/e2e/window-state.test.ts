@@ -169,4 +169,25 @@ describe.skipIf(skip)(skip ?? 'agent window: state changes (Chromium)', () => {
     await item('会议').click();
     await platformState(emulator, NAME, 'away/会议');
   });
+  it('a state a supervisor sets on the platform is shown, said when, and kept', async () => {
+    const { page, emulator } = app;
+    await button('空闲').click();
+    await platformState(emulator, NAME, 'idle');
+    const sent = requestsTo(app, 'POST', NAME, 'state').length;
+    expect(emulator.store.forceState(NAME, 'busy/培训').code).toBe('000000');
+    await announced(page, '忙碌 · 培训');
+    const notice = page.getByTestId('state-set-elsewhere');
+    expect(await notice.textContent()).toContain('平台上的状态被改为“忙碌 · 培训”');
+    // Not taken for another desktop: a few keepalive rounds on, still signed in, nothing
+    // pushed back over the supervisor's choice.
+    await page.waitForTimeout(1_500);
+    expect(await page.getByRole('button', { name: '签出' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('takeover-banner').count()).toBe(0);
+    expect(requestsTo(app, 'POST', NAME, 'state')).toHaveLength(sent);
+    expect(emulator.store.agentStatus(NAME)?.state).toBe('busy/培训');
+    // The agent chooses: the notice goes.
+    await button('空闲').click();
+    await platformState(emulator, NAME, 'idle');
+    await notice.waitFor({ state: 'detached' });
+  });
 });

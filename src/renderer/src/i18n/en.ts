@@ -141,7 +141,7 @@ const en: Messages = {
     takeoverAfterCall:
       'Your agent was signed in on another desktop or phone with the same extension. This call goes on; this desktop stops when it ends.',
     stateSetElsewhere:
-      'At {time} your state was changed to “{state}” on the platform (by a supervisor or an admin tool). This desktop keeps it, also after reconnecting; choose a state to change it.',
+      'At {time} your state was changed to “{state}” on the platform (by a supervisor or an admin tool). Choose a state to change it.',
     pendingState: 'The platform has not taken “{state}” yet; retrying automatically.',
     faulty: 'The platform answers but refuses or garbles this session’s requests.',
   },
