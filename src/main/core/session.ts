@@ -144,10 +144,10 @@ export class AgentSession {
   /** The agent's skills as they are now (edited during the session): a heal logs in with them. */
   private skills: Skill[] | null = null;
   /**
-   * The login here may have lapsed since the platform last showed the state this desktop set (a
-   * failed keepalive or request, or a long gap between keepalives): only then can another desktop
-   * hold the name, so only then is a state this desktop did not set a takeover clue. Otherwise
-   * someone changed it on the platform (agent-api §1: 040201 refuses a second login meanwhile).
+   * A keepalive found a gap since the last one long enough for the login to lapse (sleep, a
+   * network outage): until a read-back has judged the state since, the name may be another
+   * desktop's. Only then is a state this desktop did not set a takeover clue; otherwise someone
+   * changed it on the platform (agent-api §3: 040201 refuses a second login meanwhile).
    */
   private mayHaveLapsed = false;
   /** When the platform last took a login or keepalive from this desktop. */
@@ -329,7 +329,10 @@ export class AgentSession {
     const moved = state !== undefined && baseOf(this.snap.state) !== baseOf(state);
     if (moved) this.stateEpoch++;
     // A new call takes the place of the last one's "dropped" notice.
-    const patch = call && this.snap.droppedCall ? { call, droppedCall: null } : { call };
+    const patch: Partial<SessionSnapshot> =
+      call && this.snap.droppedCall ? { call, droppedCall: null } : { call };
+    // The state set on the platform has moved on, and its notice with it.
+    if (moved && this.snap.stateSetElsewhere) patch.stateSetElsewhere = null;
     this.store.publish(moved ? { ...patch, state, stateSince: this.now() } : patch);
     this.endIfCallOver();
   }
@@ -909,22 +912,25 @@ export class AgentSession {
       return;
     }
     const seen = this.snap.state;
-    const asked = [this.lastAsked, this.snap.chosenState];
+    // What this desktop may have put on the platform: its last request, and a choice made while
+    // the platform could not be reached (it may have taken it unanswered).
+    const asked = [this.lastAsked, this.pendingState];
     // Around a call the platform moves the agent itself (into the call's reserve state), also
     // for an offer this desktop refused before it rang (no media): no takeover clue then.
     const afterCall = this.now() - this.lastCallAt < CALL_MOVES_MS;
+    let elsewhere = false;
     if (this.snap.phase === 'signed-in' && !afterCall) {
-      const lapsed = this.mayHaveLapsed;
+      const lapsed = this.mayHaveLapsed || this.sinceRefresh() > this.lapseBound();
       this.mayHaveLapsed = false;
       if (isMovedElsewhere(seen, agent.state, asked)) {
         const detail = `the platform shows ${agent.state}, this desktop set ${seen}`;
         if (lapsed) return this.takenOver('state', detail);
-        this.update({ agent });
-        return this.setElsewhere(agent.state!, seen);
+        elsewhere = true;
       }
     }
     this.update({ agent });
-    if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
+    if (elsewhere) this.setElsewhere(agent.state!, seen);
+    else if (agent.state && agent.state !== this.snap.state) this.applyState(agent.state, false);
     // The question "force sign-out during a call?" is moot once the call is over.
     if (this.snap.question?.kind === 'force-sign-out' && !isInCall(this.snap)) {
       this.update({ question: null });
@@ -1034,22 +1040,36 @@ export class AgentSession {
     });
     this.stateEpoch++;
     this.holds.clear();
+    // It is what the platform shows now: this desktop's last word, and newer than a choice still
+    // waiting to be sent.
+    this.lastAsked = state;
+    this.pendingState = null;
     this.update({
       state,
       stateSince: this.now(),
       chosenState: state,
       hold: null,
+      pendingState: null,
       stateSetElsewhere: { state, at: this.now() },
     });
   }
 
   /** The platform took a login or keepalive: a gap since the last one may have let it lapse. */
   private refreshed(): void {
-    const now = this.now();
-    if (now - this.lastRefreshAt > this.options.keepaliveMs() + LAPSE_SLACK_MS) {
-      this.mayHaveLapsed = true;
-    }
-    this.lastRefreshAt = now;
+    if (this.sinceRefresh() > this.lapseBound()) this.mayHaveLapsed = true;
+    this.lastRefreshAt = this.now();
+  }
+
+  private sinceRefresh(): number {
+    return this.now() - this.lastRefreshAt;
+  }
+
+  /**
+   * A gap between keepalives beyond which the login may have lapsed: the platform's timeout is
+   * longer than a keepalive period and this slack, or logins would lapse between keepalives.
+   */
+  private lapseBound(): number {
+    return this.options.keepaliveMs() + LAPSE_SLACK_MS;
   }
 
   private endSession(error?: AppError): void {
@@ -1101,7 +1121,6 @@ export class AgentSession {
    * read-back, heal), so a refusal means the platform does not work for this agent.
    */
   private noteFailure(error: AppError, ours = false): void {
-    if (ours || isTransient(error)) this.mayHaveLapsed = true;
     const health: PlatformHealth | null =
       error.code === 'auth-failed'
         ? 'auth-failed'

@@ -14,6 +14,10 @@ import type { RunningEmulator } from '../../../src/emulator/index';
 const EXT = DEMO_EXTENSIONS[0]!.id;
 let emulator: RunningEmulator;
 
+/** How far this test's clock runs ahead of the system's (an outage that lasts). */
+let skew = 0;
+const clock = { ...systemClock, now: () => Date.now() + skew };
+
 /** A desktop: its own session and client; `offline` makes every request fail as transport. */
 function desktop() {
   const client = emulatorClient(emulator);
@@ -32,7 +36,7 @@ function desktop() {
       };
     },
   }) as unknown as SessionPlatform;
-  const session = emulatorSession(emulator, platform, { random: () => 0 });
+  const session = emulatorSession(emulator, platform, { random: () => 0, clock });
   return { session, sent, link };
 }
 
@@ -40,6 +44,7 @@ let a: ReturnType<typeof desktop>;
 let b: ReturnType<typeof desktop>;
 
 beforeEach(async () => {
+  skew = 0;
   emulator = await startEmulator({ port: 0, auth: 'generate' });
   a = desktop();
   b = desktop();
@@ -57,6 +62,9 @@ describe('a second desktop takes the agent over', () => {
     a.link.offline = true;
     // A chooses while offline: kept for later, and must NOT be pushed over B's session.
     await a.session.setState('away/午餐');
+    // Offline past a keepalive period and its slack (the helper's period is 10 minutes): the
+    // platform lets A's login lapse.
+    skew = 11 * 60_000;
     emulator.store.expire('agent_1');
     expect((await b.session.signIn({ ...profile, initialState: 'busy/小休' })).ok).toBe(true);
 

@@ -85,6 +85,9 @@ function causeOf(previous: SessionSnapshot | null, next: SessionSnapshot): strin
     const error = next.lastError ? ` (${next.lastError.code})` : '';
     return `session ${next.phase}${error}`;
   }
+  // Kept as the agent's choice, but not theirs: who set it is what a reader looks for.
+  if (next.stateSetElsewhere && next.stateSetElsewhere !== previous.stateSetElsewhere)
+    return 'set on the platform (a supervisor or an admin tool)';
   if (next.hold && next.hold !== previous.hold) return `system hold: ${next.hold.reason}`;
   if (!next.hold && previous.hold) return 'system hold lifted';
   if (next.call && (!previous.call || previous.call.phase !== next.call.phase))
