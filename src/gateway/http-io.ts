@@ -66,8 +66,18 @@ export function sendOk(res: ServerResponse, data: unknown): void {
   sendJson(res, 200, JSON.stringify({ code: PLATFORM_CODES.OK, msg: '请求成功', data }));
 }
 
-/** The envelope code in a platform reply, without parsing large bodies twice. */
+/**
+ * The envelope code in a platform reply ('' when it has none). The whole reply is read: JSON
+ * keeps no key order, so `code` may come after `data`, and a field of `data` may be named
+ * `code` too (a pattern over the reply's first bytes once took either for the envelope's).
+ */
 export function envelopeCode(body: string): string {
-  const m = /"code"\s*:\s*"([^"]{0,16})"/.exec(body.slice(0, 200));
-  return m ? m[1]! : '';
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(body);
+  } catch {
+    return '';
+  }
+  const code = (envelope as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code.slice(0, 16) : '';
 }

@@ -336,8 +336,8 @@ export function createGatewayServer(parts: ServerParts): Server {
     const code = envelopeCode(reply);
     if (sent.reply.status !== 200) metrics.platformError(`http${sent.reply.status}`);
     else if (code !== PLATFORM_CODES.OK) metrics.platformError(code || 'malformed');
-    if (r.action === 'list-extensions' && code === PLATFORM_CODES.OK)
-      reply = withoutPasswords(reply);
+    // Whatever the code says: an agent never reads another extension's SIP password.
+    if (r.action === 'list-extensions') reply = withoutPasswords(reply);
     sendJson(res, sent.reply.status, reply);
     return { agent, action: r.action, target: r.target, status: sent.reply.status, code };
   }
@@ -400,13 +400,10 @@ export function createGatewayServer(parts: ServerParts): Server {
 /** An extension page with every `password` removed (the list is for picking, not registering). */
 function withoutPasswords(reply: string): string {
   try {
-    const envelope = JSON.parse(reply) as { data?: { result?: unknown } };
-    const result = envelope.data?.result;
-    if (Array.isArray(result)) {
-      for (const item of result)
-        if (item && typeof item === 'object') delete (item as Record<string, unknown>).password;
-    }
-    return JSON.stringify(envelope);
+    // Every `password`, wherever the platform put it: the list's shape is the platform's to vary.
+    return JSON.stringify(JSON.parse(reply), (key, value: unknown) =>
+      key.toLowerCase() === 'password' ? undefined : value,
+    );
   } catch {
     return JSON.stringify({
       code: 'GW0502',
