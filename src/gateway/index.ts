@@ -12,7 +12,7 @@ import { settleUnknownNameCost } from './passwords';
 import { RateLimiter } from './rate-limit';
 import { createGatewayServer } from './server';
 import { sweepDisabled } from './disabled-sweep';
-import { Sessions } from './sessions';
+import { idleBefore, Sessions } from './sessions';
 import { openStore } from './store/open';
 import { GATEWAY_PATHS } from '../shared/gateway/wire';
 import { silentLogger, type Logger } from '../lib/ports';
@@ -139,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const purge = setInterval(() => {
     const t = now();
     store
-      .purgeSessions(t, t - idleMs)
+      .purgeSessions(t, idleBefore(t, idleMs))
       .catch((error) => logger.warn('session purge failed', { error: String(error) }));
   }, 60_000);
   purge.unref();

@@ -16,6 +16,20 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** last-seen is written at most this often per session (saves a write per keepalive). */
 const TOUCH_EVERY_MS = 5_000;
 
+/**
+ * Whether a session last written as seen at `lastSeenAt` has been idle `idleMs` by `now`. The
+ * stored time may lag the last request by up to {@link TOUCH_EVERY_MS}: a session lapses within
+ * that much after its idle time, never before it.
+ */
+export function idleLapsed(lastSeenAt: number, idleMs: number, now: number): boolean {
+  return lastSeenAt + idleMs + TOUCH_EVERY_MS <= now;
+}
+
+/** Sessions last written as seen before this have been idle `idleMs` by `now` (the purge). */
+export function idleBefore(now: number, idleMs: number): number {
+  return now - idleMs - TOUCH_EVERY_MS;
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -98,7 +112,7 @@ export class Sessions {
     const tokenHash = hashToken(token);
     const session = await this.store.findSession(tokenHash);
     if (!session) return null;
-    if (session.expiresAt <= now || session.lastSeenAt + this.policy.idleMs <= now) {
+    if (session.expiresAt <= now || idleLapsed(session.lastSeenAt, this.policy.idleMs, now)) {
       await this.store.revokeSession(tokenHash);
       return null;
     }

@@ -294,10 +294,35 @@ describe('gateway security: lapsed and revoked tokens', () => {
         (await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token)).status,
       ).toBe(401);
       const idle = await signIn(clocked, 'alice', PASSWORDS.alice);
-      now += 61_000;
+      // Idle 60 s, and the stored last use may lag a request by up to 5 s: lapsed by 65 s.
+      now += 65_000;
       const r = await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', idle);
       expect(r.status).toBe(401);
       responses.push(r.text);
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('never lapses a token before its idle period after the last request', async () => {
+    let now = Date.now();
+    const clocked = await startRig({
+      now: () => now,
+      idleSeconds: 60,
+      absoluteSeconds: 300,
+      emulator: rig.emulator,
+    });
+    try {
+      const token = await signIn(clocked, 'alice', PASSWORDS.alice);
+      const keepalive = () => platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token);
+      await platform(clocked, 'POST', '/callcenter/agent', token, {
+        name: 'alice',
+        extension: EXT[1],
+      });
+      now += 4_999; // a request too soon after the last to be written down as seen
+      expect((await keepalive()).status).toBe(200);
+      now += 59_000; // 59 s after it: still within the idle period
+      expect((await keepalive()).status).toBe(200);
     } finally {
       await clocked.close();
     }
