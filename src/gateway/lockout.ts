@@ -2,7 +2,9 @@
  * Sign-in lockout with growing delays, per agent name and per source address, kept in the
  * store so every instance sees the same count. After `freeFailures` wrong passwords a key is
  * locked for base·2^(extra failures), capped; a quiet `forgetMs` starts the count afresh.
- * Addresses get a larger allowance: a whole call-center floor may sit behind one NAT address.
+ * Addresses get a larger allowance: a whole call-center floor may sit behind one NAT address,
+ * and their count drains as time passes (the allowance per forget period), since a busy floor's
+ * typos never leave a quiet half hour: counted only up, the floor locked itself out by evening.
  * Rows quiet for longer than both the forget period and the longest lock are purged: they
  * would start afresh anyway, and every unknown name and address tried would stay for good.
  */
@@ -35,6 +37,11 @@ export const PURGE_BATCH = 500;
 export const agentKey = (name: string) =>
   `agent:${createHash('sha256').update(name).digest('hex').slice(0, 32)}`;
 export const addressKey = (address: string) => `addr:${address}`;
+
+/** Whole failures a count that drains has lost over `ms` (`free` per forget period). */
+function drainedBy(ms: number, free: number, policy: LockoutPolicy): number {
+  return Math.floor((ms * free) / policy.forgetMs);
+}
 
 /** The delay after `count` failures (0 while within the free allowance). */
 export function lockDelay(count: number, free: number, policy: LockoutPolicy): number {
@@ -76,7 +83,7 @@ export class Lockout {
 
   /** A wrong password: counted against the address too (the name's was counted before). */
   async failed(address: string, now: number): Promise<void> {
-    await this.count(addressKey(address), this.policy.addressFreeFailures, now);
+    await this.count(addressKey(address), this.policy.addressFreeFailures, now, true);
   }
 
   /**
@@ -101,8 +108,11 @@ export class Lockout {
     await this.store.clearFailure(agentKey(name));
   }
 
-  /** Counts an attempt on `key`; the lock end that refuses it (0: it may go on). */
-  private async count(key: string, free: number, now: number): Promise<number> {
+  /**
+   * Counts an attempt on `key`; the lock end that refuses it (0: it may go on). `drains`: the
+   * count goes down by the allowance `free` per forget period since the last failure.
+   */
+  private async count(key: string, free: number, now: number, drains = false): Promise<number> {
     let refusedUntil = 0;
     await this.store.updateFailure(key, (old): FailureRecord => {
       refusedUntil = 0;
@@ -111,7 +121,8 @@ export class Lockout {
         refusedUntil = old.lockedUntil; // locked already: not counted again
         return old;
       }
-      const count = fresh ? 1 : old.count + 1;
+      const drained = drains && !fresh ? drainedBy(now - old.lastAt, free, this.policy) : 0;
+      const count = fresh ? 1 : Math.max(0, old.count - drained) + 1;
       const delay = lockDelay(count, free, this.policy);
       return { key, count, lastAt: now, lockedUntil: delay ? now + delay : 0 };
     });

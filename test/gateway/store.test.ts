@@ -169,6 +169,27 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect(await store.getFailure(bulk[1_049]!)).toBeNull();
     });
 
+    it('a floor behind one NAT address with typos all day long is never locked out', async () => {
+      // One typo every 20 minutes, each followed by the right password: never a quiet half hour.
+      // Counted only up, the address passed its 50 at the 50th typo and locked everyone behind it.
+      const lockout = new Lockout(store, DEFAULT_LOCKOUT);
+      const address = `10.7.${name.length}.1`;
+      let t = 2e12;
+      for (let i = 0; i < 60; i++) {
+        t += 20 * 60_000;
+        expect(await lockout.attempt('nat_alice', address, t)).toBe(0);
+        await lockout.failed(address, t);
+        expect(await lockout.attempt('nat_alice', address, t + 1)).toBe(0);
+        await lockout.succeed('nat_alice');
+      }
+      expect(await lockout.lockedUntil('nat_bob', address, t + 60_000)).toBe(0);
+      // Guessing from that address as fast as it goes still locks it.
+      for (let i = 0; i < DEFAULT_LOCKOUT.addressFreeFailures; i++) {
+        await lockout.failed(address, t + 60_000 + i);
+      }
+      expect(await lockout.lockedUntil('nat_bob', address, t + 61_000)).toBeGreaterThan(0);
+    });
+
     it('the lockout purge forgets names and addresses that stopped trying, never a lock in force', async () => {
       // The longest lock (1 h) outlasts the forget period (10 min): a purge that looked only
       // at the last failure would lift this lock after 10 minutes.
