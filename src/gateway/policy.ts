@@ -44,8 +44,31 @@ export interface Route {
   query: Record<string, string>;
 }
 
+/**
+ * The body fields each POST route passes on (agent-api §3); the rest is dropped. What goes to the
+ * platform is rebuilt from the body as checked here, never the text as received: a duplicate
+ * key (JSON.parse keeps the last, another parser the first) or a key in another case (some
+ * parsers match names loosely) would otherwise reach the platform unchecked.
+ */
+const BODY_FIELDS: Partial<Record<Action, readonly string[]>> = {
+  login: ['name', 'num', 'state', 'skills', 'extension'],
+  state: ['state'],
+  skills: ['opts'],
+  'set-extension': ['id'],
+};
+
+/** `body` with only the fields `action` passes on (undefined for routes without a body). */
+function forwardedBody(action: Action, body: unknown): Record<string, unknown> | undefined {
+  const fields = BODY_FIELDS[action];
+  if (!fields || !isObject(body)) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const field of fields) if (Object.hasOwn(body, field)) kept[field] = body[field];
+  return kept;
+}
+
 export type Decision =
-  | { ok: true; route: Route; body: unknown }
+  /** `body`: what to send the platform for a POST (checked fields only), else undefined. */
+  | { ok: true; route: Route; body: Record<string, unknown> | undefined }
   | { ok: false; status: 400 | 403 | 404 | 405; reason: string; action: string; target: string };
 
 const enc = encodeURIComponent;
@@ -171,15 +194,15 @@ export function authorize(route: Route, body: unknown, agent: AgentRecord): Deci
       ) {
         return deny('this agent may not set their own skills', target);
       }
-      return { ok: true, route: { ...route, target }, body };
+      return { ok: true, route: { ...route, target }, body: forwardedBody('login', body) };
     }
     case 'list-agents':
     case 'list-extensions':
-      return { ok: true, route, body };
+      return { ok: true, route, body: undefined };
     case 'get-extension':
       if (!agent.extensions.includes(route.target))
         return deny('that extension is not assigned to this agent');
-      return { ok: true, route, body };
+      return { ok: true, route, body: undefined };
     default:
       break;
   }
@@ -192,5 +215,5 @@ export function authorize(route: Route, body: unknown, agent: AgentRecord): Deci
       return deny('that extension is not assigned to this agent');
     }
   }
-  return { ok: true, route, body };
+  return { ok: true, route, body: forwardedBody(route.action, body) };
 }

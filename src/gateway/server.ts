@@ -325,7 +325,7 @@ export function createGatewayServer(parts: ServerParts): Server {
       r.method,
       r.upstreamPath,
       r.query,
-      r.method === 'POST' ? text : null,
+      r.method === 'POST' ? JSON.stringify(decision.body ?? {}) : null,
     );
     if (!sent.ok) {
       metrics.platformError(sent.code);

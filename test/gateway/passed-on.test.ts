@@ -1,10 +1,18 @@
 /**
+ * What the gateway passes between an agent and the platform: only what it checked.
+ *
  * The extension list through the gateway never carries a SIP password, whatever shape of reply
  * the platform sends. The gateway used to find the envelope's code with a pattern over the
  * reply's first 200 characters and strip passwords only when it read 000000: a platform writing
  * `code` after `data` (valid JSON, the same envelope) handed every extension's password to any
- * signed-in agent, who could then register as a colleague's phone. A bare HTTP server plays the
- * platform here, answering every request with the reply a test sets.
+ * signed-in agent, who could then register as a colleague's phone.
+ *
+ * A request body reaches the platform rebuilt from what the gateway checked. It used to forward
+ * the text as received: a duplicate key (JSON.parse keeps the last, another parser the first)
+ * or a key in another case could set what the check had refused (an agent's own skills).
+ *
+ * A bare HTTP server plays the platform here, answering every request with the reply a test
+ * sets and keeping the bodies it was sent.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -26,6 +34,7 @@ const items = Array.from({ length: 20 }, (_, i) => ({
 }));
 
 let reply = { status: 200, body: '' };
+let received: string[] = [];
 let upstream: Server;
 let dir: string;
 let store: GatewayStore;
@@ -33,9 +42,15 @@ let gateway: Awaited<ReturnType<typeof startGateway>>;
 let token: string;
 
 beforeEach(async () => {
-  upstream = createServer((_req, res) => {
-    res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-    res.end(reply.body);
+  received = [];
+  upstream = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      received.push(text);
+      res.writeHead(reply.status, { 'Content-Type': 'application/json' });
+      res.end(reply.body);
+    });
   });
   await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
   const port = (upstream.address() as { port: number }).port;
@@ -91,5 +106,38 @@ describe('the extension list through the gateway', () => {
     const r = await send(gateway.origin, 'GET', LIST, { token });
     expect(r.text).not.toContain('sipSecret');
     expect(r.json).toMatchObject({ code: 'GW0502' });
+  });
+});
+
+describe('a request body through the gateway', () => {
+  const OK = JSON.stringify({ code: '000000', msg: '请求成功', data: null });
+
+  it('a login with its skills key twice reaches the platform as checked: no skills', async () => {
+    reply = { status: 200, body: OK };
+    const raw =
+      '{"name":"alice","extension":"e1","skills":[{"name":"vip","score":100}],"skills":[]}';
+    const r = await send(gateway.origin, 'POST', '/v1/platform/callcenter/agent', {
+      token,
+      raw,
+    });
+    expect(r.status).toBe(200);
+    expect(received.map((body) => JSON.parse(body) as unknown)).toEqual([
+      { name: 'alice', extension: 'e1', skills: [] },
+    ]);
+    expect(received[0]).not.toContain('vip');
+  });
+
+  it('keys the route does not know, in any case, are left out', async () => {
+    reply = { status: 200, body: OK };
+    const raw = '{"name":"alice","extension":"e1","Skills":[{"name":"vip"}],"NAME":"bob"}';
+    await send(gateway.origin, 'POST', '/v1/platform/callcenter/agent', { token, raw });
+    await send(gateway.origin, 'POST', '/v1/platform/callcenter/agent/alice/state', {
+      token,
+      raw: '{"state":"idle","State":"busy","agent":"bob"}',
+    });
+    expect(received.map((body) => JSON.parse(body) as unknown)).toEqual([
+      { name: 'alice', extension: 'e1' },
+      { state: 'idle' },
+    ]);
   });
 });
