@@ -269,34 +269,38 @@ describe('gateway security: lapsed and revoked tokens', () => {
     expect((await platform(rig, 'GET', '/callcenter/agent/bob/keepalive', other)).status).toBe(401);
   });
 
-  it('lets a token lapse after the idle period and at the absolute end; keepalives extend it', async () => {
-    let now = Date.now();
+  /** A rig on a clock the test moves (idle 60 s, shift 300 s), alice signed in there. */
+  async function clockedAlice() {
+    const clock = { now: Date.now() };
     const clocked = await startRig({
-      now: () => now,
+      now: () => clock.now,
       idleSeconds: 60,
       absoluteSeconds: 300,
       emulator: rig.emulator,
     });
+    const token = await signIn(clocked, 'alice', PASSWORDS.alice);
+    await platform(clocked, 'POST', '/callcenter/agent', token, {
+      name: 'alice',
+      extension: EXT[1],
+    });
+    const keepalive = (t = token) =>
+      platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', t);
+    return { clocked, clock, keepalive };
+  }
+
+  it('lets a token lapse after the idle period and at the absolute end; keepalives extend it', async () => {
+    const { clocked, clock, keepalive } = await clockedAlice();
     try {
-      const token = await signIn(clocked, 'alice', PASSWORDS.alice);
-      await platform(clocked, 'POST', '/callcenter/agent', token, {
-        name: 'alice',
-        extension: EXT[1],
-      });
       for (let i = 0; i < 4; i++) {
-        now += 50_000; // within the idle period each time: the keepalive extends the session
-        expect(
-          (await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token)).status,
-        ).toBe(200);
+        clock.now += 50_000; // within the idle period each time: the keepalive extends the session
+        expect((await keepalive()).status).toBe(200);
       }
-      now += 101_000; // 301 s after sign-in: past the absolute end
-      expect(
-        (await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token)).status,
-      ).toBe(401);
+      clock.now += 101_000; // 301 s after sign-in: past the absolute end
+      expect((await keepalive()).status).toBe(401);
       const idle = await signIn(clocked, 'alice', PASSWORDS.alice);
       // Idle 60 s, and the stored last use may lag a request by up to 5 s: lapsed by 65 s.
-      now += 65_000;
-      const r = await platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', idle);
+      clock.now += 65_000;
+      const r = await keepalive(idle);
       expect(r.status).toBe(401);
       responses.push(r.text);
     } finally {
@@ -305,23 +309,11 @@ describe('gateway security: lapsed and revoked tokens', () => {
   });
 
   it('never lapses a token before its idle period after the last request', async () => {
-    let now = Date.now();
-    const clocked = await startRig({
-      now: () => now,
-      idleSeconds: 60,
-      absoluteSeconds: 300,
-      emulator: rig.emulator,
-    });
+    const { clocked, clock, keepalive } = await clockedAlice();
     try {
-      const token = await signIn(clocked, 'alice', PASSWORDS.alice);
-      const keepalive = () => platform(clocked, 'GET', '/callcenter/agent/alice/keepalive', token);
-      await platform(clocked, 'POST', '/callcenter/agent', token, {
-        name: 'alice',
-        extension: EXT[1],
-      });
-      now += 4_999; // a request too soon after the last to be written down as seen
+      clock.now += 4_999; // a request too soon after the last to be written down as seen
       expect((await keepalive()).status).toBe(200);
-      now += 59_000; // 59 s after it: still within the idle period
+      clock.now += 59_000; // 59 s after it: still within the idle period
       expect((await keepalive()).status).toBe(200);
     } finally {
       await clocked.close();
