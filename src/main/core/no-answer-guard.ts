@@ -5,7 +5,7 @@
  * plainly why; one click on Idle brings them back. An answered call, a refusal (the agent is
  * there), or any state the agent chooses resets the count. N = 0 turns the guard off.
  */
-import { isCallState } from '../../shared/domain/state';
+import { isCallState, isRoutableState } from '../../shared/domain/state';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { Result } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/settings';
@@ -67,6 +67,11 @@ export class NoAnswerGuard implements CallObserver {
     // The agent refused it: they are at the desk.
     if (end.reason === 'rejected' || end.reason === 'local-hangup') return this.reset();
     if (end.reason !== 'ring-timeout') return;
+    // Only an agent waiting for routed calls can have walked away from them. A direct ring that
+    // rings out on a chosen break (busy/午餐) or under a hold (a locked screen) is not news, and
+    // relabelling the break busy/未接 would tell the platform and the agent something untrue.
+    const snap = this.options.session.snapshot();
+    if (!isRoutableState(snap.chosenState) || snap.hold) return;
     const limit = this.options.settings().noAnswerLimit;
     this.count++;
     this.options.logger.info('no-answer guard: offer rang out', { count: this.count, limit });
