@@ -90,7 +90,7 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   // The app's own holds on the agent (the session's named holds): never the agent's choice, so
   // neither their chosen state nor their recent reasons change, and a heal keeps the hold.
   const wrapUpHold = {
-    hold: (target: string) => session.holdFor('wrap-up', target),
+    hold: (target: string, restoreTo: string) => session.holdFor('wrap-up', target, restoreTo),
     release: () => session.releaseHold('wrap-up'),
   };
   const wrapUp = new WrapUp({

@@ -404,9 +404,13 @@ export class AgentSession {
   //   only forgets the hold. The snapshot's `hold` shows the current cause (banner.hold.<cause>).
   // - A new cause is added to `SystemHold` in src/shared/snapshot.ts with its banner text.
 
-  /** Holds the agent in `target` for `cause` until `releaseHold(cause)`. */
-  holdFor(cause: HoldCause, target: string): Promise<Answer> {
-    return this.store.batch(() => this.doHold(cause, target));
+  /**
+   * Holds the agent in `target` for `cause` until `releaseHold(cause)`. `restoreTo`: what ending
+   * it restores, when not the state shown before it (wrap-up: the agent's choice, not the
+   * reserve state the platform set when the call ended).
+   */
+  holdFor(cause: HoldCause, target: string, restoreTo?: string): Promise<Answer> {
+    return this.store.batch(() => this.doHold(cause, target, restoreTo));
   }
 
   /** Ends the hold for `cause` and restores the state from before it (when still held). */
@@ -652,14 +656,14 @@ export class AgentSession {
     }
   }
 
-  private doHold(cause: HoldCause, target: string): Promise<Answer> {
-    return this.serially(() => this.holdNow(cause, target));
+  private doHold(cause: HoldCause, target: string, restoreTo?: string): Promise<Answer> {
+    return this.serially(() => this.holdNow(cause, target, restoreTo));
   }
 
-  private async holdNow(cause: HoldCause, target: string): Promise<Answer> {
+  private async holdNow(cause: HoldCause, target: string, restoreTo?: string): Promise<Answer> {
     const guard = this.guardSignedIn();
     if (guard) return guard;
-    if (this.snap.phase === 'restoring') return this.holdForHeal(cause, target);
+    if (this.snap.phase === 'restoring') return this.holdForHeal(cause, target, restoreTo);
     if (isCallState(this.snap.state)) return this.fail(inCallRefusal(), false);
     if (this.holds.current()?.cause === cause && this.snap.state === target) return this.ok();
     // Behind a locked screen, a sleeping machine or a dead window the agent is held already:
@@ -673,7 +677,7 @@ export class AgentSession {
     }
     this.markAck();
     this.applyState(target, false);
-    this.beginHold(cause, target, previous);
+    this.beginHold(cause, target, restoreTo ?? previous);
     return this.ok();
   }
 
@@ -682,10 +686,10 @@ export class AgentSession {
    * meanwhile, a crashed window): the platform has no login to set it on, so it is recorded and
    * the heal logs in with it (restoreTarget), rather than with a routable choice.
    */
-  private holdForHeal(cause: HoldCause, target: string): Answer {
+  private holdForHeal(cause: HoldCause, target: string, restoreTo?: string): Answer {
     if (endsByItself(cause) && outranksSelfEnding(this.holds.current()?.cause)) return this.ok();
     const chosen = this.holds.restoreTarget(this.snap.chosenState);
-    this.beginHold(cause, target, chosen);
+    this.beginHold(cause, target, restoreTo ?? chosen);
     // Shown as what the heal will log in with (the platform's last word is stale meanwhile).
     this.applyState(target, false);
     return this.ok();

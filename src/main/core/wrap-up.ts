@@ -23,8 +23,11 @@ export interface WrapUpSession {
   snapshot(): SessionSnapshot;
   /** The agent's own choice (used to return to the state from before the call). */
   setState(state: string): Promise<Result<SessionSnapshot>>;
-  /** Holds the agent in `target` on the app's behalf (the session's named hold). */
-  hold(target: string): Promise<Result<SessionSnapshot>>;
+  /**
+   * Holds the agent in `target` on the app's behalf (the session's named hold); ending the hold
+   * (also a lock's or a suspend's that takes it over) restores `restoreTo`.
+   */
+  hold(target: string, restoreTo: string): Promise<Result<SessionSnapshot>>;
   /** Ends the hold (forgets it when the agent chose another state meanwhile). */
   release(): Promise<Result<SessionSnapshot>>;
 }
@@ -158,7 +161,10 @@ export class WrapUp implements CallObserver {
     const active = this.active;
     if (!active || active.applied) return;
     const { session } = this.options;
-    const result = await session.hold(active.state);
+    // Ending it restores the agent's state from before the call, not the reserve state the
+    // platform may have set when it ended (busy/话后处理): a lock taking the hold over, and the
+    // unlock after wrap-up's time, must give the agent their choice back.
+    const result = await session.hold(active.state, active.returnTo);
     if (this.active !== active) return;
     if (result.ok) {
       active.applied = true;

@@ -122,6 +122,25 @@ describe('wrap-up', () => {
   });
 });
 
+describe('wrap-up with the reserve state the docs advise (busy/话后处理)', () => {
+  it('locked during wrap-up and unlocked after its time: back to the agent’s choice', async () => {
+    // The wrap-up hold used to restore the state shown before it, the platform's reserve state:
+    // the lock took that over, and the unlock left the agent busy/话后处理 with no countdown.
+    app = await startCallCore({ settings: { wrapUpSeconds: 1 } });
+    const { callId } = await app.ring({ reserveState: 'busy/话后处理' });
+    expect((await app.core.dispatch('call:answer', { callId })).ok).toBe(true);
+    await waitFor(() => app!.platformState()?.startsWith('talking'), 'talking');
+    expect((await app.core.dispatch('call:hangup', { callId })).ok).toBe(true);
+    await app.until('held for wrap-up', (s) => s.hold?.reason === 'wrap-up');
+    app.core.system('lock-screen');
+    await waitFor(() => app!.platformState() === 'away/system/lock', 'held away');
+    await new Promise((r) => setTimeout(r, 1_500)); // wrap-up's time runs out behind the lock
+    app.core.system('unlock-screen');
+    await waitFor(() => app!.platformState() === 'idle', 'back to idle', 4_000);
+    expect(app.snap()).toMatchObject({ state: 'idle', hold: null, chosenState: 'idle' });
+  });
+});
+
 describe('wrap-up and a window that died in the call', () => {
   // The crash hold lasts until the window is back: wrap-up's hold used to replace it, and its
   // end then made the agent idle, routable, with no window to ring or talk in.
