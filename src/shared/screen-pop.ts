@@ -88,9 +88,13 @@ export function buildScreenPopUrl(
   const standIn = (name: string) => `zzscreenpop${name.toLowerCase()}zz`;
   const normal = parse(trimmed.replace(PLACEHOLDER, (_, name: string) => standIn(name)));
   if (!normal) return fail('not-a-url');
-  let url = normal.href;
-  for (const name of SCREEN_POP_PLACEHOLDERS)
-    url = url.split(standIn(name)).join(encodePlaceholderValue(values[name] ?? ''));
+  // One pass for all of them: a value is never read again, so a caller whose number spells a
+  // stand-in cannot pull the agent's name or the call id into the URL.
+  const byStandIn = new Map(SCREEN_POP_PLACEHOLDERS.map((name) => [standIn(name), name]));
+  const standIns = new RegExp([...byStandIn.keys()].join('|'), 'g');
+  const url = normal.href.replace(standIns, (found) =>
+    encodePlaceholderValue(values[byStandIn.get(found)!] ?? ''),
+  );
   if (url.length > MAX_SCREEN_POP_URL) return fail('too-long');
   const parsed = parse(url);
   // The parser must not change anything (dot segments, stray characters): what was built is

@@ -72,6 +72,19 @@ describe('screen-pop URL', () => {
     );
   });
 
+  it('a caller that spells a stand-in stays literal: no agent name or call id pulled in', () => {
+    // The template was filled one placeholder at a time, each pass over the last one's result.
+    const built = buildScreenPopUrl(
+      'https://crm.example.com/search?phone={caller}',
+      { caller: 'zzscreenpopagentzz-zzscreenpopcallidzz', agent: 'alice', callId: 'c-42' },
+      policy,
+    );
+    expect(built).toEqual({
+      ok: true,
+      url: 'https://crm.example.com/search?phone=zzscreenpopagentzz-zzscreenpopcallidzz',
+    });
+  });
+
   it('in a path segment, dot segments are refused rather than opened somewhere else', () => {
     const path = 'https://crm.example.com/customers/{caller}/card';
     expect(buildScreenPopUrl(path, values('..'), policy)).toEqual({
