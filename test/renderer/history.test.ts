@@ -83,6 +83,30 @@ describe('history', () => {
     expect(historyAlert()).toBeNull();
   });
 
+  it('a "to" day the clocks change on ends at the next local midnight, not 24 h on', async () => {
+    // Berlin's clocks went forward on 2026-03-29: that day has 23 hours. The end used to be
+    // midnight + 24 h, which took in 00:00–01:00 of the next day (and on the autumn change
+    // dropped the last hour of the day).
+    // The test runs in Node (happy-dom): its time zone follows TZ as soon as it is set.
+    const { env } = (globalThis as unknown as { process: { env: Record<string, string> } }).process;
+    const zone = env.TZ;
+    env.TZ = 'Europe/Berlin';
+    try {
+      const api = new FakeApi();
+      await openHistory([], 'zh-CN', api);
+      const card = getByRole('heading', { name: '通话记录' }).closest('section')!;
+      const [from, to] = [...card.querySelectorAll<HTMLInputElement>('input[type="date"]')];
+      await type(from!, '2026-03-29');
+      await type(to!, '2026-03-29');
+      const query = api.callsOf('getHistoryPage').at(-1)![0] as { from: number; to: number };
+      expect(query.to - query.from).toBe(23 * 3_600_000);
+      expect(query.to).toBe(new Date(2026, 2, 30).getTime());
+    } finally {
+      if (zone === undefined) delete env.TZ;
+      else env.TZ = zone;
+    }
+  });
+
   it('keeps every column a table cell: the number and its Copy sit in a box inside it', async () => {
     await openHistory([call({ id: 'a' }), call({ id: 'b', number: '02100000003' })]);
     const rows = queryAllByRole('row').slice(1);
