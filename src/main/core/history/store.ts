@@ -182,6 +182,8 @@ export class HistoryStore {
     for (let i = this.calls.length - 1; i >= 0; i--) {
       const call = this.calls[i]!;
       if (call.at < since) break;
+      // Stamped after now: the clock was set back since (a CMOS reset, a manual change).
+      if (call.at > now) continue;
       if (call.outcome === 'answered') {
         answered++;
         talkMs += call.talkMs;

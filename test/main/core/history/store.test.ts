@@ -167,6 +167,15 @@ describe('history store', () => {
     });
   });
 
+  it("the clock set back a day: today's figures leave out the calls stamped after now", () => {
+    now = MIDNIGHT + 2 * 86_400_000 + 10 * 3_600_000;
+    const store = open();
+    store.addCall(call('on the real day', now - 3_600_000, { talkMs: 60_000 }));
+    now -= 86_400_000; // a CMOS reset, a manual change
+    store.addCall(call('after the change', now - 3_600_000, { talkMs: 30_000 }));
+    expect(store.today()).toMatchObject({ answered: 1, talkMs: 30_000 });
+  });
+
   it('an app that died (crash, power cut) stops counting the last state when it last ran', () => {
     // The agent is idle from 08:00; the app is seen running until 09:00 and then dies without
     // a word. At 17:00 the app starts again.
