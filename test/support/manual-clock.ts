@@ -39,6 +39,15 @@ export class ManualClock implements Clock {
     this.t = until;
   }
 
+  /**
+   * The computer sleeps `ms`: the time of day moves on, and waiting timers are held back as long
+   * (Node's timers follow a clock that stops during sleep).
+   */
+  sleep(ms: number): void {
+    this.t += ms;
+    for (const timer of this.timers.values()) timer.at += ms;
+  }
+
   /** Moves the clock by `ms`, running the timers due meanwhile. */
   advance(ms: number): Promise<void> {
     return this.advanceTo(this.t + ms);

@@ -53,6 +53,8 @@ export interface AgentDay {
   declining(): boolean;
   /** The agent chose a state (window, tray, hotkey): wrap-up ends, the guard starts over. */
   manualStateChange(): void;
+  /** The computer woke from sleep: timers that slept with it are set again from the time. */
+  resumed(): void;
   /** The agent cleared the missed-offer list (newest ring `upTo`): it stays clear after a restart. */
   missedCleared(upTo: number): void;
   status(): AgentDayStatus;
@@ -151,6 +153,9 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     manualStateChange() {
       wrapUp.manualChange();
       guard.manualChange();
+    },
+    resumed() {
+      wrapUp.resumed();
     },
     missedCleared(upTo) {
       history.clearMissed(upTo);

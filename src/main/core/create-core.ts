@@ -451,6 +451,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       } else if (event === 'offline') {
         session.networkLost();
       } else {
+        if (event === 'resume') day.resumed();
         sip?.kick(event === 'resume' ? 'resume' : event === 'unlock-screen' ? 'unlock' : 'online');
         // A network return is no sign of the agent; a resume is one unless the screen is locked.
         const present = event === 'unlock-screen' || (event === 'resume' && !screenLocked);

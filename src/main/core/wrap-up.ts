@@ -135,6 +135,15 @@ export class WrapUp implements CallObserver {
     this.show();
   }
 
+  /**
+   * The computer woke from sleep: the countdown's timer may have slept with it (Node's timers
+   * follow a clock that stops during sleep), while its end is a time of day. Set again from the
+   * end, it ends at once if that has passed.
+   */
+  resumed(): void {
+    this.arm();
+  }
+
   /** The agent chose a state themselves: wrap-up ends, and their choice stands. */
   manualChange(): void {
     if (this.active) void this.finish(false);

@@ -119,6 +119,19 @@ describe('wrap-up on a manual clock', () => {
     expect(on.wrapUp.status()).toBeNull();
   });
 
+  it('a sleep past its end (on suspend: nothing): wrap-up ends on waking, not later', async () => {
+    // The countdown's timer slept with the computer: the banner read 0:00 and the agent stayed
+    // held for the rest of the wrap-up time after waking.
+    const { clock, wrapUp, log } = world(60);
+    wrapUp.ended(info('c', clock.now()), answeredEnd, clock.now());
+    await clock.advance(10_000);
+    clock.sleep(10 * 60_000);
+    wrapUp.resumed();
+    await clock.advance(0);
+    expect(wrapUp.status()).toBeNull();
+    expect(log.at(-1)).toMatch(/^set idle@/);
+  });
+
   it('returns to the state chosen before the call, not the reserve state', async () => {
     const { clock, wrapUp, log } = world(3);
     wrapUp.ended(info('c', clock.now()), answeredEnd, clock.now());
