@@ -34,6 +34,9 @@ export function parseExtensions(text: string): string[] {
   return [...new Set(ids)];
 }
 
+/** The columns `agent import` reads; the first two are required, in this order. */
+const CSV_COLUMNS = ['name', 'password', 'extensions', 'allow_skills'];
+
 export class Admin {
   private readonly now: () => number;
   private readonly scrypt: ScryptParams;
@@ -145,6 +148,12 @@ export class Admin {
     if (!header || header[0] !== 'name' || header[1] !== 'password') {
       throw new AdminError('the CSV needs a header line: name,password,extensions,allow_skills');
     }
+    // A misspelt column would be ignored, and its setting wiped for every agent listed.
+    const unknown = header.filter((h) => !CSV_COLUMNS.includes(h));
+    if (unknown.length > 0) {
+      const names = unknown.map((h) => `"${h}"`).join(', ');
+      throw new AdminError(`unknown CSV column ${names}: the columns are ${CSV_COLUMNS.join(',')}`);
+    }
     const col = (name: string) => header.indexOf(name);
     const entries = rows
       .filter((r) => r.some((c) => c.trim()))
@@ -166,14 +175,22 @@ export class Admin {
           throw new AdminError(`line ${line}: ${(error as Error).message}`);
         }
       });
+    const seen = new Set<string>();
+    for (const e of entries) {
+      if (seen.has(e.name)) throw new AdminError(`${e.name} is listed twice`);
+      seen.add(e.name);
+    }
     let added = 0;
     let updated = 0;
     for (const e of entries) {
       const exists = await this.store.getAgent(e.name);
       if (exists) {
+        // Only what the file has a column for: a file of name,password resets passwords and
+        // leaves each agent's extensions and skills permission as they are.
         if (e.password) await this.setPassword(e.name, e.password);
-        await this.store.updateAgent(e.name, { allowSkills: e.allowSkills });
-        await this.store.setExtensions(e.name, e.extensions);
+        if (col('allow_skills') >= 0)
+          await this.store.updateAgent(e.name, { allowSkills: e.allowSkills });
+        if (col('extensions') >= 0) await this.store.setExtensions(e.name, e.extensions);
         updated++;
       } else {
         await this.add(e.name, e.password || null, e.extensions, e.allowSkills);

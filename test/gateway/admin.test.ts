@@ -107,6 +107,33 @@ describe('gateway admin', () => {
     });
     expect((await store.getAgent('ann'))?.extensions).toEqual(['3001']);
   });
+
+  it('a CSV of name,password resets passwords and keeps extensions and skills', async () => {
+    // Before, the missing columns read as "none" and "no": every listed agent lost them.
+    await admin.add('kim', 'kim-password-1', ['4001', '4002'], true);
+    expect(await admin.importCsv('name,password\nkim,kim-password-2\n')).toEqual({
+      added: 0,
+      updated: 1,
+    });
+    expect(await store.getAgent('kim')).toMatchObject({
+      allowSkills: true,
+      extensions: ['4001', '4002'],
+    });
+  });
+
+  it('refuses a misspelt column and a name listed twice, changing nothing', async () => {
+    await admin.add('lee', 'lee-password-1', ['5001'], true);
+    await expect(
+      admin.importCsv('name,password,extension,allowskills\nlee,,5002,no\n'),
+    ).rejects.toThrow(/unknown CSV column "extension", "allowskills"/);
+    await expect(
+      admin.importCsv(
+        'name,password,extensions\nmay,may-password-1,6001\nmay,may-password-2,6002\n',
+      ),
+    ).rejects.toThrow('may is listed twice');
+    expect(await store.getAgent('lee')).toMatchObject({ allowSkills: true, extensions: ['5001'] });
+    expect(await store.getAgent('may')).toBeNull();
+  });
 });
 
 function cli(
