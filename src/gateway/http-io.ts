@@ -72,12 +72,17 @@ export function sendOk(res: ServerResponse, data: unknown): void {
  * `code` too (a pattern over the reply's first bytes once took either for the envelope's).
  */
 export function envelopeCode(body: string): string {
-  let envelope: unknown;
+  return parseEnvelope(body).code;
+}
+
+/** A platform reply's envelope code ('' when it has none) and its `data`, read once. */
+export function parseEnvelope(body: string): { code: string; data: unknown } {
+  let envelope: { code?: unknown; data?: unknown } | null;
   try {
-    envelope = JSON.parse(body);
+    envelope = JSON.parse(body) as { code?: unknown; data?: unknown } | null;
   } catch {
-    return '';
+    return { code: '', data: undefined };
   }
-  const code = (envelope as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code.slice(0, 16) : '';
+  const code = envelope?.code;
+  return { code: typeof code === 'string' ? code.slice(0, 16) : '', data: envelope?.data };
 }

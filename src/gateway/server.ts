@@ -21,7 +21,15 @@ import { GATEWAY_PATHS, GatewaySignInSchema, type GatewayCode } from '../shared/
 import { isValidAgentName } from '../shared/domain/agent';
 import type { AuditLog } from './audit';
 import { errorText } from './audit';
-import { BodyTooLarge, envelopeCode, readBody, sendJson, sendOk, sendRefusal } from './http-io';
+import {
+  BodyTooLarge,
+  envelopeCode,
+  parseEnvelope,
+  readBody,
+  sendJson,
+  sendOk,
+  sendRefusal,
+} from './http-io';
 import { authorize, matchRoute } from './policy';
 import type { Route } from './policy';
 import type { Forwarder } from './forward';
@@ -352,7 +360,7 @@ export function createGatewayServer(parts: ServerParts): Server {
       null,
     );
     if (!read.ok) return refuse(res, read.code, read.reason, who);
-    const code = envelopeCode(read.reply.body);
+    const { code, data } = parseEnvelope(read.reply.body);
     if (read.reply.status !== 200 || code !== PLATFORM_CODES.OK) {
       // The platform could not say (its error, or the agent unknown there): its own answer goes
       // back, so the desktop acts on it (a lost session heals), not on "not bound".
@@ -362,12 +370,7 @@ export function createGatewayServer(parts: ServerParts): Server {
       sendJson(res, read.reply.status, read.reply.body);
       throw new Answered({ ...who, status: read.reply.status, code });
     }
-    let bound: unknown;
-    try {
-      bound = (JSON.parse(read.reply.body) as { data?: { extension?: unknown } }).data?.extension;
-    } catch {
-      bound = undefined;
-    }
+    const bound = (data as { extension?: unknown } | null | undefined)?.extension;
     if (bound !== r.target) refuse(res, 'GW0403', 'that extension is not bound to this agent', who);
   }
 
