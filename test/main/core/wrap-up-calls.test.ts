@@ -137,6 +137,8 @@ describe('wrap-up with the reserve state the docs advise (busy/话后处理)', (
     await new Promise((r) => setTimeout(r, 1_500)); // wrap-up's time runs out behind the lock
     app.core.system('unlock-screen');
     await waitFor(() => app!.platformState() === 'idle', 'back to idle', 4_000);
+    // The platform takes the state a moment before its answer reaches the session.
+    await app.until('released', (s) => s.hold === null);
     expect(app.snap()).toMatchObject({ state: 'idle', hold: null, chosenState: 'idle' });
   });
 });
