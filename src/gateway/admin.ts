@@ -143,8 +143,8 @@ export class Admin {
    * checked before anything is written, so a bad file changes nothing.
    */
   async importCsv(text: string): Promise<{ added: number; updated: number }> {
-    const rows = parseCsv(text);
-    const header = rows.shift()?.map((h) => h.trim().toLowerCase());
+    const rows = parseCsvRows(text);
+    const header = rows.shift()?.cells.map((h) => h.trim().toLowerCase());
     if (!header || header[0] !== 'name' || header[1] !== 'password') {
       throw new AdminError('the CSV needs a header line: name,password,extensions,allow_skills');
     }
@@ -156,12 +156,16 @@ export class Admin {
     }
     const col = (name: string) => header.indexOf(name);
     const entries = rows
-      .filter((r) => r.some((c) => c.trim()))
-      .map((r, i) => {
-        const line = i + 2;
-        const name = (r[0] ?? '').trim();
-        const password = r[1] ?? '';
+      .filter(({ cells }) => cells.some((c) => c.trim()))
+      .map(({ line, cells: r }) => {
         try {
+          // An unquoted comma (in a password, say) shifts every cell after it.
+          if (r.length > header.length)
+            throw new AdminError(
+              `${r.length} cells, the header has ${header.length} (a value with a comma needs double quotes: "pass,word")`,
+            );
+          const name = (r[0] ?? '').trim();
+          const password = r[1] ?? '';
           checkName(name);
           if (password) checkPassword(password);
           const extensions =
@@ -170,15 +174,23 @@ export class Admin {
             col('allow_skills') >= 0 ? (r[col('allow_skills')] ?? '').trim().toLowerCase() : '';
           if (!['', 'yes', 'no', 'true', 'false', '1', '0'].includes(flag))
             throw new AdminError(`allow_skills "${flag}"`);
-          return { name, password, extensions, allowSkills: ['yes', 'true', '1'].includes(flag) };
+          return {
+            line,
+            name,
+            password,
+            extensions,
+            allowSkills: ['yes', 'true', '1'].includes(flag),
+          };
         } catch (error) {
           throw new AdminError(`line ${line}: ${(error as Error).message}`);
         }
       });
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     for (const e of entries) {
-      if (seen.has(e.name)) throw new AdminError(`${e.name} is listed twice`);
-      seen.add(e.name);
+      const first = seen.get(e.name);
+      if (first !== undefined)
+        throw new AdminError(`line ${e.line}: ${e.name} is listed twice (also on line ${first})`);
+      seen.set(e.name, e.line);
     }
     let added = 0;
     let updated = 0;
@@ -233,12 +245,29 @@ export function table(header: readonly string[], rows: readonly (readonly string
   );
 }
 
+/** A CSV row and the file's line it starts on (1-based; a quoted field may span lines). */
+export interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
 /** RFC 4180-ish: commas, double-quoted fields with "" escapes, CRLF or LF. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+  return parseCsvRows(text).map((r) => r.cells);
+}
+
+/**
+ * {@link parseCsv} with each row's line number. A UTF-8 byte-order mark (Excel's "CSV UTF-8")
+ * is dropped first, so a quoted first header cell still reads as quoted.
+ */
+export function parseCsvRows(text: string): CsvRow[] {
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const rows: CsvRow[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
@@ -246,7 +275,11 @@ export function parseCsv(text: string): string[][] {
         field += '"';
         i++;
       } else if (c === '"') quoted = false;
-      else field += c;
+      else {
+        // A line break inside a quoted field is kept; the lines after it still count.
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+        field += c;
+      }
     } else if (c === '"' && field === '') quoted = true;
     else if (c === ',') {
       row.push(field);
@@ -254,15 +287,16 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      rows.push({ line: rowLine, cells: row });
       row = [];
       field = '';
+      rowLine = ++line;
     } else field += c;
   }
-  if (quoted) throw new AdminError('the CSV ends inside a quoted field');
+  if (quoted) throw new AdminError(`the CSV ends inside a quoted field (from line ${rowLine})`);
   if (field !== '' || row.length) {
     row.push(field);
-    rows.push(row);
+    rows.push({ line: rowLine, cells: row });
   }
   return rows;
 }

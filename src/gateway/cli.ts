@@ -2,6 +2,7 @@
  * `npm run gateway -- <command>`: the agent gateway service and its administration.
  *
  *   serve                      run the gateway in the foreground (SIGINT/SIGTERM stop it)
+ *   init                       create the database (SQLite) or bring its tables up to date
  *   agent add NAME [--extensions 1001,1002] [--allow-skills]   password from stdin
  *   agent password NAME        new password from stdin (ends the agent's sessions, lifts a lockout)
  *   agent unlock NAME          lift NAME's sign-in lockout
@@ -15,18 +16,21 @@
  *   audit [--agent NAME] [--limit N]   newest first, 100 unless --limit (at most 10000)
  *
  * Configuration comes from the environment (so no secret sits in a process list):
- *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL
+ *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL; serve and init
+ *                      create a missing SQLite file, the other commands refuse it
  *   GATEWAY_PLATFORM_URL, GATEWAY_APP_ID, GATEWAY_CERT_ID, and GATEWAY_SECRET_KEY or
  *   GATEWAY_SECRET_KEY_FILE (serve only); GATEWAY_SCRYPT_LOG_N (admin: cost of new hashes, 14)
  * Bad usage → a message on stderr and exit code 2; an admin refusal → exit code 1.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Admin, AdminError, auditTable, parseExtensions } from './admin';
 import { errorText } from './audit';
 import { startGateway } from './index';
 import { jsonLogger } from './log';
-import { openStore } from './store/open';
+import { isPostgresUrl, openStore } from './store/open';
+import type { GatewayStore } from './store/port';
 import { serveConfig, UsageError } from './serve-config';
 import { DEFAULT_SCRYPT } from './passwords';
 
@@ -50,6 +54,43 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+/**
+ * Opens the database for an admin command. A SQLite file that is not there is refused rather
+ * than created: an administrator in the wrong directory would otherwise get a new, empty
+ * database ("no agents") and add agents the gateway never sees.
+ */
+async function openExisting(): Promise<GatewayStore> {
+  const path = database();
+  if (!isPostgresUrl(path) && path !== ':memory:' && !existsSync(path)) {
+    const full = resolve(path);
+    throw new UsageError(
+      `GATEWAY_DATABASE: no database at ${path}${full === path ? '' : ` (${full})`}; set GATEWAY_DATABASE to the gateway's database file, or create a new one with: npm run gateway -- init`,
+    );
+  }
+  return openStore(path);
+}
+
+/** `init`: creates the SQLite file (or, on PostgreSQL, the tables) before the first `serve`. */
+async function init(args: string[]): Promise<void> {
+  parseArgs({ args, strict: true, allowPositionals: false, options: {} });
+  const path = database();
+  const existed = isPostgresUrl(path) || existsSync(path);
+  const store = await openStore(path);
+  await store.close();
+  const where = isPostgresUrl(path) ? 'the PostgreSQL database' : resolve(path);
+  process.stdout.write(`${existed ? 'database up to date' : 'database created'}: ${where}\n`);
+}
+
+/** An extension list typed on the command line: a bad one is bad usage (exit 2). */
+function extensionsArg(text: string, what: string): string[] {
+  try {
+    return parseExtensions(text);
+  } catch (error) {
+    if (error instanceof AdminError) throw new UsageError(`${what}: ${error.message}`);
+    throw error;
+  }
 }
 
 async function serve(args: string[]): Promise<void> {
@@ -87,7 +128,9 @@ async function admin(command: string, args: string[]): Promise<void> {
   const logN = Number(env.GATEWAY_SCRYPT_LOG_N ?? DEFAULT_SCRYPT.logN);
   if (!Number.isInteger(logN) || logN < 10 || logN > 20)
     throw new UsageError('GATEWAY_SCRYPT_LOG_N: 10–20');
-  const store = await openStore(database());
+  // Checked before the database is opened: bad usage is told as such.
+  const extensions = extensionsArg(values.extensions ?? '', '--extensions');
+  const store = await openExisting();
   const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN } });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const arg = (i: number, what: string) => {
@@ -117,12 +160,7 @@ async function admin(command: string, args: string[]): Promise<void> {
     switch (sub) {
       case 'add': {
         const password = process.stdin.isTTY ? null : await readStdin();
-        await a.add(
-          arg(1, 'NAME'),
-          password || null,
-          parseExtensions(values.extensions ?? ''),
-          values['allow-skills'] ?? false,
-        );
+        await a.add(arg(1, 'NAME'), password || null, extensions, values['allow-skills'] ?? false);
         return out(
           `added ${positionals[1]}${password ? '' : ' (no password yet: agent password NAME)'}`,
         );
@@ -148,7 +186,10 @@ async function admin(command: string, args: string[]): Promise<void> {
         await a.remove(arg(1, 'NAME'));
         return out(`removed ${positionals[1]}`);
       case 'extensions':
-        await a.setExtensions(arg(1, 'NAME'), parseExtensions(positionals[2] ?? ''));
+        await a.setExtensions(
+          arg(1, 'NAME'),
+          extensionsArg(positionals[2] ?? '', 'agent extensions'),
+        );
         return out(`extensions set for ${positionals[1]}`);
       case 'skills': {
         const flag = arg(2, 'on|off');
@@ -178,6 +219,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'init') return init(rest);
   if (command === 'agent' || command === 'audit' || command === 'sessions' || command === 'address')
     return admin(command, rest);
   throw new UsageError(`unknown command "${command}"`);

@@ -38,7 +38,12 @@ export interface GatewayOptions {
   /** 0 = any free port. */
   port?: number;
   tls?: { cert: string | Buffer; key: string | Buffer } | null;
-  trustProxy?: boolean;
+  /**
+   * Whose X-Forwarded-For names the client (the lockout counts that address): `true` = peers on
+   * loopback (a proxy on this machine), or the proxies' addresses / ADDR/BITS subnets. Any other
+   * peer's header is ignored. Default: nobody's.
+   */
+  trustProxy?: boolean | readonly string[];
   /** Session idle expiry (default 15 min) and absolute expiry (default 12 h). */
   idleSeconds?: number;
   absoluteSeconds?: number;
@@ -70,21 +75,20 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Whether `host` is an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+}
+
 /**
- * The warning for plain HTTP reachable from other machines (no TLS here, no proxy declared to
- * terminate it): agents' passwords and tokens would cross the floor's network readable. Null
- * when the gateway listens on loopback only, serves TLS, or sits behind `--trust-proxy`.
+ * The warning for plain HTTP reachable from other machines (no TLS here): agents' passwords and
+ * tokens would cross the floor's network readable — from the desktops, or from a proxy on
+ * another machine that terminates TLS. Null when the gateway listens on loopback only (a proxy
+ * on this machine, `--trust-proxy`, or no one else) or serves TLS itself.
  */
-export function plainHttpExposure(
-  host: string,
-  tls: GatewayOptions['tls'],
-  trustProxy: boolean,
-): string | null {
-  if (tls || trustProxy) return null;
-  const loopback = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
-  return loopback
-    ? null
-    : 'plain HTTP on a network address: passwords and tokens cross the network readable; use --tls-cert/--tls-key or a TLS proxy (--trust-proxy)';
+export function plainHttpExposure(host: string, tls: GatewayOptions['tls']): string | null {
+  if (tls || isLoopbackHost(host)) return null;
+  return 'plain HTTP on a network address: passwords and tokens cross the network readable; use --tls-cert/--tls-key, or listen on 127.0.0.1 behind a TLS proxy on this machine (--trust-proxy)';
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -188,7 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   sweepDisabledAgents.unref();
   logger.info('gateway listening', { origin, store: store.kind, platform: options.platformUrl });
-  const exposed = plainHttpExposure(host, options.tls ?? null, options.trustProxy ?? false);
+  const exposed = plainHttpExposure(host, options.tls ?? null);
   if (exposed) logger.warn(exposed, { origin });
   return {
     origin,

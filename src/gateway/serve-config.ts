@@ -5,9 +5,10 @@
  * message naming the flag or variable, instead of failing every agent's request later.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUDIT_DAYS } from './audit';
-import type { GatewayOptions } from './index';
+import { isLoopbackHost, type GatewayOptions } from './index';
 
 /** Bad usage or configuration: the CLI prints it with the usage text and exits with 2. */
 export class UsageError extends Error {}
@@ -25,6 +26,42 @@ function readOrExplain(what: string, path: string, read: ReadFile): Buffer {
   }
 }
 
+/**
+ * `--trust-proxy` alone (nothing after it, or another flag) trusts a proxy on this machine;
+ * `--trust-proxy ADDR[,ADDR…]` names the proxies. parseArgs has no optional values: a bare one
+ * is given the value "loopback" here.
+ */
+function bareTrustProxy(args: string[]): string[] {
+  return args.map((arg, i) =>
+    arg === '--trust-proxy' && (i + 1 >= args.length || args[i + 1]!.startsWith('-'))
+      ? '--trust-proxy=loopback'
+      : arg,
+  );
+}
+
+/**
+ * The addresses `--trust-proxy` names: IPv4 or IPv6 addresses, or subnets as ADDR/BITS (a pool
+ * of proxies), separated by commas.
+ */
+function trustedProxies(text: string): string[] {
+  const entries = text.split(/[\s,]+/).filter(Boolean);
+  if (entries.length === 0)
+    throw new UsageError('--trust-proxy: name the proxy addresses, e.g. --trust-proxy 10.0.0.5');
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk =
+      bits === undefined ||
+      (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits && extra === undefined);
+    if (!family || !bitsOk)
+      throw new UsageError(
+        `--trust-proxy: "${entry}" is not an IP address or ADDR/BITS subnet (e.g. 10.0.0.5 or 10.0.0.0/29)`,
+      );
+  }
+  return entries;
+}
+
 /** Parses `serve`'s flags and the GATEWAY_* variables; throws {@link UsageError}. */
 export function serveConfig(
   args: string[],
@@ -32,14 +69,14 @@ export function serveConfig(
   read: ReadFile = (path) => readFileSync(path),
 ): ServeConfig {
   const { values } = parseArgs({
-    args,
+    args: bareTrustProxy(args),
     strict: true,
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
-      'trust-proxy': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
       'idle-minutes': { type: 'string' },
       'shift-hours': { type: 'string' },
       'rate-per-second': { type: 'string' },
@@ -47,10 +84,18 @@ export function serveConfig(
       'audit-days': { type: 'string' },
     },
   });
-  const num = (flag: string, fallback: number, ok: (n: number) => boolean, rule: string) => {
+  // Plain decimal only: Number() would also read "0x50", "1e3", " 80" or "" (as 0).
+  const num = (
+    flag: string,
+    fallback: number,
+    ok: (n: number) => boolean,
+    rule: string,
+    whole = false,
+  ) => {
     const value = values[flag as keyof typeof values];
     if (value === undefined) return fallback;
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    const decimal = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
+    const n = typeof value === 'string' && decimal.test(value) ? Number(value) : NaN;
     if (!Number.isFinite(n) || !ok(n)) throw new UsageError(`--${flag} must be ${rule}`);
     return n;
   };
@@ -76,8 +121,27 @@ export function serveConfig(
   } else {
     secretKey = required('GATEWAY_SECRET_KEY');
   }
+  const host = values.host ?? '127.0.0.1';
+  // X-Forwarded-For is whatever the peer wrote: trusted only from the proxy's own address. A
+  // bare --trust-proxy trusts loopback peers, so it needs a gateway only they can reach.
+  const trustProxy =
+    values['trust-proxy'] === undefined
+      ? false
+      : values['trust-proxy'] === 'loopback'
+        ? true
+        : trustedProxies(values['trust-proxy']);
+  if (trustProxy === true && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `--trust-proxy alone trusts a proxy on this machine, so the gateway must listen on loopback (--host 127.0.0.1), not ${host}; for a proxy on another machine name its address: --trust-proxy 10.0.0.5`,
+    );
+  }
   const positive = (n: number) => n > 0;
-  const ratePerSec = num('rate-per-second', 20, (n) => n >= 0, 'a number ≥ 0 (0 = no limit)');
+  const ratePerSec = num(
+    'rate-per-second',
+    20,
+    (n) => n === 0 || n >= 1,
+    '0 (no limit) or a number ≥ 1',
+  );
   const burst = num('burst', 40, (n) => n === 0 || n >= 1, '0 (no limit) or a number ≥ 1');
   return {
     platformUrl,
@@ -87,13 +151,8 @@ export function serveConfig(
       secretKey,
     },
     database: env.GATEWAY_DATABASE || './gateway.db',
-    host: values.host ?? '127.0.0.1',
-    port: num(
-      'port',
-      8780,
-      (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
-      'a port number (0–65535)',
-    ),
+    host,
+    port: num('port', 8780, (n) => n <= 65535, 'a port number (0–65535)', true),
     tls:
       values['tls-cert'] && values['tls-key']
         ? {
@@ -101,8 +160,8 @@ export function serveConfig(
             key: readOrExplain('--tls-key', values['tls-key'], read),
           }
         : null,
-    trustProxy: values['trust-proxy'] ?? false,
-    idleSeconds: num('idle-minutes', 15, positive, 'a number of minutes > 0') * 60,
+    trustProxy,
+    idleSeconds: num('idle-minutes', 15, (n) => n >= 1, 'a number of minutes ≥ 1') * 60,
     absoluteSeconds: num('shift-hours', 12, positive, 'a number of hours > 0') * 3600,
     // Either one at 0 turns the limit off, as documented.
     ratePerSec: burst === 0 ? 0 : ratePerSec,
@@ -110,8 +169,9 @@ export function serveConfig(
     auditDays: num(
       'audit-days',
       DEFAULT_AUDIT_DAYS,
-      (n) => Number.isInteger(n) && n >= 0,
+      () => true,
       'a whole number of days ≥ 0 (0 = keep for good)',
+      true,
     ),
   };
 }

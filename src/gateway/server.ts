@@ -16,6 +16,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttps } from 'node:https';
+import { BlockList, isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { GATEWAY_PATHS, GatewaySignInSchema, type GatewayCode } from '../shared/gateway/wire';
 import { isValidAgentName } from '../shared/domain/agent';
@@ -48,8 +49,11 @@ export interface ServerParts {
   audit: AuditLog;
   logger: Logger;
   now: () => number;
-  /** Take the client address from the last X-Forwarded-For hop (behind a reverse proxy). */
-  trustProxy: boolean;
+  /**
+   * Take the client address from the last X-Forwarded-For hop when the request comes from a
+   * trusted proxy: `true` = a loopback peer, or the proxies' addresses / ADDR/BITS subnets.
+   */
+  trustProxy: boolean | readonly string[];
   tls: { cert: string | Buffer; key: string | Buffer } | null;
 }
 
@@ -68,17 +72,36 @@ class Answered {
   constructor(readonly outcome: Outcome) {}
 }
 
+/**
+ * Which peers' X-Forwarded-For is believed (null: nobody's). Anyone else could write their own
+ * header and sign in from a new "address" each time, past the per-address lockout.
+ */
+export function trustedPeers(trustProxy: boolean | readonly string[]): BlockList | null {
+  if (trustProxy === false) return null;
+  const list = new BlockList();
+  const entries = trustProxy === true ? ['127.0.0.0/8', '::1'] : trustProxy;
+  for (const entry of entries) {
+    const [address = '', bits] = entry.split('/');
+    const family = isIPv6(address) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
 export function createGatewayServer(parts: ServerParts): Server {
   const { store, sessions, forwarder, metrics, limiter, audit, logger, now } = parts;
+  const proxies = trustedPeers(parts.trustProxy);
 
   function sourceOf(req: IncomingMessage): string {
-    if (parts.trustProxy) {
+    const peer = req.socket.remoteAddress ?? '';
+    if (proxies && peer && proxies.check(peer, isIPv6(peer) ? 'ipv6' : 'ipv4')) {
       const forwarded = req.headers['x-forwarded-for'];
       const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
       const last = list[list.length - 1]?.trim();
       if (last) return last.slice(0, 64);
     }
-    return req.socket.remoteAddress ?? '';
+    return peer;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -4,9 +4,9 @@
  * comes from stdin and never from the command line.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, AdminError, parseCsv } from '../../src/gateway/admin';
 import { DEFAULT_LOCKOUT } from '../../src/gateway/lockout';
@@ -121,6 +121,55 @@ describe('gateway admin', () => {
     });
   });
 
+  it('reads Excel’s "CSV UTF-8": a byte-order mark before a quoted header', async () => {
+    const text = '\uFEFF"name","password","extensions"\r\n"bom_agent","bom-password","7001"\r\n';
+    expect(parseCsv(text)[0]).toEqual(['name', 'password', 'extensions']);
+    expect(await admin.importCsv(text)).toEqual({ added: 1, updated: 0 });
+    expect((await store.getAgent('bom_agent'))?.extensions).toEqual(['7001']);
+  });
+
+  it('names the file’s own line of a bad row, blank lines and quoted line breaks counted', async () => {
+    const lines = [
+      'name,password,extensions',
+      '',
+      'ned,ned-password,7101',
+      '',
+      'ola,ola-password,"7102',
+      '7103"',
+      'bad name,pw-123456,',
+    ];
+    await expect(admin.importCsv(lines.join('\n'))).rejects.toThrow(
+      /^line 7: invalid agent name "bad name"/,
+    );
+    await expect(admin.importCsv(lines.join('\r\n'))).rejects.toThrow(/^line 7: /);
+    await expect(
+      admin.importCsv('name,password\n\n\nned,ned-password\n\nned,ned-password-2\n'),
+    ).rejects.toThrow('line 6: ned is listed twice (also on line 4)');
+    expect(await store.getAgent('ned')).toBeNull();
+    expect(await store.getAgent('ola')).toBeNull();
+  });
+
+  it('refuses a row with more cells than the header: an unquoted comma shifted them', async () => {
+    // "longpassword,with-comma" unquoted: the password would be cut at the comma and
+    // "with-comma" taken for an extension.
+    const shifted =
+      'name,password,extensions\npia,pia-password,7201\nrex,longpassword,with-comma,7202\n';
+    await expect(admin.importCsv(shifted)).rejects.toThrow(
+      'line 3: 4 cells, the header has 3 (a value with a comma needs double quotes: "pass,word")',
+    );
+    await expect(admin.importCsv('name,password\nrex,longpassword,\n')).rejects.toThrow(
+      /^line 2: 3 cells, the header has 2/,
+    );
+    expect(await store.getAgent('pia')).toBeNull();
+    expect(await store.getAgent('rex')).toBeNull();
+    // Quoted, the comma is the password's own; fewer cells than the header stay fine.
+    expect(
+      await admin.importCsv('name,password,extensions\nrex,"longpassword,with-comma"\n'),
+    ).toEqual({ added: 1, updated: 0 });
+    const rex = await store.getAgent('rex');
+    expect(await verifyPassword('longpassword,with-comma', rex!.passwordHash)).toBe(true);
+  });
+
   it('refuses a misspelt column and a name listed twice, changing nothing', async () => {
     await admin.add('lee', 'lee-password-1', ['5001'], true);
     await expect(
@@ -156,6 +205,10 @@ function cli(
 describe('gateway admin CLI', () => {
   it('adds an agent with the password from stdin, lists, sets extensions and skills, shows the audit', async () => {
     const env = { GATEWAY_DATABASE: join(dir, 'cli.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    expect(await cli(['init'], env)).toMatchObject({
+      code: 0,
+      out: `database created: ${env.GATEWAY_DATABASE}\n`,
+    });
     expect(
       (await cli(['agent', 'add', 'cli_agent', '--extensions', '1001'], env, 'cli-password\n'))
         .code,
@@ -172,6 +225,68 @@ describe('gateway admin CLI', () => {
     const stored = await cliStore.getAgent('cli_agent');
     await cliStore.close();
     expect(await verifyPassword('cli-password', stored!.passwordHash)).toBe(true);
+  }, 90_000);
+});
+
+describe('the admin CLI and its database', () => {
+  it('refuses a database file that is not there instead of creating an empty one', async () => {
+    // An administrator in the wrong directory saw "no agents" and added them to a new file.
+    const missing = join(dir, 'elsewhere', 'gateway.db');
+    const env = { GATEWAY_DATABASE: missing, GATEWAY_SCRYPT_LOG_N: '10' };
+    mkdirSync(join(dir, 'elsewhere'));
+    const results = await Promise.all([
+      cli(['agent', 'list'], env),
+      cli(['agent', 'add', 'new_agent'], env, 'new-agent-password\n'),
+      cli(['audit'], env),
+      cli(['address', 'unlock', '10.1.2.3'], env),
+    ]);
+    for (const r of results) {
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err.split('\n')[0]).toBe(
+        `GATEWAY_DATABASE: no database at ${missing}; set GATEWAY_DATABASE to the gateway's database file, or create a new one with: npm run gateway -- init`,
+      );
+    }
+    expect(existsSync(missing)).toBe(false);
+    // init creates it (serve does too); then the commands work, and init again changes nothing.
+    expect(await cli(['init'], env)).toMatchObject({
+      code: 0,
+      out: `database created: ${missing}\n`,
+    });
+    expect(await cli(['agent', 'add', 'new_agent'], env, 'new-agent-password\n')).toMatchObject({
+      code: 0,
+    });
+    expect(await cli(['init'], env)).toMatchObject({
+      code: 0,
+      out: `database up to date: ${missing}\n`,
+    });
+    expect((await cli(['agent', 'list'], env)).out).toMatch(/\nnew_agent +enabled +password/);
+  }, 90_000);
+
+  it('a relative path is named in full too', async () => {
+    const r = await cli(['agent', 'list'], { GATEWAY_DATABASE: 'no-such-dir/gateway.db' });
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(
+      `GATEWAY_DATABASE: no database at no-such-dir/gateway.db (${resolve('no-such-dir/gateway.db')}); set GATEWAY_DATABASE to the gateway's database file, or create a new one with: npm run gateway -- init`,
+    );
+  }, 30_000);
+
+  it('a bad extension id on the command line is bad usage: exit 2, nothing added', async () => {
+    const env = { GATEWAY_DATABASE: join(dir, 'cli-ext.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    const setup = await openStore(env.GATEWAY_DATABASE);
+    await new Admin(setup, { scrypt: TEST_SCRYPT }).add('ext_agent', 'ext-password');
+    await setup.close();
+    const [add, set] = await Promise.all([
+      cli(['agent', 'add', 'ext_other', '--extensions', 'bad!'], env, 'ext-password\n'),
+      cli(['agent', 'extensions', 'ext_agent', '1001,bad!'], env),
+    ]);
+    expect(add.code).toBe(2);
+    expect(add.err.split('\n')[0]).toBe('--extensions: invalid extension id "bad!"');
+    expect(set.code).toBe(2);
+    expect(set.err.split('\n')[0]).toBe('agent extensions: invalid extension id "bad!"');
+    const list = await cli(['agent', 'list'], env);
+    expect(list.out).not.toContain('ext_other');
+    expect(list.out).toMatch(/\next_agent +enabled +password +skills:off +-\n/);
   }, 90_000);
 });
 
@@ -264,6 +379,7 @@ describe('lifting a sign-in lockout', () => {
 
   it('the CLI: agent unlock, address unlock; a mistyped name is an error, not "0 revoked"', async () => {
     const env = { GATEWAY_DATABASE: join(dir, 'cli-lock.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    expect((await cli(['init'], env)).code).toBe(0);
     expect((await cli(['agent', 'add', 'locked_one'], env, 'locked-password\n')).code).toBe(0);
     const [unlock, address, ghost, revoke] = await Promise.all([
       cli(['agent', 'unlock', 'locked_one'], env),

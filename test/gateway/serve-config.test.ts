@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConfig, UsageError } from '../../src/gateway/serve-config';
 import { plainHttpExposure } from '../../src/gateway/index';
-import { PASSWORDS, platform, signIn, startRig } from './helpers';
+import { addressKey } from '../../src/gateway/lockout';
+import { PASSWORDS, platform, send, signIn, startRig } from './helpers';
 
 let dir: string;
 let secretFile: string;
@@ -73,7 +74,7 @@ describe('serve configuration', () => {
     expect(refusal([], { GATEWAY_PLATFORM_URL: 'api.yunhuni.com/v1/account/ACC' })).toMatch(
       /^GATEWAY_PLATFORM_URL must be an http\(s\) URL/,
     );
-    expect(refusal(['--idle-minutes', '0'])).toBe('--idle-minutes must be a number of minutes > 0');
+    expect(refusal(['--idle-minutes', '0'])).toBe('--idle-minutes must be a number of minutes ≥ 1');
     expect(refusal(['--shift-hours', '0'])).toBe('--shift-hours must be a number of hours > 0');
     expect(refusal(['--port', '70000'])).toBe('--port must be a port number (0–65535)');
     expect(refusal(['--burst', '0.5'])).toBe('--burst must be 0 (no limit) or a number ≥ 1');
@@ -85,6 +86,28 @@ describe('serve configuration', () => {
     expect(refusal(['--tls-cert', join(dir, 'nocert'), '--tls-key', secretFile])).toBe(
       `--tls-cert: cannot read ${join(dir, 'nocert')} (ENOENT)`,
     );
+  });
+
+  it('numbers are plain decimals, and none so small the gateway could not work with it', () => {
+    // Number() read "0x50" as port 80; 0.1 minutes lapsed sessions in 6 s; 0.001/s let an
+    // agent make one request every quarter of an hour.
+    for (const bad of ['0x50', '80.0', '1e3', ' 80', '-1', '+80', '65536'])
+      expect(refusal([`--port=${bad}`])).toBe('--port must be a port number (0–65535)');
+    expect(serveConfig(['--port', '0'], env).port).toBe(0); // any free port (tests, one-offs)
+    expect(serveConfig(['--port', '65535'], env).port).toBe(65535);
+    for (const bad of ['0.1', '0.99', '0x10', '1e1'])
+      expect(refusal([`--idle-minutes=${bad}`])).toBe(
+        '--idle-minutes must be a number of minutes ≥ 1',
+      );
+    expect(serveConfig(['--idle-minutes', '1'], env).idleSeconds).toBe(60);
+    expect(serveConfig(['--idle-minutes', '2.5'], env).idleSeconds).toBe(150);
+    for (const bad of ['0.001', '0.5', '-1', '0x10'])
+      expect(refusal([`--rate-per-second=${bad}`])).toBe(
+        '--rate-per-second must be 0 (no limit) or a number ≥ 1',
+      );
+    expect(serveConfig(['--rate-per-second', '0'], env).ratePerSec).toBe(0);
+    expect(serveConfig(['--rate-per-second', '1'], env).ratePerSec).toBe(1);
+    expect(serveConfig(['--rate-per-second', '2.5'], env).ratePerSec).toBe(2.5);
   });
 
   it('the CLI prints the refusal and exits with 2 before it listens', async () => {
@@ -106,17 +129,81 @@ describe('serve configuration', () => {
 });
 
 describe('plain HTTP beyond this machine', () => {
-  it('is warned about at start unless TLS or a declared proxy covers it', async () => {
+  it('is warned about at start unless TLS covers it or only this machine can connect', async () => {
     // Only the decision is checked for other addresses: tests listen on 127.0.0.1 alone.
     for (const host of ['0.0.0.0', '10.0.3.7', '::', 'gateway.example.internal'])
-      expect(plainHttpExposure(host, null, false)).toMatch(/^plain HTTP on a network address/);
+      expect(plainHttpExposure(host, null)).toMatch(/^plain HTTP on a network address/);
     for (const host of ['127.0.0.1', '::1', 'localhost'])
-      expect(plainHttpExposure(host, null, false)).toBeNull();
-    expect(plainHttpExposure('0.0.0.0', { cert: 'c', key: 'k' }, false)).toBeNull();
-    expect(plainHttpExposure('0.0.0.0', null, true)).toBeNull();
+      expect(plainHttpExposure(host, null)).toBeNull();
+    expect(plainHttpExposure('0.0.0.0', { cert: 'c', key: 'k' })).toBeNull();
+    // A proxy on another machine: the desktops can still reach the gateway's plain HTTP, and
+    // the proxy's hop to it crosses the network too.
+    const behind = serveConfig(['--host', '0.0.0.0', '--trust-proxy', '10.0.0.5'], env);
+    expect(plainHttpExposure(behind.host!, behind.tls!)).toMatch(/^plain HTTP on a network/);
     const rig = await startRig({ host: '127.0.0.1' });
     await rig.close();
     expect(rig.logs.join('\n')).not.toContain('plain HTTP');
+  });
+});
+
+describe('--trust-proxy', () => {
+  it('alone, trusts a proxy on this machine: only with a gateway listening on loopback', () => {
+    expect(serveConfig(['--trust-proxy'], env).trustProxy).toBe(true);
+    expect(serveConfig(['--host', '::1', '--trust-proxy', '--port', '8781'], env)).toMatchObject({
+      host: '::1',
+      trustProxy: true,
+      port: 8781,
+    });
+    // On a network address any desktop could send its own X-Forwarded-For and sign in from a
+    // new "address" each time, past the per-address lockout.
+    for (const args of [
+      ['--host', '0.0.0.0', '--trust-proxy'],
+      ['--trust-proxy', '--host', '10.0.3.7'],
+    ])
+      expect(refusal(args)).toMatch(
+        /^--trust-proxy alone trusts a proxy on this machine, so the gateway must listen on loopback \(--host 127\.0\.0\.1\), not (0\.0\.0\.0|10\.0\.3\.7); for a proxy on another machine name its address: --trust-proxy 10\.0\.0\.5$/,
+      );
+  });
+
+  it('with addresses, trusts the proxies named there, on any host', () => {
+    expect(
+      serveConfig(['--host', '0.0.0.0', '--trust-proxy', '10.0.0.5,10.0.0.6'], env).trustProxy,
+    ).toEqual(['10.0.0.5', '10.0.0.6']);
+    expect(
+      serveConfig(['--host', '::', '--trust-proxy=fd00::5,10.0.1.0/29'], env).trustProxy,
+    ).toEqual(['fd00::5', '10.0.1.0/29']);
+    for (const bad of ['nginx.internal', '10.0.0.0/33', '10.0.0.5/', '10.0.0.300'])
+      expect(refusal(['--host', '0.0.0.0', '--trust-proxy', bad])).toBe(
+        `--trust-proxy: "${bad}" is not an IP address or ADDR/BITS subnet (e.g. 10.0.0.5 or 10.0.0.0/29)`,
+      );
+    expect(refusal(['--trust-proxy='])).toBe(
+      '--trust-proxy: name the proxy addresses, e.g. --trust-proxy 10.0.0.5',
+    );
+  });
+
+  it('believes X-Forwarded-For only from a trusted peer', async () => {
+    const failureFrom = async (trustProxy: boolean | string[]) => {
+      const rig = await startRig({ trustProxy });
+      try {
+        const reply = await send(rig.gateway.origin, 'POST', '/v1/session', {
+          body: { name: 'alice', password: 'wrong-password' },
+          headers: { 'X-Forwarded-For': '10.7.0.1' },
+        });
+        expect(reply.status).toBe(401);
+        const counted = async (address: string) =>
+          (await rig.store.getFailure(addressKey(address))) !== null;
+        return { forwarded: await counted('10.7.0.1'), peer: await counted('127.0.0.1') };
+      } finally {
+        await rig.close();
+      }
+    };
+    // The proxy on this machine (the peer is 127.0.0.1), as before.
+    expect(await failureFrom(true)).toEqual({ forwarded: true, peer: false });
+    expect(await failureFrom(['127.0.0.1'])).toEqual({ forwarded: true, peer: false });
+    expect(await failureFrom(['127.0.0.0/8'])).toEqual({ forwarded: true, peer: false });
+    // A peer that is not the named proxy: its header is ignored, its own address counted.
+    expect(await failureFrom(['10.0.0.5'])).toEqual({ forwarded: false, peer: true });
+    expect(await failureFrom(false)).toEqual({ forwarded: false, peer: true });
   });
 });
 
