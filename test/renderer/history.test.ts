@@ -218,3 +218,72 @@ describe('history: the pager in English', () => {
     expect(textIn()).not.toContain(`${said}s`);
   });
 });
+
+describe('history: what the table shows when main refuses, and past the end', () => {
+  const card = () => getByRole('heading', { name: '通话记录' }).closest('section')!;
+  const bodyRows = () => queryAllByRole('row', {}, card()).slice(1);
+  const calls = (n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      call({
+        id: `c${i}`,
+        number: `1380000${String(i).padStart(4, '0')}`,
+        at: Date.now() - i * 1000,
+      }),
+    );
+
+  it('a refused query leaves no rows of the previous filter under the new one', async () => {
+    const api = new FakeApi();
+    await openHistory([call({ id: 'a', outcome: 'answered' })], 'zh-CN', api);
+    expect(bodyRows()).toHaveLength(1);
+    api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', 'boom'));
+    await type(getByRole('combobox', { name: '结果' }), 'missed');
+    await flushPromises();
+    expect(textIn(card())).toContain('通话记录无法加载');
+    expect(bodyRows().map((r) => r.getAttribute('data-outcome'))).not.toContain('answered');
+  });
+
+  it('dates the wrong way round take the earlier dates’ rows and pager away', async () => {
+    const api = new FakeApi();
+    await openHistory([call({ id: 'a', number: '13800000009' })], 'zh-CN', api);
+    const [from, to] = [...card().querySelectorAll<HTMLInputElement>('input[type="date"]')];
+    await type(from!, '2026-11-20');
+    await type(to!, '2026-11-10');
+    await flushPromises();
+    expect(textIn(card())).toContain('开始日期晚于结束日期');
+    expect(textIn(card())).not.toContain('13800000009');
+    expect(textIn(card())).not.toContain('第 1 / 1 页');
+  });
+
+  it('a refused Next keeps saying page 1 over page 1’s rows, and Next asks again', async () => {
+    const api = new FakeApi();
+    await openHistory(calls(60), 'zh-CN', api);
+    expect(textIn(card())).toContain('第 1 / 2 页');
+    api.handlers.getHistoryPage = () => Promise.resolve(fail('internal', 'boom'));
+    await click(getByRole('button', { name: '下一页' }));
+    await flushPromises();
+    expect(textIn(card())).toContain('通话记录无法加载');
+    expect(textIn(card())).toContain('第 1 / 2 页');
+    expect(bodyRows()[0]?.textContent).toContain('13800000000');
+    delete api.handlers.getHistoryPage;
+    await click(getByRole('button', { name: '下一页' }));
+    await flushPromises();
+    expect(textIn(card())).toContain('第 2 / 2 页');
+    expect(bodyRows()[0]?.textContent).toContain('13800000050');
+    expect(historyAlert()).toBeNull();
+  });
+
+  it('on the last page, a history that shrinks under it shows its new last page', async () => {
+    const api = new FakeApi();
+    const rows = calls(51);
+    await openHistory(rows, 'zh-CN', api);
+    await click(getByRole('button', { name: '下一页' }));
+    await flushPromises();
+    expect(textIn(card())).toContain('第 2 / 2 页');
+    api.history = rows.slice(0, 50); // retention's clean-up dropped the oldest
+    api.pushHistoryChanged();
+    await flushPromises();
+    await flushPromises();
+    expect(textIn(card())).toContain('第 1 / 1 页');
+    expect(bodyRows()).toHaveLength(50);
+  });
+});
