@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { callInfo } from './calls-support';
-import { fail, FakeApi, signedInSnapshot } from './fake-api';
-import { click, getByRole, queryAllByRole, textIn } from './queries';
+import { flushPromises } from '@vue/test-utils';
+import { fail, FakeApi, ok, signedInSnapshot } from './fake-api';
+import { click, getByRole, queryAllByRole, queryByRole, textIn } from './queries';
 import { mountApp } from './setup';
 import type { Language } from '../../src/shared/domain/errors';
 import type { AgentDayStatus } from '../../src/shared/snapshot';
@@ -95,5 +96,68 @@ describe('day banners', () => {
   ])('count the calls declined during wrap-up in English grammar (%i)', async (n, said) => {
     await showDay({ wrapUp: { ...wrapUp('idle')!, declined: n }, noAnswer: null }, 'en');
     expect(textIn()).toContain(said);
+  });
+});
+
+describe('day banners: refusals are said, once, where they happened', () => {
+  const noAnswerAt = (at: number) => ({ count: 2, state: 'busy/未接', at });
+  const wrapUpCard = () => getByRole('heading', { name: 'Wrap-up' }).closest('section')!;
+
+  it('a refused Back to Idle’s error does not come back with the next notice', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/未接' });
+    api.day = { wrapUp: null, noAnswer: noAnswerAt(Date.now() - 60_000) };
+    api.handlers.setState = () => Promise.resolve(fail('timeout'));
+    await mountApp(api, { language: 'en' });
+    const banner = () => document.querySelector<HTMLElement>('.no-answer');
+    await click(getByRole('button', { name: /^Back to idle$/i }, banner()!));
+    expect(textIn(banner()!)).toContain('The state change failed.');
+    // Back to idle another way (the state controls, the tray): the notice goes.
+    api.push(signedInSnapshot({ state: 'idle' }));
+    api.pushDay({ wrapUp: null, noAnswer: null });
+    await flushPromises();
+    expect(banner()).toBeNull();
+    // Hours later the guard trips again: a new notice, with no old failure under it.
+    api.push(signedInSnapshot({ state: 'busy/未接' }));
+    api.pushDay({ wrapUp: null, noAnswer: noAnswerAt(Date.now()) });
+    await flushPromises();
+    expect(banner()).not.toBeNull();
+    expect(textIn(banner()!)).not.toContain('failed');
+  });
+
+  it('says so when main refuses "Ready now" or "+30 s"', async () => {
+    const api = new FakeApi();
+    api.day = { wrapUp: wrapUp('idle'), noAnswer: null };
+    api.snapshot = signedInSnapshot({ state: 'busy/话后处理' });
+    api.handlers.wrapUpReadyNow = () => Promise.resolve(fail('timeout'));
+    api.handlers.wrapUpExtend = () => Promise.resolve(fail('timeout'));
+    await mountApp(api, { language: 'en' });
+    await click(getByRole('button', { name: 'Ready now' }, wrapUpCard()));
+    expect(api.callsOf('wrapUpReadyNow')).toHaveLength(1);
+    expect(queryByRole('alert', {}, wrapUpCard())?.textContent).toContain(
+      'The wrap-up could not be changed.',
+    );
+    await click(getByRole('button', { name: '+30 s' }, wrapUpCard()));
+    expect(api.callsOf('wrapUpExtend')).toHaveLength(1);
+    expect(queryByRole('alert', {}, wrapUpCard())).not.toBeNull();
+  });
+
+  it('one "+30 s" at a time: a double click while main works is one extension', async () => {
+    const api = new FakeApi();
+    api.day = { wrapUp: wrapUp('idle'), noAnswer: null };
+    api.snapshot = signedInSnapshot({ state: 'busy/话后处理' });
+    let release: () => void = () => undefined;
+    api.handlers.wrapUpExtend = () =>
+      new Promise((resolve) => (release = () => resolve(ok(api.day))));
+    await mountApp(api, { language: 'en' });
+    const extend = getByRole('button', { name: '+30 s' }, wrapUpCard());
+    await click(extend);
+    expect(extend.hasAttribute('disabled')).toBe(true);
+    extend.click();
+    await flushPromises();
+    expect(api.callsOf('wrapUpExtend')).toHaveLength(1);
+    release();
+    await flushPromises();
+    expect(extend.hasAttribute('disabled')).toBe(false);
   });
 });

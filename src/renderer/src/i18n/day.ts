@@ -11,6 +11,7 @@ export const DAY_ZH = {
     extend: '+30 秒',
     declined: '话后处理期间平台派来的 {n} 个来电已自动拒接，未响铃。',
     hint: '倒计时结束后恢复为：{state}',
+    failed: '话后处理未能更改。',
   },
   noAnswer: {
     text: '连续 {n} 个来电无人接听，已将您设为「{state}」，不会再有来电响铃。',
@@ -86,6 +87,7 @@ export const DAY_EN: typeof DAY_ZH = {
     declined:
       '{n} call the platform sent during wrap-up was declined without ringing. | {n} calls the platform sent during wrap-up were declined without ringing.',
     hint: 'When the countdown ends you return to: {state}',
+    failed: 'The wrap-up could not be changed.',
   },
   noAnswer: {
     text: '{n} calls in a row rang out unanswered, so you were set to “{state}” and no more calls will ring.',

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { call, desktopApi } from '../desktop';
 import type { HistoryPage, HistoryQuery, TodayFigures } from '../../../shared/history';
+import type { Result } from '../../../shared/ipc/contract';
 import type { AgentDayStatus } from '../../../shared/snapshot';
 
 export const useDayStore = defineStore('day', () => {
@@ -32,14 +33,18 @@ export const useDayStore = defineStore('day', () => {
     stops = [];
   }
 
-  async function readyNow(): Promise<void> {
+  /** "Ready now"; the answer says whether main could (the banner says why not). */
+  async function readyNow(): Promise<Result<AgentDayStatus>> {
     const result = await call((a) => a.wrapUpReadyNow());
     if (result.ok) status.value = result.value;
+    return result;
   }
 
-  async function extend(): Promise<void> {
+  /** "+30 s". */
+  async function extend(): Promise<Result<AgentDayStatus>> {
     const result = await call((a) => a.wrapUpExtend());
     if (result.ok) status.value = result.value;
+    return result;
   }
 
   const page = (query: HistoryQuery) => call<HistoryPage>((a) => a.getHistoryPage(query));
