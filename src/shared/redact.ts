@@ -32,8 +32,44 @@ export function isSecretField(name: string): boolean {
   return SECRET_FIELDS.has(name.toLowerCase().replace(/[-_]/g, ''));
 }
 
-/** Literal values shorter than this are not scrubbed from text (they would match everywhere). */
-const MIN_LITERAL = 4;
+/**
+ * Known values this long or longer are scrubbed wherever they occur, inside other text too. A
+ * shorter one (a 3-character proxy password, a PIN) would, scrubbed like that, turn every "a",
+ * "12" or "the" inside other words and numbers into the marker and leave the log unreadable; it
+ * is scrubbed only where it stands as a whole token ({@link shortLiteral}).
+ */
+const MIN_ANYWHERE = 4;
+
+/** A letter, digit or `_` (with combining marks): what a word or a number is made of. */
+const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}_]`;
+/** What joins two words or numbers into one token: 1.2.3, 10:01, 2024-01-02, a/b, don't. */
+const JOINER = String.raw`[.:/'’\-]`;
+
+/**
+ * A short known value where it is a whole token: not run together with a letter, digit or `_`
+ * on either side, nor joined to one by `.`, `:`, `-`, `/` or an apostrophe (so a password "01" stays in
+ * 2024-01-02 and 10:01, and "0" in 127.0.0.1, which are not it). Anything else around it ends
+ * the token: spaces, quotes, brackets, `=`, `,`, `;`, a line's ends, and a sentence's `.` or `:`
+ * followed by a space — `password abc.`, `pw=ab`, `{"pin":"12"}` and `'ab'` all lose the value.
+ * The cost is bounded and visible: a one-digit password blanks that digit where it stands
+ * alone (`"attempt":1`), never inside 10 or v1.2.
+ */
+function shortLiteral(value: string): RegExp {
+  let pattern = shortPatterns.get(value);
+  if (!pattern) {
+    const escaped = value.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+    pattern = new RegExp(
+      `(?<!${WORD_CHAR})(?<!${WORD_CHAR}${JOINER})${escaped}(?!${WORD_CHAR})(?!${JOINER}${WORD_CHAR})`,
+      'gu',
+    );
+    // A handful of secrets per run: compiled once each, not once per log line.
+    if (shortPatterns.size >= 32) shortPatterns.clear();
+    shortPatterns.set(value, pattern);
+  }
+  return pattern;
+}
+
+const shortPatterns = new Map<string, RegExp>();
 
 /** `"name": "value"` (JSON), with the value blanked when the name is a secret field's. */
 const JSON_FIELD = /"([A-Za-z][\w-]{0,39})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
@@ -84,10 +120,15 @@ export function redactText(text: string, known: Iterable<string> = []): string {
       out = out.replace(pattern, replacement as (substring: string, ...args: string[]) => string);
     }
   }
-  const literals = [...known].filter((value) => value.length >= MIN_LITERAL);
+  const literals = [...known].filter((value) => value.length > 0);
   // Longest first, so a secret containing another is removed whole.
   literals.sort((a, b) => b.length - a.length);
-  for (const value of literals) out = out.split(value).join(REDACTED);
+  for (const value of literals) {
+    out =
+      value.length >= MIN_ANYWHERE
+        ? out.split(value).join(REDACTED)
+        : out.replace(shortLiteral(value), REDACTED);
+  }
   return out;
 }
 

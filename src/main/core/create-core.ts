@@ -118,7 +118,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   // Read first: a malformed policy throws here and the app refuses to start half-configured.
-  const policy = new AdminPolicy(options.policyFile ? readPolicy(options.policyFile) : null);
+  const policy = new AdminPolicy(
+    options.policyFile ? readPolicy(options.policyFile, logger) : null,
+  );
   const env = policy.environment(options.env ?? {});
   const known = options.knownSecrets;
   const secretStore = watchSecrets(policy.secrets(options.secrets), known);

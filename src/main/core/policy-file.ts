@@ -8,11 +8,20 @@
  * PowerShell's `>` and `Out-File`). A syntax error is told by line and column, never by quoting
  * the file: the JavaScript engine's own message quotes the text around the error, which may be
  * the account's secret key, into a dialog the agent reads and into the log.
+ *
+ * A `sipProxyUrl` with a password in it (`http://user:secret@proxy:3128`) does not stop the
+ * start. The setting refuses such a URL because the window shows it and settings.json keeps it;
+ * here an administrator wrote it, in a file every agent can already read, so it is taken as if
+ * the password had been written as `sipProxyPassword`: the URL keeps its user, the password
+ * becomes the policy's locked (never shown) proxy password, and a warning says to move it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { isPolicyError, parsePolicy, PolicyError, PolicySchema } from '../../shared/policy';
 import type { Policy } from '../../shared/policy';
+import { silentLogger } from '../../lib/ports';
+import type { Logger } from '../../lib/ports';
+import { splitProxyPassword } from './settings-file';
 
 /** Moves the policy file (tests, staging machines); a packaged app ignores it. */
 export const POLICY_ENV = 'AGENT_DESKTOP_POLICY_FILE';
@@ -45,8 +54,15 @@ export function policyPath(
   return '/etc/agent-desktop/policy.json';
 }
 
-/** Reads the policy; null when there is no file. Throws {@link PolicyError} for anything else. */
-export function readPolicy(path: string): Policy | null {
+/**
+ * Reads the policy; null when there is no file. Throws {@link PolicyError} for anything else.
+ * `logger` hears what the policy asks that the app takes, but not as written (a proxy password
+ * in `sipProxyUrl`).
+ */
+export function readPolicy(
+  path: string,
+  logger: Pick<Logger, 'warn'> = silentLogger,
+): Policy | null {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -63,7 +79,8 @@ export function readPolicy(path: string): Policy | null {
   }
   const problem = jsonSyntaxProblem(text);
   if (problem) throw new PolicyError(path, [problem]);
-  const policy = parseWithHints(text, path);
+  const proxy = proxyPasswordOutOfUrl(JSON.parse(text) as unknown);
+  const policy = parseWithHints(proxy ? JSON.stringify(proxy.raw) : text, path);
   // The app runs as the agent, so the agent can read this file: in gateway mode the account key
   // belongs on the gateway alone (docs/gateway.md), and a copy here undoes the point of it.
   if (policy.gatewayUrl && policy.secretKey) {
@@ -71,7 +88,41 @@ export function readPolicy(path: string): Policy | null {
       'secretKey: remove it — with gatewayUrl set the gateway signs, and every agent can read this file',
     ]);
   }
+  if (proxy) {
+    // Never the password; the URL as the app now uses it says which proxy and user.
+    logger.warn(
+      proxy.conflict
+        ? 'policy: sipProxyUrl holds a password and sipProxyPassword another one; ' +
+            'sipProxyPassword is used: remove the password from sipProxyUrl'
+        : 'policy: sipProxyUrl holds a password; it is used as the locked sipProxyPassword: ' +
+            'move it to "sipProxyPassword" and leave the URL as http://user@host:port',
+      { path, sipProxyUrl: policy.sipProxyUrl },
+    );
+  }
   return policy;
+}
+
+/**
+ * `raw` with the password of its `sipProxyUrl` moved to `sipProxyPassword`; null when the URL
+ * holds none. A `sipProxyPassword` the file also sets wins (`conflict` when it differs): it is
+ * the key the documentation names for it.
+ */
+function proxyPasswordOutOfUrl(raw: unknown): { raw: object; conflict: boolean } | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const { sipProxyUrl, sipProxyPassword } = raw as Record<string, unknown>;
+  if (typeof sipProxyUrl !== 'string') return null;
+  const split = splitProxyPassword(sipProxyUrl);
+  if (!split) return null;
+  // Any value the file gives is its own (one the schema refuses is still reported as such).
+  const given = sipProxyPassword !== undefined;
+  return {
+    raw: {
+      ...raw,
+      sipProxyUrl: split.url,
+      ...(given ? {} : { sipProxyPassword: split.password }),
+    },
+    conflict: given && sipProxyPassword !== split.password,
+  };
 }
 
 /** {@link parsePolicy}, with each unknown key named and the setting it probably meant. */

@@ -7,11 +7,14 @@
  * copy has any password in a URL blanked: secrets never go to disk in plain text.
  *
  * An earlier version kept the SIP proxy's password in `sipProxyUrl` (`http://user:password@host`):
- * at load it goes to the secret store and the file is rewritten without it.
+ * at load it goes to the secret store and the file is rewritten without it. Copies that version
+ * set aside kept the password as it was: at load each `settings.json.damaged-*` beside the file
+ * that still holds a password in a URL is rewritten with the password blanked, and nothing else
+ * changed ({@link scrubSetAsideCopies}); a failure there is logged and never stops the start.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { redactText } from '../../shared/redact';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { REDACTED, redactText } from '../../shared/redact';
 import { DEFAULT_SETTINGS, SETTINGS_LIMITS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
@@ -35,7 +38,10 @@ export function settingsFile(
   const setAside = (how: 'move' | 'copy', text: string): string | null => {
     const keptAs = `${path}.damaged-${now()}`;
     try {
-      writeFileSync(keptAs, redactText(text), { encoding: 'utf8', mode: 0o600 });
+      writeFileSync(keptAs, redactText(blankUrlPasswords(text)), {
+        encoding: 'utf8',
+        mode: 0o600,
+      });
       if (how === 'move') rmSync(path!, { force: true });
       return keptAs;
     } catch {
@@ -65,6 +71,7 @@ export function settingsFile(
   return {
     load() {
       if (!path) return memory;
+      scrubSetAsideCopies(path, logger);
       let text: string;
       try {
         // Notepad saves UTF-8 with a byte-order mark, which JSON.parse takes for a stray character.
@@ -120,11 +127,123 @@ function writeAtomically(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/**
+ * A password in a URL anywhere in `text` (`scheme://user:password@`), blanked: the user stays.
+ * The password runs to the last `@` before the host (an unescaped `@` in it, as typed, is taken
+ * whole); a quote, space, `/`, `?` or `#` ends the search, so JSON text stays JSON.
+ */
+export function blankUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, (all, start: string, password: string) =>
+    password === REDACTED ? all : `${start}:${REDACTED}@`,
+  );
+}
+
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'\\]*):([^\s/?#"']+)@/gi;
+
+/**
+ * Rewrites each `<settings>.damaged-*` beside `settingsPath` that still holds a password in a
+ * URL (set aside by a version that did not blank it), with the password blanked and the rest of
+ * the file as it was: JSON by a text replace checked by reading the result back (a password
+ * hidden by JSON escapes, `http:\/\/…` or `\u0040`, is blanked in the parsed value and the file
+ * written anew from it); any other text by the text replace alone. Never throws: a copy that
+ * cannot be read or written is logged (without its content) and left.
+ */
+export function scrubSetAsideCopies(settingsPath: string, logger: Logger): void {
+  const folder = dirname(settingsPath);
+  const prefix = `${basename(settingsPath)}.damaged-`;
+  let names: string[];
+  try {
+    names = readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.startsWith(prefix))
+      .map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      logger.warn('settings: old set-aside copies could not be checked for passwords', {
+        folder,
+        error: errorCode(error),
+      });
+    }
+    return;
+  }
+  for (const name of names) {
+    const copy = join(folder, name);
+    try {
+      const text = readFileSync(copy, 'utf8');
+      const scrubbed = scrubbedCopy(text);
+      if (scrubbed === text) continue;
+      // Beside it, then over it: a crash never leaves half a copy. Readable by the agent alone.
+      const tmp = join(folder, `${basename(settingsPath)}.scrub.tmp`);
+      writeFileSync(tmp, scrubbed, { encoding: 'utf8', mode: 0o600 });
+      renameSync(tmp, copy);
+      logger.warn('settings: a password in a URL was blanked in an old set-aside copy', {
+        path: copy,
+      });
+    } catch (error) {
+      logger.warn('settings: an old set-aside copy could not be checked for passwords', {
+        path: copy,
+        error: errorCode(error),
+      });
+    }
+  }
+}
+
+/** `text` with every password in a URL blanked (see {@link scrubSetAsideCopies}). */
+function scrubbedCopy(text: string): string {
+  const replaced = blankUrlPasswords(text);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return replaced; // not JSON: the text replace is all there is
+  }
+  let after: unknown;
+  try {
+    after = JSON.parse(replaced.replace(/^\uFEFF/, ''));
+  } catch {
+    after = undefined; // the replace broke the JSON (it should not): written anew below
+  }
+  if (after !== undefined && !holdsUrlPassword(after)) return replaced;
+  return JSON.stringify(blankedValue(raw), null, 2);
+}
+
+function holdsUrlPassword(value: unknown): boolean {
+  if (typeof value === 'string') return blankUrlPasswords(value) !== value;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(
+    ([key, field]) => holdsUrlPassword(key) || holdsUrlPassword(field),
+  );
+}
+
+function blankedValue(value: unknown): unknown {
+  if (typeof value === 'string') return blankUrlPasswords(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(blankedValue);
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [blankUrlPasswords(key), blankedValue(field)]),
+  );
+}
+
+/** An fs error's code (or the error's name): never a message that could quote a file. */
+function errorCode(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  return (error as NodeJS.ErrnoException).code ?? error.name;
+}
+
 /** `raw` without the password in its `sipProxyUrl`, and that password; null when it has none. */
 function withoutProxyPassword(raw: unknown): { raw: object; password: string } | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const text = (raw as { sipProxyUrl?: unknown }).sipProxyUrl;
   if (typeof text !== 'string') return null;
+  const split = splitProxyPassword(text);
+  return split && { raw: { ...raw, sipProxyUrl: split.url }, password: split.password };
+}
+
+/**
+ * A proxy URL's password (percent-decoded) and the URL without it, as written less the password
+ * (`http://u@host:3128`, not `http://u@host:3128/`); null when the URL has no password (or is
+ * no URL). The policy reader splits a policy's `sipProxyUrl` with it too.
+ */
+export function splitProxyPassword(text: string): { url: string; password: string } | null {
   let url: URL;
   try {
     url = new URL(text);
@@ -139,10 +258,8 @@ function withoutProxyPassword(raw: unknown): { raw: object; password: string } |
     // Not percent-encoded as a URL should be: taken as typed.
   }
   url.password = '';
-  // `http://u@host:3128`, not `http://u@host:3128/`: as the user wrote it, less the password.
   const bare = url.pathname === '/' && !text.endsWith('/') && !url.search && !url.hash;
-  const sipProxyUrl = bare ? url.href.slice(0, -1) : url.href;
-  return { raw: { ...raw, sipProxyUrl }, password };
+  return { url: bare ? url.href.slice(0, -1) : url.href, password };
 }
 
 /**

@@ -142,8 +142,39 @@ describe('the one redaction', () => {
     });
   });
 
-  it('ignores literals too short to be secrets', () => {
-    expect(redactText('a b c', ['b'])).toBe('a b c');
+  it('a known value shorter than 4 characters: scrubbed where it is a whole token', () => {
+    for (const [text, known, out] of [
+      ['a b c', 'b', `a ${REDACTED} c`],
+      ['proxy login with abc refused', 'abc', `proxy login with ${REDACTED} refused`],
+      ['password abc.', 'abc', `password ${REDACTED}.`],
+      ['{"pin":"12","n":12}', '12', `{"pin":"${REDACTED}","n":${REDACTED}}`],
+      ["tried 'x!'", 'x!', `tried '${REDACTED}'`],
+      ['got 7\nnext', '7', `got ${REDACTED}\nnext`],
+    ] as const) {
+      expect(redactText(text, [known]), text).toBe(out);
+    }
+  });
+
+  it('…but not inside other words and numbers, which stay readable', () => {
+    for (const [text, known] of [
+      ['about abc labs cab', 'ab'],
+      ['agent 10012 at 12:01 on 2024-12-01, v1.12, 127.0.0.12', '12'],
+      ["state_ab ab_x ab1 don’t don't", 't'],
+      ['sip:8001@127.0.0.1:5060', '0'],
+      ['中文坐席', '中'],
+      [`already ${REDACTED}`, 'red'],
+    ] as const) {
+      expect(redactText(text, [known]), text).toBe(text);
+    }
+  });
+
+  it('a short proxy password never reaches a log line through the logger', () => {
+    logger.secrets.add('q7');
+    logger.info('proxy refused q7', { tried: 'q7', user: 'agent', port: 3128, at: 'v1.q7x' });
+    const written = readFileSync(join(dir, 'main.log'), 'utf8') + stderr.join('');
+    expect(written).not.toMatch(/\bq7\b(?!x)/);
+    expect(written).toContain('v1.q7x');
+    expect(written).toContain('3128');
   });
 
   // Each was found passing a secret through (helper-35's review): the forms a log line, a thrown

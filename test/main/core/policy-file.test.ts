@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
 import { readPolicy } from '../../../src/main/core/policy-file';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import type { Logger } from '../../../src/lib/ports';
 import { PolicyError } from '../../../src/shared/policy';
 import {
   HOLD_ACTIONS,
@@ -123,6 +124,63 @@ describe('the account key and the agent gateway', () => {
     expect(problems.join('')).not.toContain('account-key-1');
     writeFileSync(file, JSON.stringify({ gatewayUrl: 'https://gw.example.internal' }));
     expect(readPolicy(file)).toEqual({ gatewayUrl: 'https://gw.example.internal' });
+  });
+});
+
+describe('a proxy password written into sipProxyUrl', () => {
+  const warnings: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (msg, fields) => void warnings.push(`${msg} ${JSON.stringify(fields)}`),
+  };
+  beforeEach(() => void warnings.splice(0));
+
+  it('is taken as the locked sipProxyPassword, the URL keeping its user, with a warning', () => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        sipProxyUrl: `http://agent:${encodeURIComponent('p@ss:w0rd')}@proxy.corp:3128`,
+      }),
+    );
+    expect(readPolicy(file, logger)).toEqual({
+      sipProxyUrl: 'http://agent@proxy.corp:3128',
+      sipProxyPassword: 'p@ss:w0rd',
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(/sipProxyUrl holds a password.*move it to "sipProxyPassword"/),
+    ]);
+    expect(warnings.join('')).toContain('http://agent@proxy.corp:3128');
+    expect(warnings.join('')).not.toMatch(/p(@|%40)ss/);
+  });
+
+  it('beside a sipProxyPassword: that one wins, and the warning says the two differ', () => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        sipProxyUrl: 'http://agent:old-one@proxy.corp:3128/',
+        sipProxyPassword: 'new-one',
+      }),
+    );
+    expect(readPolicy(file, logger)).toEqual({
+      sipProxyUrl: 'http://agent@proxy.corp:3128/',
+      sipProxyPassword: 'new-one',
+    });
+    expect(warnings).toEqual([expect.stringMatching(/another one; sipProxyPassword is used/)]);
+    expect(warnings.join('')).not.toMatch(/old-one|new-one/);
+  });
+
+  it('another problem in the file is still refused, without the password', () => {
+    const problems = problemsOf(
+      JSON.stringify({ sipProxyUrl: 'https://agent:Pr0xyPass@proxy.corp:3128', onLock: 'nap' }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sipProxyUrl: /),
+        expect.stringMatching(/^onLock: /),
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('Pr0xyPass');
   });
 });
 

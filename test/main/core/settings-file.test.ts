@@ -3,7 +3,7 @@
  * with what it can use, and what it cannot is kept beside the file (not overwritten by the next
  * save), with a log line saying where.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -109,5 +109,79 @@ describe('a settings file the app cannot fully use', () => {
     expect(settingsFile(path, logger).load().language).toBe('zh-CN');
     expect(kept()).toEqual([]);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('set-aside copies from before the proxy password moved to the keychain', () => {
+  const copy = (name: string) => join(dir, `settings.json.damaged-${name}`);
+  const read = (name: string) => readFileSync(copy(name), 'utf8');
+
+  it('a JSON copy: the password is blanked at start, and nothing else in the file changes', () => {
+    // Hand-edited spacing and key order, kept byte for byte.
+    const old =
+      '{\n    "language":"en",\n  "sipProxyUrl": "http://agent:hunter2@proxy.corp:3128",' +
+      '  "keepaliveSeconds": "thirty"\n}\n';
+    writeFileSync(copy('1600000000000'), old);
+    writeFileSync(path, JSON.stringify({ language: 'en' }));
+    expect(settingsFile(path, logger, () => 9).load().language).toBe('en');
+    expect(read('1600000000000')).toBe(old.replace('agent:hunter2@', 'agent:[redacted]@'));
+    expect(warnings).toEqual([
+      [
+        'settings: a password in a URL was blanked in an old set-aside copy',
+        { path: copy('1600000000000') },
+      ],
+    ]);
+    // Done once: the next start finds nothing to do.
+    warnings = [];
+    settingsFile(path, logger).load();
+    expect(warnings).toEqual([]);
+  });
+
+  it('a copy that is not JSON: any scheme://user:password@ blanked by a text replace', () => {
+    const old =
+      '{"sipProxyUrl": "http://agent:p@ss:w0rd@proxy.corp:3128" oops\nsocks5://u:s3cr3t@h:1080 ';
+    writeFileSync(copy('1600000000001'), old);
+    settingsFile(path, logger).load(); // no settings.json at all: still scrubbed
+    expect(read('1600000000001')).toBe(
+      '{"sipProxyUrl": "http://agent:[redacted]@proxy.corp:3128" oops\nsocks5://u:[redacted]@h:1080 ',
+    );
+  });
+
+  it('a password a JSON escape hid from the text replace is blanked too (the file written anew)', () => {
+    writeFileSync(
+      copy('1600000000002'),
+      '{"sipProxyUrl":"http:\\/\\/agent:hunter2@proxy.corp:3128"}',
+    );
+    settingsFile(path, logger).load();
+    expect(read('1600000000002')).not.toContain('hunter2');
+    expect(JSON.parse(read('1600000000002'))).toEqual({
+      sipProxyUrl: 'http://agent:[redacted]@proxy.corp:3128',
+    });
+  });
+
+  it('leaves alone what holds no password, and other files in the folder', () => {
+    const clean = '{"sipProxyUrl": "http://agent@proxy.corp:3128"}';
+    writeFileSync(copy('1600000000003'), clean);
+    writeFileSync(join(dir, 'history.jsonl'), 'http://agent:hunter2@proxy.corp:3128\n');
+    settingsFile(path, logger).load();
+    expect(read('1600000000003')).toBe(clean);
+    expect(readFileSync(join(dir, 'history.jsonl'), 'utf8')).toContain('hunter2');
+    expect(warnings).toEqual([]);
+  });
+
+  it('a copy that cannot be rewritten never stops the start: logged, without its content', () => {
+    writeFileSync(copy('1600000000004'), '{"sipProxyUrl": "http://agent:hunter2@proxy.corp:3128"}');
+    // The scrubbed copy is written beside it first: a folder in that place makes the write fail.
+    mkdirSync(join(dir, 'settings.json.scrub.tmp'));
+    mkdirSync(copy('1600000000005')); // a folder by a copy's name: not a copy, skipped
+    writeFileSync(path, JSON.stringify({ language: 'en' }));
+    expect(settingsFile(path, logger).load().language).toBe('en');
+    expect(warnings).toEqual([
+      [
+        'settings: an old set-aside copy could not be checked for passwords',
+        { path: copy('1600000000004'), error: 'EISDIR' },
+      ],
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain('hunter2');
   });
 });

@@ -7,8 +7,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdminPolicy } from '../../../src/main/core/admin-policy';
 import { createDesktopCore } from '../../../src/main/core/create-core';
+import { readPolicy } from '../../../src/main/core/policy-file';
 import { SecretList } from '../../../src/lib/log/secret-list';
 import { MemorySecretStore } from '../../../src/lib/ports';
 import type { Logger } from '../../../src/lib/ports';
@@ -131,5 +134,57 @@ describe('the SIP proxy password', () => {
     });
     expect(saved).toMatchObject({ ok: false, error: { code: 'admin-locked' } });
     await core.shutdown(1_000);
+  });
+
+  it('in a policy’s sipProxyUrl: the app starts, uses it as the locked proxy password, never shows it', async () => {
+    // Outside the user-data folder (which must not get the password), as on a real machine.
+    const policyDir = mkdtempSync(join(tmpdir(), 'proxy-policy-'));
+    const policyFile = join(policyDir, 'policy.json');
+    writeFileSync(
+      policyFile,
+      JSON.stringify({ sipProxyUrl: `http://agent:${PASSWORD}@proxy.corp:3128` }),
+    );
+    const known = new SecretList();
+    const windowSaw: unknown[] = [];
+    const core = await createDesktopCore({
+      secrets: new MemorySecretStore(),
+      settingsFile: file,
+      policyFile,
+      env,
+      sipLine: null,
+      logger,
+      knownSecrets: known,
+    });
+    core.on('settings:changed', (view) => void windowSaw.push(view));
+    try {
+      // What the SIP line's proxied WebSocket reads: the URL with its user, and the password.
+      expect(core.settings().sipProxyUrl).toBe('http://agent@proxy.corp:3128');
+      const policy = new AdminPolicy(readPolicy(policyFile));
+      expect(policy.secrets(new MemorySecretStore()).get('sipProxyPassword')).toBe(PASSWORD);
+      const view = core.settingsView();
+      expect(view.locked).toEqual(expect.arrayContaining(['sipProxyUrl', 'sipProxyPassword']));
+      expect(view.secrets.sipProxyPassword).toBe(true);
+      expect(known.list()).toContain(PASSWORD);
+      // An agent's change elsewhere pushes settings to the window: still no password.
+      await core.dispatch('settings:update', { language: 'en' });
+      const got = await core.dispatch('settings:get', {});
+      const zip = unzipSync(core.diagnosticsBundle());
+      const bundle = Object.values(zip)
+        .map((bytes) => strFromU8(bytes))
+        .join('\n');
+      const shown = JSON.stringify([view, got, windowSaw, core.snapshot(), core.settings()]);
+      expect(windowSaw.length).toBeGreaterThan(0);
+      for (const text of [shown, bundle, onDisk(), lines.join('\n')]) {
+        expect(text).not.toContain(`agent:${PASSWORD}`);
+        expect(text).not.toContain(PASSWORD);
+      }
+      // A clear warning, naming the file and what to change, without the value.
+      expect(lines.join('\n')).toMatch(
+        /policy: sipProxyUrl holds a password; it is used as the locked sipProxyPassword.*policy\.json/,
+      );
+    } finally {
+      await core.shutdown(1_000);
+      rmSync(policyDir, { recursive: true, force: true });
+    }
   });
 });
