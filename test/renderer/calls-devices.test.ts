@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedInSnapshot } from './fake-api';
+import { fail, signedInSnapshot } from './fake-api';
 import {
   CallsApi,
   DEVICES,
@@ -40,6 +40,23 @@ describe('audio devices', () => {
     expect(textIn()).toContain('设备已保存。');
     await type(getByRole('combobox', { name: '扬声器' }), 'out-headset');
     expect(api.callsOf('updateSettings').at(-1)).toEqual([{ speakerDeviceId: 'out-headset' }]);
+  });
+
+  it('a choice main refuses goes back to the saved device, and says so', async () => {
+    const api = new CallsApi();
+    api.snapshot = signedInSnapshot();
+    api.settings.settings = { ...api.settings.settings, ringerDeviceId: 'out-speakers' };
+    await mountCalls(api);
+    await click(getByRole('button', { name: '设置' }));
+    api.handlers.updateSettings = () => Promise.resolve(fail('admin-locked'));
+    const ringer = getByRole('combobox', { name: '振铃设备' }) as HTMLSelectElement;
+    expect(ringer.value).toBe('out-speakers');
+    await type(ringer, 'out-headset');
+    await settle();
+    expect(api.callsOf('updateSettings')).toEqual([[{ ringerDeviceId: 'out-headset' }]]);
+    expect(textIn()).toContain('保存设备失败。');
+    expect(textIn()).not.toContain('设备已保存。');
+    expect(ringer.value).toBe('out-speakers');
   });
 
   it('falls back to the default when the chosen ringer is unplugged, naming it', async () => {

@@ -74,6 +74,21 @@ export const DAY_ZH = {
     save: '保存',
     saved: '已保存。',
     invalid: '请检查填写的数值。',
+    range: '请填写 {min} 到 {max} 之间的整数。',
+    rangeOrEmpty: '请填写 {min} 到 {max} 之间的整数，或留空。',
+    popProblems: {
+      empty: '地址为空。',
+      'not-a-url':
+        "这不是一个完整的网址，例如 https://crm.example.com/search?phone={'{'}caller{'}'}。",
+      scheme: '只能用 https 地址；http 只限下面「也允许 http 的主机」中的主机。',
+      'host-not-allowed': '该主机不在「允许的主机」中：请把它加到下面的列表里。',
+      'placeholder-outside-path-or-query':
+        "占位符（如 {'{'}caller{'}'}）只能放在路径或查询参数中，不能放在协议或主机里。",
+      'unknown-placeholder':
+        "只能使用 {'{'}caller{'}'}、{'{'}agent{'}'} 和 {'{'}callId{'}'} 这三个占位符。",
+      escaped: '填入号码后的地址会离开模板的网站：请检查路径和查询参数。',
+      'too-long': '地址过长。',
+    },
   },
 };
 
@@ -156,5 +171,21 @@ export const DAY_EN: typeof DAY_ZH = {
     save: 'Save',
     saved: 'Saved.',
     invalid: 'Please check the values.',
+    range: 'Enter a whole number from {min} to {max}.',
+    rangeOrEmpty: 'Enter a whole number from {min} to {max}, or leave it empty.',
+    popProblems: {
+      empty: 'The address is empty.',
+      'not-a-url':
+        "This is not a whole web address, e.g. https://crm.example.com/search?phone={'{'}caller{'}'}.",
+      scheme:
+        'Only https addresses; http only for the hosts listed under “Hosts also allowed over http”.',
+      'host-not-allowed': 'This host is not among the allowed hosts: add it to the list below.',
+      'placeholder-outside-path-or-query':
+        "Placeholders (such as {'{'}caller{'}'}) may stand only in the path or the query, not in the scheme or host.",
+      'unknown-placeholder':
+        "Only the placeholders {'{'}caller{'}'}, {'{'}agent{'}'} and {'{'}callId{'}'} can be used.",
+      escaped: 'Filled in, the address would leave the template’s site: check its path and query.',
+      'too-long': 'The address is too long.',
+    },
   },
 };
