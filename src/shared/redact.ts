@@ -77,8 +77,23 @@ const JSON_FIELD = /"([A-Za-z][\w-]{0,39})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 const INSPECTED_FIELD = /\b([A-Za-z][\w-]{0,39})(\s*:\s*)'(?:[^'\\]|\\.)*'/g;
 /** `name: value` unquoted (a YAML-ish dump, a message), likewise. */
 const BARE_FIELD = /\b([A-Za-z][\w-]{0,39})([ \t]*:[ \t]*)([^\s,;'"}\]]+)/g;
-/** `name=value` in query strings and k=v dumps, likewise. */
-const KEY_VALUE = /\b([A-Za-z][\w-]{0,39})=([^&\s,;"']+)/g;
+/** `name: "value"` as Node prints a string holding a `'`, likewise. */
+const DOUBLE_QUOTED_FIELD = /\b([A-Za-z][\w-]{0,39})(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** `name=value` in query strings and k=v dumps (`authorization=Bearer <token>` whole), likewise. */
+const KEY_VALUE = /\b([A-Za-z][\w-]{0,39})=((?:Bearer|Basic|Digest)[ \t]+)?([^&\s,;"']+)/gi;
+/**
+ * A password in a URL (`scheme://user:password@host`; the user may be empty): the user stays.
+ * The password runs to the last `@` before the host (an `@` in it, typed unescaped, is taken
+ * whole); a space, quote, `/`, `?` or `#` ends the search, so JSON and sentences stay whole.
+ */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'\\]*):([^\s/?#"']+)@/gi;
+
+/** `text` with every password in a URL blanked, the rest as it was. */
+export function blankUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, (all, start: string, password: string) =>
+    password === REDACTED ? all : `${start}:${REDACTED}@`,
+  );
+}
 
 const PATTERNS: Array<[RegExp, string | ((...match: string[]) => string)]> = [
   // Header lines in HTTP dumps and SIP messages, wherever the header starts (a thrown error's
@@ -93,12 +108,19 @@ const PATTERNS: Array<[RegExp, string | ((...match: string[]) => string)]> = [
     INSPECTED_FIELD,
     (all, name, colon) => (isSecretField(name!) ? `${name}${colon}'${REDACTED}'` : all!),
   ],
+  [
+    DOUBLE_QUOTED_FIELD,
+    (all, name, colon) => (isSecretField(name!) ? `${name}${colon}"${REDACTED}"` : all!),
+  ],
   [KEY_VALUE, (all, name) => (isSecretField(name!) ? `${name}=${REDACTED}` : all!)],
   [BARE_FIELD, (all, name, colon) => (isSecretField(name!) ? `${name}${colon}${REDACTED}` : all!)],
   // A digest answer quoted anywhere else (e.g. inside a sip.js message summary).
   [/\b(response|cnonce)=("?)[0-9a-f]{8,}\2/gi, `$1=$2${REDACTED}$2`],
   // A password in a URL (`http://user:password@proxy:3128`): the user stays, the password goes.
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+):[^\s/@]+@/gi, `$1:${REDACTED}@`],
+  [
+    URL_PASSWORD,
+    (all, start, password) => (password === REDACTED ? all! : `${start}:${REDACTED}@`),
+  ],
 ];
 
 /**

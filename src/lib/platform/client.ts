@@ -11,6 +11,7 @@ import {
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
+import { redactText, redactValue } from '../../shared/redact';
 import type { SkillOp } from '../../shared/domain/agent';
 import {
   AgentSchema,
@@ -361,8 +362,20 @@ function describeCause(error: unknown): string {
   return error.message;
 }
 
+/**
+ * The start of a reply, for an error's detail, which the window shows (in the SIP line's status,
+ * in a refused answer) and no log redaction reaches: a reply may be an extension record with its
+ * SIP password, or a page of them. Secret fields are blanked before the cut — cut first, a
+ * value split at the end would no longer read as one.
+ */
 function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  let safe: string;
+  try {
+    safe = JSON.stringify(redactValue(JSON.parse(text)));
+  } catch {
+    safe = redactText(text);
+  }
+  const flat = safe.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return '(empty)';
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }

@@ -349,17 +349,24 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       if (session.snapshot().phase !== 'signed-out') {
         return withAccessResult(await session.signIn(profile));
       }
+      let bought = false;
       if (platforms.mode() === 'gateway') {
         if (password) {
           const signedIn = await access.signIn(profile.name, password);
           if (!signedIn.ok) return signedIn;
+          bought = true;
         } else if (!access.holdsTokenFor(profile.name)) {
           return { ok: false, error: appError('invalid-input', undefined, 'password: required') };
         }
         // No extension chosen: the first one the gateway's administrator assigned.
         if (!profile.extension.trim()) profile.extension = access.assignedExtensions()[0] ?? '';
       }
-      return withAccessResult(await session.signIn(profile));
+      const result = await session.signIn(profile);
+      // Refused after the password bought a token (no extension, the platform said no): the
+      // token goes with it. Kept, it would sign the name in later without a password, and go
+      // with the desktop's requests while nobody is signed in.
+      if (bought && !result.ok && session.snapshot().phase === 'signed-out') await access.signOut();
+      return withAccessResult(result);
     },
     'session:reauthenticate': async ({ password }) => {
       const name = session.snapshot().profile?.name;
@@ -374,7 +381,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     },
     'session:sign-out': async ({ force }) => {
       const result = await session.signOut(force);
-      if (result.ok && platforms.mode() === 'gateway') await access.signOut();
+      // Whatever the settings say by now: the token is revoked where it came from.
+      if (result.ok && access.bearer() !== null) await access.signOut();
       return withAccessResult(result);
     },
     'session:dismiss-question': async () => withAccessResult(session.dismissQuestion()),
@@ -485,7 +493,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       await session.shutdown(timeoutMs);
       // Gateway mode: quitting ends the gateway session as signing out does (nothing else holds
       // the token), within what is left of the budget.
-      if (platforms.mode() === 'gateway')
+      if (access.bearer() !== null)
         await access.signOut(Math.max(500, timeoutMs - (clock.now() - started)));
       calls?.close();
       day.close();

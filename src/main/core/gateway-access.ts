@@ -30,9 +30,17 @@ export class GatewayAccess {
     private readonly known?: { add(secret: string): void },
   ) {}
 
-  /** The bearer token for the platform client (null when signed out of the gateway). */
+  /** The token held (null when signed out of the gateway). */
   bearer(): string | null {
     return this.token;
+  }
+
+  /**
+   * The token for a client of the gateway at `origin`: only the gateway it came from sees it
+   * (the settings may name another by now), null otherwise.
+   */
+  bearerFor(origin: string): string | null {
+    return this.tokenOrigin === origin ? this.token : null;
   }
 
   /** True when a token for `name` is held and has not been refused. */

@@ -159,11 +159,12 @@ export class PlatformSource {
   /** A client for the current target. */
   client(): PlatformClient {
     const target = this.target();
-    if (this.mode() === 'gateway' && this.gateway) {
+    const origin = this.gatewayOrigin();
+    if (origin && this.gateway) {
       const gateway = this.gateway;
       return new PlatformClient({
         baseUrl: target.url,
-        bearerToken: () => gateway.bearer(),
+        bearerToken: () => gateway.bearerFor(origin),
         // A 401 from the gateway: the agent's token lapsed or was revoked.
         transport: async (url, request) => {
           const reply = await this.transport(url, request);

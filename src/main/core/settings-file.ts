@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { REDACTED, redactText } from '../../shared/redact';
+import { blankUrlPasswords, redactText } from '../../shared/redact';
 import { DEFAULT_SETTINGS, SETTINGS_LIMITS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
@@ -38,7 +38,7 @@ export function settingsFile(
   const setAside = (how: 'move' | 'copy', text: string): string | null => {
     const keptAs = `${path}.damaged-${now()}`;
     try {
-      writeFileSync(keptAs, redactText(blankUrlPasswords(text)), {
+      writeFileSync(keptAs, redactText(text), {
         encoding: 'utf8',
         mode: 0o600,
       });
@@ -126,19 +126,6 @@ function writeAtomically(path: string, text: string): void {
   writeFileSync(tmp, text, 'utf8');
   renameSync(tmp, path);
 }
-
-/**
- * A password in a URL anywhere in `text` (`scheme://user:password@`), blanked: the user stays.
- * The password runs to the last `@` before the host (an unescaped `@` in it, as typed, is taken
- * whole); a quote, space, `/`, `?` or `#` ends the search, so JSON text stays JSON.
- */
-export function blankUrlPasswords(text: string): string {
-  return text.replace(URL_PASSWORD, (all, start: string, password: string) =>
-    password === REDACTED ? all : `${start}:${REDACTED}@`,
-  );
-}
-
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'\\]*):([^\s/?#"']+)@/gi;
 
 /**
  * Rewrites each `<settings>.damaged-*` beside `settingsPath` that still holds a password in a

@@ -134,4 +134,12 @@ describe('GatewayAccess', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(revoked).toEqual([`Bearer ${first}`]);
   });
+  it('the token goes only to the gateway it came from, whatever the settings name later', async () => {
+    let origin = 'http://gw.test';
+    const access = new GatewayAccess(() => origin, silentLogger, fakeGateway([]));
+    await access.signIn('alice', 'pw');
+    origin = 'http://elsewhere.test';
+    expect(access.bearerFor('http://elsewhere.test')).toBeNull();
+    expect(access.bearerFor('http://gw.test')).toBe(access.bearer());
+  });
 });
