@@ -135,7 +135,6 @@ export function serveConfig(
       `--trust-proxy alone trusts a proxy on this machine, so the gateway must listen on loopback (--host 127.0.0.1), not ${host}; for a proxy on another machine name its address: --trust-proxy 10.0.0.5`,
     );
   }
-  const positive = (n: number) => n > 0;
   const ratePerSec = num(
     'rate-per-second',
     20,
@@ -162,7 +161,7 @@ export function serveConfig(
         : null,
     trustProxy,
     idleSeconds: num('idle-minutes', 15, (n) => n >= 1, 'a number of minutes ≥ 1') * 60,
-    absoluteSeconds: num('shift-hours', 12, positive, 'a number of hours > 0') * 3600,
+    absoluteSeconds: num('shift-hours', 12, (n) => n >= 1, 'a number of hours ≥ 1') * 3600,
     // Either one at 0 turns the limit off, as documented.
     ratePerSec: burst === 0 ? 0 : ratePerSec,
     burst,

@@ -75,7 +75,11 @@ describe('serve configuration', () => {
       /^GATEWAY_PLATFORM_URL must be an http\(s\) URL/,
     );
     expect(refusal(['--idle-minutes', '0'])).toBe('--idle-minutes must be a number of minutes ≥ 1');
-    expect(refusal(['--shift-hours', '0'])).toBe('--shift-hours must be a number of hours > 0');
+    expect(refusal(['--shift-hours', '0'])).toBe('--shift-hours must be a number of hours ≥ 1');
+    // A shift of seconds would sign every agent out between two keepalives.
+    expect(refusal(['--shift-hours', '0.0001'])).toBe(
+      '--shift-hours must be a number of hours ≥ 1',
+    );
     expect(refusal(['--port', '70000'])).toBe('--port must be a port number (0–65535)');
     expect(refusal(['--burst', '0.5'])).toBe('--burst must be 0 (no limit) or a number ≥ 1');
     for (const bad of ['-1', '1.5', 'forever', '']) {
