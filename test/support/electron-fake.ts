@@ -285,9 +285,28 @@ export interface FakeMenuItem {
   click?: () => void;
   submenu?: FakeMenuItem[];
 }
+/**
+ * A menu item as Electron makes it from a template item (lib/browser/api/menu-item.ts): a
+ * click on a `checkbox` item flips its own `checked` first, then runs the template's click
+ * (electron/electron#354). The shell uses no radio items, so the fake has none.
+ */
+function menuItem(template: FakeMenuItem): FakeMenuItem {
+  const item: FakeMenuItem = { ...template };
+  if (template.submenu) item.submenu = template.submenu.map(menuItem);
+  const click = template.click;
+  if (click) {
+    item.click = (...args: unknown[]) => {
+      if (item.type === 'checkbox') item.checked = !item.checked;
+      (click as (...args: unknown[]) => void)(item, ...args);
+    };
+  }
+  return item;
+}
 export class FakeMenu {
   constructor(public readonly items: FakeMenuItem[]) {}
-  static buildFromTemplate = vi.fn((template: FakeMenuItem[]) => new FakeMenu(template));
+  static buildFromTemplate = vi.fn(
+    (template: FakeMenuItem[]) => new FakeMenu(template.map(menuItem)),
+  );
   static setApplicationMenu = vi.fn((menu: FakeMenu | null) => {
     state.applicationMenu = menu;
   });

@@ -35,7 +35,8 @@ export function diagnosticsSaver(options: DiagnosticsSaveOptions) {
   return async (bundle: () => Uint8Array): Promise<Result<DiagnosticsExport>> => {
     const text = TRAY_TEXT[options.language()];
     const win = options.window();
-    const parent = win && !win.isDestroyed() ? win : null;
+    // Never a hidden window: a sheet on it (macOS) would never be seen.
+    const parent = win && !win.isDestroyed() && win.isVisible() ? win : null;
     const about: MessageBoxOptions = {
       type: 'info',
       title: text.diagnosticsTitle,

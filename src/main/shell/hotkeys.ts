@@ -3,7 +3,8 @@
  * ringing call, hang up (or reject while ringing), toggle ready (idle ↔ busy), mute/unmute, and
  * optionally the play/pause media key as answer-or-hang-up. The accelerators come from settings and are
  * registered again whenever they change. A hotkey that cannot be had — taken by another app,
- * used twice, or not an accelerator Electron understands — is reported in the log and skipped.
+ * used twice, or not an accelerator Electron understands — is reported in the log and skipped;
+ * one not held is tried again on the next settings change, even when the hotkeys are the same.
  */
 import { globalShortcut } from 'electron';
 import { baseOf } from '../../shared/domain/state';
@@ -51,15 +52,23 @@ export function setupHotkeys(options: HotkeyOptions): () => void {
   let held = new Map<string, string>();
   let key = '';
 
+  const spelling = (accelerator: string) =>
+    normaliseAccelerator(accelerator, process.platform === 'darwin');
+
   const apply = () => {
     const wanted = wantedKeys(core.settings());
     const next = JSON.stringify(wanted);
-    if (next === key) return;
+    // The same hotkeys, all held: nothing to do. One that could not be had (another app held
+    // it) is tried again on every settings change, so saving Settings once it is free takes it.
+    const allHeld = wanted.every(
+      ([, accelerator]) => !accelerator || held.has(spelling(accelerator)),
+    );
+    if (next === key && allHeld) return;
     key = next;
     release();
     for (const [action, accelerator] of wanted) {
       if (!accelerator) continue;
-      const same = normaliseAccelerator(accelerator, process.platform === 'darwin');
+      const same = spelling(accelerator);
       if (held.has(same)) {
         logger.warn('hotkey used twice; kept for the first', { action, accelerator });
         continue;

@@ -54,7 +54,12 @@ let core: Core | null = null;
 let tray: AppTray | null = null;
 /** Shell concerns to stop before the app exits (hotkeys must be released on quit). */
 const stops: Array<() => void> = [];
-const show = () => showWindow(win);
+/** Asked for the window before it exists (a second launch while starting): shown once made. */
+let showAsked = false;
+const show = () => {
+  if (win) showWindow(win);
+  else showAsked = true;
+};
 /** A native message box on the window while it exists, else on its own. */
 const messageBox = (options: MessageBoxOptions) =>
   win && !win.isDestroyed() ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options);
@@ -183,7 +188,9 @@ async function main(): Promise<void> {
     preload: PRELOAD,
     title: TRAY_TEXT[language()].appName,
     icon: process.platform === 'linux' ? join(resources, 'icon.png') : undefined,
-    showOnReady: !startHidden,
+    // A second launch while this one was starting (hidden, at login) asked for the window: it
+    // comes up once its page is drawn, as on a normal start, not as a blank frame.
+    showOnReady: !startHidden || showAsked,
     logger,
   });
   setupCloseToTray(win, quit.isQuitting);
@@ -192,8 +199,7 @@ async function main(): Promise<void> {
     core: ready,
     iconDir: join(resources, 'tray'),
     language,
-    onAction: (action) =>
-      void runTrayAction(action, { core: ready, showWindow: show, quit: quit.quit }),
+    onAction: (action) => runTrayAction(action, { core: ready, showWindow: show, quit: quit.quit }),
     onClick: show,
   });
   let menuLanguage = language();
@@ -227,7 +233,8 @@ async function main(): Promise<void> {
       env: process.env,
     }),
   );
-  setupPower(ready);
+  // Power and network events must not reach the core once it has stopped.
+  stops.push(setupPower(ready));
   setupLoginItem({ core: ready, logger, platform: process.platform, env: process.env });
   // macOS: clicking the Dock icon brings the hidden window back.
   app.on('activate', show);

@@ -57,6 +57,8 @@ export function setupQuit(options: QuitOptions): QuitControl {
   let core: Pick<DesktopCore, 'shutdown' | 'snapshot'> | null = null;
   let quitting = false;
   let done = false;
+  /** The open "hang up and quit?" question: a second Quit waits for it instead of asking again. */
+  let asking: Promise<void> | null = null;
 
   const finish = async () => {
     if (core) {
@@ -105,14 +107,20 @@ export function setupQuit(options: QuitOptions): QuitControl {
     isQuitting: () => quitting,
     quit: async () => {
       if (quitting) return;
-      if (core && isInCall(core.snapshot()) && options.confirmInCall) {
-        const go = await options.confirmInCall().catch((error: unknown) => {
+      if (asking) return asking;
+      const confirm = options.confirmInCall;
+      if (!core || !isInCall(core.snapshot()) || !confirm) {
+        app.quit();
+        return;
+      }
+      asking = (async () => {
+        const go = await confirm().catch((error: unknown) => {
           options.logger.warn('quit: could not ask about the call', { error: String(error) });
           return false;
         });
-        if (!go) return;
-      }
-      app.quit();
+        if (go) app.quit();
+      })().finally(() => (asking = null));
+      return asking;
     },
     attachCore: (c) => {
       core = c;

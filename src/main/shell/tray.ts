@@ -20,7 +20,8 @@ export interface TrayOptions {
   iconDir: string;
   /** The UI language, with 'system' already resolved. */
   language: () => Language;
-  onAction: (action: TrayAction) => void;
+  /** Runs a menu click; the menu is rebuilt once the returned promise settles. */
+  onAction: (action: TrayAction) => void | Promise<unknown>;
   /** Windows/Linux: a click on the icon brings the window forward. */
   onClick: () => void;
   now?: () => number;
@@ -95,7 +96,7 @@ export function setupTray(options: TrayOptions): AppTray {
     tray.setImage(image(icon));
   };
 
-  const refresh = () => {
+  const refresh = (rebuild = false) => {
     if (destroyed) return;
     const current = options.core.snapshot();
     showIcon(current);
@@ -103,9 +104,9 @@ export function setupTray(options: TrayOptions): AppTray {
     const items = buildTrayMenu(current, options.core.settings(), options.language());
     // Snapshots arrive on every keepalive; rebuild the native menu only when it changed.
     const key = JSON.stringify(items);
-    if (key !== menuKey) {
+    if (rebuild || key !== menuKey) {
       menuKey = key;
-      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, options.onAction)));
+      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, onAction)));
     }
     // Time in state only moves while signed in; otherwise there is nothing to refresh.
     const ticking = current.phase === 'signed-in';
@@ -116,16 +117,25 @@ export function setupTray(options: TrayOptions): AppTray {
     }
   };
 
+  /**
+   * Electron flips a checkbox item's tick on click (electron/electron#354), before the action
+   * runs. A click that changes nothing (the current state, or one the platform refuses) sends
+   * no change to rebuild from: the menu is rebuilt after every click, from the snapshot.
+   */
+  function onAction(action: TrayAction): void {
+    void Promise.resolve(options.onAction(action)).finally(() => refresh(true));
+  }
+
   tray.on('click', () => options.onClick());
   const unsubscribes = [
-    options.core.on('session:changed', refresh),
-    options.core.on('settings:changed', refresh),
-    options.core.on('day:changed', refresh),
+    options.core.on('session:changed', () => refresh()),
+    options.core.on('settings:changed', () => refresh()),
+    options.core.on('day:changed', () => refresh()),
   ];
   refresh();
 
   return {
-    refresh,
+    refresh: () => refresh(),
     overrideIcon: (name) => {
       override = name;
       if (!destroyed) showIcon(options.core.snapshot());
@@ -155,6 +165,9 @@ export async function runTrayAction(
       deps.showWindow();
       return;
     case 'export-diagnostics':
+      // Its dialogs sit on the window: a sheet on a hidden window (macOS) is never seen, and a
+      // dialog with no window may open behind the app in front. The window comes up first.
+      deps.showWindow();
       // The dialogs it opens say what happens; a failure is logged by the saver.
       await deps.core.dispatch('diagnostics:export', {});
       return;

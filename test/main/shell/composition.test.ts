@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../../src/shared/ipc/contract';
-import { FakeCore } from './fake-core';
+import { FakeCore, signedInSnapshot } from './fake-core';
 import type { CoreOptions } from '../../../src/main/core/create-core';
 import type * as ElectronFake from '../../support/electron-fake';
 
@@ -15,12 +15,15 @@ const created = vi.hoisted(() => ({
   options: [] as unknown[],
   core: null as unknown,
   failure: null as unknown,
+  /** While set, the core is still being created (start-up waits for it). */
+  gate: null as Promise<void> | null,
 }));
 vi.mock('electron', () => import('../../support/electron-fake'));
 vi.mock('../../../src/main/core/create-core', () => ({
   createDesktopCore: async (options: unknown) => {
     created.options.push(options);
     if (created.failure) throw created.failure;
+    if (created.gate) await created.gate;
     return created.core;
   },
 }));
@@ -43,14 +46,18 @@ async function start(arrange: (fake: Fake) => void = () => {}): Promise<void> {
   fake.resetElectronFake();
   arrange(fake);
   await import('../../../src/main/shell/index');
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+  await settle();
 }
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 beforeEach(() => {
   // index.ts logs JSON lines to stderr; keep the test output readable.
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   created.options.length = 0;
   created.failure = null;
+  created.gate = null;
   core = new FakeCore();
   created.core = core;
   delete process.env.ELECTRON_RENDERER_URL;
@@ -68,6 +75,8 @@ afterEach(() => {
       if (!signals[event].includes(l as never)) process.off(event, l);
   }
   delete process.env.ELECTRON_RENDERER_URL;
+  const hidden = process.argv.indexOf('--hidden');
+  if (hidden >= 0) process.argv.splice(hidden, 1);
 });
 
 describe('composition root', () => {
@@ -132,6 +141,23 @@ describe('composition root', () => {
     expect(win!.visible).toBe(true);
   });
 
+  it('a second launch while the app is still starting hidden at login brings the window up', async () => {
+    let open: () => void = () => {};
+    created.gate = new Promise<void>((resolve) => (open = resolve));
+    process.argv.push('--hidden');
+    await start();
+    // The agent double-clicks the app while it is still starting in the tray: no window yet.
+    expect(fake.electronFake.windows).toHaveLength(0);
+    fake.app.emit('second-instance', {}, [], '/', {});
+    open();
+    await settle();
+    const [win] = fake.electronFake.windows;
+    // Shown once its page is drawn, as on a normal start: never as a blank frame.
+    expect(win?.visible).toBe(false);
+    win!.emit('ready-to-show');
+    expect(win?.visible).toBe(true);
+  });
+
   it('Quit from the tray signs out through the core, then the app exits', async () => {
     await start();
     const tray = fake.electronFake.trays[0]!;
@@ -141,6 +167,25 @@ describe('composition root', () => {
     expect(fake.app.quitting).toBe(true);
     expect(tray.destroyed).toBe(true);
     expect(fake.electronFake.windows[0]!.destroyed).toBe(true);
+  });
+
+  it('after Quit, sleep, screen lock and network changes no longer reach the stopped core', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await start();
+      core.current = signedInSnapshot('idle');
+      fake.app.quit();
+      await settle();
+      expect(core.shutdown).toHaveBeenCalled();
+      expect(fake.app.quitting).toBe(true);
+      core.system.mockClear();
+      fake.powerMonitor.emit('lock-screen');
+      fake.net.online = false;
+      vi.advanceTimersByTime(10_000);
+      expect(core.system).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('Quit from the tray during a call asks first; Cancel keeps the call', async () => {
@@ -312,5 +357,22 @@ describe('composition root', () => {
     const tray = fake.electronFake.trays[0]!;
     tray.menu!.items.find((i) => i.label === '导出诊断信息…')!.click!();
     expect(core.dispatch).toHaveBeenCalledWith('diagnostics:export', {});
+  });
+
+  it('Export diagnostics from the tray while the window is hidden: its dialogs come up in sight', async () => {
+    await start();
+    const [win] = fake.electronFake.windows;
+    // The window is in the tray; the agent uses the tray menu.
+    expect(win!.visible).toBe(false);
+    const save = (created.options[0] as CoreOptions).diagnostics!.save!;
+    // What the core does on 'diagnostics:export': hands the saver a bundle.
+    core.dispatch.mockImplementationOnce(async () => save(() => new Uint8Array()));
+    const tray = fake.electronFake.trays[0]!;
+    tray.menu!.items.find((i) => i.label === '导出诊断信息…')!.click!();
+    await settle();
+    // A sheet on a hidden window (macOS) is never seen: the window comes up and holds it.
+    const call = fake.dialog.showMessageBox.mock.calls[0] as unknown[] | undefined;
+    expect(call?.[0]).toBe(win);
+    expect(win!.visible).toBe(true);
   });
 });

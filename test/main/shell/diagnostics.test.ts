@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../../support/electron-fake'));
 
-import { dialog, resetElectronFake } from '../../support/electron-fake';
+import { BrowserWindow, dialog, resetElectronFake } from '../../support/electron-fake';
 import { diagnosticsSaver, hostVersions } from '../../../src/main/shell/diagnostics';
 import { silentLogger } from '../../../src/lib/ports';
 
@@ -57,6 +57,26 @@ describe('Export diagnostics', () => {
       filePath: join(dir, 'no', 'x.zip'),
     });
     expect(await save(bundle)).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('the dialogs sit on the window when it is in sight, never on a hidden one', async () => {
+    const win = new BrowserWindow({});
+    const saveOn = diagnosticsSaver({
+      window: () => win as never,
+      language: () => 'en',
+      logger: silentLogger,
+    });
+    const about = () => dialog.showMessageBox.mock.calls as unknown[][];
+    const where = () => dialog.showSaveDialog.mock.calls;
+    win.show();
+    await saveOn(bundle);
+    expect(about()[0]?.[0]).toBe(win);
+    expect(where()[0]?.[0]).toBe(win);
+    // Hidden in the tray: a sheet on it (macOS) would never be seen; the dialogs stand alone.
+    win.hide();
+    await saveOn(bundle);
+    expect(about()[1]).toHaveLength(1);
+    expect(where()[1]).toHaveLength(1);
   });
 
   it('reports the app, Electron, Chromium, Node and OS versions', () => {

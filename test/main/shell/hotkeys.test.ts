@@ -170,6 +170,17 @@ describe('global hotkeys', () => {
     stop();
   });
 
+  it('a hotkey another app held is taken once that app lets go and Settings are saved again', () => {
+    globalShortcut.taken.add('CommandOrControl+Alt+A');
+    start();
+    expect(registered()).not.toContain('CommandOrControl+Alt+A');
+    // The agent closes the other app and saves Settings again, with the same hotkeys.
+    globalShortcut.taken.delete('CommandOrControl+Alt+A');
+    core.setSettings({});
+    expect(registered()).toContain('CommandOrControl+Alt+A');
+    stop();
+  });
+
   it('Ctrl+Alt+A next to CommandOrControl+Alt+A on a PC: the same key, said as used twice', () => {
     core.currentSettings = { ...DEFAULT_SETTINGS, hotkeyMute: 'Ctrl+Alt+A' };
     start();

@@ -133,6 +133,26 @@ describe('quit', () => {
       expect(control.isQuitting()).toBe(false);
     });
 
+    it('Quit again while “hang up and quit?” is open asks once, not twice', async () => {
+      const core = talking();
+      let answer: (go: boolean) => void = () => {};
+      const confirmInCall = vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve)));
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      control.attachCore(core);
+      // Tray Quit, then Cmd/Ctrl+Q while the question is still up.
+      const first = control.quit();
+      const second = control.quit();
+      await flush();
+      expect(confirmInCall).toHaveBeenCalledTimes(1);
+      answer(false);
+      await Promise.all([first, second]);
+      expect(app.quitting).toBe(false);
+      // Asked again once answered.
+      void control.quit();
+      await flush();
+      expect(confirmInCall).toHaveBeenCalledTimes(2);
+    });
+
     it('“Hang up and quit” quits as usual', async () => {
       const core = new FakeCore();
       core.current = signedInSnapshot('talking');

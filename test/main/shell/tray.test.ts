@@ -16,6 +16,8 @@ let fake: FakeTray;
 let now: number;
 let actions: TrayAction[];
 let clicks: number;
+/** What a menu click runs (the tray is built once per test, in beforeEach). */
+let onAction: (action: TrayAction) => void | Promise<unknown>;
 
 function item(items: FakeMenuItem[] | undefined, label: string): FakeMenuItem {
   const found = items?.find((i) => i.label === label);
@@ -31,11 +33,12 @@ beforeEach(() => {
   now = T0;
   actions = [];
   clicks = 0;
+  onAction = (action) => void actions.push(action);
   tray = setupTray({
     core,
     iconDir: '/res/tray',
     language: () => 'zh-CN',
-    onAction: (action) => actions.push(action),
+    onAction: (action) => onAction(action),
     onClick: () => clicks++,
     now: () => now,
   });
@@ -139,6 +142,39 @@ describe('tray wiring', () => {
   it('a click on the icon brings the window (Windows/Linux)', () => {
     fake.emit('click');
     expect(clicks).toBe(1);
+  });
+});
+
+describe('the tray’s check marks after a click', () => {
+  let shown: number;
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  beforeEach(() => {
+    // Clicks run as index.ts runs them; only promises to wait for, on real timers.
+    vi.useRealTimers();
+    shown = 0;
+    onAction = (action) =>
+      runTrayAction(action, { core, showWindow: () => void shown++, quit: () => {} });
+    core.setSnapshot(signedInSnapshot('idle'));
+  });
+
+  it('a state change the platform refuses leaves the tick on the state the agent is still in', async () => {
+    // E.g. a call started ringing while the menu was open: nothing changes.
+    core.dispatch.mockResolvedValueOnce({ ok: false, error: { code: 'in-call', message: 'x' } });
+    // The fake, like Electron, flips the clicked checkbox's tick before the action runs.
+    item(item(menu(), '忙碌').submenu, '小休').click?.();
+    await settle();
+    expect(shown).toBe(1); // the window says why
+    expect(item(item(menu(), '忙碌').submenu, '小休').checked).toBe(false);
+    expect(item(menu(), '空闲').checked).toBe(true);
+  });
+
+  it('choosing the state the agent is already in keeps it ticked', async () => {
+    // The core answers with the same snapshot: no session:changed follows.
+    item(menu(), '空闲').click?.();
+    await settle();
+    expect(item(menu(), '空闲').checked).toBe(true);
   });
 });
 
