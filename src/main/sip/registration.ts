@@ -18,6 +18,17 @@ import type { SipLineConfig } from './types';
 import { createLineUserAgent } from './user-agent';
 import { isOwnContact, registerRefusal, registerReplyContacts } from './register-bindings';
 import type { RegisterRefusal } from './register-bindings';
+import {
+  MAX_TIMED_EXPIRES_SEC,
+  answers,
+  listedBindings,
+  minExpires,
+  sentRegister,
+  statusOf,
+  withExpires,
+} from './register-reply';
+import type { SentRegister } from './register-reply';
+import { badRequestFor } from './bad-request';
 import { WsOpenError, WsTransport } from '../../lib/sip-ws/ws-transport';
 import type { UserAgentDeps } from './user-agent';
 
@@ -97,6 +108,12 @@ export function openRegistration(
    * none) and tells us nothing of that REGISTER's refusal but a state change: this says what it was.
    */
   let lastRefusal: RegisterRefusal | null = null;
+  /** The REGISTER this attempt sent last: only answers to it are judged (see {@link judged}). */
+  let lastSent: SentRegister | null = null;
+  /** 423s followed since the last 200 OK to a REGISTER (sip.js re-registers for each). */
+  let tooBrief = 0;
+  /** sip.js said it dropped the message just given to it, unparsed. */
+  let unparsed = false;
   const arm = (what: string) => {
     disarm();
     const ms = registerTimeoutMs(config.expiresSec, timing);
@@ -141,11 +158,88 @@ export function openRegistration(
     deps,
     (e) => fail(appError('sip-transport', e?.message ?? 'lost')),
     desk,
+    () => (unparsed = true),
   );
+  // Every REGISTER goes out here, sip.js's own re-REGISTERs (refreshes, after a 423) included:
+  // what the line asked for is what a registrar's answer is judged against.
+  const transport = ua.transport;
+  const send = transport.send.bind(transport);
+  transport.send = (message: string) => {
+    lastSent = sentRegister(message) ?? lastSent;
+    return send(message);
+  };
+  /**
+   * An answer to our last REGISTER that sip.js would act on in a way the line cannot live with:
+   * an AppError to fail the attempt with (sip.js is not given the answer), or the message as
+   * sip.js should see it.
+   */
+  const judged = (message: string): AppError | string => {
+    const sent = lastSent;
+    const code = statusOf(message);
+    if (!sent || !sent.expires || (code !== 200 && code !== 423) || !answers(message, sent)) {
+      return message;
+    }
+    const asked = sent.expires;
+    if (code === 423) {
+      const min = minExpires(message);
+      // Without a Min-Expires sip.js gives up by itself; the refusal is reported as it is.
+      if (min === undefined) return message;
+      // sip.js registers again at once for every 423: one retry with the interval asked for,
+      // then the line's own backoff, or a misconfigured registrar is sent REGISTERs as fast as
+      // the connection carries them.
+      if (tooBrief > 0) {
+        return appError(
+          'sip-rejected',
+          `423 Interval Too Brief again: the registrar asked for Min-Expires ${min} after we registered with expires=${asked}`,
+        );
+      }
+      if (!(Number(min) > asked) || !Number.isInteger(Number(min))) {
+        return appError(
+          'sip-rejected',
+          `423 Interval Too Brief with Min-Expires ${min}, not above the expires=${asked} we sent`,
+        );
+      }
+      tooBrief += 1;
+      return message;
+    }
+    tooBrief = 0;
+    const bindings = listedBindings(message, ua.contact.uri);
+    // Not even parsed: sip.js drops it, and the watchdog reports the REGISTER unanswered.
+    if (!bindings) return message;
+    const { listed, mine } = bindings;
+    if (!mine) {
+      const seen = listed.length ? listed.map((uri) => `<${uri}>`).join(', ') : 'none';
+      return appError(
+        'sip-rejected',
+        `the registrar's 200 OK did not list our Contact <${ua.contact.uri.toString()}> (it listed ${seen})`,
+      );
+    }
+    const granted = mine.granted;
+    if (granted === undefined || granted <= 0) {
+      const said = granted === undefined ? 'no expires' : `expires=${granted}`;
+      return appError(
+        'sip-rejected',
+        `the registrar's 200 OK granted our Contact ${said}: no binding the line can keep`,
+      );
+    }
+    // sip.js times its refresh with setTimeout: past 2^31 ms that fires at once. Refreshing
+    // sooner than the registrar needs is harmless; the line keeps what it asked for.
+    const kept = granted > MAX_TIMED_EXPIRES_SEC ? Math.min(asked, MAX_TIMED_EXPIRES_SEC) : granted;
+    // As given, and sip.js reads it as given (it would read a missing parameter as NaN).
+    if (kept === granted && mine.param !== undefined) return message;
+    if (kept !== granted) {
+      deps.logger.warn('sip: granted expiry too long to time; refreshing sooner', {
+        granted,
+        kept,
+      });
+    }
+    return withExpires(message, mine, kept) ?? message;
+  };
   // Every message passes here before sip.js sees it: the only place refreshes' 200 OKs show
   // their full Contact list (sip.js keeps only its own binding's expiry from them).
-  const deliver = ua.transport.onMessage;
-  ua.transport.onMessage = (message: string) => {
+  const deliver = transport.onMessage;
+  transport.onMessage = (received: string) => {
+    let message = received;
     const refusal = over ? null : registerRefusal(message);
     if (refusal) lastRefusal = refusal;
     const listed = over ? null : registerReplyContacts(message);
@@ -157,10 +251,18 @@ export function openRegistration(
         deps.logger.error('sip: bindings hook failed', { error: String(error) });
       }
     }
+    if (!over) {
+      const verdict = judged(message);
+      // Logged by the line with the retry it schedules.
+      if (typeof verdict !== 'string') return fail(verdict);
+      message = verdict;
+    }
     // The ringing goes to the window before sip.js's parsing; sip.js then confirms it.
     desk.peek(message);
     try {
+      unparsed = false;
       deliver?.(message);
+      if (unparsed) answerUnparsed(ua, message, deps.logger);
     } catch (error) {
       // sip.js throws on some requests it parsed (a tel: Request-URI). Thrown from here it would
       // reach the socket's reader and stop the line: answered or dropped, the line reads on.
@@ -170,6 +272,8 @@ export function openRegistration(
     }
   };
   const newRegisterer = (): Registerer => {
+    tooBrief = 0;
+    lastSent = null;
     const made = new Registerer(ua, {
       expires: config.expiresSec,
       // sip.js refreshes by itself at this percentage of the granted expiry (its default is 99).
@@ -189,8 +293,12 @@ export function openRegistration(
         } else if (state === RegistererState.Unregistered && !firstAnswered) {
           // Refused with no delegate of ours told (the 423 paths above): say so now, not when
           // the watchdog runs out, and as what it was (a 403 there is refused credentials).
-          const refusal = lastRefusal ?? { code: 0, reason: 'refused', retryAfterMs: undefined };
-          fail(rejection(refusal.code, refusal.reason), true, refusal.retryAfterMs);
+          if (!lastRefusal) {
+            fail(appError('sip-rejected', 'sip.js dropped the registrar’s answer to REGISTER'));
+          } else {
+            const { code, reason, retryAfterMs } = lastRefusal;
+            fail(rejection(code, reason), true, retryAfterMs);
+          }
         }
       });
     });
@@ -336,4 +444,26 @@ function refuseUnreadable(ua: UserAgent, message: string, error: unknown, logger
       ...(answered ? { answered } : {}),
     },
   );
+}
+
+/**
+ * A request sip.js could not parse (it logs that it dropped it, nothing more): an INVITE's
+ * caller would ring into nothing until the proxy gives up. When the request's Via, From, To,
+ * Call-ID and CSeq lines are there, it is answered a stateless 400 Bad Request built from them
+ * (RFC 3261 §8.2.6); an ACK is never answered. Logged once per request. Never throws.
+ */
+function answerUnparsed(ua: UserAgent, message: string, logger: Logger): void {
+  try {
+    if (!/^[A-Za-z]+ \S+ SIP\/2\.0\r\n/.test(message) || message.startsWith('ACK ')) return;
+    const start = message.split('\r\n', 1)[0]!.slice(0, 80);
+    const reply = badRequestFor(message);
+    if (!reply || !ua.transport.isConnected()) {
+      logger.warn('sip: request dropped, sip.js could not parse it', { start });
+      return;
+    }
+    void ua.transport.send(reply).catch(() => undefined);
+    logger.warn('sip: request refused 400, sip.js could not parse it', { start, answered: 400 });
+  } catch {
+    // Nothing can be said back: it stays dropped.
+  }
 }

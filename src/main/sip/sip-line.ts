@@ -50,6 +50,8 @@ class SupervisedSipLine implements SipLine {
   private attempt: Registration | null = null;
   private retryTimer: TimerHandle | null = null;
   private failures = 0;
+  /** When the current connection first registered (null while not registered since it opened). */
+  private registeredAt: number | null = null;
   /**
    * Other devices' bindings seen in the first REGISTER reply since `start` (left over, or there
    * before us); any other that appears later registered this extension while we held it.
@@ -75,6 +77,7 @@ class SupervisedSipLine implements SipLine {
     this.drop(!sameAccount);
     this.config = config;
     this.failures = 0;
+    this.registeredAt = null;
     if (!sameAccount) this.knownBindings = null;
     this.apply('start', {
       aor: `sip:${config.user}@${config.domain}`,
@@ -97,6 +100,7 @@ class SupervisedSipLine implements SipLine {
     this.options.logger.info('sip: fresh connection', { reason, from: this.current.state });
     this.clearRetry();
     this.failures = 0;
+    this.registeredAt = null;
     this.apply('kick', { nextRetryAt: null });
     this.reopen();
   }
@@ -107,6 +111,7 @@ class SupervisedSipLine implements SipLine {
     this.clearRetry();
     this.config = null;
     this.knownBindings = null;
+    this.registeredAt = null;
     this.apply('stop', { aor: null, lastError: null, nextRetryAt: null, newContacts: [] });
     await attempt?.close({ unregister: true });
   }
@@ -141,7 +146,8 @@ class SupervisedSipLine implements SipLine {
         connected: () => void (mine() && this.apply('connected', {})),
         registered: () => {
           if (!mine()) return;
-          this.failures = 0;
+          // The backoff is not reset here: see registrationHeldMs (reset in failed()).
+          this.registeredAt ??= clock.now();
           this.apply('registered', { lastError: null, nextRetryAt: null });
         },
         failed: (error, reached, retryAfterMs) =>
@@ -202,6 +208,10 @@ class SupervisedSipLine implements SipLine {
       this.apply('auth-rejected', { lastError: error, nextRetryAt: null });
       return;
     }
+    // A registration that held counts as working: this failure is the first of a new run.
+    const heldFor = this.registeredAt === null ? 0 : this.options.clock.now() - this.registeredAt;
+    this.registeredAt = null;
+    if (heldFor >= this.timing.registrationHeldMs) this.failures = 0;
     this.failures += 1;
     const delay = retryDelay(
       this.failures,

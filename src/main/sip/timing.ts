@@ -24,6 +24,14 @@ export interface SipTiming {
   unreachableCapMs: number;
   /** The longest wait a registrar's Retry-After may ask for (see retryDelay). */
   retryAfterCapMs: number;
+  /**
+   * A registration that stayed up this long worked: the next failure backs off from the start
+   * again. One that is lost sooner (a registrar that drops the connection after its 200 OK, a
+   * binding that cannot be kept) counts as one more failure, so a flapping server is not
+   * reconnected every half second. At least `backoffCapMs`: resetting after a registration held
+   * that long lets the line come back at most about as often as the longest backoff would.
+   */
+  registrationHeldMs: number;
 }
 
 export const DEFAULT_SIP_TIMING: SipTiming = {
@@ -37,6 +45,7 @@ export const DEFAULT_SIP_TIMING: SipTiming = {
   backoffCapMs: 30_000,
   unreachableCapMs: 1_500,
   retryAfterCapMs: 300_000,
+  registrationHeldMs: 30_000,
 };
 
 /**

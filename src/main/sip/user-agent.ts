@@ -32,6 +32,9 @@ export interface UserAgentDeps {
  */
 export const NO_ANSWER_TIMEOUT_SEC = 120;
 
+/** What sip.js's UserAgent logs when its parser returned nothing for a message. */
+const SIPJS_DROPPED_UNPARSED = 'Failed to parse incoming message';
+
 /** A UserAgent for `config`; `onLost` is called when the transport drops by itself. */
 export function createLineUserAgent(
   config: SipLineConfig,
@@ -39,8 +42,11 @@ export function createLineUserAgent(
   deps: UserAgentDeps,
   onLost: (error?: Error) => void,
   desk: CallDesk,
+  /** sip.js could not parse a message it was given, and dropped it (it says so only in its log). */
+  onUnparsed: () => void = () => {},
 ): UserAgent {
   const { clock, logger, timing } = deps;
+  const connector = sipLogConnector(logger);
   const transportOptions: WsTransportOptions = {
     server: config.wsUrl,
     clock,
@@ -66,7 +72,10 @@ export function createLineUserAgent(
     logLevel: 'warn',
     logBuiltinEnabled: false,
     logConfiguration: false,
-    logConnector: sipLogConnector(logger),
+    logConnector: (level, category, label, content) => {
+      if (content.startsWith(SIPJS_DROPPED_UNPARSED)) onUnparsed();
+      connector(level, category, label, content);
+    },
     // The app sends 180 itself, after deciding to ring (it refuses a second call without ringing).
     sendInitialProvisionalResponse: false,
     noAnswerTimeout: NO_ANSWER_TIMEOUT_SEC,

@@ -5,15 +5,19 @@
  *   outage going;
  * - `423 Interval Too Brief`: sip.js registers again by itself with the Min-Expires asked for;
  *   a refusal of that REGISTER is reported at once and as what it was (a 403 there is refused
- *   credentials), not after the register watchdog as a timeout, retried forever.
+ *   credentials), not after the register watchdog as a timeout, retried forever. That retry is
+ *   the only one: a registrar that answers 423 again, or asks for a Min-Expires no longer than
+ *   what the line sent, fails the attempt (the agent sees why) and the line backs off, instead
+ *   of sending REGISTERs as fast as the connection carries them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, systemClock } from '../../../src/lib/ports';
 import { createSipLine } from '../../../src/main/sip/index';
 import { retryAfterMs, retryDelay, DEFAULT_SIP_TIMING } from '../../../src/main/sip/timing';
 import type { SipLine } from '../../../src/main/sip/types';
+import { waitFor } from '../../support/wait';
 import { bareLineConfig, bareServer } from './support/bare-server';
-import { FAST_TIMING, untilState, untilStatus } from './support/line';
+import { FAST_TIMING, recordStates, untilState, untilStatus } from './support/line';
 
 const registers = (server: { received: string[] }) =>
   server.received.filter((m) => m.startsWith('REGISTER ')).length;
@@ -96,6 +100,51 @@ describe('423 Interval Too Brief', () => {
     expect(status.lastError).toMatchObject({ code: 'sip-auth-failed' });
     expect(status.lastError?.detail).toContain('403');
     expect(registers(server)).toBe(2);
+  });
+
+  it('a registrar that keeps answering 423 gets one retry, then the line backs off and says why', async () => {
+    const { line, server } = await lineAgainst(
+      () => ({ status: '423 Interval Too Brief', headers: ['Min-Expires: 600'] }),
+      SLOW_WATCHDOG,
+    );
+    const status = await untilState(line, 'backing-off', 3_000);
+    expect(status.lastError).toMatchObject({ code: 'sip-rejected' });
+    expect(status.lastError?.detail).toMatch(/^423 .*Min-Expires 600/);
+    const sent = server.received.filter((m) => m.startsWith('REGISTER '));
+    expect(sent.map((m) => /;expires=(\d+)/.exec(m)?.[1])).toEqual(['300', '600']);
+    // Each later attempt sends two more, on the backoff: a handful a second, not thousands.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(registers(server)).toBeLessThanOrEqual(12);
+  });
+
+  it('a Min-Expires no longer than what the line sent is not followed', async () => {
+    const { line, server } = await lineAgainst(
+      () => ({ status: '423 Interval Too Brief', headers: ['Min-Expires: 300'] }),
+      SLOW_WATCHDOG,
+    );
+    const status = await untilState(line, 'backing-off', 3_000);
+    expect(status.lastError?.detail).toMatch(/^423 .*Min-Expires 300.*expires=300/);
+    expect(registers(server)).toBe(1);
+  });
+
+  it('a refresh refused 423 gets its own retry, and the line stays registered', async () => {
+    let answered = 0;
+    const { line, server } = await lineAgainst((register) => {
+      answered += 1;
+      const contact = /^Contact: (.*)$/m.exec(register)![1]!.trim();
+      // First a short grant, so the refresh comes within the test; then a minimum raised.
+      if (answered === 1) return { status: '200 OK', headers: [`Contact: ${contact};expires=2`] };
+      if (/expires=300/.test(register))
+        return { status: '423 Interval Too Brief', headers: ['Min-Expires: 600'] };
+      return null;
+    }, SLOW_WATCHDOG);
+    await untilState(line, 'registered', 3_000);
+    const states = recordStates(line);
+    await waitFor(() => registers(server) >= 3, 'the refresh and its retry', 4_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.received.filter((m) => m.startsWith('REGISTER ')).at(-1)).toMatch(/expires=600/);
+    expect(states).toEqual(['registered']);
+    expect(registers(server)).toBe(3);
   });
 
   it('without Min-Expires it is a refusal at once, retried on the backoff', async () => {
