@@ -286,7 +286,8 @@ export class CallController {
     }
     if (call.refusal) {
       this.withdraw();
-      // Its media cannot reach the window: refused at once (503), never rung, listed as missed.
+      // Its media cannot reach the window (no relay on the way, no offer at all): refused at once
+      // (503, or 488 with no offer), never rung, listed as missed.
       logger.warn('calls: INVITE refused, no usable media', { id: call.id, why: call.refusal });
       void call.reject('no-media').catch(() => undefined);
       if (this.live) return;

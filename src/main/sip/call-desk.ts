@@ -74,19 +74,23 @@ export class CallDesk {
     const early = this.early?.sipCallId === request.callId ? this.early : null;
     this.remember(request.callId);
     if (this.closed) return void invitation.reject({ statusCode: 480 }).catch(() => undefined);
-    // The media answers offers only (WebRTC in the window); a late-offer INVITE cannot be served.
+    // The media answers offers only (WebRTC in the window); a late-offer INVITE cannot be
+    // served. Handed on all the same, with its refusal: the app refuses it (488) without ringing
+    // and lists it as missed for want of media, so the agent (and whoever reads the log) learns
+    // why a call the platform offered never rang.
     const type = request.getHeader('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/sdp' || !request.body) {
-      this.options.logger.warn('sip: INVITE without an SDP offer refused', {
-        callId: request.callId,
-      });
-      return void invitation
-        .reject({ statusCode: 488, reasonPhrase: 'Not Acceptable Here' })
-        .catch(() => undefined);
-    }
-    const refusal = mediaRefusal(request.body, request.getHeader(MEDIA_RELAY_HEADER));
-    const call = new SipIncomingCall(early?.id ?? newCallId(), invitation, refusal, () =>
-      this.lineUp(invitation),
+    const lateOffer = type !== 'application/sdp' || !request.body;
+    const refusal = lateOffer
+      ? 'the INVITE carries no SDP offer (a late offer): this phone answers offers only'
+      : mediaRefusal(request.body, request.getHeader(MEDIA_RELAY_HEADER));
+    const call = new SipIncomingCall(
+      early?.id ?? newCallId(),
+      invitation,
+      refusal,
+      () => this.lineUp(invitation),
+      undefined,
+      undefined,
+      lateOffer ? 488 : 503,
     );
     this.calls.set(invitation, call);
     call.onEnded((end) => {

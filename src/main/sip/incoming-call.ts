@@ -71,6 +71,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   private reinviting = false;
   /** Why the window could not take back an offer the far end refused (said in the hold's error). */
   private rollbackProblem: string | null = null;
+  /** Why the window refused the far end's last re-INVITE (answered 488; the call went on). */
+  private reofferProblem: string | null = null;
   private ended: CallEnd | null = null;
   /** Hung up while the line had no connection: the BYE waits for {@link sayOwedGoodbye}. */
   private byeOwed = false;
@@ -87,6 +89,8 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     private readonly lineUp: () => boolean = () => true,
     private readonly wait: Pause = pause,
     private readonly random: () => number = Math.random,
+    /** What a refusal for want of media answers: 503 (no relay on the way), 488 (no offer). */
+    private readonly refusalStatus: 488 | 503 = 503,
   ) {
     const from = invitation.remoteIdentity;
     this.caller = callerLabel(from.displayName, from.uri.user ?? from.uri.host);
@@ -146,8 +150,12 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
     const state = this.invitation.state;
     if (state !== SessionState.Initial && state !== SessionState.Establishing) return;
     if (kind === 'no-media') {
-      this.note('no-media', this.refusal ?? '503');
-      await this.invitation.reject({ statusCode: 503, reasonPhrase: 'Media Relay Unavailable' });
+      this.note('no-media', this.refusal ?? `${this.refusalStatus}`);
+      await this.invitation.reject(
+        this.refusalStatus === 488
+          ? { statusCode: 488, reasonPhrase: 'Not Acceptable Here' }
+          : { statusCode: 503, reasonPhrase: 'Media Relay Unavailable' },
+      );
       return;
     }
     this.note('rejected', `${REJECT_CODES[kind]}`);
@@ -265,7 +273,16 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
       this.finish();
     } else if (state === SessionState.Established) {
       this.note('local-hangup', 'BYE');
-      await this.invitation.bye();
+      const bye = this.invitation.bye();
+      if (this.invitation.state === SessionState.Terminating) {
+        // No ACK for our 200 OK yet: sip.js holds the BYE until it comes, or up to 32 s (RFC
+        // 3261 15). The agent's end is now — media closed (the customer no longer hears them),
+        // the window told — and the BYE goes when sip.js may send it.
+        void bye.catch(() => undefined);
+        this.finish();
+        return;
+      }
+      await bye;
     } else if (state === SessionState.Initial || state === SessionState.Establishing) {
       this.note('local-hangup', '480 while answering');
       await this.invitation.reject({ statusCode: 480 });
@@ -348,6 +365,13 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   }
 
   failed(error: Error): void {
+    if (this.invitation.state === SessionState.Established) {
+      // The far end's re-INVITE (a codec change, its hold) the window could not take: sip.js
+      // answers 488 and the call goes on as it was, so this is not how it ends. Kept to explain
+      // an end sip.js gives no reason for.
+      this.reofferProblem = `the window refused the far end's new offer: ${error.message}`;
+      return;
+    }
     this.note('failed', `media: ${error.message}`);
   }
 
@@ -374,6 +398,7 @@ export class SipIncomingCall implements IncomingCall, MediaSlot {
   private unexplained(): string {
     if (!this.acked) return 'no ACK for our 200 OK: sip.js ended the session';
     if (this.reinviting) return 'sip.js ended the session during our hold/resume re-INVITE';
+    if (this.reofferProblem) return `sip.js ended the session after ${this.reofferProblem}`;
     return 'sip.js ended the session without saying why';
   }
 

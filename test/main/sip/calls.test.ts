@@ -168,10 +168,18 @@ describe('incoming calls on the SIP line', () => {
     expect((await caller.ended).code).toBeGreaterThanOrEqual(400);
   });
 
-  it('an INVITE without SDP is refused with 488 and never reaches the app', async () => {
+  it('an INVITE without SDP reaches the app marked unanswerable, and its refusal is 488', async () => {
     const caller = callExtension(embedded.sip, alice.extensionId, { offer: null });
+    const call = await nextCall();
+    // The app refuses it without ringing and lists it as missed for want of media (calls.ts).
+    expect(call.refusal).toMatch(/no SDP offer/);
+    const end = new Promise<CallEnd>((resolve) => call.onEnded(resolve));
+    await call.reject('no-media');
     expect(await caller.ended).toEqual({ code: 488, by: 'final' });
-    expect(calls).toEqual([]);
+    expect(await end).toMatchObject({
+      reason: 'no-media',
+      detail: expect.stringMatching(/late offer/),
+    });
   });
 
   it('with nobody listening the INVITE is refused with 480', async () => {
