@@ -156,6 +156,20 @@ describe('hold', () => {
     expect(peer.senders[0]!.track).toBeNull();
   });
 
+  it('the headset mute button pressed while a hold is on its way still mutes the agent', async () => {
+    const { api, calls, peer } = await talkingWithMedia();
+    // The far end takes its time answering the hold re-INVITE.
+    api.handlers.setHeld = () => new Promise(() => undefined);
+    await click(getByRole('button', { name: '保持' }));
+    // The agent coughs and presses the headset's mute (the headset calls the store's toggleMute).
+    await calls.toggleMute();
+    await settle();
+    expect(api.callsOf('setMuted')).toEqual([['c1', true]]);
+    expect(peer.senders[0]!.track!.enabled).toBe(false);
+    // The hold is still on its way: Hold and Mute stay disabled until it comes back.
+    expect(calls.pending).toBe('hold');
+  });
+
   it('a make-offer for a call without media is answered with an error', async () => {
     const api = new CallsApi();
     api.snapshot = talkingSnapshot();

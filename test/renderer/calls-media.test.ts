@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signedInSnapshot } from './fake-api';
 import {
   CallsApi,
@@ -62,7 +62,7 @@ describe('media requests', () => {
     expect(ports.audios[0]!.sinkIds).toEqual(['out-headset']);
   });
 
-  it('replies with the error and reports the microphone broken when it cannot open', async () => {
+  it('replies with the error (and why: denied) and reports the microphone broken when it cannot open', async () => {
     const ports = new FakeMediaPorts();
     ports.openMicrophone = () =>
       Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
@@ -70,11 +70,13 @@ describe('media requests', () => {
     api.pushMedia(offer());
     await settle();
     expect(api.callsOf('replyMedia')).toEqual([
-      [{ requestId: 'r1', error: 'NotAllowedError: Permission denied' }],
+      [{ requestId: 'r1', error: 'microphone-denied: NotAllowedError: Permission denied' }],
     ]);
     expect(api.callsOf('reportMicrophone').at(-1)).toEqual(['broken']);
     expect(ports.peers).toEqual([]);
-    expect(textIn()).toContain('无法打开麦克风，对方听不到你：NotAllowedError: Permission denied');
+    expect(textIn()).toContain(
+      '无法打开麦克风，对方听不到你：本应用没有使用麦克风的权限，请在系统设置中允许。',
+    );
   });
 
   it('answers anyway when ICE gathering does not finish in time', async () => {
@@ -417,5 +419,73 @@ describe('ringtone', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('many calls in a day', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('leaves no microphone, peer, interval or track listener behind after 30 calls', async () => {
+    const intervals = new Set<unknown>();
+    const realSet = globalThis.setInterval;
+    const realClear = globalThis.clearInterval;
+    vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms?: number) => {
+      const h = realSet(fn, ms);
+      intervals.add(h);
+      return h;
+    }) as typeof setInterval);
+    vi.spyOn(globalThis, 'clearInterval').mockImplementation(((h: unknown) => {
+      intervals.delete(h);
+      realClear(h as ReturnType<typeof setInterval>);
+    }) as typeof clearInterval);
+
+    let listeners = 0;
+    const ports = new FakeMediaPorts();
+    ports.openMicrophone = async () => {
+      const track = new FakeTrack(`mic-${ports.microphones.length + 1}`);
+      const add = track.addEventListener.bind(track);
+      const remove = track.removeEventListener.bind(track);
+      track.addEventListener = (...args: Parameters<typeof add>) => {
+        listeners++;
+        add(...args);
+      };
+      track.removeEventListener = (...args: Parameters<typeof remove>) => {
+        listeners--;
+        remove(...args);
+      };
+      return new FakeStream([track]);
+    };
+    const api = new CallsApi();
+    api.snapshot = signedInSnapshot();
+    await mountCalls(api, { ports });
+    const baseline = intervals.size;
+    for (let i = 1; i <= 30; i++) {
+      const id = `c${i}`;
+      api.push(ringingSnapshot({ id }));
+      await settle();
+      api.push(ringingSnapshot({ id, phase: 'answering' }));
+      api.pushMedia(offer(`a${i}`, id));
+      await settle();
+      api.push(talkingSnapshot({ id }));
+      (ports.peers.at(-1) as FakePeer).connect('connected');
+      await settle();
+      // The microphone glitches once mid-call (USB), and the call is held and resumed.
+      ports.microphones.at(-1)!.tracks[0]!.unplug();
+      await settle();
+      api.pushMedia({ requestId: `h${i}`, callId: id, kind: 'make-offer', hold: true });
+      await settle();
+      api.pushMedia({ requestId: `r${i}`, callId: id, kind: 'make-offer', hold: false });
+      await settle();
+      api.pushMedia({ requestId: `x${i}`, callId: id, kind: 'close' });
+      api.push(signedInSnapshot());
+      await settle();
+    }
+    const tracks = [...new Set(ports.microphones.flatMap((m) => m.tracks))];
+    expect(tracks.filter((t) => t.readyState === 'live')).toEqual([]);
+    expect(ports.peers.filter((p) => !p.closed)).toEqual([]);
+    expect(listeners).toBe(0);
+    expect(ports.audios.length).toBe(1);
+    expect(ports.contexts.length).toBe(1); // the ringtone's, kept by design
+    expect(intervals.size - baseline).toBe(0);
   });
 });

@@ -117,6 +117,46 @@ describe('ringing panel', () => {
     expect(queryByRole('alert')).toBeNull();
   });
 
+  it('a failed answer that leaves the call ringing rings again', async () => {
+    const { api, ports } = await signedIn();
+    api.handlers.answerCall = () => Promise.resolve(fail('transport', 'gone'));
+    api.push(ringingSnapshot());
+    await settle();
+    const context = ports.contexts[0]!;
+    expect(context.audible).toBe(true);
+    await click(getByRole('button', { name: '接听' }));
+    await settle();
+    // Main still has the call ringing (nothing changed there): the agent still hears it.
+    expect(api.snapshot.call?.phase).toBe('ringing');
+    expect(getByRole('alert').textContent).toMatch(/^接听失败。/);
+    expect(context.audible).toBe(true);
+  });
+
+  it('hanging up while the call is still being answered ends quietly, without "answering failed"', async () => {
+    const { api } = await signedIn();
+    let answered: (r: ReturnType<typeof fail>) => void = () => undefined;
+    api.handlers.answerCall = (id) => {
+      api.push(ringingSnapshot({ id, phase: 'answering' }));
+      return new Promise((resolve) => (answered = resolve));
+    };
+    api.handlers.hangUp = async () => {
+      api.push(signedInSnapshot());
+      return { ok: true, value: api.snapshot };
+    };
+    api.push(ringingSnapshot());
+    await settle();
+    await click(getByRole('button', { name: '接听' }));
+    await settle();
+    // The microphone takes a few seconds: the agent changes their mind and hangs up.
+    await click(getByRole('button', { name: '挂断' }));
+    await settle();
+    // Main's answer then returns as CallController.answer does for a call ended meanwhile.
+    answered(fail('call-gone', 'the call ended before it was answered (hung up)'));
+    await settle();
+    expect(queryByRole('alert')).toBeNull();
+    expect(document.body.textContent).not.toContain('接听失败');
+  });
+
   it('uses English names in English', async () => {
     const { api } = await signedIn('en');
     api.push(ringingSnapshot());

@@ -106,7 +106,12 @@ const en: Messages = {
       sessionRestoring: 'the session is being restored',
       platform: 'the platform is unreachable',
       sip: 'the SIP line is not registered',
-      microphone: 'the microphone is unavailable (allow this app to use it)',
+      microphone: {
+        denied: 'the microphone is unavailable (allow this app to use it)',
+        busy: 'the microphone is in use by another program',
+        none: 'no microphone is connected',
+        other: 'the microphone cannot be opened',
+      },
       platformError: 'the platform answers with errors (reached, but requests fail)',
       platformRefused: 'the platform refuses requests',
       platformAuth: 'the platform refused the app credentials',
@@ -161,7 +166,13 @@ const en: Messages = {
     mutedNote: 'Your microphone is muted: the caller cannot hear you.',
     announceRinging: 'Incoming call from {caller}. Press Enter to answer.',
     announceRingingTyping: 'Incoming call from {caller}. Answer is at the top of the window.',
-    microphoneFailed: 'Cannot open the microphone, so the caller cannot hear you: {detail}',
+    microphoneFailed: 'Cannot open the microphone, so the caller cannot hear you: {reason}',
+    microphoneProblem: {
+      denied: 'This app may not use the microphone: allow it in the system settings.',
+      busy: 'The microphone is in use by another program: close the program using it (another calling app, for instance).',
+      none: 'No microphone is connected: plug in a headset or a microphone.',
+      other: 'The microphone cannot be opened: test it with the audio check in Settings.',
+    },
     dropped: 'The call dropped.',
     failed: {
       answer: 'Answering failed.',

@@ -107,7 +107,13 @@ const zhCN = {
       sessionRestoring: '会话正在恢复',
       platform: '平台无法连接',
       sip: 'SIP 线路未注册',
-      microphone: '麦克风不可用（请允许本应用使用麦克风）',
+      // One wording per reason the microphone cannot be used (media/microphone-problem.ts).
+      microphone: {
+        denied: '麦克风不可用（请允许本应用使用麦克风）',
+        busy: '麦克风不可用（正被其他程序占用）',
+        none: '麦克风不可用（未连接麦克风）',
+        other: '麦克风不可用（无法打开）',
+      },
       platformError: '平台返回错误（已连接，但请求失败）',
       platformRefused: '平台拒绝了请求',
       platformAuth: '平台拒绝了应用凭据',
@@ -161,7 +167,14 @@ const zhCN = {
     mutedNote: '麦克风已静音，对方听不到你。',
     announceRinging: '来电振铃：{caller}。按回车接听。',
     announceRingingTyping: '来电振铃：{caller}。接听按钮在窗口顶部。',
-    microphoneFailed: '无法打开麦克风，对方听不到你：{detail}',
+    microphoneFailed: '无法打开麦克风，对方听不到你：{reason}',
+    // Why the microphone cannot be used, one sentence per reason (media/microphone-problem.ts).
+    microphoneProblem: {
+      denied: '本应用没有使用麦克风的权限，请在系统设置中允许。',
+      busy: '麦克风正被其他程序占用，请关闭正在使用它的程序（如其他通话软件）。',
+      none: '未连接麦克风，请插入耳麦或麦克风。',
+      other: '麦克风无法打开，请在设置的音频检查中测试。',
+    },
     dropped: '通话意外中断。',
     failed: {
       answer: '接听失败。',

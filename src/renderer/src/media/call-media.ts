@@ -5,7 +5,9 @@
  * everything a call created (peer connection, microphone tracks, listeners) is released when it
  * ends, so nothing accumulates across calls. The remote audio plays in one reused <audio>.
  */
+import { microphoneProblem, taggedMicrophoneError } from './microphone-problem';
 import { isDefaultDevice, sinkOf } from './ports';
+import type { MicrophoneProblem } from './microphone-problem';
 import type { AudioOut, MediaPorts, PeerConnection } from './ports';
 import type { DesktopApi } from '../../../shared/ipc/api';
 import type { MediaRequest } from '../../../shared/ipc/contract';
@@ -26,8 +28,8 @@ export interface MediaStats {
 
 /** What the service tells the window (the store turns these into notices and health). */
 export interface MediaEvents {
-  /** The microphone opened (ok) or could not be opened (broken). */
-  microphone(health: 'ok' | 'broken', detail: string): void;
+  /** The microphone opened (ok, problem null) or could not be opened (broken, and why). */
+  microphone(health: 'ok' | 'broken', problem: MicrophoneProblem | null): void;
   /** A chosen device could not be used and the system default was used instead. */
   fallback(kind: 'microphone' | 'speaker', deviceId: string): void;
   /** The call's audio connection state; null when no call has media. */
@@ -66,11 +68,28 @@ class Cancelled extends Error {
   override name = 'Cancelled';
 }
 
+/** The call's microphone could not be opened: carries why, to main and back (a failed answer). */
+class MicrophoneFailed extends Error {
+  override name = 'MicrophoneFailed';
+  constructor(
+    readonly problem: MicrophoneProblem,
+    engineError: unknown,
+  ) {
+    super(describeEngine(engineError));
+  }
+}
+
+function describeEngine(error: unknown): string {
+  return error instanceof Error || error instanceof DOMException
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}
+
 function describe(error: unknown): string {
   const text =
-    error instanceof Error || error instanceof DOMException
-      ? `${error.name}: ${error.message}`
-      : String(error);
+    error instanceof MicrophoneFailed
+      ? taggedMicrophoneError(error.problem, error.message)
+      : describeEngine(error);
   return text.slice(0, 1000);
 }
 
@@ -85,12 +104,13 @@ function microphoneConstraints(deviceId: string): MediaStreamConstraints {
   };
 }
 
-/** The engine's way of saying a specific device is not there. */
-function isMissingDevice(error: unknown): boolean {
-  return (
-    error instanceof DOMException &&
-    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
-  );
+/**
+ * A chosen device the default may stand in for: not there (unplugged) or held by another
+ * program (busy). A refused permission is the app's, not the device's: no fallback for that.
+ */
+function defaultMayStandIn(error: unknown): boolean {
+  const problem = microphoneProblem(error);
+  return problem === 'none' || problem === 'busy';
 }
 
 /** Resolves when gathering is complete, or after `ms` (we then answer with what we have). */
@@ -292,31 +312,60 @@ export class CallMedia {
     }
   }
 
-  /** Opens the chosen microphone; an unplugged choice falls back to the system default. */
+  /** True while `session` is the call's media (an abandoned call's late events are ignored). */
+  private isCurrent(session: CallSession): boolean {
+    return !session.closed && this.session === session;
+  }
+
+  /**
+   * Opens the chosen microphone; an unplugged or busy choice falls back to the system default.
+   * Events only for the current call: a microphone that answers late for an abandoned call says
+   * nothing of the one in use now.
+   */
   private async openMicrophone(session: CallSession): Promise<MediaStream> {
-    const { ports, events, devices } = this.options;
+    const { ports, devices } = this.options;
+    const events = this.eventsFor(session);
     const chosen = devices().microphone;
     let stream: MediaStream;
     try {
       stream = await ports.getUserMedia(microphoneConstraints(chosen));
       session.micDevice = chosen;
     } catch (error) {
-      if (isDefaultDevice(chosen) || !isMissingDevice(error)) {
-        events.microphone('broken', describe(error));
-        throw error;
+      if (isDefaultDevice(chosen) || !defaultMayStandIn(error)) {
+        events.microphone('broken', microphoneProblem(error));
+        throw new MicrophoneFailed(microphoneProblem(error), error);
       }
       try {
         stream = await ports.getUserMedia(microphoneConstraints('default'));
         session.micDevice = 'default';
         events.fallback('microphone', chosen);
       } catch (second) {
-        events.microphone('broken', describe(second));
-        throw second;
+        events.microphone('broken', microphoneProblem(second));
+        throw new MicrophoneFailed(microphoneProblem(second), second);
       }
     }
-    events.microphone('ok', '');
+    events.microphone('ok', null);
     for (const track of stream.getAudioTracks()) this.onTrackEnded(session, track);
     return stream;
+  }
+
+  /** The media events, passed on only while `session` is the call's current media. */
+  private eventsFor(session: CallSession): MediaEvents {
+    const { events } = this.options;
+    return {
+      microphone: (health, problem) => {
+        if (this.isCurrent(session)) events.microphone(health, problem);
+      },
+      fallback: (kind, deviceId) => {
+        if (this.isCurrent(session)) events.fallback(kind, deviceId);
+      },
+      connection: (state) => {
+        if (this.isCurrent(session)) events.connection(state);
+      },
+      playback: (blocked) => {
+        if (this.isCurrent(session)) events.playback(blocked);
+      },
+    };
   }
 
   /** An unplugged microphone ends its track: carry on with the default one, same sender. */
@@ -324,33 +373,42 @@ export class CallMedia {
     const ended = () => {
       const chosen = this.options.devices().microphone;
       void this.useMicrophone(session, 'default').then((ok) => {
-        if (ok && !isDefaultDevice(chosen)) this.options.events.fallback('microphone', chosen);
+        if (ok && !isDefaultDevice(chosen)) this.eventsFor(session).fallback('microphone', chosen);
       });
     };
     track.addEventListener('ended', ended);
     session.offs.push(() => track.removeEventListener('ended', ended));
   }
 
-  /** The microphone choice changed during the call (chosen, or plugged back): use it now. */
-  async switchMicrophone(): Promise<void> {
+  /**
+   * The microphone choice or the device list changed during the call (chosen, plugged back, a
+   * new system default): use the chosen one now. A live track on that device is kept, unless
+   * `reopen` (the system default moved to another device: the open capture stays on the old).
+   * A track that ended (its device gone) is opened again at every call, until it works.
+   */
+  async switchMicrophone(reopen = false): Promise<void> {
     const session = this.session;
     if (!session?.pc) return;
     const chosen = this.options.devices().microphone;
-    if (!(await this.useMicrophone(session, chosen)) && !isDefaultDevice(chosen))
-      this.options.events.fallback('microphone', chosen);
+    if (!(await this.useMicrophone(session, chosen, reopen)) && !isDefaultDevice(chosen))
+      this.eventsFor(session).fallback('microphone', chosen);
   }
 
   /** Puts `deviceId` on the call's sender (no renegotiation); one change at a time. */
-  private useMicrophone(session: CallSession, deviceId: string): Promise<boolean> {
-    const next = session.micChain.then(() => this.swapMicrophone(session, deviceId));
+  private useMicrophone(session: CallSession, deviceId: string, reopen = false): Promise<boolean> {
+    const next = session.micChain.then(() => this.swapMicrophone(session, deviceId, reopen));
     session.micChain = next.then(() => undefined);
     return next;
   }
 
-  private async swapMicrophone(session: CallSession, deviceId: string): Promise<boolean> {
+  private async swapMicrophone(
+    session: CallSession,
+    deviceId: string,
+    reopen: boolean,
+  ): Promise<boolean> {
     const current = session.mic?.getAudioTracks()[0] ?? null;
     if (session.closed || !session.pc || !session.mic) return false;
-    if (current?.readyState === 'live' && session.micDevice === deviceId) return true;
+    if (current?.readyState === 'live' && session.micDevice === deviceId && !reopen) return true;
     try {
       const stream = await this.options.ports.getUserMedia(microphoneConstraints(deviceId));
       const track = stream.getAudioTracks()[0];
@@ -368,11 +426,12 @@ export class CallMedia {
       session.micDevice = deviceId;
       this.onTrackEnded(session, track);
       this.applyMute();
-      this.options.events.microphone('ok', '');
+      this.eventsFor(session).microphone('ok', null);
       return true;
     } catch (error) {
       // A live microphone stays in use; a dead one leaves the caller hearing nothing: say so.
-      if (current?.readyState !== 'live') this.options.events.microphone('broken', describe(error));
+      if (current?.readyState !== 'live')
+        this.eventsFor(session).microphone('broken', microphoneProblem(error));
       return false;
     }
   }

@@ -55,7 +55,10 @@ export function browserPorts(): MediaPorts {
         ? d.getUserMedia(constraints)
         : Promise.reject(new DOMException('no media devices', 'NotSupportedError'));
     },
-    enumerateDevices: () => devices()?.enumerateDevices() ?? Promise.resolve([]),
+    // No media devices at all is no device list (nothing is judged), not "no microphone".
+    enumerateDevices: () =>
+      devices()?.enumerateDevices() ??
+      Promise.reject(new DOMException('no media devices', 'NotSupportedError')),
     onDeviceChange: (listener) => {
       const d = devices();
       d?.addEventListener('devicechange', listener);

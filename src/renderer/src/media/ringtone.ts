@@ -21,7 +21,11 @@ const LEVEL = 0.25;
 const RAMP_S = 0.02;
 /** Enough for the tones (under 700 Hz); a third of the samples of a 48 kHz period. */
 const SAMPLE_RATE = 16_000;
-/** How long a resume may take before we call it refused (autoplay keeps it pending). */
+/**
+ * How long a resume may take before we call it refused (autoplay keeps it pending). A device
+ * slow to open (Bluetooth) may take longer: the resume is still awaited, and `onRunning` says
+ * when the ring finally sounds.
+ */
 const RESUME_WAIT_MS = 500;
 
 export type RingtoneOutcome =
@@ -45,7 +49,11 @@ export class Ringtone {
   /** Bumped on every start/stop so a slow start never outlives a later stop. */
   private generation = 0;
 
-  constructor(private readonly ports: MediaPorts) {}
+  /** `onRunning`: a ring reported blocked started after all (its resume only took long). */
+  constructor(
+    private readonly ports: MediaPorts,
+    private readonly onRunning: () => void = () => undefined,
+  ) {}
 
   get playing(): boolean {
     return this.ring !== null;
@@ -62,10 +70,11 @@ export class Ringtone {
     this.context ??= this.ports.createAudioContext();
     const context = this.context;
     if (!context) return { kind: 'unavailable' };
-    if (!this.ring) this.ring = this.schedule(context);
     let outcome: RingtoneOutcome = { kind: 'playing' };
     try {
-      // Choosing the sink before resuming: a running context would reopen its device.
+      // Choosing the sink before resuming (a running context would reopen its device) and before
+      // the ring is scheduled: a new context runs at once on the system default, and a ring
+      // scheduled first would sound there until the sink moved.
       if (context.setSinkId) await context.setSinkId(sinkOf(deviceId));
       else if (!isDefaultDevice(deviceId)) outcome = { kind: 'fallback', deviceId };
     } catch {
@@ -75,21 +84,35 @@ export class Ringtone {
       }
     }
     if (generation !== this.generation) return outcome;
-    if (!(await this.resume(context))) {
+    if (!this.ring) this.ring = this.schedule(context);
+    if (!(await this.resume(context, generation))) {
       return generation === this.generation ? { kind: 'blocked' } : outcome;
     }
     return outcome;
   }
 
-  /** True once the context runs; an engine that wants a click first leaves resume() pending. */
-  private async resume(context: AudioContext): Promise<boolean> {
+  /**
+   * True once the context runs; an engine that wants a click first leaves resume() pending. A
+   * resume that settles after the wait (a slow device, or the click) and finds this ring still
+   * on calls `onRunning`.
+   */
+  private async resume(context: AudioContext, generation: number): Promise<boolean> {
     if (context.state !== 'running') {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let waited = false;
+      const resumed = context.resume().then(
+        () => {
+          if (waited && generation === this.generation && context.state === 'running')
+            this.onRunning();
+        },
+        () => undefined,
+      );
       await Promise.race([
-        context.resume().catch(() => undefined),
-        new Promise((resolve) => (timer = setTimeout(resolve, RESUME_WAIT_MS))),
+        resumed,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, RESUME_WAIT_MS))),
       ]);
       clearTimeout(timer);
+      waited = (context.state as AudioContextState) !== 'running';
     }
     return context.state === 'running';
   }

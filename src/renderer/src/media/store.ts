@@ -18,6 +18,7 @@ import { DEVICE_ROLES, EMPTY_LISTS, isGone, listDevices, usableDevice } from './
 import { browserPorts, isDefaultDevice } from './ports';
 import { qualityTracker } from './quality-tracker';
 import { headsetLink } from './headset-link';
+import { microphoneProblem, problemInError } from './microphone-problem';
 import { Ringtone } from './ringtone';
 import { ALERT_TONE, playTone } from './tones';
 import type { AppError } from '../../../shared/domain/errors';
@@ -25,6 +26,7 @@ import type { Result } from '../../../shared/ipc/contract';
 import type { SessionSnapshot } from '../../../shared/snapshot';
 import type { DeviceLists, DeviceRole } from './devices';
 import type { MediaPorts } from './ports';
+import type { MicrophoneProblem } from './microphone-problem';
 
 /** A chosen device the window could not use, shown until it works again. */
 export interface DeviceNotice {
@@ -36,6 +38,13 @@ export interface DeviceNotice {
 }
 
 export type CallAction = 'answer' | 'reject' | 'hangup' | 'mute' | 'hold';
+
+/** A call button's round trip that failed; `microphone` when the microphone was why. */
+export interface CallFailure {
+  action: CallAction;
+  error: AppError;
+  microphone?: MicrophoneProblem;
+}
 
 const SETTING_KEY = {
   microphone: 'microphoneDeviceId',
@@ -71,8 +80,13 @@ export const useCallStore = defineStore('calls', () => {
   const ringing = ref(false);
   const ringDevice = ref<string | null>(null);
   const pending = ref<CallAction | null>(null);
-  const failure = shallowRef<{ action: CallAction; error: AppError } | null>(null);
-  const microphoneError = ref('');
+  const failure = shallowRef<CallFailure | null>(null);
+  /** The call's microphone could not be opened (the call it was, and why); null once it opens. */
+  const microphoneFault = shallowRef<{ callId: string | null; problem: MicrophoneProblem } | null>(
+    null,
+  );
+  /** The call a hang-up was sent for: its answer's "call gone" is then no failure. */
+  let hangUpSentFor: string | null = null;
 
   // The quality light: getStats once a second while a call's audio is connected.
   const callAudio = useCallAudioStore();
@@ -139,9 +153,9 @@ export const useCallStore = defineStore('calls', () => {
       api: { replyMedia: (reply) => (api ? api.replyMedia(reply) : Promise.resolve(noBridge)) },
       devices: () => ({ microphone: usable('microphone'), speaker: usable('speaker') }),
       events: {
-        microphone(health, detail) {
-          microphoneError.value = detail;
-          if (microphone.health !== health) microphone.set(health);
+        microphone(health, problem) {
+          microphoneFault.value = problem ? { callId: media?.callId ?? null, problem } : null;
+          microphone.follow(health, problem ?? 'other');
           if (health === 'ok') void refreshDevices();
         },
         fallback(role, deviceId) {
@@ -176,21 +190,20 @@ export const useCallStore = defineStore('calls', () => {
 
   /** The microphone opened (the audio check heard it): it works, whatever a failed call said. */
   function microphoneHeard(): void {
-    microphoneError.value = '';
-    if (microphone.health !== 'ok') microphone.set('ok');
+    microphoneFault.value = null;
+    microphone.follow('ok');
   }
 
   /**
-   * Between calls, a device change settles the microphone's health (a call's own media reports
-   * it during the call): no microphone left is broken; a broken one that opens again is ok.
+   * Between calls (at start, after each call, at a device change) the device list settles the
+   * microphone's health (a call's own media reports it during the call): no microphone listed
+   * is broken; a broken one that opens again is ok.
    */
   async function recheckMicrophone(infos: MediaDeviceInfo[]): Promise<void> {
     if (call.value) return;
-    if (!infos.some((d) => d.kind === 'audioinput')) {
-      if (microphone.health !== 'broken') microphone.set('broken');
-      return;
-    }
-    if (microphone.health !== 'broken') return;
+    const present = infos.some((d) => d.kind === 'audioinput');
+    microphone.inputs(present);
+    if (!present || microphone.health !== 'broken') return;
     const id = usable('microphone');
     try {
       const stream = await portsNow().getUserMedia({
@@ -199,15 +212,25 @@ export const useCallStore = defineStore('calls', () => {
       });
       for (const track of stream.getTracks()) track.stop();
       if (!call.value) microphoneHeard();
-    } catch {
-      // Still cannot be opened: broken it stays.
+    } catch (error) {
+      // Still cannot be opened: broken it stays, for what the engine says now.
+      if (!call.value) microphone.follow('broken', microphoneProblem(error));
     }
+  }
+
+  /** Rereads the devices and settles the microphone's health (idle only). */
+  async function recheckDevices(): Promise<void> {
+    const infos = await refreshDevices();
+    if (infos) await recheckMicrophone(infos);
   }
 
   // --- Ringing -------------------------------------------------------------------------------
 
   async function startRinging(): Promise<void> {
-    ringtone ??= new Ringtone(portsNow());
+    // A ringer slow to start (Bluetooth) is not blocked: once it runs, no "sound blocked".
+    ringtone ??= new Ringtone(portsNow(), () => {
+      if (ringing.value && !connection.value) soundBlocked.value = false;
+    });
     const device = usable('ringer');
     ringing.value = true;
     ringDevice.value = device;
@@ -249,36 +272,55 @@ export const useCallStore = defineStore('calls', () => {
     try {
       const stream = await portsNow().getUserMedia({ audio: true, video: false });
       for (const track of stream.getTracks()) track.stop();
-      if (microphone.health !== 'ok') microphone.set('ok');
-    } catch {
-      if (microphone.health !== 'broken') microphone.set('broken');
+      microphone.follow('ok');
+    } catch (error) {
+      microphone.follow('broken', microphoneProblem(error));
     }
     await refreshDevices();
   }
 
   // --- Call buttons --------------------------------------------------------------------------
 
+  /** Runs one call button's round trip; true when main did it. */
   async function act(
     action: CallAction,
     run: (callId: string) => Promise<Result<SessionSnapshot>>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const current = call.value;
-    // Hang up is never held back by another button's round trip.
-    if (!current || (pending.value && action !== 'hangup')) return;
-    pending.value = action;
+    const busy = pending.value;
+    // Hang up is never held back by another button's round trip; nor is mute (a headset's mute
+    // button pressed while a hold is out must mute), though it leaves that round trip pending.
+    const through = action === 'hangup' || (action === 'mute' && busy !== 'mute');
+    if (!current || (busy && !through)) return false;
+    const owns = !busy || action === 'hangup';
+    if (owns) pending.value = action;
+    if (action === 'hangup') hangUpSentFor = current.id;
     failure.value = null;
     const result = await run(current.id);
-    pending.value = null;
-    if (!result.ok) failure.value = { action, error: result.error };
+    if (owns && pending.value === action) pending.value = null;
+    if (result.ok) return true;
+    const { error } = result;
+    // The agent hung up while it was being answered: the call is gone because they said so.
+    if (action !== 'hangup' && error.code === 'call-gone' && hangUpSentFor === current.id)
+      return false;
+    const fault = microphoneFault.value;
+    const micro =
+      action === 'answer' && error.code === 'media'
+        ? (problemInError(error.detail ?? error.message) ??
+          (fault?.callId === current.id ? fault.problem : null))
+        : null;
+    failure.value = micro ? { action, error, microphone: micro } : { action, error };
+    return false;
   }
 
-  function answer(): Promise<void> {
-    if (call.value?.phase !== 'ringing') return Promise.resolve();
+  async function answer(): Promise<void> {
+    if (call.value?.phase !== 'ringing' || pending.value) return;
     stopRinging();
-    return act('answer', session.answerCall);
+    // A failed answer that leaves the call ringing (main never got to it) rings again.
+    if (!(await act('answer', session.answerCall))) ringIfStillRinging();
   }
-  const reject = () => act('reject', session.rejectCall);
-  const hangUp = () => act('hangup', session.hangUp);
+  const reject = async () => void (await act('reject', session.rejectCall));
+  const hangUp = async () => void (await act('hangup', session.hangUp));
 
   /** Mutes locally at once (no audio leaks while main records it), then tells main. */
   async function toggleMute(): Promise<void> {
@@ -286,16 +328,17 @@ export const useCallStore = defineStore('calls', () => {
     if (!current) return;
     const next = !current.muted;
     media?.setMuted(next);
-    await act('mute', (id) => session.setMuted(id, next));
-    media?.setMuted(call.value?.muted ?? false);
+    // Done: main's call.muted follows (watched below). Refused: back to what main says.
+    if (!(await act('mute', (id) => session.setMuted(id, next))))
+      media?.setMuted(call.value?.muted ?? false);
   }
 
   /** Hold (re-INVITE sendonly) or resume (sendrecv): main's SIP line asks the window for the offer. */
-  function toggleHold(): Promise<void> {
+  async function toggleHold(): Promise<void> {
     const current = call.value;
-    if (!current || current.phase !== 'talking') return Promise.resolve();
+    if (!current || current.phase !== 'talking') return;
     const next = !(current.held ?? false);
-    return act('hold', (id) => session.setHeld(id, next));
+    await act('hold', (id) => session.setHeld(id, next));
   }
 
   /** Sends keypad digits (RFC 4733) on the call's audio; false when they cannot go now. */
@@ -314,7 +357,8 @@ export const useCallStore = defineStore('calls', () => {
     if (!api) return;
     offs.push(api.onMediaRequest((request) => void mediaNow().handle(request)));
     offs.push(portsNow().onDeviceChange(() => void onDevicesChanged()));
-    void refreshDevices();
+    // The first device list: a window (re)started with no microphone cannot take calls.
+    void recheckDevices();
     offs.push(
       watch(
         [() => call.value?.id ?? null, () => call.value?.phase ?? null],
@@ -332,6 +376,8 @@ export const useCallStore = defineStore('calls', () => {
             if (id) failure.value = null;
             // The call left (or changed): its media goes too, whatever main still sends.
             if (media?.callId && media.callId !== id) media.closeAll();
+            // A microphone that failed (or came back) during the call: settled once it is over.
+            if (!id && previousId) void recheckDevices();
           }
           followQuality();
         },
@@ -363,6 +409,15 @@ export const useCallStore = defineStore('calls', () => {
       watch(
         () => usable('microphone'),
         () => void media?.switchMicrophone(),
+      ),
+    );
+    // A ringer chosen (or re-plugged) while a call rings takes the ring at once.
+    offs.push(
+      watch(
+        () => usable('ringer'),
+        (device) => {
+          if (ringing.value && ringDevice.value !== device) void startRinging();
+        },
       ),
     );
     installMediaDebug({
@@ -401,8 +456,15 @@ export const useCallStore = defineStore('calls', () => {
   async function onDevicesChanged(): Promise<void> {
     // A re-plugged device is tried again.
     failedDevices.value = {};
+    const defaultBefore = lists.value.defaultLabels.input;
     const infos = await refreshDevices();
     if (infos) void recheckMicrophone(infos);
+    // During a call: a microphone whose track ended (unplugged) is opened again at each change
+    // until it works; a new system default (a headset plugged in) takes over a call on it.
+    const defaultNow = lists.value.defaultLabels.input;
+    const defaultMoved = !!defaultBefore && !!defaultNow && defaultBefore !== defaultNow && !!infos;
+    if (call.value)
+      void media?.switchMicrophone(defaultMoved && isDefaultDevice(usable('microphone')));
     if (ringing.value && ringDevice.value !== usable('ringer')) await startRinging();
   }
 
@@ -433,7 +495,7 @@ export const useCallStore = defineStore('calls', () => {
     ringing,
     pending,
     failure,
-    microphoneError,
+    microphoneFault,
     chosen,
     usable,
     labelOf: (deviceId: string) => labels.get(deviceId) ?? '',
