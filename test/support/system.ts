@@ -10,6 +10,8 @@ export const SYSTEM = {
   sipp: '/usr/bin/sipp',
   chromium: '/usr/bin/chromium',
   rtpengine: '/usr/bin/rtpengine',
+  /** Kamailio's TLS module, for WSS served by Kamailio itself. */
+  kamailioTls: '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so',
 } as const;
 
 export type SystemPart = keyof typeof SYSTEM;
@@ -26,7 +28,9 @@ export function missingSystem(...parts: SystemPart[]): string | null {
           ? 'kamailio kamailio-websocket-modules'
           : p === 'rtpengine'
             ? 'rtpengine-daemon'
-            : p,
+            : p === 'kamailioTls'
+              ? 'kamailio-tls-modules'
+              : p,
     )
     .join(', ')})`;
   if (process.env.AGENT_DESKTOP_REQUIRE_SYSTEM === '1') {

@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 import { DEMO_SIP_DOMAIN } from '../index';
 import { startSiteEdge } from './site-edge';
 
-const USAGE = `usage: npm run edge -- --platform HOST:PORT [--domain sip.oneyun.com]
-  [--ws-port N] [--udp-port N] [--media-address IP] [--rtp-ports MIN-MAX] [--verbose]`;
+const USAGE = `usage: npm run edge -- --platform HOST:PORT [--platform-net IP[/BITS],...]
+  [--domain sip.oneyun.com] [--listen IP] [--ws-listen IP] [--ws-port N] [--udp-port N]
+  [--media-address IP] [--rtp-ports MIN-MAX] [--verbose]`;
 
 function port(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({
       options: {
         platform: { type: 'string' },
+        'platform-net': { type: 'string' },
+        listen: { type: 'string' },
+        'ws-listen': { type: 'string' },
         domain: { type: 'string', default: DEMO_SIP_DOMAIN },
         'ws-port': { type: 'string' },
         'udp-port': { type: 'string' },
@@ -48,6 +52,9 @@ async function main(): Promise<void> {
     if (portMin && portMax && portMax - portMin < 3) throw new Error('--rtp-ports: too few ports');
     options = {
       platform: values.platform,
+      platformNet: values['platform-net'],
+      listenIp: values.listen,
+      wsListenIp: values['ws-listen'],
       domain: values.domain,
       wsPort: port(values['ws-port'], 'ws-port'),
       udpPort: port(values['udp-port'], 'udp-port'),

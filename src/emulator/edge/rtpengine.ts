@@ -2,7 +2,8 @@
  * rtpengine (Debian `rtpengine-daemon`) in the foreground for the emulator's edge mode and the
  * `npm run edge` command: userspace forwarding (`--table=-1`, no kernel module), its own command
  * line only (`--config-file=none`, so the package's system config is never read), sessions and
- * their counters released at BYE (`--delete-delay=0`). Stopped by pid, bounded.
+ * their counters released at BYE (`--delete-delay=0`), an offer never answered given up after
+ * `--offer-timeout` (130 s: past the edge's 120 s ring limit). Stopped by pid, bounded.
  */
 import { spawn } from 'node:child_process';
 import type { Logger } from '../../lib/ports';
@@ -21,6 +22,8 @@ export interface RtpengineOptions {
   /** First and last media port; absent = 200 ports at a random place below the OS's ephemeral range. */
   portMin?: number;
   portMax?: number;
+  /** Seconds a session offered but never answered is kept (default 130). */
+  offerTimeoutSec?: number;
   binary?: string;
 }
 
@@ -55,6 +58,9 @@ export async function startRtpengine(options: RtpengineOptions): Promise<Running
     `--port-min=${portMin}`,
     `--port-max=${portMax}`,
     '--delete-delay=0',
+    // A session whose answer never comes (an INVITE lost on the way) is released, not held for
+    // rtpengine's default hour with its ports.
+    `--offer-timeout=${options.offerTimeoutSec ?? 130}`,
   ];
   const child = spawn(options.binary ?? RTPENGINE_BINARY, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

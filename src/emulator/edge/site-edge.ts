@@ -19,6 +19,15 @@ export interface SiteEdgeOptions {
   wsPort?: number;
   /** SIP over UDP port facing the platform; 0/absent = a free one. */
   udpPort?: number;
+  /**
+   * The addresses the platform sends SIP from (comma-separated `IP[/bits]`); SIP over UDP from
+   * anywhere else is refused. Default: the platform's own address.
+   */
+  platformNet?: string;
+  /** The address SIP over UDP listens on, facing the platform (default 127.0.0.1). */
+  listenIp?: string;
+  /** The address SIP over WebSocket listens on (default `listenIp`; 127.0.0.1 behind nginx). */
+  wsListenIp?: string;
   /** The address rtpengine relays on and advertises (what agents' PCs must reach). */
   mediaAddress?: string;
   portMin?: number;
@@ -62,6 +71,9 @@ export async function startSiteEdge(options: SiteEdgeOptions): Promise<RunningSi
       rtpengine: rtpengine.ngSocket,
       ...(options.wsPort ? { wsPort: options.wsPort } : {}),
       ...(options.udpPort ? { udpPort: options.udpPort } : {}),
+      ...(options.platformNet ? { platformNet: options.platformNet } : {}),
+      ...(options.listenIp ? { listenIp: options.listenIp } : {}),
+      ...(options.wsListenIp ? { wsListenIp: options.wsListenIp } : {}),
       // Nothing registers here, so usrloc has nothing worth polling often.
       pollMs: 60_000,
     });
