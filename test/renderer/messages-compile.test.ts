@@ -7,6 +7,7 @@ import { baseCompile } from '@intlify/message-compiler';
 import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/src/i18n/en';
 import zhCN from '../../src/renderer/src/i18n/zh-CN';
+import { DAY_SETTINGS_EN, DAY_SETTINGS_ZH } from '../../src/renderer/src/i18n/day-settings';
 
 function* strings(value: unknown, path: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
@@ -16,8 +17,8 @@ function* strings(value: unknown, path: string): Generator<[string, string]> {
 
 describe('the window’s messages', () => {
   it.each([
-    ['zh-CN', zhCN],
-    ['en', en],
+    ['zh-CN', { ...zhCN, daySettings: DAY_SETTINGS_ZH }],
+    ['en', { ...en, daySettings: DAY_SETTINGS_EN }],
   ])('%s: every message compiles', (_, messages) => {
     const broken: string[] = [];
     for (const [path, text] of strings(messages, '')) {
