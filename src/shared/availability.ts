@@ -7,7 +7,7 @@ import { baseOf, isCallState } from './domain/state';
 import { readiness } from './snapshot';
 import type { LinkHealth, ReadinessLink, SessionSnapshot } from './snapshot';
 
-type CallView = Pick<SessionSnapshot, 'state' | 'call' | 'platform'>;
+export type CallView = Pick<SessionSnapshot, 'state' | 'call' | 'platform'>;
 
 /**
  * In a call: the platform rings the agent or has them talking (its state says so), or the SIP

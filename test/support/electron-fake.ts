@@ -54,6 +54,8 @@ export class FakeWebContents extends EventEmitter {
   }
   /** Reloads the page (after a crash the shell reloads the window). */
   readonly reload = vi.fn();
+  /** Ends the renderer process as Electron does: it is reported gone ('killed'). */
+  readonly forcefullyCrashRenderer = vi.fn(() => this.crash('killed', 9));
   /** The renderer process dies, as Chromium reports it ('crashed', 'oom', 'killed'…). */
   crash(reason = 'crashed', exitCode = 139): void {
     this.emit('render-process-gone', fakeEvent(), { reason, exitCode });

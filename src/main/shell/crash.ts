@@ -3,7 +3,8 @@
  * agent would stay routable and hear nothing. So main tells the core at once (which holds the
  * agent busy/system/crash and ends a call with a BYE), reloads the window, and the core restores
  * the earlier state once the reloaded window reports healthy media. Three deaths within five
- * minutes: the agent stays held and a native dialog says so. GPU and other child-process crashes
+ * minutes: the agent stays held and a native dialog says so. A window unresponsive for
+ * HANG_LIMIT_MS outside a call is ended to go the same way. GPU and other child-process crashes
  * are logged; uncaught exceptions and rejections in main are logged and the app keeps serving.
  */
 import { app, dialog } from 'electron';
@@ -11,12 +12,23 @@ import { TRAY_TEXT } from '../../shared/i18n/tray';
 import type { BrowserWindow, Details, RenderProcessGoneDetails } from 'electron';
 import type { Language } from '../../shared/domain/errors';
 import type { Logger } from '../../lib/ports';
+import { isInCall } from '../../shared/availability';
+import type { CallView } from '../../shared/availability';
 
 /** What the core does about a dead window (its part is tested for real in the core). */
 export interface CrashCore {
   /** Holds the agent and ends any call; `loop` = crashed too often: keep the hold. */
   windowCrashed(loop: boolean): Promise<void>;
+  /** Whether a call is on (a hung window is then left alone: its audio may still flow). */
+  snapshot(): CallView;
 }
+
+/**
+ * A window that stays unresponsive this long is taken for dead: it can neither ring (the
+ * ringtone's scheduling, the panel) nor answer, while the platform still routes calls to the
+ * agent. Its renderer is ended and the crash recovery below holds the agent and reloads it.
+ */
+export const HANG_LIMIT_MS = 15_000;
 
 export const CRASH_LOOP_COUNT = 3;
 export const CRASH_LOOP_WINDOW_MS = 5 * 60_000;
@@ -78,10 +90,40 @@ export function setupCrashRecovery(options: CrashOptions): () => void {
     logger.info('reloading the window after a crash');
     win.webContents.reload();
   };
+  let hang: ReturnType<typeof setTimeout> | null = null;
+  const stopHangWatch = () => {
+    if (hang) clearTimeout(hang);
+    hang = null;
+  };
+  const hung = (win: BrowserWindow) => {
+    hang = null;
+    if (win.isDestroyed()) return;
+    if (isInCall(options.core.snapshot())) {
+      // Killing it would end the customer's call, whose audio may still flow: look again later.
+      logger.warn('window still unresponsive during a call; left running', {
+        seconds: HANG_LIMIT_MS / 1000,
+      });
+      hang = setTimeout(() => hung(win), HANG_LIMIT_MS);
+      return;
+    }
+    logger.error('window unresponsive too long: ending its renderer to recover', {
+      seconds: HANG_LIMIT_MS / 1000,
+    });
+    win.webContents.forcefullyCrashRenderer();
+  };
   const watch = (win: BrowserWindow | null) => {
-    win?.webContents.on('render-process-gone', (_event, details) => onGone(win, details));
-    win?.webContents.on('unresponsive', () => logger.warn('window unresponsive'));
-    win?.webContents.on('responsive', () => logger.info('window responsive again'));
+    win?.webContents.on('render-process-gone', (_event, details) => {
+      stopHangWatch();
+      onGone(win, details);
+    });
+    win?.webContents.on('unresponsive', () => {
+      logger.warn('window unresponsive');
+      if (!hang) hang = setTimeout(() => hung(win), HANG_LIMIT_MS);
+    });
+    win?.webContents.on('responsive', () => {
+      stopHangWatch();
+      logger.info('window responsive again');
+    });
   };
   watch(options.window());
 
@@ -97,6 +139,7 @@ export function setupCrashRecovery(options: CrashOptions): () => void {
   };
   app.on('child-process-gone', onChild);
   return () => {
+    stopHangWatch();
     app.off('child-process-gone', onChild);
   };
 }

@@ -12,14 +12,21 @@ import {
 } from '../../support/electron-fake';
 import {
   CRASH_LOOP_WINDOW_MS,
+  HANG_LIMIT_MS,
   setupCrashRecovery,
   setupProcessErrorLogging,
 } from '../../../src/main/shell/crash';
 import type { FakeBrowserWindow } from '../../support/electron-fake';
+import type { CallView } from '../../../src/shared/availability';
 
 let now = 0;
 let win: FakeBrowserWindow;
-let core: { windowCrashed: ReturnType<typeof vi.fn<(loop: boolean) => Promise<void>>> };
+let core: {
+  windowCrashed: ReturnType<typeof vi.fn<(loop: boolean) => Promise<void>>>;
+  snapshot: () => CallView;
+};
+/** The session as the shell sees it: a call on, or none. */
+let inCall = false;
 let logged: Array<[string, string, Record<string, unknown> | undefined]>;
 const logger = {
   debug: (msg: string, f?: Record<string, unknown>) => logged.push(['debug', msg, f]),
@@ -34,7 +41,16 @@ beforeEach(() => {
   now = 1_000_000;
   logged = [];
   win = new BrowserWindow({}) as unknown as FakeBrowserWindow;
-  core = { windowCrashed: vi.fn(async () => undefined) };
+  inCall = false;
+  core = {
+    windowCrashed: vi.fn(async () => undefined),
+    snapshot: () =>
+      ({
+        state: inCall ? 'talking' : 'idle',
+        call: inCall ? { id: 'c1' } : null,
+        platform: null,
+      }) as unknown as CallView,
+  };
   setupCrashRecovery({
     window: () => win as never,
     core,
@@ -130,5 +146,53 @@ describe('other processes', () => {
     expect(emitter.listenerCount('uncaughtException')).toBe(1);
     stop();
     expect(emitter.listenerCount('uncaughtException')).toBe(0);
+  });
+});
+
+describe('when the window hangs', () => {
+  it('outside a call, a window unresponsive for 15 s is ended and recovers as from a crash', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      win.webContents.emit('unresponsive');
+      vi.advanceTimersByTime(HANG_LIMIT_MS - 1);
+      expect(win.webContents.forcefullyCrashRenderer).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(win.webContents.forcefullyCrashRenderer).toHaveBeenCalledTimes(1);
+      // The crash path: the agent is held (no call is routed to a dead window), then reloaded.
+      expect(core.windowCrashed).toHaveBeenCalledWith(false);
+    } finally {
+      vi.useRealTimers();
+    }
+    await settle();
+    expect(win.webContents.reload).toHaveBeenCalledTimes(1);
+  });
+
+  it('a window that answers again in time is left alone', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      win.webContents.emit('unresponsive');
+      vi.advanceTimersByTime(HANG_LIMIT_MS / 2);
+      win.webContents.emit('responsive');
+      vi.advanceTimersByTime(HANG_LIMIT_MS * 2);
+      expect(win.webContents.forcefullyCrashRenderer).not.toHaveBeenCalled();
+      expect(core.windowCrashed).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('during a call it is left running (the audio may still flow), and ended once the call is over', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      inCall = true;
+      win.webContents.emit('unresponsive');
+      vi.advanceTimersByTime(HANG_LIMIT_MS * 3);
+      expect(win.webContents.forcefullyCrashRenderer).not.toHaveBeenCalled();
+      inCall = false;
+      vi.advanceTimersByTime(HANG_LIMIT_MS);
+      expect(win.webContents.forcefullyCrashRenderer).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
