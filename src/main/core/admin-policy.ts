@@ -159,6 +159,11 @@ export class AdminPolicy {
   environment(env: Record<string, string | undefined>): Record<string, string | undefined> {
     const out = { ...env };
     const problems: string[] = [];
+    // Set but empty (launcher scripts export them so) is not set: it would blank the setting,
+    // e.g. a SIP WebSocket URL or a platform URL the agent configured, with nothing said.
+    for (const variable of [...Object.values(ENV), AUTO_ANSWER_ENV]) {
+      if (out[variable] !== undefined && !out[variable]!.trim()) delete out[variable];
+    }
     for (const [name, key] of Object.entries(ENV_SETTING)) {
       const variable = ENV[name as keyof typeof ENV];
       if (this.locked.has(key)) delete out[variable];

@@ -107,3 +107,51 @@ describe('environment variables with values the app cannot use', () => {
     }
   });
 });
+
+describe('environment variables set but empty', () => {
+  it('are taken as not set: the settings the agent configured stand, and the start goes on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-env-'));
+    const settingsFile = join(dir, 'settings.json');
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        platformBaseUrl: 'https://platform.example.com/v1/account/ACC',
+        appId: 'app-1',
+        certId: 'cert-1',
+      }),
+    );
+    const core = await createDesktopCore({
+      secrets: new MemorySecretStore(),
+      settingsFile,
+      env: {
+        AGENT_DESKTOP_PLATFORM_URL: '',
+        AGENT_DESKTOP_APP_ID: ' ',
+        AGENT_DESKTOP_CERT_ID: '',
+        AGENT_DESKTOP_SIP_WS_URL: '',
+        AGENT_DESKTOP_GATEWAY_URL: '',
+        AGENT_DESKTOP_AUTO_ANSWER_SECONDS: '',
+      },
+      sipLine: null,
+      logger: silentLogger,
+    });
+    try {
+      expect(core.settingsView().environment).toEqual([]);
+      // The platform the agent configured, with their ids: not '' from the variables.
+      expect(core.platforms.target().url).toBe('https://platform.example.com/v1/account/ACC');
+      expect(core.platforms.mode()).toBe('direct');
+    } finally {
+      await core.shutdown(1000);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the rule itself: empty and blank values are dropped, set ones kept', () => {
+    const env = new AdminPolicy(null).environment({
+      AGENT_DESKTOP_SIP_WS_URL: '',
+      AGENT_DESKTOP_APP_ID: '  ',
+      AGENT_DESKTOP_CERT_ID: 'cert-9',
+      PATH: '',
+    });
+    expect(env).toEqual({ AGENT_DESKTOP_CERT_ID: 'cert-9', PATH: '' });
+  });
+});
