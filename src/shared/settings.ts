@@ -69,7 +69,8 @@ export const SettingsSchema = z.object({
   hotkeyHangUp: hotkey,
   hotkeyToggleReady: hotkey,
   /** Where auto-update looks for new versions (electron-updater, generic); null = updates off. */
-  updateUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  // https only: with the generic feed the checksum comes from the same server as the file.
+  updateUrl: z.url({ protocol: /^https$/ }).nullable(),
   /**
    * HTTP proxy (http://host:port, or http://user@host:port) the SIP WebSocket tunnels through;
    * null = direct. Its password is a secret (`sipProxyPassword`), never part of the URL.

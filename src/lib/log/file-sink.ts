@@ -70,6 +70,8 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   file.format = '{text}';
   file.sync = true;
   file.resolvePathFn = () => path;
+  // The log names callers and agents: readable by this user only (a new file after rotation too).
+  file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' };
   file.archiveLogFn = (current) => rotate(options.dir, current.toString(), maxFiles, maxBytes);
 
   // electron-log opens a path once per process and, if that fails, keeps a file that writes
@@ -124,8 +126,9 @@ export function createFileSink(options: FileSinkOptions): FileSink {
 /** Null when `path` can be appended to (its folder made if missing), else why not. */
 function probe(dir: string, path: string): string | null {
   try {
-    mkdirSync(dir, { recursive: true });
-    appendFileSync(path, '');
+    // Private, as Chromium makes the user-data folder (this may be the first to make it).
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    appendFileSync(path, '', { mode: 0o600 });
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

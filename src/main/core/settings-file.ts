@@ -121,9 +121,9 @@ export function settingsFile(
 
 /** Write then rename, so a crash never leaves half a file. */
 function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
+  writeFileSync(tmp, text, { encoding: 'utf8', mode: 0o600 });
   renameSync(tmp, path);
 }
 

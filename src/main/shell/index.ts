@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       packaged: app.isPackaged,
       platform: process.platform,
       env: process.env,
+      idle: () => ready.snapshot().phase === 'signed-out',
     }),
   );
   // Power and network events must not reach the core once it has stopped.

@@ -1,9 +1,15 @@
 /**
  * Auto-update (electron-updater, "generic" provider) against the update URL an administrator
- * sets (policy or settings). Off when none is set, and in unpackaged builds. An update downloads
- * in the background and installs when the agent quits: never a restart in the middle of a shift.
+ * sets (policy or settings). Off when none is set, in unpackaged builds, and where this user
+ * cannot write the app's folder (a per-machine install: updating it would ask for an
+ * administrator at every desk). An update downloads in the background and installs only while
+ * nobody is signed in — at the next start, before sign-in, or at once if it arrives then — never
+ * on the way out: a floor's shift ends with a log-off or shutdown, and an installer started then
+ * is killed part-way and leaves no app for the morning.
  * On Linux only an AppImage updates itself; a deb comes from the site's package repository.
  */
+import { accessSync, constants } from 'node:fs';
+import { dirname } from 'node:path';
 import electronUpdater from 'electron-updater';
 import { moveAutostart } from './login-item';
 import type { Settings } from '../../shared/settings';
@@ -18,18 +24,42 @@ export interface UpdateOptions {
   packaged: boolean;
   platform?: NodeJS.Platform;
   env?: Record<string, string | undefined>;
+  /** Nobody is signed in (and so no call): an update may restart the app now. */
+  idle?: () => boolean;
+  /** Whether this user may write the app's install folder (tests set it). */
+  installWritable?: () => boolean;
+}
+
+/** Whether the folder holding the running executable is writable by this user. */
+function execFolderWritable(): boolean {
+  try {
+    accessSync(dirname(process.execPath), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why auto-update stays off on this machine, or null when it may run. */
 function offReason(options: UpdateOptions, url: string | null): string | null {
   if (!url) return 'no update URL';
   if (!options.packaged) return 'not packaged';
+  // The generic feed's checksum comes from the same server as the file: over http anyone on
+  // the path could have every desk run their program.
+  if (!/^https:/i.test(url)) return 'the update URL is not https';
   // On Linux only the AppImage updates itself. electron-updater would update a deb install too
   // (dpkg through pkexec at quit: a password prompt for the agent, behind IT's repository).
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   if (platform === 'linux' && !env.APPIMAGE)
     return 'not an AppImage (update a deb through your package repository)';
+  // Installed for all users (Program Files, a root-owned /Applications bundle): the update would
+  // ask every agent for an administrator's password. IT deploys new versions there.
+  if (
+    (platform === 'win32' || platform === 'darwin') &&
+    !(options.installWritable ?? execFolderWritable)()
+  )
+    return 'installed for all users (deploy new versions centrally)';
   return null;
 }
 
@@ -43,7 +73,8 @@ export function setupAutoUpdate(options: UpdateOptions): () => void {
   }
   const { autoUpdater } = electronUpdater;
   autoUpdater.autoDownload = true;
-  autoUpdater.autoInstallOnAppQuit = true;
+  autoUpdater.autoInstallOnAppQuit = false;
+  const idle = options.idle ?? (() => false);
   autoUpdater.logger = null;
   autoUpdater.setFeedURL({ provider: 'generic', url });
   // electron-updater both emits a failed check and rejects with it: one line for both.
@@ -59,9 +90,17 @@ export function setupAutoUpdate(options: UpdateOptions): () => void {
   autoUpdater.on('update-available', (info) =>
     options.logger.info('update available', { version: info.version }),
   );
-  autoUpdater.on('update-downloaded', (info) =>
-    options.logger.info('update ready; installs on quit', { version: info.version }),
-  );
+  autoUpdater.on('update-downloaded', (info) => {
+    if (!idle()) {
+      options.logger.info('update ready; installs at the next start', { version: info.version });
+      return;
+    }
+    // At start (a download from the day before, found in the cache) or at the sign-in screen.
+    options.logger.info('update ready; installing now, nobody is signed in', {
+      version: info.version,
+    });
+    autoUpdater.quitAndInstall(true, true);
+  });
   // The AppImage's name carries its version: installing deletes the old file and names the new
   // one after its version. Start at login must follow, or the app does not start at next login.
   autoUpdater.on('appimage-filename-updated', (path) => {

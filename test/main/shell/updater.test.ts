@@ -31,6 +31,7 @@ class FakeUpdater extends EventEmitter {
   logger: unknown = undefined;
   setFeedURL = vi.fn();
   checkForUpdates = vi.fn(async () => null);
+  quitAndInstall = vi.fn();
 }
 
 let fake: FakeUpdater;
@@ -49,20 +50,70 @@ beforeEach(() => {
   lines = [];
 });
 
-const setup = (platform: NodeJS.Platform, env: Record<string, string>, url: string | null = URL) =>
-  setupAutoUpdate({ settings: () => ({ updateUrl: url }), logger, packaged: true, platform, env });
+/** Whether anyone is signed in, as the core would say. */
+let signedOut = true;
+const setup = (
+  platform: NodeJS.Platform,
+  env: Record<string, string>,
+  url: string | null = URL,
+  installWritable = true,
+) =>
+  setupAutoUpdate({
+    settings: () => ({ updateUrl: url }),
+    logger,
+    packaged: true,
+    platform,
+    env,
+    idle: () => signedOut,
+    installWritable: () => installWritable,
+  });
 
 describe('auto-update', () => {
-  it('Windows and macOS: the generic feed at the admin’s URL, installed on quit', () => {
+  it('Windows and macOS: the generic feed at the admin’s URL; never installed on the way out', () => {
     for (const platform of ['win32', 'darwin'] as const) {
       fake = new FakeUpdater();
       updater.current = fake;
       const stop = setup(platform, {});
       expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: URL });
       expect(fake.checkForUpdates).toHaveBeenCalledTimes(1);
-      expect(fake.autoInstallOnAppQuit).toBe(true);
+      // A shift ends with a log-off or shutdown: an installer started then is killed part-way.
+      expect(fake.autoInstallOnAppQuit).toBe(false);
       stop();
     }
+  });
+
+  it('an update downloaded while an agent is signed in waits for the next start', () => {
+    signedOut = false;
+    try {
+      const stop = setup('win32', {});
+      fake.emit('update-downloaded', { version: '0.2.0' });
+      expect(fake.quitAndInstall).not.toHaveBeenCalled();
+      expect(lines).toContainEqual([
+        'update ready; installs at the next start',
+        { version: '0.2.0' },
+      ]);
+      stop();
+    } finally {
+      signedOut = true;
+    }
+  });
+
+  it('at start, before anyone signs in, a downloaded update installs at once and the app comes back', () => {
+    const stop = setup('win32', {});
+    fake.emit('update-downloaded', { version: '0.2.0' });
+    expect(fake.quitAndInstall).toHaveBeenCalledWith(true, true);
+    stop();
+  });
+
+  it('installed for all users (a folder this user cannot write): off, saying why', () => {
+    for (const platform of ['win32', 'darwin'] as const) {
+      lines = [];
+      setup(platform, {}, URL, false);
+      expect(lines).toEqual([
+        ['auto-update off', { reason: expect.stringMatching(/installed for all users/) }],
+      ]);
+    }
+    expect(fake.setFeedURL).not.toHaveBeenCalled();
   });
 
   it('Linux AppImage: on', () => {

@@ -118,8 +118,8 @@ export class Journal<R> {
     if (this.keepAsIs) return false;
     const tmp = `${this.path}.tmp`;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      const fd = openSync(tmp, 'w');
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      const fd = openSync(tmp, 'w', 0o600);
       try {
         // Chunks keep memory bounded for large stores.
         let chunk = '';
@@ -150,8 +150,9 @@ export class Journal<R> {
   }
 
   private openForAppend(): number {
-    mkdirSync(dirname(this.path!), { recursive: true });
-    return openSync(this.path!, 'a');
+    // Callers' numbers: readable by this user only.
+    mkdirSync(dirname(this.path!), { recursive: true, mode: 0o700 });
+    return openSync(this.path!, 'a', 0o600);
   }
 
   private closeFd(): void {
