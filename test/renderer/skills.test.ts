@@ -1,11 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { FakeApi, fail, signedInSnapshot } from './fake-api';
-import { click, getByRole, submit, textIn, type } from './queries';
+import { FakeApi, fail, ok, signedInSnapshot } from './fake-api';
+import { click, getByRole, queryAllByRole, queryByRole, submit, textIn, type } from './queries';
 import { mountApp, settle } from './setup';
+import { applySkillOps } from '../../src/shared/domain/agent';
+import { COMMANDS } from '../../src/shared/ipc/contract';
+import type { Skill } from '../../src/shared/domain/agent';
 
-async function openSkills() {
+/**
+ * Main and the platform as far as skills go: the payload must pass the contract's schema (as
+ * main's router checks it, refusing with the validation text), then the platform applies the
+ * ops as parsed and the read-back is pushed.
+ */
+function platformBehindContract(api: FakeApi): void {
+  api.handlers.editSkills = (opts) => {
+    const parsed = COMMANDS['agent:edit-skills'].safeParse({ opts });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return Promise.resolve(fail('invalid-input', `${issue?.path.join('.')}: ${issue?.message}`));
+    }
+    const agent = api.snapshot.agent!;
+    const skills = applySkillOps(agent.skills, parsed.data.opts).skills;
+    api.push({ ...api.snapshot, agent: { ...agent, skills } });
+    return Promise.resolve(ok(api.snapshot));
+  };
+}
+
+/** Opens Skills & extension; with `skills`, the agent has those; `platform`: edits pass the contract and reach the platform. */
+async function openSkills(skills?: Skill[], platform = false) {
   const api = new FakeApi();
   api.snapshot = signedInSnapshot();
+  if (skills) api.snapshot = { ...api.snapshot, agent: { ...api.snapshot.agent!, skills } };
+  if (platform) platformBehindContract(api);
   const mounted = await mountApp(api);
   await click(getByRole('button', { name: '技能与分机' }));
   return mounted;
@@ -89,6 +114,21 @@ describe('extension', () => {
     expect(textIn()).toContain('分机已更换。');
   });
 
+  it("never pairs the new extension id with the old extension's SIP number", async () => {
+    const { api } = await openSkills();
+    expect(textIn()).toContain('当前分机：1000100001 · ext1');
+    // Bound to ext2 now; the SIP line has not (yet, or could not) moved: still ext1's AOR.
+    api.push({
+      ...api.snapshot,
+      profile: { ...api.snapshot.profile!, extension: 'ext2' },
+      agent: { ...api.snapshot.agent!, extension: 'ext2' },
+    });
+    await settle();
+    // ext2's number is 1000100002; "1000100001 · ext2" would tell the agent a wrong number.
+    expect(textIn()).not.toContain('1000100001 · ext2');
+    expect(textIn()).toContain('当前分机：1000100002 · ext2');
+  });
+
   it.each(['talking', 'fetching'])(
     'will not change the extension during a call (%s): it would end the call',
     async (state) => {
@@ -116,5 +156,158 @@ describe('extension', () => {
     await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
     await click(getByRole('button', { name: '更换' }));
     expect(getByRole('alert').textContent).toContain('该分机已绑定其他座席。请选择其他分机');
+  });
+});
+
+const skillNames = () =>
+  queryAllByRole('row')
+    .slice(1)
+    .map((r) => r.querySelector('th')?.textContent ?? '');
+
+describe('skills: what the platform holds besides this edit', () => {
+  it('leaves alone a skill a supervisor or another window added while the agent was editing', async () => {
+    const { api } = await openSkills(undefined, true);
+    // The agent changes one score...
+    await type(getByRole('spinbutton', { name: 'support 的分值' }), 8);
+    // ...meanwhile a supervisor (or the agent's other window) adds "vip"; the keepalive's
+    // read-back brings it into the snapshot.
+    const agent = api.snapshot.agent!;
+    api.push({
+      ...api.snapshot,
+      agent: { ...agent, skills: [...agent.skills, { name: 'vip', score: 7, enabled: true }] },
+    });
+    await settle();
+    // One change made by the agent: one change pending.
+    expect(textIn()).toContain('有 1 项修改待保存。');
+    await click(getByRole('button', { name: '保存技能' }));
+    const sent = api.callsOf('editSkills')[0]![0];
+    expect(sent).toEqual([{ opt: 1, name: 'support', score: 8, enabled: false }]);
+    expect(api.snapshot.agent!.skills.map((s) => s.name)).toContain('vip');
+    expect(skillNames()).toContain('vip');
+  });
+
+  it('removes a skill whose platform name has a space at its end', async () => {
+    const { api } = await openSkills(
+      [
+        { name: 'sales', score: 10, enabled: true },
+        { name: 'vip ', score: 5, enabled: true },
+      ],
+      true,
+    );
+    await click(getByRole('button', { name: /^删除 vip\s*$/ }));
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(queryByRole('alert')?.textContent ?? '').toBe('');
+    expect(api.snapshot.agent!.skills.map((s) => s.name)).toEqual(['sales']);
+    expect(skillNames()).toEqual(['sales']);
+  });
+});
+
+describe('skills: large lists', () => {
+  it('with 250 skills, "clear all" then adding one skill saves', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      name: `skill_${i}`,
+      score: i % 100,
+      enabled: i % 2 === 0,
+    }));
+    const { api } = await openSkills(many, true);
+    await click(getByRole('button', { name: '清空全部技能' }));
+    await type(getByRole('textbox', { name: '新技能名' }), 'billing');
+    await type(getByRole('spinbutton', { name: '新技能分值' }), 3);
+    await submit(getByRole('textbox', { name: '新技能名' }).closest('form')!);
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(queryByRole('alert')?.textContent ?? '').toBe('');
+    expect(api.callsOf('editSkills')[0]![0]).toEqual([
+      { opt: 0 },
+      { opt: 1, name: 'billing', score: 3, enabled: true },
+    ]);
+    expect(api.snapshot.agent!.skills).toEqual([{ name: 'billing', score: 3, enabled: true }]);
+  });
+
+  it('with 250 skills, removing 201 of them saves', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      name: `skill_${i}`,
+      score: 1,
+      enabled: true,
+    }));
+    const { api } = await openSkills(many, true);
+    for (let i = 0; i < 201; i++) await click(getByRole('button', { name: `删除 skill_${i}` }));
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(queryByRole('alert')?.textContent ?? '').toBe('');
+    expect(api.snapshot.agent!.skills).toHaveLength(49);
+  });
+
+  it("tells a refused edit in the agent's language, never as validation text", async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    api.handlers.editSkills = () =>
+      Promise.resolve(fail('invalid-input', 'opts: Array must contain at most 200 element(s)'));
+    await mountApp(api, { language: 'en' });
+    await click(getByRole('button', { name: 'Skills & extension' }));
+    await click(getByRole('button', { name: 'Remove sales' }));
+    await click(getByRole('button', { name: 'Save skills' }));
+    const alert = getByRole('alert').textContent ?? '';
+    expect(alert).toContain('Saving failed: these skill changes were not accepted.');
+    expect(alert).not.toContain('opts');
+  });
+});
+
+describe('skills: edits made while a save is on its way', () => {
+  it('keeps a change made while the platform was still answering the save', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    let release: () => void = () => undefined;
+    api.handlers.editSkills = (opts) =>
+      new Promise((resolve) => {
+        release = () => {
+          const agent = api.snapshot.agent!;
+          api.push({
+            ...api.snapshot,
+            agent: { ...agent, skills: applySkillOps(agent.skills, opts).skills },
+          });
+          resolve(ok(api.snapshot));
+        };
+      });
+    await mountApp(api);
+    await click(getByRole('button', { name: '技能与分机' }));
+    await type(getByRole('spinbutton', { name: 'sales 的分值' }), 20);
+    await click(getByRole('button', { name: '保存技能' }));
+    // The platform is slow; the agent enables "support" meanwhile.
+    await type(getByRole('checkbox', { name: '启用 support' }), true);
+    release();
+    await settle();
+    expect(api.snapshot.agent!.skills.find((s) => s.name === 'sales')!.score).toBe(20);
+    // The second change was never sent: it is still there to save, not silently gone.
+    const support = getByRole('checkbox', { name: '启用 support' }) as HTMLInputElement;
+    expect(support.checked).toBe(true);
+    expect(textIn()).toContain('有 1 项修改待保存。');
+  });
+});
+
+describe('skills: unsaved edits and the other screens', () => {
+  it('an unsaved edit is still there after a look at the Team screen', async () => {
+    await openSkills();
+    await type(getByRole('spinbutton', { name: 'sales 的分值' }), 20);
+    expect(textIn()).toContain('有 1 项修改待保存。');
+    await click(getByRole('button', { name: '团队' }));
+    await settle();
+    await click(getByRole('button', { name: '技能与分机' }));
+    await settle();
+    const score = getByRole('spinbutton', { name: 'sales 的分值' }) as HTMLInputElement;
+    expect(score.value).toBe('20');
+    expect(textIn()).toContain('有 1 项修改待保存。');
+  });
+
+  it("another agent signing in on this window never sees the last one's unsaved edit", async () => {
+    const { api } = await openSkills();
+    await type(getByRole('spinbutton', { name: 'sales 的分值' }), 20);
+    await click(getByRole('button', { name: '团队' }));
+    const next = signedInSnapshot();
+    api.push({ ...next, profile: { ...next.profile!, name: 'agent_02' } });
+    await settle();
+    await click(getByRole('button', { name: '技能与分机' }));
+    await settle();
+    const score = getByRole('spinbutton', { name: 'sales 的分值' }) as HTMLInputElement;
+    expect(score.value).toBe('10');
+    expect(textIn()).not.toContain('待保存');
   });
 });

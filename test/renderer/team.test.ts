@@ -1,8 +1,10 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeApi, fail, signedInSnapshot, team } from './fake-api';
+import { FakeApi, fail, ok, signedInSnapshot, team } from './fake-api';
 import { click, getByRole, queryAllByRole, textIn, type } from './queries';
 import { mountApp } from './setup';
+import type { Agent, Page } from '../../src/shared/platform/dto';
+import type { Result } from '../../src/shared/ipc/contract';
 
 async function openTeam(count = 45) {
   const api = new FakeApi();
@@ -154,5 +156,79 @@ describe('team extensions', () => {
     const row = queryAllByRole('row')[1]!;
     expect(textIn(row)).toContain('1000100042');
     expect(textIn(row)).not.toContain(hex);
+  });
+});
+
+function pageFrom(all: Agent[], pageNo: number, pageSize: number): Page<Agent> {
+  const start = (pageNo - 1) * pageSize;
+  return {
+    pageSize,
+    startIndex: start + 1,
+    totalCount: all.length,
+    totalPageCount: Math.ceil(all.length / pageSize),
+    currentPageNo: pageNo,
+    result: all.slice(start, start + pageSize),
+  };
+}
+
+describe('team: paging while a refresh is out, and after a failed page', () => {
+  it('keeps a page size chosen while the 15 s refresh is on its way, and shows that size', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { api } = await openTeam();
+    await click(getByRole('button', { name: '下一页' }));
+    await click(getByRole('button', { name: '下一页' }));
+    expect(rowNames()).toHaveLength(5); // page 3 of 3
+
+    // The periodic refresh goes out and the platform is slow to answer it.
+    let release: () => void = () => undefined;
+    api.handlers.listTeam = (pageNo, pageSize) =>
+      new Promise<Result<Page<Agent>>>((resolve) => {
+        release = () => resolve(ok(pageFrom(api.agents, pageNo, pageSize)));
+      });
+    vi.advanceTimersByTime(15_000);
+    await flushPromises();
+    // Meanwhile the agent picks 50 a page (the select is not disabled while refreshing).
+    await type(getByRole('combobox', { name: '每页人数' }), '50');
+    delete api.handlers.listTeam;
+    release();
+    await flushPromises();
+    await flushPromises();
+
+    const size = getByRole('combobox', { name: '每页人数' }) as HTMLSelectElement;
+    expect(size.value).toBe('50');
+    // 50 a page: all 45 on page 1 of 1.
+    expect(textIn()).toContain('第 1 / 1 页，共 45 人');
+    expect(rowNames()).toHaveLength(45);
+  });
+
+  it('after a failed "next" still says the page whose rows are shown, and "next" asks for the failed page again', async () => {
+    const { api } = await openTeam();
+    expect(textIn()).toContain('第 1 / 3 页，共 45 人');
+
+    // Page 2 fails once (a network blip).
+    api.handlers.listTeam = () => Promise.resolve(fail('transport'));
+    await click(getByRole('button', { name: '下一页' }));
+    expect(getByRole('alert').textContent).toContain('无法读取团队');
+    // The rows are still page 1's: the pager must not say page 2.
+    expect(rowNames()[0]).toBe('agent_001');
+    expect(textIn()).not.toContain('第 2 / 3 页');
+
+    // The network is back; the agent clicks "next" again and expects page 2.
+    delete api.handlers.listTeam;
+    await click(getByRole('button', { name: '下一页' }));
+    expect(api.callsOf('listTeam').at(-1)).toEqual([2, 20]);
+    expect(rowNames()[0]).toBe('agent_021');
+  });
+
+  it('after a failed "next", lands on the page that failed, not the one after it', async () => {
+    const { api } = await openTeam();
+    api.handlers.listTeam = () => Promise.resolve(fail('transport'));
+    await click(getByRole('button', { name: '下一页' }));
+    delete api.handlers.listTeam;
+    await click(getByRole('button', { name: '下一页' }));
+    // Page 2 (agent_021..040), not page 3: no page is skipped.
+    expect(api.callsOf('listTeam').map((c) => c[0])).toEqual([1, 2, 2]);
+    expect(rowNames()[0]).toBe('agent_021');
+    expect(textIn()).toContain('第 2 / 3 页，共 45 人');
   });
 });

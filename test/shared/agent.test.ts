@@ -5,6 +5,8 @@ import {
   diffSkills,
   isValidAgentName,
   MAX_AGENT_NAME_LENGTH,
+  MAX_SKILL_OPS,
+  skillChanges,
   skillWithDefaults,
 } from '../../src/shared/domain/agent';
 import type { Skill, SkillOp } from '../../src/shared/domain/agent';
@@ -180,5 +182,43 @@ describe('diffSkills', () => {
         [complaint(80, true)],
       ),
     ).toEqual([{ opt: 2, name: 'a' }]);
+  });
+});
+
+describe('diffSkills on long lists', () => {
+  const named = (n: number, score = 1): Skill[] =>
+    Array.from({ length: n }, (_, i) => ({ name: `skill_${i}`, score, enabled: true }));
+
+  it('never needs more than one op beyond the skills it keeps', () => {
+    fc.assert(
+      fc.property(skills, skills, (from, to) => {
+        expect(diffSkills(from, to).length).toBeLessThanOrEqual(to.length + 1);
+      }),
+    );
+  });
+
+  it('clears all and re-adds the kept skills when that is shorter than a delete per skill', () => {
+    const from = named(250);
+    const to = from.slice(201);
+    const ops = diffSkills(from, to);
+    expect(ops).toHaveLength(50);
+    expect(ops[0]).toEqual({ opt: 0 });
+    expect(applySkillOps(from, ops).skills).toEqual(to);
+    expect(ops.length).toBeLessThanOrEqual(MAX_SKILL_OPS);
+  });
+
+  it('keeps one op per change when that is as short', () => {
+    const from = named(250);
+    const to = [...from.slice(1, 200), { name: 'skill_200', score: 2, enabled: true }];
+    expect(diffSkills(from, to)).toEqual(skillChanges(from, to));
+  });
+});
+
+describe('skillChanges', () => {
+  it('never clears all: skills it was not told about stay', () => {
+    const ops = skillChanges([complaint(80, true)], []);
+    expect(ops).toEqual([{ opt: 2, name: '投诉' }]);
+    const other = { name: 'vip', score: 7, enabled: true };
+    expect(applySkillOps([complaint(80, true), other], ops).skills).toEqual([other]);
   });
 });

@@ -104,3 +104,13 @@ describe('appError', () => {
     expect(appError('000000' as never)).toEqual({ code: '000000', message: '000000' });
   });
 });
+
+describe('agent:edit-skills', () => {
+  it('carries an edit of more than 200 ops (clearing and re-adding a long list)', () => {
+    const opts = [
+      { opt: 0 },
+      ...Array.from({ length: 300 }, (_, i) => ({ opt: 1, name: `skill_${i}`, score: 1 })),
+    ];
+    expect(COMMANDS['agent:edit-skills'].safeParse({ opts }).success).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import {
   ExtensionSchema,
   normaliseAgent,
   pageOf,
+  SkillOpSchema,
   summariseExtension,
 } from '../../src/shared/platform/dto';
 
@@ -102,5 +103,21 @@ describe('reply schemas', () => {
     expect(AgentSchema.safeParse({ name: 'a', skills: [{ name: 'x', score: '9' }] }).success).toBe(
       false,
     );
+  });
+});
+
+describe('skill ops', () => {
+  it('sends an update or delete under the name exactly as the platform stores it', () => {
+    expect(SkillOpSchema.parse({ opt: 2, name: 'vip ' })).toEqual({ opt: 2, name: 'vip ' });
+    expect(SkillOpSchema.parse({ opt: 1, name: ' vip', score: 1 })).toEqual({
+      opt: 1,
+      name: ' vip',
+      score: 1,
+    });
+  });
+
+  it('refuses a blank name', () => {
+    expect(SkillOpSchema.safeParse({ opt: 2, name: '   ' }).success).toBe(false);
+    expect(SkillOpSchema.safeParse({ opt: 1, name: '' }).success).toBe(false);
   });
 });

@@ -68,20 +68,42 @@ export function applySkillOps(skills: readonly Skill[], ops: readonly SkillOp[])
 }
 
 /**
- * The smallest ordered list of operations that turns `from` into `to` (used by the skills
- * editor so one request carries the whole edit). Clearing everything becomes a single `opt 0`.
+ * The most operations one skills edit may carry over IPC. The platform documents no limit on
+ * `opts`; this only bounds a window's payload. With {@link diffSkills} an edit needs at most one
+ * op more than the skills it leaves, so any list the window can show fits.
  */
-export function diffSkills(from: readonly Skill[], to: readonly Skill[]): SkillOp[] {
-  if (to.length === 0) return from.length === 0 ? [] : [{ opt: 0 }];
+export const MAX_SKILL_OPS = 5000;
+
+/**
+ * One op per skill that differs: a delete for each skill `to` lacks, an upsert for each skill
+ * that is new or changed. Never a clear-all: applied over skills added elsewhere, it keeps them.
+ */
+export function skillChanges(from: readonly Skill[], to: readonly Skill[]): SkillOp[] {
   const ops: SkillOp[] = [];
-  for (const old of from) {
-    if (!to.some((s) => s.name === old.name)) ops.push({ opt: 2, name: old.name });
-  }
+  const kept = new Set(to.map((s) => s.name));
+  for (const old of from) if (!kept.has(old.name)) ops.push({ opt: 2, name: old.name });
+  const before = new Map(from.map((s) => [s.name, s]));
   for (const skill of to) {
-    const old = from.find((s) => s.name === skill.name);
+    const old = before.get(skill.name);
     if (!old || old.score !== skill.score || old.enabled !== skill.enabled) {
       ops.push({ opt: 1, name: skill.name, score: skill.score, enabled: skill.enabled });
     }
   }
   return ops;
+}
+
+/**
+ * The shortest ordered list of operations that turns `from` into `to` (used by the skills
+ * editor so one request carries the whole edit): one op per changed skill, or one clear-all
+ * (`opt 0`) followed by an upsert per skill kept, whichever is shorter. Clearing everything is a
+ * single `opt 0`.
+ */
+export function diffSkills(from: readonly Skill[], to: readonly Skill[]): SkillOp[] {
+  if (to.length === 0) return from.length === 0 ? [] : [{ opt: 0 }];
+  const each = skillChanges(from, to);
+  if (each.length <= to.length + 1) return each;
+  return [
+    { opt: 0 },
+    ...to.map((s): SkillOp => ({ opt: 1, name: s.name, score: s.score, enabled: s.enabled })),
+  ];
 }

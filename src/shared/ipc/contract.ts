@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
 import { MAX_PAGE_SIZE } from '../platform/dto';
+import { MAX_SKILL_OPS } from '../domain/agent';
 import { SettingsPatchSchema } from '../settings';
 import { CallQualityReportSchema } from '../audio/quality-schema';
 import { HistoryQuerySchema } from '../history';
@@ -55,7 +56,9 @@ export const COMMANDS = {
   /** Change state to idle, busy[/reason] or away[/reason]. */
   'agent:set-state': z.object({ state: z.string().max(300) }).strict(),
   /** Apply one ordered list of skills operations. */
-  'agent:edit-skills': z.object({ opts: z.array(SkillOpSchema).min(1).max(200) }).strict(),
+  'agent:edit-skills': z
+    .object({ opts: z.array(SkillOpSchema).min(1).max(MAX_SKILL_OPS) })
+    .strict(),
   /** Bind another extension. */
   'agent:set-extension': z.object({ id: z.string().min(1).max(128) }).strict(),
   /** One page of the team (agents) list. */

@@ -31,15 +31,21 @@ export const SkillInputSchema = z.object({
 });
 export type SkillInput = z.infer<typeof SkillInputSchema>;
 
+/**
+ * A skill name in an op is sent exactly as given: the platform matches names as stored, so
+ * `"vip "` can only be updated or deleted as `"vip "`. Only a blank name is refused.
+ */
+const OpSkillName = z.string().refine((name) => name.trim().length > 0, 'blank skill name');
+
 export const SkillOpSchema = z.union([
   z.object({ opt: z.literal(0) }),
   z.object({
     opt: z.literal(1),
-    name: z.string().trim().min(1),
+    name: OpSkillName,
     score: z.number().int().optional(),
     enabled: z.boolean().optional(),
   }),
-  z.object({ opt: z.literal(2), name: z.string().trim().min(1) }),
+  z.object({ opt: z.literal(2), name: OpSkillName }),
 ]);
 
 // ---------- agent requests ----------

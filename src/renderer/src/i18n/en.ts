@@ -288,6 +288,9 @@ const en: Messages = {
       name: 'Enter a skill name.',
       duplicate: 'A skill with that name exists.',
       score: 'The score must be a whole number.',
+      tooMany: 'At most {max} skill changes can be saved at once: save them in several steps.',
+      refused:
+        'Saving failed: these skill changes were not accepted. Check the skill names and try again.',
     },
   },
   extension: {

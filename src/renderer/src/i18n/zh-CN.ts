@@ -287,6 +287,8 @@ const zhCN = {
       name: '请填写技能名。',
       duplicate: '已有同名技能。',
       score: '分值须为整数。',
+      tooMany: '一次最多保存 {max} 项技能修改：请分几次保存。',
+      refused: '保存失败：平台不接受这些技能修改，请检查技能名后重试。',
     },
   },
   extension: {
