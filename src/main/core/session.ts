@@ -119,8 +119,19 @@ export class AgentSession {
    * it now would hang up on the customer.
    */
   private endAfterCall: (() => void) | null = null;
-  /** While our own extension change is in flight, a read-back may show either extension. */
-  private changingExtension = false;
+  /** Extension changes sent and not answered yet: a read-back meanwhile may show any of them. */
+  private extensionsInFlight = 0;
+  /** Bumped when an extension change is sent or answered: a read begun before it is stale. */
+  private extensionEpoch = 0;
+  /**
+   * Extensions this desktop asked for since a read-back last settled which one the platform has
+   * (one with no change on its way, begun after the last one was answered): a change whose reply
+   * was lost may have been applied, so the platform showing one of these is this desktop's own
+   * doing, not a login elsewhere.
+   */
+  private readonly askedExtensions = new Set<string>();
+  /** Bumped when the platform confirms a skills edit: a read begun before shows the old ones. */
+  private skillsEpoch = 0;
   /** Bumped on every state change seen here: a read-back older than the last change is stale. */
   private stateEpoch = 0;
   /** When this desktop last saw a call offered or ended (the platform then moves the agent). */
@@ -225,28 +236,87 @@ export class AgentSession {
       if (guard) return guard;
       const result = await this.client!.editSkills(this.snap.profile!.name, opts);
       if (!result.ok) return this.failPlatform(result.error);
+      this.skillsEpoch++;
       this.skills = applySkillOps(this.skills ?? [], opts).skills;
       this.markAck();
+      // Saved: the editor shows them now, whether or not the read-back below is answered.
+      const agent = this.snap.agent;
+      if (agent) this.update({ agent: { ...agent, skills: this.skills.map((s) => ({ ...s })) } });
       await this.readBack();
       return this.ok();
     });
   }
 
+  /**
+   * Binds another extension. Windows may ask at about the same time: the changes go out as
+   * asked, and a read-back settles which one the platform applied last. The SIP line follows
+   * once no call is on it (sip-binding.ts).
+   */
   setExtension(id: string): Promise<Answer> {
     return this.store.batch(async () => {
       const guard = this.guardSignedIn();
       if (guard) return guard;
       // The SIP line moves to the new extension: a ringing or live call would be cut off.
       if (isInCall(this.snap)) return this.fail(inCallRefusal(), false);
-      this.changingExtension = true;
-      const result = await this.client!.setExtension(this.snap.profile!.name, id).finally(() => {
-        this.changingExtension = false;
-      });
+      this.askedExtensions.add(id);
+      this.extensionsInFlight++;
+      this.extensionEpoch++;
+      let result: PResult<null>;
+      try {
+        result = await this.client!.setExtension(this.snap.profile!.name, id);
+      } finally {
+        this.extensionsInFlight--;
+        this.extensionEpoch++;
+      }
+      const signedOut = this.guardSignedIn();
+      if (signedOut) return signedOut;
+      if (!result.ok && isUnanswered(result.error))
+        return this.extensionUnanswered(id, result.error);
       if (!result.ok) return this.failPlatform(result.error);
       this.markAck();
-      this.update({ profile: { ...this.snap.profile!, extension: id } });
+      // Changed: shown now (the window reads agent.extension first), whether or not the
+      // read-back below is answered.
+      this.showExtension(id);
       await this.readBack();
       return this.ok();
+    });
+  }
+
+  /**
+   * The extension change reached the platform, or not: its reply was lost. Which extension the
+   * platform has is read back now; until a read-back settles it, the platform showing the one
+   * asked for is this desktop's own change (see {@link askedExtensions}). Nothing sends the
+   * change again, so the answer does not say the app retries.
+   */
+  private async extensionUnanswered(id: string, error: AppError): Promise<Answer> {
+    this.noteFailure(error);
+    const read = await this.readBack();
+    const signedOut = this.guardSignedIn();
+    if (signedOut) return signedOut;
+    const detail = `no reply to the change to extension ${id} (${error.code}: ${error.detail ?? error.message})`;
+    if (!read) {
+      // The platform cannot be reached now: once it can, a read-back shows which extension it
+      // has (the window shows it then); the agent may have to ask again.
+      return this.fail(appError('transport', `${detail}; not read back yet`), false);
+    }
+    if (this.snap.profile!.extension === id) return this.ok(); // it was applied
+    if (this.askedExtensions.has(id)) {
+      // Another window's change is still on its way: its answer settles which one stays.
+      return this.fail(
+        appError(PLATFORM_CODES.UNKNOWN, `${detail}; another change pending`),
+        false,
+      );
+    }
+    // Read back on the old extension: the change was not applied. The agent may try again.
+    return this.fail(appError(PLATFORM_CODES.UNKNOWN, `${detail}; not applied`), false);
+  }
+
+  /** The platform confirmed (or a read-back settled) the bound extension: shown at once. */
+  private showExtension(id: string): void {
+    const agent = this.snap.agent;
+    this.update({
+      profile: { ...this.snap.profile!, extension: id },
+      ...(agent ? { agent: { ...agent, extension: id } } : {}),
     });
   }
 
@@ -514,6 +584,7 @@ export class AgentSession {
     this.signedOutByHold = null;
     this.skills = null;
     this.lastAsked = null;
+    this.askedExtensions.clear();
     this.update({
       phase: 'signing-in',
       profile,
@@ -877,13 +948,14 @@ export class AgentSession {
     if (!this.client || !this.snap.profile) return false;
     const epoch = this.stateEpoch;
     const ended = this.callsEnded;
+    const begun = { extension: this.extensionEpoch, skills: this.skillsEpoch };
     const result = await this.client.getAgent(this.snap.profile.name);
     if (!result.ok) {
       if (!isSessionLost(result.error)) this.noteFailure(result.error, true);
       return false;
     }
     if (!this.snap.profile) return false;
-    this.readAgent(result.value, epoch, ended !== this.callsEnded);
+    this.readAgent(result.value, epoch, ended !== this.callsEnded, begun);
     return true;
   }
 
@@ -891,13 +963,22 @@ export class AgentSession {
    * What a read-back of `agent` tells: a takeover, the agent's state, what is owed after a call.
    * `askedInCall`: the read began before the last call ended, so it cannot say the call is over.
    */
-  private readAgent(agent: Agent, epoch: number, askedInCall: boolean): void {
+  private readAgent(
+    read: Agent,
+    epoch: number,
+    askedInCall: boolean,
+    begun: { extension: number; skills: number },
+  ): void {
     this.markAck();
     const ours = this.snap.profile!.extension;
-    if (agent.extension && agent.extension !== ours && !this.changingExtension) {
+    // Only a read begun after the last extension change was answered, with none on its way,
+    // says which extension the platform has; an earlier one may show any of them.
+    const settles = begun.extension === this.extensionEpoch && this.extensionsInFlight === 0;
+    const ownChange = read.extension !== null && this.askedExtensions.has(read.extension);
+    if (read.extension && read.extension !== ours && settles && !ownChange) {
       // The platform knows agents by name only: a login elsewhere took the name (after ours
       // expired) and bound another extension. Keeping this session alive would fight it.
-      const detail = `the platform shows ${agent.name} on extension ${agent.extension}, not ${ours}`;
+      const detail = `the platform shows ${read.name} on extension ${read.extension}, not ${ours}`;
       const error = appError(PLATFORM_CODES.AGENT_LOGGED_IN, detail);
       // During a call the window warns now; afterwards the sign-in form says why.
       if (this.snap.call !== null && !this.snap.takeover) {
@@ -908,7 +989,25 @@ export class AgentSession {
         this.update({ takeover: null });
       }, detail);
     }
-    this.skills = agent.skills.map((skill) => ({ ...skill }));
+    if (settles) {
+      this.askedExtensions.clear();
+      // A change whose reply was lost (or came back out of order): the platform applied it.
+      if (read.extension && read.extension !== ours) {
+        this.options.logger.info('session: the platform has the extension asked for', {
+          extension: read.extension,
+        });
+        this.showExtension(read.extension);
+      }
+    }
+    // Until settled, the extension shown is the one this desktop last had confirmed; skills
+    // read before an edit was confirmed are older than the edit.
+    const freshSkills = begun.skills === this.skillsEpoch;
+    if (freshSkills) this.skills = read.skills.map((skill) => ({ ...skill }));
+    const agent: Agent = {
+      ...read,
+      ...(read.extension ? { extension: this.snap.profile!.extension } : {}),
+      ...(freshSkills || !this.skills ? {} : { skills: this.skills.map((s) => ({ ...s })) }),
+    };
     if (epoch !== this.stateEpoch || this.statesInFlight > 0) {
       // The state changed while this read was in flight (our own change, or a call arriving):
       // what it says about the state is older than what the snapshot shows.
@@ -1078,6 +1177,7 @@ export class AgentSession {
 
   private endSession(error?: AppError): void {
     this.endAfterCall = null;
+    this.askedExtensions.clear();
     this.loop.stop();
     this.pendingState = null;
     this.owedHold = null;
@@ -1175,6 +1275,19 @@ export class AgentSession {
   private update(patch: Partial<SessionSnapshot>): void {
     this.store.update(patch);
   }
+}
+
+/**
+ * A request whose reply never came (the link failed, or it timed out) or could not be read: the
+ * platform may have applied it.
+ */
+function isUnanswered(error: AppError): boolean {
+  return (
+    error.code === 'transport' ||
+    error.code === 'timeout' ||
+    error.code === 'http-error' ||
+    error.code === 'malformed-reply'
+  );
 }
 
 function sameError(a: AppError, b: AppError | null): boolean {
