@@ -27,24 +27,13 @@ import { freeUdpPort } from '../../src/emulator/sip/free-port';
 import { silentLogger } from '../../src/lib/ports';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
+// The platform's offer, and what a browser's SDP looks like to the edge (ICE, DTLS, rtcp-mux).
+import { DOMAIN, PLATFORM_OFFER, desktopSdp } from './support/edge-bed';
 
 const skip = missingSystem('kamailio', 'rtpengine');
-const DOMAIN = 'sip.oneyun.com';
 const DESK_CONTACT = '<sip:desk@d.invalid;transport=ws>';
 
 const sdp = (lines: string[]) => [...lines, ''].join('\r\n');
-const PLATFORM_OFFER = sdp([
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 40000 RTP/AVP 0 8 101',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=sendrecv',
-]);
 const PLATFORM_ANSWER = sdp([
   'v=0',
   'o=- 1 2 IN IP4 127.0.0.1',
@@ -55,28 +44,6 @@ const PLATFORM_ANSWER = sdp([
   'a=rtpmap:0 PCMU/8000',
   'a=sendrecv',
 ]);
-/** What a browser's SDP looks like to the edge (ICE, DTLS fingerprint, rtcp-mux). */
-const desktopSdp = (version: number, setup: string) =>
-  sdp([
-    'v=0',
-    `o=- 2 ${version} IN IP4 127.0.0.1`,
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'm=audio 50000 UDP/TLS/RTP/SAVPF 0 8',
-    'c=IN IP4 127.0.0.1',
-    'a=rtcp:50000 IN IP4 127.0.0.1',
-    'a=ice-ufrag:abcd',
-    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-    `a=fingerprint:sha-256 ${Array(32).fill('AB').join(':')}`,
-    `a=setup:${setup}`,
-    'a=mid:0',
-    'a=sendrecv',
-    'a=rtcp-mux',
-    'a=rtpmap:0 PCMU/8000',
-    'a=rtpmap:8 PCMA/8000',
-    'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
-  ]);
 const WEBRTC_ONLY = /SAVPF|ice-ufrag|fingerprint|candidate/;
 
 describe.skipIf(skip)(skip ?? 'a late offer through the edge (Kamailio + rtpengine)', () => {
