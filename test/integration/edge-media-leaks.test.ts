@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { header, methodOf, statusOf } from '../../src/emulator/edge/sip-message';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
-import { desktopSdp, platformInvite, reply, sleep, startBed, type Bed } from './support/edge-bed';
+import {
+  platformInvite,
+  reply,
+  ringAndAnswer,
+  sleep,
+  startBed,
+  type Bed,
+} from './support/edge-bed';
 
 const skip = missingSystem('kamailio', 'rtpengine');
 
@@ -89,21 +96,7 @@ describe.skipIf(skip)(skip ?? 'site edge: media sessions', () => {
   it("a CANCEL that crosses the agent's answer leaves the answered call its audio", async () => {
     const desk = await bed.desk('8401', 'deskRace');
     const callId = 'cancel-race';
-    bed.toEdge(
-      platformInvite({
-        viaPort: bed.platform.port,
-        branch: 'race1',
-        callId,
-        ruri: desk.contact.slice(1, -1),
-        route: desk.path,
-      }),
-    );
-    const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
-    desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], desktopSdp(1, 'active')));
-    await waitFor(
-      () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 200),
-      'the 200 at the platform',
-    );
+    await ringAndAnswer(bed, desk, callId, 'race1');
     expect((await bed.calls()).includes(callId)).toBe(true);
     // The platform's CANCEL was already on the wire when the 200 arrived.
     bed.toEdge(cancelFor(callId, 'race1', 'sip:deskRace@d.invalid;transport=ws', desk.path));
@@ -140,21 +133,7 @@ describe.skipIf(skip)(skip ?? 'site edge: media sessions', () => {
   it("an agent's connection lost mid-call: the call keeps its audio until the BYE, then it goes", async () => {
     const desk = await bed.desk('8601', 'deskMid');
     const callId = 'ws-lost-midcall';
-    bed.toEdge(
-      platformInvite({
-        viaPort: bed.platform.port,
-        branch: 'mid1',
-        callId,
-        ruri: desk.contact.slice(1, -1),
-        route: desk.path,
-      }),
-    );
-    const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
-    desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], desktopSdp(1, 'active')));
-    const ok = await waitFor(
-      () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 200),
-      'the 200',
-    );
+    const { ok } = await ringAndAnswer(bed, desk, callId, 'mid1');
     desk.ws.terminate();
     await sleep(1500);
     expect((await bed.calls()).includes(callId)).toBe(true);

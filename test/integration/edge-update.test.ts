@@ -4,19 +4,13 @@
  * offer it cannot take and the platform a WebRTC answer, and the call goes silent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  formatSip,
-  header,
-  headerValues,
-  methodOf,
-  statusOf,
-} from '../../src/emulator/edge/sip-message';
+import { formatSip, header, headerValues, methodOf } from '../../src/emulator/edge/sip-message';
 import { missingSystem } from '../support/system';
 import { waitFor } from '../support/wait';
 import {
   PLATFORM_OFFER,
   desktopSdp,
-  platformInvite,
+  ringAndAnswer,
   reply,
   startBed,
   type Bed,
@@ -37,21 +31,7 @@ describe.skipIf(skip)(skip ?? 'site edge: UPDATE mid-call', () => {
   it("the platform moves a call's media with an UPDATE: the agent gets WebRTC, the platform plain RTP (the call keeps its audio)", async () => {
     const desk = await bed.desk('8801', 'deskUpd');
     const callId = 'update-call';
-    bed.toEdge(
-      platformInvite({
-        viaPort: bed.platform.port,
-        branch: 'upd1',
-        callId,
-        ruri: desk.contact.slice(1, -1),
-        route: desk.path,
-      }),
-    );
-    const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
-    desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], desktopSdp(1, 'active')));
-    const ok = await waitFor(
-      () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 200),
-      'the 200',
-    );
+    const { ok } = await ringAndAnswer(bed, desk, callId, 'upd1');
     const routes = headerValues(ok, 'Record-Route')
       .flatMap((r) => r.split(/,\s*(?=<)/))
       .reverse();

@@ -248,3 +248,32 @@ export function platformInvite(opts: {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The platform rings `desk` with a new call (`branch` names its transaction) and the desk
+ * answers with its WebRTC SDP; resolves with the desk's INVITE and the 200 OK as the platform
+ * received it.
+ */
+export async function ringAndAnswer(
+  bed: Bed,
+  desk: Desk,
+  callId: string,
+  branch: string,
+): Promise<{ invite: SipMessage; ok: SipMessage }> {
+  bed.toEdge(
+    platformInvite({
+      viaPort: bed.platform.port,
+      branch,
+      callId,
+      ruri: desk.contact.slice(1, -1),
+      route: desk.path,
+    }),
+  );
+  const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
+  desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], desktopSdp(1, 'active')));
+  const ok = await waitFor(
+    () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 200),
+    'the 200 at the platform',
+  );
+  return { invite, ok };
+}
