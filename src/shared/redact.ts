@@ -85,8 +85,10 @@ const KEY_VALUE = /\b([A-Za-z][\w-]{0,39})=((?:Bearer|Basic|Digest)[ \t]+)?([^&\
  * A password in a URL (`scheme://user:password@host`; the user may be empty): the user stays.
  * The password runs to the last `@` before the host (an `@` in it, typed unescaped, is taken
  * whole); a space, quote, `/`, `?` or `#` ends the search, so JSON and sentences stay whole.
+ * The slashes may be JSON-escaped (`http:\/\/…`, as some writers save them): a damaged settings
+ * file is set aside as text.
  */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'\\]*):([^\s/?#"']+)@/gi;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:(?:\/\/|\\\/\\\/)[^\s/?#@:"'\\]*):([^\s/?#"']+)@/gi;
 
 /** `text` with every password in a URL blanked, the rest as it was. */
 export function blankUrlPasswords(text: string): string {
@@ -128,7 +130,7 @@ const PATTERNS: Array<[RegExp, string | ((...match: string[]) => string)]> = [
  * {@link SECRET_FIELDS} contains one of these), a digest answer, a URL with a user.
  */
 export const MAY_NAME_A_SECRET =
-  /secret|pass|signature|auth|ha1|token|bearer|response=|cnonce=|:\/\/[^\s/@]*@/i;
+  /secret|pass|signature|auth|ha1|token|bearer|response=|cnonce=|:\\?\/\\?\/[^\s/@]*@/i;
 
 /** The field names the patterns above blank, for the test that holds the gate to them. */
 export const SECRET_FIELD_NAMES: readonly string[] = [...SECRET_FIELDS];

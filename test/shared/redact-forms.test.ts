@@ -22,6 +22,17 @@ describe('redactText without the value being known', () => {
     expect(out).not.toContain('ssW0rd');
   });
 
+  it('blanks a URL password written with JSON-escaped slashes', () => {
+    // JSON.stringify leaves "/" alone, but other writers (PHP, some editors) escape it, and a
+    // damaged settings.json is set aside as text, not parsed.
+    const text = '{"sipProxyUrl": "http:\\/\\/agent:Pr0xyPw@proxy.corp:3128", "x": ';
+    expect(JSON.parse(text + '1}').sipProxyUrl).toBe('http://agent:Pr0xyPw@proxy.corp:3128');
+    const out = redactText(text);
+    expect(out).not.toContain('Pr0xyPw');
+    expect(out).toContain('agent:');
+    expect(out).toContain('@proxy.corp:3128');
+  });
+
   it('blanks a name: "value" field printed with double quotes', () => {
     // util.inspect prints a string holding a single quote in double quotes.
     const printed = inspect({ sipPassword: "it's-a-secret" });

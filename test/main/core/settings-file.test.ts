@@ -69,6 +69,15 @@ describe('a settings file the app cannot fully use', () => {
     expect(copy).toContain('http://u:[redacted]@proxy.corp:3128');
   });
 
+  it('a set-aside copy blanks a URL password written with JSON-escaped slashes', () => {
+    // A deployment tool's JSON writer escapes "/"; the file is damaged, so it is kept as text.
+    writeFileSync(path, '{"sipProxyUrl": "http:\\/\\/u:hunter2@proxy.corp:3128" oops}');
+    settingsFile(path, logger, () => 8).load();
+    const copy = readFileSync(join(dir, 'settings.json.damaged-8'), 'utf8');
+    expect(copy).not.toContain('hunter2');
+    expect(copy).toContain('u:[redacted]@proxy.corp:3128');
+  });
+
   it('a bad field: the rest is used, the field defaults, and the original is kept', () => {
     const original = JSON.stringify({ keepaliveSeconds: '30', language: 'en', constructor: 1 });
     writeFileSync(path, original);
