@@ -186,6 +186,44 @@ describe('skills: what the platform holds besides this edit', () => {
     expect(skillNames()).toContain('vip');
   });
 
+  it('keeps a score a supervisor changed during the edit when the save clears all and re-adds', async () => {
+    const five = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, score: 1, enabled: true }));
+    const { api } = await openSkills(five, true);
+    // Removing four of five is sent as "clear all, then add e" (the shorter list)...
+    for (const name of ['a', 'b', 'c', 'd'])
+      await click(getByRole('button', { name: `删除 ${name}` }));
+    // ...while a supervisor raises e's score on the platform.
+    const agent = api.snapshot.agent!;
+    api.push({
+      ...api.snapshot,
+      agent: {
+        ...agent,
+        skills: agent.skills.map((s) => (s.name === 'e' ? { ...s, score: 9 } : s)),
+      },
+    });
+    await settle();
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(queryByRole('alert')?.textContent ?? '').toBe('');
+    expect(api.snapshot.agent!.skills).toEqual([{ name: 'e', score: 9, enabled: true }]);
+  });
+
+  it('leaves removed a skill a supervisor removed during the edit', async () => {
+    const three = ['a', 'b', 'c'].map((name) => ({ name, score: 1, enabled: true }));
+    const { api } = await openSkills(three, true);
+    await type(getByRole('spinbutton', { name: 'a 的分值' }), 5);
+    const agent = api.snapshot.agent!;
+    api.push({
+      ...api.snapshot,
+      agent: { ...agent, skills: agent.skills.filter((s) => s.name !== 'c') },
+    });
+    await settle();
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(api.snapshot.agent!.skills).toEqual([
+      { name: 'a', score: 5, enabled: true },
+      { name: 'b', score: 1, enabled: true },
+    ]);
+  });
+
   it('removes a skill whose platform name has a space at its end', async () => {
     const { api } = await openSkills(
       [

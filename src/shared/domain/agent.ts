@@ -107,3 +107,18 @@ export function diffSkills(from: readonly Skill[], to: readonly Skill[]): SkillO
     ...to.map((s): SkillOp => ({ opt: 1, name: s.name, score: s.score, enabled: s.enabled })),
   ];
 }
+
+/**
+ * The ops that carry an edit (`base` → `draft`) onto the platform's list as it is now
+ * (`current`): the agent's own changes applied over `current`, then the shortest ops to that.
+ * A skill added, changed or removed elsewhere during the edit (a supervisor, another window)
+ * keeps what was done to it unless the agent changed that same skill, even when the ops take
+ * the clear-all form.
+ */
+export function skillEditOps(
+  base: readonly Skill[],
+  draft: readonly Skill[],
+  current: readonly Skill[],
+): SkillOp[] {
+  return diffSkills(current, applySkillOps(current, skillChanges(base, draft)).skills);
+}
