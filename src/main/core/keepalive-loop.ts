@@ -1,6 +1,6 @@
 /**
  * The keepalive timer: rounds on a fixed grid (start + n·period) so hours of rounds do not
- * drift, and after a failure a jittered backoff that never waits longer than one period.
+ * drift, never more than a period apart whatever the time of day does, and after a failure a jittered backoff that never waits longer than one period.
  * What a round does (keepalive, read-back, heal) is the session's business: it is `round`.
  */
 import { backoffDelay } from '../../lib/backoff';
@@ -35,7 +35,10 @@ export class KeepaliveLoop {
     const period = this.options.periodMs();
     const now = this.options.clock.now();
     this.nextAt += period;
-    if (this.nextAt <= now) this.nextAt = now + period;
+    // Off the grid when a slot was missed, and when the time of day was set back (an NTP
+    // correction): the grid's next slot would then lie the jump away, and the platform drops
+    // an agent whose keepalives stop for its timeout.
+    if (this.nextAt <= now || this.nextAt - now > period) this.nextAt = now + period;
     this.schedule(this.nextAt - now);
   }
 

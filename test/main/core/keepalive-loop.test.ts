@@ -57,6 +57,19 @@ describe('KeepaliveLoop', () => {
     expect(rounds.map((t) => t - start)).toEqual([PERIOD, 3 * PERIOD]);
   });
 
+  it('keeps one period between rounds when the time of day is set back', async () => {
+    // An NTP correction or an admin sets the clock back 10 minutes: the platform drops an agent
+    // after 300 s without a keepalive, so the next round may not wait the jump out.
+    const { clock, l, rounds } = loop((self) => self.next());
+    l.start();
+    await clock.advance(2 * PERIOD);
+    clock.sleep(-600_000); // the time of day goes back; the waiting timer keeps its delay
+    await clock.advance(6 * PERIOD);
+    expect(rounds).toHaveLength(2 + 6);
+    const gaps = rounds.slice(1).map((t, i) => t - rounds[i]!);
+    expect(Math.max(...gaps.slice(2))).toBe(PERIOD);
+  });
+
   it('backs off after failures, quickly at first, never longer than a period, and says when', async () => {
     const { clock, l } = loop(() => undefined);
     l.start();
