@@ -118,6 +118,8 @@ export interface WrapUpStatus {
   since: number;
   /** Epoch ms the wrap-up ends (moves with "+30 s"). */
   endsAt: number;
+  /** The latest `endsAt` "+30 s" may reach (shared/wrap-up-rule.ts). */
+  limitAt: number;
   /** The state the agent chose before the call, restored at the end. */
   returnTo: string;
   /** Offers the platform routed during wrap-up, declined before they rang. */

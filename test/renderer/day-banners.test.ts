@@ -25,6 +25,7 @@ function wrapUp(returnTo: string): AgentDayStatus['wrapUp'] {
     state: 'busy/话后处理',
     since: now,
     endsAt: now + 30_000,
+    limitAt: now + 330_000,
     returnTo,
     declined: 0,
   };

@@ -1,7 +1,8 @@
 /**
  * Wrap-up (after-call work): when an answered call ends, the agent is held out of routing as
  * `busy/<wrap-up reason>` for the site's (or the agent's own) wrap-up time, then returned to the
- * state they chose before the call. "Ready now" ends it early, "+30 s" extends it.
+ * state they chose before the call. "Ready now" ends it early, "+30 s" extends it, up to a limit
+ * (shared/wrap-up-rule.ts) so no one stays out of routing for ever by clicking.
  *
  * The race with the platform: it may route the next call in the milliseconds between hang-up and
  * our state change. Such an offer is declined at once (480 Temporarily Unavailable, which the
@@ -11,6 +12,7 @@
  */
 import { isCallState } from '../../shared/domain/state';
 import { ownWrapUpSeconds } from '../../shared/settings-model';
+import { wrapUpExtension, wrapUpLimit } from '../../shared/wrap-up-rule';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { Result } from '../../shared/ipc/contract';
 import type { Settings } from '../../shared/settings';
@@ -41,8 +43,6 @@ export interface WrapUpOptions {
   publish: (status: WrapUpStatus | null) => void;
 }
 
-/** "+30 s". */
-export const WRAP_UP_EXTEND_MS = 30_000;
 /** How often the hold is tried again while the platform still holds the agent in a call. */
 const RETRY_MS = 200;
 const MAX_TRIES = 50;
@@ -103,11 +103,13 @@ export class WrapUp implements CallObserver {
     // Also while the session is being restored: the heal then logs in held (session.ts).
     if (snapshot.phase !== 'signed-in' && snapshot.phase !== 'restoring') return;
     const reason = this.options.settings().wrapUpReason;
+    const endsAt = at + seconds * 1000;
     this.active = {
       reason,
       state: `busy/${reason}`,
       since: at,
-      endsAt: at + seconds * 1000,
+      endsAt,
+      limitAt: wrapUpLimit(endsAt),
       // Never chosen (signed in 在线, which the platform routes nothing to): back to a state
       // that is not routable either. `online` cannot be set again, and idle would have the
       // platform offer queued calls to an agent who never said they were ready.
@@ -127,12 +129,24 @@ export class WrapUp implements CallObserver {
     return this.finish(true);
   }
 
-  /** "+30 s". */
-  extend(): void {
-    if (!this.active) return;
-    this.active.endsAt += WRAP_UP_EXTEND_MS;
+  /**
+   * "+30 s", never past the limit. Returns false when nothing was added (no wrap-up, or it is at
+   * its limit: the status says so, and the window says why).
+   */
+  extend(): boolean {
+    const active = this.active;
+    if (!active) return false;
+    const added = wrapUpExtension(active);
+    if (added <= 0) {
+      this.options.logger.info('wrap-up: extension refused, at its limit', {
+        endsAt: active.endsAt,
+      });
+      return false;
+    }
+    active.endsAt += added;
     this.arm();
     this.show();
+    return true;
   }
 
   /**

@@ -19,6 +19,7 @@ const wrapUp = {
   state: 'busy/话后处理',
   since: now - 5_000,
   endsAt: now + 25_000,
+  limitAt: now + 325_000,
   returnTo: 'idle',
   declined: 0,
 };

@@ -12,6 +12,7 @@ export const DAY_ZH = {
     declined: '话后处理期间平台派来的 {n} 个来电已自动拒接，未响铃。',
     hint: '倒计时结束后恢复为：{state}',
     failed: '话后处理未能更改。',
+    atLimit: '已达上限：每通电话最多延长 {min} 分钟。',
   },
   noAnswer: {
     text: '连续 {n} 个来电无人接听，已将您设为「{state}」，不会再有来电响铃。',
@@ -71,6 +72,7 @@ export const DAY_EN: typeof DAY_ZH = {
       '{n} call the platform sent during wrap-up was declined without ringing. | {n} calls the platform sent during wrap-up were declined without ringing.',
     hint: 'When the countdown ends you return to: {state}',
     failed: 'The wrap-up could not be changed.',
+    atLimit: 'Limit reached: at most {min} min extra per call.',
   },
   noAnswer: {
     text: '{n} calls in a row rang out unanswered, so you were set to “{state}” and no more calls will ring.',
