@@ -79,13 +79,15 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   let problem = probe(options.dir, path);
   let lastTry = Date.now();
   let failed: string | null = null;
+  let gaveUp = false;
   const watched = new WeakSet<object>();
   const setProblem = (next: string | null) => {
     problem = next;
     lastTry = Date.now();
     options.onProblem?.(next);
   };
-  const write = (line: string, level: LogEntry['level']) => {
+  /** Writes one line through electron-log; why it failed, or null once the line is in main.log. */
+  const append = (line: string, level: LogEntry['level']): string | null => {
     const current = file.getFile();
     if (!watched.has(current)) {
       watched.add(current);
@@ -96,29 +98,32 @@ export function createFileSink(options: FileSinkOptions): FileSink {
     else if (level === 'warn') log.warn(line);
     else if (level === 'info') log.info(line);
     else log.debug(line);
-    if (failed) return setProblem(failed);
+    if (failed) return failed;
     // A file electron-log could not open: it stays a no-op until the process restarts.
     if (current.size === 0) {
-      problem = `electron-log could not open ${path}; no log file until the app restarts`;
-      lastTry = Infinity;
-      options.onProblem?.(problem);
+      gaveUp = true;
+      return `electron-log could not open ${path}; no log file until the app restarts`;
     }
+    return null;
   };
   return {
     dir: options.dir,
     files: () => logFiles(options.dir),
     problem: () => problem,
     sink: (entry) => {
-      if (problem !== null) {
-        if (Date.now() - lastTry < FILE_RETRY_MS) return;
-        const still = probe(options.dir, path);
-        if (still !== null) {
-          lastTry = Date.now();
-          return;
-        }
-        setProblem(null);
+      if (problem === null) {
+        const failure = append(formatLine(entry), entry.level);
+        if (failure !== null) setProblem(failure);
+        return;
       }
-      write(formatLine(entry), entry.level);
+      if (gaveUp || Date.now() - lastTry < FILE_RETRY_MS) return;
+      lastTry = Date.now();
+      if (probe(options.dir, path) !== null) return;
+      // The probe shows only that main.log opens (a full disk still takes an empty append): the
+      // problem is over once a real line is in the file, and until then it is not said again
+      // (only that there will be no more tries).
+      const failure = append(formatLine(entry), entry.level);
+      if (failure === null || gaveUp) setProblem(failure);
     },
   };
 }

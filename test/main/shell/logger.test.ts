@@ -2,7 +2,15 @@
  * Where the app's log goes (docs/it-admin.md, Logs): `<userData>/logs/main.log`, and stderr. A
  * user-data folder where no log folder can be made must not stop the app at its first line.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -71,9 +79,10 @@ describe('the shell logger', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Said once a real line is in the file (a probe alone passes on a full disk).
     expect(lines.map((line) => line.msg)).toEqual([
-      'log files available again',
       'later 0',
+      'log files available again',
       'later 1',
       'later 2',
       'later 3',
@@ -99,4 +108,24 @@ describe('the shell logger', () => {
     logger.info('back');
     expect(readFileSync(main, 'utf8')).toContain('"back"');
   });
+  // Linux's /dev/full opens, and every write to it fails with ENOSPC: a full disk.
+  it.runIf(process.platform === 'linux')(
+    'a full disk: says once that the log files are unavailable, never that they are back',
+    () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      mkdirSync(join(dir, 'logs'));
+      symlinkSync('/dev/full', join(dir, 'logs', 'main.log'));
+      const stderr: string[] = [];
+      const { logger, files } = createShellLogger(dir, false, (line) => stderr.push(line));
+      for (let i = 0; i < 60; i++) {
+        logger.info('keepalive ok', { i });
+        vi.advanceTimersByTime(1_000);
+      }
+      const msgs = stderr.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(msgs.filter((msg) => msg.startsWith('log files unavailable'))).toHaveLength(1);
+      expect(msgs).not.toContain('log files available again');
+      expect(msgs.filter((msg) => msg === 'keepalive ok')).toHaveLength(60);
+      expect(files.problem()).toMatch(/ENOSPC/);
+    },
+  );
 });
