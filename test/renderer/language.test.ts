@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/src/i18n/en';
 import zhCN from '../../src/renderer/src/i18n/zh-CN';
 import { createAppI18n } from '../../src/renderer/src/i18n';
-import { FakeApi, fail, signedInSnapshot } from './fake-api';
+import { FakeApi, fail, settingsView, signedInSnapshot } from './fake-api';
 import { click, getByRole, textIn, type } from './queries';
 import { mountApp } from './setup';
 
@@ -51,5 +51,32 @@ describe('language', () => {
     api.pushSettings({ ...api.settings, settings: { ...api.settings.settings, language: 'en' } });
     await new Promise((r) => setTimeout(r));
     expect(getByRole('heading', { name: 'Agent sign-in' })).toBeTruthy();
+  });
+
+  it('the header switch is read-only when the administrator fixed the language', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    api.settings = settingsView({
+      settings: { ...settingsView().settings, language: 'zh-CN' },
+      locked: ['language'],
+    });
+    await mountApp(api);
+    const select = getByRole('combobox', { name: '语言' }) as HTMLSelectElement;
+    expect(select.disabled).toBe(true);
+    expect(select.title).toBe('由管理员设置');
+  });
+
+  it('a language main refuses to save is taken back, with a reason', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    // Locked after the window read the settings (a policy pushed meanwhile): main refuses.
+    api.handlers.updateSettings = () =>
+      Promise.resolve(fail('admin-locked', 'set by your administrator: language'));
+    await mountApp(api);
+    await type(getByRole('combobox', { name: '语言' }), 'en');
+    // The tray and the dialogs stay in the saved language: the window must too.
+    expect(document.documentElement.getAttribute('lang')).toBe('zh-CN');
+    expect((getByRole('combobox', { name: '语言' }) as HTMLSelectElement).value).toBe('zh-CN');
+    expect(getByRole('alert').textContent).toContain('语言');
   });
 });

@@ -19,7 +19,13 @@ const en: Messages = {
     settings: 'Settings',
     signIn: 'Agent sign-in',
   },
-  lang: { label: 'Language', system: 'System', 'zh-CN': '中文', en: 'English' },
+  lang: {
+    failed: 'The language could not be saved.',
+    label: 'Language',
+    system: 'System',
+    'zh-CN': '中文',
+    en: 'English',
+  },
   states: { ...TRAY_TEXT.en.states },
   systemReasons: { ...TRAY_TEXT.en.systemReasons },
   phase: {
