@@ -5,7 +5,8 @@
  * missed-offer list, which is a view of the same records and so survives restarts.
  * Retention is bounded: calls older than the retention (state changes older than two days) are
  * dropped at start and, in an app left open for days, at most an hour late (the journal follows
- * at its next compaction).
+ * at its next compaction). Age is measured on the history's own timeline (`cutoffOf`), so a
+ * clock that leaps ahead never empties it in one prune, and one set back loses nothing.
  */
 import { CALL_OUTCOMES } from '../../../shared/history';
 import { Journal } from './journal';
@@ -85,6 +86,8 @@ export class HistoryStore {
   private missedClearedUpTo = 0;
   /** The last time the journal says the app was running (0 = never said). */
   private aliveAt = 0;
+  /** The silence last reported as not counted (so an hourly prune says it once). */
+  private warnedLeap = 0;
 
   constructor(private readonly options: HistoryStoreOptions) {
     this.startOfDay = options.startOfDay ?? localMidnight;
@@ -138,7 +141,10 @@ export class HistoryStore {
     const last = this.states[this.states.length - 1];
     if (last ? last.state === state : state === null) return;
     this.journal.append({ k: 'state', at, state });
-    this.states.push({ at, state });
+    // In time order, also when the clock was set back behind earlier marks (today's figures
+    // search the marks by time).
+    const i = lastIndexBefore(this.states, at + 1) + 1;
+    this.states.splice(i, 0, { at, state });
     this.expire();
   }
 
@@ -150,7 +156,10 @@ export class HistoryStore {
     this.maybeCompact();
   }
 
-  /** One page of calls, newest first, matching the query. */
+  /**
+   * One page of calls, newest first, matching the query. Calls stamped after now (the clock was
+   * set back since) come after the others, so they never push the calls taken now off page 1.
+   */
   page(query: HistoryQuery): HistoryPage {
     const { pageNo, pageSize } = query;
     const start = (pageNo - 1) * pageSize;
@@ -159,17 +168,26 @@ export class HistoryStore {
     let total = 0;
     if (!match) {
       total = this.calls.length;
-      for (let i = total - 1 - start; i >= 0 && rows.length < pageSize; i--)
-        rows.push({ ...this.calls[i]! });
+      const order = this.newestFirst();
+      for (let n = start; n < total && rows.length < pageSize; n++)
+        rows.push({ ...this.calls[order(n)]! });
     } else {
-      for (let i = this.calls.length - 1; i >= 0; i--) {
-        const call = this.calls[i]!;
+      const order = this.newestFirst();
+      for (let n = 0; n < this.calls.length; n++) {
+        const call = this.calls[order(n)]!;
         if (!match(call)) continue;
         if (total >= start && rows.length < pageSize) rows.push({ ...call });
         total++;
       }
     }
     return { rows, total, pageNo, pageSize, damage: this.damage };
+  }
+
+  /** The n-th call newest first (index into `calls`): up to now first, then those after now. */
+  private newestFirst(): (n: number) => number {
+    const now = this.options.now();
+    const upToNow = lastIndexBefore(this.calls, now + 1) + 1;
+    return (n) => (n < upToNow ? upToNow - 1 - n : this.calls.length - 1 - (n - upToNow));
   }
 
   /** Today's figures since local midnight. */
@@ -210,12 +228,19 @@ export class HistoryStore {
     };
   }
 
-  /** The latest unanswered offers as the missed-offer list shows them, newest first. */
+  /**
+   * The latest unanswered offers as the missed-offer list shows them, newest first (as `page`
+   * orders them). A clear stamped after now (the clock was set back since) hides nothing rung
+   * up to now: a new miss must not vanish behind it.
+   */
   missed(limit: number): MissedOffer[] {
     const out: MissedOffer[] = [];
-    for (let i = this.calls.length - 1; i >= 0 && out.length < limit; i--) {
-      const call = this.calls[i]!;
-      if (call.at <= this.missedClearedUpTo) break;
+    const now = this.options.now();
+    const clearedUpTo = this.missedClearedUpTo;
+    const order = this.newestFirst();
+    for (let n = 0; n < this.calls.length && out.length < limit; n++) {
+      const call = this.calls[order(n)]!;
+      if (call.at <= clearedUpTo && (clearedUpTo <= now || call.at > now)) continue;
       if (call.outcome === 'answered' || declinedByApp(call)) continue;
       out.push({
         id: call.id,
@@ -329,20 +354,76 @@ export class HistoryStore {
     this.calls.splice(i, 0, call);
   }
 
-  /** Removes records older than the retention; returns how many went. */
+  /**
+   * Removes records older than the retention on the history's own timeline (`cutoffOf`);
+   * returns how many went. Records stamped after now are never among them.
+   */
   private prune(): number {
-    const cutoff = this.options.now() - this.options.retentionDays() * DAY_MS;
-    const firstCall = this.calls.findIndex((call) => call.at >= cutoff);
-    const dropCalls = firstCall < 0 ? this.calls.length : firstCall;
+    const now = this.options.now();
+    const retentionMs = this.options.retentionDays() * DAY_MS;
+    const timeline = { now, leapMs: retentionMs, calls: this.calls, states: this.states };
+    const { cutoff, leapt } = cutoffOf({ ...timeline, keepMs: retentionMs }, this.aliveAt);
+    const dropCalls = lastIndexBefore(this.calls, cutoff) + 1;
+    if (leapt > 0 && lastIndexBefore(this.calls, now - retentionMs) + 1 > dropCalls) {
+      if (leapt !== this.warnedLeap)
+        this.options.logger.warn('history: a silence longer than the retention is not counted', {
+          days: Math.round(leapt / DAY_MS),
+          kept: lastIndexBefore(this.calls, now - retentionMs) + 1 - dropCalls,
+        });
+      this.warnedLeap = leapt;
+    }
     for (const call of this.calls.slice(0, dropCalls)) this.byId.delete(call.id);
     this.calls = this.calls.slice(dropCalls);
     // Keep the last state before the cutoff: it says what the agent was in at the cutoff.
-    const stateCutoff =
-      this.options.now() - Math.min(STATE_DAYS, this.options.retentionDays()) * DAY_MS;
+    const stateKeepMs = Math.min(STATE_DAYS * DAY_MS, retentionMs);
+    const stateCutoff = cutoffOf({ ...timeline, keepMs: stateKeepMs }, this.aliveAt).cutoff;
     const keepFrom = Math.max(0, lastIndexBefore(this.states, stateCutoff));
     this.states = this.states.slice(keepFrom);
     return dropCalls + keepFrom;
   }
+}
+
+interface Timeline {
+  now: number;
+  /** Records older than this much of the timeline go. */
+  keepMs: number;
+  /** A silence longer than this is not counted. */
+  leapMs: number;
+  /** Both in time order. */
+  calls: readonly { at: number }[];
+  states: readonly { at: number }[];
+}
+
+/**
+ * The time before which records are older than `keepMs`, counting back from now over the
+ * records stamped up to now, where a silence longer than `leapMs` (between two records, or from
+ * the newest to now) is not counted: the clock leapt ahead (a wrong RTC, a date changed by hand,
+ * NTP correcting a clock that was years behind) or nothing was recorded for longer than the
+ * retention. Either way one prune must not delete the whole history for good; the cost is that
+ * an agent silent for longer than the retention keeps their older calls until the retention has
+ * passed again. `leapt`: the silence not counted (0 = none).
+ */
+function cutoffOf(timeline: Timeline, aliveAt: number): { cutoff: number; leapt: number } {
+  const { now, keepMs, leapMs, calls, states } = timeline;
+  let i = lastIndexBefore(calls, now + 1);
+  let j = lastIndexBefore(states, now + 1);
+  let alive = aliveAt <= now ? aliveAt : 0;
+  let point = now;
+  let budget = keepMs;
+  let leapt = 0;
+  for (;;) {
+    const next = Math.max(calls[i]?.at ?? -1, states[j]?.at ?? -1, alive || -1);
+    if (next < 0) break;
+    if (next === calls[i]?.at) i--;
+    else if (next === states[j]?.at) j--;
+    else alive = 0;
+    const gap = point - next;
+    if (gap > leapMs) leapt += gap;
+    else if (gap >= budget) break;
+    else budget -= gap;
+    point = next;
+  }
+  return { cutoff: point - budget, leapt };
 }
 
 /** An offer the app declined itself (wrap-up, the no-answer guard): not one the agent missed. */
@@ -351,7 +432,7 @@ function declinedByApp(call: HistoryCall): boolean {
 }
 
 /** Index of the last mark with `at` < t (or at the first mark's position - 1 = -1). */
-function lastIndexBefore(marks: readonly StateMark[], t: number): number {
+function lastIndexBefore(marks: readonly { at: number }[], t: number): number {
   let lo = 0;
   let hi = marks.length;
   while (lo < hi) {
