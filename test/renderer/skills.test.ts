@@ -272,7 +272,8 @@ describe('skills: large lists', () => {
     await click(getByRole('button', { name: '保存技能' }));
     expect(queryByRole('alert')?.textContent ?? '').toBe('');
     expect(api.snapshot.agent!.skills).toHaveLength(49);
-  });
+    // 201 clicks through the DOM queries: ~2 s alone, more on a loaded machine.
+  }, 20_000);
 
   it("tells a refused edit in the agent's language, never as validation text", async () => {
     const api = new FakeApi();

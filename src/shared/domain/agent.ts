@@ -120,5 +120,16 @@ export function skillEditOps(
   draft: readonly Skill[],
   current: readonly Skill[],
 ): SkillOp[] {
-  return diffSkills(current, applySkillOps(current, skillChanges(base, draft)).skills);
+  // applySkillOps over the agent's changes, in one pass: the editor recomputes this on every
+  // edit, and a long list edited by hand must not cost changes × skills.
+  const deleted = new Set<string>();
+  const upserts = new Map<string, Skill>();
+  for (const op of skillChanges(base, draft)) {
+    if (op.opt === 2) deleted.add(op.name);
+    else if (op.opt === 1) upserts.set(op.name, skillWithDefaults(op));
+  }
+  const target = current.filter((s) => !deleted.has(s.name)).map((s) => upserts.get(s.name) ?? s);
+  const had = new Set(current.map((s) => s.name));
+  for (const [name, skill] of upserts) if (!had.has(name)) target.push(skill);
+  return diffSkills(current, target);
 }
