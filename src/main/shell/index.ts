@@ -232,6 +232,9 @@ async function main(): Promise<void> {
       platform: process.platform,
       env: process.env,
       idle: () => ready.snapshot().phase === 'signed-out',
+      inCall: () => ready.snapshot().call !== null,
+      onSessionChange: (listener) => ready.on('session:changed', listener),
+      pendingFile: join(app.getPath('userData'), 'update-pending.json'),
     }),
   );
   // Power and network events must not reach the core once it has stopped.

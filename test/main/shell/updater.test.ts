@@ -10,13 +10,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const updater = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('electron-updater', () => ({
-  default: {
-    get autoUpdater() {
-      return updater.current;
+vi.mock('electron-updater', async () => {
+  const actual = await vi.importActual<{ default: { CancellationToken: unknown } }>(
+    'electron-updater',
+  );
+  return {
+    default: {
+      get autoUpdater() {
+        return updater.current;
+      },
+      CancellationToken: actual.default.CancellationToken,
     },
-  },
-}));
+  };
+});
 vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { setupAutoUpdate } from '../../../src/main/shell/updater';
@@ -30,7 +36,11 @@ class FakeUpdater extends EventEmitter {
   autoInstallOnAppQuit = false;
   logger: unknown = undefined;
   setFeedURL = vi.fn();
-  checkForUpdates = vi.fn(async () => null);
+  checkForUpdates = vi.fn(
+    async (): Promise<{ isUpdateAvailable: boolean; updateInfo: { version: string } } | null> =>
+      null,
+  );
+  downloadUpdate = vi.fn(async (_token: unknown): Promise<string[]> => []);
   quitAndInstall = vi.fn();
 }
 
@@ -66,15 +76,20 @@ const setup = (
     env,
     idle: () => signedOut,
     installWritable: () => installWritable,
+    // The first check at once (updater-floor.test.ts spreads it).
+    random: () => 0,
   });
+/** Lets a check that was due now run. */
+const tick = () => new Promise((done) => setTimeout(done, 10));
 
 describe('auto-update', () => {
-  it('Windows and macOS: the generic feed at the admin’s URL; never installed on the way out', () => {
+  it('Windows and macOS: the generic feed at the admin’s URL; never installed on the way out', async () => {
     for (const platform of ['win32', 'darwin'] as const) {
       fake = new FakeUpdater();
       updater.current = fake;
       const stop = setup(platform, {});
       expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: URL });
+      await tick();
       expect(fake.checkForUpdates).toHaveBeenCalledTimes(1);
       // A shift ends with a log-off or shutdown: an installer started then is killed part-way.
       expect(fake.autoInstallOnAppQuit).toBe(false);
@@ -153,7 +168,7 @@ describe('auto-update', () => {
       throw error;
     });
     const stop = setup('win32', {});
-    await new Promise((done) => setTimeout(done, 0));
+    await tick();
     stop();
     const failures = lines.filter(([msg]) => msg.includes('fail'));
     expect(failures).toEqual([
@@ -176,10 +191,13 @@ describe('auto-update', () => {
     const onUnhandled = (reason: unknown) => void unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      fake.checkForUpdates.mockImplementation(async () => {
-        const downloadPromise = Promise.reject(error);
+      fake.checkForUpdates.mockImplementation(async () => ({
+        isUpdateAvailable: true,
+        updateInfo: { version: '0.2.0' },
+      }));
+      fake.downloadUpdate.mockImplementation(() => {
         setTimeout(() => fake.emit('error', error, String(error.stack)), 0);
-        return { downloadPromise } as never;
+        return Promise.reject(error);
       });
       const stop = setup('win32', {});
       await new Promise((done) => setTimeout(done, 20));
