@@ -198,3 +198,47 @@ describe.skipIf(skip)(skip ?? 'site edge: an SDP offer the relay refuses', () =>
     });
   });
 });
+
+describe.skipIf(skip)(skip ?? 'site edge: a good offer the relay refuses', () => {
+  let bed: Bed;
+  beforeAll(async () => {
+    // 8 relay ports: two calls' worth, above the 200-port blocks other tests' edges take.
+    const portMin = 30_000 + 8 * Math.floor(Math.random() * 300);
+    bed = await startBed({ portMin, portMax: portMin + 7 });
+  }, 30_000);
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  it('out of relay ports: the next call is answered as relay down (500), not as a bad offer', async () => {
+    const desk = await bed.desk('8105', 'deskFull');
+    actLikeTheDesktop(desk);
+    let refused: string | null = null;
+    for (let i = 0; i < 6 && !refused; i++) {
+      const callId = `full-${i}`;
+      bed.toEdge(
+        platformInvite({
+          viaPort: bed.platform.port,
+          branch: callId,
+          callId,
+          ruri: desk.contact.slice(1, -1),
+          route: desk.path,
+        }),
+      );
+      const invite = await waitFor(
+        () => desk.invites().find((m) => header(m, 'Call-ID') === callId),
+        `the INVITE of ${callId}`,
+      );
+      if (header(invite, 'X-Media-Relay')) refused = callId;
+    }
+    expect(refused).not.toBeNull();
+    const answer = await waitFor(
+      () => bed.platform.seen.find((m) => header(m, 'Call-ID') === refused && statusOf(m) >= 200),
+      'the answer to the call past the relay ports',
+    );
+    expect({ status: answer.startLine, warning: header(answer, 'Warning') }).toEqual({
+      status: 'SIP/2.0 500 Media Relay Unavailable',
+      warning: '399 edge "media relay (rtpengine) unavailable"',
+    });
+  });
+});
