@@ -3,7 +3,7 @@
  * sessions and the audit log. The CLI (cli.ts) is a thin parser over these; tests call them.
  */
 import { isValidAgentName } from '../shared/domain/agent';
-import { addressKey, agentKey } from './lockout';
+import { addressKey, unlockName } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
 import type { AuditRecord, GatewayStore } from './store/port';
 
@@ -78,13 +78,13 @@ export class Admin {
     // A new password ends the sessions the old one opened, and lifts a lockout: the agent who
     // called for a reset signs in with it at once, not after up to 15 minutes.
     await this.store.revokeAgentSessions(name);
-    await this.store.clearFailure(agentKey(name));
+    await unlockName(this.store, name);
   }
 
   /** Lifts the sign-in lockout on an agent's name (their failure count starts afresh). */
   async unlock(name: string): Promise<void> {
     await this.must(this.store.getAgent(name).then(Boolean), name);
-    await this.store.clearFailure(agentKey(name));
+    await unlockName(this.store, name);
   }
 
   /** Lifts the sign-in lockout on a source address (a floor behind one NAT address). */

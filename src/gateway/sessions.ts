@@ -102,7 +102,7 @@ export class Sessions {
         ? { ok: false, reason: 'disabled', known: true }
         : { ok: false, reason: 'wrong', known: after !== null };
     }
-    await this.lockout.succeed(name);
+    await this.lockout.succeed(name, address, now);
     return { ok: true, session: { token, ...this.describe(agent, session) } };
   }
 

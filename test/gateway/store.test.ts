@@ -180,7 +180,7 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
         expect(await lockout.attempt('nat_alice', address, t)).toBe(0);
         await lockout.failed(address, t);
         expect(await lockout.attempt('nat_alice', address, t + 1)).toBe(0);
-        await lockout.succeed('nat_alice');
+        await lockout.succeed('nat_alice', address, t + 1);
       }
       expect(await lockout.lockedUntil('nat_bob', address, t + 60_000)).toBe(0);
       // Guessing from that address as fast as it goes still locks it.
@@ -200,6 +200,7 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
         baseDelayMs: 60 * minute,
         maxDelayMs: 60 * minute,
         forgetMs: 10 * minute,
+        knownAddressMs: 30 * minute,
       });
       const t0 = 2e12;
       expect(await lockout.attempt('tried_once', '10.9.0.1', t0)).toBe(0);
@@ -228,6 +229,31 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       // Forgotten or purged, a name's next failure counts from one: nothing locks it at once.
       expect(await lockout.attempt('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
       expect(await lockout.lockedUntil('locked_out', '10.9.0.3', t0 + 122 * minute)).toBe(0);
+    });
+
+    it('keeps where each agent signed in, and clears a name’s per-address counts at once', async () => {
+      await store.addAgent(agent('kim'));
+      await store.rememberAddress('kim', '10.4.0.1', 1_000);
+      await store.rememberAddress('kim', '10.4.0.1', 500); // an older sign-in landing late
+      await store.rememberAddress('kim', '10.4.0.2', 3_000);
+      await store.rememberAddress('nobody_here', '10.4.0.1', 1_000); // no such agent: not kept
+      expect(await store.knownAddressAt('kim', '10.4.0.1')).toBe(1_000);
+      expect(await store.knownAddressAt('kim', '10.4.0.9')).toBeNull();
+      expect(await store.knownAddressAt('nobody_here', '10.4.0.1')).toBeNull();
+      expect(await store.purgeKnownAddresses(2_000, 10)).toBe(1);
+      expect(await store.knownAddressAt('kim', '10.4.0.1')).toBeNull();
+      expect(await store.knownAddressAt('kim', '10.4.0.2')).toBe(3_000);
+      expect(await store.removeAgent('kim')).toBe(true);
+      expect(await store.knownAddressAt('kim', '10.4.0.2')).toBeNull();
+
+      for (const key of ['pair:abc@10.1.1.1', 'pair:abc@10.1.1.2', 'pair:abd@10.1.1.1']) {
+        await store.putFailure({ key, count: 9, lastAt: 1, lockedUntil: 5e12 });
+      }
+      // `_` and `%` are no wildcards here.
+      expect(await store.clearFailurePrefix('pair:a_c@')).toBe(0);
+      expect(await store.clearFailurePrefix('pair:abc@')).toBe(2);
+      expect(await store.getFailure('pair:abd@10.1.1.1')).not.toBeNull();
+      await store.clearFailure('pair:abd@10.1.1.1');
     });
 
     it('appends audit rows and lists them newest first, per agent', async () => {

@@ -29,7 +29,7 @@ export interface SessionRecord {
 }
 
 export interface FailureRecord {
-  /** `agent:<name>` or `addr:<address>`. */
+  /** `agent:<name hash>`, `pair:<name hash>@<address>` or `addr:<address>` (see lockout.ts). */
   key: string;
   count: number;
   lastAt: number;
@@ -96,6 +96,8 @@ export interface GatewayStore {
     next: (old: FailureRecord | null) => FailureRecord | null,
   ): Promise<FailureRecord | null>;
   clearFailure(key: string): Promise<void>;
+  /** Deletes every failure row whose key starts with `prefix` (a name's per-address rows). */
+  clearFailurePrefix(prefix: string): Promise<number>;
   /** How many keys are locked at `now` (a metric). */
   countLocked(now: number): Promise<number>;
   /**
@@ -103,6 +105,16 @@ export interface GatewayStore {
    * `before`; returns how many went. Bounded so one call stays short however large the backlog.
    */
   purgeFailures(before: number, limit: number): Promise<number>;
+
+  /**
+   * Notes that the agent signed in from `address` (a lockout scope, see lockout.ts) at `at`;
+   * nothing when no agent has that name.
+   */
+  rememberAddress(agent: string, address: string, at: number): Promise<void>;
+  /** When the agent last signed in from `address`, or null when never (or long forgotten). */
+  knownAddressAt(agent: string, address: string): Promise<number | null>;
+  /** Deletes up to `limit` known addresses last used before `before`; returns how many went. */
+  purgeKnownAddresses(before: number, limit: number): Promise<number>;
 
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
   /**

@@ -58,6 +58,19 @@ const MIGRATIONS = [
   `CREATE INDEX failures_last_at ON failures(last_at);`,
   // The audit purge deletes by age; without an index its last batch of each run scans the table.
   `CREATE INDEX audit_at ON audit(at);`,
+  // Where each agent signed in lately: a lock on their name spares these addresses. Seeded from
+  // the sessions open at the upgrade (an IPv4 client of a dual-stack socket by its plain address).
+  `CREATE TABLE known_addresses (
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     address TEXT NOT NULL,
+     last_at BIGINT NOT NULL,
+     PRIMARY KEY (agent, address)
+   );
+   CREATE INDEX known_addresses_last_at ON known_addresses(last_at);
+   INSERT INTO known_addresses (agent, address, last_at)
+     SELECT agent, CASE WHEN lower(source_address) LIKE '::ffff:%.%'
+       THEN substr(source_address, 8) ELSE source_address END AS address, MAX(created_at)
+     FROM sessions GROUP BY 1, 2 ON CONFLICT DO NOTHING;`,
 ];
 /** Any fixed number: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_310_412;
@@ -322,6 +335,37 @@ class PostgresStore implements GatewayStore {
 
   async clearFailure(key: string): Promise<void> {
     await this.pool.query('DELETE FROM failures WHERE key = $1', [key]);
+  }
+
+  async clearFailurePrefix(prefix: string): Promise<number> {
+    return this.count('DELETE FROM failures WHERE left(key, length($1)) = $1', [prefix]);
+  }
+
+  async rememberAddress(agent: string, address: string, at: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO known_addresses (agent, address, last_at)
+       SELECT $1::text, $2::text, $3::bigint WHERE EXISTS (SELECT 1 FROM agents WHERE name = $1)
+       ON CONFLICT (agent, address)
+         DO UPDATE SET last_at = GREATEST(known_addresses.last_at, EXCLUDED.last_at)`,
+      [agent, address, at],
+    );
+  }
+
+  async knownAddressAt(agent: string, address: string): Promise<number | null> {
+    const [row] = await this.rows(
+      'SELECT last_at FROM known_addresses WHERE agent = $1 AND address = $2',
+      [agent, address],
+    );
+    return row ? Number(row.last_at) : null;
+  }
+
+  async purgeKnownAddresses(before: number, limit: number): Promise<number> {
+    // SKIP LOCKED: a row a sign-in is writing is left for the next round (as for failures).
+    return this.count(
+      `DELETE FROM known_addresses WHERE (agent, address) IN (SELECT agent, address
+         FROM known_addresses WHERE last_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
   }
 
   async countLocked(now: number): Promise<number> {

@@ -14,6 +14,12 @@ import type {
   SessionRecord,
 } from './port';
 
+/** Fills known_addresses from the sessions table (part of migration 4). */
+const SEED_KNOWN_ADDRESSES = `INSERT INTO known_addresses (agent, address, last_at)
+  SELECT agent, CASE WHEN lower(source_address) LIKE '::ffff:%.%'
+    THEN substr(source_address, 8) ELSE source_address END AS address, MAX(created_at)
+  FROM sessions GROUP BY 1, 2 ON CONFLICT DO NOTHING;`;
+
 /** Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. */
 const MIGRATIONS = [
   `CREATE TABLE agents (
@@ -58,6 +64,16 @@ const MIGRATIONS = [
   `CREATE INDEX failures_last_at ON failures(last_at);`,
   // The audit purge deletes by age; without an index its last batch of each run scans the table.
   `CREATE INDEX audit_at ON audit(at);`,
+  // Where each agent signed in lately: a lock on their name spares these addresses. Seeded from
+  // the sessions open at the upgrade (an IPv4 client of a dual-stack socket by its plain address).
+  `CREATE TABLE known_addresses (
+     agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+     address TEXT NOT NULL,
+     last_at INTEGER NOT NULL,
+     PRIMARY KEY (agent, address)
+   );
+   CREATE INDEX known_addresses_last_at ON known_addresses(last_at);
+   ${SEED_KNOWN_ADDRESSES}`,
 ];
 
 interface AgentRow {
@@ -147,6 +163,21 @@ class SqliteStore implements GatewayStore {
            locked_until = excluded.locked_until`,
       ),
       clearFailure: db.prepare(`DELETE FROM failures WHERE key = ?`),
+      clearFailurePrefix: db.prepare(
+        `DELETE FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix`,
+      ),
+      rememberAddress: db.prepare(
+        `INSERT INTO known_addresses (agent, address, last_at)
+         SELECT @agent, @address, @at WHERE EXISTS (SELECT 1 FROM agents WHERE name = @agent)
+         ON CONFLICT (agent, address) DO UPDATE SET last_at = max(last_at, excluded.last_at)`,
+      ),
+      knownAddressAt: db.prepare<[string, string], { last_at: number }>(
+        `SELECT last_at FROM known_addresses WHERE agent = ? AND address = ?`,
+      ),
+      purgeKnownAddresses: db.prepare(
+        `DELETE FROM known_addresses WHERE rowid IN (SELECT rowid FROM known_addresses
+           WHERE last_at < ? LIMIT ?)`,
+      ),
       countLocked: db.prepare<[number], { n: number }>(
         `SELECT COUNT(*) AS n FROM failures WHERE locked_until > ?`,
       ),
@@ -324,6 +355,22 @@ class SqliteStore implements GatewayStore {
         return record;
       })
       .immediate();
+  }
+
+  async clearFailurePrefix(prefix: string): Promise<number> {
+    return this.q.clearFailurePrefix.run({ prefix }).changes;
+  }
+
+  async rememberAddress(agent: string, address: string, at: number): Promise<void> {
+    this.q.rememberAddress.run({ agent, address, at });
+  }
+
+  async knownAddressAt(agent: string, address: string): Promise<number | null> {
+    return this.q.knownAddressAt.get(agent, address)?.last_at ?? null;
+  }
+
+  async purgeKnownAddresses(before: number, limit: number): Promise<number> {
+    return this.q.purgeKnownAddresses.run(before, limit).changes;
   }
 
   async countLocked(now: number): Promise<number> {
