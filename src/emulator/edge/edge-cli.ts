@@ -3,13 +3,20 @@
  * in front of a platform registrar, for local use and trials (docs/edge.md has the production
  * set-up). Prints one JSON line once ready; logs go to stderr; SIGINT/SIGTERM stop both daemons.
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEMO_SIP_DOMAIN } from '../index';
 import { startSiteEdge } from './site-edge';
 
 const USAGE = `usage: npm run edge -- --platform HOST:PORT [--platform-net IP[/BITS],...]
   [--domain sip.oneyun.com] [--listen IP] [--ws-listen IP] [--ws-port N] [--udp-port N]
-  [--media-address IP] [--rtp-ports MIN-MAX] [--verbose]`;
+  [--media-address IP] [--advertise IP] [--rtp-ports MIN-MAX] [--verbose]`;
+
+/**
+ * rtpengine's media ports unless --rtp-ports: a call holds about four (two per side), so these
+ * 10,000 carry about 2,500 calls at once. Below Linux's ephemeral range (32768-60999).
+ */
+const DEFAULT_RTP_PORTS = { min: 20_000, max: 29_999 } as const;
 
 function port(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
         'ws-port': { type: 'string' },
         'udp-port': { type: 'string' },
         'media-address': { type: 'string' },
+        advertise: { type: 'string' },
         'rtp-ports': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -50,6 +58,9 @@ async function main(): Promise<void> {
     const portMin = port(range?.[1], 'rtp-ports');
     const portMax = port(range?.[2], 'rtp-ports');
     if (portMin && portMax && portMax - portMin < 3) throw new Error('--rtp-ports: too few ports');
+    const advertise = values.advertise;
+    if (advertise !== undefined && isIP(advertise) === 0)
+      throw new Error(`--advertise must be an IP address, got ${advertise}`);
     options = {
       platform: values.platform,
       platformNet: values['platform-net'],
@@ -59,8 +70,9 @@ async function main(): Promise<void> {
       wsPort: port(values['ws-port'], 'ws-port'),
       udpPort: port(values['udp-port'], 'udp-port'),
       mediaAddress: values['media-address'],
-      portMin,
-      portMax,
+      advertise,
+      portMin: portMin ?? DEFAULT_RTP_PORTS.min,
+      portMax: portMax ?? DEFAULT_RTP_PORTS.max,
     };
   } catch (error) {
     process.stderr.write(`edge: ${(error as Error).message}\n${USAGE}\n`);
@@ -81,6 +93,8 @@ async function main(): Promise<void> {
       udpAddress: edge.udpAddress,
       platform: options.platform,
       rtpengine: edge.rtpengine.ngSocket,
+      rtpPorts: `${options.portMin}-${options.portMax}`,
+      ...(options.advertise ? { advertise: options.advertise } : {}),
     })}\n`,
   );
   let stopping = false;

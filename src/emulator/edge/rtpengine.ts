@@ -17,9 +17,18 @@ export interface RtpengineOptions {
   logger: Logger;
   /** The address media is relayed on and advertised in SDP (default 127.0.0.1). */
   interfaceAddress?: string;
+  /**
+   * The address put in SDP towards the platform instead (an edge behind 1:1 NAT). rtpengine then
+   * has two interfaces, `desk` (interfaceAddress) and `platform` (interfaceAddress!advertise),
+   * and the offers must name their direction (Kamailio's RTPENGINE_SIDES).
+   */
+  platformAdvertise?: string;
   /** Control (ng) port on 127.0.0.1; 0 or absent = a free one. */
   ngPort?: number;
-  /** First and last media port; absent = 200 ports at a random place below the OS's ephemeral range. */
+  /**
+   * First and last media port; absent = 200 ports (about 50 calls) at a random place below the
+   * OS's ephemeral range, for tests side by side. `npm run edge` passes a site's range.
+   */
   portMin?: number;
   portMax?: number;
   /** Seconds a session offered but never answered is kept (default 130). */
@@ -53,7 +62,12 @@ export async function startRtpengine(options: RtpengineOptions): Promise<Running
     '--log-stderr',
     '--log-level=5',
     '--table=-1',
-    `--interface=${address}`,
+    ...(options.platformAdvertise
+      ? [
+          `--interface=desk/${address}`,
+          `--interface=platform/${address}!${options.platformAdvertise}`,
+        ]
+      : [`--interface=${address}`]),
     `--listen-ng=127.0.0.1:${ngPort}`,
     `--port-min=${portMin}`,
     `--port-max=${portMax}`,

@@ -4,6 +4,7 @@
  * the platform's SIP over UDP and plain RTP. `npm run edge` runs it; the emulator's edge mode
  * puts it in front of its own registrar.
  */
+import { isIP } from 'node:net';
 import type { Logger } from '../../lib/ports';
 import type { SipDirectory } from '../sip-directory';
 import { startKamailio, type RunningKamailio } from '../sip/kamailio';
@@ -30,6 +31,12 @@ export interface SiteEdgeOptions {
   wsListenIp?: string;
   /** The address rtpengine relays on and advertises (what agents' PCs must reach). */
   mediaAddress?: string;
+  /**
+   * The edge's address as the platform sees it, for an edge behind 1:1 NAT: Kamailio advertises
+   * it in the Via, Path and Record-Route on the platform side, and rtpengine in the SDP towards
+   * the platform (the desktops keep `mediaAddress`). Default: none, the local addresses.
+   */
+  advertise?: string;
   portMin?: number;
   portMax?: number;
 }
@@ -55,9 +62,13 @@ const NO_ACCOUNTS: SipDirectory = {
 /** Starts rtpengine, then Kamailio in front of `platform` with media through it. */
 export async function startSiteEdge(options: SiteEdgeOptions): Promise<RunningSiteEdge> {
   const { logger } = options;
+  // Checked before anything starts: it ends up in both daemons' command lines.
+  if (options.advertise !== undefined && isIP(options.advertise) === 0)
+    throw new Error(`the advertised address must be an IP, not ${options.advertise}`);
   const rtpengine = await startRtpengine({
     logger,
     ...(options.mediaAddress ? { interfaceAddress: options.mediaAddress } : {}),
+    ...(options.advertise ? { platformAdvertise: options.advertise } : {}),
     ...(options.portMin ? { portMin: options.portMin } : {}),
     ...(options.portMax ? { portMax: options.portMax } : {}),
   });
@@ -69,6 +80,7 @@ export async function startSiteEdge(options: SiteEdgeOptions): Promise<RunningSi
       logger,
       platform: options.platform,
       rtpengine: rtpengine.ngSocket,
+      ...(options.advertise ? { advertiseIp: options.advertise, rtpengineSides: true } : {}),
       ...(options.wsPort ? { wsPort: options.wsPort } : {}),
       ...(options.udpPort ? { udpPort: options.udpPort } : {}),
       ...(options.platformNet ? { platformNet: options.platformNet } : {}),

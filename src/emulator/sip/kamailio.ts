@@ -35,6 +35,8 @@ export interface KamailioOptions {
   listenIp?: string;
   /** The address SIP over WebSocket listens on (default `listenIp`). */
   wsListenIp?: string;
+  /** The address advertised for the UDP listener (Via, Path, Record-Route): an edge behind NAT. */
+  advertiseIp?: string;
   /** WSS served by Kamailio's tls.so on `port` (of `wsListenIp`), `config` naming a tls.cfg. */
   tls?: { port: number; config: string };
   /** SIP over UDP port (platform side, sipp); 0 or absent = a free one. */
@@ -45,6 +47,8 @@ export interface KamailioOptions {
   pollMs?: number;
   /** rtpengine's control socket (`udp:127.0.0.1:PORT`): bridge calls' media through it. */
   rtpengine?: string;
+  /** rtpengine has interfaces named `desk` and `platform`: offers name their direction. */
+  rtpengineSides?: boolean;
   /** The platform's registrar (`HOST:PORT`, UDP): be a site edge in front of it, not a registrar. */
   platform?: string;
   /**
@@ -84,6 +88,7 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
   for (const [name, ip] of [
     ['listen', options.listenIp],
     ['WebSocket listen', options.wsListenIp],
+    ['advertised', options.advertiseIp],
   ] as const) {
     if (ip !== undefined && isIP(ip) === 0)
       throw new Error(`the ${name} address must be an IP: ${ip}`);
@@ -131,8 +136,10 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
   if (options.platform) {
     args.push('-A', `PLATFORM="sip:${options.platform}"`, '-A', `PLATFORM_NET="${platformNet}"`);
   }
+  if (options.advertiseIp) args.push('-A', `ADVERTISE_IP=${hostPart(options.advertiseIp)}`);
   if (options.rtpengine) {
     args.push('-A', 'WITH_RTPENGINE', '-A', `RTPENGINE_SOCK="${options.rtpengine}"`);
+    if (options.rtpengineSides) args.push('-A', 'RTPENGINE_SIDES');
   }
   if (options.tls) {
     args.push(
