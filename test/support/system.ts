@@ -1,6 +1,6 @@
 /**
  * Tests that need a Debian package (Kamailio, sipp, Chromium) skip with a visible reason on a
- * developer machine that lacks it; with AGENT_DESKTOP_REQUIRE_SYSTEM=1 (set by .ci/run) a
+ * developer machine that lacks it (NSIS and systemd's autostart reader too); with AGENT_DESKTOP_REQUIRE_SYSTEM=1 (set by .ci/run) a
  * missing package fails the run instead.
  */
 import { existsSync } from 'node:fs';
@@ -12,6 +12,10 @@ export const SYSTEM = {
   rtpengine: '/usr/bin/rtpengine',
   /** Kamailio's TLS module, for WSS served by Kamailio itself. */
   kamailioTls: '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so',
+  /** NSIS, to compile the installer's include (the Windows uninstaller's login-item removal). */
+  makensis: '/usr/bin/makensis',
+  /** systemd's reader of XDG autostart entries, as a Linux desktop session starts them. */
+  xdgAutostart: '/usr/lib/systemd/user-generators/systemd-xdg-autostart-generator',
 } as const;
 
 export type SystemPart = keyof typeof SYSTEM;
@@ -30,7 +34,11 @@ export function missingSystem(...parts: SystemPart[]): string | null {
             ? 'rtpengine-daemon'
             : p === 'kamailioTls'
               ? 'kamailio-tls-modules'
-              : p,
+              : p === 'makensis'
+                ? 'nsis'
+                : p === 'xdgAutostart'
+                  ? 'systemd'
+                  : p,
     )
     .join(', ')})`;
   if (process.env.AGENT_DESKTOP_REQUIRE_SYSTEM === '1') {

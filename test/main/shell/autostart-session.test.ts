@@ -25,8 +25,10 @@ import { autostartFile, setupLoginItem } from '../../../src/main/shell/login-ite
 import { silentLogger } from '../../../src/lib/ports';
 import { app, resetElectronFake } from '../../support/electron-fake';
 import { FakeCore } from './fake-core';
+import { SYSTEM, missingSystem } from '../../support/system';
 
-const GENERATOR = '/usr/lib/systemd/user-generators/systemd-xdg-autostart-generator';
+const GENERATOR = SYSTEM.xdgAutostart;
+const noGenerator = missingSystem('xdgAutostart');
 
 let dir: string;
 beforeEach(() => {
@@ -57,7 +59,7 @@ function generate(configHome: string): { units: Record<string, string>; log: str
   return { units, log: `${result.stdout}${result.stderr}` };
 }
 
-describe.skipIf(!existsSync(GENERATOR))('Linux autostart in a real session', () => {
+describe.skipIf(noGenerator !== null)('Linux autostart in a real session', () => {
   it('listed by the product name; started hidden; skipped once the program is uninstalled', () => {
     // A deb install: the program under /opt, its folder name holding spaces.
     const program = join(dir, 'opt', 'ONEYUN Agent Desktop', 'agent-desktop');

@@ -17,6 +17,7 @@ import type { Configuration } from 'app-builder-lib';
 vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { LOGIN_ITEM_NAME, PRODUCT_NAME } from '../../../src/main/shell/login-item';
+import { missingSystem } from '../../support/system';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const RUN = 'Software\\Microsoft\\Windows\\CurrentVersion\\Run';
@@ -58,8 +59,7 @@ describe('Windows uninstall and start at login', () => {
     ]);
   });
 
-  const makensis = spawnSync('makensis', ['-VERSION'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!makensis)(
+  it.skipIf(missingSystem('makensis') !== null)(
     'compiles into an uninstaller section (makensis, warnings as errors)',
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'nsis-include-'));
