@@ -66,7 +66,7 @@ export class Metrics {
       `gateway_request_duration_seconds_bucket{le="+Inf"} ${this.latencyCount}`,
       `gateway_request_duration_seconds_sum ${this.latencySum}`,
       `gateway_request_duration_seconds_count ${this.latencyCount}`,
-      '# HELP gateway_locked_out Agent names and addresses locked out of sign-in now.',
+      '# HELP gateway_locked_out Sign-in locks in force now: agent names from unknown addresses, names at one address, and addresses.',
       '# TYPE gateway_locked_out gauge',
       ...(gauges.lockedOut === null ? [] : [`gateway_locked_out ${gauges.lockedOut}`]),
       '# HELP gateway_audit_dropped_total Audit rows the database refused.',
