@@ -14,7 +14,7 @@ import { SECRET_KEYS, systemClock, silentLogger } from '../../lib/ports';
 import type { DesktopCore, SystemEvent } from './desktop-core';
 import type { StartEmbedded } from './platform-source';
 import type { Handlers } from './router';
-import type { Clock, Logger, SecretStore } from '../../lib/ports';
+import type { Clock, Logger, SecretKey, SecretStore } from '../../lib/ports';
 import type { EventPayloads, Result } from '../../shared/ipc/contract';
 import type { Settings, SettingsPatch, SettingsView } from '../../shared/settings';
 import type { SipLine } from '../sip/types';
@@ -133,6 +133,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
   let settings: Settings = inForce(userSettings);
   // Known from the start, so no log line can carry it before the first proxied connection.
   known?.add(secretStore.get('sipProxyPassword'));
+  known?.add(persistence.proxyPassword?.());
+  /** The proxy's password: the store's, or one an older settings.json keeps (store read-only). */
+  const proxyPassword = () =>
+    secretStore.get('sipProxyPassword') ?? persistence.proxyPassword?.() ?? null;
   const events = new EventEmitter();
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) =>
     events.emit(event, payload);
@@ -155,11 +159,21 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     access,
   );
   // Gateway mode however it came (Settings, the policy, the environment): the desktop never
-  // holds the account key, so one stored from before goes (docs/gateway.md).
+  // holds the account key, so one stored from before goes (docs/gateway.md). The agent's own
+  // store is asked (a key the policy fixes is not stored, and is not used in gateway mode either);
+  // a store that cannot write keeps the key, unused, and the start goes on.
   const dropAccountKey = () => {
-    if (!platforms.gatewayOrigin() || secretStore.get('secretKey') === null) return;
-    secretStore.set('secretKey', null);
-    logger.info('gateway mode: the stored account key was removed');
+    if (!platforms.gatewayOrigin() || options.secrets.get('secretKey') === null) return;
+    try {
+      options.secrets.set('secretKey', null);
+    } catch (error) {
+      logger.warn('gateway mode: the stored account key could not be removed; it is not used', {
+        error: errorCode(error),
+      });
+      return;
+    }
+    if (options.secrets.get('secretKey') === null)
+      logger.info('gateway mode: the stored account key was removed');
   };
   dropAccountKey();
   if (platforms.usesDemo()) await platforms.ensure();
@@ -198,10 +212,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
           logger,
           trace: sipMessages.trace,
           // A configured proxy applies from the next connection on.
-          webSocket: proxiedWebSocket(
-            () => settings.sipProxyUrl,
-            () => secretStore.get('sipProxyPassword'),
-          ),
+          webSocket: proxiedWebSocket(() => settings.sipProxyUrl, proxyPassword),
         })
       : options.sipLine,
     known,
@@ -263,7 +274,7 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       // Set for this run by the environment counts too (the field then says by which variable).
       secretKey: secretStore.get('secretKey') !== null || !!env[ENV.secretKey],
       sipPassword: secretStore.get('sipPassword') !== null,
-      sipProxyPassword: secretStore.get('sipProxyPassword') !== null,
+      sipProxyPassword: proxyPassword() !== null,
     },
     secureStorage: options.secrets.persistent,
     locked: policy.lockedKeys(),
@@ -283,25 +294,64 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       Object.entries(rest).filter(([key]) => !policy.isLocked(key)),
     ) as Partial<Settings>;
     const nextUser = { ...userSettings, ...own };
+    const next = inForce(nextUser);
+    // Secrets first, then the file, then what runs: a step that fails undoes the ones before it,
+    // so the agent never gets an error while half of the change is in force.
+    const changes = Object.entries(secrets ?? {}).filter(
+      ([key, value]) => value !== undefined && !(key === 'secretKey' && gatewayWith(next)),
+    ) as Array<[SecretKey, string | null]>;
+    const before = changes.map(([key]) => [key, secretStore.get(key)] as const);
+    const written: SecretKey[] = [];
+    const undo = () => {
+      for (const [key, value] of before) {
+        if (!written.includes(key)) continue;
+        try {
+          secretStore.set(key, value);
+        } catch (error) {
+          logger.error('settings: a secret could not be put back', {
+            key,
+            error: errorCode(error),
+          });
+        }
+      }
+    };
+    for (const [key, value] of changes) {
+      try {
+        secretStore.set(key, value);
+        written.push(key);
+      } catch (error) {
+        undo();
+        const why = `${key} could not be stored in the secret store (${errorCode(error)}); nothing was changed`;
+        logger.error(`settings: ${why}`);
+        return { ok: false, error: appError('internal', undefined, why) };
+      }
+    }
     try {
-      persistence.save(nextUser);
+      persistence.save(nextUser, { proxyPasswordSet: written.includes('sipProxyPassword') });
     } catch (error) {
       // Not applied either: what runs is what the file holds.
+      undo();
       logger.error('settings not saved', { error: String(error) });
       return { ok: false, error: appError('internal', String(error)) };
     }
     userSettings = nextUser;
-    settings = inForce(userSettings);
-    if (platforms.gatewayOrigin() && secrets) delete secrets.secretKey;
+    settings = next;
     dropAccountKey();
-    if (secrets?.secretKey !== undefined) secretStore.set('secretKey', secrets.secretKey);
-    if (secrets?.sipPassword !== undefined) secretStore.set('sipPassword', secrets.sipPassword);
-    if (secrets?.sipProxyPassword !== undefined)
-      secretStore.set('sipProxyPassword', secrets.sipProxyPassword);
     const value = view();
     emit('settings:changed', value);
     return { ok: true, value };
   };
+
+  /** Whether `next` in force means gateway mode, by the platform source's own rule. */
+  function gatewayWith(next: Settings): boolean {
+    const current = settings;
+    settings = next; // synchronous: nothing else runs, or sees it, before it is put back
+    try {
+      return platforms.gatewayOrigin() !== null;
+    } finally {
+      settings = current;
+    }
+  }
 
   const noCall = async () => ({
     ok: false as const,
@@ -503,4 +553,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       events.removeAllListeners();
     },
   };
+}
+
+/** An fs error's code (or the error's name): never a message that could quote a value. */
+function errorCode(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  return (error as NodeJS.ErrnoException).code ?? error.name;
 }

@@ -21,12 +21,21 @@ import type { Logger, SecretStore } from '../../lib/ports';
 
 export interface SettingsPersistence {
   load(): Settings;
-  save(settings: Settings): void;
+  /** `proxyPasswordSet`: the agent gave a new proxy password, so one the file kept goes. */
+  save(settings: Settings, options?: { proxyPasswordSet?: boolean }): void;
+  /**
+   * The proxy password an older file held that the secret store could not take (it stays in the
+   * file until the store can): used for this run, never shown. Null when there is none.
+   */
+  proxyPassword?(): string | null;
 }
 
 /**
  * Settings in a JSON file; `null` path = memory only (tests, the browser host). `secrets` takes
- * a proxy password found in an old file (without it the password is only removed).
+ * a proxy password found in an old file (without it the password is only removed). When the
+ * store cannot write (a read-only profile, a locked keychain) the password stays in the file —
+ * every save puts it back in the URL it came with — and is moved at the first save the store
+ * takes it; the agent replacing that proxy URL lets it go.
  */
 export function settingsFile(
   path: string | null,
@@ -35,6 +44,8 @@ export function settingsFile(
   secrets: Pick<SecretStore, 'set'> | null = null,
 ): SettingsPersistence {
   let memory: Settings = DEFAULT_SETTINGS;
+  /** A proxy password the store would not take: the URL as written, and without it. */
+  let unmoved: { written: string; bare: string; password: string } | null = null;
   const setAside = (how: 'move' | 'copy', text: string): string | null => {
     const keptAs = `${path}.damaged-${now()}`;
     try {
@@ -48,10 +59,27 @@ export function settingsFile(
       return null;
     }
   };
+  /** Gives the store the password; false (logged) when it cannot write. */
+  const storePassword = (password: string): boolean => {
+    try {
+      secrets?.set('sipProxyPassword', password);
+      return true;
+    } catch (error) {
+      logger.error(
+        'settings: the SIP proxy password could not be moved to the secret store; settings.json keeps it',
+        { path, error: errorCode(error) },
+      );
+      return false;
+    }
+  };
   const moveProxyPassword = (raw: unknown): unknown => {
     const found = withoutProxyPassword(raw);
     if (!found) return raw;
-    secrets?.set('sipProxyPassword', found.password);
+    if (!storePassword(found.password)) {
+      // Not lost: the file stays as it is, and the window sees the URL without it.
+      unmoved = { written: found.written, bare: found.raw.sipProxyUrl, password: found.password };
+      return found.raw;
+    }
     try {
       writeAtomically(path!, JSON.stringify(found.raw, null, 2));
       logger.warn(
@@ -68,7 +96,21 @@ export function settingsFile(
     }
     return found.raw;
   };
+  /** What the file is to hold: with the unmoved password back in its URL while it is needed. */
+  const forFile = (settings: Settings, replaced: boolean): Settings => {
+    if (!unmoved || replaced) return settings;
+    if (settings.sipProxyUrl !== unmoved.bare) return settings; // that proxy was replaced
+    if (storePassword(unmoved.password)) {
+      unmoved = null;
+      logger.warn('settings: the SIP proxy password was moved from the file to the secret store', {
+        path,
+      });
+      return settings;
+    }
+    return { ...settings, sipProxyUrl: unmoved.written };
+  };
   return {
+    proxyPassword: () => unmoved?.password ?? null,
     load() {
       if (!path) return memory;
       scrubSetAsideCopies(path, logger);
@@ -112,9 +154,12 @@ export function settingsFile(
       }
       return settings;
     },
-    save(settings) {
+    save(settings, options = {}) {
+      const written = path ? forFile(settings, options.proxyPasswordSet === true) : settings;
+      if (path) writeAtomically(path, JSON.stringify(written, null, 2));
       memory = settings;
-      if (path) writeAtomically(path, JSON.stringify(settings, null, 2));
+      // Once the file no longer holds it, the store's (or no) password is the one in use.
+      if (written.sipProxyUrl === settings.sipProxyUrl) unmoved = null;
     },
   };
 }
@@ -217,12 +262,16 @@ function errorCode(error: unknown): string {
 }
 
 /** `raw` without the password in its `sipProxyUrl`, and that password; null when it has none. */
-function withoutProxyPassword(raw: unknown): { raw: object; password: string } | null {
+function withoutProxyPassword(
+  raw: unknown,
+): { raw: { sipProxyUrl: string }; password: string; written: string } | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const text = (raw as { sipProxyUrl?: unknown }).sipProxyUrl;
   if (typeof text !== 'string') return null;
   const split = splitProxyPassword(text);
-  return split && { raw: { ...raw, sipProxyUrl: split.url }, password: split.password };
+  return (
+    split && { raw: { ...raw, sipProxyUrl: split.url }, password: split.password, written: text }
+  );
 }
 
 /**
