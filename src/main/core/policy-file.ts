@@ -21,6 +21,7 @@ import { isPolicyError, parsePolicy, PolicyError, PolicySchema } from '../../sha
 import type { Policy } from '../../shared/policy';
 import { silentLogger } from '../../lib/ports';
 import type { Logger } from '../../lib/ports';
+import { nearest } from './nearest-key';
 import { splitProxyPassword } from './settings-file';
 
 /** Moves the policy file (tests, staging machines); a packaged app ignores it. */
@@ -145,33 +146,6 @@ function parseWithHints(text: string, path: string): Policy {
     const rest = error.problems.filter((problem) => !/^Unrecognized keys?:/.test(problem));
     throw new PolicyError(path, [...hints, ...rest]);
   }
-}
-
-/** The known key closest to `key` in edits (case aside), if it is close enough to be meant. */
-function nearest(key: string, known: string[]): string | null {
-  let best: string | null = null;
-  let bestCost = Infinity;
-  for (const candidate of known) {
-    const cost = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (cost < bestCost) [best, bestCost] = [candidate, cost];
-  }
-  return best !== null && bestCost <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
-        row[j]! + 1,
-        next[j - 1]! + 1,
-        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 /** The file's text: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; null when it is neither. */

@@ -4,7 +4,10 @@
  * What the app cannot use is set aside first, as `settings.json.damaged-<ms>` beside it (as the
  * history store does): the next save rewrites the file from what was usable, and without the
  * copy an unreadable file — or a field IT typed by hand — would be gone without a trace. The
- * copy has any password in a URL blanked: secrets never go to disk in plain text.
+ * copy has any password in a URL blanked: secrets never go to disk in plain text. A key that is
+ * no setting (a misspelling) is ignored, named in the log with the setting it probably meant, and
+ * kept the same way. The same file met at several starts is kept once, and only the newest
+ * {@link KEEP_SET_ASIDE} copies are kept.
  *
  * An earlier version kept the SIP proxy's password in `sipProxyUrl` (`http://user:password@host`):
  * at load it goes to the secret store and the file is rewritten without it. Copies that version
@@ -18,6 +21,7 @@ import { blankUrlPasswords, redactText } from '../../shared/redact';
 import { DEFAULT_SETTINGS, SETTINGS_LIMITS, SettingsSchema } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
+import { nearest } from './nearest-key';
 
 export interface SettingsPersistence {
   load(): Settings;
@@ -47,13 +51,16 @@ export function settingsFile(
   /** A proxy password the store would not take: the URL as written, and without it. */
   let unmoved: { written: string; bare: string; password: string } | null = null;
   const setAside = (how: 'move' | 'copy', text: string): string | null => {
-    const keptAs = `${path}.damaged-${now()}`;
+    const kept = redactText(text);
     try {
-      writeFileSync(keptAs, redactText(text), {
-        encoding: 'utf8',
-        mode: 0o600,
-      });
+      // The same file met at every start (nobody saved since) is kept once, not once per start.
+      const newest = setAsideCopies(path!).at(-1);
+      const same = newest !== undefined && readFileSync(newest, 'utf8') === kept;
+      const keptAs = same ? newest : `${path}.damaged-${now()}`;
+      if (!same) writeFileSync(keptAs, kept, { encoding: 'utf8', mode: 0o600 });
       if (how === 'move') rmSync(path!, { force: true });
+      for (const old of setAsideCopies(path!).slice(0, -KEEP_SET_ASIDE))
+        rmSync(old, { force: true });
       return keptAs;
     } catch {
       return null;
@@ -141,8 +148,24 @@ export function settingsFile(
         raw = moved;
         text = JSON.stringify(raw, null, 2); // what a set-aside copy keeps, too
       }
-      const { settings, invalid, trimmed } = mergeValid(raw);
-      const keptAs = invalid.length + trimmed.length > 0 ? setAside('copy', text) : null;
+      const { settings, invalid, trimmed, unknown } = mergeValid(raw);
+      const lost = invalid.length + trimmed.length + unknown.length;
+      const keptAs = lost > 0 ? setAside('copy', text) : null;
+      if (unknown.length > 0) {
+        // A misspelt key is ignored, and gone at the next save: say so, and what it likely meant.
+        const known = Object.keys(SettingsSchema.shape);
+        const didYouMean = Object.fromEntries(
+          unknown.flatMap((key) => {
+            const near = nearest(key, known);
+            return near ? [[key, near]] : [];
+          }),
+        );
+        logger.warn('settings: unknown keys ignored', {
+          keys: unknown,
+          ...(Object.keys(didYouMean).length > 0 ? { didYouMean } : {}),
+          keptAs,
+        });
+      }
       if (invalid.length > 0) {
         logger.warn('settings fields invalid; using their defaults', { keys: invalid, keptAs });
       }
@@ -162,6 +185,24 @@ export function settingsFile(
       if (written.sipProxyUrl === settings.sipProxyUrl) unmoved = null;
     },
   };
+}
+
+/** How many `settings.json.damaged-*` copies are kept (the newest). */
+const KEEP_SET_ASIDE = 5;
+
+/** The `<settings>.damaged-<ms>` copies beside `settingsPath`, oldest first. */
+function setAsideCopies(settingsPath: string): string[] {
+  const prefix = `${basename(settingsPath)}.damaged-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(settingsPath));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+    .map((name) => join(dirname(settingsPath), name));
 }
 
 /** Write then rename, so a crash never leaves half a file. */
@@ -300,20 +341,30 @@ export function splitProxyPassword(text: string): { url: string; password: strin
 
 /**
  * The valid fields of `raw` over the defaults. `invalid`: keys left at their defaults;
- * `trimmed`: reason lists that kept their valid reasons, with how many were left out.
+ * `trimmed`: reason lists that kept their valid reasons, with how many were left out;
+ * `unknown`: keys that are no setting (ignored).
  */
-function mergeValid(raw: unknown): { settings: Settings; invalid: string[]; trimmed: string[] } {
+function mergeValid(raw: unknown): {
+  settings: Settings;
+  invalid: string[];
+  trimmed: string[];
+  unknown: string[];
+} {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { settings: DEFAULT_SETTINGS, invalid: ['(not an object)'], trimmed: [] };
+    return { settings: DEFAULT_SETTINGS, invalid: ['(not an object)'], trimmed: [], unknown: [] };
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const invalid: string[] = [];
   const trimmed: string[] = [];
+  const unknown: string[] = [];
   const shape = SettingsSchema.shape as Record<
     string,
     { safeParse(v: unknown): { success: boolean; data?: unknown } }
   >;
   for (const [key, value] of Object.entries(raw)) {
-    if (!Object.hasOwn(shape, key)) continue;
+    if (!Object.hasOwn(shape, key)) {
+      unknown.push(key);
+      continue;
+    }
     const field = shape[key]!;
     const parsed = field.safeParse(value);
     if (parsed.success) merged[key] = parsed.data;
@@ -326,7 +377,7 @@ function mergeValid(raw: unknown): { settings: Settings; invalid: string[]; trim
       trimmed.push(`${key}: ${value.length - kept.length} of ${value.length}`);
     } else invalid.push(key);
   }
-  return { settings: merged as Settings, invalid, trimmed };
+  return { settings: merged as Settings, invalid, trimmed, unknown };
 }
 
 const REASON_LISTS = new Set(['busyReasons', 'awayReasons']);

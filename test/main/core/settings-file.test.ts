@@ -87,11 +87,61 @@ describe('a settings file the app cannot fully use', () => {
     expect(loaded.keepaliveSeconds).toBe(DEFAULT_SETTINGS.keepaliveSeconds);
     expect(warnings).toEqual([
       [
+        'settings: unknown keys ignored',
+        expect.objectContaining({
+          keys: ['constructor'],
+          keptAs: join(dir, 'settings.json.damaged-42'),
+        }),
+      ],
+      [
         'settings fields invalid; using their defaults',
         expect.objectContaining({ keys: ['keepaliveSeconds'] }),
       ],
     ]);
     expect(readFileSync(join(dir, 'settings.json.damaged-42'), 'utf8')).toBe(original);
+  });
+
+  it('a misspelt key: named with the setting it probably meant, and kept before a save drops it', () => {
+    const original = JSON.stringify({
+      platformUrl: 'https://api.yunhuni.com/v1/account/ACC',
+      language: 'en',
+    });
+    writeFileSync(path, original);
+    const file = settingsFile(path, logger, () => 7);
+    const loaded = file.load();
+    expect(loaded.language).toBe('en');
+    expect(warnings).toEqual([
+      [
+        'settings: unknown keys ignored',
+        {
+          keys: ['platformUrl'],
+          didYouMean: { platformUrl: 'platformBaseUrl' },
+          keptAs: join(dir, 'settings.json.damaged-7'),
+        },
+      ],
+    ]);
+    file.save({ ...loaded, keepaliveSeconds: 20 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).not.toHaveProperty('platformUrl');
+    expect(readFileSync(join(dir, 'settings.json.damaged-7'), 'utf8')).toBe(original);
+  });
+
+  it('the same unusable file at every start: one copy, not one per start', () => {
+    writeFileSync(path, JSON.stringify({ keepaliveSeconds: 'thirty' }));
+    for (let start = 1; start <= 4; start++) settingsFile(path, logger, () => start).load();
+    expect(kept()).toEqual(['settings.json.damaged-1']);
+    // Each start's line still says where the original is.
+    expect(warnings.map(([, fields]) => fields?.keptAs)).toEqual(
+      Array(4).fill(join(dir, 'settings.json.damaged-1')),
+    );
+  });
+
+  it('at most the newest 5 copies are kept', () => {
+    for (let start = 1; start <= 8; start++) {
+      writeFileSync(path, JSON.stringify({ keepaliveSeconds: `try ${start}` }));
+      settingsFile(path, logger, () => 1_000 + start).load();
+    }
+    expect(kept().sort()).toEqual([4, 5, 6, 7, 8].map((n) => `settings.json.damaged-${1_000 + n}`));
+    expect(readFileSync(join(dir, 'settings.json.damaged-1008'), 'utf8')).toContain('try 8');
   });
 
   it('a reason the platform would refuse costs that reason, not the whole list', () => {
