@@ -77,6 +77,6 @@ describe('language', () => {
     // The tray and the dialogs stay in the saved language: the window must too.
     expect(document.documentElement.getAttribute('lang')).toBe('zh-CN');
     expect((getByRole('combobox', { name: '语言' }) as HTMLSelectElement).value).toBe('zh-CN');
-    expect(getByRole('alert').textContent).toContain('语言');
+    expect(getByRole('alert').textContent).toContain('管理员');
   });
 });

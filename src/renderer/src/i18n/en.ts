@@ -19,13 +19,7 @@ const en: Messages = {
     settings: 'Settings',
     signIn: 'Agent sign-in',
   },
-  lang: {
-    failed: 'The language could not be saved.',
-    label: 'Language',
-    system: 'System',
-    'zh-CN': '中文',
-    en: 'English',
-  },
+  lang: { label: 'Language', system: 'System', 'zh-CN': '中文', en: 'English' },
   states: { ...TRAY_TEXT.en.states },
   systemReasons: { ...TRAY_TEXT.en.systemReasons },
   phase: {

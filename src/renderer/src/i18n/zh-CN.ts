@@ -23,13 +23,7 @@ const zhCN = {
     settings: '设置',
     signIn: '座席签入',
   },
-  lang: {
-    failed: '语言未能保存。',
-    label: '语言',
-    system: '跟随系统',
-    'zh-CN': '中文',
-    en: 'English',
-  },
+  lang: { label: '语言', system: '跟随系统', 'zh-CN': '中文', en: 'English' },
   states: { ...TRAY_TEXT['zh-CN'].states },
   systemReasons: { ...TRAY_TEXT['zh-CN'].systemReasons },
   phase: {
