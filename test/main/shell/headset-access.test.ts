@@ -17,7 +17,19 @@ beforeEach(() => {
   setupHeadsetAccess(ses as unknown as Session, dev);
 });
 
-function choose(frameUrl: string, deviceList: { deviceId: string }[]) {
+interface Device {
+  deviceId: string;
+  collections: { usagePage: number }[];
+}
+
+/** A HID device with one top-level collection on the given usage page. */
+function device(deviceId: string, usagePage: number): Device {
+  return { deviceId, collections: [{ usagePage }] };
+}
+
+const TELEPHONY = 0x0b;
+
+function choose(frameUrl: string, deviceList: Device[]) {
   let chosen: string | undefined;
   const event = { preventDefault: vi.fn() };
   ses.emit('select-hid-device', event, { frame: { url: frameUrl }, deviceList }, (id: string) => {
@@ -28,15 +40,20 @@ function choose(frameUrl: string, deviceList: { deviceId: string }[]) {
 
 describe('headset access (WebHID)', () => {
   it('gives the app page the first headset its telephony filter matched', () => {
-    expect(choose('http://localhost:5173/', [{ deviceId: 'h1' }, { deviceId: 'h2' }])).toEqual({
-      chosen: 'h1',
-      prevented: true,
-    });
+    const headsets = [device('h1', TELEPHONY), device('h2', TELEPHONY)];
+    expect(choose('http://localhost:5173/', headsets)).toEqual({ chosen: 'h1', prevented: true });
     expect(choose('http://localhost:5173/', []).chosen).toBe('');
   });
 
+  it('never hands the app page a device that is not a headset (a barcode scanner, a keyboard)', () => {
+    const scanner = device('barcode-scanner', 0x8c);
+    const keyboard = device('keyboard', 0x01);
+    expect(choose('http://localhost:5173/', [scanner, keyboard]).chosen).toBe('');
+    expect(choose('http://localhost:5173/', [scanner, device('h1', TELEPHONY)]).chosen).toBe('h1');
+  });
+
   it('gives other pages nothing', () => {
-    expect(choose('https://evil.example/', [{ deviceId: 'h1' }]).chosen).toBe('');
+    expect(choose('https://evil.example/', [device('h1', TELEPHONY)]).chosen).toBe('');
   });
 
   it('allows HID devices for the app origin only', () => {
