@@ -60,6 +60,11 @@ export interface CallObserver {
   declined?(call: { id: string; caller: string; at: number }, why: string): void;
   /** The state the platform left the agent in after the call, as read back. */
   settled?(callId: string, state: string): void;
+  /**
+   * Auto-answer picked the call up and the window had no media for it (no microphone): the
+   * customer was dropped and nobody was there to notice. Told after `ended`.
+   */
+  autoAnswerFailed?(info: CallInfo, at: number): void;
 }
 
 /** How many ended calls' quality figures the core keeps (history and diagnostics read them). */
@@ -114,15 +119,24 @@ export class CallController {
   /** The window's quality figures per call, newest last (bounded: {@link QUALITY_KEPT}). */
   private readonly qualities = new Map<string, CallQualityReport>();
   private readonly qualityListeners = new Set<(report: CallQualityReport) => void>();
+  /**
+   * An auto-answer failed for want of media: the next ones would drop every routed customer in
+   * turn. Calls ring instead until the agent answers one, or the window's microphone works again.
+   */
+  private autoAnswerPaused = false;
 
   constructor(private readonly options: CallControllerOptions) {
     let registered = options.session.snapshot().sip.state === 'registered';
+    let microphone = options.session.snapshot().microphone;
     this.stops = [
       options.line.onIncomingCall((call) => this.offered(call)),
       options.line.onEarlyOffer?.((event) => this.earlyOffer(event)) ?? (() => {}),
       options.session.onChange((snapshot) => {
         // Signed out (forced, or the session ended): nothing may keep talking for the agent.
         if (snapshot.phase === 'signed-out' && this.live) void this.live.call.hangUp();
+        const healed = snapshot.microphone === 'ok' && microphone !== 'ok';
+        microphone = snapshot.microphone;
+        if (snapshot.phase === 'signed-out' || healed) this.resumeAutoAnswer();
         const back = snapshot.sip.state === 'registered' && !registered;
         registered = snapshot.sip.state === 'registered';
         // The line is back with a call state shown and no call on it: a hang-up while it was
@@ -135,8 +149,15 @@ export class CallController {
     ];
   }
 
-  /** Answers the ringing call; resolves once 200 OK went out with the window's answer. */
+  /** The agent answers the ringing call; resolves once 200 OK went out with the window's answer. */
   async answer(callId: string): Promise<Answer> {
+    const result = await this.pickUp(callId);
+    // The agent is there and their media works: auto-answer may take the next call again.
+    if (result.ok) this.resumeAutoAnswer();
+    return result;
+  }
+
+  private async pickUp(callId: string): Promise<Answer> {
     const live = this.find(callId);
     if (!live) return noCall();
     if (live.info.phase !== 'ringing') return refused(`the call is ${live.info.phase}`);
@@ -343,21 +364,45 @@ export class CallController {
       .catch(() => undefined);
   }
 
-  /** A routed call: answer it by itself after the delay when auto-answer is on. */
+  /**
+   * A routed call: answer it by itself after the delay when auto-answer is on. Not without a
+   * microphone (the window reported it broken, or the last auto-answer found no media): picked
+   * up, the customer would only be dropped. It rings, so the agent sees it (and the no-answer
+   * guard counts it if nobody does).
+   */
   private routed(live: Live): void {
     const delay = this.options.autoAnswerDelayMs?.() ?? null;
     if (delay === null || this.live !== live || live.info.phase !== 'ringing') return;
-    const { clock, logger } = this.options;
+    const { clock, logger, session } = this.options;
+    if (this.autoAnswerPaused || session.snapshot().microphone === 'broken') {
+      logger.warn('calls: auto-answer skipped, no microphone', {
+        id: live.info.id,
+        paused: this.autoAnswerPaused,
+      });
+      return;
+    }
     this.patch(live, { autoAnswerAt: clock.now() + delay });
     logger.info('calls: auto-answer', { id: live.info.id, delayMs: delay });
     const timer = clock.setTimeout(() => {
       this.timers.delete(timer);
       if (this.closed || this.live !== live || live.info.phase !== 'ringing') return;
-      void this.answer(live.info.id).then((result) => {
-        if (!result.ok) logger.warn('calls: auto-answer failed', { error: result.error.code });
+      void this.pickUp(live.info.id).then((result) => {
+        if (result.ok) return;
+        logger.warn('calls: auto-answer failed', { error: result.error.code });
+        if (result.error.code !== 'media') return;
+        this.autoAnswerPaused = true;
+        const failed = live.info;
+        const at = clock.now();
+        this.tell((o) => o.autoAnswerFailed?.(failed, at));
       });
     }, delay);
     this.timers.add(timer);
+  }
+
+  private resumeAutoAnswer(): void {
+    if (!this.autoAnswerPaused) return;
+    this.autoAnswerPaused = false;
+    this.options.logger.info('calls: auto-answer resumed');
   }
 
   private ended(live: Live, end: CallEnd): void {

@@ -2,8 +2,9 @@
  * The no-answer guard: an agent who walked away keeps being offered calls (after a ring timeout
  * the platform puts them back to the reserve state, usually idle). After N offers in a row that
  * rang out unanswered, the desktop holds the agent `busy/<reason>` (default 未接) and tells them
- * plainly why; one click on Idle brings them back. An answered call, a refusal (the agent is
- * there), or any state the agent chooses resets the count. N = 0 turns the guard off.
+ * plainly why; one click on Idle brings them back. An auto-answer that failed for want of a
+ * microphone counts as unanswered too. An answered call, a refusal (the agent is there), or any
+ * state the agent chooses resets the count. N = 0 turns the guard off.
  */
 import { isCallState, isRoutableState } from '../../shared/domain/state';
 import type { Clock, Logger, TimerHandle } from '../../lib/ports';
@@ -62,11 +63,24 @@ export class NoAnswerGuard implements CallObserver {
     this.reset();
   }
 
-  ended(_info: CallInfo, end: CallEnd, at: number): void {
+  ended(info: CallInfo, end: CallEnd, at: number): void {
     if (end.answered) return this.reset();
     // The agent refused it: they are at the desk.
     if (end.reason === 'rejected' || end.reason === 'local-hangup') return this.reset();
-    if (end.reason !== 'ring-timeout') return;
+    // A ring-out that crossed an answer under way: someone (or auto-answer) took it up in time.
+    if (end.reason !== 'ring-timeout' || info.phase === 'answering') return;
+    this.missed(at);
+  }
+
+  /**
+   * Auto-answer picked the call up and the window had no microphone for it: the customer was
+   * dropped with nobody there, which is an offer nobody answered.
+   */
+  autoAnswerFailed(_info: CallInfo, at: number): void {
+    this.missed(at);
+  }
+
+  private missed(at: number): void {
     // Only an agent waiting for routed calls can have walked away from them. A direct ring that
     // rings out on a chosen break (busy/午餐) or under a hold (a locked screen) is not news, and
     // relabelling the break busy/未接 would tell the platform and the agent something untrue.
