@@ -12,7 +12,7 @@ import {
   LoginRequestSchema,
   SetExtensionRequestSchema,
   SetStateRequestSchema,
-  SkillOpSchema,
+  WireSkillOpSchema,
   type CreateExtensionRequest,
   type LoginRequest,
 } from '../shared/platform/dto';
@@ -72,7 +72,7 @@ export function parseSkillOps(body: string): Result<SkillOp[]> {
     if (raw.opt !== 0 && raw.opt !== 1 && raw.opt !== 2) continue;
     // An upsert or delete without a name is skipped; the rest of the request still applies.
     if (raw.opt !== 0 && (raw.name === undefined || raw.name === null || raw.name === '')) continue;
-    const op = SkillOpSchema.safeParse(raw);
+    const op = WireSkillOpSchema.safeParse(raw);
     if (!op.success) return fail(PLATFORM_CODES.BAD_PARAMETER);
     ops.push(op.data);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, ok, signedInSnapshot } from './fake-api';
 import { click, getByRole, queryAllByRole, queryByRole, submit, textIn, type } from './queries';
 import { mountApp, settle } from './setup';
-import { applySkillOps } from '../../src/shared/domain/agent';
+import { MAX_SKILL_NAME_LENGTH, applySkillOps } from '../../src/shared/domain/agent';
 import { COMMANDS } from '../../src/shared/ipc/contract';
 import type { Skill } from '../../src/shared/domain/agent';
 
@@ -274,6 +274,33 @@ describe('skills: large lists', () => {
     expect(api.snapshot.agent!.skills).toHaveLength(49);
     // 201 clicks through the DOM queries: ~2 s alone, more on a loaded machine.
   }, 20_000);
+
+  it('refuses, before sending, an edit of a platform skill whose name is longer than main takes', async () => {
+    const long = 'x'.repeat(MAX_SKILL_NAME_LENGTH + 1);
+    const sales = { name: 'sales', score: 1, enabled: true };
+    const { api } = await openSkills([sales, { name: long, score: 1, enabled: true }], true);
+    await type(getByRole('spinbutton', { name: `${long} 的分值` }), 8);
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(getByRole('alert').textContent).toBe(
+      '保存失败：平台不接受这些技能修改，请检查技能名后重试。',
+    );
+    expect(api.callsOf('editSkills')).toEqual([]);
+    // The edit is kept: nothing the agent typed is lost.
+    expect((getByRole('spinbutton', { name: `${long} 的分值` }) as HTMLInputElement).value).toBe(
+      '8',
+    );
+  });
+
+  it('removes a platform skill whose name is as long as main takes', async () => {
+    const long = 'x'.repeat(MAX_SKILL_NAME_LENGTH);
+    const sales = { name: 'sales', score: 1, enabled: true };
+    const { api } = await openSkills([sales, { name: long, score: 1, enabled: true }], true);
+    await click(getByRole('button', { name: `删除 ${long}` }));
+    await click(getByRole('button', { name: '保存技能' }));
+    expect(queryByRole('alert')?.textContent ?? '').toBe('');
+    expect(api.callsOf('editSkills')).toEqual([[[{ opt: 2, name: long }]]]);
+    expect(api.snapshot.agent!.skills).toEqual([sales]);
+  });
 
   it("tells a refused edit in the agent's language, never as validation text", async () => {
     const api = new FakeApi();

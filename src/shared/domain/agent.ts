@@ -75,6 +75,13 @@ export function applySkillOps(skills: readonly Skill[], ops: readonly SkillOp[])
 export const MAX_SKILL_OPS = 5000;
 
 /**
+ * The longest skill name a window may send (sign-in, skills edits). The platform documents no
+ * limit; this bounds a window's payload and leaves room for names made elsewhere than this
+ * app (its editor creates names of at most 64 characters).
+ */
+export const MAX_SKILL_NAME_LENGTH = 128;
+
+/**
  * One op per skill that differs: a delete for each skill `to` lacks, an upsert for each skill
  * that is new or changed. Never a clear-all: applied over skills added elsewhere, it keeps them.
  */

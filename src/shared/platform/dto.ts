@@ -4,7 +4,7 @@
  * are lenient about extra fields and nulls, because the real platform sends both.
  */
 import { z } from 'zod';
-import { AGENT_NAME_PATTERN } from '../domain/agent';
+import { AGENT_NAME_PATTERN, MAX_SKILL_NAME_LENGTH } from '../domain/agent';
 
 // ---------- envelope ----------
 
@@ -24,10 +24,16 @@ export const SkillSchema = z.object({
   enabled: z.boolean(),
 });
 
-export const SkillInputSchema = z.object({
+/** A skill in a login request as the platform takes it: name required, the rest defaulted. */
+export const WireSkillInputSchema = z.object({
   name: z.string().trim().min(1),
   score: z.number().int().optional(),
   enabled: z.boolean().optional(),
+});
+
+/** A skill in the window's sign-in command: as on the wire, with a bounded name. */
+export const SkillInputSchema = WireSkillInputSchema.extend({
+  name: z.string().trim().min(1).max(MAX_SKILL_NAME_LENGTH),
 });
 export type SkillInput = z.infer<typeof SkillInputSchema>;
 
@@ -35,18 +41,32 @@ export type SkillInput = z.infer<typeof SkillInputSchema>;
  * A skill name in an op is sent exactly as given: the platform matches names as stored, so
  * `"vip "` can only be updated or deleted as `"vip "`. Only a blank name is refused.
  */
-const OpSkillName = z.string().refine((name) => name.trim().length > 0, 'blank skill name');
+const notBlank = (name: string) => name.trim().length > 0;
+const OpSkillName = z.string().refine(notBlank, 'blank skill name');
 
-export const SkillOpSchema = z.union([
-  z.object({ opt: z.literal(0) }),
-  z.object({
-    opt: z.literal(1),
-    name: OpSkillName,
-    score: z.number().int().optional(),
-    enabled: z.boolean().optional(),
-  }),
-  z.object({ opt: z.literal(2), name: OpSkillName }),
-]);
+function skillOpSchema<N extends z.ZodTypeAny>(name: N) {
+  return z.union([
+    z.object({ opt: z.literal(0) }),
+    z.object({
+      opt: z.literal(1),
+      name,
+      score: z.number().int().optional(),
+      enabled: z.boolean().optional(),
+    }),
+    z.object({ opt: z.literal(2), name }),
+  ]);
+}
+
+/** One skills op as the platform takes it (the emulator reads requests with this). */
+export const WireSkillOpSchema = skillOpSchema(OpSkillName);
+
+/**
+ * One skills op in the window's edit-skills command: a name longer than
+ * {@link MAX_SKILL_NAME_LENGTH} is refused, so a window cannot hand main megabytes of name.
+ */
+export const SkillOpSchema = skillOpSchema(
+  z.string().max(MAX_SKILL_NAME_LENGTH).refine(notBlank, 'blank skill name'),
+);
 
 // ---------- agent requests ----------
 
@@ -54,7 +74,7 @@ export const LoginRequestSchema = z.object({
   name: z.string().regex(AGENT_NAME_PATTERN),
   num: z.string().optional(),
   state: z.string().optional(),
-  skills: z.array(SkillInputSchema).optional(),
+  skills: z.array(WireSkillInputSchema).optional(),
   extension: z.string().trim().min(1),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
@@ -65,7 +85,7 @@ export type SetStateRequest = z.infer<typeof SetStateRequestSchema>;
 export const SetExtensionRequestSchema = z.object({ id: z.string().trim().min(1) });
 export type SetExtensionRequest = z.infer<typeof SetExtensionRequestSchema>;
 
-export const SkillsRequestSchema = z.object({ opts: z.array(SkillOpSchema).min(1) });
+export const SkillsRequestSchema = z.object({ opts: z.array(WireSkillOpSchema).min(1) });
 export type SkillsRequest = z.infer<typeof SkillsRequestSchema>;
 
 export interface PageQuery {
