@@ -446,8 +446,9 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
     'session:refresh': async () => withAccessResult(await session.refresh()),
     'agent:set-state': async ({ state }) => {
       const result = await session.setState(state);
-      // The agent's own choice: it ends a wrap-up and resets the no-answer count.
-      if (result.ok) day.manualStateChange();
+      // The agent's own choice: it ends a wrap-up and resets the no-answer count. Also one kept
+      // to send later (the platform unreachable): wrap-up's end must not put idle over it.
+      if (result.ok || session.snapshot().pendingState === state) day.manualStateChange();
       return withAccessResult(result);
     },
     'agent:edit-skills': async ({ opts }) => withAccessResult(await session.editSkills(opts)),

@@ -230,7 +230,8 @@ export class WrapUp implements CallObserver {
     // Only back from our own hold: a state the agent (or a supervisor) chose meanwhile stands,
     // also one still on its way when wrap-up ended (the release waits behind it).
     if (!restore || now.phase !== 'signed-in' || isCallState(now.state)) return;
-    if (now.chosenState !== chosenBefore) return;
+    // A choice kept to send when the platform is back is the agent's word too.
+    if (now.pendingState !== null || now.chosenState !== chosenBefore) return;
     if (before !== active.state && active.applied) return;
     if (now.state === active.returnTo) return;
     const result = await session.setState(active.returnTo);
