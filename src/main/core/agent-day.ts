@@ -12,7 +12,7 @@ import { WrapUp } from './wrap-up';
 import { MAX_MISSED } from './session';
 import type { Clock, Logger } from '../../lib/ports';
 import type { EventPayloads } from '../../shared/ipc/contract';
-import type { AgentDayStatus } from '../../shared/snapshot';
+import type { AgentDayStatus, SessionSnapshot } from '../../shared/snapshot';
 import type { IncomingCall, RejectKind } from '../sip/call-types';
 import type { Settings } from '../../shared/settings';
 import type { AgentSession } from './session';
@@ -64,6 +64,7 @@ export interface AgentDay {
 export function createAgentDay(options: AgentDayOptions): AgentDay {
   const { session, settings, clock, logger } = options;
   const agent = () => session.snapshot().profile?.name ?? null;
+  const signedIn = () => whoseList(session.snapshot());
   const history = new HistoryStore({
     file: options.historyFile,
     logger,
@@ -71,7 +72,20 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     retentionDays: () => settings().historyRetentionDays,
   });
   // The missed-offer list is a view of the history: what was missed before a restart is back.
-  for (const offer of history.missed(MAX_MISSED).reverse()) session.addMissed(offer);
+  // It is the signed-in agent's own: on a shared PC the next agent must not see the callers
+  // the last one missed. Set again whenever the agent changes (sign-out empties it).
+  let listed = signedIn();
+  for (const offer of history.missed(MAX_MISSED, listed).reverse()) session.addMissed(offer);
+  const relist = () => {
+    const now = signedIn();
+    if (now === listed) return;
+    listed = now;
+    session.clearMissed();
+    if (now === null) return;
+    for (const offer of history.missed(MAX_MISSED, now).reverse()) session.addMissed(offer);
+  };
+  // Not inside the session's push: its other listeners would hear of the list out of order.
+  const stopListing = session.onChange(() => queueMicrotask(relist));
   const recorder = new HistoryRecorder({
     store: history,
     agent,
@@ -123,8 +137,10 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   });
 
   const handlers: AgentDayHandlers = {
-    'history:page': async (query) => ({ ok: true, value: history.page(query) }),
-    'history:today': async () => ({ ok: true, value: history.today() }),
+    // Each agent sees only their own calls and figures (a PC shared between shifts); nobody
+    // signed in, nobody's.
+    'history:page': async (query) => ({ ok: true, value: history.page(query, signedIn()) }),
+    'history:today': async () => ({ ok: true, value: history.today(signedIn()) }),
     'call:open-record': async ({ callId }) => {
       const call = session.snapshot().call;
       if (!call || call.id !== callId)
@@ -158,12 +174,13 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
       wrapUp.resumed();
     },
     missedCleared(upTo) {
-      history.clearMissed(upTo);
+      history.clearMissed(upTo, signedIn());
     },
     status,
     close() {
       clock.clearTimeout(beat);
       stopWatching();
+      stopListing();
       stopDay();
       wrapUp.close();
       guard.close();
@@ -171,4 +188,9 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
       history.close();
     },
   };
+}
+
+/** Whose missed-offer list the window shows: the agent signed in (or signing in), else nobody's. */
+function whoseList(snapshot: SessionSnapshot): string | null {
+  return snapshot.phase === 'signed-out' ? null : (snapshot.profile?.name ?? null);
 }

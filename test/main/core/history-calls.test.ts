@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore } from '../../../src/main/core/create-core';
 import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
-import { startCallCore } from './support/call-core';
+import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
+import { AGENT, startCallCore } from './support/call-core';
 import type { CallCore } from './support/call-core';
 import type { HistoryPage, TodayFigures } from '../../../src/shared/history';
 
@@ -30,9 +31,12 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A core started again on the same user-data folder (its history journal). */
-function restartCore() {
-  return createDesktopCore({
+/**
+ * A core started again on the same user-data folder (its history journal), the same agent signed
+ * in again: the missed list and History are each agent's own, shown once they are signed in.
+ */
+async function restartCore() {
+  const core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: null,
     historyFile: join(dir, 'history.jsonl'),
@@ -40,6 +44,16 @@ function restartCore() {
     logger: silentLogger,
     sipLine: null,
   });
+  const signed = await core.dispatch('session:sign-in', {
+    name: AGENT,
+    extension: DEMO_EXTENSIONS[0]!.id,
+    initialState: 'idle',
+    skills: [{ name: 'sales', score: 5, enabled: true }],
+  });
+  expect(signed.ok).toBe(true);
+  // The list is set again just after the sign-in's push.
+  await new Promise((r) => setTimeout(r, 0));
+  return core;
 }
 
 async function page(core = app.core): Promise<HistoryPage> {

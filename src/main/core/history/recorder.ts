@@ -77,7 +77,7 @@ export class HistoryRecorder implements CallObserver {
   /** Records the state the snapshot shows (null while signed out). */
   watch(snapshot: SessionSnapshot, at: number): void {
     const signedIn = snapshot.phase === 'signed-in' || snapshot.phase === 'restoring';
-    this.options.store.addState(at, signedIn ? snapshot.state : null);
+    this.options.store.addState(at, signedIn ? snapshot.state : null, this.options.agent());
   }
 
   private add(call: HistoryCall): void {

@@ -7,6 +7,8 @@
  * dropped at start and, in an app left open for days, at most an hour late (the journal follows
  * at its next compaction). Age is measured on the history's own timeline (`cutoffOf`), so a
  * clock that leaps ahead never empties it in one prune, and one set back loses nothing.
+ * Agents sharing a PC each see only their own: pages, today's figures and the missed list are
+ * asked for one agent (the records carry the agent's name; `undefined` asks for everyone's).
  */
 import { CALL_OUTCOMES } from '../../../shared/history';
 import { Journal } from './journal';
@@ -26,10 +28,16 @@ import type { MissReason, MissedOffer } from '../../../shared/snapshot';
 export type HistoryRecord =
   | ({ k: 'call' } & HistoryCall)
   | { k: 'reserve'; id: string; state: string }
-  /** A state change as the desktop saw it; `state` null = signed out or the app stopped. */
-  | { k: 'state'; at: number; state: string | null }
-  /** The agent cleared the missed-offer list: offers that rang at or before `upTo` stay off it. */
-  | { k: 'missed-cleared'; upTo: number }
+  /**
+   * A state change as the desktop saw it; `state` null = signed out or the app stopped. `agent`
+   * is whose state it is (absent in journals written before it was kept: anyone's).
+   */
+  | { k: 'state'; at: number; state: string | null; agent?: string | null }
+  /**
+   * The agent cleared the missed-offer list: offers that rang at or before `upTo` stay off it
+   * (for `agent`; absent in older journals: for everyone).
+   */
+  | { k: 'missed-cleared'; upTo: number; agent?: string | null }
   /**
    * The app was still running at `at` (written about once a minute while a state runs): a crash
    * or a power cut ends the last state there, not at the next start.
@@ -39,7 +47,12 @@ export type HistoryRecord =
 interface StateMark {
   at: number;
   state: string | null;
+  /** Whose state (undefined: a mark from before agents were kept, counted for anyone). */
+  agent?: string | null;
 }
+
+/** Whose records a query is for: an agent's name, null (nobody signed in), undefined: all. */
+export type HistoryAgent = string | null | undefined;
 
 export interface HistoryStoreOptions {
   /** The journal file; null = memory only. */
@@ -82,8 +95,8 @@ export class HistoryStore {
   private readonly startOfDay: (at: number) => number;
   /** When the running app next drops expired records. */
   private nextPrune = 0;
-  /** The missed-offer list was cleared up to this ring time (0 = never). */
-  private missedClearedUpTo = 0;
+  /** Each agent's missed-offer list was cleared up to this ring time (key undefined: everyone's). */
+  private readonly missedClearedUpTo = new Map<HistoryAgent, number>();
   /** The last time the journal says the app was running (0 = never said). */
   private aliveAt = 0;
   /** The silence last reported as not counted (so an hourly prune says it once). */
@@ -136,35 +149,45 @@ export class HistoryStore {
     call.reserveState = state;
   }
 
-  /** Notes a state change (null = signed out / stopped); repeats are ignored. */
-  addState(at: number, state: string | null): void {
+  /** Notes `agent`'s state change (null = signed out / stopped); repeats are ignored. */
+  addState(at: number, state: string | null, agent: string | null = null): void {
     const last = this.states[this.states.length - 1];
-    if (last ? last.state === state : state === null) return;
-    this.journal.append({ k: 'state', at, state });
+    if (last ? last.state === state && (state === null || last.agent === agent) : state === null)
+      return;
+    const mark: StateMark = state === null ? { at, state } : { at, state, agent };
+    this.journal.append({ k: 'state', ...mark });
     // In time order, also when the clock was set back behind earlier marks (today's figures
     // search the marks by time).
     const i = lastIndexBefore(this.states, at + 1) + 1;
-    this.states.splice(i, 0, { at, state });
+    this.states.splice(i, 0, mark);
     this.expire();
   }
 
-  /** The agent cleared the missed-offer list, whose newest offer rang at `upTo`. */
-  clearMissed(upTo: number): void {
-    if (upTo <= this.missedClearedUpTo) return;
-    this.journal.append({ k: 'missed-cleared', upTo });
-    this.missedClearedUpTo = upTo;
+  /** `agent` cleared their missed-offer list, whose newest offer rang at `upTo`. */
+  clearMissed(upTo: number, agent: HistoryAgent = undefined): void {
+    if (upTo <= this.clearedUpTo(agent)) return;
+    this.journal.append(
+      agent === undefined ? { k: 'missed-cleared', upTo } : { k: 'missed-cleared', upTo, agent },
+    );
+    this.missedClearedUpTo.set(agent, upTo);
     this.maybeCompact();
+  }
+
+  /** Where `agent`'s missed list was last cleared (their own clear or one for everyone). */
+  private clearedUpTo(agent: HistoryAgent): number {
+    const all = this.missedClearedUpTo.get(undefined) ?? 0;
+    return agent === undefined ? all : Math.max(all, this.missedClearedUpTo.get(agent) ?? 0);
   }
 
   /**
    * One page of calls, newest first, matching the query. Calls stamped after now (the clock was
    * set back since) come after the others, so they never push the calls taken now off page 1.
    */
-  page(query: HistoryQuery): HistoryPage {
+  page(query: HistoryQuery, agent: HistoryAgent = undefined): HistoryPage {
     const { pageNo, pageSize } = query;
     const start = (pageNo - 1) * pageSize;
     const rows: HistoryCall[] = [];
-    const match = matcher(query);
+    const match = matcher(query, agent);
     let total = 0;
     if (!match) {
       total = this.calls.length;
@@ -190,8 +213,8 @@ export class HistoryStore {
     return (n) => (n < upToNow ? upToNow - 1 - n : this.calls.length - 1 - (n - upToNow));
   }
 
-  /** Today's figures since local midnight. */
-  today(): TodayFigures {
+  /** `agent`'s figures since local midnight. */
+  today(agent: HistoryAgent = undefined): TodayFigures {
     const now = this.options.now();
     const since = this.startOfDay(now);
     let answered = 0;
@@ -201,7 +224,7 @@ export class HistoryStore {
       const call = this.calls[i]!;
       if (call.at < since) break;
       // Stamped after now: the clock was set back since (a CMOS reset, a manual change).
-      if (call.at > now) continue;
+      if (call.at > now || !isFor(call.agent, agent)) continue;
       if (call.outcome === 'answered') {
         answered++;
         talkMs += call.talkMs;
@@ -215,7 +238,7 @@ export class HistoryStore {
       const mark = this.states[i]!;
       const from = Math.max(mark.at, since);
       const to = Math.min(this.states[i + 1]?.at ?? now, now);
-      if (mark.state === null || to <= from) continue;
+      if (mark.state === null || to <= from || !isFor(mark.agent, agent)) continue;
       stateMs[mark.state] = (stateMs[mark.state] ?? 0) + (to - from);
     }
     return {
@@ -233,15 +256,15 @@ export class HistoryStore {
    * orders them). A clear stamped after now (the clock was set back since) hides nothing rung
    * up to now: a new miss must not vanish behind it.
    */
-  missed(limit: number): MissedOffer[] {
+  missed(limit: number, agent: HistoryAgent = undefined): MissedOffer[] {
     const out: MissedOffer[] = [];
     const now = this.options.now();
-    const clearedUpTo = this.missedClearedUpTo;
+    const clearedUpTo = this.clearedUpTo(agent);
     const order = this.newestFirst();
     for (let n = 0; n < this.calls.length && out.length < limit; n++) {
       const call = this.calls[order(n)]!;
       if (call.at <= clearedUpTo && (clearedUpTo <= now || call.at > now)) continue;
-      if (call.outcome === 'answered' || declinedByApp(call)) continue;
+      if (call.outcome === 'answered' || declinedByApp(call) || !isFor(call.agent, agent)) continue;
       out.push({
         id: call.id,
         caller: call.number,
@@ -264,9 +287,11 @@ export class HistoryStore {
     const records: HistoryRecord[] = [
       ...this.states.map((mark) => ({ k: 'state' as const, ...mark })),
       ...this.calls.map((call) => ({ k: 'call' as const, ...call })),
-      ...(this.missedClearedUpTo
-        ? [{ k: 'missed-cleared' as const, upTo: this.missedClearedUpTo }]
-        : []),
+      ...[...this.missedClearedUpTo].map(([agent, upTo]) =>
+        agent === undefined
+          ? { k: 'missed-cleared' as const, upTo }
+          : { k: 'missed-cleared' as const, upTo, agent },
+      ),
       ...(this.aliveCounts() ? [{ k: 'alive' as const, at: this.aliveAt }] : []),
     ];
     this.journal.rewrite(records);
@@ -299,7 +324,7 @@ export class HistoryStore {
     return (
       this.calls.length +
       this.states.length +
-      (this.missedClearedUpTo ? 1 : 0) +
+      this.missedClearedUpTo.size +
       (this.aliveCounts() ? 1 : 0)
     );
   }
@@ -338,11 +363,13 @@ export class HistoryStore {
       const call = this.byId.get(record.id);
       if (call) call.reserveState = record.state;
     } else if (record.k === 'missed-cleared') {
-      this.missedClearedUpTo = Math.max(this.missedClearedUpTo, record.upTo);
+      const before = this.missedClearedUpTo.get(record.agent) ?? 0;
+      this.missedClearedUpTo.set(record.agent, Math.max(before, record.upTo));
     } else if (record.k === 'alive') {
       this.aliveAt = Math.max(this.aliveAt, record.at);
     } else {
-      this.states.push({ at: record.at, state: record.state });
+      const { k: _kind, ...mark } = record;
+      this.states.push(mark);
     }
   }
 
@@ -449,11 +476,21 @@ function localMidnight(at: number): number {
   return day.getTime();
 }
 
-function matcher(query: HistoryQuery): ((call: HistoryCall) => boolean) | null {
+/** Whether a record of `owner` (undefined: an older record, anyone's) is for `agent`. */
+function isFor(owner: string | null | undefined, agent: HistoryAgent): boolean {
+  return agent === undefined || owner === undefined || owner === agent;
+}
+
+function matcher(
+  query: HistoryQuery,
+  agent: HistoryAgent,
+): ((call: HistoryCall) => boolean) | null {
   const { outcome, from, to } = query;
   const search = query.search?.trim();
-  if (!outcome && from === undefined && to === undefined && !search) return null;
+  if (!outcome && from === undefined && to === undefined && !search && agent === undefined)
+    return null;
   return (call) =>
+    isFor(call.agent, agent) &&
     (!outcome || call.outcome === outcome) &&
     (from === undefined || call.at >= from) &&
     (to === undefined || call.at < to) &&
@@ -498,11 +535,22 @@ function checkRecord(value: unknown): HistoryRecord | null {
         ? { k: 'reserve', id: r.id as string, state: r.state as string }
         : null;
     case 'state':
-      return num(r.at) && strOrNull(r.state)
-        ? { k: 'state', at: r.at as number, state: r.state as string | null }
+      return num(r.at) && strOrNull(r.state) && (r.agent === undefined || strOrNull(r.agent))
+        ? {
+            k: 'state',
+            at: r.at as number,
+            state: r.state as string | null,
+            ...(r.agent === undefined ? {} : { agent: r.agent as string | null }),
+          }
         : null;
     case 'missed-cleared':
-      return num(r.upTo) ? { k: 'missed-cleared', upTo: r.upTo as number } : null;
+      return num(r.upTo) && (r.agent === undefined || strOrNull(r.agent))
+        ? {
+            k: 'missed-cleared',
+            upTo: r.upTo as number,
+            ...(r.agent === undefined ? {} : { agent: r.agent as string | null }),
+          }
+        : null;
     case 'alive':
       return num(r.at) ? { k: 'alive', at: r.at as number } : null;
     default:
