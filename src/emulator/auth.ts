@@ -5,7 +5,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { parseTimestamp, sign, type Credentials } from '../lib/platform/signing';
+import {
+  DEFAULT_PLATFORM_TIME_ZONE,
+  parseTimestamp,
+  sign,
+  type Credentials,
+} from '../lib/platform/signing';
 
 /** The challenge the platform's server sends with every 401 (agent-api.md §1). */
 export const AUTH_CHALLENGE = 'Basic realm="Secure realm"';
@@ -18,12 +23,18 @@ export interface AuthRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** Returns null when the request is correctly signed, else the reason to refuse it. */
+/**
+ * Returns null when the request is correctly signed, else the reason to refuse it. The Timestamp
+ * is read in the platform's time zone (`timeZone`, an IANA name) and, as the platform's
+ * RestAuthenticationProvider does, refused only when older than the window: one from the future
+ * passes.
+ */
 export function checkSignature(
   req: AuthRequest,
   credentials: Credentials,
   windowSec: number,
   now: number,
+  timeZone: string = DEFAULT_PLATFORM_TIME_ZONE,
 ): string | null {
   const appId = header(req.headers, 'appid');
   const certId = header(req.headers, 'certid');
@@ -40,10 +51,13 @@ export function checkSignature(
   if (missing.length > 0) return `missing header ${missing.join(', ')}`;
   if (appId !== credentials.appId) return 'unknown AppID';
   if (certId !== credentials.certId) return 'unknown CertID for this AppID';
-  const at = parseTimestamp(timestamp!);
-  if (at === null) return 'malformed Timestamp (expected yyyyMMddHHmmss, local time)';
-  if (Math.abs(now - at) > windowSec * 1000) {
-    return `Timestamp ${timestamp} is outside the allowed window of ±${windowSec} s`;
+  const at = parseTimestamp(timestamp!, timeZone);
+  if (at === null) {
+    return `malformed Timestamp (expected yyyyMMddHHmmss, the platform's time in ${timeZone})`;
+  }
+  // The platform's rule, whole seconds as Java's long division: (now - ts) / 1000 > window.
+  if (Math.trunc((now - at) / 1000) > windowSec) {
+    return `Timestamp ${timestamp} is more than ${windowSec} s old, read as the platform's time in ${timeZone}: check the signer's clock and that it signs in ${timeZone}`;
   }
   const expected = sign(credentials.secretKey, {
     method: req.method,

@@ -1,17 +1,20 @@
 /**
- * `npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth]`
+ * `npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--platform-time-zone ZONE] [--no-auth]`
  *
  * Runs the platform emulator in the foreground. Once it listens, prints exactly one line of JSON
- * on stdout (baseUrl, origin, controlUrl, accountId, keepaliveTimeoutSec, extensions, and appId,
+ * on stdout (baseUrl, origin, controlUrl, accountId, keepaliveTimeoutSec, platformTimeZone, extensions, and appId,
  * certId, secretKey unless --no-auth); everything else goes to stderr. Stops cleanly on SIGINT or
  * SIGTERM. Bad flags → a message on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_PLATFORM_TIME_ZONE, isTimeZone } from '../lib/platform/signing';
 import { DEMO_EXTENSIONS, DEMO_SIP_DOMAIN, startEmulator, type RunningEmulator } from './index';
 
-const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--no-auth] [--no-sip]
+const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECONDS] [--platform-time-zone ZONE] [--no-auth] [--no-sip]
   --port N                    TCP port on 127.0.0.1 (default 0 = any free port)
   --keepalive-timeout SECONDS agent keepalive timeout (default 300)
+  --platform-time-zone ZONE   the zone signed Timestamps are read in, an IANA name (default
+                              ${DEFAULT_PLATFORM_TIME_ZONE}, the platform's)
   --no-auth                   accept unsigned requests (default: require signatures with
                               freshly generated credentials, printed on stdout)
   --no-sip                    no embedded SIP-over-WebSocket registrar (default: on, at
@@ -20,6 +23,7 @@ const USAGE = `usage: npm run emulator -- [--port N] [--keepalive-timeout SECOND
 interface CliOptions {
   port: number;
   keepaliveTimeoutSec: number;
+  platformTimeZone: string;
   auth: boolean;
   sip: boolean;
 }
@@ -33,6 +37,7 @@ function parseCli(args: string[]): CliOptions | 'help' {
     options: {
       port: { type: 'string' },
       'keepalive-timeout': { type: 'string' },
+      'platform-time-zone': { type: 'string' },
       'no-auth': { type: 'boolean' },
       'no-sip': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -50,7 +55,19 @@ function parseCli(args: string[]): CliOptions | 'help' {
       `--keepalive-timeout must be a positive number of seconds, got "${timeoutText}"`,
     );
   }
-  return { port, keepaliveTimeoutSec, auth: !values['no-auth'], sip: !values['no-sip'] };
+  const platformTimeZone = values['platform-time-zone'] ?? DEFAULT_PLATFORM_TIME_ZONE;
+  if (!isTimeZone(platformTimeZone)) {
+    throw new Error(
+      `--platform-time-zone must be a time zone name such as Asia/Shanghai, got "${platformTimeZone}"`,
+    );
+  }
+  return {
+    port,
+    keepaliveTimeoutSec,
+    platformTimeZone,
+    auth: !values['no-auth'],
+    sip: !values['no-sip'],
+  };
 }
 
 /** The one line printed on stdout once the emulator is ready. */
@@ -63,6 +80,7 @@ function readyLine(emulator: RunningEmulator): string {
     ...(emulator.credentials ?? {}),
     ...(emulator.sipWsUrl ? { sipWsUrl: emulator.sipWsUrl, sipDomain: DEMO_SIP_DOMAIN } : {}),
     keepaliveTimeoutSec: emulator.store.keepaliveTimeoutSec,
+    platformTimeZone: emulator.settings.platformTimeZone,
     extensions: DEMO_EXTENSIONS.map(({ id, user, sipUser, password }) => ({
       id,
       user,
@@ -88,6 +106,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({
     port: options.port,
     keepaliveTimeoutSec: options.keepaliveTimeoutSec,
+    platformTimeZone: options.platformTimeZone,
     auth: options.auth ? 'generate' : null,
     log,
     ...(options.sip ? { embeddedSip: { domain: DEMO_SIP_DOMAIN } } : {}),

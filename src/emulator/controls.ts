@@ -39,6 +39,8 @@ import type { PlatformStore } from './store';
 export interface ServerSettings {
   /** Allowed distance between a request's Timestamp and the emulator's clock. */
   timestampWindowSec: number;
+  /** The zone Timestamps are read in (IANA name; default Asia/Shanghai, the platform's). */
+  platformTimeZone?: string;
   /** How long a request waits for its agent's turn before 000004. */
   lockWaitMs: number;
   /** False → every business request answers 010002 (no call-center service). */

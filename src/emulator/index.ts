@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { DEFAULT_PLATFORM_TIME_ZONE, isTimeZone } from '../lib/platform/signing';
 import type { Credentials } from '../lib/platform/signing';
 import type { Logger } from '../lib/ports';
 import { CallCenter } from './calls/call-center';
@@ -47,8 +48,13 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Diagnostics (default: stderr). */
   log?: (msg: string) => void;
-  /** Allowed Timestamp skew in seconds (default 300, the platform's 5 minutes). */
+  /** How old a Timestamp may be, in seconds (default 300, the platform's 5 minutes). */
   timestampWindowSec?: number;
+  /**
+   * The platform's time zone, which Timestamps are read in (IANA name, default Asia/Shanghai as
+   * the real platform's); an unknown name fails the start.
+   */
+  platformTimeZone?: string;
   /** A request waiting longer than this for its agent's turn gets 000004 (default 5000). */
   lockWaitMs?: number;
   /**
@@ -88,6 +94,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const log = options.log ?? ((msg: string) => process.stderr.write(`${msg}\n`));
   const host = options.host ?? '127.0.0.1';
   const accountId = options.accountId ?? DEMO_ACCOUNT_ID;
+  const platformTimeZone = options.platformTimeZone ?? DEFAULT_PLATFORM_TIME_ZONE;
+  if (!isTimeZone(platformTimeZone)) {
+    throw new Error(
+      `platformTimeZone: "${platformTimeZone}" is not a time zone name (e.g. Asia/Shanghai)`,
+    );
+  }
   const credentials = resolveCredentials(options.auth === undefined ? 'generate' : options.auth);
   const store = new PlatformStore({
     keepaliveTimeoutSec: options.keepaliveTimeoutSec ?? DEFAULT_KEEPALIVE_TIMEOUT_SEC,
@@ -97,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const settings: ServerSettings = {
     timestampWindowSec: options.timestampWindowSec ?? 300,
+    platformTimeZone,
     lockWaitMs: options.lockWaitMs ?? 5000,
     callCenterService: true,
   };

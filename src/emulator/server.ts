@@ -89,6 +89,7 @@ export function createEmulatorServer(ctx: ServerContext): Server {
         ctx.credentials,
         ctx.settings.timestampWindowSec,
         ctx.store.now(),
+        ctx.settings.platformTimeZone,
       );
       if (problem) {
         return sendText(res, 401, `authentication failed: ${problem}`, {

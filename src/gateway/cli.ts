@@ -20,6 +20,8 @@
  *                      create a missing SQLite file, the other commands refuse it
  *   GATEWAY_PLATFORM_URL, GATEWAY_APP_ID, GATEWAY_CERT_ID, and GATEWAY_SECRET_KEY or
  *   GATEWAY_SECRET_KEY_FILE (serve only); GATEWAY_SCRYPT_LOG_N (admin: cost of new hashes, 14)
+ *   GATEWAY_PLATFORM_TIME_ZONE or serve's --platform-time-zone ZONE: the zone the platform reads
+ *                      signed Timestamps in, an IANA name (default Asia/Shanghai)
  * Bad usage → a message on stderr and exit code 2; an admin refusal → exit code 1.
  */
 import { existsSync, readFileSync } from 'node:fs';

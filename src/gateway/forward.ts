@@ -26,6 +26,8 @@ export interface ForwarderOptions {
   credentials: Credentials;
   timeoutMs: number;
   now?: () => Date;
+  /** The platform's time zone (IANA; default Asia/Shanghai): the Timestamp is its wall clock. */
+  timeZone?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export class Forwarder {
         body ?? '',
         body === null ? '' : JSON_CONTENT_TYPE,
         this.now(),
+        this.options.timeZone,
       ),
     };
     if (body !== null) {

@@ -16,7 +16,7 @@ import { idleBefore, Sessions } from './sessions';
 import { openStore } from './store/open';
 import { GATEWAY_PATHS } from '../shared/gateway/wire';
 import { silentLogger, type Logger } from '../lib/ports';
-import type { Credentials } from '../lib/platform/signing';
+import { isTimeZone, type Credentials } from '../lib/platform/signing';
 import type { GatewayStore } from './store/port';
 
 /** How often disabled agents still logged in on the platform are looked for (default). */
@@ -32,6 +32,11 @@ export interface GatewayOptions {
   platformUrl: string;
   /** The account's AppID, CertID and secret key: they never leave this process. */
   credentials: Credentials;
+  /**
+   * The platform's time zone (IANA name, default Asia/Shanghai): requests are signed with its
+   * wall clock, whatever zone this machine runs in.
+   */
+  platformTimeZone?: string;
   /** A SQLite file path (default) or a postgres:// URL; or an open store (tests). */
   database: string | GatewayStore;
   host?: string;
@@ -94,6 +99,10 @@ export function plainHttpExposure(host: string, tls: GatewayOptions['tls']): str
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
+  // Before anything opens: an unknown zone would fail every signed request.
+  if (options.platformTimeZone !== undefined && !isTimeZone(options.platformTimeZone)) {
+    throw new Error(`platformTimeZone: "${options.platformTimeZone}" is not a time zone name`);
+  }
   const ownsStore = typeof options.database === 'string';
   const store =
     typeof options.database === 'string' ? await openStore(options.database) : options.database;
@@ -117,6 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     baseUrl: options.platformUrl,
     credentials: options.credentials,
     timeoutMs: options.platformTimeoutMs ?? 10_000,
+    ...(options.platformTimeZone ? { timeZone: options.platformTimeZone } : {}),
   });
   const server = createGatewayServer({
     store,

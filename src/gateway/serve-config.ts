@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PLATFORM_TIME_ZONE, isTimeZone } from '../lib/platform/signing';
 import { DEFAULT_AUDIT_DAYS } from './audit';
 import { isLoopbackHost, type GatewayOptions } from './index';
 
@@ -82,6 +83,7 @@ export function serveConfig(
       'rate-per-second': { type: 'string' },
       burst: { type: 'string' },
       'audit-days': { type: 'string' },
+      'platform-time-zone': { type: 'string' },
     },
   });
   // Plain decimal only: Number() would also read "0x50", "1e3", " 80" or "" (as 0).
@@ -111,6 +113,16 @@ export function serveConfig(
   if (!/^https?:\/\/[^/]/i.test(platformUrl) || !URL.canParse(platformUrl)) {
     throw new UsageError(
       'GATEWAY_PLATFORM_URL must be an http(s) URL, e.g. https://api.yunhuni.com/v1/account/ACC',
+    );
+  }
+  // The flag wins over the variable; either names the zone the platform reads Timestamps in.
+  const zoneFrom = values['platform-time-zone'] !== undefined ? '--platform-time-zone' : null;
+  const platformTimeZone =
+    values['platform-time-zone'] ??
+    (env.GATEWAY_PLATFORM_TIME_ZONE?.trim() || DEFAULT_PLATFORM_TIME_ZONE);
+  if (!isTimeZone(platformTimeZone)) {
+    throw new UsageError(
+      `${zoneFrom ?? 'GATEWAY_PLATFORM_TIME_ZONE'} must be a time zone name such as Asia/Shanghai (the platform's), got "${platformTimeZone}"`,
     );
   }
   let secretKey: string;
@@ -149,6 +161,7 @@ export function serveConfig(
       certId: required('GATEWAY_CERT_ID'),
       secretKey,
     },
+    platformTimeZone,
     database: env.GATEWAY_DATABASE || './gateway.db',
     host,
     port: num('port', 8780, (n) => n <= 65535, 'a port number (0–65535)', true),

@@ -52,6 +52,23 @@ export const SETTINGS_LIMITS = {
   maxReasons: 50,
 } as const;
 
+/**
+ * The time zone the platform reads a request's Timestamp in (IANA name): the ONEYUN platform
+ * runs in China. A platform installed elsewhere is set per site (`platformTimeZone`).
+ */
+export const DEFAULT_PLATFORM_TIME_ZONE = 'Asia/Shanghai';
+
+/** True for a time zone this runtime knows: an IANA name such as `Asia/Shanghai`, or `UTC`. */
+export function isTimeZone(name: string): boolean {
+  if (name.trim() !== name || name === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const DEFAULT_BUSY_REASONS = ['小休', '会议', '培训', '维修单录入'];
 export const DEFAULT_AWAY_REASONS = ['午餐', '小休', '会议', '培训'];
 

@@ -9,7 +9,9 @@ import {
   HOLD_ACTIONS,
   LANGUAGES,
   SETTINGS_LIMITS,
+  DEFAULT_PLATFORM_TIME_ZONE,
   isHotkey,
+  isTimeZone,
   proxyUrlPassword,
 } from './settings-model';
 
@@ -21,7 +23,9 @@ export {
   HOLD_ACTIONS,
   LANGUAGES,
   SETTINGS_LIMITS,
+  DEFAULT_PLATFORM_TIME_ZONE,
   isHotkey,
+  isTimeZone,
   proxyUrlPassword,
 } from './settings-model';
 export type { HoldAction, LanguageSetting, ScreenPopWhen } from './settings-model';
@@ -84,6 +88,14 @@ export const SettingsSchema = z.object({
    * password and the desktop holds no account key. null = direct mode (or the demo).
    */
   gatewayUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /**
+   * The platform's time zone (IANA name): signed requests carry its wall clock, as the platform
+   * reads them, whatever zone this machine is in. An administrator's setting (no field).
+   */
+  platformTimeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'not a time zone name: use an IANA name such as Asia/Shanghai'),
   /** Global hotkey that mutes/unmutes the call (works while the window is hidden). */
   hotkeyMute: hotkey,
   /** The media play/pause key answers a ringing call and hangs up a talking one. */
@@ -138,6 +150,7 @@ export const DEFAULT_SETTINGS: Settings = {
   updateUrl: null,
   sipProxyUrl: null,
   gatewayUrl: null,
+  platformTimeZone: DEFAULT_PLATFORM_TIME_ZONE,
   hotkeyMute: 'CommandOrControl+Alt+M',
   mediaKeyCallControl: false,
   headsetCallControl: true,

@@ -170,6 +170,7 @@ describe('/emulator controls', () => {
       auth: false,
       keepaliveTimeoutSec: 300,
       timestampWindowSec: 300,
+      platformTimeZone: 'Asia/Shanghai',
       lockWaitMs: 5000,
       callCenterService: true,
     });

@@ -30,7 +30,7 @@ import type {
   Page,
   PageQuery,
 } from '../../shared/platform/dto';
-import { signedHeaders } from './signing';
+import { DEFAULT_PLATFORM_TIME_ZONE, signedHeaders } from './signing';
 import type { Credentials } from './signing';
 import { fetchTransport } from './transport';
 import type { PlatformTransport, TransportReply } from './transport';
@@ -52,6 +52,11 @@ export interface PlatformClientOptions {
   /** What requests go through (default: the global fetch, through {@link fetchTransport}). */
   transport?: PlatformTransport;
   now?: () => Date;
+  /**
+   * The platform's time zone (IANA name, default Asia/Shanghai): the signed Timestamp is its wall
+   * clock, whatever zone this machine is set to (agent-api.md §1).
+   */
+  timeZone?: string;
 }
 
 /** The content type of every JSON body; it is also the line that gets signed. */
@@ -91,6 +96,7 @@ export class PlatformClient {
   private readonly timeoutMs: number;
   private readonly transport: PlatformTransport;
   private readonly now: () => Date;
+  private readonly timeZone: string;
 
   constructor(options: PlatformClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -99,6 +105,7 @@ export class PlatformClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.transport = options.transport ?? fetchTransport(globalThis.fetch);
     this.now = options.now ?? (() => new Date());
+    this.timeZone = options.timeZone ?? DEFAULT_PLATFORM_TIME_ZONE;
   }
 
   /** `POST /callcenter/agent`. */
@@ -222,17 +229,23 @@ export class PlatformClient {
     if (token) headers.Authorization = `Bearer ${token}`;
     if (this.credentials) {
       // The platform signs the raw (still percent-encoded) path without the query (§1).
-      Object.assign(
-        headers,
-        signedHeaders(
-          this.credentials,
-          call.method,
-          url.pathname,
-          body,
-          call.body === undefined ? '' : JSON_CONTENT_TYPE,
-          this.now(),
-        ),
-      );
+      try {
+        Object.assign(
+          headers,
+          signedHeaders(
+            this.credentials,
+            call.method,
+            url.pathname,
+            body,
+            call.body === undefined ? '' : JSON_CONTENT_TYPE,
+            this.now(),
+            this.timeZone,
+          ),
+        );
+      } catch {
+        // Settings refuse an unknown zone; one that slips past them fails this call, not the process.
+        return fail(appError('internal', `unknown platform time zone: ${this.timeZone}`));
+      }
     }
 
     let reply: TransportReply;

@@ -2,9 +2,14 @@
  * Request signing as the platform checks it (docs/platform-api/agent-api.md §1):
  * Signature = Base64(HMAC-SHA256(secretKey, METHOD\nMD5hex(body)\nContent-Type\nTimestamp\nAppID\npath)).
  * For GET and DELETE the body-MD5 and Content-Type lines are empty. The path has no query string.
- * Used by the client to sign and by the emulator to verify.
+ * Used by the client to sign and by the emulator to verify. The Timestamp is the platform's wall
+ * clock (its time zone, not this machine's): the platform parses it in its own zone and refuses
+ * one more than 5 minutes old.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { DEFAULT_PLATFORM_TIME_ZONE } from '../../shared/settings-model';
+
+export { DEFAULT_PLATFORM_TIME_ZONE, isTimeZone } from '../../shared/settings-model';
 
 export interface Credentials {
   appId: string;
@@ -36,16 +41,77 @@ export function sign(secretKey: string, input: SignInput): string {
   return createHmac('sha256', secretKey).update(stringToSign(input), 'utf8').digest('base64');
 }
 
-/** `yyyyMMddHHmmss` in the caller's local time, as the platform expects. */
-export function formatTimestamp(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}${p(date.getHours())}${p(
-    date.getMinutes(),
-  )}${p(date.getSeconds())}`;
+/** One wall-clock reading, as the platform's clock on the wall shows it. */
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
 }
 
-/** Parses `yyyyMMddHHmmss` (local time) to epoch ms, or null when malformed. */
-export function parseTimestamp(text: string): number | null {
+// One formatter per zone: the gateway signs every agent's keepalive with it.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // Throws RangeError for a zone this runtime does not know (checked earlier: isTimeZone).
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function wallClock(ms: number, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(ms)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
+}
+
+function wallText(w: WallClock): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${String(w.year).padStart(4, '0')}${p(w.month)}${p(w.day)}${p(w.hour)}${p(w.minute)}${p(
+    w.second,
+  )}`;
+}
+
+/**
+ * `yyyyMMddHHmmss` as the platform's clock shows `date`: in the platform's time zone (an IANA
+ * name, default {@link DEFAULT_PLATFORM_TIME_ZONE}), whatever zone this machine is set to — the
+ * platform parses the Timestamp in its own zone. Throws RangeError for an unknown zone.
+ */
+export function formatTimestamp(date: Date, timeZone: string = DEFAULT_PLATFORM_TIME_ZONE): string {
+  return wallText(wallClock(date.getTime(), timeZone));
+}
+
+/**
+ * Parses `yyyyMMddHHmmss`, read in `timeZone` (default {@link DEFAULT_PLATFORM_TIME_ZONE}), to
+ * epoch ms, or null when malformed or a wall time that zone never shows (a DST gap).
+ */
+export function parseTimestamp(
+  text: string,
+  timeZone: string = DEFAULT_PLATFORM_TIME_ZONE,
+): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [
@@ -57,9 +123,17 @@ export function parseTimestamp(text: string): number | null {
     number,
     number,
   ];
-  const date = new Date(y, mo - 1, d, h, mi, s);
-  if (date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h) return null;
-  return date.getTime();
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (Number.isNaN(asUtc)) return null;
+  // The zone's offset at that moment, taken twice: the first guess may sit across a DST change.
+  const offsetAt = (ms: number) => {
+    const w = wallClock(ms, timeZone);
+    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - ms;
+  };
+  const guess = asUtc - offsetAt(asUtc);
+  const at = asUtc - offsetAt(guess);
+  // Also refuses 20241301…, 20240230…, hour 25, and years Date.UTC would move (0099 → 1999).
+  return formatTimestamp(new Date(at), timeZone) === text ? at : null;
 }
 
 /** The headers a signed request carries. */
@@ -70,8 +144,10 @@ export function signedHeaders(
   body: string,
   contentType: string,
   now: Date,
+  /** The platform's time zone (IANA); the Timestamp is its wall clock. */
+  timeZone: string = DEFAULT_PLATFORM_TIME_ZONE,
 ): Record<string, string> {
-  const timestamp = formatTimestamp(now);
+  const timestamp = formatTimestamp(now, timeZone);
   return {
     AppID: credentials.appId,
     CertID: credentials.certId,

@@ -26,6 +26,7 @@ export const ENV_SETTING: Record<keyof typeof ENV, LockableKey> = {
   secretKey: 'secretKey',
   sipWsUrl: 'sipWsUrl',
   gatewayUrl: 'gatewayUrl',
+  platformTimeZone: 'platformTimeZone',
 };
 
 /**

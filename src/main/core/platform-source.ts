@@ -9,6 +9,7 @@ import type { PlatformTransport, TransportReply } from '../../lib/platform/trans
 import { EnvelopeSchema } from '../../shared/platform/dto';
 import { GATEWAY_PASSING_CODES } from '../../shared/gateway/wire';
 import type { Credentials } from '../../lib/platform/signing';
+import { DEFAULT_PLATFORM_TIME_ZONE } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
 import type { Logger, SecretStore } from '../../lib/ports';
 import { GATEWAY_PATHS } from '../../shared/gateway/wire';
@@ -32,6 +33,8 @@ export const ENV = {
   sipWsUrl: 'AGENT_DESKTOP_SIP_WS_URL',
   /** The site's agent gateway: set = gateway mode (docs/gateway.md). */
   gatewayUrl: 'AGENT_DESKTOP_GATEWAY_URL',
+  /** The platform's time zone, which signed requests' Timestamp is written in. */
+  platformTimeZone: 'AGENT_DESKTOP_PLATFORM_TIME_ZONE',
 } as const;
 
 /** What the core needs of the demo platform's emulator: its address, credentials and controls. */
@@ -178,6 +181,10 @@ export class PlatformSource {
       baseUrl: target.url,
       credentials: target.credentials,
       transport: this.transport,
+      // The demo platform reads Timestamps in its own default zone, whatever a site set.
+      timeZone: target.demo
+        ? DEFAULT_PLATFORM_TIME_ZONE
+        : this.env[ENV.platformTimeZone] || this.settings().platformTimeZone,
     });
   }
 

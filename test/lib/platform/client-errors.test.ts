@@ -19,7 +19,8 @@ import { answerEnvelope, answerWith, refusedPort, startRawServer } from './raw-s
 import type { Answer, RawServer } from './raw-server';
 
 const CREDENTIALS = { appId: 'app-1', certId: 'cert-1', secretKey: 's3cret-密钥' };
-const NOW = new Date(2024, 4, 6, 7, 8, 9);
+// 2024-05-06 07:08:09 on the platform's clock (Asia/Shanghai, UTC+8), whatever this machine's zone.
+const NOW = new Date(Date.UTC(2024, 4, 5, 23, 8, 9));
 
 let servers: RawServer[] = [];
 

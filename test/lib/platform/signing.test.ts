@@ -82,8 +82,9 @@ describe('sign (checked against openssl)', () => {
     expect(sign(SECRET, { ...base, path: `${PATH}/x` })).not.toBe(reference);
   });
 
-  it('signedHeaders carries AppID, CertID, the local timestamp and the signature', () => {
-    const now = new Date(2024, 0, 2, 3, 4, 5);
+  it("signedHeaders carries AppID, CertID, the platform's wall-clock timestamp and the signature", () => {
+    // 2024-01-02 03:04:05 in Asia/Shanghai (UTC+8), the default platform zone.
+    const now = new Date(Date.UTC(2024, 0, 1, 19, 4, 5));
     const body = '{"id":"e1"}';
     const headers = signedHeaders(
       { appId: APP_ID, certId: 'cert-1', secretKey: SECRET },
@@ -110,21 +111,55 @@ describe('sign (checked against openssl)', () => {
 });
 
 describe('timestamps', () => {
-  it('formats yyyyMMddHHmmss in local time with zero padding', () => {
-    expect(formatTimestamp(new Date(2024, 0, 2, 3, 4, 5))).toBe('20240102030405');
-    expect(formatTimestamp(new Date(1999, 11, 31, 23, 59, 59))).toBe('19991231235959');
+  // Zones with no DST, with DST, half-hour and 45-minute offsets, and a half-hour DST shift.
+  const ZONES = [
+    'Asia/Shanghai',
+    'UTC',
+    'America/New_York',
+    'Europe/London',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+  ];
+
+  it("formats yyyyMMddHHmmss on the platform's clock (Asia/Shanghai by default), zero-padded", () => {
+    expect(formatTimestamp(new Date(Date.UTC(2024, 0, 1, 19, 4, 5)))).toBe('20240102030405');
+    expect(formatTimestamp(new Date(Date.UTC(1999, 11, 31, 15, 59, 59)))).toBe('19991231235959');
+    // Midnight: hour 00, never 24.
+    expect(formatTimestamp(new Date(Date.UTC(2024, 1, 28, 16, 0, 0)))).toBe('20240229000000');
   });
 
-  it('round-trips any date to the second', () => {
+  it('formats one instant as each platform zone shows it, whatever this machine is set to', () => {
+    const instant = new Date(Date.UTC(2026, 6, 1, 12, 0, 7)); // 12:00:07 UTC, July
+    expect(formatTimestamp(instant, 'Asia/Shanghai')).toBe('20260701200007');
+    expect(formatTimestamp(instant, 'UTC')).toBe('20260701120007');
+    expect(formatTimestamp(instant, 'America/New_York')).toBe('20260701080007'); // EDT
+    expect(formatTimestamp(instant, 'Asia/Kathmandu')).toBe('20260701174507');
+    expect(() => formatTimestamp(instant, 'Mars/Olympus_Mons')).toThrow(RangeError);
+  });
+
+  it('reads a Timestamp in the zone it is given', () => {
+    const shanghai = parseTimestamp('20260701200007');
+    expect(shanghai).toBe(Date.UTC(2026, 6, 1, 12, 0, 7));
+    expect(parseTimestamp('20260701200007', 'UTC')).toBe(Date.UTC(2026, 6, 1, 20, 0, 7));
+    expect(parseTimestamp('20260701200007', 'America/New_York')).toBe(
+      Date.UTC(2026, 6, 2, 0, 0, 7),
+    );
+    // A wall time New York's clocks skip (2026-03-08 02:30) is no time there.
+    expect(parseTimestamp('20260308023000', 'America/New_York')).toBeNull();
+  });
+
+  it('round-trips any date to the second, in any zone', () => {
     fc.assert(
       fc.property(
         fc.date({ min: new Date(1971, 0, 1), max: new Date(2199, 11, 31), noInvalidDate: true }),
-        (date) => {
-          const text = formatTimestamp(date);
-          const ms = parseTimestamp(text);
+        fc.constantFrom(...ZONES),
+        (date, zone) => {
+          const text = formatTimestamp(date, zone);
+          const ms = parseTimestamp(text, zone);
           expect(ms).not.toBeNull();
           // Compare wall-clock text: in a DST fall-back hour two instants share one text.
-          expect(formatTimestamp(new Date(ms!))).toBe(text);
+          expect(formatTimestamp(new Date(ms!), zone)).toBe(text);
           expect(Math.abs(ms! - Math.floor(date.getTime() / 1000) * 1000)).toBeLessThanOrEqual(
             3_600_000,
           );
@@ -142,6 +177,7 @@ describe('timestamps', () => {
     '20240230000000',
     '20240102250000',
     '2024010203O405',
+    '00990102030405',
   ])('refuses %j', (text) => {
     expect(parseTimestamp(text)).toBeNull();
   });

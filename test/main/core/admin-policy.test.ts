@@ -119,6 +119,7 @@ function sampleFor(key: keyof Settings): unknown {
     { policy: true },
     'answer',
     { policy_agent: 30 },
+    'Europe/Berlin',
   ];
   for (const candidate of candidates) {
     if (candidate === undefined) continue;

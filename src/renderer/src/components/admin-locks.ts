@@ -48,7 +48,7 @@ export const LOCK_TARGETS: Record<string, string[]> = {
 };
 
 /** Settings the window has no field for (an administrator's or a build's alone). */
-export const NO_FIELD: readonly string[] = ['updateUrl'];
+export const NO_FIELD: readonly string[] = ['updateUrl', 'platformTimeZone'];
 
 const MARK = 'data-admin-lock';
 
