@@ -34,9 +34,9 @@ async function clickToState(): Promise<Record<string, number>> {
     startEmbedded: async () => ({ emulator, sipWsUrl: null, close: () => emulator.close() }),
   });
   const host = await startBrowserHost({ core, rendererDir: resolve('out/renderer') });
-  const page = await (await fetch(host.url)).text();
-  const token = /token=([0-9a-f]+)/.exec(page)?.[1];
-  const origin = host.url.replace(/\/$/, '');
+  // The host's address carries the token in its fragment (the page never does).
+  const token = /#token=([0-9a-f]+)$/.exec(host.url)?.[1];
+  const origin = new URL(host.url).origin;
   const ws = new WebSocket(`${origin.replace('http', 'ws')}/__host/ipc?token=${token}`, {
     headers: { Origin: origin },
   });

@@ -10,20 +10,54 @@ import type { Result } from '../shared/ipc/contract';
 type Reply = { id: number; result: Result<unknown> };
 type Push = { event: string; payload: unknown };
 
-const script = document.currentScript as HTMLScriptElement | null;
-const token = script ? (new URL(script.src).searchParams.get('token') ?? '') : '';
-const url = `ws://${location.host}/__host/ipc?token=${encodeURIComponent(token)}`;
+const TOKEN_KEY = 'agent-desktop-host-token';
+/** Reconnect delays: the first retry is quick, then doubling up to a few seconds. */
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 5000;
+
+/**
+ * The run's token comes in the address the host printed (`#token=…`), never in the page, so
+ * nothing that merely fetches the page learns it. It is taken off the address bar and kept
+ * for reloads of this tab only.
+ */
+function readToken(): string {
+  const fromAddress = new URLSearchParams(location.hash.slice(1)).get('token');
+  try {
+    if (fromAddress) sessionStorage.setItem(TOKEN_KEY, fromAddress);
+    else return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    // No storage (disabled): the token still works until the page is reloaded.
+  }
+  if (fromAddress) history.replaceState(history.state, '', location.pathname + location.search);
+  return fromAddress ?? '';
+}
+
+const token = readToken();
+const query = `?token=${encodeURIComponent(token)}`;
+const url = `ws://${location.host}/__host/ipc${query}`;
 
 let socket: WebSocket;
 let opened = false;
+let retryMs = FIRST_RETRY_MS;
+/** Set once the host refused this page's token: no more retries, commands fail at once. */
+let refused = false;
 let nextId = 1;
 const pending = new Map<number, (result: Result<unknown>) => void>();
+/** Commands waiting for the socket to open; each still has its entry in `pending`. */
 const queue: string[] = [];
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
+const lost = <T>(message: string): Result<T> => ({
+  ok: false,
+  error: { code: 'transport', message },
+});
+
 function connect(): void {
+  let handshake = true;
   socket = new WebSocket(url);
   socket.onopen = () => {
+    handshake = false;
+    retryMs = FIRST_RETRY_MS;
     const reconnect = opened;
     opened = true;
     for (const message of queue.splice(0)) socket.send(message);
@@ -42,12 +76,36 @@ function connect(): void {
     }
   };
   socket.onclose = () => {
+    // Every request still waiting is answered "failed" now, so none may be sent later.
+    queue.length = 0;
     for (const [id, resolve] of pending) {
-      resolve({ ok: false, error: { code: 'transport', message: 'host connection lost' } });
+      resolve(lost('host connection lost'));
       pending.delete(id);
     }
-    setTimeout(connect, 500);
+    const delay = retryMs;
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    // A handshake that failed may be the host refusing this token (it restarted with a new
+    // one): the browser does not tell a 403 from a host that is away, so ask over http.
+    if (handshake) void tokenRefused().then((no) => (no ? stop() : setTimeout(connect, delay)));
+    else setTimeout(connect, delay);
   };
+}
+
+/** Whether the host answers this page's token with 403; false when it cannot be asked. */
+async function tokenRefused(): Promise<boolean> {
+  try {
+    return (await fetch(`/__host/ipc${query}`, { cache: 'no-store' })).status === 403;
+  } catch {
+    return false;
+  }
+}
+
+function stop(): void {
+  refused = true;
+  console.error(
+    'Agent desktop: the browser host refused this page’s token (it was restarted?). ' +
+      'Open the address it printed to connect again.',
+  );
 }
 
 function deliver(event: string, payload: unknown): void {
@@ -56,6 +114,10 @@ function deliver(event: string, payload: unknown): void {
 
 const invoke: Invoke = (channel, input) =>
   new Promise((resolve) => {
+    if (refused) {
+      resolve(lost('host refused this page'));
+      return;
+    }
     const id = nextId++;
     pending.set(id, resolve as (result: Result<unknown>) => void);
     const message = JSON.stringify({ id, channel, payload: input });

@@ -28,6 +28,7 @@ export interface BrowserHostOptions {
 }
 
 export interface BrowserHost {
+  /** The window's address; its fragment (`#token=…`) carries this run's token, never the page. */
   url: string;
   /** Connected windows (for tests that check reconnection). */
   clients(): number;
@@ -46,8 +47,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 const MAX_MESSAGE = 256 * 1024;
-/** The token page is neither cached, framed nor referred on. */
-const TOKEN_PAGE_HEADERS = {
+/** The window's page is neither cached, framed nor referred on. */
+const PAGE_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -73,7 +74,7 @@ function parsedUrl(url: string | undefined, origin: string): URL | null {
 }
 
 /**
- * Whether a request for the token page comes from a top-level visit (typed URL, bookmark, a
+ * Whether a request for the window's page comes from a top-level visit (typed URL, bookmark, a
  * tool such as curl that sends no fetch metadata) or from our own page. Browsers mark every
  * request another site's page makes with Sec-Fetch-Site cross-site/same-site and its Origin.
  */
@@ -149,6 +150,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request path');
       return;
     }
+    if (path === '/__host/ipc') {
+      // Not an upgrade: the page asks whether its token is still this run's (after a failed
+      // handshake, which a browser reports without its status). Tells no more than a handshake.
+      const given = parsedUrl(req.url, origin)?.searchParams.get('token');
+      res.writeHead(given === token ? 426 : 403, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
     if (path === '/__host/bridge.js') {
       res.writeHead(200, { 'Content-Type': TYPES['.js']!, 'Cache-Control': 'no-store' }).end(code);
       return;
@@ -159,8 +167,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(403).end();
       return;
     }
-    // The page carries the token: hand it only to a top-level visit or our own page, never to a
-    // request another origin's page can make (fetch, iframe, script, form).
+    // The window's page goes to a top-level visit or our own page, never to a request another
+    // origin's page can make (fetch, iframe, script, form). It holds no token: that is only in
+    // the address the host hands out (see the bridge), so a process that fetches it learns none.
     if (file === 'index.html' && !ownPageRequest(req.headers, origin)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('cross-site request refused');
       return;
@@ -176,8 +185,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           // are deferred) and after the page's CSP <meta>, which then governs it too.
           out = body
             .toString('utf8')
-            .replace('</head>', `<script src="/__host/bridge.js?token=${token}"></script></head>`);
-          Object.assign(headers, TOKEN_PAGE_HEADERS);
+            .replace('</head>', '<script src="/__host/bridge.js"></script></head>');
+          Object.assign(headers, PAGE_HEADERS);
         }
         res.writeHead(200, headers).end(out);
       })
@@ -250,7 +259,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   ownHost = (value) => value === host;
 
   return {
-    url: `${origin}/`,
+    url: `${origin}/#token=${token}`,
     clients: () => sockets.size,
     async close() {
       for (const off of unsubscribers) off();

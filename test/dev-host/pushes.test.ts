@@ -31,9 +31,8 @@ afterAll(async () => {
 
 /** A window's socket, collecting the session pushes it is sent. */
 async function window(): Promise<{ pushes: Record<string, unknown>[]; close: () => void }> {
-  const page = await (await fetch(host.url, { headers: { 'sec-fetch-site': 'none' } })).text();
-  const token = /token=([0-9a-f]{32})/.exec(page)![1]!;
-  const origin = host.url.replace(/\/$/, '');
+  const token = /#token=([0-9a-f]{32})$/.exec(host.url)![1]!;
+  const origin = new URL(host.url).origin;
   const ws = new WebSocket(`${origin.replace('http', 'ws')}/__host/ipc?token=${token}`, { origin });
   const pushes: Record<string, unknown>[] = [];
   ws.on('message', (data) => {

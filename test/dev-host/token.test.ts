@@ -1,7 +1,9 @@
 /**
- * The browser host's page carries the session token. Only a top-level visit to the bound address
- * (or our own page) gets it: not a DNS-rebound name, not another origin's page (fetch, iframe,
- * script, form). And the IPC socket opens only for our own origin and host with the token.
+ * The browser host's session token is only in the address the host hands out (its fragment,
+ * which no request carries): never in the page, so another local process (curl, another OS user)
+ * that fetches the page learns nothing. The page itself goes only to a top-level visit to the
+ * bound address (or our own page): not a DNS-rebound name, not another origin's page (fetch,
+ * iframe, script, form). And the IPC socket opens only for our own origin and host with the token.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -22,6 +24,7 @@ let core: Core;
 let host: BrowserHost;
 let dir: string;
 let bound: string;
+let token: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'host-token-'));
@@ -34,6 +37,7 @@ beforeAll(async () => {
   });
   host = await startBrowserHost({ core, rendererDir: dir });
   bound = new URL(host.url).host;
+  token = /^#token=([0-9a-f]{32})$/.exec(new URL(host.url).hash)?.[1] ?? '';
 });
 
 afterAll(async () => {
@@ -42,6 +46,16 @@ afterAll(async () => {
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const open = (url: string, options: { origin?: string; headers?: Record<string, string> }) =>
+  new Promise<'open' | 'refused'>((resolve) => {
+    const ws = new WebSocket(url, options);
+    ws.once('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.once('error', () => resolve('refused'));
+  });
 
 /** GET with exactly these headers (fetch would set Host and Sec-Fetch-* itself). */
 function get(
@@ -63,10 +77,15 @@ function get(
   });
 }
 
-const hasToken = (body: string) => /token=[0-9a-f]{32}/.test(body);
+const hasToken = (body: string) => body.includes(token) || /token=[0-9a-f]{32}/.test(body);
 
-describe('the token page', () => {
-  it('goes to a visit typed into the address bar, and to tools that send no fetch metadata', async () => {
+describe('the token', () => {
+  it('is in the address the host hands out, in the fragment no request carries', () => {
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(new URL(host.url).pathname).toBe('/');
+  });
+
+  it('is never in the page: not for a visit, a reload, curl or the bridge script', async () => {
     const visit = await get('/', {
       Host: bound,
       'Sec-Fetch-Site': 'none',
@@ -74,13 +93,38 @@ describe('the token page', () => {
       'Sec-Fetch-Dest': 'document',
     });
     expect(visit.status).toBe(200);
-    expect(hasToken(visit.body)).toBe(true);
+    expect(visit.body).toContain('<script src="/__host/bridge.js"></script>');
+    expect(hasToken(visit.body)).toBe(false);
     const reload = await get('/', { Host: bound, 'Sec-Fetch-Site': 'same-origin' });
-    expect(hasToken(reload.body)).toBe(true);
+    expect(reload.status).toBe(200);
+    expect(hasToken(reload.body)).toBe(false);
     const curl = await get('/index.html', { Host: bound });
-    expect(hasToken(curl.body)).toBe(true);
+    expect(curl.status).toBe(200);
+    expect(hasToken(curl.body)).toBe(false);
+    expect(hasToken((await get('/__host/bridge.js', { Host: bound })).body)).toBe(false);
   });
 
+  it('a local process that fetched the page still cannot open the IPC socket', async () => {
+    // What another OS user on a shared machine can do: fetch the page, forge the Origin.
+    const page = await get('/', { Host: bound });
+    const found = /token=([0-9a-f]*)/.exec(page.body)?.[1] ?? '';
+    const origin = `http://${bound}`;
+    const ipc = `ws://${bound}/__host/ipc`;
+    expect(await open(`${ipc}?token=${found}`, { origin })).toBe('refused');
+    expect(await open(ipc, { origin })).toBe('refused');
+  });
+
+  it("answers the page's question whether its token is still this run's, and nothing more", async () => {
+    expect((await get(`/__host/ipc?token=${token}`, { Host: bound })).status).toBe(426);
+    expect((await get('/__host/ipc?token=0', { Host: bound })).status).toBe(403);
+    expect((await get('/__host/ipc', { Host: bound })).status).toBe(403);
+    const port = new URL(host.url).port;
+    const rebound = `attacker.example:${port}`;
+    expect((await get(`/__host/ipc?token=${token}`, { Host: rebound })).status).toBe(421);
+  });
+});
+
+describe('the page', () => {
   it('is refused to a DNS-rebound host name, a missing Host and a different port', async () => {
     const port = new URL(host.url).port;
     for (const name of [
@@ -127,19 +171,7 @@ describe('the token page', () => {
 });
 
 describe('the IPC socket', () => {
-  const open = (url: string, options: { origin?: string; headers?: Record<string, string> }) =>
-    new Promise<'open' | 'refused'>((resolve) => {
-      const ws = new WebSocket(url, options);
-      ws.once('open', () => {
-        ws.close();
-        resolve('open');
-      });
-      ws.once('error', () => resolve('refused'));
-    });
-
   it('opens for our page with the token, and for nobody else', async () => {
-    const page = await get('/', { Host: bound, 'Sec-Fetch-Site': 'none' });
-    const token = /token=([0-9a-f]{32})/.exec(page.body)![1]!;
     const origin = `http://${bound}`;
     const ipc = `ws://${bound}/__host/ipc`;
     expect(await open(`${ipc}?token=${token}`, { origin })).toBe('open');
