@@ -25,6 +25,7 @@ import {
 } from './session-rules';
 import { isSessionLost } from '../../lib/platform/client';
 import { Listeners } from '../../lib/listeners';
+import { backoffDelay } from '../../lib/backoff';
 import { KeepaliveLoop } from './keepalive-loop';
 import { endsByItself, isSystemHold, NamedHolds, outranksSelfEnding } from './session-holds';
 import { rememberReason } from '../../shared/domain/recent-reasons';
@@ -42,6 +43,7 @@ import type {
   LinkHealth,
   MissedOffer,
   PlatformHealth,
+  SessionPhase,
   SessionSnapshot,
   SignInProfile,
   SipStatus,
@@ -97,6 +99,10 @@ const SIP_DROP_CHECK_MS = 5_000;
  * process): the login may have lapsed on the platform meanwhile, and another desktop signed in.
  */
 const LAPSE_SLACK_MS = 30_000;
+/** The backoff of what lock, suspend or the agent's return still owes (as the keepalive's). */
+const OWED_RETRY = { baseMs: 1_000, capMs: 30_000 };
+
+type SystemHoldCause = 'suspend' | 'lock';
 
 export class AgentSession {
   private readonly store: SnapshotStore<SessionSnapshot>;
@@ -111,8 +117,41 @@ export class AgentSession {
   private chosenBeforePending: string | null = null;
   /** Set when suspend/lock signed the agent out, so resume can sign them back in. */
   private signedOutByHold: { profile: SignInProfile; state: string | null } | null = null;
-  /** Suspend or lock came during a call: applied once the call is over, unless woken first. */
-  private owedHold: 'suspend' | 'lock' | null = null;
+  /**
+   * Suspend or lock came during a call, or the platform did not take it (busy, no reply):
+   * applied once the call is over, or sent again on the backoff, unless the agent is back first.
+   */
+  private owedHold: SystemHoldCause | null = null;
+  /** Back at the desk while the platform could not take the return: the hold still to lift. */
+  private returnOwed: SystemHoldCause | null = null;
+  /** Resumed after "sign out" on suspend/lock while the platform could not take the login. */
+  private signInOwed = false;
+  /**
+   * A sign-out the platform did not answer, or answered busy: it may have been applied, so it is
+   * sent again on the backoff in place of keepalives, and a 040202 meanwhile ends the session
+   * instead of healing it. `hold`: asked by suspend or lock ("sign out"), which the agent's
+   * return cancels.
+   */
+  private signOutOwed: { force: boolean; hold: SystemHoldCause | null } | null = null;
+  /**
+   * Bumped when the agent shows they are here (a return, a choice of state): a hold owed from
+   * before is not wanted any more.
+   */
+  private cameBack = 0;
+  /** Bumped when the agent leaves (lock, suspend) or chooses a state: an owed return is not. */
+  private wentAway = 0;
+  /** The timer and attempts of the retry of what is owed (a hold, a return, a sign-in). */
+  private owedTimer: TimerHandle | null = null;
+  private owedAttempts = 0;
+  /**
+   * A login whose reply never came (it may have been applied): while it lives the platform
+   * refuses the next login with the name (040201), which is then this desktop's own.
+   */
+  private unansweredLogin: { name: string; extension: string } | null = null;
+  /** Bumped when a session ends: an answer to a request sent before belongs to the old one. */
+  private generation = 0;
+  /** Shut down (quit): nothing is retried any more. */
+  private closed = false;
   /**
    * The session must end (another desktop took the agent over, or the name is signed in on
    * another extension) while a call is on the line: it ends once the call is over, since ending
@@ -498,27 +537,128 @@ export class AgentSession {
    * the agent routable while the screen is still locked; a crash hold stays (it ends only once
    * the window is back).
    */
-  hold(reason: 'suspend' | 'lock'): Promise<void> {
-    return this.store.batch(async () => {
-      const action = this.holdAction(reason);
-      if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
-      if (isCallState(this.snap.state) || (action === 'sign-out' && isInCall(this.snap))) {
-        this.owedHold = reason;
-        return;
-      }
-      if (action === 'sign-out') {
-        const profile = this.snap.profile!;
-        const state = this.snap.chosenState;
-        const result = await this.doSignOut(false);
-        if (result.ok) this.signedOutByHold = { profile, state };
-        return;
-      }
-      const current = this.holds.current()?.cause;
-      if (current && !endsByItself(current)) return;
-      const result = await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
-      // The platform put the agent in a call meanwhile.
-      if (!result.ok && result.error.code === 'in-call') this.owedHold = reason;
-    });
+  hold(reason: SystemHoldCause): Promise<void> {
+    // The agent left: a return or a sign-in still owed from an earlier wake is not wanted now.
+    this.wentAway++;
+    this.owedAttempts = 0;
+    this.returnOwed = null;
+    this.signInOwed = false;
+    return this.store.batch(() => this.holdAway(reason, this.cameBack));
+  }
+
+  /**
+   * Sends the hold (or the sign-out) that `reason` asks for. One the platform did not take
+   * (busy, or no reply: it may have) is owed and sent again on the backoff and at the next
+   * read-back, unless the agent came back since `cameBack` (a return, a choice of state).
+   */
+  private async holdAway(reason: SystemHoldCause, cameBack: number): Promise<void> {
+    const action = this.holdAction(reason);
+    if (action === 'nothing' || this.snap.phase !== 'signed-in') return;
+    if (isCallState(this.snap.state) || (action === 'sign-out' && isInCall(this.snap))) {
+      this.owedHold = reason;
+      return;
+    }
+    if (action === 'sign-out') {
+      const profile = this.snap.profile!;
+      const state = this.snap.chosenState;
+      const result = await this.doSignOut(false, reason);
+      // Also when only owed: resuming signs back in once the sign-out has gone through.
+      if (result.ok || this.signOutOwed) this.signedOutByHold = { profile, state };
+      return;
+    }
+    const current = this.holds.current()?.cause;
+    if (current && current !== reason && !endsByItself(current)) return;
+    const result = await this.doHold(reason, SYSTEM_HOLD_STATES[reason]);
+    if (result.ok) return;
+    // The platform put the agent in a call meanwhile.
+    if (result.error.code === 'in-call') this.owedHold = reason;
+    else if (isTransient(result.error) && cameBack === this.cameBack && this.signedIn()) {
+      this.owedHold = reason;
+      this.retryOwedLater();
+    }
+  }
+
+  private signedIn(): boolean {
+    return this.snap.phase === 'signed-in';
+  }
+
+  /**
+   * Sends again, after the backoff's next step, what lock, suspend or the agent's return still
+   * owes. Never more often than the backoff allows, nor later than one keepalive period.
+   */
+  private retryOwedLater(): void {
+    if (this.closed) return;
+    this.cancelOwedRetry();
+    const random = this.options.random ?? Math.random;
+    const delay = Math.min(
+      backoffDelay(this.owedAttempts++, OWED_RETRY, random),
+      this.options.keepaliveMs(),
+    );
+    this.owedTimer = this.options.clock.setTimeout(() => {
+      this.owedTimer = null;
+      this.store
+        .batch(() => this.applyOwed())
+        .catch((error: unknown) =>
+          this.options.logger.error('session: an owed retry failed', { error: String(error) }),
+        );
+    }, delay);
+  }
+
+  private cancelOwedRetry(): void {
+    if (this.owedTimer) this.options.clock.clearTimeout(this.owedTimer);
+    this.owedTimer = null;
+  }
+
+  /** What lock, suspend or the agent's return still owes, sent now. */
+  private async applyOwed(): Promise<void> {
+    if (this.closed) return;
+    if (this.signInOwed) {
+      if (this.snap.phase === 'signed-out') await this.signInAgain();
+      return;
+    }
+    // Restoring: the heal logs in with the hold, or with what its release restores.
+    if (this.snap.phase !== 'signed-in') return;
+    const back = this.returnOwed;
+    if (back) return this.comeBack(back);
+    const away = this.owedHold;
+    if (!away) return;
+    this.owedHold = null;
+    await this.holdAway(away, this.cameBack);
+  }
+
+  /**
+   * The agent is back: lifts the suspend or lock hold. One the platform did not take (busy, no
+   * reply, no network yet) is owed, sent again on the backoff and at the next read-back, unless
+   * the agent leaves or chooses a state meanwhile.
+   */
+  private async comeBack(cause: SystemHoldCause): Promise<void> {
+    this.returnOwed = null;
+    const wentAway = this.wentAway;
+    const result = await this.doRelease(cause);
+    if (result.ok || !isTransient(result.error) || wentAway !== this.wentAway) return;
+    if (!this.signedIn()) return;
+    if (this.holds.current()?.cause !== cause) return;
+    this.returnOwed = cause;
+    this.retryOwedLater();
+  }
+
+  /**
+   * Resumed after "sign out" on suspend or lock: signs back in with the agent's choice. A login
+   * the platform could not take is owed (sent again on the backoff and when the network is back).
+   */
+  private async signInAgain(): Promise<void> {
+    const back = this.signedOutByHold;
+    if (!back) return;
+    this.signInOwed = false;
+    const wentAway = this.wentAway;
+    const result = await this.doSignIn(
+      { ...back.profile, initialState: back.state ?? back.profile.initialState ?? 'online' },
+      true,
+    );
+    if (result.ok || !isTransient(result.error) || wentAway !== this.wentAway) return;
+    if (!this.signedOutByHold || this.snap.phase !== 'signed-out') return;
+    this.signInOwed = true;
+    this.retryOwedLater();
   }
 
   /** What settings say suspend or lock does now. */
@@ -534,21 +674,27 @@ export class AgentSession {
    * screen may still be locked with nobody there.
    */
   wake(present: boolean): Promise<void> {
-    if (present) this.owedHold = null;
+    if (present) {
+      this.cameBack++;
+      this.owedAttempts = 0;
+      this.owedHold = null;
+      this.returnOwed = null;
+      // Back before the sign-out that lock or suspend asked for went through: not wanted now.
+      if (this.signOutOwed?.hold) {
+        this.signOutOwed = null;
+        this.signedOutByHold = null;
+      }
+    }
     return this.store.batch(async () => {
-      if (present && this.signedOutByHold && this.snap.phase === 'signed-out') {
-        const { profile, state } = this.signedOutByHold;
-        await this.doSignIn({
-          ...profile,
-          initialState: state ?? profile.initialState ?? 'online',
-        });
-        return;
+      const signIn = present || this.signInOwed;
+      if (signIn && this.signedOutByHold && this.snap.phase === 'signed-out') {
+        return this.signInAgain();
       }
       if (this.snap.phase === 'signed-out') return;
       this.loop.succeeded();
       await this.doTick();
       const cause = this.holds.current()?.cause;
-      if (present && isSystemHold(cause)) await this.doRelease(cause);
+      if (present && isSystemHold(cause)) await this.comeBack(cause);
     });
   }
 
@@ -563,6 +709,8 @@ export class AgentSession {
 
   /** Signs out (bounded) and stops all timers: used on quit. */
   async shutdown(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    this.cancelOwedRetry();
     const signOut = this.snap.phase === 'signed-out' ? Promise.resolve() : this.signOut(true);
     let timer: TimerHandle | null = null;
     await Promise.race([
@@ -575,13 +723,19 @@ export class AgentSession {
 
   // ---------------------------------------------------------------- command bodies
 
-  private async doSignIn(profile: SignInProfile): Promise<Answer> {
+  /**
+   * `resuming`: signing back in after "sign out" on suspend or lock; what to sign in with is
+   * kept until the platform has answered the login (a retry needs it).
+   */
+  private async doSignIn(profile: SignInProfile, resuming = false): Promise<Answer> {
     if (this.snap.phase !== 'signed-out') return this.fail(appError('already-signed-in'));
     const invalid = checkProfile(profile);
     if (invalid) return this.fail(invalid, false);
     const base = this.options.baseUrl();
-    this.client = this.options.platform();
-    this.signedOutByHold = null;
+    const client = this.options.platform();
+    this.client = client;
+    if (!resuming) this.signedOutByHold = null;
+    this.signInOwed = false;
     this.skills = null;
     this.lastAsked = null;
     this.askedExtensions.clear();
@@ -595,13 +749,22 @@ export class AgentSession {
       lastError: null,
       platform: { ...this.snap.platform, baseUrl: base.url, demo: base.demo },
     });
-    const state = profile.initialState || 'online';
-    const login = await this.client.login(loginRequest(profile, state));
+    const asked = profile.initialState || 'online';
+    const sent = await client.login(loginRequest(profile, asked));
+    if (this.phaseNow() !== 'signing-in') {
+      // Signed out (quit) while the login was on its way: it must not stay on the platform.
+      if (sent.ok || isUnanswered(sent.error)) await this.undoLogin(client, profile.name);
+      return this.fail(appError('not-signed-in'), false);
+    }
+    const login = await this.settleLogin(profile, asked, sent);
     if (!login.ok) {
+      if (!isTransient(login.error)) this.signedOutByHold = null;
       this.noteFailure(login.error);
       this.update({ phase: 'signed-out' });
       return this.fail(login.error);
     }
+    const state = login.value;
+    this.signedOutByHold = null;
     this.healRefusals = 0;
     this.pendingState = null;
     this.mayHaveLapsed = false;
@@ -617,21 +780,75 @@ export class AgentSession {
       phase: 'signed-in',
       state,
       stateSince: this.now(),
-      chosenState: state === 'online' ? null : state,
+      chosenState: asked === 'online' ? null : asked,
       hold: null,
       lastError: null,
     });
     await this.readBack();
-    this.loop.start();
+    if (this.phaseNow() === 'signed-in') this.loop.start();
     return this.ok();
   }
 
-  private async doSignOut(force: boolean): Promise<Answer> {
+  /**
+   * What a login's answer means. One whose reply never came may have been applied: while that
+   * login lives, the platform refuses the next one with the name (040201). The name on this
+   * desktop's extension then is that login: carried on with, in the state asked for now. The name
+   * on another extension is someone else's. Gives the state the agent is in on the platform.
+   */
+  private async settleLogin(
+    profile: SignInProfile,
+    state: string,
+    login: PResult<null>,
+  ): Promise<PResult<string>> {
+    const mine = this.unansweredLogin;
+    const same = mine?.name === profile.name && mine.extension === profile.extension;
+    if (!login.ok && isUnanswered(login.error)) {
+      this.unansweredLogin = { name: profile.name, extension: profile.extension };
+      return login;
+    }
+    this.unansweredLogin = null;
+    if (login.ok) return { ok: true, value: state };
+    if (login.error.code !== PLATFORM_CODES.AGENT_LOGGED_IN || !same) return login;
+    const read = await this.client!.getAgent(profile.name);
+    if (!read.ok) {
+      // Not known yet: the next try asks again.
+      this.unansweredLogin = mine;
+      return read;
+    }
+    if (read.value.extension !== profile.extension) return login;
+    let now = read.value.state ?? state;
+    // `online` cannot be set through the API: the state the lost login set stays.
+    if (state !== 'online' && now !== state && !isCallState(now)) {
+      const set = await this.sendState(state);
+      if (!set.ok) {
+        this.unansweredLogin = mine;
+        return set;
+      }
+      now = state;
+    }
+    this.options.logger.info('session: the login whose reply was lost was applied; carried on');
+    return { ok: true, value: now };
+  }
+
+  /** Logs out a login that landed after the session was signed out (best effort, not retried). */
+  private async undoLogin(client: SessionPlatform, name: string): Promise<void> {
+    this.options.logger.warn('session: a login landed after the sign-out; logging it out');
+    const result = await client.logout(name, { force: false });
+    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND) {
+      this.options.logger.warn('session: could not log out the late login', {
+        code: result.error.code,
+      });
+    }
+  }
+
+  /** `hold`: asked by suspend or lock ("sign out"), not by the agent. */
+  private async doSignOut(force: boolean, hold: SystemHoldCause | null = null): Promise<Answer> {
     const name = this.snap.profile?.name;
     if (this.snap.phase === 'signed-out' || !name || !this.client) {
       this.signedOutByHold = null;
       return this.ok();
     }
+    this.signOutOwed = null;
     // A call dialled straight to the extension is a call too, though the platform shows idle.
     // A stale call state (no call on the line, not read back since) asks nothing here: the
     // platform refuses (040203) if the agent is still in a call there, and the question follows.
@@ -654,8 +871,16 @@ export class AgentSession {
       return this.fail(asInCallRefusal(result.error));
     }
     // 040202: the platform has already forgotten the agent, which is what signing out wants.
-    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND)
+    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND) {
+      if (isTransient(result.error) && this.phaseNow() !== 'signed-out') {
+        // No reply (it may have been applied), or busy: sent again on the backoff in place of
+        // keepalives, and a 040202 meanwhile ends the session rather than healing it.
+        this.signOutOwed = { force, hold };
+        this.noteFailure(result.error);
+        if (!this.ticking) this.scheduleRetry();
+      }
       return this.fail(result.error);
+    }
     this.endSession();
     return this.ok();
   }
@@ -670,6 +895,12 @@ export class AgentSession {
       // A stale call state (the call ended while the platform could not be read) is no refusal:
       // the platform says 040203 itself if the agent is still in a call there.
       if (isInCall(this.snap)) return this.fail(inCallRefusal(), false);
+      // The agent's own choice: a hold, a return or a sign-out still owed is not sent over it.
+      this.cameBack++;
+      this.wentAway++;
+      this.owedHold = null;
+      this.returnOwed = null;
+      this.signOutOwed = null;
       const stale = isStaleCallState(this.snap);
       const answer = await this.sendState(state);
       // 040203 from the platform is the same refusal as a call the desktop already knows.
@@ -744,6 +975,12 @@ export class AgentSession {
     const result = await this.sendState(target);
     if (!result.ok) {
       this.noteFailure(result.error);
+      // Lock or suspend the platform did not take (busy, or no reply: it may have): recorded all
+      // the same, so the agent's return restores what was there before, whatever the platform
+      // did; hold() sends it again.
+      if (isSystemHold(cause) && isTransient(result.error)) {
+        this.beginHold(cause, target, restoreTo ?? previous);
+      }
       return this.fail(result.error, false);
     }
     this.markAck();
@@ -813,6 +1050,7 @@ export class AgentSession {
       return;
     this.ticking = true;
     try {
+      if (this.signOutOwed && !(await this.signOutAgain())) return;
       if (this.snap.phase === 'restoring') return await this.heal();
       const result = await this.client.keepalive(this.snap.profile.name);
       if (this.snap.phase !== 'signed-in') return;
@@ -829,7 +1067,10 @@ export class AgentSession {
           return;
         }
         if (wasDown || this.pendingState) await this.reconcile();
-        this.loop.next();
+        if (this.snap.phase !== 'signed-in') return;
+        // A sign-out asked while this round was on its way failed: sent again within seconds.
+        if (this.signOutOwed) this.scheduleRetry();
+        else this.loop.next();
       } else if (isSessionLost(result.error)) {
         this.update({ phase: 'restoring', lastError: result.error });
         // Say so now: signing in again may take as long as the platform takes to answer.
@@ -844,7 +1085,28 @@ export class AgentSession {
     }
   }
 
+  /**
+   * A round's first step while a sign-out is owed: sent again in place of the keepalive (a 040202
+   * ends the session: the lost one was applied). True when the round goes on as usual: the
+   * platform refused it for good (shown once), or a call came meanwhile.
+   */
+  private async signOutAgain(): Promise<boolean> {
+    const owed = this.signOutOwed!;
+    // Lock or suspend: during a call the sign-out waits for its end, as when asked in one.
+    if (owed.hold && isInCall(this.snap)) {
+      this.signOutOwed = null;
+      this.owedHold = owed.hold;
+      return true;
+    }
+    await this.doSignOut(owed.force, owed.hold);
+    if (this.snap.phase === 'signed-out') return false;
+    if (!this.signOutOwed) return true;
+    this.scheduleRetry();
+    return false;
+  }
+
   private scheduleRetry(): void {
+    if (this.closed) return;
     const at = this.loop.retry();
     this.update({ platform: { ...this.snap.platform, nextRetryAt: at } });
   }
@@ -875,7 +1137,16 @@ export class AgentSession {
     const target = cause ? SYSTEM_HOLD_STATES[cause] : restore;
     // The skills as they are now, not as they were at sign-in: edits made since are kept.
     const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
-    const result = await this.client.login(loginRequest(profile, target));
+    const client = this.client;
+    const sent = await client.login(loginRequest(profile, target));
+    if (this.snap.phase !== 'restoring') {
+      // Signed out while the login was on its way: it must not stay on the platform (the agent
+      // routable at an empty desk, and refused 040201 at the next sign-in).
+      const late = sent.ok || isUnanswered(sent.error);
+      if (late && this.snap.phase === 'signed-out') await this.undoLogin(client, profile.name);
+      return;
+    }
+    const result = await this.settleLogin(profile, target, sent);
     if (this.snap.phase !== 'restoring') return;
     if (result.ok) {
       this.healRefusals = 0;
@@ -897,9 +1168,10 @@ export class AgentSession {
         const chosen = this.holds.restoreTarget(this.snap.chosenState);
         this.beginHold(cause, target, chosen);
       }
-      this.applyState(target, false);
+      this.applyState(result.value, false);
       this.update({ phase: 'signed-in', lastError: null, pendingState: null });
       await this.readBack();
+      if (this.phaseNow() !== 'signed-in') return;
       this.loop.start();
       if (late) await this.doHold(late.cause, late.target);
       if (woken) await this.doRelease(owed);
@@ -948,8 +1220,11 @@ export class AgentSession {
     if (!this.client || !this.snap.profile) return false;
     const epoch = this.stateEpoch;
     const ended = this.callsEnded;
+    const generation = this.generation;
     const begun = { extension: this.extensionEpoch, skills: this.skillsEpoch };
     const result = await this.client.getAgent(this.snap.profile.name);
+    // Signed out while it was on its way: the answer describes a session that is over.
+    if (generation !== this.generation || this.snap.phase === 'signed-out') return false;
     if (!result.ok) {
       if (!isSessionLost(result.error)) this.noteFailure(result.error, true);
       return false;
@@ -1041,12 +1316,21 @@ export class AgentSession {
     if (this.snap.phase === 'signed-in' && this.snap.call?.phase === 'talking') {
       this.holdForUnroutedCall(agent.state);
     }
-    if (this.snap.phase !== 'signed-in' || isInCall(this.snap)) return;
-    // Locked or suspended during the call: the hold it asked for, now that the call is over.
+    if (this.snap.phase !== 'signed-in') return;
+    // Back at the desk while the platform could not take the return: it answers again now.
+    const back = this.returnOwed;
+    if (back) {
+      this.returnOwed = null;
+      void this.store.batch(() => this.comeBack(back));
+      return;
+    }
+    if (isInCall(this.snap)) return;
+    // Locked or suspended during the call, or while the platform could not take the hold: the
+    // hold it asked for, now that the call is over and the platform answers.
     const owed = this.owedHold;
     if (owed) {
       this.owedHold = null;
-      void this.hold(owed);
+      void this.store.batch(() => this.holdAway(owed, this.cameBack));
     } else if (this.holds.current()?.cause === 'in-call' && !askedInCall) {
       // Signed in again during the call, which is over now: the agent's choice comes back. Not
       // on the word of a read begun during the call: wrap-up's hold may be a moment away, and
@@ -1176,11 +1460,15 @@ export class AgentSession {
   }
 
   private endSession(error?: AppError): void {
+    this.generation++;
     this.endAfterCall = null;
     this.askedExtensions.clear();
     this.loop.stop();
+    this.cancelOwedRetry();
     this.pendingState = null;
     this.owedHold = null;
+    this.returnOwed = null;
+    this.signOutOwed = null;
     this.holds.clear();
     this.update({
       pendingState: null,
@@ -1265,6 +1553,11 @@ export class AgentSession {
 
   private now(): number {
     return this.options.clock.now();
+  }
+
+  /** The phase now (not as narrowed before an await: requests let other commands run). */
+  private phaseNow(): SessionPhase {
+    return this.snap.phase;
   }
 
   /** A new missed list, with the version that tells it from the one before. */

@@ -1,0 +1,82 @@
+/**
+ * Signing out while the session's own requests are on their way: a heal's login, a sign-in's
+ * login or a read-back answered after the sign-out must not leave the agent logged in on the
+ * platform (routable at an empty desk, and refused 040201 at the next sign-in) nor put a state on
+ * the signed-out window. Against the demo platform.
+ */
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../support/wait';
+import { EXT, pause, platformState, signIn, useSessionBed } from './support/session-bed';
+
+const bed = useSessionBed();
+
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+describe('signing out while the session is being restored', () => {
+  it("a heal's login that lands after the sign-out is undone", async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    await b.emulator.store.logout('agent_1', true);
+    const g = gate();
+    b.tweak.login = async (real) => {
+      await g.wait;
+      return real();
+    };
+    const round = b.session.wake(false);
+    await waitFor(() => b.session.snapshot().phase === 'restoring', 'restoring');
+    expect((await b.session.signOut(false)).ok).toBe(true);
+    g.open();
+    await round;
+    await waitFor(() => b.emulator.store.agentStatus('agent_1') === null, 'logged out again');
+    expect(b.session.snapshot().phase).toBe('signed-out');
+    delete b.tweak.login;
+    const again = await b.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    expect(again.ok ? 'ok' : again.error.code).toBe('ok');
+  });
+});
+
+describe('quitting while signing in', () => {
+  it('a login that lands after the sign-out is undone', async () => {
+    const b = bed();
+    const g = gate();
+    b.tweak.login = async (real) => {
+      await g.wait;
+      return real();
+    };
+    const signing = b.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    await waitFor(() => b.session.snapshot().phase === 'signing-in', 'signing in');
+    await b.session.signOut(true);
+    g.open();
+    const answer = await signing;
+    expect(answer.ok).toBe(false);
+    await waitFor(() => b.emulator.store.agentStatus('agent_1') === null, 'logged out again');
+    expect(b.session.snapshot().phase).toBe('signed-out');
+    expect(b.session.snapshot().state).toBeNull();
+  });
+});
+
+describe('a read-back answered after the sign-out', () => {
+  it('puts no state and no agent on the signed-out window', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    const g = gate();
+    b.tweak.getAgent = async (real) => {
+      const answer = await real();
+      await g.wait;
+      return answer;
+    };
+    const round = b.session.wake(false);
+    await pause(200);
+    expect((await b.session.signOut(false)).ok).toBe(true);
+    g.open();
+    await round;
+    expect(b.session.snapshot().phase).toBe('signed-out');
+    expect(b.session.snapshot().state).toBeNull();
+    expect(b.session.snapshot().agent).toBeNull();
+    expect(platformState(b)).toBeNull();
+  });
+});
