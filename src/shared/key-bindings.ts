@@ -4,6 +4,7 @@
  * conflict; the shell registers only the first action of a shared key.
  */
 import type { Settings } from './settings';
+import type { CallPhase } from './snapshot';
 
 export type KeyAction = 'answer' | 'hang-up' | 'toggle-ready' | 'mute' | 'answer-or-hang-up';
 export type KeySource = 'hotkey' | 'media-key' | 'headset';
@@ -15,6 +16,15 @@ export interface KeyBinding {
   key: string;
   /** The settings field that holds it (for pointing at it). */
   setting: keyof Settings;
+}
+
+/**
+ * What one key that both answers and hangs up (the play/pause media key, a headset's hook
+ * button) does for a call in `phase`. Nothing while the answer is being made: a second press
+ * then would hang up on the customer being connected.
+ */
+export function answerOrHangUp(phase: CallPhase | 'idle' | undefined): 'answer' | 'hang-up' | null {
+  return phase === 'ringing' ? 'answer' : phase === 'talking' ? 'hang-up' : null;
 }
 
 /** The play/pause media key, as Electron names it. */

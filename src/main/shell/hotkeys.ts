@@ -9,7 +9,7 @@
 import { globalShortcut } from 'electron';
 import { baseOf } from '../../shared/domain/state';
 import { isInCall } from '../../shared/availability';
-import { MEDIA_PLAY_PAUSE, normaliseAccelerator } from '../../shared/key-bindings';
+import { MEDIA_PLAY_PAUSE, answerOrHangUp, normaliseAccelerator } from '../../shared/key-bindings';
 import type { Settings } from '../../shared/settings';
 import type { DesktopCore } from '../core/desktop-core';
 import type { Logger } from '../../lib/ports';
@@ -122,9 +122,11 @@ export function commandFor(
       return call.phase === 'ringing'
         ? { channel: 'call:reject', payload: { callId: call.id } }
         : { channel: 'call:hangup', payload: { callId: call.id } };
-    case 'answer-or-hang-up':
-      if (!call) return null;
-      return commandFor(call.phase === 'ringing' ? 'answer' : 'hang-up', snapshot);
+    case 'answer-or-hang-up': {
+      // Not while answering: the key pressed again would hang up on the customer.
+      const toggled = answerOrHangUp(call?.phase);
+      return toggled ? commandFor(toggled, snapshot) : null;
+    }
     case 'mute':
       return call && call.phase === 'talking'
         ? { channel: 'call:mute', payload: { callId: call.id, muted: !call.muted } }

@@ -5,6 +5,8 @@
  * read from the device's own report descriptor (`collections`), so no vendor table is needed.
  * Everything here works on a small port of HIDDevice, so a fake device can drive it in tests.
  */
+import { answerOrHangUp } from '../../../shared/key-bindings';
+import type { CallPhase } from '../../../shared/snapshot';
 
 export const TELEPHONY_PAGE = 0x0b;
 export const LED_PAGE = 0x08;
@@ -175,7 +177,7 @@ export interface HidDevicePort {
 export type HeadsetCommand = 'answer' | 'hang-up' | 'toggle-mute';
 
 export interface HeadsetCall {
-  phase: 'idle' | 'ringing' | 'talking';
+  phase: CallPhase | 'idle';
   muted: boolean;
 }
 
@@ -216,12 +218,14 @@ export class HeadsetControl {
   async show(call: HeadsetCall): Promise<void> {
     // A call answered or ended elsewhere (window, hotkey, customer) moves the hook with it, so
     // the headset's next report is read against the call shown, not against its last report.
-    if (call.phase !== this.call.phase) this.hook = call.phase === 'talking';
+    // Off-hook from the answer on (a call being answered is the agent's, as a talking one is).
+    const offHook = offHookIn(call);
+    if (call.phase !== this.call.phase) this.hook = offHook;
     this.call = call;
     const reports = encodeLeds(this.mapping, {
       ring: call.phase === 'ringing',
-      offHook: call.phase === 'talking',
-      mute: call.phase === 'talking' && call.muted,
+      offHook,
+      mute: offHook && call.muted,
     });
     for (const { reportId, data } of reports) {
       await this.device.sendReport(reportId, data).catch(() => undefined);
@@ -255,7 +259,7 @@ export class HeadsetControl {
     if (hook === this.hook) return;
     this.hook = hook;
     if (hook && this.call.phase === 'ringing') this.command('answer');
-    else if (!hook && this.call.phase === 'talking') this.command('hang-up');
+    else if (!hook && offHookIn(this.call)) this.command('hang-up');
   }
 
   /** A momentary hook button reports press (1) and release (0): only the press acts. */
@@ -263,9 +267,15 @@ export class HeadsetControl {
     const press = pressed && !this.hookHeld;
     this.hookHeld = pressed;
     if (!press) return;
-    if (this.call.phase === 'ringing') this.command('answer');
-    else if (this.call.phase === 'talking') this.command('hang-up');
+    // The same judgement as the play/pause media key: nothing while the answer is being made.
+    const action = answerOrHangUp(this.call.phase);
+    if (action) this.command(action);
   }
+}
+
+/** The headset is off-hook for a call being answered or connected. */
+function offHookIn(call: HeadsetCall): boolean {
+  return call.phase === 'talking' || call.phase === 'answering';
 }
 
 interface HIDInputReportEventLike {

@@ -114,7 +114,7 @@ export const useCallStore = defineStore('calls', () => {
   const headsetOn = () => settings.view?.settings.headsetCallControl ?? true;
   const followHeadset = () =>
     headset.show({
-      phase: !call.value ? 'idle' : call.value.phase === 'ringing' ? 'ringing' : 'talking',
+      phase: call.value?.phase ?? 'idle',
       muted: call.value?.muted ?? false,
     });
 
