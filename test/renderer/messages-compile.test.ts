@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/src/i18n/en';
 import zhCN from '../../src/renderer/src/i18n/zh-CN';
 import { DAY_SETTINGS_EN, DAY_SETTINGS_ZH } from '../../src/renderer/src/i18n/day-settings';
+import { SKILLS_EN, SKILLS_ZH } from '../../src/renderer/src/i18n/skills';
+import { TEAM_EN, TEAM_ZH } from '../../src/renderer/src/i18n/team';
 
 function* strings(value: unknown, path: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
@@ -17,8 +19,8 @@ function* strings(value: unknown, path: string): Generator<[string, string]> {
 
 describe('the window’s messages', () => {
   it.each([
-    ['zh-CN', { ...zhCN, daySettings: DAY_SETTINGS_ZH }],
-    ['en', { ...en, daySettings: DAY_SETTINGS_EN }],
+    ['zh-CN', { ...zhCN, daySettings: DAY_SETTINGS_ZH, team: TEAM_ZH, skills: SKILLS_ZH }],
+    ['en', { ...en, daySettings: DAY_SETTINGS_EN, team: TEAM_EN, skills: SKILLS_EN }],
   ])('%s: every message compiles', (_, messages) => {
     const broken: string[] = [];
     for (const [path, text] of strings(messages, '')) {

@@ -38,7 +38,7 @@ export function stateWords(t: (key: string) => string): StateWords {
   return {
     base: (base) => t(`states.${base}`),
     system: (reason) => t(`systemReasons.${reason}`),
-    unknown: t('team.unknownState'),
+    unknown: t('unknownState'),
   };
 }
 
