@@ -53,6 +53,14 @@ export const SETTINGS_LIMITS = {
 } as const;
 
 /**
+ * Settings only an administrator sets (the policy file, settings.json, an environment variable):
+ * the window has no field for them and may not change them. An update server the page could
+ * choose would have every desk install that server's program at its next start.
+ */
+export const ADMIN_ONLY_SETTINGS = ['updateUrl', 'platformTimeZone'] as const;
+export type AdminOnlySetting = (typeof ADMIN_ONLY_SETTINGS)[number];
+
+/**
  * The time zone the platform reads a request's Timestamp in (IANA name): the ONEYUN platform
  * runs in China. A platform installed elsewhere is set per site (`platformTimeZone`).
  */

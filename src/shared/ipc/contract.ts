@@ -9,6 +9,7 @@ import { SkillInputSchema, SkillOpSchema } from '../platform/dto';
 import { MAX_PAGE_SIZE } from '../platform/dto';
 import { MAX_SKILL_OPS } from '../domain/agent';
 import { SettingsPatchSchema } from '../settings';
+import type { AdminOnlySetting } from '../settings-model';
 import { CallQualityReportSchema } from '../audio/quality-schema';
 import { HistoryQuerySchema } from '../history';
 import type { HistoryPage, TodayFigures } from '../history';
@@ -36,6 +37,12 @@ export const SignInInputSchema = z
     password: z.string().max(1024).optional(),
   })
   .strict();
+
+/** What the window's settings patch leaves out (ADMIN_ONLY_SETTINGS, one key each). */
+const ADMIN_ONLY = { updateUrl: true, platformTimeZone: true } as const satisfies Record<
+  AdminOnlySetting,
+  true
+>;
 
 /** Every command: channel → payload schema. Results are typed in {@link CommandResults}. */
 export const COMMANDS = {
@@ -67,8 +74,8 @@ export const COMMANDS = {
   'extensions:list': PageInput,
   /** Settings as the window may see them (secrets only as set/unset). */
   'settings:get': Empty,
-  /** Change settings; secrets are write-only. */
-  'settings:update': SettingsPatchSchema.strict(),
+  /** Change settings; secrets are write-only; the administrator's own settings are not the window's. */
+  'settings:update': SettingsPatchSchema.omit(ADMIN_ONLY).strict(),
   /** Answer the ringing call. */
   'call:answer': z.object({ callId: z.string().min(1).max(128) }).strict(),
   /** Reject the ringing call. */

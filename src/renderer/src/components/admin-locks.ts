@@ -6,6 +6,7 @@
  */
 import { nextTick, watch } from 'vue';
 import type { Ref } from 'vue';
+import { ADMIN_ONLY_SETTINGS } from '../../../shared/settings-model';
 
 /** Element ids of the existing fields, per setting key. */
 export const LOCK_TARGETS: Record<string, string[]> = {
@@ -48,7 +49,7 @@ export const LOCK_TARGETS: Record<string, string[]> = {
 };
 
 /** Settings the window has no field for (an administrator's or a build's alone). */
-export const NO_FIELD: readonly string[] = ['updateUrl', 'platformTimeZone'];
+export const NO_FIELD: readonly string[] = ADMIN_ONLY_SETTINGS;
 
 const MARK = 'data-admin-lock';
 
