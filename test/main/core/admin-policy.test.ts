@@ -12,6 +12,7 @@ import { policyPath, POLICY_ENV } from '../../../src/main/core/policy-file';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { PolicyError } from '../../../src/shared/policy';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../src/shared/settings';
+import { ADMIN_ONLY_SETTINGS } from '../../../src/shared/settings-model';
 import type { Core } from '../../../src/main/core/create-core';
 import type { Settings } from '../../../src/shared/settings';
 
@@ -139,6 +140,12 @@ describe('every lockable setting', () => {
     // The platform's URL also fixes that there is no gateway (below).
     expect(view.locked).toEqual(key === 'platformBaseUrl' ? [key, 'gatewayUrl'] : [key]);
     const other = await core.dispatch('settings:update', { [key]: DEFAULT_SETTINGS[key] });
+    if ((ADMIN_ONLY_SETTINGS as readonly string[]).includes(key)) {
+      // Never the window's to send, locked or not (settings-window-admin-only.test.ts).
+      expect(other).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(core.settings()[key]).toEqual(value);
+      return;
+    }
     expect(other).toMatchObject({ ok: false, error: { code: 'admin-locked' } });
     expect(other.ok || other.error.detail).toContain('set by your administrator');
     expect(core.settings()[key]).toEqual(value);
