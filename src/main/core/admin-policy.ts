@@ -134,7 +134,11 @@ export class AdminPolicy {
 
   constructor(policy: Policy | null) {
     this.policy = policy && bindsConnection(policy);
-    this.locked = new Set(this.policy ? lockedKeys(this.policy) : []);
+    const locked = new Set(this.policy ? lockedKeys(this.policy) : []);
+    // The proxy password the administrator fixed goes only to the proxy they allow: with the
+    // URL left to the window, anyone could name a host of their own and be sent the password.
+    if (locked.has('sipProxyPassword')) locked.add('sipProxyUrl');
+    this.locked = locked;
   }
 
   /** The keys the policy fixes (for the window). */

@@ -287,7 +287,17 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       const detail = `set by your administrator: ${refused.join(', ')}`;
       return { ok: false, error: appError('admin-locked', detail) };
     }
-    const { secrets, ...rest } = patch;
+    const { secrets: asked, ...rest } = patch;
+    // A proxy password the agent saved is for the proxy it was saved with: naming another host
+    // (or user) without a new password drops it rather than sending it there.
+    const secrets =
+      rest.sipProxyUrl !== undefined &&
+      asked?.sipProxyPassword === undefined &&
+      !policy.isLocked('sipProxyPassword') &&
+      proxyTarget(rest.sipProxyUrl) !== proxyTarget(userSettings.sipProxyUrl) &&
+      proxyPassword() !== null
+        ? { ...asked, sipProxyPassword: null }
+        : asked;
     // Only the user's own choices are saved: removing the policy later gives them back. A
     // locked key sent back with the policy's value (whole forms) is not the user's choice.
     const own = Object.fromEntries(
@@ -560,4 +570,15 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
 function errorCode(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   return (error as NodeJS.ErrnoException).code ?? error.name;
+}
+
+/** Where a proxy URL sends its password: scheme, user, host and port (null: no proxy). */
+function proxyTarget(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.username}@${parsed.host}`;
+  } catch {
+    return url;
+  }
 }

@@ -188,3 +188,63 @@ describe('the SIP proxy password', () => {
     }
   });
 });
+
+describe('the proxy password goes only to the proxy it was given for', () => {
+  it('fixed by the policy: the proxy URL is the administrator’s too', async () => {
+    const policy = new AdminPolicy({ sipProxyPassword: 'IT-Proxy-S3cret' });
+    expect(policy.lockedKeys()).toContain('sipProxyUrl');
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ sipProxyPassword: 'IT-Proxy-S3cret' }));
+    const core = await createDesktopCore({
+      secrets: new MemorySecretStore(),
+      settingsFile: file,
+      env,
+      policyFile,
+      sipLine: null,
+      logger,
+    });
+    try {
+      expect(core.settingsView().locked).toContain('sipProxyUrl');
+      const moved = await core.dispatch('settings:update', {
+        sipProxyUrl: 'http://it@proxy.attacker.example:3128',
+      });
+      expect(moved.ok ? 'accepted' : moved.error.code).toBe('admin-locked');
+      expect(core.settings().sipProxyUrl).toBeNull();
+    } finally {
+      await core.shutdown(1_000);
+    }
+  });
+
+  it('saved by the agent: a new proxy host or user drops it, unless a new one comes along', async () => {
+    const { core, secrets } = await start();
+    try {
+      const saved = await core.dispatch('settings:update', {
+        sipProxyUrl: 'http://agent@proxy.corp:3128',
+        secrets: { sipProxyPassword: PASSWORD },
+      });
+      expect(saved.ok).toBe(true);
+      // Another setting, and the same proxy written differently: the password stays.
+      await core.dispatch('settings:update', { keepaliveSeconds: 20 });
+      await core.dispatch('settings:update', { sipProxyUrl: 'http://agent@PROXY.corp:3128/' });
+      expect(secrets.get('sipProxyPassword')).toBe(PASSWORD);
+      // Another host: the password is not sent there.
+      const moved = await core.dispatch('settings:update', {
+        sipProxyUrl: 'http://agent@elsewhere.example:3128',
+      });
+      expect(moved.ok).toBe(true);
+      expect(secrets.get('sipProxyPassword')).toBeNull();
+      expect(core.settingsView().secrets.sipProxyPassword).toBe(false);
+      // A new host with its own password keeps that one.
+      await core.dispatch('settings:update', {
+        sipProxyUrl: 'http://ops@proxy2.corp:8080',
+        secrets: { sipProxyPassword: 'second-Pw' },
+      });
+      expect(secrets.get('sipProxyPassword')).toBe('second-Pw');
+      // Another user at the same host: dropped too.
+      await core.dispatch('settings:update', { sipProxyUrl: 'http://someone@proxy2.corp:8080' });
+      expect(secrets.get('sipProxyPassword')).toBeNull();
+    } finally {
+      await core.shutdown(1_000);
+    }
+  });
+});
