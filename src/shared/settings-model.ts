@@ -50,6 +50,8 @@ export const SETTINGS_LIMITS = {
   registerExpiresSeconds: { min: 60, max: 3600 },
   /** Preset reasons per list. */
   maxReasons: 50,
+  /** Agents with a wrap-up time of their own (a floor's worth, not an unbounded table). */
+  wrapUpAgents: 10_000,
 } as const;
 
 /**

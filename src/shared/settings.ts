@@ -108,7 +108,11 @@ export const SettingsSchema = z.object({
   /** After-call work for the site, in seconds; 0 = off (admin-lockable). */
   wrapUpSeconds: seconds,
   /** Per-agent wrap-up times (agent name → seconds), overriding the site's. */
-  wrapUpSecondsByAgent: z.record(z.string().min(1).max(64), seconds),
+  wrapUpSecondsByAgent: z
+    .record(z.string().min(1).max(64), seconds)
+    .refine((byAgent) => Object.keys(byAgent).length <= SETTINGS_LIMITS.wrapUpAgents, {
+      message: `at most ${SETTINGS_LIMITS.wrapUpAgents} agents`,
+    }),
   /** The busy reason an agent is held in during wrap-up. */
   wrapUpReason: reason,
   /** Unanswered offers in a row before the desktop sets busy/<noAnswerReason>; 0 = off. */
