@@ -130,8 +130,8 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
   },
   'auth-failed': {
     'zh-CN':
-      '平台拒绝了凭据（HTTP 401）。请在设置中检查 AppID、CertID 和密钥，并确认本机的时钟和时区与平台一致（平台按它所在的时区核对请求时间）。',
-    en: "The platform rejected the credentials (HTTP 401). Check the AppID, CertID and secret key in Settings, and that this computer's clock and time zone match the platform's (it checks each request's time in its own time zone).",
+      '平台拒绝了凭据（HTTP 401）。请在设置中检查 AppID、CertID 和密钥，并确认本机时钟准确（平台核对每个请求的时间）。',
+    en: "The platform rejected the credentials (HTTP 401). Check the AppID, CertID and secret key in Settings, and that this computer's clock is right (the platform checks each request's time).",
   },
   transport: {
     'zh-CN': '无法连接平台。请检查网络；恢复后会自动重连。',
