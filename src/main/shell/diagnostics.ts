@@ -32,7 +32,13 @@ export function hostVersions(): Record<string, string> {
 
 /** A `save` for the core's diagnostics host. */
 export function diagnosticsSaver(options: DiagnosticsSaveOptions) {
-  return async (bundle: () => Uint8Array): Promise<Result<DiagnosticsExport>> => {
+  // One export at a time: a second request (a double click, the tray and Settings at once)
+  // joins the open one instead of stacking a second set of dialogs.
+  let open: Promise<Result<DiagnosticsExport>> | null = null;
+  return (bundle: () => Uint8Array): Promise<Result<DiagnosticsExport>> =>
+    (open ??= ask(bundle).finally(() => (open = null)));
+
+  async function ask(bundle: () => Uint8Array): Promise<Result<DiagnosticsExport>> {
     const text = TRAY_TEXT[options.language()];
     const win = options.window();
     // Never a hidden window: a sheet on it (macOS) would never be seen.
@@ -69,5 +75,5 @@ export function diagnosticsSaver(options: DiagnosticsSaveOptions) {
     }
     options.logger.info('diagnostics saved', { path: chosen.filePath });
     return { ok: true, value: { saved: true, path: chosen.filePath } };
-  };
+  }
 }

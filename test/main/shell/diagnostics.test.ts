@@ -51,6 +51,20 @@ describe('Export diagnostics', () => {
     expect(bundle).not.toHaveBeenCalled();
   });
 
+  it('a second export while the first one is asking joins it: one set of dialogs', async () => {
+    // A double click, or the tray and Settings at once.
+    const target = join(dir, 'once.zip');
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
+    const [first, second] = await Promise.all([save(bundle), save(bundle)]);
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1);
+    expect(dialog.showSaveDialog).toHaveBeenCalledTimes(1);
+    expect(first).toEqual({ ok: true, value: { saved: true, path: target } });
+    expect(second).toEqual(first);
+    // Once it is over, the next export asks again.
+    await save(bundle);
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(2);
+  });
+
   it('a folder that cannot be written: a typed error, not a crash', async () => {
     dialog.showSaveDialog.mockResolvedValueOnce({
       canceled: false,
