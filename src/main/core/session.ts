@@ -202,7 +202,6 @@ export class AgentSession {
   private mayHaveLapsed = false;
   /** When the platform last took a login or keepalive from this desktop. */
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
-
   constructor(private readonly options: SessionOptions) {
     this.ringingListeners = new Listeners('ringing', (msg) => options.logger.error(msg));
     const base = options.baseUrl();
@@ -559,11 +558,7 @@ export class AgentSession {
       return;
     }
     if (action === 'sign-out') {
-      const profile = this.snap.profile!;
-      const state = this.snap.chosenState;
-      const result = await this.doSignOut(false, reason);
-      // Also when only owed: resuming signs back in once the sign-out has gone through.
-      if (result.ok || this.signOutOwed) this.signedOutByHold = { profile, state };
+      await this.doSignOut(false, reason);
       return;
     }
     const current = this.holds.current()?.cause;
@@ -841,8 +836,16 @@ export class AgentSession {
     }
   }
 
-  /** `hold`: asked by suspend or lock ("sign out"), not by the agent. */
-  private async doSignOut(force: boolean, hold: SystemHoldCause | null = null): Promise<Answer> {
+  /**
+   * `hold`: asked by suspend or lock ("sign out"), not by the agent. In turn with state changes:
+   * the platform's agent lock never waits, and a logout that finds a state change holding it is
+   * refused 040203 as if the agent were in a call.
+   */
+  private doSignOut(force: boolean, hold: SystemHoldCause | null = null): Promise<Answer> {
+    return this.serially(() => this.signOutNow(force, hold));
+  }
+
+  private async signOutNow(force: boolean, hold: SystemHoldCause | null): Promise<Answer> {
     const name = this.snap.profile?.name;
     if (this.snap.phase === 'signed-out' || !name || !this.client) {
       this.signedOutByHold = null;
@@ -862,27 +865,50 @@ export class AgentSession {
       this.endAfterCall();
       return this.ok();
     }
-    const stale = isStaleCallState(this.snap);
+    // What resuming signs back in with: the agent's choice as the logout leaves (a state change
+    // asked just before it has been answered by now).
+    const back = hold ? { profile: this.snap.profile!, state: this.snap.chosenState } : null;
     const result = await this.client.logout(name, { force });
-    if (!result.ok && asInCallRefusal(result.error).code === 'in-call') {
-      // Read back, so the window shows (and locks on) the call the platform still has.
-      if (stale) await this.readBack();
-      this.update({ question: { kind: 'force-sign-out' } });
-      return this.fail(asInCallRefusal(result.error));
+    let error = result.ok ? null : result.error;
+    if (error?.code === PLATFORM_CODES.AGENT_BUSY) {
+      // 040203 also answers a logout that found the agent's lock held by another request (the
+      // platform never waits for it): a call only when one is on the line or read back now.
+      if (!force && (await this.callAfterRefusal())) {
+        if (this.phaseNow() === 'signed-out') return this.ok();
+        this.update({ question: { kind: 'force-sign-out' } });
+        return this.fail(asInCallRefusal(error));
+      }
+      error = appError(
+        PLATFORM_CODES.BUSY_LOCKED,
+        `logout refused 040203 with no call: ${error.message}`,
+      );
     }
     // 040202: the platform has already forgotten the agent, which is what signing out wants.
-    if (!result.ok && result.error.code !== PLATFORM_CODES.AGENT_NOT_FOUND) {
-      if (isTransient(result.error) && this.phaseNow() !== 'signed-out') {
+    if (error && error.code !== PLATFORM_CODES.AGENT_NOT_FOUND) {
+      if (isTransient(error) && this.phaseNow() !== 'signed-out') {
         // No reply (it may have been applied), or busy: sent again on the backoff in place of
         // keepalives, and a 040202 meanwhile ends the session rather than healing it.
         this.signOutOwed = { force, hold };
-        this.noteFailure(result.error);
+        // Also when only owed: resuming signs back in once the sign-out has gone through.
+        if (back) this.signedOutByHold = back;
+        this.noteFailure(error);
         if (!this.ticking) this.scheduleRetry();
       }
-      return this.fail(result.error);
+      return this.fail(error);
     }
     this.endSession();
+    if (back) this.signedOutByHold = back;
     return this.ok();
+  }
+
+  /**
+   * After a logout refused 040203: whether the agent is in a call, on the line or on the platform
+   * as read back now (which also shows the window the call). Unread, a call state shown is one.
+   */
+  private async callAfterRefusal(): Promise<boolean> {
+    if (isInCall(this.snap)) return true;
+    const read = await this.readBack();
+    return isInCall(this.snap) || (!read && isCallState(this.snap.state));
   }
 
   private async doSetState(state: string): Promise<Answer> {
@@ -1461,7 +1487,7 @@ export class AgentSession {
 
   private endSession(error?: AppError): void {
     this.generation++;
-    this.endAfterCall = null;
+
     this.askedExtensions.clear();
     this.loop.stop();
     this.cancelOwedRetry();

@@ -1,0 +1,129 @@
+/**
+ * Signing out (the Sign-out button, or "sign out" on lock) while a state change is on its way.
+ * The real platform's agent lock never waits (`DistributeLock.lock()`, non-blocking): a logout
+ * that finds a state change holding it is refused 040203 "座席正忙" although there is no call,
+ * and a state change that finds a logout holding it 000004. The emulator queues instead, so the
+ * bed below puts that lock in front of it. The agent must end signed out on the platform, with no
+ * false "you are in a call, sign out anyway?" question.
+ */
+import { describe, expect, it } from 'vitest';
+import { appError } from '../../../src/shared/domain/errors';
+import { waitFor } from '../../support/wait';
+import { failOnce, pause, platformState, signIn, useSessionBed } from './support/session-bed';
+import type { Bed } from './support/session-bed';
+import type { HoldAction } from '../../../src/shared/settings';
+
+let onLock: HoldAction = 'sign-out';
+const bed = useSessionBed({ holdActions: () => ({ onSuspend: onLock, onLock }) });
+
+/**
+ * The platform's non-blocking agent lock around setState and logout. `holdNextState()` keeps the
+ * next state change holding the lock (its reply on the way) until the returned function is called.
+ */
+function platformLock(b: Bed): { holdNextState: () => () => void } {
+  let locked = 0;
+  let gate: Promise<void> | null = null;
+  const locking = async (busy: '040203' | '000004', run: () => Promise<unknown>) => {
+    if (locked > 0) return { ok: false, error: appError(busy) };
+    locked++;
+    try {
+      const answer = await run();
+      const wait = gate;
+      gate = null;
+      if (wait) await wait;
+      return answer;
+    } finally {
+      locked--;
+    }
+  };
+  b.tweak.setState = (real) => locking('000004', real);
+  b.tweak.logout = (real) => locking('040203', real);
+  return {
+    holdNextState: () => {
+      let open!: () => void;
+      gate = new Promise<void>((r) => (open = r));
+      return open;
+    },
+  };
+}
+
+describe('signing out while a state change is on its way', () => {
+  it('locking the screen with "sign out on lock" signs the agent out, asking nothing', async () => {
+    onLock = 'sign-out';
+    const b = bed();
+    await signIn(b, 'busy');
+    const lock = platformLock(b);
+    const release = lock.holdNextState();
+    const choosing = b.session.setState('idle');
+    await pause(100);
+    const locking = b.session.hold('lock');
+    await pause(100);
+    release();
+    await choosing;
+    await locking;
+    await waitFor(() => platformState(b) === null, 'signed out on the platform');
+    expect(b.session.snapshot().question).toBeNull();
+    expect(b.session.snapshot().phase).toBe('signed-out');
+    // Back at the desk: signed in again with the state chosen before the lock.
+    await b.session.wake(true);
+    await waitFor(() => platformState(b) === 'idle', 'signed in again, idle');
+    expect(b.session.snapshot().question).toBeNull();
+  });
+
+  it('the Sign-out button signs the agent out, asking nothing', async () => {
+    const b = bed();
+    await signIn(b, 'busy');
+    const lock = platformLock(b);
+    const release = lock.holdNextState();
+    const choosing = b.session.setState('idle');
+    await pause(100);
+    const signingOut = b.session.signOut(false);
+    await pause(100);
+    release();
+    await choosing;
+    const answer = await signingOut;
+    expect(answer.ok ? 'ok' : answer.error.code).toBe('ok');
+    expect(b.session.snapshot().question).toBeNull();
+    expect(b.session.snapshot().phase).toBe('signed-out');
+    expect(platformState(b)).toBeNull();
+  });
+});
+
+describe('a sign-out the platform refuses 040203 with no call anywhere', () => {
+  it('is a busy lock, not a call: no question, and the sign-out goes through on a retry', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    // Another request (an admin tool, a supervisor) holds the agent's lock for a moment.
+    failOnce(b, 'logout', appError('040203'));
+    const answer = await b.session.signOut(false);
+    expect(answer.ok ? 'ok' : answer.error.code).not.toBe('in-call');
+    expect(b.session.snapshot().question).toBeNull();
+    await waitFor(() => b.session.snapshot().phase === 'signed-out', 'signed out on a retry');
+    expect(platformState(b)).toBeNull();
+    expect(b.session.snapshot().question).toBeNull();
+  });
+
+  it('with "sign out on lock", the sign-out is owed and sent again, not dropped', async () => {
+    onLock = 'sign-out';
+    const b = bed();
+    await signIn(b, 'idle');
+    failOnce(b, 'logout', appError('040203'));
+    await b.session.hold('lock');
+    expect(b.session.snapshot().question).toBeNull();
+    await waitFor(() => platformState(b) === null, 'signed out on a retry');
+    expect(b.session.snapshot().question).toBeNull();
+    await b.session.wake(true);
+    await waitFor(() => platformState(b) === 'idle', 'signed in again, idle');
+  });
+
+  it('a call the platform has (the desktop did not know) still asks to force the sign-out', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    b.emulator.store.forceState('agent_1', 'talking');
+    const answer = await b.session.signOut(false);
+    expect(answer.ok ? 'ok' : answer.error.code).toBe('in-call');
+    expect(b.session.snapshot().question).toEqual({ kind: 'force-sign-out' });
+    expect(platformState(b)).toBe('talking');
+    expect(b.session.snapshot().state).toBe('talking');
+  });
+});
