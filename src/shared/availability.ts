@@ -94,16 +94,23 @@ export type CallReadiness =
   /** The agent's state or a call keeps offers away; nothing is broken. */
   | { kind: 'not-offered'; why: NotOffered }
   /** Idle, nothing broken, but some link is not known to be fine yet. */
-  | { kind: 'unknown'; links: ReadinessLink[] };
+  | { kind: 'unknown'; links: ReadinessLink[] }
+  /** Idle and every link fine, but no speaker or headset to hear a call on: not green. */
+  | { kind: 'no-output' };
 
 const LINKS: ReadinessLink[] = ['session', 'platform', 'sip', 'microphone'];
 
 /**
  * The one answer to "will the platform send me a call right now?". Trouble first (it needs the
  * agent), then a call or a state that keeps offers away, then links not yet known; `ready` only
- * when the state is exactly `idle` and every link is fine.
+ * when the state is exactly `idle` and every link is fine — and some audio output is connected
+ * (`noOutput`: only the window's device list can tell; calls still come, so a warning, not red).
  */
-export function callReadiness(snapshot: SessionSnapshot, microphone: LinkHealth): CallReadiness {
+export function callReadiness(
+  snapshot: SessionSnapshot,
+  microphone: LinkHealth,
+  noOutput = false,
+): CallReadiness {
   if (snapshot.phase !== 'signed-in' && snapshot.phase !== 'restoring') {
     return { kind: 'not-offered', why: 'offline' };
   }
@@ -124,7 +131,8 @@ export function callReadiness(snapshot: SessionSnapshot, microphone: LinkHealth)
   if (base === 'busy' || base === 'away') return { kind: 'not-offered', why: base };
   if (snapshot.state !== 'idle') return { kind: 'not-offered', why: 'online' };
   const unknown = LINKS.filter((link) => r.links[link] !== 'ok');
-  return unknown.length ? { kind: 'unknown', links: unknown } : { kind: 'ready' };
+  if (unknown.length) return { kind: 'unknown', links: unknown };
+  return noOutput ? { kind: 'no-output' } : { kind: 'ready' };
 }
 
 function troubleOf(snapshot: SessionSnapshot, link: ReadinessLink): TroubleKind {

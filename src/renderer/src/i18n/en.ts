@@ -95,6 +95,7 @@ const en: Messages = {
   readiness: {
     heading: 'Can I take calls?',
     ready: 'Ready to take calls',
+    noOutput: 'Calls can come in, but no speaker or headset is connected',
     broken: 'Cannot take calls: {problem}',
     unknown: 'Not known yet: {links} unknown',
     notIdle: 'All links are fine, but you are not Idle, so the platform will not offer calls.',
@@ -416,6 +417,7 @@ const en: Messages = {
         echoOk: 'Recorded and played back on {device}: you should have heard yourself.',
         echoSilent: 'The recording was silent: check the microphone isn’t muted ({device}).',
         echoFailed: 'The echo test failed: {detail}',
+        playbackFailed: 'The recording could not be played back.',
         fallback: '{role} “{chosen}” could not be used; the system default was used instead.',
       },
       defaultDevice: 'the system default',

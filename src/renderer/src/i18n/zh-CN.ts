@@ -96,6 +96,7 @@ const zhCN = {
   readiness: {
     heading: '能否接听来电',
     ready: '可以接听来电',
+    noOutput: '可以接听来电，但未连接扬声器或耳机',
     broken: '暂不能接听：{problem}',
     unknown: '尚无法确认：{links}状态未知',
     notIdle: '线路正常，但当前状态不是空闲，平台不会分配来电。',
@@ -408,6 +409,7 @@ const zhCN = {
         echoOk: '已录音并在{device}上回放：您应该听到了自己的声音。',
         echoSilent: '录音没有声音：请检查麦克风是否已静音（{device}）。',
         echoFailed: '回声测试失败：{detail}',
+        playbackFailed: '录音无法回放。',
         fallback: '所选{role}“{chosen}”无法使用，已改用系统默认设备。',
       },
       defaultDevice: '系统默认设备',

@@ -4,11 +4,13 @@
  * window puts into words; a chosen device that cannot be used is replaced by the system default
  * and the verdict names that fallback.
  */
+import { microphoneProblem } from './microphone-problem';
 import { isDefaultDevice, sinkOf } from './ports';
 import { Ringtone } from './ringtone';
 import { TEST_TONE, playTone } from './tones';
 import type { MediaPorts } from './ports';
 import type { DeviceRole } from './devices';
+import type { MicrophoneProblem } from './microphone-problem';
 
 export const ECHO_RECORD_MS = 3000;
 export const RINGTONE_CHECK_MS = 2500;
@@ -20,7 +22,13 @@ export type Verdict =
       kind: 'mic-ok' | 'mic-silent' | 'speaker-ok' | 'ringer-ok' | 'echo-ok' | 'echo-silent';
       device: string;
     }
-  | { kind: 'mic-failed' | 'echo-failed'; detail: string }
+  | {
+      kind: 'mic-failed' | 'echo-failed';
+      /** Why, as the agent is told it: the microphone's problem, or the playback that failed. */
+      problem: MicrophoneProblem | 'playback';
+      /** The engine's own words, for logs only: never shown. */
+      detail: string;
+    }
   | { kind: 'blocked' | 'unavailable' };
 
 export interface CheckResult {
@@ -43,11 +51,23 @@ function describe(error: unknown): string {
     : String(error);
 }
 
-function isMissing(error: unknown): boolean {
-  return (
-    error instanceof DOMException &&
-    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
-  );
+/** A chosen microphone the default stands in for, as during a call: not there, or busy. */
+function defaultMayStandIn(error: unknown): boolean {
+  const problem = microphoneProblem(error);
+  return problem === 'none' || problem === 'busy';
+}
+
+/** The echo test's playback failed (the element errored): not the microphone's fault. */
+class PlaybackError extends Error {
+  override name = 'PlaybackError';
+}
+
+function failed(
+  kind: 'mic-failed' | 'echo-failed',
+  problem: MicrophoneProblem | 'playback',
+  error: unknown,
+): Verdict {
+  return { kind, problem, detail: describe(error) };
 }
 
 /** A step that a call coming in (or Settings closing) cuts short. */
@@ -93,7 +113,7 @@ export class AudioCheck {
 
   constructor(private readonly options: AudioCheckOptions) {}
 
-  /** Opens the chosen microphone (or the default when it is gone) with an analyser on it. */
+  /** Opens the chosen microphone (or the default when it is gone or busy) with an analyser. */
   private async openProbe(): Promise<Probe> {
     const { ports } = this.options;
     const chosen = this.options.device('microphone');
@@ -107,7 +127,7 @@ export class AudioCheck {
     try {
       stream = await ports.getUserMedia(constraints(chosen));
     } catch (error) {
-      if (isDefaultDevice(chosen) || !isMissing(error)) throw error;
+      if (isDefaultDevice(chosen) || !defaultMayStandIn(error)) throw error;
       stream = await ports.getUserMedia(constraints('default'));
       deviceId = 'default';
       fallback = { role: 'microphone', chosen };
@@ -162,7 +182,7 @@ export class AudioCheck {
       probe = await this.openProbe();
     } catch (error) {
       if (run !== this.meterRun) return null;
-      return { verdict: { kind: 'mic-failed', detail: describe(error) }, fallback: null };
+      return { verdict: failed('mic-failed', microphoneProblem(error), error), fallback: null };
     }
     // Stopped (or Settings left) while the microphone opened: it must not stay open.
     if (run !== this.meterRun) {
@@ -196,16 +216,23 @@ export class AudioCheck {
     };
   }
 
-  /** Plays the test sound on the speaker. */
-  async testSound(): Promise<CheckResult> {
+  /** Plays the test sound on the speaker (null when cancelled: the sound stops at once). */
+  async testSound(): Promise<CheckResult | null> {
     const chosen = this.options.device('speaker');
-    const outcome = await playTone(this.options.ports, chosen, TEST_TONE);
-    if (outcome.kind === 'blocked' || outcome.kind === 'unavailable')
-      return { verdict: { kind: outcome.kind }, fallback: null };
-    return {
-      verdict: { kind: 'speaker-ok', device: outcome.deviceId },
-      fallback: outcome.kind === 'fallback' ? { role: 'speaker', chosen } : null,
-    };
+    const run = this.begin();
+    try {
+      if (run.cancelled) return null;
+      const outcome = await playTone(this.options.ports, chosen, TEST_TONE, run.stopped);
+      if (run.cancelled) return null;
+      if (outcome.kind === 'blocked' || outcome.kind === 'unavailable')
+        return { verdict: { kind: outcome.kind }, fallback: null };
+      return {
+        verdict: { kind: 'speaker-ok', device: outcome.deviceId },
+        fallback: outcome.kind === 'fallback' ? { role: 'speaker', chosen } : null,
+      };
+    } finally {
+      this.runs.delete(run);
+    }
   }
 
   /** A step `cancel` can cut short (cut short from the start once disposed). */
@@ -274,7 +301,7 @@ export class AudioCheck {
       probe = await this.openProbe();
     } catch (error) {
       if (run.cancelled) return null;
-      return { verdict: { kind: 'echo-failed', detail: describe(error) }, fallback: null };
+      return { verdict: failed('echo-failed', microphoneProblem(error), error), fallback: null };
     }
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, probe.level())), 100);
@@ -295,6 +322,7 @@ export class AudioCheck {
       onPhase('playing');
       const speaker = await this.playBack(new Blob(chunks, { type: recorder.mimeType }), run);
       if (run.cancelled) return null;
+      if (speaker.blocked) return { verdict: { kind: 'blocked' }, fallback: null };
       const silent = peak < SOUND_LEVEL;
       return {
         verdict: {
@@ -305,20 +333,19 @@ export class AudioCheck {
       };
     } catch (error) {
       if (run.cancelled) return null;
-      return {
-        verdict: { kind: 'echo-failed', detail: describe(error) },
-        fallback: probe.fallback,
-      };
+      // The microphone opened: what failed is recording or playing it back, not the microphone.
+      return { verdict: failed('echo-failed', 'playback', error), fallback: probe.fallback };
     } finally {
       clearInterval(sampler);
       probe.close();
     }
   }
 
+  /** Plays the recording back; throws a PlaybackError when the element fails to play it. */
   private async playBack(
     blob: Blob,
     run: Run,
-  ): Promise<{ deviceId: string; fallback: CheckResult['fallback'] }> {
+  ): Promise<{ deviceId: string; fallback: CheckResult['fallback']; blocked?: true }> {
     const chosen = this.options.device('speaker');
     const audio = new Audio();
     let deviceId = chosen;
@@ -336,13 +363,27 @@ export class AudioCheck {
     const url = URL.createObjectURL(blob);
     try {
       audio.src = url;
-      const ended = new Promise((resolve) => {
-        audio.onended = resolve;
-        audio.onerror = resolve;
-        setTimeout(resolve, ECHO_RECORD_MS + 2000);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ended = new Promise<void>((resolve, reject) => {
+        audio.onended = () => resolve();
+        audio.onerror = () => reject(new PlaybackError('the recording could not be played'));
+        // A recording that started but never says "ended" (a stalled element) counts as played.
+        timer = setTimeout(resolve, ECHO_RECORD_MS + 2000);
       });
-      await audio.play();
-      await Promise.race([ended, run.stopped]);
+      ended.catch(() => undefined);
+      try {
+        await audio.play();
+      } catch (error) {
+        // Autoplay rules refused it: the agent clicks and tries again, as for the test sound.
+        if (error instanceof DOMException && error.name === 'NotAllowedError')
+          return { deviceId, fallback, blocked: true };
+        throw new PlaybackError(describe(error));
+      }
+      try {
+        await Promise.race([ended, run.stopped]);
+      } finally {
+        clearTimeout(timer);
+      }
     } finally {
       audio.pause();
       URL.revokeObjectURL(url);

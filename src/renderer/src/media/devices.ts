@@ -20,6 +20,8 @@ export interface DeviceLists {
   labelled: boolean;
   /** False when the engine hid the ids: presence cannot be judged, so nothing counts as gone. */
   identified: boolean;
+  /** Any audio output listed, the system default's entry included. */
+  anyOutput: boolean;
   /** Labels of the system defaults ("Default - Headset"), when the engine lists them. */
   defaultLabels: { input: string; output: string };
 }
@@ -29,6 +31,7 @@ export const EMPTY_LISTS: DeviceLists = {
   outputs: [],
   labelled: false,
   identified: false,
+  anyOutput: false,
   defaultLabels: { input: '', output: '' },
 };
 
@@ -40,6 +43,7 @@ export function listDevices(infos: readonly MediaDeviceInfo[]): DeviceLists {
     outputs: [],
     labelled: audio.some((d) => d.label),
     identified: audio.length > 0 && audio.every((d) => d.deviceId),
+    anyOutput: audio.some((d) => d.kind === 'audiooutput'),
     defaultLabels: { input: '', output: '' },
   };
   for (const d of audio) {

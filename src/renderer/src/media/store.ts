@@ -71,7 +71,11 @@ export const useCallStore = defineStore('calls', () => {
   // Main's call, ahead of the rest of the snapshot in the frame a new call first rings.
   const call = computed(() => session.call);
   const lists = shallowRef<DeviceLists>(EMPTY_LISTS);
-  /** Devices the engine refused at use (setSinkId/getUserMedia), by role → device id. */
+  /**
+   * Devices the engine refused at use (setSinkId/getUserMedia), by role → device id: the default
+   * stands in until the call ends, a device changes, the agent chooses again or the audio check
+   * proves it works (a microphone another program held is tried again on the next call).
+   */
   const failedDevices = shallowRef<Partial<Record<DeviceRole, string>>>({});
   /** The audio connection of the current call (RTCPeerConnectionState), null without media. */
   const connection = ref<string | null>(null);
@@ -146,6 +150,19 @@ export const useCallStore = defineStore('calls', () => {
     failedDevices.value = { ...failedDevices.value, [role]: deviceId };
   }
 
+  /** The role's chosen device is tried again (it worked, or the agent chose again). */
+  function deviceWorked(role: DeviceRole): void {
+    if (!(role in failedDevices.value)) return;
+    const { [role]: _dropped, ...rest } = failedDevices.value;
+    failedDevices.value = rest;
+  }
+
+  /**
+   * The device list names its devices and lists no audio output at all: a call would ring and
+   * talk on nothing. (Before permission the engine may hide ids: then nothing is judged.)
+   */
+  const noOutput = computed(() => lists.value.identified && !lists.value.anyOutput);
+
   function mediaNow(): CallMedia {
     const api = desktopApi();
     media ??= new CallMedia({
@@ -192,6 +209,11 @@ export const useCallStore = defineStore('calls', () => {
   function microphoneHeard(): void {
     microphoneFault.value = null;
     microphone.follow('ok');
+  }
+
+  /** The audio check could not open the microphone: the readiness light and the tray say why. */
+  function microphoneFailed(problem: MicrophoneProblem): void {
+    if (!call.value) microphone.follow('broken', problem);
   }
 
   /**
@@ -376,8 +398,12 @@ export const useCallStore = defineStore('calls', () => {
             if (id) failure.value = null;
             // The call left (or changed): its media goes too, whatever main still sends.
             if (media?.callId && media.callId !== id) media.closeAll();
-            // A microphone that failed (or came back) during the call: settled once it is over.
-            if (!id && previousId) void recheckDevices();
+            // A microphone that failed (or came back) during the call: settled once it is over;
+            // a device refused during it (busy) is tried again on the next call.
+            if (!id && previousId) {
+              failedDevices.value = {};
+              void recheckDevices();
+            }
           }
           followQuality();
         },
@@ -398,6 +424,14 @@ export const useCallStore = defineStore('calls', () => {
         (muted) => media?.setMuted(muted ?? false),
       ),
     );
+    // A device chosen again is tried again, even one refused before.
+    for (const role of DEVICE_ROLES)
+      offs.push(
+        watch(
+          () => chosen(role),
+          () => deviceWorked(role),
+        ),
+      );
     // A speaker or microphone chosen or re-plugged during a call applies at once.
     offs.push(
       watch(
@@ -486,6 +520,7 @@ export const useCallStore = defineStore('calls', () => {
     call,
     lists,
     notices,
+    noOutput,
     connection,
     quality: quality.reading,
     headsetName: headset.name,
@@ -514,6 +549,8 @@ export const useCallStore = defineStore('calls', () => {
     revealLabels,
     refreshDevices,
     microphoneHeard,
+    microphoneFailed,
+    deviceWorked,
   };
 });
 

@@ -29,14 +29,20 @@ export type ToneOutcome =
   | { kind: 'blocked' }
   | { kind: 'unavailable' };
 
-/** Plays `beeps` on `deviceId` ('default' = system); resolves when they are over. */
+/**
+ * Plays `beeps` on `deviceId` ('default' = system); resolves when they are over, or at once when
+ * `until` settles first (a call rang during the audio check: the tone stops there).
+ */
 export async function playTone(
   ports: MediaPorts,
   deviceId: string,
   beeps: readonly Beep[],
+  until?: Promise<unknown>,
 ): Promise<ToneOutcome> {
   const context = ports.createAudioContext();
   if (!context) return { kind: 'unavailable' };
+  let cut = false;
+  void until?.then(() => (cut = true));
   const destination = context.createMediaStreamDestination();
   const audio = ports.createAudio();
   audio.srcObject = destination.stream;
@@ -68,8 +74,14 @@ export async function playTone(
   }
   try {
     await context.resume().catch(() => undefined);
-    await audio.play();
-    await new Promise((resolve) => setTimeout(resolve, (end + 0.1) * 1000));
+    if (!cut) await audio.play();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (!cut)
+      await Promise.race([
+        new Promise((resolve) => (timer = setTimeout(resolve, (end + 0.1) * 1000))),
+        ...(until ? [until] : []),
+      ]);
+    clearTimeout(timer);
   } catch {
     outcome = { kind: 'blocked' };
   } finally {
