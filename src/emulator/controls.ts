@@ -18,6 +18,11 @@
  *   POST /emulator/agents/{name}/expire
  *        Makes the agent's keepalive stale now: it goes offline (not routable; its name may log in
  *        again). Unknown agent → 404.
+ *   POST /emulator/agents/{name}/forget
+ *        The platform loses the agent's state and extension (its Redis restarted or evicted
+ *        them; the agent row stays): the agent is answered with `state: null, extension: null`
+ *        and offered no calls until a state change and an extension change set them again;
+ *        keepalive and logout still work. Unknown agent → 404.
  *   POST /emulator/agents/{name}/state {state}
  *        Sets any well-formed state, as the platform's own routing does (e.g. "fetching",
  *        "talking/x") — what the calls feature will do; for tests of 040203 meanwhile.
@@ -140,6 +145,12 @@ export function handleControl(
       sendJson(res, 200, { ok: true });
     });
   }
+  if (first === 'agents' && id && rest.length === 0 && action === 'forget') {
+    return only('POST', () => {
+      if (!store.forget(decodeSegment(id))) return unknown('agent');
+      sendJson(res, 200, { ok: true });
+    });
+  }
   if (first === 'agents' && id && rest.length === 0 && action === 'state') {
     return only('POST', () =>
       json(StateSchema, ({ state }) => {
@@ -186,8 +197,9 @@ export function stateDump(ctx: ControlContext) {
     agents: ctx.store.agentStatuses().map((s) => ({
       name: s.name,
       num: s.num,
-      state: s.state,
-      extension: s.extension,
+      // '' is what the platform lost (forget): null, as the API answers it.
+      state: s.state || null,
+      extension: s.extension || null,
       skills: s.skills,
       keepaliveAgeSec: s.keepaliveAgeMs / 1000,
       fresh: s.keepaliveFresh,

@@ -53,6 +53,11 @@ export class PlatformStore implements SipDirectory {
   private readonly changeListeners: Listeners<[StoreEvent]>;
   private readonly log: (msg: string) => void;
   private readonly hangupTimeoutMs: number;
+  /**
+   * Agents whose state or extension the platform lost (its Redis restarted or evicted the keys
+   * while the agent row stayed; see {@link forget}): answered as null until set again.
+   */
+  private readonly lost = new Map<string, { state: boolean; extension: boolean }>();
   private timeoutMs: number;
 
   constructor(private readonly options: StoreOptions = {}) {
@@ -95,6 +100,7 @@ export class PlatformStore implements SipDirectory {
   reset(): void {
     const names = [...this.agents.keys()];
     this.agents.clear();
+    this.lost.clear();
     this.book.reset(this.options.demoData ?? true);
     for (const name of names) this.emit({ type: 'agent-logout', name, reason: 'reset' });
   }
@@ -148,7 +154,7 @@ export class PlatformStore implements SipDirectory {
   /** One agent as the platform returns it. */
   getAgent(name: string): Result<AgentWire> {
     const agent = this.agents.get(name);
-    return agent ? ok(toWire(agent)) : fail(PLATFORM_CODES.AGENT_NOT_FOUND);
+    return agent ? ok(this.wire(agent)) : fail(PLATFORM_CODES.AGENT_NOT_FOUND);
   }
 
   /** A page of agents, newest login first (the order of the platform document's example). */
@@ -157,7 +163,7 @@ export class PlatformStore implements SipDirectory {
     if (refused) return refused;
     const all = [...this.agents.values()].reverse();
     const result = pageOf(all, page.pageNo, page.pageSize);
-    return ok({ ...result, result: result.result.map(toWire) });
+    return ok({ ...result, result: result.result.map((agent) => this.wire(agent)) });
   }
 
   /** Binds another extension; the old one is released. */
@@ -167,11 +173,15 @@ export class PlatformStore implements SipDirectory {
     if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     const ext = this.book.record(extensionId);
     if (!ext) return fail(PLATFORM_CODES.EXTENSION_NOT_FOUND);
-    if (ext.boundTo === name) return OK;
+    if (ext.boundTo === name) {
+      this.found(name, 'extension');
+      return OK;
+    }
     if (ext.boundTo !== null) return fail(PLATFORM_CODES.EXTENSION_BOUND);
     this.release(agent);
     ext.boundTo = name;
     agent.extension = ext.id;
+    this.found(name, 'extension');
     this.emit({ type: 'agent-extension', name, extension: ext.id });
     return OK;
   }
@@ -183,6 +193,7 @@ export class PlatformStore implements SipDirectory {
     if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     if (platformSeesCall(agent.state)) return fail(PLATFORM_CODES.AGENT_BUSY);
     this.changeState(agent, state);
+    this.found(name, 'state');
     return OK;
   }
 
@@ -206,7 +217,20 @@ export class PlatformStore implements SipDirectory {
     const agent = this.agents.get(name);
     if (!agent) return fail(PLATFORM_CODES.AGENT_NOT_FOUND);
     this.changeState(agent, state);
+    this.found(name, 'state');
     return OK;
+  }
+
+  /**
+   * The platform loses the agent's state and extension (tests): its server keeps both in Redis,
+   * and a Redis restart or eviction leaves the agent row answering `state: null, extension: null`
+   * (agent-api.zh.md shows such an agent). Keepalive and logout still work; the agent is offered
+   * no calls until a state change and an extension change set them again. False when unknown.
+   */
+  forget(name: string): boolean {
+    if (!this.agents.has(name)) return false;
+    this.lost.set(name, { state: true, extension: true });
+    return true;
   }
 
   /** Makes the agent's keepalive stale now (tests); false when unknown. */
@@ -338,6 +362,7 @@ export class PlatformStore implements SipDirectory {
 
   private remove(agent: AgentRecord, reason: 'logout' | 'replaced'): void {
     this.agents.delete(agent.name);
+    this.lost.delete(agent.name);
     this.release(agent);
     this.emit({ type: 'agent-logout', name: agent.name, reason });
   }
@@ -353,7 +378,34 @@ export class PlatformStore implements SipDirectory {
 
   private statusOf(agent: AgentRecord): AgentStatus {
     const registered = this.book.isRegistered(agent.extension);
-    return toStatus(agent, this.now(), this.timeoutMs, registered);
+    const status = toStatus(agent, this.now(), this.timeoutMs, registered);
+    const lost = this.lost.get(agent.name);
+    // Lost (see forget): no state routes, no extension rings; '' stands for the platform's null.
+    if (lost?.state) status.state = '';
+    if (lost?.extension) Object.assign(status, { extension: '', extensionRegistered: false });
+    return status;
+  }
+
+  /** The wire form, with what the platform lost (see forget) as null. */
+  private wire(agent: AgentRecord): AgentWire {
+    const wire = toWire(agent);
+    const lost = this.lost.get(agent.name);
+    if (lost?.state) wire.state = null;
+    if (lost?.extension) wire.extension = null;
+    return wire;
+  }
+
+  /** A state or extension change set again what the platform had lost. */
+  private found(name: string, what: 'state' | 'extension'): void {
+    const lost = this.lost.get(name);
+    if (!lost) return;
+    lost[what] = false;
+    if (lost.state || lost.extension) return;
+    this.lost.delete(name);
+    // Whole again: routable, so the call center looks at its queue (the change itself may have
+    // set what the agent already had, which announces nothing).
+    const agent = this.agents.get(name);
+    if (agent) this.emit({ type: 'agent-state', name, state: agent.state });
   }
 
   private emit(event: StoreEvent): void {

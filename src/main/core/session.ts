@@ -102,6 +102,12 @@ const LAPSE_SLACK_MS = 30_000;
 /** The backoff of what lock, suspend or the agent's return still owes (as the keepalive's). */
 const OWED_RETRY = { baseMs: 1_000, capMs: 30_000 };
 
+/**
+ * The backoff between attempts to set again a state and extension the platform lost (it answers
+ * the agent with null ones): the first goes at once, later ones at read-backs no sooner than this.
+ */
+const LOST_RETRY = { baseMs: 5_000, capMs: 300_000 };
+
 type SystemHoldCause = 'suspend' | 'lock';
 
 export class AgentSession {
@@ -202,6 +208,13 @@ export class AgentSession {
   private mayHaveLapsed = false;
   /** When the platform last took a login or keepalive from this desktop. */
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Attempts to set again what the platform lost (a read-back with no state or no extension, see
+   * {@link platformLost}) since a read-back last showed both, and when the next may go.
+   */
+  private lostRepairs = 0;
+  private lostRepairAt = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly options: SessionOptions) {
     this.ringingListeners = new Listeners('ringing', (msg) => options.logger.error(msg));
     const base = options.baseUrl();
@@ -1315,6 +1328,10 @@ export class AgentSession {
       this.update({ agent: { ...agent, state: this.snap.state } });
       return;
     }
+    const lost = this.lostOnPlatform(read, settles);
+    if (lost) return this.platformLost(agent, lost);
+    this.lostRepairs = 0;
+    this.lostRepairAt = Number.NEGATIVE_INFINITY;
     const seen = this.snap.state;
     // What this desktop may have put on the platform: its last request, and a choice made while
     // the platform could not be reached (it may have taken it unanswered).
@@ -1363,6 +1380,83 @@ export class AgentSession {
       // an idle agent is offered the next queued call at once (a later read-back lets go).
       void this.releaseHold('in-call');
     }
+  }
+
+  /**
+   * What a read-back shows the platform lost: the real platform keeps an agent's state and
+   * extension in Redis, and after a Redis restart or eviction answers the agent row with null
+   * ones while keepalives still pass. Such an agent is offered no calls. Not during a call (the
+   * call's end settles it), nor while an extension change is on its way; a state the agent never
+   * chose (`online`) is no loss.
+   */
+  private lostOnPlatform(
+    read: Agent,
+    settles: boolean,
+  ): { state: string | null; extension: boolean } | null {
+    if (this.snap.phase !== 'signed-in' || this.snap.call !== null) return null;
+    const target = this.holds.restoreTarget(this.pendingState ?? this.snap.chosenState);
+    const state = read.state === null && target !== 'online' ? target : null;
+    const extension = read.extension === null && settles;
+    return state || extension ? { state, extension } : null;
+  }
+
+  /**
+   * The platform lost the agent's state or extension: not shown Ready (`online` for a lost
+   * state), a platform fault is shown, and both are set again at once, then on a backoff at
+   * later read-backs while it keeps answering null.
+   */
+  private platformLost(agent: Agent, lost: { state: string | null; extension: boolean }): void {
+    const what = [lost.state ? 'state' : '', lost.extension ? 'extension' : '']
+      .filter(Boolean)
+      .join(' and ');
+    const error = appError(PLATFORM_CODES.UNKNOWN, `the platform shows the agent with no ${what}`);
+    this.update({
+      agent,
+      platform: { ...this.snap.platform, health: 'faulty', lastError: error },
+      lastError: error,
+    });
+    this.applyState(agent.state ?? 'online', false);
+    if (this.now() < this.lostRepairAt) return;
+    const random = this.options.random ?? Math.random;
+    this.lostRepairAt = this.now() + backoffDelay(this.lostRepairs++, LOST_RETRY, random);
+    this.options.logger.warn('session: the platform lost the agent; setting it again', { what });
+    void this.store.batch(() => this.putBack(lost));
+  }
+
+  /** Sets again, in turn with state changes, what the platform lost; then reads the agent back. */
+  private putBack(lost: { state: string | null; extension: boolean }): Promise<void> {
+    return this.serially(async () => {
+      if (!this.signedIn() || this.snap.call !== null) return;
+      const name = this.snap.profile!.name;
+      if (lost.extension) {
+        const id = this.snap.profile!.extension;
+        this.askedExtensions.add(id);
+        this.extensionsInFlight++;
+        this.extensionEpoch++;
+        let set: PResult<null>;
+        try {
+          set = await this.client!.setExtension(name, id);
+        } finally {
+          this.extensionsInFlight--;
+          this.extensionEpoch++;
+        }
+        if (!set.ok) return this.noteFailure(set.error, true);
+      }
+      if (!this.signedIn()) return;
+      // What the agent or a hold asked for since the read-back goes instead.
+      const state =
+        lost.state && this.holds.restoreTarget(this.pendingState ?? this.snap.chosenState);
+      if (state && state !== 'online') {
+        const set = await this.sendState(state);
+        if (!set.ok) return this.noteFailure(set.error, true);
+        if (state === this.pendingState) {
+          this.pendingState = null;
+          this.update({ pendingState: null });
+        }
+      }
+      // Shown Ready (or held) again only once a read-back shows it.
+      await this.readBack();
+    });
   }
 
   /**
@@ -1487,7 +1581,9 @@ export class AgentSession {
 
   private endSession(error?: AppError): void {
     this.generation++;
-
+    this.lostRepairs = 0;
+    this.lostRepairAt = Number.NEGATIVE_INFINITY;
+    this.endAfterCall = null;
     this.askedExtensions.clear();
     this.loop.stop();
     this.cancelOwedRetry();
