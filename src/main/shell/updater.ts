@@ -10,8 +10,17 @@
  * is killed part-way and leaves no app for the morning.
  * On Linux only an AppImage updates itself; a deb comes from the site's package repository.
  */
-import { accessSync, constants, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { posix, win32 } from 'node:path';
 import electronUpdater from 'electron-updater';
 import { moveAutostart } from './login-item';
 import type { CancellationToken } from 'electron-updater';
@@ -41,14 +50,33 @@ export interface UpdateOptions {
   installWritable?: () => boolean;
 }
 
-/** Whether the folder holding the running executable is writable by this user. */
-function execFolderWritable(): boolean {
+/**
+ * Whether this user may write the folder holding the running executable. On Windows access()
+ * never reads the folder's ACL (libuv checks only the read-only attribute), so it says yes for
+ * Program Files too: there a file is really created (and deleted), as the updater would.
+ */
+function execFolderWritable(platform: NodeJS.Platform, execPath = process.execPath): boolean {
+  if (platform !== 'win32') {
+    try {
+      accessSync(posix.dirname(execPath), constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const probe = win32.join(win32.dirname(execPath), `.write-test-${randomUUID()}.tmp`);
   try {
-    accessSync(dirname(process.execPath), constants.W_OK);
-    return true;
+    closeSync(openSync(probe, 'wx'));
   } catch {
     return false;
   }
+  // Created, so writable; a probe left behind (antivirus holding it) costs nothing.
+  try {
+    rmSync(probe, { force: true });
+  } catch {
+    // ignored: see above
+  }
+  return true;
 }
 
 /** Why auto-update stays off on this machine, or null when it may run. */
@@ -68,7 +96,7 @@ function offReason(options: UpdateOptions, url: string | null): string | null {
   // ask every agent for an administrator's password. IT deploys new versions there.
   if (
     (platform === 'win32' || platform === 'darwin') &&
-    !(options.installWritable ?? execFolderWritable)()
+    !(options.installWritable ?? (() => execFolderWritable(platform)))()
   )
     return 'installed for all users (deploy new versions centrally)';
   return null;
