@@ -5,9 +5,7 @@
  * update runs the old uninstaller too). Where makensis is installed, the include compiles into an
  * uninstaller section the way electron-builder inserts it. (No Windows here: not run.)
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from 'app-builder-lib/out/util/config/config';
@@ -18,6 +16,7 @@ vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { LOGIN_ITEM_NAME, PRODUCT_NAME } from '../../../src/main/shell/login-item';
 import { missingSystem } from '../../support/system';
+import { compileInclude } from '../../build/nsis-harness';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const RUN = 'Software\\Microsoft\\Windows\\CurrentVersion\\Run';
@@ -60,40 +59,9 @@ describe('Windows uninstall and start at login', () => {
   });
 
   it.skipIf(missingSystem('makensis') !== null)(
-    'compiles into an uninstaller section (makensis, warnings as errors)',
+    'compiles into the installer and the uninstaller as electron-builder places it (makensis -WX)',
     () => {
-      const dir = mkdtempSync(join(tmpdir(), 'nsis-include-'));
-      try {
-        // electron-builder defines isUpdated from the --updated flag (nsisScriptGenerator.flags);
-        // here a register stands in for its StdUtils plugin call.
-        const script = [
-          'Unicode true',
-          '!include LogicLib.nsh',
-          '!macro _isUpdated _a _b _t _f',
-          '  StrCmp "$R9" "true" `${_t}` `${_f}`',
-          '!macroend',
-          '!define isUpdated `"" isUpdated ""`',
-          `!include "${include}"`,
-          'Name "include check"',
-          `OutFile "${join(dir, 'check-installer.exe')}"`,
-          'RequestExecutionLevel user',
-          'Section',
-          '  WriteUninstaller "$TEMP\\uninstall.exe"',
-          'SectionEnd',
-          'Section "un.Uninstall"',
-          '  !insertmacro customUnInstall',
-          'SectionEnd',
-          '',
-        ].join('\n');
-        writeFileSync(join(dir, 'check.nsi'), script);
-        const result = spawnSync('makensis', ['-V2', '-WX', join(dir, 'check.nsi')], {
-          encoding: 'utf8',
-          timeout: 30_000,
-        });
-        expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      for (const pass of compileInclude(include)) expect(pass.status, pass.output).toBe(0);
     },
   );
 });
