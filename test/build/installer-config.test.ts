@@ -4,11 +4,12 @@
  * every file it names exists and has the right format, the macOS entitlements and microphone
  * string are there, the artefact names come out right, and the gateway's dependencies stay out.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DebugLogger } from 'builder-util';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { FileMatcher } from 'app-builder-lib/out/fileMatcher';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Configuration } from 'app-builder-lib';
 
@@ -156,12 +157,44 @@ describe('electron-builder configuration', () => {
 describe('what the packaged app holds', () => {
   it('the built app and its runtime resources, never the sources, the emulator or source maps', () => {
     const files = filePatterns();
-    expect(files).toEqual(expect.arrayContaining(['out/**', '!out/**/*.map', 'resources/tray/**']));
+    expect(files).toEqual(expect.arrayContaining(['!out/**/*.map', 'resources/tray/**']));
     expect(files.some((f) => f.startsWith('src') || f.includes('emulator'))).toBe(false);
     // The demo platform is only ever a lazy chunk, loaded when the app is not packaged.
     const shell = readFileSync(file('src/main/shell/index.ts'), 'utf8');
     expect(shell).not.toMatch(/^import .*emulator/m);
     expect(shell).toMatch(/app\.isPackaged \? \{\} : \{ startEmbedded/);
+  });
+
+  it('of out/, only the app’s three builds ship: not the benchmarks (out/bench), not source maps', () => {
+    // electron-builder's own matcher, with the patterns it reads from electron-builder.yml.
+    const ships = new FileMatcher(root, '', (s: string) => s, filePatterns()).createFilter();
+    const shipped = (path: string, directory = false) =>
+      ships(join(root, path), { isDirectory: () => directory } as never);
+    for (const path of [
+      'out/main/index.js',
+      'out/main/chunks/session-abc123.js',
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/renderer/assets/index-abc123.js',
+      'package.json',
+    ])
+      expect(shipped(path), path).toBe(true);
+    for (const path of [
+      'out/bench/idle-core.mjs',
+      'out/main/index.js.map',
+      'out/renderer/assets/index-abc123.js.map',
+      'out/something-new.js',
+    ])
+      expect(shipped(path), path).toBe(false);
+    // And whatever a build has left in out/ here.
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    const out = file('out');
+    const left = existsSync(out) ? walk(out).map((p) => relative(root, p)) : [];
+    for (const path of left.filter((p) => shipped(p)))
+      expect(path).toMatch(/^out\/(main|preload|renderer)\/(?!.*\.map$)/);
   });
 
   it('leaves out exactly the gateway’s dependencies and rebuilds no native module', () => {
