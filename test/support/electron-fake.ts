@@ -519,6 +519,11 @@ export const dialog = {
   ),
 };
 export const shell = { openExternal: vi.fn(async () => undefined) };
+/** systemPreferences (macOS): `trusted` is whether the app is allowed Accessibility. */
+export const systemPreferences = {
+  trusted: true,
+  isTrustedAccessibilityClient: vi.fn((_prompt: boolean): boolean => systemPreferences.trusted),
+};
 export {
   FakeBrowserWindow as BrowserWindow,
   FakeTray as Tray,
@@ -552,6 +557,8 @@ export function resetElectronFake(): void {
   dialog.showSaveDialog.mockImplementation(async () => ({ canceled: true }));
   net.fetch.mockClear();
   shell.openExternal.mockClear();
+  systemPreferences.trusted = true;
+  systemPreferences.isTrustedAccessibilityClient.mockClear();
   FakeMenu.buildFromTemplate.mockClear();
   FakeMenu.setApplicationMenu.mockClear();
 }

@@ -2,11 +2,12 @@
  * Global hotkeys (work while another app has focus, and while the window is hidden): answer the
  * ringing call, hang up (or reject while ringing), toggle ready (idle ↔ busy), mute/unmute, and
  * optionally the play/pause media key as answer-or-hang-up. The accelerators come from settings and are
- * registered again whenever they change. A hotkey that cannot be had — taken by another app,
+ * registered again whenever they change. A hotkey that cannot be had — taken by another app (on
+ * macOS a media key is also refused to an app not allowed Accessibility),
  * used twice, or not an accelerator Electron understands — is reported in the log and skipped;
  * one not held is tried again on the next settings change, even when the hotkeys are the same.
  */
-import { globalShortcut } from 'electron';
+import { globalShortcut, systemPreferences } from 'electron';
 import { baseOf } from '../../shared/domain/state';
 import { isInCall } from '../../shared/availability';
 import { MEDIA_PLAY_PAUSE, answerOrHangUp, normaliseAccelerator } from '../../shared/key-bindings';
@@ -43,17 +44,23 @@ export interface HotkeyOptions {
   logger: Logger;
   /** Brings the window up when a hotkey's command fails (the window says why). */
   showWindow: () => void;
+  /** The OS (tests set it); the process's by default. */
+  platform?: NodeJS.Platform;
 }
+
+/** Media keys (play/pause, next, previous, stop): macOS gives them only to trusted apps. */
+const isMediaKey = (accelerator: string) => /^Media[A-Za-z]+$/.test(accelerator.trim());
 
 /** Registers the hotkeys and follows settings; returns the function that unregisters them. */
 export function setupHotkeys(options: HotkeyOptions): () => void {
   const { core, logger } = options;
+  const platform = options.platform ?? process.platform;
   /** Registered keys, by their one spelling (normaliseAccelerator), with the spelling used. */
   let held = new Map<string, string>();
   let key = '';
 
   const spelling = (accelerator: string) =>
-    normaliseAccelerator(accelerator, process.platform === 'darwin');
+    normaliseAccelerator(accelerator, platform === 'darwin');
 
   const apply = () => {
     const wanted = wantedKeys(core.settings());
@@ -76,6 +83,16 @@ export function setupHotkeys(options: HotkeyOptions): () => void {
       try {
         if (globalShortcut.register(accelerator, () => void run(action))) {
           held.set(same, accelerator);
+        } else if (
+          platform === 'darwin' &&
+          isMediaKey(accelerator) &&
+          !systemPreferences.isTrustedAccessibilityClient(false)
+        ) {
+          // macOS 10.14+ refuses media keys to an app not allowed to use Accessibility.
+          logger.warn(
+            'media key refused by macOS: the app is not allowed Accessibility (System Settings → Privacy & Security → Accessibility, or IT’s PPPC profile); restart the app after allowing it',
+            { action, accelerator },
+          );
         } else {
           logger.warn('hotkey taken by another application', { action, accelerator });
         }
