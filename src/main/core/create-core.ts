@@ -295,7 +295,8 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       asked?.sipProxyPassword === undefined &&
       !policy.isLocked('sipProxyPassword') &&
       proxyTarget(rest.sipProxyUrl) !== proxyTarget(userSettings.sipProxyUrl) &&
-      proxyPassword() !== null
+      // One the file still holds (a store that cannot be written) goes with the old URL there.
+      secretStore.get('sipProxyPassword') !== null
         ? { ...asked, sipProxyPassword: null }
         : asked;
     // Only the user's own choices are saved: removing the policy later gives them back. A
