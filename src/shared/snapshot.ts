@@ -190,6 +190,11 @@ export interface SessionSnapshot {
   /** The microphone as the window last reported it (only the window can know). */
   microphone: LinkHealth;
   /**
+   * Whether the window's device list names a speaker or headset (`none`: it names its devices
+   * and no audio output); null until the window says (absent from older cores: the same).
+   */
+  soundOutput?: 'connected' | 'none' | null;
+  /**
    * A state the agent chose that the platform has not taken yet: sent again once the platform
    * answers. Whether the window says it is being retried is `retriedState`'s rule.
    */
@@ -243,6 +248,7 @@ export function initialSnapshot(baseUrl: string, demo: boolean, now: number): Se
     missedVersion: 0,
     recentReasons: { busy: [], away: [] },
     microphone: 'unknown',
+    soundOutput: null,
     pendingState: null,
     takeover: null,
   };

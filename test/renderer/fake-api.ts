@@ -229,6 +229,8 @@ export class FakeApi implements DesktopApi {
     this.run('replyMedia', [reply], () => Promise.resolve(ok(null)));
   reportMicrophone = (health: Parameters<DesktopApi['reportMicrophone']>[0]) =>
     this.run('reportMicrophone', [health], () => Promise.resolve(ok(null)));
+  reportOutput = (connected: boolean) =>
+    this.run('reportOutput', [connected], () => Promise.resolve(ok(null)));
   reportWindowError = (report: Parameters<DesktopApi['reportWindowError']>[0]) =>
     this.run('reportWindowError', [report], () => Promise.resolve(ok(null)));
   exportDiagnostics = () =>

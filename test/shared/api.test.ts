@@ -50,6 +50,7 @@ describe('buildDesktopApi', () => {
       [api.hangUp('c3'), 'call:hangup', { callId: 'c3' }],
       [api.setMuted('c4', true), 'call:mute', { callId: 'c4', muted: true }],
       [api.reportMicrophone('ok' as never), 'media:microphone', { health: 'ok' }],
+      [api.reportOutput(false), 'media:output', { connected: false }],
     ];
     for (const [result, channel] of calls)
       expect(await result).toEqual({ ok: true, value: channel });
@@ -112,5 +113,16 @@ describe('agent:edit-skills', () => {
       ...Array.from({ length: 300 }, (_, i) => ({ opt: 1, name: `skill_${i}`, score: 1 })),
     ];
     expect(COMMANDS['agent:edit-skills'].safeParse({ opts }).success).toBe(true);
+  });
+});
+
+describe('media:output', () => {
+  it('takes a boolean and nothing else: the window has an audio output or has none', () => {
+    const schema = COMMANDS['media:output'];
+    expect(schema.safeParse({ connected: true }).success).toBe(true);
+    expect(schema.safeParse({ connected: false }).success).toBe(true);
+    for (const bad of [{}, { connected: 'true' }, { connected: 1 }, { connected: null }])
+      expect(schema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    expect(schema.safeParse({ connected: true, deviceId: 'x' }).success).toBe(false);
   });
 });

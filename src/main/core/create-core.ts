@@ -506,6 +506,10 @@ export async function createDesktopCore(options: CoreOptions): Promise<Core> {
       if (health === 'ok') await crash.windowHealthy();
       return { ok: true, value: null };
     },
+    'media:output': async ({ connected }) => {
+      session.setSoundOutput(connected);
+      return { ok: true, value: null };
+    },
     'log:window-error': logWindowError,
     'diagnostics:export': exportDiagnostics,
     ...day.handlers,

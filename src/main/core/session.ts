@@ -407,6 +407,12 @@ export class AgentSession {
     if (this.snap.microphone !== microphone) this.store.publish({ microphone });
   }
 
+  /** The window reports whether it has an audio output; the tray warns when it has none. */
+  setSoundOutput(connected: boolean): void {
+    const soundOutput = connected ? 'connected' : 'none';
+    if (this.snap.soundOutput !== soundOutput) this.store.publish({ soundOutput });
+  }
+
   /** The SIP line reports here; the snapshot carries its status. */
   setSipStatus(sip: SipStatus): void {
     const dropped = this.snap.sip.state === 'registered' && sip.state === 'backing-off';

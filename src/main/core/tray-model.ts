@@ -8,6 +8,7 @@ import { callReadiness, canSignOut, stateLock } from '../../shared/availability'
 import { baseOf } from '../../shared/domain/state';
 import { formatElapsed, stateTextOrSent } from '../../shared/domain/state-text';
 import { reasonChoices } from '../../shared/domain/recent-reasons';
+import type { CallReadiness } from '../../shared/availability';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
@@ -50,8 +51,21 @@ export { formatElapsed } from '../../shared/domain/state-text';
  * window's readiness light says the same), with the microphone as the window last reported it.
  */
 export function trayTrouble(snapshot: SessionSnapshot): TroubleKind | null {
-  const ready = callReadiness(snapshot, snapshot.microphone);
+  const ready = trayReadiness(snapshot);
   return ready.kind === 'trouble' ? ready.trouble : null;
+}
+
+/** The shared rule with what the window last reported: its microphone and its audio output. */
+function trayReadiness(snapshot: SessionSnapshot): CallReadiness {
+  return callReadiness(snapshot, snapshot.microphone, snapshot.soundOutput === 'none');
+}
+
+/**
+ * Idle and every link fine, but the window's device list has no speaker or headset: calls come
+ * and would ring unheard, so the tray warns as the readiness light does instead of showing green.
+ */
+function noOutput(snapshot: SessionSnapshot): boolean {
+  return trayReadiness(snapshot).kind === 'no-output';
 }
 
 /**
@@ -67,7 +81,9 @@ function signInAsked(snapshot: SessionSnapshot): boolean {
 export function trayIcon(snapshot: SessionSnapshot): TrayIconName {
   if (snapshot.phase === 'signed-out' || snapshot.phase === 'signing-in') return 'signed-out';
   if (snapshot.phase === 'signing-out' && snapshot.state === null) return 'signed-out';
-  if (trayTrouble(snapshot) !== null || signInAsked(snapshot)) return 'trouble';
+  if (trayTrouble(snapshot) !== null || signInAsked(snapshot) || noOutput(snapshot)) {
+    return 'trouble';
+  }
   if (snapshot.call) return snapshot.call.phase === 'ringing' ? 'fetching' : 'talking';
   return baseOf(snapshot.state) ?? 'unknown';
 }
@@ -115,6 +131,7 @@ export function trayTooltip(
   const trouble = troubleToSay(snapshot);
   if (trouble) parts.push(text.trouble[trouble]);
   if (signInAsked(snapshot)) parts.push(text.signInAgain);
+  if (noOutput(snapshot)) parts.push(text.noOutput);
   return truncate(`${text.appName} — ${parts.join(' · ')}`, MAX_TOOLTIP);
 }
 
@@ -140,6 +157,8 @@ export function buildTrayMenu(
   if (trouble) header.push({ label: `⚠ ${text.trouble[trouble]}`, enabled: false, type: 'header' });
   if (signInAsked(snapshot))
     header.push({ label: `⚠ ${text.signInAgain}`, enabled: false, type: 'header' });
+  if (noOutput(snapshot))
+    header.push({ label: `⚠ ${text.noOutput}`, enabled: false, type: 'header' });
 
   const choice = (label: string, state: string): TrayMenuItem => ({
     label: truncate(label, MAX_LABEL),

@@ -34,6 +34,8 @@ export interface TrayText {
   trouble: Record<TroubleKind, string>;
   /** Gateway mode: the token lapsed or was revoked, the window asks for the password again. */
   signInAgain: string;
+  /** Idle and fine, but the window lists no speaker or headset (the readiness light says so). */
+  noOutput: string;
   /** App menu (Windows/Linux) top-level labels. */
   menuFile: string;
   menuEdit: string;
@@ -110,6 +112,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-down': 'SIP 线路未注册',
     },
     signInAgain: '网关登录已失效，请重新登录',
+    noOutput: '未连接扬声器或耳机',
 
     menuFile: '文件',
     menuEdit: '编辑',
@@ -181,6 +184,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
       'sip-down': 'SIP line not registered',
     },
     signInAgain: 'Gateway sign-in lapsed: sign in again',
+    noOutput: 'No speaker or headset connected',
 
     menuFile: 'File',
     menuEdit: 'Edit',

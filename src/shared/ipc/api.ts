@@ -40,6 +40,8 @@ export interface DesktopApi {
   setHeld(callId: string, held: boolean): R<'call:hold'>;
   replyMedia(reply: CommandInput<'media:reply'>): R<'media:reply'>;
   reportMicrophone(health: CommandInput<'media:microphone'>['health']): R<'media:microphone'>;
+  /** Whether the device list names any audio output: the tray warns when it names none. */
+  reportOutput(connected: boolean): R<'media:output'>;
   reportWindowError(report: CommandInput<'log:window-error'>): R<'log:window-error'>;
   exportDiagnostics(): R<'diagnostics:export'>;
   reportCallQuality(report: CommandInput<'call:quality'>): R<'call:quality'>;
@@ -86,6 +88,7 @@ export function buildDesktopApi(invoke: Invoke, subscribe: Subscribe): DesktopAp
     setHeld: (callId, held) => invoke('call:hold', { callId, held }),
     replyMedia: (reply) => invoke('media:reply', reply),
     reportMicrophone: (health) => invoke('media:microphone', { health }),
+    reportOutput: (connected) => invoke('media:output', { connected }),
     reportWindowError: (report) => invoke('log:window-error', report),
     exportDiagnostics: () => invoke('diagnostics:export', {}),
     reportCallQuality: (report) => invoke('call:quality', report),

@@ -96,6 +96,8 @@ export const COMMANDS = {
     .strict(),
   /** The window reports what it knows about the microphone (for the readiness light). */
   'media:microphone': z.object({ health: z.enum(['ok', 'broken', 'unknown']) }).strict(),
+  /** The window's device list names an audio output (speaker or headset), or none at all. */
+  'media:output': z.object({ connected: z.boolean() }).strict(),
   /** An error or unhandled rejection in the window, for the app's log file. */
   'log:window-error': z
     .object({
@@ -148,6 +150,7 @@ export interface CommandResults {
   'call:hold': SessionSnapshot;
   'media:reply': null;
   'media:microphone': null;
+  'media:output': null;
   'call:quality': null;
   'log:window-error': null;
   'diagnostics:export': DiagnosticsExport;

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { afterPaint } from '../after-paint';
-import { desktopApi } from '../desktop';
+import { call as send, desktopApi } from '../desktop';
 import { startRingBlink, stopRingBlink } from '../ring-blink';
 import { useMicrophoneStore } from '../stores/microphone';
 import { useSessionStore } from '../stores/session';
@@ -381,6 +381,13 @@ export const useCallStore = defineStore('calls', () => {
     offs.push(portsNow().onDeviceChange(() => void onDevicesChanged()));
     // The first device list: a window (re)started with no microphone cannot take calls.
     void recheckDevices();
+    // Main's tray warns of no speaker or headset too: each change of a judged list goes to it.
+    offs.push(
+      watch(
+        () => (lists.value.identified ? lists.value.anyOutput : null),
+        (any) => any !== null && void send((a) => a.reportOutput(any)),
+      ),
+    );
     offs.push(
       watch(
         [() => call.value?.id ?? null, () => call.value?.phase ?? null],
