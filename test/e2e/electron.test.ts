@@ -3,36 +3,34 @@
  * preload's API is there (and nothing Node-ish is), an agent signs in to the embedded demo
  * platform with its first extension, the state shows, and quitting signs out.
  *
- * Needs the Electron binary. Machines installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1 (this
- * project's CI and dev containers) have none, so the suite is skipped with that reason; that is
- * not a missing Debian package, so AGENT_DESKTOP_REQUIRE_SYSTEM does not turn it into a failure.
+ * Needs the Electron binary, which `npm ci` does not fetch (electron 45 has no install script;
+ * `npx install-electron` downloads it). Machines that cannot download it (this project's CI and
+ * dev containers) have none, so the suite is skipped with that reason; that is not a missing
+ * Debian package, so AGENT_DESKTOP_REQUIRE_SYSTEM does not turn it into a failure. The binary is
+ * looked up without running the package, whose main export would start the download.
  * On Linux without a display, run under `xvfb-run -a`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { _electron } from 'playwright-core';
 import { buildDesktopApi } from '../../src/shared/ipc/api';
+import { installedElectron } from './electron-binary';
 import type { ElectronApplication, Page } from 'playwright-core';
 import type { DesktopApi } from '../../src/shared/ipc/api';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'out/main/index.js');
-const SKIP_REASON = 'skipped: Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)';
+const SKIP_REASON = 'skipped: Electron binary not downloaded (`npx install-electron` fetches it)';
 
-/** The Electron executable, or null when the npm package was installed without it. */
+/** The Electron executable, or null when the npm package's binary was never downloaded. */
 function electronBinary(): string | null {
-  try {
-    // The electron package's main export is the binary's path; it throws when the binary
-    // was never downloaded (its dist folder and path.txt are missing).
-    const path: unknown = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  // Resolving package.json runs nothing (requiring `electron` itself would start a download).
+  const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  return installedElectron(packageDir);
 }
 
 const binary = electronBinary();
@@ -57,7 +55,13 @@ describe.skipIf(!binary)(binary ? 'Electron app (real binary)' : SKIP_REASON, ()
     delete env.ELECTRON_RENDERER_URL;
     delete env.AGENT_DESKTOP_PLATFORM_URL;
     env.AGENT_DESKTOP_USER_DATA = userData;
-    app = await _electron.launch({ args: [MAIN], cwd: ROOT, env, timeout: 30_000 });
+    app = await _electron.launch({
+      executablePath: binary!,
+      args: [MAIN],
+      cwd: ROOT,
+      env,
+      timeout: 30_000,
+    });
     app.process().stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     page = await app.firstWindow();
     await page.waitForFunction(() => 'agentDesktop' in window);
