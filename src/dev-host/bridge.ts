@@ -11,6 +11,8 @@ type Reply = { id: number; result: Result<unknown> };
 type Push = { event: string; payload: unknown };
 
 const TOKEN_KEY = 'agent-desktop-host-token';
+/** The page's note when the host refused it. */
+const NOTE_ID = 'agent-desktop-host-refused';
 /** Reconnect delays: the first retry is quick, then doubling up to a few seconds. */
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 5000;
@@ -100,12 +102,45 @@ async function tokenRefused(): Promise<boolean> {
   }
 }
 
+const REFUSED =
+  'Agent desktop: the browser host refused this page’s token (missing, or from an earlier run ' +
+  'of the host). Open the exact address it printed (with #token=…) to connect.';
+
 function stop(): void {
   refused = true;
-  console.error(
-    'Agent desktop: the browser host refused this page’s token (it was restarted?). ' +
-      'Open the address it printed to connect again.',
-  );
+  console.error(REFUSED);
+  showInPage(REFUSED);
+}
+
+/**
+ * Puts the sentence at the top of the page itself: the window would otherwise show its
+ * start-up "Loading…" for good, with the reason only in the console. A plain DOM note beside the
+ * app's own element (this bridge belongs to the development host, not to the app's window).
+ */
+function showInPage(text: string): void {
+  const show = () => {
+    if (document.getElementById(NOTE_ID)) return;
+    const note = document.createElement('p');
+    note.id = NOTE_ID;
+    note.setAttribute('role', 'alert');
+    note.textContent = text;
+    Object.assign(note.style, {
+      position: 'fixed',
+      top: '0',
+      left: '0',
+      right: '0',
+      zIndex: '2147483647',
+      margin: '0',
+      padding: '12px 16px',
+      background: '#fdecea',
+      color: '#611a15',
+      font: '14px/1.4 system-ui, sans-serif',
+      borderBottom: '1px solid #f5c2c0',
+    });
+    document.body.prepend(note);
+  };
+  if (document.body) show();
+  else document.addEventListener('DOMContentLoaded', show, { once: true });
 }
 
 function deliver(event: string, payload: unknown): void {

@@ -253,7 +253,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }),
   );
 
-  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+  } catch (error) {
+    // A busy or forbidden port: reject (the caller says so) instead of an unhandled 'error'.
+    for (const off of unsubscribers) off();
+    wss.close();
+    throw error;
+  }
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   origin = `http://${host}`;
   ownHost = (value) => value === host;

@@ -2,7 +2,8 @@
 /**
  * The browser host's page script (the preload's stand-in), over a fake WebSocket: a command the
  * window was told had failed never runs later; reconnects back off; a refused token stops the
- * retries with a word in the console; the token comes from the address, not the page.
+ * retries with a word in the console and in the page itself; the token comes from the address,
+ * not the page.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -74,7 +75,11 @@ beforeEach(() => {
     vi.fn(() => fetchAnswer()),
   );
   sessionStorage.clear();
+  document.body.innerHTML = '<div id="app">Loading…</div>';
 });
+
+/** The note the page shows the agent (role=alert), or null. */
+const pageNote = () => document.querySelector('[role="alert"]')?.textContent ?? null;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -137,7 +142,7 @@ describe('the browser host bridge', () => {
     expect(FakeSocket.all.length).toBe(before + 1);
   });
 
-  it('stops retrying when the host refuses the token, and says so in the console', async () => {
+  it('stops retrying when the host refuses the token, and says so in the console and the page', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     fetchAnswer = () => Promise.resolve(new Response('forbidden', { status: 403 }));
     const api = await loadBridge();
@@ -146,8 +151,31 @@ describe('the browser host bridge', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(1);
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/refused this page’s token/));
+    // …and in the page, which would otherwise say "Loading…" for good.
+    expect(pageNote()).toMatch(/refused this page’s token.*Open the exact address it printed/);
     // Commands now fail at once instead of waiting for a connection that will never come.
     expect(await api.setState!('busy')).toMatchObject({ ok: false, error: { code: 'transport' } });
+  });
+
+  it('says in the page that an address without a token is refused', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    fetchAnswer = () => Promise.resolve(new Response('forbidden', { status: 403 }));
+    await loadBridge('http://127.0.0.1:4321/');
+    expect(FakeSocket.all[0]!.url).toBe('ws://127.0.0.1:4321/__host/ipc?token=');
+    FakeSocket.all[0]!.drop();
+    await flush();
+    expect(pageNote()).toMatch(/refused this page’s token/);
+    expect(document.querySelectorAll('[role="alert"]')).toHaveLength(1);
+    expect(document.getElementById('app')).not.toBeNull(); // the app's element stays
+  });
+
+  it('shows no note while the host is only away', async () => {
+    await loadBridge();
+    FakeSocket.all[0]!.drop(); // the token probe cannot reach the host either
+    await flush();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(FakeSocket.all.length).toBeGreaterThan(1);
+    expect(pageNote()).toBeNull();
   });
 
   it('takes the token from the address, then removes it from the address bar', async () => {
