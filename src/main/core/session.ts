@@ -136,9 +136,21 @@ export class AgentSession {
    * A sign-out the platform did not answer, or answered busy: it may have been applied, so it is
    * sent again on the backoff in place of keepalives, and a 040202 meanwhile ends the session
    * instead of healing it. `hold`: asked by suspend or lock ("sign out"), which the agent's
-   * return cancels.
+   * return cancels. `call`: the call a forced one was confirmed for; only while that call is on
+   * the line is it sent again with force (another call is asked about again, never hung up).
    */
-  private signOutOwed: { force: boolean; hold: SystemHoldCause | null } | null = null;
+  private signOutOwed: {
+    force: boolean;
+    hold: SystemHoldCause | null;
+    call: string | null;
+  } | null = null;
+  /**
+   * An owed sign-out is being sent again: its 040203 read-back is no answer to the round, so the
+   * round's backoff keeps growing while the platform keeps refusing it.
+   */
+  private signOutRetrying = false;
+  /** The last lock or suspend, until the agent is back: what a sign-in landing meanwhile owes. */
+  private awayCause: SystemHoldCause | null = null;
   /**
    * Bumped when the agent shows they are here (a return, a choice of state): a hold owed from
    * before is not wanted any more.
@@ -153,7 +165,7 @@ export class AgentSession {
    * A login whose reply never came (it may have been applied): while it lives the platform
    * refuses the next login with the name (040201), which is then this desktop's own.
    */
-  private unansweredLogin: { name: string; extension: string } | null = null;
+  private unansweredLogin: { name: string; extension: string; at: number } | null = null;
   /** Bumped when a session ends: an answer to a request sent before belongs to the old one. */
   private generation = 0;
   /** Shut down (quit): nothing is retried any more. */
@@ -558,6 +570,7 @@ export class AgentSession {
   hold(reason: SystemHoldCause): Promise<void> {
     // The agent left: a return or a sign-in still owed from an earlier wake is not wanted now.
     this.wentAway++;
+    this.awayCause = reason;
     this.owedAttempts = 0;
     this.returnOwed = null;
     this.signInOwed = false;
@@ -610,13 +623,12 @@ export class AgentSession {
     );
     this.owedTimer = this.options.clock.setTimeout(() => {
       this.owedTimer = null;
-      this.store
-        .batch(() => this.applyOwed())
-        .catch((error: unknown) =>
-          this.options.logger.error('session: an owed retry failed', { error: String(error) }),
-        );
+      this.store.batch(() => this.applyOwed()).catch(this.logOwedFailure);
     }, delay);
   }
+
+  private readonly logOwedFailure = (error: unknown): void =>
+    this.options.logger.error('session: an owed retry failed', { error: String(error) });
 
   private cancelOwedRetry(): void {
     if (this.owedTimer) this.options.clock.clearTimeout(this.owedTimer);
@@ -669,6 +681,10 @@ export class AgentSession {
       { ...back.profile, initialState: back.state ?? back.profile.initialState ?? 'online' },
       true,
     );
+    const away = wentAway !== this.wentAway ? this.awayCause : null;
+    // Locked or suspended again while the login was on its way (holdAway waits for no login):
+    // what that asks for goes now, so the agent is not left routable behind the locked screen.
+    if (result.ok && away) return this.holdAway(away, this.cameBack);
     if (result.ok || !isTransient(result.error) || wentAway !== this.wentAway) return;
     if (!this.signedOutByHold || this.snap.phase !== 'signed-out') return;
     this.signInOwed = true;
@@ -690,6 +706,7 @@ export class AgentSession {
   wake(present: boolean): Promise<void> {
     if (present) {
       this.cameBack++;
+      this.awayCause = null;
       this.owedAttempts = 0;
       this.owedHold = null;
       this.returnOwed = null;
@@ -814,10 +831,12 @@ export class AgentSession {
     state: string,
     login: PResult<null>,
   ): Promise<PResult<string>> {
-    const mine = this.unansweredLogin;
+    // Trusted no longer than the login can live unrefreshed: after that the name may be taken.
+    const noted = this.unansweredLogin;
+    const mine = noted && this.now() - noted.at <= this.lapseBound() ? noted : null;
     const same = mine?.name === profile.name && mine.extension === profile.extension;
     if (!login.ok && isUnanswered(login.error)) {
-      this.unansweredLogin = { name: profile.name, extension: profile.extension };
+      this.unansweredLogin = { name: profile.name, extension: profile.extension, at: this.now() };
       return login;
     }
     this.unansweredLogin = null;
@@ -842,6 +861,22 @@ export class AgentSession {
     }
     this.options.logger.info('session: the login whose reply was lost was applied; carried on');
     return { ok: true, value: now };
+  }
+
+  /**
+   * A heal's login that landed (or may have) after its session ended. Signed out, or another name
+   * signing in here since: it must not stay on the platform (the old name routable on this desk's
+   * extension, and refused 040201 at its next sign-in), so it is logged out. The same name signing
+   * in again on the same extension: its login is refused 040201 while this one lives, and this
+   * one is its own (carried on with, see {@link settleLogin}).
+   */
+  private async lateHealLogin(client: SessionPlatform, profile: SignInProfile): Promise<void> {
+    const now = this.snap;
+    const same = now.phase !== 'signed-out' && now.profile?.name === profile.name;
+    if (!same) return this.undoLogin(client, profile.name);
+    if (now.phase !== 'signing-in') return; // signed in already: the platform took that login
+    if (now.profile!.extension !== profile.extension) return this.undoLogin(client, profile.name);
+    this.unansweredLogin = { name: profile.name, extension: profile.extension, at: this.now() };
   }
 
   /** Logs out a login that landed after the session was signed out (best effort, not retried). */
@@ -887,7 +922,11 @@ export class AgentSession {
     // What resuming signs back in with: the agent's choice as the logout leaves (a state change
     // asked just before it has been answered by now).
     const back = hold ? { profile: this.snap.profile!, state: this.snap.chosenState } : null;
+    const call = force ? (this.snap.call?.id ?? null) : null;
+    const cameBack = this.cameBack;
     const result = await this.client.logout(name, { force });
+    // Lock or suspend asked it, and the agent is back since: a sign-out not wanted any more.
+    const unwanted = back !== null && cameBack !== this.cameBack;
     let error = result.ok ? null : result.error;
     if (error?.code === PLATFORM_CODES.AGENT_BUSY) {
       // 040203 also answers a logout that found the agent's lock held by another request (the
@@ -904,10 +943,10 @@ export class AgentSession {
     }
     // 040202: the platform has already forgotten the agent, which is what signing out wants.
     if (error && error.code !== PLATFORM_CODES.AGENT_NOT_FOUND) {
-      if (isTransient(error) && this.phaseNow() !== 'signed-out') {
+      if (isTransient(error) && this.phaseNow() !== 'signed-out' && !unwanted) {
         // No reply (it may have been applied), or busy: sent again on the backoff in place of
         // keepalives, and a 040202 meanwhile ends the session rather than healing it.
-        this.signOutOwed = { force, hold };
+        this.signOutOwed = { force, hold, call };
         // Also when only owed: resuming signs back in once the sign-out has gone through.
         if (back) this.signedOutByHold = back;
         this.noteFailure(error);
@@ -917,6 +956,8 @@ export class AgentSession {
     }
     this.endSession();
     if (back) this.signedOutByHold = back;
+    // The agent came back while it was on its way: signed straight back in with their choice.
+    if (unwanted) void this.store.batch(() => this.signInAgain()).catch(this.logOwedFailure);
     return this.ok();
   }
 
@@ -1143,7 +1184,15 @@ export class AgentSession {
       this.owedHold = owed.hold;
       return true;
     }
-    await this.doSignOut(owed.force, owed.hold);
+    // Forced only over the call the agent confirmed it for: over another call (or none) it is
+    // sent plain, and a call on the line is asked about again.
+    const force = owed.force && owed.call !== null && this.snap.call?.id === owed.call;
+    this.signOutRetrying = true;
+    try {
+      await this.doSignOut(force, owed.hold);
+    } finally {
+      this.signOutRetrying = false;
+    }
     if (this.snap.phase === 'signed-out') return false;
     if (!this.signOutOwed) return true;
     this.scheduleRetry();
@@ -1183,12 +1232,11 @@ export class AgentSession {
     // The skills as they are now, not as they were at sign-in: edits made since are kept.
     const profile = this.skills ? { ...this.snap.profile, skills: this.skills } : this.snap.profile;
     const client = this.client;
+    const generation = this.generation;
     const sent = await client.login(loginRequest(profile, target));
-    if (this.snap.phase !== 'restoring') {
-      // Signed out while the login was on its way: it must not stay on the platform (the agent
-      // routable at an empty desk, and refused 040201 at the next sign-in).
+    if (this.snap.phase !== 'restoring' || generation !== this.generation) {
       const late = sent.ok || isUnanswered(sent.error);
-      if (late && this.snap.phase === 'signed-out') await this.undoLogin(client, profile.name);
+      if (late && generation !== this.generation) await this.lateHealLogin(client, profile);
       return;
     }
     const result = await this.settleLogin(profile, target, sent);
@@ -1615,7 +1663,7 @@ export class AgentSession {
   }
 
   private markAck(): void {
-    this.loop.succeeded();
+    if (!this.signOutRetrying) this.loop.succeeded();
     // A banner describes the present: a platform trouble the platform just answered past is over.
     const last = this.snap.lastError;
     // So is a lapsed gateway token once the gateway takes the agent's requests again.
