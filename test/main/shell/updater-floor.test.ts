@@ -11,23 +11,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CancellationToken } from 'electron-updater';
 
-const updater = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('electron-updater', async () => {
-  // The real token (builder-util-runtime's), so cancelling behaves as electron-updater's does.
-  const actual = await vi.importActual<{ default: { CancellationToken: unknown } }>(
-    'electron-updater',
-  );
-  return {
-    default: {
-      get autoUpdater() {
-        return updater.current;
-      },
-      CancellationToken: actual.default.CancellationToken,
-    },
-  };
-});
+vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
 
+import { updater } from '../../support/electron-updater-fake';
 import { setupAutoUpdate, UPDATE_CHECK_MS } from '../../../src/main/shell/updater';
 import { FakeCore, signedInSnapshot, T0 } from './fake-core';
 import type { SessionSnapshot } from '../../../src/shared/snapshot';

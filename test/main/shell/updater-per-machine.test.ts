@@ -38,22 +38,10 @@ vi.mock('node:fs', async () => {
   };
   return { ...fs, default: fs };
 });
-const updater = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('electron-updater', async () => {
-  const actual = await vi.importActual<{ default: { CancellationToken: unknown } }>(
-    'electron-updater',
-  );
-  return {
-    default: {
-      get autoUpdater() {
-        return updater.current;
-      },
-      CancellationToken: actual.default.CancellationToken,
-    },
-  };
-});
+vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
 
+import { updater } from '../../support/electron-updater-fake';
 import { setupAutoUpdate } from '../../../src/main/shell/updater';
 
 class FakeUpdater extends EventEmitter {

@@ -6,16 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const updater = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('electron-updater', () => ({
-  default: {
-    get autoUpdater() {
-      return updater.current;
-    },
-  },
-}));
+vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
 
+import { updater } from '../../support/electron-updater-fake';
 import { setupAutoUpdate } from '../../../src/main/shell/updater';
 import { setupQuit } from '../../../src/main/shell/lifecycle';
 import { setupCloseToTray } from '../../../src/main/shell/window';

@@ -9,22 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const updater = vi.hoisted(() => ({ current: null as unknown }));
-vi.mock('electron-updater', async () => {
-  const actual = await vi.importActual<{ default: { CancellationToken: unknown } }>(
-    'electron-updater',
-  );
-  return {
-    default: {
-      get autoUpdater() {
-        return updater.current;
-      },
-      CancellationToken: actual.default.CancellationToken,
-    },
-  };
-});
+vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
 
+import { updater } from '../../support/electron-updater-fake';
 import { setupAutoUpdate } from '../../../src/main/shell/updater';
 import { autostartFile, HIDDEN_ARG, setupLoginItem } from '../../../src/main/shell/login-item';
 import { silentLogger } from '../../../src/lib/ports';
