@@ -12,6 +12,7 @@ import {
   platformInvite,
   reply,
   ringAndAnswer,
+  ringDesk,
   sleep,
   startBed,
   type Bed,
@@ -107,16 +108,7 @@ describe.skipIf(skip)(skip ?? 'site edge: media sessions', () => {
   it('a call cancelled while ringing: 487 to the platform and no session left', async () => {
     const desk = await bed.desk('8501', 'deskCancel');
     const callId = 'cancel-ringing';
-    bed.toEdge(
-      platformInvite({
-        viaPort: bed.platform.port,
-        branch: 'canc1',
-        callId,
-        ruri: desk.contact.slice(1, -1),
-        route: desk.path,
-      }),
-    );
-    const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
+    const invite = await ringDesk(bed, desk, callId, 'canc1');
     desk.ws.send(reply(invite, '180 Ringing', []));
     bed.toEdge(cancelFor(callId, 'canc1', desk.contact.slice(1, -1), desk.path));
     const cancel = await waitFor(

@@ -22,6 +22,7 @@ import {
   platformInvite,
   reply,
   ringAndAnswer,
+  ringDesk,
   startBed,
   type Bed,
   type Desk,
@@ -156,16 +157,7 @@ describe.skipIf(skip)(skip ?? 'site edge: an SDP offer the relay refuses', () =>
   it("a desktop's 200 OK with an SDP the relay refuses reaches the platform with a Warning naming the answer, not relay down", async () => {
     const desk = await bed.desk('8104', 'deskBadAnswer');
     const callId = 'refused-answer';
-    bed.toEdge(
-      platformInvite({
-        viaPort: bed.platform.port,
-        branch: 'badans1',
-        callId,
-        ruri: desk.contact.slice(1, -1),
-        route: desk.path,
-      }),
-    );
-    const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
+    const invite = await ringDesk(bed, desk, callId, 'badans1');
     desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], GARBAGE));
     expect(await finalAtPlatform(callId)).toEqual({
       status: '200 OK',

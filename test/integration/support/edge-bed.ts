@@ -254,12 +254,13 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * answers with its WebRTC SDP; resolves with the desk's INVITE and the 200 OK as the platform
  * received it.
  */
-export async function ringAndAnswer(
+/** The platform's INVITE for `desk`, sent along its Path; resolves with it as the desk got it. */
+export async function ringDesk(
   bed: Bed,
   desk: Desk,
   callId: string,
   branch: string,
-): Promise<{ invite: SipMessage; ok: SipMessage }> {
+): Promise<SipMessage> {
   bed.toEdge(
     platformInvite({
       viaPort: bed.platform.port,
@@ -269,7 +270,16 @@ export async function ringAndAnswer(
       route: desk.path,
     }),
   );
-  const invite = await waitFor(() => desk.invites()[0], 'the INVITE');
+  return waitFor(() => desk.invites()[0], 'the INVITE');
+}
+
+export async function ringAndAnswer(
+  bed: Bed,
+  desk: Desk,
+  callId: string,
+  branch: string,
+): Promise<{ invite: SipMessage; ok: SipMessage }> {
+  const invite = await ringDesk(bed, desk, callId, branch);
   desk.ws.send(reply(invite, '200 OK', [['Contact', desk.contact]], desktopSdp(1, 'active')));
   const ok = await waitFor(
     () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 200),
