@@ -10,8 +10,6 @@ import { signedInSnapshot } from './fake-api';
 import {
   CallsApi,
   DEVICES,
-  FakeAudioContext,
-  FakeMediaPorts,
   FakeStream,
   FakeTrack,
   mountCalls,
@@ -19,48 +17,8 @@ import {
   settle,
 } from './calls-support';
 import { click, getByRole, textIn } from './queries';
+import { CheckPorts, FakeRecorder } from './audio-check-support';
 
-class CheckContext extends FakeAudioContext {
-  constructor(private readonly level: () => number) {
-    super();
-  }
-  createAnalyser() {
-    const level = this.level;
-    return { fftSize: 2048, getFloatTimeDomainData: (b: Float32Array) => b.fill(level()) };
-  }
-  createMediaStreamSource() {
-    return { connect: <T>(node: T) => node };
-  }
-  async close(): Promise<void> {}
-}
-class CheckPorts extends FakeMediaPorts {
-  level = 0.05;
-  override createAudioContext = (): AudioContext => {
-    const context = new CheckContext(() => this.level);
-    this.contexts.push(context);
-    return context as unknown as AudioContext;
-  };
-  get liveTracks(): number {
-    return this.microphones.flatMap((s) => s.tracks).filter((t) => t.readyState === 'live').length;
-  }
-}
-class FakeRecorder {
-  state: 'inactive' | 'recording' = 'inactive';
-  mimeType = 'audio/webm';
-  ondataavailable: ((event: { data: Blob }) => void) | null = null;
-  onstop: (() => void) | null = null;
-  start(): void {
-    this.state = 'recording';
-  }
-  stop(): void {
-    if (this.state === 'inactive') return;
-    this.state = 'inactive';
-    queueMicrotask(() => {
-      this.ondataavailable?.({ data: new Blob(['voice']) });
-      this.onstop?.();
-    });
-  }
-}
 /** A player whose recording cannot be decoded: play() starts, then the element errors. */
 class BrokenPlayer {
   src = '';
