@@ -8,13 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../../../src/main/core/history/store';
+import type { HistoryStore } from '../../../../src/main/core/history/store';
 import type { Logger } from '../../../../src/lib/ports';
-import type { HistoryCall } from '../../../../src/shared/history';
+import { call, DAY, MIDNIGHT, openStore } from './support';
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const MIDNIGHT = Date.UTC(2026, 10, 27, 0, 0, 0);
 let dir: string;
 let file: string;
 let now: number;
@@ -28,29 +26,7 @@ const logger: Logger = {
 };
 
 function open(retentionDays = 90) {
-  return new HistoryStore({
-    file,
-    logger,
-    now: () => now,
-    retentionDays: () => retentionDays,
-    startOfDay: (at) => at - ((at - MIDNIGHT) % DAY),
-  });
-}
-
-function call(id: string, at: number, patch: Partial<HistoryCall> = {}): HistoryCall {
-  return {
-    id,
-    at,
-    number: '13900001234',
-    direction: 'in',
-    outcome: 'answered',
-    why: null,
-    ringMs: 3_000,
-    talkMs: 60_000,
-    reserveState: null,
-    agent: 'a1',
-    ...patch,
-  };
+  return openStore(file, () => now, { retentionDays, logger });
 }
 const missed = { outcome: 'missed' as const, why: 'timeout' as const, talkMs: 0 };
 const ids = (store: HistoryStore) => store.page({ pageNo: 1, pageSize: 500 }).rows.map((r) => r.id);

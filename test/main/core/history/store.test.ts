@@ -14,40 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../../../../src/main/core/history/recorder';
-import { HistoryStore } from '../../../../src/main/core/history/store';
 import { silentLogger } from '../../../../src/lib/ports';
 import type { Logger } from '../../../../src/lib/ports';
-import type { HistoryCall } from '../../../../src/shared/history';
+import { call, MIDNIGHT, openStore } from './support';
 
-const MIDNIGHT = Date.UTC(2026, 10, 27, 0, 0, 0);
 let dir: string;
 let file: string;
 let now: number;
 
 function open(options: { retentionDays?: number; logger?: Logger } = {}) {
-  return new HistoryStore({
-    file,
-    logger: options.logger ?? silentLogger,
-    now: () => now,
-    retentionDays: () => options.retentionDays ?? 90,
-    startOfDay: (at) => at - ((at - MIDNIGHT) % 86_400_000),
-  });
-}
-
-function call(id: string, at: number, patch: Partial<HistoryCall> = {}): HistoryCall {
-  return {
-    id,
-    at,
-    number: '13900001234',
-    direction: 'in',
-    outcome: 'answered',
-    why: null,
-    ringMs: 3_000,
-    talkMs: 60_000,
-    reserveState: null,
-    agent: 'a1',
-    ...patch,
-  };
+  return openStore(file, () => now, options);
 }
 
 beforeEach(() => {
