@@ -3,6 +3,7 @@
  * restores. A real emulator behind a wrapper that can make any request fail as a platform would.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PLATFORM_METHODS } from './support/tweaked-platform';
 import { DEMO_EXTENSIONS, startEmulator } from '../../../src/emulator/index';
 import { emulatorClient, emulatorSession } from './support/emulator-session';
 import { appError } from '../../../src/shared/domain/errors';
@@ -26,20 +27,8 @@ function wrapped(
   log: Method[] = [],
   held: (method: Method) => Promise<void> | undefined = () => undefined,
 ): SessionPlatform {
-  const methods: Method[] = [
-    'login',
-    'logout',
-    'keepalive',
-    'getAgent',
-    'listAgents',
-    'setState',
-    'setExtension',
-    'editSkills',
-    'getExtension',
-    'listExtensions',
-  ];
   const out: Record<string, unknown> = {};
-  for (const m of methods) {
+  for (const m of PLATFORM_METHODS) {
     out[m] = (...args: unknown[]) => {
       log.push(m);
       const error = fault(m);

@@ -11,7 +11,8 @@ export type Method = keyof SessionPlatform;
 /** What to do instead of the real request (`real` sends it and gives the platform's answer). */
 export type Tweak = (real: () => Promise<unknown>, args: unknown[]) => Promise<unknown>;
 
-const METHODS: Method[] = [
+/** Every request the session makes of the platform. */
+export const PLATFORM_METHODS: Method[] = [
   'login',
   'logout',
   'keepalive',
@@ -32,7 +33,7 @@ export function tweakedPlatform(emulator: RunningEmulator): {
   const client = emulatorClient(emulator);
   const tweak: Partial<Record<Method, Tweak>> = {};
   const out: Record<string, unknown> = {};
-  for (const m of METHODS) {
+  for (const m of PLATFORM_METHODS) {
     out[m] = (...args: unknown[]) => {
       const real = () => (client[m] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
       const t = tweak[m];
