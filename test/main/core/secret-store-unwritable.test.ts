@@ -7,10 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lineLogger } from '../../support/line-logger';
 import { createDesktopCore } from '../../../src/main/core/create-core';
 import { SecretList } from '../../../src/lib/log/secret-list';
 import { MemorySecretStore } from '../../../src/lib/ports';
-import type { Logger, SecretKey } from '../../../src/lib/ports';
+import type { SecretKey } from '../../../src/lib/ports';
 import type { Core } from '../../../src/main/core/create-core';
 
 const PLATFORM = 'https://api.example.com/v1/account/ACC';
@@ -19,12 +20,7 @@ let dir: string;
 let file: string;
 let lines: string[];
 const cores: Core[] = [];
-const logger: Logger = {
-  debug: () => undefined,
-  info: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-  warn: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-  error: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-};
+const logger = lineLogger(() => lines);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'secrets-unwritable-'));
   file = join(dir, 'settings.json');

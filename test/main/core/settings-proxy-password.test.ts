@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lineLogger } from '../../support/line-logger';
 import { AdminPolicy } from '../../../src/main/core/admin-policy';
 import { createDesktopCore } from '../../../src/main/core/create-core';
 import { readPolicy } from '../../../src/main/core/policy-file';
 import { SecretList } from '../../../src/lib/log/secret-list';
 import { MemorySecretStore } from '../../../src/lib/ports';
-import type { Logger } from '../../../src/lib/ports';
 import type { Result } from '../../../src/shared/ipc/contract';
 import type { SettingsView } from '../../../src/shared/settings';
 
@@ -24,12 +24,7 @@ const env = { AGENT_DESKTOP_PLATFORM_URL: 'https://api.example.com/v1/account/AC
 let dir: string;
 let file: string;
 let lines: string[];
-const logger: Logger = {
-  debug: () => undefined,
-  info: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-  warn: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-  error: (msg, fields) => void lines.push(`${msg} ${JSON.stringify(fields ?? {})}`),
-};
+const logger = lineLogger(() => lines);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'proxy-password-'));
   file = join(dir, 'settings.json');
