@@ -122,6 +122,39 @@ describe.skipIf(skip)(skip ?? 'site edge: media sessions', () => {
     expect((await bed.calls()).includes(callId)).toBe(false);
   });
 
+  it('an agent whose PC drops off while a call rings: 480 to the platform at once, no session left', async () => {
+    const desk = await bed.desk('8701', 'deskDrop');
+    const callId = 'drop-while-ringing';
+    const invite = await ringDesk(bed, desk, callId, 'drop1');
+    desk.ws.send(reply(invite, '180 Ringing', []));
+    await waitFor(
+      () => bed.platform.seen.find((m) => header(m, 'Call-ID') === callId && statusOf(m) === 180),
+      'the ringing at the platform',
+    );
+    const dropped = Date.now();
+    desk.ws.terminate();
+    await waitFor(() => finals(callId).length > 0, 'a final reply at the platform', 8_000);
+    const after = Date.now() - dropped;
+    await sleep(500);
+    expect({
+      finals: finals(callId),
+      within2s: after < 2_000,
+      leaked: (await bed.calls()).includes(callId),
+    }).toEqual({ finals: [480], within2s: true, leaked: false });
+  });
+
+  it('a desktop that drops off after answering keeps the caller (no 480 for an answered call)', async () => {
+    const desk = await bed.desk('8702', 'deskDropAnswered');
+    const callId = 'drop-after-answer';
+    await ringAndAnswer(bed, desk, callId, 'drop2');
+    desk.ws.terminate();
+    await sleep(1500);
+    expect({
+      finals: finals(callId),
+      media: (await bed.calls()).includes(callId),
+    }).toEqual({ finals: [200], media: true });
+  });
+
   it("an agent's connection lost mid-call: the call keeps its audio until the BYE, then it goes", async () => {
     const desk = await bed.desk('8601', 'deskMid');
     const callId = 'ws-lost-midcall';
