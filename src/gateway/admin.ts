@@ -3,7 +3,8 @@
  * sessions and the audit log. The CLI (cli.ts) is a thin parser over these; tests call them.
  */
 import { isValidAgentName } from '../shared/domain/agent';
-import { addressKey, unlockName } from './lockout';
+import { isIP } from 'node:net';
+import { addressKey, addressScope, unlockName } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
 import type { AuditRecord, GatewayStore } from './store/port';
 
@@ -85,6 +86,21 @@ export class Admin {
   async unlock(name: string): Promise<void> {
     await this.must(this.store.getAgent(name).then(Boolean), name);
     await unlockName(this.store, name);
+  }
+
+  /**
+   * Makes `address` one of the agent's desks, as a sign-in there would: for the next 30 days a
+   * lock on their name from elsewhere does not refuse them there. For a new hire or a new desk
+   * while the name is under attack (agent unlock would be locked again within five guesses).
+   * An IPv6 address counts by its /64, as at sign-in. Returns the desk as the lockout keeps it.
+   */
+  async addDesk(name: string, address: string): Promise<string> {
+    const ip = address.trim();
+    if (!isIP(ip.split('%')[0]!)) throw new AdminError(`"${address}" is not an IP address`);
+    await this.must(this.store.getAgent(name).then(Boolean), name);
+    const desk = addressScope(ip);
+    await this.store.rememberAddress(name, desk, this.now());
+    return desk;
   }
 
   /** Lifts the sign-in lockout on a source address (a floor behind one NAT address). */

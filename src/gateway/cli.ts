@@ -6,6 +6,8 @@
  *   agent add NAME [--extensions 1001,1002] [--allow-skills]   password from stdin
  *   agent password NAME        new password from stdin (ends the agent's sessions, lifts a lockout)
  *   agent unlock NAME          lift NAME's sign-in lockout
+ *   agent desk NAME ADDRESS    ADDRESS is NAME's desk for 30 days: a lock on NAME from elsewhere
+ *                              does not refuse NAME there (a new desk while NAME is attacked)
  *   agent disable|enable|remove NAME
  *   agent extensions NAME ID[,ID…]     the extensions NAME may bind ('' = none)
  *   agent skills NAME on|off   may NAME edit their own skills (default off)
@@ -180,6 +182,11 @@ async function admin(command: string, args: string[]): Promise<void> {
       case 'unlock':
         await a.unlock(arg(1, 'NAME'));
         return out(`sign-in unlocked for ${positionals[1]}`);
+      case 'desk': {
+        const name = arg(1, 'NAME');
+        const desk = await a.addDesk(name, arg(2, 'ADDRESS'));
+        return out(`${desk} is a desk of ${name} for 30 days`);
+      }
       case 'disable':
       case 'enable':
         await a.setDisabled(arg(1, 'NAME'), sub === 'disable');

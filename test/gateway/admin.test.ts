@@ -381,12 +381,18 @@ describe('lifting a sign-in lockout', () => {
     const env = { GATEWAY_DATABASE: join(dir, 'cli-lock.db'), GATEWAY_SCRYPT_LOG_N: '10' };
     expect((await cli(['init'], env)).code).toBe(0);
     expect((await cli(['agent', 'add', 'locked_one'], env, 'locked-password\n')).code).toBe(0);
-    const [unlock, address, ghost, revoke] = await Promise.all([
+    const [unlock, address, ghost, revoke, desk, badDesk, noDesk] = await Promise.all([
       cli(['agent', 'unlock', 'locked_one'], env),
       cli(['address', 'unlock', '10.1.2.3'], env),
       cli(['sessions', 'revoke', 'locked_on'], env),
       cli(['sessions', 'revoke', 'locked_one'], env),
+      cli(['agent', 'desk', 'locked_one', '10.1.2.4'], env),
+      cli(['agent', 'desk', 'locked_one', 'desk-7'], env),
+      cli(['agent', 'desk', 'locked_one'], env),
     ]);
+    expect(desk).toMatchObject({ code: 0, out: '10.1.2.4 is a desk of locked_one for 30 days\n' });
+    expect(badDesk).toMatchObject({ code: 1, err: '"desk-7" is not an IP address\n' });
+    expect(noDesk.code).toBe(2);
     expect(unlock).toMatchObject({ code: 0, out: 'sign-in unlocked for locked_one\n' });
     expect(address).toMatchObject({ code: 0, out: 'sign-in unlocked for address 10.1.2.3\n' });
     expect(ghost).toMatchObject({ code: 1, err: 'no agent named locked_on\n' });

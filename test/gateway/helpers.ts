@@ -50,7 +50,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   );
   const dir = options.store ? null : mkdtempSync(join(tmpdir(), 'gw-'));
   const store = options.store ?? (await openStore(join(dir!, 'gateway.db')));
-  const admin = new Admin(store, { scrypt: TEST_SCRYPT });
+  const admin = new Admin(store, { scrypt: TEST_SCRYPT, now: options.now });
   if (!(await store.getAgent('alice'))) {
     await admin.add('alice', PASSWORDS.alice, [EXT[0]!, EXT[1]!]);
     await admin.add('bob', PASSWORDS.bob, [EXT[2]!]);

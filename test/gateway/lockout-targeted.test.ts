@@ -150,6 +150,35 @@ function lockoutSuite(kind: string, openDatabase: () => Promise<GatewayStore>) {
       }
     });
 
+    it('a new desk IT marks as hers (agent desk) lets her in while her name is locked from elsewhere', async () => {
+      const { r, clock, close } = await rig();
+      const NEW_DESK = '10.1.0.77';
+      try {
+        for (let i = 0; i < 6; i++) await signInFrom(r, 'alice', `guess-${i}`, `10.72.${i}.1`);
+        // A desk she never signed in from: the name's lock applies there.
+        expect((await signInFrom(r, 'alice', PASSWORDS.alice, NEW_DESK)).status).toBe(429);
+        expect(await r.admin.addDesk('alice', ` ${NEW_DESK} `)).toBe(NEW_DESK);
+        expect((await signInFrom(r, 'alice', PASSWORDS.alice, NEW_DESK)).status).toBe(200);
+        // Only hers, and only that desk: bob and other addresses are as they were.
+        expect((await signInFrom(r, 'alice', PASSWORDS.alice, '10.1.0.78')).status).toBe(429);
+        // An IPv6 desk by its /64; a bad address or a name no agent has is refused.
+        expect(await r.admin.addDesk('alice', '2001:db8:0:7:abcd::1')).toBe('2001:db8:0:7::/64');
+        expect(
+          (await signInFrom(r, 'alice', PASSWORDS.alice, '2001:db8:0:7:1234::99')).status,
+        ).toBe(200);
+        await expect(r.admin.addDesk('alice', '10.1.0.300')).rejects.toThrow(
+          'is not an IP address',
+        );
+        await expect(r.admin.addDesk('ghost', NEW_DESK)).rejects.toThrow('no agent named ghost');
+        // Marked, it lasts as a sign-in there would: 30 days.
+        clock.now += 31 * DAY;
+        for (let i = 0; i < 6; i++) await signInFrom(r, 'alice', `again-${i}`, `10.73.${i}.1`);
+        expect((await signInFrom(r, 'alice', PASSWORDS.alice, '10.1.0.79')).status).toBe(429);
+      } finally {
+        await close();
+      }
+    });
+
     it('an IPv6 desk is hers by its /64, so a rotating privacy address still counts', async () => {
       const { r, close } = await rig();
       try {
