@@ -75,6 +75,11 @@ export const SETTLE_DELAYS_MS = [0, 150, 300, 600, 1200, 2400] as const;
 /** Longest a command waits for the SIP side to confirm the end it asked for. */
 const END_WAIT_MS = 2_000;
 /**
+ * How long a call's end may wait for the read-back after it, to go out in one push with it (a
+ * frame of the window's and a push of the core's fewer per call): well under what an eye sees.
+ */
+export const END_PUSH_HOLD_MS = 50;
+/**
  * Longest an answer waits for the ring's read-back before showing the call as talking. The 200 OK
  * is out, so the customer is connected: a platform that does not answer (a network outage, a
  * restart) must not leave the call shown as answering until the request times out. A read-back
@@ -143,7 +148,7 @@ export class CallController {
         // down sent its BYE only now, so the platform lets go of the agent only now (the
         // read-backs after the hang-up saw it still talking). Read back until it has.
         if (back && !this.live && isCallState(snapshot.state)) {
-          this.readBackUntil((state) => !isCallState(state));
+          void this.readBackUntil((state) => !isCallState(state));
         }
       }),
     ];
@@ -177,7 +182,7 @@ export class CallController {
     const talking = live.info;
     this.tell((o) => o.answered?.(talking));
     // Not at once: the platform sees the 200 OK a moment after us, and would still say fetching.
-    this.readBackUntil((state) => baseOf(state) === 'talking', undefined, 1);
+    void this.readBackUntil((state) => baseOf(state) === 'talking', undefined, 1);
     return this.ok();
   }
 
@@ -321,7 +326,7 @@ export class CallController {
       session.addMissed({ ...missed, stateAfter: null });
       // Into the history too: the missed list rebuilt after a restart, and History, show it.
       this.tell((o) => o.declined?.(missed, 'no-media'));
-      return this.readBackUntil(
+      return void this.readBackUntil(
         (state) => !isCallState(state),
         (state) => session.setMissedStateAfter(call.id, state),
       );
@@ -417,23 +422,27 @@ export class CallController {
     const { id, caller } = live.info;
     const at = clock.now();
     const settled = (state: string) => this.tell((o) => o.settled?.(id, state));
-    if (end.answered) {
-      // Neither side hung up (media, signalling, or the SIP line went): the window says the call
-      // dropped.
-      const dropped = end.reason === 'failed' || end.reason === 'line-lost';
-      session.endCall(null, dropped ? { id, at } : null);
+    // The end and the first read-back after it go out as one push: the window draws the end
+    // once, with the state the platform left the agent in, unless the platform is slow.
+    void session.holdPushes(() => {
+      if (end.answered) {
+        // Neither side hung up (media, signalling, or the SIP line went): the window says the
+        // call dropped.
+        const dropped = end.reason === 'failed' || end.reason === 'line-lost';
+        session.endCall(null, dropped ? { id, at } : null);
+        this.tell((o) => o.ended?.(live.info, end, at));
+        return this.readBackUntil((state) => !isCallState(state), settled);
+      }
+      session.endCall({ id, caller, at, reason: MISSED[end.reason], stateAfter: null });
       this.tell((o) => o.ended?.(live.info, end, at));
-      return this.readBackUntil((state) => !isCallState(state), settled);
-    }
-    session.endCall({ id, caller, at, reason: MISSED[end.reason], stateAfter: null });
-    this.tell((o) => o.ended?.(live.info, end, at));
-    this.readBackUntil(
-      (state) => !isCallState(state),
-      (state) => {
-        session.setMissedStateAfter(id, state);
-        settled(state);
-      },
-    );
+      return this.readBackUntil(
+        (state) => !isCallState(state),
+        (state) => {
+          session.setMissedStateAfter(id, state);
+          settled(state);
+        },
+      );
+    }, END_PUSH_HOLD_MS);
   }
 
   /** Tells every observer; one that throws is logged and never stops the call's handling. */
@@ -456,13 +465,12 @@ export class CallController {
     done: (state: string) => boolean,
     then: (state: string) => void = () => {},
     step = 0,
-  ): void {
+  ): Promise<void> {
     const delays = this.options.settleDelaysMs ?? SETTLE_DELAYS_MS;
     const delay = delays[step];
-    if (delay === undefined || this.closed) return;
+    if (delay === undefined || this.closed) return Promise.resolve();
     const live = this.live;
-    const timer = this.options.clock.setTimeout(() => {
-      this.timers.delete(timer);
+    const round = async (): Promise<void> => {
       const { session } = this.options;
       if (this.closed || session.snapshot().phase === 'signed-out') return;
       const moved = (): boolean => {
@@ -474,18 +482,25 @@ export class CallController {
       if (moved()) return;
       let again = false;
       // `then` runs inside the read-back's push: the state after a missed call goes out with it.
-      void session
+      await session
         .refresh(() => {
           const state = session.snapshot().state;
           if (moved()) return;
           if (state && done(state)) then(state);
           else again = true;
         })
-        .then(() => {
-          if (again) this.readBackUntil(done, then, step + 1);
-        });
-    }, delay);
-    this.timers.add(timer);
+        .catch(() => undefined);
+      if (again) void this.readBackUntil(done, then, step + 1);
+    };
+    // Resolves once this round's read-back is in (a call's end waits for it: END_PUSH_HOLD_MS).
+    if (delay === 0) return round();
+    return new Promise<void>((resolve) => {
+      const timer = this.options.clock.setTimeout(() => {
+        this.timers.delete(timer);
+        void round().then(resolve);
+      }, delay);
+      this.timers.add(timer);
+    });
   }
 
   private patch(live: Live, patch: Partial<CallInfo>, state?: string): void {

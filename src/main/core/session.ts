@@ -521,6 +521,24 @@ export class AgentSession {
     });
   }
 
+  /**
+   * Runs `run` (a call's end and the read-back after it) with the session's news held for at
+   * most `capMs`: the window and the tray get one push for both, not one each.
+   */
+  holdPushes(run: () => Promise<void>, capMs: number): Promise<void> {
+    return this.store.hold(async () => {
+      let timer: TimerHandle | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = this.options.clock.setTimeout(resolve, capMs);
+      });
+      try {
+        await Promise.race([run().catch(() => undefined), cap]);
+      } finally {
+        if (timer) this.options.clock.clearTimeout(timer);
+      }
+    });
+  }
+
   /** Notes the state the platform left the agent in after a missed offer. */
   setMissedStateAfter(id: string, stateAfter: string): void {
     if (!this.snap.missed.some((offer) => offer.id === id)) return;

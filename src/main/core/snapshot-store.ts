@@ -15,6 +15,8 @@ export class SnapshotStore<S extends object> {
   private readonly listeners: Listeners<[S]>;
   /** Batches running now (commands and keepalive rounds may overlap). */
   private open = 0;
+  /** Holds running now: {@link publish} waits for the next push instead of pushing at once. */
+  private holding = 0;
 
   /**
    * `quiet(next, pushed)`: true when the only changes are in fields no listener shows (a
@@ -51,7 +53,22 @@ export class SnapshotStore<S extends object> {
    */
   publish(patch: Partial<S>): void {
     this.current = { ...this.current, ...patch };
-    this.flush();
+    if (this.holding === 0) this.flush();
+  }
+
+  /**
+   * Runs `run` with news held back: what {@link publish} brings goes out with the next push (a
+   * batch that ends meanwhile) or when `run` ends, so news and the read-back that follows it
+   * make one push, not two. The caller bounds `run` (news must not wait for a slow request).
+   */
+  async hold<T>(run: () => Promise<T>): Promise<T> {
+    this.holding++;
+    try {
+      return await run();
+    } finally {
+      this.holding--;
+      this.flush();
+    }
   }
 
   /**

@@ -105,6 +105,25 @@ describe('calls through the demo platform', () => {
     expect(snap().missed).toEqual([]);
   });
 
+  it('a caller who gives up: the end reaches the window with the state after it, in one push', async () => {
+    const pushes: SessionSnapshot[] = [];
+    const off = core.session.onChange((s) => pushes.push(s));
+    const { call } = await ring({
+      reserveState: 'away/missed',
+      customer: { kind: 'give-up-ringing', afterSec: 0.3 },
+    });
+    await until('call over', (s) => s.call === null);
+    await until('stateAfter', (s) => s.missed[0]?.stateAfter === 'away/missed');
+    off();
+    // The window draws the end once: the panel goes, the missed row comes with the state the
+    // platform left the agent in (not fetching, then that state a frame later).
+    const end = pushes.find((s) => s.call === null);
+    expect(end).toMatchObject({
+      state: 'away/missed',
+      missed: [{ id: call.id, reason: 'caller-gave-up', stateAfter: 'away/missed' }],
+    });
+  });
+
   it('reject: a missed offer (rejected) with the reserve state the platform set', async () => {
     const { id, call } = await ring({ reserveState: 'away/missed' });
     const rejected = await core.dispatch('call:reject', { callId: call.id });

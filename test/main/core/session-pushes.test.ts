@@ -75,6 +75,34 @@ describe('one command sends one push', () => {
     expect(pushes[0]).toMatchObject({ state: 'busy', missed: [{ id: 'c1', stateAfter: 'busy' }] });
   });
 
+  it('news held for the read-back after it (a call’s end) goes out with it, or alone after the cap', async () => {
+    await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
+    const offer = (id: string) => ({
+      id,
+      caller: '139',
+      at: Date.now(),
+      reason: 'caller-gave-up' as const,
+      stateAfter: null,
+    });
+    pushes = [];
+    emulator.store.forceState('agent_1', 'busy');
+    await session.holdPushes(async () => {
+      session.addMissed(offer('c1'));
+      await session.refresh(() => session.setMissedStateAfter('c1', session.snapshot().state!));
+    }, 5_000);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ state: 'busy', missed: [{ id: 'c1', stateAfter: 'busy' }] });
+    // A read-back that does not come back (a slow platform) holds the news no longer than asked.
+    pushes = [];
+    const started = Date.now();
+    await session.holdPushes(async () => {
+      session.addMissed(offer('c2'));
+      await new Promise(() => {});
+    }, 50);
+    expect(pushes.map((p) => p.missed[0]?.id)).toEqual(['c2']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('a refused command sends at most one push', async () => {
     await session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
     pushes = [];
