@@ -6,10 +6,8 @@
  * notice, and auto-answer waits for the agent before it tries again.
  */
 import { afterEach, expect, it } from 'vitest';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { startDemoCore } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
@@ -27,13 +25,7 @@ afterEach(async () => {
 /** A core whose window cannot open the microphone: every answer is refused for want of media. */
 async function start(): Promise<void> {
   answerRequests = 0;
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 5_000,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore());
   core.on('media:request', (request) => {
     if (request.kind === 'close') return;
     if (request.kind === 'answer-offer') answerRequests++;

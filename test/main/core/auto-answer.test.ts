@@ -5,12 +5,11 @@
  * is a werift double, as in calls.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoAnswerDelayMs, createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
+import { autoAnswerDelayMs } from '../../../src/main/core/create-core';
 import { EmbeddedPlacer, DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
+import { startDemoCore } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
@@ -27,13 +26,7 @@ const until = (what: string, probe: (s: SessionSnapshot) => unknown, timeoutMs =
   waitFor(() => probe(snap()), what, timeoutMs);
 
 beforeEach(async () => {
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 5_000,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore());
   core.on('media:request', (request) => {
     if (request.kind === 'close') return void core.dispatch('media:reply', request);
     const peer = new MediaEndpoint();

@@ -4,11 +4,9 @@
  * offer, a window that fails, and a second INVITE during a call.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import type { RunningEmulator } from '../../../src/emulator/index';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
+import { startDemoCore } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import { callExtension } from '../sip/support/test-caller';
 import type { Core } from '../../../src/main/core/create-core';
@@ -29,14 +27,7 @@ const call = () => callExtension(demo.emulator.sip!, ext.id, { fromUser: '137000
 const ringing = () => waitFor(() => snap().call?.phase === 'ringing' && snap().call, 'ringing');
 
 beforeEach(async () => {
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 5_000,
-    mediaTimeoutMs: 300,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore({ mediaTimeoutMs: 300 }));
   requests = [];
   windowMode = 'canned';
   core.on('media:request', (request) => {

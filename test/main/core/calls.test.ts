@@ -7,12 +7,9 @@
  * renderer's RTCPeerConnection is another suite's).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import type { RunningEmulator } from '../../../src/emulator/index';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
-import { windowDouble } from './support/call-core';
+import { windowDouble, startDemoCore } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
@@ -38,13 +35,7 @@ async function ring(request: Partial<CallRequest> = {}) {
 }
 
 beforeEach(async () => {
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 5_000,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore());
   window = windowDouble(core);
   const signed = await core.dispatch('session:sign-in', {
     name: 'caller_agent',

@@ -4,11 +4,9 @@
  * the demo platform (emulator + embedded SIP-over-WebSocket registrar), as `npm start` runs it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import type { RunningEmulator } from '../../../src/emulator/index';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
+import { startDemoCore } from './support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
@@ -19,13 +17,7 @@ const [ext1, ext2] = [DEMO_EXTENSIONS[0]!, DEMO_EXTENSIONS[1]!];
 const registered = (id: string) => demo.emulator.store.isExtensionRegistered(id);
 
 beforeEach(async () => {
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 500,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore({ keepaliveMs: 500 }));
 });
 afterEach(async () => core.shutdown(2000));
 

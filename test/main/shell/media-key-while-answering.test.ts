@@ -8,11 +8,9 @@ import { afterEach, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('../../support/electron-fake'));
 
 import { commandFor } from '../../../src/main/shell/hotkeys';
-import { createDesktopCore } from '../../../src/main/core/create-core';
-import { startDemoPlatform } from '../../../src/emulator/demo-platform';
 import { DEMO_EXTENSIONS } from '../../../src/emulator/index';
 import { MediaEndpoint } from '../../../src/emulator/calls/media-endpoint';
-import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { startDemoCore } from '../core/support/call-core';
 import { waitFor } from '../../support/wait';
 import type { Core } from '../../../src/main/core/create-core';
 import type { EmbeddedPlatform } from '../../../src/main/core/platform-source';
@@ -28,13 +26,7 @@ afterEach(async () => {
 });
 
 it('a second press of the media key while answering leaves the customer connected', async () => {
-  core = await createDesktopCore({
-    secrets: new MemorySecretStore(),
-    settingsFile: null,
-    startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
-    keepaliveMs: 5_000,
-    logger: silentLogger,
-  });
+  ({ core, demo } = await startDemoCore());
   // The window's media takes a second to answer (a slow microphone, a cold start).
   core.on('media:request', (request) => {
     if (request.kind !== 'answer-offer') return;

@@ -89,20 +89,31 @@ export function windowDouble(of: Core) {
   };
 }
 
-/** Starts the demo platform and a core, signs the agent in idle with skill `sales`. */
-export async function startCallCore(
-  options: Partial<CoreOptions> & { settings?: Partial<Settings> } = {},
-): Promise<CallCore> {
+/**
+ * A core on a fresh demo platform, nothing signed in: how every call test starts (memory secrets,
+ * no settings file, a 5 s keepalive, a silent log, unless `options` say otherwise).
+ */
+export async function startDemoCore(
+  options: Partial<CoreOptions> = {},
+): Promise<{ core: Core; demo: EmbeddedPlatform<RunningEmulator> }> {
   let demo!: EmbeddedPlatform<RunningEmulator>;
-  const { settings, ...coreOptions } = options;
   const core = await createDesktopCore({
     secrets: new MemorySecretStore(),
     settingsFile: null,
     startEmbedded: async (logger) => (demo = await startDemoPlatform(logger)),
     keepaliveMs: 5_000,
     logger: silentLogger,
-    ...coreOptions,
+    ...options,
   });
+  return { core, demo };
+}
+
+/** Starts the demo platform and a core, signs the agent in idle with skill `sales`. */
+export async function startCallCore(
+  options: Partial<CoreOptions> & { settings?: Partial<Settings> } = {},
+): Promise<CallCore> {
+  const { settings, ...coreOptions } = options;
+  const { core, demo } = await startDemoCore(coreOptions);
   if (settings) expect((await core.dispatch('settings:update', settings)).ok).toBe(true);
   const window = windowDouble(core);
   const signed = await core.dispatch('session:sign-in', {
