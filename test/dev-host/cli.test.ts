@@ -3,31 +3,18 @@
  * running (the demo platform it had started is stopped, also its Kamailio and rtpengine in edge
  * mode), never Node's unhandled-error stack.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sessionProcesses } from '../support/session-processes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { missingSystem } from '../support/system';
 
 let rendererDir: string;
 let holder: Server;
 let child: ChildProcess | undefined;
-
-/** The child's session's processes still running (it leads its own; zombies do not count). */
-function running(pid: number): string[] {
-  let listing = '';
-  try {
-    listing = execFileSync('ps', ['-o', 'stat=,args=', '-g', String(pid)], { encoding: 'utf8' });
-  } catch {
-    return []; // ps exits 1 when nothing is left
-  }
-  return listing
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('Z'));
-}
 
 /** Starts the host's CLI on the held port; resolves with its exit code and output. */
 async function runOnBusyPort(env: NodeJS.ProcessEnv = process.env) {
@@ -48,7 +35,7 @@ async function runOnBusyPort(env: NodeJS.ProcessEnv = process.env) {
       resolve(c);
     });
   });
-  return { port, code, out, err, left: running(child.pid!) };
+  return { port, code, out, err, left: sessionProcesses(child.pid!) };
 }
 
 beforeEach(async () => {
@@ -59,7 +46,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (child?.pid !== undefined && running(child.pid).length > 0) {
+  if (child?.pid !== undefined && sessionProcesses(child.pid).length > 0) {
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {

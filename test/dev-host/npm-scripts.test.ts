@@ -4,28 +4,15 @@
  * runs a script through does not pass it on, so without `exec` the server kept running and
  * holding its port.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sessionProcesses } from '../support/session-processes';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
-
-/** The session's processes still running (the child leads its own; zombies do not count). */
-function running(sid: number): string[] {
-  let listing = '';
-  try {
-    listing = execFileSync('ps', ['-o', 'stat=,args=', '-g', String(sid)], { encoding: 'utf8' });
-  } catch {
-    return []; // ps exits 1 when nothing is left
-  }
-  return listing
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('Z'));
-}
 
 /** `npm run -s <args>` in its own session; resolves once the script printed its ready line. */
 async function npmRun(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
@@ -53,14 +40,14 @@ async function npmRun(args: string[], env: NodeJS.ProcessEnv = process.env): Pro
 async function terminateNpm(child: ChildProcess): Promise<string[]> {
   child.kill('SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (running(child.pid!).length > 0 && Date.now() < deadline)
+  while (sessionProcesses(child.pid!).length > 0 && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
-  return running(child.pid!);
+  return sessionProcesses(child.pid!);
 }
 
 afterEach(() => {
   for (const child of children.splice(0)) {
-    if (child.pid !== undefined && running(child.pid).length > 0) {
+    if (child.pid !== undefined && sessionProcesses(child.pid).length > 0) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
