@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fieldLogger, type LoggedLine } from '../../support/line-logger';
 import type { CancellationToken } from 'electron-updater';
 
 vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
@@ -83,13 +84,8 @@ let fake: FloorUpdater;
 let core: FakeCore;
 let dir: string;
 let stop: () => void = () => {};
-let lines: Array<[string, Record<string, unknown> | undefined]>;
-const logger = {
-  debug: () => undefined,
-  info: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  warn: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  error: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-};
+let lines: LoggedLine[];
+const logger = fieldLogger(() => lines);
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fieldLogger, type LoggedLine } from '../../support/line-logger';
 import type * as NodeFs from 'node:fs';
 
 const disk = vi.hoisted(() => ({
@@ -52,13 +53,8 @@ class FakeUpdater extends EventEmitter {
 }
 
 let fake: FakeUpdater;
-let lines: Array<[string, Record<string, unknown> | undefined]>;
-const logger = {
-  debug: () => undefined,
-  info: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  warn: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  error: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-};
+let lines: LoggedLine[];
+const logger = fieldLogger(() => lines);
 const realExecPath = process.execPath;
 
 beforeEach(() => {

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fieldLogger, type LoggedLine } from '../../support/line-logger';
 
 vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
@@ -49,13 +50,8 @@ class InstallOnQuitUpdater extends EventEmitter {
 let fake: InstallOnQuitUpdater;
 let control: QuitControl | null = null;
 let stop: () => void = () => {};
-const lines: Array<[string, unknown]> = [];
-const logger = {
-  debug: () => undefined,
-  info: (msg: string, fields?: unknown) => void lines.push([msg, fields]),
-  warn: (msg: string, fields?: unknown) => void lines.push([msg, fields]),
-  error: (msg: string, fields?: unknown) => void lines.push([msg, fields]),
-};
+const lines: LoggedLine[] = [];
+const logger = fieldLogger(() => lines);
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeEach(() => {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fieldLogger, type LoggedLine } from '../../support/line-logger';
 
 vi.mock('electron-updater', () => import('../../support/electron-updater-fake'));
 vi.mock('electron', () => import('../../support/electron-fake'));
@@ -33,13 +34,8 @@ class FakeUpdater extends EventEmitter {
 }
 
 let fake: FakeUpdater;
-let lines: Array<[string, Record<string, unknown> | undefined]>;
-const logger = {
-  debug: () => undefined,
-  info: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  warn: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-  error: (msg: string, fields?: Record<string, unknown>) => void lines.push([msg, fields]),
-};
+let lines: LoggedLine[];
+const logger = fieldLogger(() => lines);
 const URL = 'https://updates.example.com/agent-desktop';
 
 beforeEach(() => {
