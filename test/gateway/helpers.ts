@@ -3,6 +3,7 @@
  * throwaway SQLite file (or a given store), agents created through the admin API with a cheap
  * scrypt cost, and small clients for the gateway's wire API.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,4 +135,39 @@ export function platform(
     token,
     ...(body === undefined ? {} : { body }),
   });
+}
+
+/**
+ * `gateway serve` as the systemd unit runs it (node --import tsx src/gateway/cli.ts serve …),
+ * once it printed its origin. `run` gets the origin; the gateway is then stopped with SIGTERM,
+ * and its exit code and stderr come back. Killed if it is still up after 30 s.
+ */
+export async function withServe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  run: (origin: string) => Promise<void>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/gateway/cli.ts', 'serve', ...args],
+    { env },
+  );
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    while (!out.includes('\n')) {
+      if (child.exitCode !== null) throw new Error(`serve exited: ${err}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await run((JSON.parse(out) as { origin: string }).origin);
+    child.kill('SIGTERM');
+    return { code: await exited, stderr: err };
+  } finally {
+    clearTimeout(killer);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 }

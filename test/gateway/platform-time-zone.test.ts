@@ -4,7 +4,6 @@
  * --platform-time-zone ZONE` or GATEWAY_PLATFORM_TIME_ZONE names a platform installed elsewhere,
  * and a name that is no zone stops the start naming the flag or variable.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { serveConfig, UsageError } from '../../src/gateway/serve-config';
 import { startGateway } from '../../src/gateway/index';
 import { openStore } from '../../src/gateway/store/open';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index';
-import { PASSWORDS, platform, send, signIn, startRig, TEST_SCRYPT } from './helpers';
+import { PASSWORDS, platform, send, signIn, startRig, TEST_SCRYPT, withServe } from './helpers';
 
 // East of Shanghai: a Shanghai wall clock read there is hours old, which the platform refuses.
 const PLATFORM_ZONE = 'Pacific/Auckland';
@@ -130,54 +129,27 @@ describe("agents' requests through a gateway, to a platform outside China", () =
     const store = await openStore(database);
     await new Admin(store, { scrypt: TEST_SCRYPT }).add('alice', PASSWORDS.alice, []);
     await store.close();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/gateway/cli.ts',
-        'serve',
-        '--port',
-        '0',
-        '--platform-time-zone',
-        PLATFORM_ZONE,
-      ],
+    const { code } = await withServe(
+      ['--port', '0', '--platform-time-zone', PLATFORM_ZONE],
       {
-        env: {
-          ...process.env,
-          TZ: 'America/New_York',
-          GATEWAY_PLATFORM_URL: emulator.baseUrl,
-          GATEWAY_APP_ID: emulator.credentials!.appId,
-          GATEWAY_CERT_ID: emulator.credentials!.certId,
-          GATEWAY_SECRET_KEY: emulator.credentials!.secretKey,
-          GATEWAY_SECRET_KEY_FILE: '',
-          GATEWAY_DATABASE: database,
-        },
+        ...process.env,
+        TZ: 'America/New_York',
+        GATEWAY_PLATFORM_URL: emulator.baseUrl,
+        GATEWAY_APP_ID: emulator.credentials!.appId,
+        GATEWAY_CERT_ID: emulator.credentials!.certId,
+        GATEWAY_SECRET_KEY: emulator.credentials!.secretKey,
+        GATEWAY_SECRET_KEY_FILE: '',
+        GATEWAY_DATABASE: database,
+      },
+      async (origin) => {
+        const session = await send(origin, 'POST', '/v1/session', {
+          body: { name: 'alice', password: PASSWORDS.alice },
+        });
+        const token = (session.json!.data as { token: string }).token;
+        const reply = await send(origin, 'GET', '/v1/platform/callcenter/agent', { token });
+        expect(reply.json?.code).toBe('000000');
       },
     );
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    try {
-      while (!out.includes('\n')) {
-        if (child.exitCode !== null) throw new Error(`serve exited: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const { origin } = JSON.parse(out) as { origin: string };
-      const session = await send(origin, 'POST', '/v1/session', {
-        body: { name: 'alice', password: PASSWORDS.alice },
-      });
-      const token = (session.json!.data as { token: string }).token;
-      const reply = await send(origin, 'GET', '/v1/platform/callcenter/agent', { token });
-      expect(reply.json?.code).toBe('000000');
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    expect(code).toBe(0);
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * the values that would leave a running gateway useless — refused at start, naming the flag or
  * variable, rather than refusing every agent later.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConfig, UsageError } from '../../src/gateway/serve-config';
 import { plainHttpExposure } from '../../src/gateway/index';
 import { addressKey } from '../../src/gateway/lockout';
-import { PASSWORDS, platform, send, signIn, startRig } from './helpers';
+import { PASSWORDS, platform, send, signIn, startRig, withServe } from './helpers';
 
 let dir: string;
 let secretFile: string;
@@ -213,32 +213,16 @@ describe('--trust-proxy', () => {
 
 describe('serve as the systemd unit runs it', () => {
   it('node --import tsx …: listens, prints its origin, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/gateway/cli.ts', 'serve', '--host', '127.0.0.1', '--port', '0'],
-      { env: { ...process.env, ...env, GATEWAY_DATABASE: join(dir, 'unit.db') } },
+    const { code, stderr } = await withServe(
+      ['--host', '127.0.0.1', '--port', '0'],
+      { ...process.env, ...env, GATEWAY_DATABASE: join(dir, 'unit.db') },
+      async (origin) => {
+        const health = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite' });
+      },
     );
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    try {
-      while (!out.includes('\n')) {
-        if (child.exitCode !== null) throw new Error(`serve exited: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const { origin } = JSON.parse(out) as { origin: string };
-      const health = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite' });
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(err).toContain('"msg":"gateway stopping"');
-    } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    expect(code).toBe(0);
+    expect(stderr).toContain('"msg":"gateway stopping"');
   }, 60_000);
 });
 
