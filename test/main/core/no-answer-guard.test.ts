@@ -5,51 +5,7 @@
  * they were never made.
  */
 import { describe, expect, it } from 'vitest';
-import { NoAnswerGuard } from '../../../src/main/core/no-answer-guard';
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
-import { initialSnapshot } from '../../../src/shared/snapshot';
-import { silentLogger } from '../../../src/lib/ports';
-import { ManualClock } from '../../support/manual-clock';
-import type { CallInfo, SessionSnapshot } from '../../../src/shared/snapshot';
-
-/** A guard over an agent in `state` (their choice) and `hold`; the states it holds them in. */
-function guardFor(state: string, hold: SessionSnapshot['hold'] = null) {
-  const clock = new ManualClock();
-  const snap: SessionSnapshot = {
-    ...initialSnapshot('http://x', true, 0),
-    phase: 'signed-in',
-    profile: { name: 'a1', extension: 'e1' },
-    state: hold ? 'away/system/lock' : state,
-    chosenState: state,
-    hold,
-  };
-  const holds: string[] = [];
-  const guard = new NoAnswerGuard({
-    session: {
-      snapshot: () => snap,
-      hold: async (target) => {
-        holds.push(target);
-        return { ok: true, value: snap };
-      },
-    },
-    settings: () => DEFAULT_SETTINGS, // two rings out in a row
-    clock,
-    logger: silentLogger,
-    publish: () => undefined,
-  });
-  const ringOut = (id: string) => {
-    const call: CallInfo = {
-      id,
-      caller: '8001',
-      phase: 'ringing',
-      ringingSince: clock.now(),
-      talkingSince: null,
-      muted: false,
-    };
-    guard.ended(call, { reason: 'ring-timeout', detail: null, answered: false }, clock.now());
-  };
-  return { guard, clock, holds, ringOut };
-}
+import { guardFor } from './support/no-answer-world';
 
 describe('the no-answer guard', () => {
   it('holds an idle agent busy/未接 after two rings out in a row', async () => {
