@@ -168,6 +168,57 @@ describe('timestamps', () => {
     );
   });
 
+  it('reads each instant as Intl reads it in that zone, across clock changes and in any order', () => {
+    // Intl's own reading, one formatter call per instant: what the platform's clock shows.
+    const intl = (ms: number, zone: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }).formatToParts(ms);
+      const part = (type: string) => parts.find((p) => p.type === type)!.value;
+      return `${part('year').padStart(4, '0')}${part('month')}${part('day')}${part('hour')}${part('minute')}${part('second')}`;
+    };
+    // Clock changes: New York's, London's and Lord Howe's half-hour ones.
+    const changes = [
+      Date.UTC(2026, 2, 8, 7, 0, 0), // New York springs forward
+      Date.UTC(2026, 10, 1, 6, 0, 0), // New York falls back
+      Date.UTC(2026, 2, 29, 1, 0, 0), // London
+      Date.UTC(2026, 3, 4, 15, 0, 0), // Lord Howe, 02:00 → 01:30
+      Date.UTC(2026, 9, 3, 15, 30, 0), // Lord Howe, 02:00 → 02:30
+    ];
+    // Every 5 minutes through the two hours either side of each change, in order, in every
+    // zone: a reading kept from one hour is asked about the next, and about the minutes after
+    // a change inside an hour (Lord Howe's October one, at 15:30 UTC).
+    for (const zone of ZONES) {
+      for (const at of changes) {
+        for (let ms = at - 7_200_000; ms <= at + 7_200_000; ms += 300_000) {
+          expect(formatTimestamp(new Date(ms), zone), `${zone} ${new Date(ms).toISOString()}`).toBe(
+            intl(ms, zone),
+          );
+        }
+      }
+    }
+    // And any instant at all, asked in a random order.
+    const anyInstant = fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2199, 11, 31) });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(anyInstant, fc.constantFrom(...ZONES)), { minLength: 1, maxLength: 30 }),
+        (asked) => {
+          for (const [ms, zone] of asked) {
+            expect(formatTimestamp(new Date(ms), zone)).toBe(intl(ms, zone));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it.each([
     '',
     '2024010203040',
