@@ -10,7 +10,7 @@ import { NoAnswerGuard } from './no-answer-guard';
 import { ScreenPop } from './screen-pop';
 import { WrapUp } from './wrap-up';
 import { MAX_MISSED } from './session';
-import type { Clock, Logger } from '../../lib/ports';
+import type { Clock, Logger, TimerHandle } from '../../lib/ports';
 import type { EventPayloads } from '../../shared/ipc/contract';
 import type { AgentDayStatus, SessionSnapshot } from '../../shared/snapshot';
 import type { IncomingCall, RejectKind } from '../sip/call-types';
@@ -19,6 +19,9 @@ import type { AgentSession } from './session';
 import type { CallObserver } from './calls';
 import type { Handlers } from './router';
 import type { OpenExternal } from './screen-pop';
+
+/** How long a change to the history waits for the ones right after it (one notice for all). */
+export const HISTORY_NEWS_MS = 50;
 
 export interface AgentDayOptions {
   session: AgentSession;
@@ -86,10 +89,19 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
   };
   // Not inside the session's push: its other listeners would hear of the list out of order.
   const stopListing = session.onChange(() => queueMicrotask(relist));
+  // One notice for the changes of a moment: a call's end and the state the platform left the
+  // agent in a few milliseconds later are one refresh of the history page, not two messages.
+  let news: TimerHandle | null = null;
+  const tellHistory = () => {
+    news = null;
+    options.emit('history:changed', { size: history.size() });
+  };
   const recorder = new HistoryRecorder({
     store: history,
     agent,
-    changed: () => options.emit('history:changed', { size: history.size() }),
+    changed: () => {
+      news ??= clock.setTimeout(tellHistory, HISTORY_NEWS_MS);
+    },
   });
   recorder.watch(session.snapshot(), clock.now());
   const stopWatching = session.onChange((snapshot) => recorder.watch(snapshot, clock.now()));
@@ -179,6 +191,7 @@ export function createAgentDay(options: AgentDayOptions): AgentDay {
     status,
     close() {
       clock.clearTimeout(beat);
+      if (news !== null) clock.clearTimeout(news);
       stopWatching();
       stopListing();
       stopDay();

@@ -125,6 +125,28 @@ describe('call history', () => {
     }
   });
 
+  it('a missed call reaches the History page as one refresh, with the state it left the agent in', async () => {
+    const { until, core } = app;
+    const shown: Promise<HistoryPage>[] = [];
+    const off = core.on('history:changed', () => shown.push(page()));
+    try {
+      await app.ring({
+        customer: { kind: 'give-up-ringing', afterSec: 0.3 },
+        caller: '13800000005',
+      });
+      await until('gave up', (s) => s.missed[0]?.stateAfter === 'idle');
+      await new Promise((r) => setTimeout(r, 300));
+      // Not "the call" and then "the state after it" a few milliseconds apart: one refresh, whole.
+      expect(shown).toHaveLength(1);
+      const rows = (await shown[0]!).rows;
+      expect(rows.map((r) => [r.number, r.outcome, r.reserveState])).toEqual([
+        ['13800000005', 'missed', 'idle'],
+      ]);
+    } finally {
+      off();
+    }
+  });
+
   it('refuses a page asked with its dates the wrong way round (not an empty page)', async () => {
     const from = Date.UTC(2026, 10, 20);
     const refused = await app.core.dispatch('history:page', {
