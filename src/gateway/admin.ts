@@ -3,6 +3,7 @@
  * sessions and the audit log. The CLI (cli.ts) is a thin parser over these; tests call them.
  */
 import { isValidAgentName } from '../shared/domain/agent';
+import { PLATFORM_CODES } from '../shared/domain/errors';
 import { isIP } from 'node:net';
 import { addressKey, addressScope, unlockName } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
@@ -13,7 +14,15 @@ export class AdminError extends Error {}
 export interface AdminOptions {
   now?: () => number;
   scrypt?: ScryptParams;
+  /**
+   * Who makes the changes, as the audit names them (the CLI: `admin:` and the system user who
+   * ran it). Default `admin`.
+   */
+  actor?: string;
 }
+
+/** The audit's source address for a change made at the gateway's own console. */
+export const ADMIN_SOURCE = 'console';
 
 const EXTENSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,6 +50,7 @@ const CSV_COLUMNS = ['name', 'password', 'extensions', 'allow_skills'];
 export class Admin {
   private readonly now: () => number;
   private readonly scrypt: ScryptParams;
+  private readonly actor: string;
 
   constructor(
     private readonly store: GatewayStore,
@@ -48,6 +58,7 @@ export class Admin {
   ) {
     this.now = options.now ?? Date.now;
     this.scrypt = options.scrypt ?? DEFAULT_SCRYPT;
+    this.actor = options.actor ?? 'admin';
   }
 
   async add(
@@ -68,6 +79,7 @@ export class Admin {
     });
     if (!added) throw new AdminError(`agent ${name} exists already`);
     if (extensions.length) await this.store.setExtensions(name, extensions);
+    await this.audited('agent add', name);
   }
 
   async setPassword(name: string, password: string): Promise<void> {
@@ -80,12 +92,14 @@ export class Admin {
     // called for a reset signs in with it at once, not after up to 15 minutes.
     await this.store.revokeAgentSessions(name);
     await unlockName(this.store, name);
+    await this.audited('agent password', name);
   }
 
   /** Lifts the sign-in lockout on an agent's name (their failure count starts afresh). */
   async unlock(name: string): Promise<void> {
     await this.must(this.store.getAgent(name).then(Boolean), name);
     await unlockName(this.store, name);
+    await this.audited('agent unlock', name);
   }
 
   /**
@@ -100,6 +114,7 @@ export class Admin {
     await this.must(this.store.getAgent(name).then(Boolean), name);
     const desk = addressScope(ip);
     await this.store.rememberAddress(name, desk, this.now());
+    await this.audited('agent desk', `${name} ${desk}`);
     return desk;
   }
 
@@ -107,29 +122,36 @@ export class Admin {
   async unlockAddress(address: string): Promise<void> {
     if (!address.trim()) throw new AdminError('missing address');
     await this.store.clearFailure(addressKey(address.trim()));
+    await this.audited('address unlock', address.trim());
   }
 
   async setDisabled(name: string, disabled: boolean): Promise<void> {
     await this.must(this.store.updateAgent(name, { disabled }), name);
     if (disabled) await this.store.revokeAgentSessions(name);
+    await this.audited(disabled ? 'agent disable' : 'agent enable', name);
   }
 
   async remove(name: string): Promise<void> {
     await this.must(this.store.removeAgent(name), name);
+    await this.audited('agent remove', name);
   }
 
   async setExtensions(name: string, ids: string[]): Promise<void> {
     await this.must(this.store.setExtensions(name, ids), name);
+    await this.audited('agent extensions', `${name} ${ids.join(',') || '-'}`);
   }
 
   async setAllowSkills(name: string, allow: boolean): Promise<void> {
     await this.must(this.store.updateAgent(name, { allowSkills: allow }), name);
+    await this.audited(allow ? 'agent skills on' : 'agent skills off', name);
   }
 
   async revokeSessions(name: string): Promise<number> {
     // A mistyped name must not read as "done": say there is no such agent.
     await this.must(this.store.getAgent(name).then(Boolean), name);
-    return this.store.revokeAgentSessions(name);
+    const revoked = await this.store.revokeAgentSessions(name);
+    await this.audited('sessions revoke', name);
+    return revoked;
   }
 
   /** `agent list`: one line per agent under a header line, in aligned columns. */
@@ -219,6 +241,7 @@ export class Admin {
         if (col('allow_skills') >= 0)
           await this.store.updateAgent(e.name, { allowSkills: e.allowSkills });
         if (col('extensions') >= 0) await this.store.setExtensions(e.name, e.extensions);
+        await this.audited('agent import', e.name);
         updated++;
       } else {
         await this.add(e.name, e.password || null, e.extensions, e.allowSkills);
@@ -226,6 +249,24 @@ export class Admin {
       }
     }
     return { added, updated };
+  }
+
+  /**
+   * One audit row for a change made: IT reads who unlocked, reset or disabled whom, and when,
+   * beside the agents' own requests (`audit`). Written at once: the CLI exits right after.
+   */
+  private async audited(action: string, target: string): Promise<void> {
+    await this.store.appendAudit([
+      {
+        at: this.now(),
+        agent: this.actor,
+        action,
+        target,
+        status: 200,
+        code: PLATFORM_CODES.OK,
+        sourceAddress: ADMIN_SOURCE,
+      },
+    ]);
   }
 
   private async must(done: Promise<boolean>, name: string): Promise<void> {

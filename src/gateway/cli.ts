@@ -15,7 +15,8 @@
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
  *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)
- *   audit [--agent NAME] [--limit N]   newest first, 100 unless --limit (at most 10000)
+ *   audit [--agent NAME] [--limit N]   newest first, 100 unless --limit (at most 10000); each
+ *                              change made here is a row too, by `admin:USER` from `console`
  *
  * Configuration comes from the environment (so no secret sits in a process list):
  *   GATEWAY_DATABASE   SQLite file (default ./gateway.db) or postgres://… URL; serve and init
@@ -27,6 +28,7 @@
  * Bad usage → a message on stderr and exit code 2; an admin refusal → exit code 1.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Admin, AdminError, auditTable, parseExtensions } from './admin';
@@ -116,6 +118,17 @@ async function serve(args: string[]): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** The person at the console, as the audit names them: who sudo'd, else the login. */
+function whoRuns(): string {
+  const name = env.SUDO_USER || env.USER || env.USERNAME;
+  if (name) return name;
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function admin(command: string, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -135,7 +148,7 @@ async function admin(command: string, args: string[]): Promise<void> {
   // Checked before the database is opened: bad usage is told as such.
   const extensions = extensionsArg(values.extensions ?? '', '--extensions');
   const store = await openExisting();
-  const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN } });
+  const a = new Admin(store, { scrypt: { ...DEFAULT_SCRYPT, logN }, actor: `admin:${whoRuns()}` });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const arg = (i: number, what: string) => {
     const v = positionals[i];

@@ -43,6 +43,53 @@ describe('gateway admin', () => {
     await expect(admin.add('shorty', 'short')).rejects.toThrow('at least 8');
   });
 
+  it('every change an administrator makes is in the audit: who, what, on whom; a refused one is not', async () => {
+    const auditDir = mkdtempSync(join(tmpdir(), 'gw-admin-audit-'));
+    const own = await openStore(join(auditDir, 'gateway.db'));
+    try {
+      let now = Date.UTC(2026, 10, 29, 9);
+      const li = new Admin(own, { scrypt: TEST_SCRYPT, actor: 'admin:li', now: () => now++ });
+      await li.add('bea', 'bea-password', ['1001']);
+      await li.setPassword('bea', 'bea-password-2');
+      await li.unlock('bea');
+      await li.addDesk('bea', '10.0.3.17');
+      await li.unlockAddress('10.0.9.9');
+      await li.setExtensions('bea', ['1001', '1002']);
+      await li.setAllowSkills('bea', true);
+      await li.setDisabled('bea', true);
+      await li.setDisabled('bea', false);
+      await li.revokeSessions('bea');
+      await li.importCsv('name,password\nbea,bea-password-3\n');
+      await expect(li.unlock('nobody')).rejects.toThrow('no agent named nobody');
+      await expect(li.add('bea', 'whatever-1')).rejects.toThrow('exists already');
+      await li.remove('bea');
+      const rows = (await li.audit(undefined, 100)).reverse();
+      expect(rows.map((r) => [r.agent, r.action, r.target, r.sourceAddress])).toEqual(
+        [
+          ['agent add', 'bea'],
+          ['agent password', 'bea'],
+          ['agent unlock', 'bea'],
+          ['agent desk', 'bea 10.0.3.17'],
+          ['address unlock', '10.0.9.9'],
+          ['agent extensions', 'bea 1001,1002'],
+          ['agent skills on', 'bea'],
+          ['agent disable', 'bea'],
+          ['agent enable', 'bea'],
+          ['sessions revoke', 'bea'],
+          ['agent password', 'bea'],
+          ['agent import', 'bea'],
+          ['agent remove', 'bea'],
+        ].map(([action, target]) => ['admin:li', action, target, 'console']),
+      );
+      // In the order made, each at its own time; no password anywhere in the log.
+      expect(rows.every((r, i) => i === 0 || r.at > rows[i - 1]!.at)).toBe(true);
+      expect(JSON.stringify(rows)).not.toMatch(/bea-password/);
+    } finally {
+      await own.close();
+      rmSync(auditDir, { recursive: true, force: true });
+    }
+  });
+
   it('a new password or disabling ends the agent’s sessions', async () => {
     const session = {
       agent: 'amy',
@@ -323,6 +370,7 @@ describe('the CLI’s lists, as an administrator reads them', () => {
     ]);
     const auditLines = audit.out.trimEnd().split('\n');
     expect(auditLines[0]).toMatch(/^TIME +AGENT +ACTION +TARGET +STATUS +CODE +ADDRESS$/);
+    // Newest written first: the sign-ins, then the administrator's two adds above.
     expect(auditLines.slice(1)).toEqual([
       expect.stringMatching(
         /^2026-11-28T10:00:00\.000Z +- +sign-in +\(unknown name\) +401 +GW0401 +10\.0\.3\.17$/,
@@ -330,6 +378,8 @@ describe('the CLI’s lists, as an administrator reads them', () => {
       expect.stringMatching(
         /^2026-11-28T09:00:00\.000Z +al +sign-in +al +401 +GW0401 +10\.0\.3\.17$/,
       ),
+      expect.stringMatching(/ +admin +agent add +a_much_longer_name_01 +200 +000000 +console$/),
+      expect.stringMatching(/ +admin +agent add +al +200 +000000 +console$/),
     ]);
     for (const lines of [listLines, auditLines]) {
       const starts = columnStarts(lines[0]!);
@@ -378,7 +428,13 @@ describe('lifting a sign-in lockout', () => {
   });
 
   it('the CLI: agent unlock, address unlock; a mistyped name is an error, not "0 revoked"', async () => {
-    const env = { GATEWAY_DATABASE: join(dir, 'cli-lock.db'), GATEWAY_SCRYPT_LOG_N: '10' };
+    const env = {
+      GATEWAY_DATABASE: join(dir, 'cli-lock.db'),
+      GATEWAY_SCRYPT_LOG_N: '10',
+      // The system user at the console (no sudo), as the audit names them.
+      SUDO_USER: '',
+      USER: 'it_li',
+    };
     expect((await cli(['init'], env)).code).toBe(0);
     expect((await cli(['agent', 'add', 'locked_one'], env, 'locked-password\n')).code).toBe(0);
     const [unlock, address, ghost, revoke, desk, badDesk, noDesk] = await Promise.all([
@@ -397,5 +453,21 @@ describe('lifting a sign-in lockout', () => {
     expect(address).toMatchObject({ code: 0, out: 'sign-in unlocked for address 10.1.2.3\n' });
     expect(ghost).toMatchObject({ code: 1, err: 'no agent named locked_on\n' });
     expect(revoke).toMatchObject({ code: 0, out: 'revoked 0 session(s)\n' });
+    // The audit names the system user who ran each change, from the console; the refused
+    // ones (a mistyped name, a desk that is no address) are not there.
+    const audit = await cli(['audit'], env);
+    const made = audit.out
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/ {2,}/).slice(1, 4).join(' | '))
+      .sort();
+    expect(made).toEqual([
+      'admin:it_li | address unlock | 10.1.2.3',
+      'admin:it_li | agent add | locked_one',
+      'admin:it_li | agent desk | locked_one 10.1.2.4',
+      'admin:it_li | agent unlock | locked_one',
+      'admin:it_li | sessions revoke | locked_one',
+    ]);
   }, 90_000);
 });
