@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     showOnReady: !startHidden || showAsked,
     logger,
   });
-  setupCloseToTray(win, quit.isQuitting);
+  setupCloseToTray(win, quit.isQuitting, quit.endSession);
 
   tray = setupTray({
     core: ready,

@@ -31,8 +31,11 @@ export interface QuitControl {
   /**
    * The agent's Quit (tray, app menu): during a call it asks first, since quitting hangs up on
    * the customer; then sign out (bounded) and exit. The OS ending the session is never asked.
+   * A quit from outside the app (macOS: the Dock's Quit, the app switcher's Cmd+Q) asks too.
    */
   quit(): Promise<void>;
+  /** The OS ends the session (Windows log-off): sign out and exit, never asked. */
+  endSession(): void;
   /** Wires the core once it exists; until then quitting exits at once. */
   attachCore(core: Pick<DesktopCore, 'shutdown' | 'snapshot'>): void;
   /** Removes the process signal and shutdown handlers (tests). */
@@ -49,8 +52,9 @@ export interface QuitOptions {
 }
 
 /**
- * Intercepts every quit (tray, app menu, Cmd+Q, SIGTERM, OS shutdown) to shut the core down
- * first.
+ * Intercepts every quit (tray, app menu, Cmd+Q, the Dock, SIGTERM, OS shutdown) to shut the core
+ * down first. During a call, a quit the agent asked for asks "hang up and quit?" first, wherever
+ * it came from; one the OS asks for (shutdown, log-off, a signal) goes at once.
  */
 export function setupQuit(options: QuitOptions): QuitControl {
   const timeoutMs = options.timeoutMs ?? QUIT_TIMEOUT_MS;
@@ -59,6 +63,23 @@ export function setupQuit(options: QuitOptions): QuitControl {
   let done = false;
   /** The open "hang up and quit?" question: a second Quit waits for it instead of asking again. */
   let asking: Promise<void> | null = null;
+  /** The quit under way needs no question: asked already, or the OS's. */
+  let approved = false;
+  const quitApproved = () => {
+    approved = true;
+    app.quit();
+  };
+  /** Asks "hang up and quit?" (once at a time); quits when the agent says so. */
+  const askThenQuit = (confirm: () => Promise<boolean>): Promise<void> => {
+    asking ??= (async () => {
+      const go = await confirm().catch((error: unknown) => {
+        options.logger.warn('quit: could not ask about the call', { error: String(error) });
+        return false;
+      });
+      if (go) quitApproved();
+    })().finally(() => (asking = null));
+    return asking;
+  };
 
   const finish = async () => {
     if (core) {
@@ -78,20 +99,26 @@ export function setupQuit(options: QuitOptions): QuitControl {
     if (done) return;
     event.preventDefault();
     if (quitting) return;
+    // Not through the app's own Quit (the Dock's, on macOS): a call on the line is asked about.
+    const confirm = options.confirmInCall;
+    if (!approved && confirm && core && isInCall(core.snapshot())) {
+      void askThenQuit(confirm);
+      return;
+    }
     quitting = true;
     void finish();
   });
   // The app keeps running in the tray with no window open.
   app.on('window-all-closed', () => {});
   // A session logout or `kill` deserves the same orderly sign-out as the Quit item.
-  const onSignal = () => app.quit();
+  const onSignal = () => quitApproved();
   for (const signal of SIGNALS) process.on(signal, onSignal);
   // Linux and macOS announce a shutdown; preventing it holds the OS back (on Linux up to
   // logind's delay limit) while the bounded sign-out runs. Windows: see setupCloseToTray.
   // Electron passes the event, but its typings declare the listener without arguments.
   const onShutdown = (...args: unknown[]) => {
     (args[0] as Electron.Event | undefined)?.preventDefault();
-    app.quit();
+    quitApproved();
   };
   let disposed = false;
   // powerMonitor is only usable once the app is ready.
@@ -110,18 +137,12 @@ export function setupQuit(options: QuitOptions): QuitControl {
       if (asking) return asking;
       const confirm = options.confirmInCall;
       if (!core || !isInCall(core.snapshot()) || !confirm) {
-        app.quit();
+        quitApproved();
         return;
       }
-      asking = (async () => {
-        const go = await confirm().catch((error: unknown) => {
-          options.logger.warn('quit: could not ask about the call', { error: String(error) });
-          return false;
-        });
-        if (go) app.quit();
-      })().finally(() => (asking = null));
-      return asking;
+      return askThenQuit(confirm);
     },
+    endSession: () => quitApproved(),
     attachCore: (c) => {
       core = c;
     },

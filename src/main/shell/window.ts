@@ -70,15 +70,21 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
  * Closing the window hides it (the agent stays signed in) unless the app is quitting. Windows
  * ending the session (log-off, shutdown) quits: the orderly, bounded sign-out of the quit path.
  */
-export function setupCloseToTray(win: BrowserWindow, isQuitting: () => boolean): void {
+export function setupCloseToTray(
+  win: BrowserWindow,
+  isQuitting: () => boolean,
+  /** Quits without asking, call or not (QuitControl.endSession). */
+  endSession: () => void = () => app.quit(),
+): void {
   win.on('close', (event) => {
     if (isQuitting()) return;
     event.preventDefault();
     win.hide();
   });
   // Windows sends neither before-quit nor SIGTERM at log-off: without this the agent stays
-  // signed in, and routable, until the keepalive times out. The session cannot be kept.
-  win.on('session-end', () => app.quit());
+  // signed in, and routable, until the keepalive times out. The session cannot be kept, so
+  // "hang up and quit?" is not asked either.
+  win.on('session-end', () => endSession());
 }
 
 /** Brings the window to the front: restored, shown and focused. */

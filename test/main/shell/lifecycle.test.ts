@@ -176,6 +176,34 @@ describe('quit', () => {
       expect(app.quitting).toBe(false);
     });
 
+    it('a quit from outside the app (the macOS Dock) asks first too, and Cancel keeps the call', async () => {
+      const core = talking();
+      const confirmInCall = vi.fn(async () => false);
+      control = setupQuit({ logger: silentLogger, confirmInCall });
+      control.attachCore(core);
+      // The Dock's Quit reaches the app as app.quit(): before-quit with no Quit item behind it.
+      app.quit();
+      await flush();
+      expect(confirmInCall).toHaveBeenCalledTimes(1);
+      expect(core.shutdown).not.toHaveBeenCalled();
+      expect(app.quitting).toBe(false);
+      expect(control.isQuitting()).toBe(false);
+      // Quit from the Dock again, and the tray's Quit, while asked: one question.
+      let answer: (go: boolean) => void = () => {};
+      confirmInCall.mockImplementation(() => new Promise<boolean>((r) => (answer = r)));
+      app.quit();
+      const tray = control.quit();
+      app.quit();
+      await flush();
+      expect(confirmInCall).toHaveBeenCalledTimes(2);
+      // "Hang up and quit": signed out first, as any quit.
+      answer(true);
+      await tray;
+      await flush();
+      expect(core.shutdown).toHaveBeenCalledWith(QUIT_TIMEOUT_MS);
+      expect(app.quitting).toBe(true);
+    });
+
     it('out of a call nothing is asked; the OS ending the session is never asked', async () => {
       const confirmInCall = vi.fn(async () => false);
       const idle = new FakeCore();
@@ -218,7 +246,7 @@ describe('quit', () => {
       control = setupQuit({ logger: silentLogger, confirmInCall });
       control.attachCore(core);
       const win = new BrowserWindow({});
-      setupCloseToTray(win as never, control.isQuitting);
+      setupCloseToTray(win as never, control.isQuitting, control.endSession);
       return { core, win, confirmInCall };
     };
 
