@@ -2,7 +2,8 @@
  * The window at its narrowest an agent can make it: Electron's minimum width (720 px) at 150 %
  * zoom is 480 CSS px. With a caller of 32 characters (the longest number the platform sends),
  * every screen fits the width — the page never scrolls sideways and the caller's number is
- * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each.
+ * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each,
+ * and so do History's headings and short cells.
  * And at 400 px (a zoom beyond 150 %) in English, whose tab names are the longest, the header's
  * tabs wrap rather than run past the edge.
  * Screenshots: test-results/screenshots/narrow-*.
@@ -112,6 +113,19 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     await button('通话记录').click();
     await page.getByRole('button', { name: `复制 ${LONG_CALLER}` }).waitFor();
     await fits(page, 'narrow-history');
+    // No heading or short cell (outcome, times, state after) is broken over two lines.
+    const split = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLTableCellElement>('table th, table td')]
+        .filter((cell) => cell.tagName === 'TH' || cell.cellIndex >= 2)
+        .filter((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return tops.size > 1;
+        })
+        .map((cell) => cell.textContent!.trim()),
+    );
+    expect(split).toEqual([]);
 
     await button('技能与分机').click();
     await page.getByRole('combobox', { name: '更换分机' }).waitFor();
