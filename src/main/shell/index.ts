@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, net, session, shell } from 'electron';
 import { createDesktopCore } from '../core/create-core';
 import { resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
+import { isInCall } from '../../shared/availability';
 import { appUrl } from './app-url';
 import { setupAppMenu } from './app-menu';
 import { setupIpc } from './ipc';
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     showOnReady: !startHidden || showAsked,
     logger,
   });
-  setupCloseToTray(win, quit.isQuitting, quit.endSession);
+  setupCloseToTray(win, quit.isQuitting, quit.endSession, () => isInCall(ready.snapshot()));
 
   tray = setupTray({
     core: ready,

@@ -69,17 +69,26 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
 /**
  * Closing the window hides it (the agent stays signed in) unless the app is quitting. Windows
  * ending the session (log-off, shutdown) quits: the orderly, bounded sign-out of the quit path.
+ * During a call Windows is first asked to wait: its own "this app is preventing you from signing
+ * out" screen, where the agent can still go on ("Sign out anyway").
  */
 export function setupCloseToTray(
   win: BrowserWindow,
   isQuitting: () => boolean,
   /** Quits without asking, call or not (QuitControl.endSession). */
   endSession: () => void = () => app.quit(),
+  /** A call rings or is on the line (ending the session would hang up on the customer). */
+  inCall: () => boolean = () => false,
 ): void {
   win.on('close', (event) => {
     if (isQuitting()) return;
     event.preventDefault();
     win.hide();
+  });
+  // A log-off or restart started in the middle of a call (often by mistake, or a restart for
+  // updates chosen earlier) would cut the customer off: Windows shows the agent why it waits.
+  win.on('query-session-end', (event) => {
+    if (inCall()) event.preventDefault();
   });
   // Windows sends neither before-quit nor SIGTERM at log-off: without this the agent stays
   // signed in, and routable, until the keepalive times out. The session cannot be kept, so

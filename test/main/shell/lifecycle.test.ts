@@ -13,6 +13,7 @@ import {
   resetElectronFake,
 } from '../../support/electron-fake';
 import { FakeCore, signedInSnapshot } from './fake-core';
+import { isInCall } from '../../../src/shared/availability';
 import type { QuitControl } from '../../../src/main/shell/lifecycle';
 
 let control: QuitControl | null = null;
@@ -246,7 +247,9 @@ describe('quit', () => {
       control = setupQuit({ logger: silentLogger, confirmInCall });
       control.attachCore(core);
       const win = new BrowserWindow({});
-      setupCloseToTray(win as never, control.isQuitting, control.endSession);
+      setupCloseToTray(win as never, control.isQuitting, control.endSession, () =>
+        isInCall(core.current),
+      );
       return { core, win, confirmInCall };
     };
 
@@ -258,6 +261,20 @@ describe('quit', () => {
       expect(core.current.phase).toBe('signed-out');
       expect(confirmInCall).not.toHaveBeenCalled();
       expect(app.quitting).toBe(true);
+    });
+
+    it('Windows is asked to wait while a call is on (its own "preventing sign-out" screen), not otherwise', async () => {
+      const { core, win } = running();
+      const duringCall = fakeEvent({ reasons: ['logoff'] });
+      win.emit('query-session-end', duringCall);
+      expect(duringCall.defaultPrevented).toBe(true);
+      // Nothing ended yet: the call and the session go on.
+      expect(core.shutdown).not.toHaveBeenCalled();
+      expect(app.quitting).toBe(false);
+      core.current = signedInSnapshot('idle');
+      const afterCall = fakeEvent({ reasons: ['shutdown'] });
+      win.emit('query-session-end', afterCall);
+      expect(afterCall.defaultPrevented).toBe(false);
     });
 
     it('Linux/macOS shutdown delays the OS and signs the agent out first', async () => {
