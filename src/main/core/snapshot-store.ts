@@ -61,14 +61,8 @@ export class SnapshotStore<S extends object> {
    * batch that ends meanwhile) or when `run` ends, so news and the read-back that follows it
    * make one push, not two. The caller bounds `run` (news must not wait for a slow request).
    */
-  async hold<T>(run: () => Promise<T>): Promise<T> {
-    this.holding++;
-    try {
-      return await run();
-    } finally {
-      this.holding--;
-      this.flush();
-    }
+  hold<T>(run: () => Promise<T>): Promise<T> {
+    return this.counted('holding', run);
   }
 
   /**
@@ -76,12 +70,17 @@ export class SnapshotStore<S extends object> {
    * overlap, each end pushes what has changed so far, so a quick command is never held back
    * by a slow one.
    */
-  async batch<T>(run: () => Promise<T>): Promise<T> {
-    this.open++;
+  batch<T>(run: () => Promise<T>): Promise<T> {
+    return this.counted('open', run);
+  }
+
+  /** Runs `run` with `counter` raised, then pushes what changed meanwhile (batch and hold). */
+  private async counted<T>(counter: 'open' | 'holding', run: () => Promise<T>): Promise<T> {
+    this[counter]++;
     try {
       return await run();
     } finally {
-      this.open--;
+      this[counter]--;
       this.flush();
     }
   }
