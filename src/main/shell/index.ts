@@ -194,7 +194,11 @@ async function main(): Promise<void> {
     showOnReady: !startHidden || showAsked,
     logger,
   });
-  setupCloseToTray(win, quit.isQuitting, quit.endSession, () => isInCall(ready.snapshot()));
+  setupCloseToTray(win, {
+    isQuitting: quit.isQuitting,
+    endSession: quit.endSession,
+    inCall: () => isInCall(ready.snapshot()),
+  });
 
   tray = setupTray({
     core: ready,

@@ -2,7 +2,7 @@
  * The one app window: its exact options (pinned by test), loading the app page, and closing to
  * the tray — the agent stays signed in while the window is hidden.
  */
-import { app, BrowserWindow } from 'electron';
+import { BrowserWindow } from 'electron';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { Logger } from '../../lib/ports';
 import type { AppUrl } from './app-url';
@@ -66,6 +66,15 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return win;
 }
 
+export interface CloseToTrayOptions {
+  /** True once quitting began: the window then really closes. */
+  isQuitting: () => boolean;
+  /** Quits without asking, call or not (QuitControl.endSession). */
+  endSession: () => void;
+  /** A call rings or is on the line (ending the session would hang up on the customer). */
+  inCall: () => boolean;
+}
+
 /**
  * Closing the window hides it (the agent stays signed in) unless the app is quitting. Windows
  * ending the session (log-off, shutdown) quits: the orderly, bounded sign-out of the quit path.
@@ -74,11 +83,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
  */
 export function setupCloseToTray(
   win: BrowserWindow,
-  isQuitting: () => boolean,
-  /** Quits without asking, call or not (QuitControl.endSession). */
-  endSession: () => void = () => app.quit(),
-  /** A call rings or is on the line (ending the session would hang up on the customer). */
-  inCall: () => boolean = () => false,
+  { isQuitting, endSession, inCall }: CloseToTrayOptions,
 ): void {
   win.on('close', (event) => {
     if (isQuitting()) return;

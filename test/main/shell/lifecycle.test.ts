@@ -46,7 +46,11 @@ describe('close to tray', () => {
   it('closing the window hides it while the app runs', () => {
     const win = new BrowserWindow({});
     win.show();
-    setupCloseToTray(win as never, () => false);
+    setupCloseToTray(win as never, {
+      isQuitting: () => false,
+      endSession: app.quit,
+      inCall: () => false,
+    });
     win.close();
     expect(win.destroyed).toBe(false);
     expect(win.visible).toBe(false);
@@ -54,7 +58,11 @@ describe('close to tray', () => {
 
   it('the window really closes when quitting', () => {
     const win = new BrowserWindow({});
-    setupCloseToTray(win as never, () => true);
+    setupCloseToTray(win as never, {
+      isQuitting: () => true,
+      endSession: app.quit,
+      inCall: () => false,
+    });
     win.close();
     expect(win.destroyed).toBe(true);
   });
@@ -68,7 +76,11 @@ describe('quit', () => {
     const beforeExit = vi.fn();
     control = setupQuit({ logger: silentLogger, beforeExit });
     control.attachCore(core);
-    setupCloseToTray(win as never, control.isQuitting);
+    setupCloseToTray(win as never, {
+      isQuitting: control.isQuitting,
+      endSession: control.endSession,
+      inCall: () => false,
+    });
 
     control.quit();
     expect(control.isQuitting()).toBe(true);
@@ -247,9 +259,11 @@ describe('quit', () => {
       control = setupQuit({ logger: silentLogger, confirmInCall });
       control.attachCore(core);
       const win = new BrowserWindow({});
-      setupCloseToTray(win as never, control.isQuitting, control.endSession, () =>
-        isInCall(core.current),
-      );
+      setupCloseToTray(win as never, {
+        isQuitting: control.isQuitting,
+        endSession: control.endSession,
+        inCall: () => isInCall(core.current),
+      });
       return { core, win, confirmInCall };
     };
 

@@ -75,7 +75,11 @@ function runningDesk(platform: NodeJS.Platform, env: Record<string, string> = {}
   core.current = signedInSnapshot('idle');
   control.attachCore(core);
   const win = new BrowserWindow({});
-  setupCloseToTray(win as never, control.isQuitting);
+  setupCloseToTray(win as never, {
+    isQuitting: control.isQuitting,
+    endSession: control.endSession,
+    inCall: () => false,
+  });
   stop = setupAutoUpdate({
     settings: () => ({ updateUrl: 'https://updates.example.com/agent-desktop' }),
     logger,
@@ -89,7 +93,7 @@ function runningDesk(platform: NodeJS.Platform, env: Record<string, string> = {}
 describe('when a downloaded update installs', () => {
   it('Windows log-off/shutdown (session-end) must not start the NSIS installer', async () => {
     // A floor agent never quits the tray app: the shift ends with a log-off or shutdown. The
-    // window's session-end handler (window.ts:81) quits with exit code 0, so electron-updater
+    // window's session-end handler (window.ts, setupCloseToTray) quits with exit code 0, so electron-updater
     // spawns `setup.exe --updated /S` while Windows is tearing the session down; the installer
     // uninstalls the old files first and is killed part-way (electron-builder #3798, #7294,
     // #7807): next morning the Start menu entry and the login item point at a missing exe.
