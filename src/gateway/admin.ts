@@ -168,10 +168,15 @@ export class Admin {
     );
   }
 
-  async audit(agent: string | undefined, limit: number): Promise<AuditRecord[]> {
+  /**
+   * Audit rows, newest first: asked by `agent`, about `about` (an agent or an extension: what
+   * they did and what was done to them, admin changes included), or both.
+   */
+  async audit(query: { agent?: string; about?: string; limit: number }): Promise<AuditRecord[]> {
     return this.store.listAudit({
-      ...(agent ? { agent } : {}),
-      limit: Math.max(1, Math.min(10_000, limit)),
+      ...(query.agent ? { agent: query.agent } : {}),
+      ...(query.about ? { about: query.about } : {}),
+      limit: Math.max(1, Math.min(10_000, query.limit)),
     });
   }
 

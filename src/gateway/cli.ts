@@ -15,7 +15,9 @@
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
  *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)
- *   audit [--agent NAME] [--limit N]   newest first, 100 unless --limit (at most 10000); each
+ *   audit [--agent NAME] [--about NAME] [--limit N]   newest first, 100 unless --limit (at
+ *                              most 10000): --agent what NAME asked, --about what was about NAME
+ *                              (an agent or an extension), admin changes to NAME included; each
  *                              change made here is a row too, by `admin:USER` from `console`
  *
  * Configuration comes from the environment (so no secret sits in a process list):
@@ -138,6 +140,7 @@ async function admin(command: string, args: string[]): Promise<void> {
       extensions: { type: 'string' },
       'allow-skills': { type: 'boolean' },
       agent: { type: 'string' },
+      about: { type: 'string' },
       limit: { type: 'string' },
     },
   });
@@ -161,7 +164,10 @@ async function admin(command: string, args: string[]): Promise<void> {
       const limit = Number(values.limit ?? 100);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a positive integer');
-      for (const line of auditTable(await a.audit(values.agent, limit))) out(line);
+      if (values.about !== undefined && !/^\S+$/.test(values.about))
+        throw new UsageError('--about takes one agent name or extension');
+      const query = { agent: values.agent, about: values.about, limit };
+      for (const line of auditTable(await a.audit(query))) out(line);
       return;
     }
     if (command === 'address') {

@@ -63,7 +63,7 @@ describe('gateway admin', () => {
       await expect(li.unlock('nobody')).rejects.toThrow('no agent named nobody');
       await expect(li.add('bea', 'whatever-1')).rejects.toThrow('exists already');
       await li.remove('bea');
-      const rows = (await li.audit(undefined, 100)).reverse();
+      const rows = (await li.audit({ limit: 100 })).reverse();
       expect(rows.map((r) => [r.agent, r.action, r.target, r.sourceAddress])).toEqual(
         [
           ['agent add', 'bea'],
@@ -469,5 +469,20 @@ describe('lifting a sign-in lockout', () => {
       'admin:it_li | agent unlock | locked_one',
       'admin:it_li | sessions revoke | locked_one',
     ]);
+    // What was done to one agent, asked by its name: not the address, nor anyone else's.
+    const [about, badAbout] = await Promise.all([
+      cli(['audit', '--about', 'locked_one'], env),
+      cli(['audit', '--about', 'locked_one 10.1.2.4'], env),
+    ]);
+    expect(
+      about.out
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/ {2,}/)[2])
+        .sort(),
+    ).toEqual(['agent add', 'agent desk', 'agent unlock', 'sessions revoke']);
+    expect(badAbout).toMatchObject({ code: 2 });
+    expect(badAbout.err).toMatch(/--about/);
   }, 90_000);
 });

@@ -277,6 +277,33 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect((await store.listAudit({ agent: 'alice', limit: 1 })).map((r) => r.at)).toEqual([3]);
     });
 
+    it('the audit about an agent: the target’s first word, with or without who asked', async () => {
+      const row = { status: 200, code: '000000', sourceAddress: 'console', agent: 'admin:li' };
+      const t0 = 4e12;
+      await store.appendAudit([
+        { ...row, at: t0 + 1, action: 'agent password', target: 'dora' },
+        { ...row, at: t0 + 2, action: 'agent desk', target: 'dora 10.0.0.5' },
+        { ...row, at: t0 + 3, action: 'agent extensions', target: 'dora 1001,1002' },
+        { ...row, at: t0 + 4, action: 'agent add', target: 'dora2' },
+        { ...row, at: t0 + 5, action: 'agent add', target: 'do' },
+        { ...row, at: t0 + 6, action: 'sessions revoke', target: 'erin dora' },
+        { ...row, at: t0 + 7, agent: 'dora', action: 'keepalive', target: 'dora' },
+        { ...row, at: t0 + 8, agent: 'erin', action: 'state', target: '' },
+      ]);
+      const about = await store.listAudit({ about: 'dora', limit: 10 });
+      expect(about.map((r) => r.at - t0)).toEqual([7, 3, 2, 1]);
+      expect(about[1]).toMatchObject({ action: 'agent extensions', target: 'dora 1001,1002' });
+      expect(
+        (await store.listAudit({ agent: 'admin:li', about: 'dora', limit: 10 })).map(
+          (r) => r.at - t0,
+        ),
+      ).toEqual([3, 2, 1]);
+      expect((await store.listAudit({ about: 'dora', limit: 2 })).map((r) => r.at - t0)).toEqual([
+        7, 3,
+      ]);
+      expect(await store.listAudit({ about: 'nobody', limit: 10 })).toEqual([]);
+    });
+
     it('the audit purge takes only rows older than its cut-off, batch by batch', async () => {
       const row = {
         agent: 'carol',

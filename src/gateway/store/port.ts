@@ -51,7 +51,13 @@ export interface AuditRecord {
 }
 
 export interface AuditQuery {
+  /** Rows asked by this agent (the `agent` column). */
   agent?: string;
+  /**
+   * Rows about this agent or extension: the target's first word is it (`alice`, `alice 1001,1002`,
+   * `alice 10.0.0.5` — an admin change to alice names her first), never `bob` nor `alice2`.
+   */
+  about?: string;
   limit: number;
 }
 

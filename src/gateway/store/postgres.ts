@@ -71,6 +71,8 @@ const MIGRATIONS = [
      SELECT agent, CASE WHEN lower(source_address) LIKE '::ffff:%.%'
        THEN substr(source_address, 8) ELSE source_address END AS address, MAX(created_at)
      FROM sessions GROUP BY 1, 2 ON CONFLICT DO NOTHING;`,
+  // `audit --about NAME`: rows by the target's first word, newest first, without a scan.
+  `CREATE INDEX audit_subject ON audit (split_part(target, ' ', 1), id);`,
 ];
 /** Any fixed number: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_310_412;
@@ -414,13 +416,23 @@ class PostgresStore implements GatewayStore {
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
-    const rows =
-      query.agent === undefined
-        ? await this.rows('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [query.limit])
-        : await this.rows('SELECT * FROM audit WHERE agent = $1 ORDER BY id DESC LIMIT $2', [
-            query.agent,
-            query.limit,
-          ]);
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.agent !== undefined) {
+      values.push(query.agent);
+      where.push(`agent = $${values.length}`);
+    }
+    if (query.about !== undefined) {
+      values.push(query.about);
+      // The audit_subject index's expression.
+      where.push(`split_part(target, ' ', 1) = $${values.length}`);
+    }
+    values.push(query.limit);
+    const rows = await this.rows(
+      `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id DESC LIMIT $${values.length}`,
+      values,
+    );
     return rows.map((r) => ({
       at: Number(r.at),
       agent: String(r.agent),

@@ -74,7 +74,13 @@ const MIGRATIONS = [
    );
    CREATE INDEX known_addresses_last_at ON known_addresses(last_at);
    ${SEED_KNOWN_ADDRESSES}`,
+  // `audit --about NAME`: rows by the target's first word, newest first, without a scan. The
+  // expression is AUDIT_SUBJECT's, character for character, or SQLite does not use the index.
+  `CREATE INDEX audit_subject ON audit(substr(target, 1, instr(target || ' ', ' ') - 1), id);`,
 ];
+
+/** The target's first word, as the audit_subject index has it. */
+const AUDIT_SUBJECT = `substr(target, 1, instr(target || ' ', ' ') - 1)`;
 
 interface AgentRow {
   name: string;
@@ -195,6 +201,12 @@ class SqliteStore implements GatewayStore {
       auditAll: db.prepare<[number], AuditRow>(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`),
       auditOf: db.prepare<[string, number], AuditRow>(
         `SELECT * FROM audit WHERE agent = ? ORDER BY id DESC LIMIT ?`,
+      ),
+      auditAbout: db.prepare<[string, number], AuditRow>(
+        `SELECT * FROM audit WHERE ${AUDIT_SUBJECT} = ? ORDER BY id DESC LIMIT ?`,
+      ),
+      auditOfAbout: db.prepare<[string, string, number], AuditRow>(
+        `SELECT * FROM audit WHERE agent = ? AND ${AUDIT_SUBJECT} = ? ORDER BY id DESC LIMIT ?`,
       ),
     };
   }
@@ -403,10 +415,15 @@ class SqliteStore implements GatewayStore {
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const { agent, about, limit } = query;
     const rows =
-      query.agent === undefined
-        ? this.q.auditAll.all(query.limit)
-        : this.q.auditOf.all(query.agent, query.limit);
+      agent === undefined
+        ? about === undefined
+          ? this.q.auditAll.all(limit)
+          : this.q.auditAbout.all(about, limit)
+        : about === undefined
+          ? this.q.auditOf.all(agent, limit)
+          : this.q.auditOfAbout.all(agent, about, limit);
     return rows.map((r) => ({
       at: r.at,
       agent: r.agent,
