@@ -194,6 +194,13 @@ class FakeApp extends EventEmitter {
     this.emit('will-quit', fakeEvent());
   });
   requestSingleInstanceLock = vi.fn(() => this.hasLock);
+  /** Switches appended before ready (Chromium reads them then). */
+  readonly switches = new Map<string, string>();
+  readonly commandLine = {
+    appendSwitch: (name: string, value = '') => void this.switches.set(name, value),
+    hasSwitch: (name: string) => this.switches.has(name),
+    getSwitchValue: (name: string) => this.switches.get(name) ?? '',
+  };
   private ready = Promise.resolve();
   whenReady() {
     return this.ready;
@@ -206,8 +213,12 @@ class FakeApp extends EventEmitter {
   setPath(name: string, value: string) {
     this.paths.set(name, value);
   }
+  /** As Electron: `--lang` set before ready is the app's locale; the OS's languages stay. */
   getLocale() {
-    return this.locale;
+    return this.switches.get('lang') || this.locale;
+  }
+  getPreferredSystemLanguages() {
+    return [this.locale];
   }
   getAppPath() {
     return this.appPath;
@@ -235,6 +246,7 @@ class FakeApp extends EventEmitter {
       appPath: '/fake/app',
       loginItem: { openAtLogin: false, wasOpenedAtLogin: false },
     });
+    this.switches.clear();
     this.paths.clear();
     this.paths.set('userData', '/tmp/agent-desktop-fake-user-data');
     this.paths.set('downloads', '/tmp/agent-desktop-fake-downloads');

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, net, session, shell } from 'electron';
 import { createDesktopCore } from '../core/create-core';
-import { resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
+import { chromiumLocale, resolveLanguage, TRAY_TEXT } from '../../shared/i18n/tray';
 import { isInCall } from '../../shared/availability';
 import { appUrl } from './app-url';
 import { setupAppMenu } from './app-menu';
@@ -17,6 +17,7 @@ import { setupCrashRecovery, setupProcessErrorLogging } from './crash';
 import { diagnosticsSaver, hostVersions } from './diagnostics';
 import { setupAutoUpdate } from './updater';
 import { policyPath } from '../core/policy-file';
+import { startLanguage } from '../core/start-language';
 import { fetchTransport } from '../../lib/platform/transport';
 import { isPolicyError } from '../../shared/policy';
 import { isEnvironmentError } from '../core/admin-policy';
@@ -43,6 +44,20 @@ const INDEX_HTML = join(here, '../renderer/index.html');
 // Tests (and a second profile) run with their own user data; the lock below is per folder.
 if (process.env.AGENT_DESKTOP_USER_DATA)
   app.setPath('userData', process.env.AGENT_DESKTOP_USER_DATA);
+// Chromium draws its own controls (the History tab's date fields) in its locale, which only the
+// command line sets, before ready: the language the agent or the policy chose, so a Chinese
+// window on an English OS has 年/月/日 fields, not mm/dd/yyyy. A change applies from the next start.
+const chosenLanguage = startLanguage(
+  join(app.getPath('userData'), 'settings.json'),
+  policyPath(process.platform, process.env, app.isPackaged),
+);
+if (chosenLanguage !== 'system')
+  app.commandLine.appendSwitch('lang', chromiumLocale(chosenLanguage));
+/** The OS's language, for the 'system' setting: once `--lang` is set, Electron's locale is it. */
+const osLocale = (): string =>
+  chosenLanguage === 'system'
+    ? app.getLocale()
+    : (app.getPreferredSystemLanguages()[0] ?? app.getLocale());
 // Logs go to rotating files in the user-data folder (and stderr), redacted.
 const { logger, files: logFiles } = createShellLogger(
   app.getPath('userData'),
@@ -125,7 +140,7 @@ async function main(): Promise<void> {
   await app.whenReady();
 
   const language = (): Language =>
-    resolveLanguage(core?.settings().language ?? 'system', app.getLocale());
+    resolveLanguage(core?.settings().language ?? 'system', osLocale());
   setupSessionSecurity(
     session.defaultSession,
     url,
@@ -158,7 +173,7 @@ async function main(): Promise<void> {
     openExternal: (target) => shell.openExternal(target),
     logger,
     env: process.env,
-    locale: app.getLocale(),
+    locale: osLocale(),
     // A malformed policy file throws here: the app refuses to start half-configured.
     policyFile,
     // Chromium's network stack: the system proxy and PAC apply to every platform request.

@@ -222,3 +222,11 @@ export function resolveLanguage(setting: LanguageSetting, locale: string): Langu
   if (setting !== 'system') return setting;
   return locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
+
+/**
+ * The Chromium locale (Electron's `--lang`) for a language the app shows: Chromium draws its own
+ * controls in it (the date fields' order and placeholders), whatever the page's `lang` says.
+ */
+export function chromiumLocale(language: Language): 'zh-CN' | 'en-US' {
+  return language === 'zh-CN' ? 'zh-CN' : 'en-US';
+}

@@ -2,7 +2,7 @@
  * The composition root (src/main/shell/index.ts) against the Electron fake and a fake core:
  * that app start wires every concern, and that quitting goes through the core's shutdown.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -281,6 +281,52 @@ describe('composition root', () => {
     expect(reply).toEqual({ status: 200, text: '{}' });
     expect(options.diagnostics!.versions()).toMatchObject({ app: '0.1.0' });
     expect(options.diagnostics!.logFiles()[0]).toMatch(/[/\\]logs[/\\]main\.log$/);
+  });
+
+  it('Chromium starts in the saved or policy language (its date fields follow it), before ready', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'composition-lang-'));
+    const policy = join(dir, 'policy.json');
+    let atReady: Map<string, string> | null = null;
+    const arrange = (f: Fake) => {
+      f.app.setPath('userData', dir);
+      const whenReady = f.app.whenReady.bind(f.app);
+      f.app.whenReady = () => {
+        atReady ??= new Map(f.app.switches);
+        return whenReady();
+      };
+    };
+    try {
+      // A Chinese window on an English OS: Chromium in Chinese from the start, and the OS's
+      // language still the one "system" means.
+      writeFileSync(join(dir, 'settings.json'), '{"language":"zh-CN"}');
+      await start((f) => {
+        arrange(f);
+        f.app.locale = 'en-GB';
+      });
+      expect(atReady).toEqual(new Map([['lang', 'zh-CN']]));
+      expect((created.options.at(-1) as CoreOptions).locale).toBe('en-GB');
+      // The OS's language: Chromium left to the OS.
+      atReady = null;
+      writeFileSync(join(dir, 'settings.json'), '{"language":"system"}');
+      await start(arrange);
+      expect(atReady).toEqual(new Map());
+      // The policy's wins (a development build reads the variable's file).
+      atReady = null;
+      writeFileSync(policy, '{"language":"en"}');
+      process.env.AGENT_DESKTOP_POLICY_FILE = policy;
+      await start(arrange);
+      expect(atReady).toEqual(new Map([['lang', 'en-US']]));
+      // A damaged settings file changes nothing: the app still starts.
+      atReady = null;
+      delete process.env.AGENT_DESKTOP_POLICY_FILE;
+      writeFileSync(join(dir, 'settings.json'), '{"language":');
+      await start(arrange);
+      expect(atReady).toEqual(new Map());
+      expect(fake.electronFake.windows).toHaveLength(1);
+    } finally {
+      delete process.env.AGENT_DESKTOP_POLICY_FILE;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the start line says which policy file was read, what it locked and which variables apply', async () => {
