@@ -133,6 +133,10 @@ describe.skipIf(skip)(skip ?? 'agent window: session (Chromium)', () => {
       .getByRole('status')
       .filter({ hasText: 'Not taken yet — retrying automatically.' });
     await failedChange.waitFor();
+    // At the documentation's 1000 px, in English on the demo platform, an everyday name is
+    // shown whole in the header (only a long one gives way, window-header.test.ts).
+    const name = page.getByRole('banner').getByText('agent_12', { exact: true });
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await screenshot(page, 'platform-unreachable-en');
 
     // The platform comes back on the same address, still holding the agent.

@@ -6,7 +6,7 @@ import type { Messages } from './zh-CN';
 const en: Messages = {
   app: {
     title: 'ONEYUN Agent',
-    demo: 'Demo platform',
+    demo: 'Demo',
     demoHint: 'Connected to the built-in demo platform: no real customer calls arrive here.',
     bridgeMissing: 'Cannot reach the desktop main process. Restart the app.',
     loading: 'Loading…',
