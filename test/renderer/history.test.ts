@@ -68,6 +68,16 @@ describe('history', () => {
     }
   });
 
+  it('no call at all reads "none yet"; a search that finds none reads "none match"', async () => {
+    await openHistory([]);
+    const card = getByRole('heading', { name: '通话记录' }).closest('section')!;
+    expect(textIn(card)).toContain('还没有通话记录。');
+    expect(textIn(card)).not.toContain('没有符合条件的通话。');
+    await type(card.querySelector<HTMLInputElement>('input[type="search"]')!, '139');
+    expect(textIn(card)).toContain('没有符合条件的通话。');
+    expect(textIn(card)).not.toContain('还没有通话记录。');
+  });
+
   it('says when the dates are the wrong way round, rather than showing no calls', async () => {
     const api = new FakeApi();
     await openHistory([call({ number: '13800000009' })], 'zh-CN', api);
