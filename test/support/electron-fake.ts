@@ -217,9 +217,6 @@ class FakeApp extends EventEmitter {
   getLocale() {
     return this.switches.get('lang') || this.locale;
   }
-  getPreferredSystemLanguages() {
-    return [this.locale];
-  }
   getAppPath() {
     return this.appPath;
   }

@@ -47,17 +47,14 @@ if (process.env.AGENT_DESKTOP_USER_DATA)
 // Chromium draws its own controls (the History tab's date fields) in its locale, which only the
 // command line sets, before ready: the language the agent or the policy chose, so a Chinese
 // window on an English OS has 年/月/日 fields, not mm/dd/yyyy. A change applies from the next start.
+// Electron's locale is then that language, for the tray (app.getLocale) as for the window
+// (navigator.language): "system" chosen during such a run keeps it, in both, until a restart.
 const chosenLanguage = startLanguage(
   join(app.getPath('userData'), 'settings.json'),
   policyPath(process.platform, process.env, app.isPackaged),
 );
 if (chosenLanguage !== 'system')
   app.commandLine.appendSwitch('lang', chromiumLocale(chosenLanguage));
-/** The OS's language, for the 'system' setting: once `--lang` is set, Electron's locale is it. */
-const osLocale = (): string =>
-  chosenLanguage === 'system'
-    ? app.getLocale()
-    : (app.getPreferredSystemLanguages()[0] ?? app.getLocale());
 // Logs go to rotating files in the user-data folder (and stderr), redacted.
 const { logger, files: logFiles } = createShellLogger(
   app.getPath('userData'),
@@ -140,7 +137,7 @@ async function main(): Promise<void> {
   await app.whenReady();
 
   const language = (): Language =>
-    resolveLanguage(core?.settings().language ?? 'system', osLocale());
+    resolveLanguage(core?.settings().language ?? 'system', app.getLocale());
   setupSessionSecurity(
     session.defaultSession,
     url,
@@ -173,7 +170,7 @@ async function main(): Promise<void> {
     openExternal: (target) => shell.openExternal(target),
     logger,
     env: process.env,
-    locale: osLocale(),
+    locale: app.getLocale(),
     // A malformed policy file throws here: the app refuses to start half-configured.
     policyFile,
     // Chromium's network stack: the system proxy and PAC apply to every platform request.
