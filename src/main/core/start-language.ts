@@ -17,8 +17,9 @@ export function startLanguage(settingsPath: string, policyFile: string | null): 
     // A malformed policy stops the start a moment later, with the problem named.
   }
   try {
-    const saved = (JSON.parse(readFileSync(settingsPath, 'utf8')) as { language?: unknown })
-      ?.language;
+    // A byte-order mark (a file edited in Notepad) is read past, as the settings loader does.
+    const text = readFileSync(settingsPath, 'utf8').replace(/^\uFEFF/, '');
+    const saved = (JSON.parse(text) as { language?: unknown } | null)?.language;
     const parsed = SettingsSchema.shape.language.safeParse(saved);
     if (parsed.success) return parsed.data;
   } catch {

@@ -23,6 +23,8 @@ describe('the language Chromium starts in', () => {
   it('the agent’s saved language, else the OS’s', () => {
     expect(startLanguage(file('{"language":"zh-CN","volume":1}'), null)).toBe('zh-CN');
     expect(startLanguage(file('{"language":"en"}'), file(null))).toBe('en');
+    // Edited in Notepad: a byte-order mark first, as the settings loader reads it too.
+    expect(startLanguage(file('\uFEFF{"language":"zh-CN"}'), null)).toBe('zh-CN');
     expect(startLanguage(file('{"language":"system"}'), null)).toBe('system');
     expect(startLanguage(file('{}'), null)).toBe('system');
     expect(startLanguage(file(null), null)).toBe('system');
