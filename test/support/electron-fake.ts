@@ -198,8 +198,6 @@ class FakeApp extends EventEmitter {
   readonly switches = new Map<string, string>();
   readonly commandLine = {
     appendSwitch: (name: string, value = '') => void this.switches.set(name, value),
-    hasSwitch: (name: string) => this.switches.has(name),
-    getSwitchValue: (name: string) => this.switches.get(name) ?? '',
   };
   private ready = Promise.resolve();
   whenReady() {
