@@ -5,9 +5,9 @@
 import { isValidAgentName } from '../shared/domain/agent';
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { isIP } from 'node:net';
-import { addressKey, addressScope, unlockName } from './lockout';
+import { addressKey, addressScope, nameCounts, unlockName } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
-import type { AuditRecord, GatewayStore } from './store/port';
+import type { AuditRecord, FailureRecord, GatewayStore } from './store/port';
 
 export class AdminError extends Error {}
 
@@ -100,6 +100,36 @@ export class Admin {
     await this.must(this.store.getAgent(name).then(Boolean), name);
     await unlockName(this.store, name);
     await this.audited('agent unlock', name);
+  }
+
+  /**
+   * `agent status NAME`, for the help desk's "I cannot sign in": the agent's account, what
+   * counts against the name now (wrong passwords from other addresses, and at each address,
+   * with any lock's end) and the desks it signed in from lately, whose own lock alone applies.
+   * Read only: no audit row.
+   */
+  async status(name: string): Promise<string[]> {
+    const agent = await this.store.getAgent(name);
+    if (!agent) throw new AdminError(`no agent named ${name}`);
+    const [counts, desks] = await Promise.all([
+      nameCounts(this.store, name),
+      this.store.knownAddresses(name),
+    ]);
+    const now = this.now();
+    const count = (r: FailureRecord) =>
+      `${r.count} wrong password${r.count === 1 ? '' : 's'}` +
+      (r.lockedUntil > now ? `, locked until ${new Date(r.lockedUntil).toISOString()}` : '');
+    const lines = [
+      `${agent.name}: ${agent.disabled ? 'disabled' : 'enabled'}, ` +
+        `${agent.passwordHash ? 'password set' : 'no password'}, ` +
+        `skills ${agent.allowSkills ? 'on' : 'off'}, ` +
+        `extensions ${agent.extensions.join(',') || '-'}`,
+      `from addresses not its desks: ${counts.elsewhere ? count(counts.elsewhere) : 'nothing counted'}`,
+      ...counts.byAddress.map(({ address, record }) => `at ${address}: ${count(record)}`),
+      ...desks.map((d) => `desk ${d.address}: last signed in ${new Date(d.lastAt).toISOString()}`),
+    ];
+    if (desks.length === 0) lines.push('desks: none yet (no sign-in lately)');
+    return lines;
   }
 
   /**

@@ -12,6 +12,8 @@
  *   agent extensions NAME ID[,ID…]     the extensions NAME may bind ('' = none)
  *   agent skills NAME on|off   may NAME edit their own skills (default off)
  *   agent list                 every agent: state, password set or not, skills, extensions
+ *   agent status NAME          NAME's account, wrong passwords counted against the name (from
+ *                              other addresses and at each one, with any lock's end), its desks
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
  *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)
@@ -227,6 +229,9 @@ async function admin(command: string, args: string[]): Promise<void> {
       }
       case 'list':
         for (const line of await a.list()) out(line);
+        return;
+      case 'status':
+        for (const line of await a.status(arg(1, 'NAME'))) out(line);
         return;
       case 'import': {
         const r = await a.importCsv(readFileSync(arg(1, 'FILE.csv'), 'utf8'));

@@ -47,9 +47,11 @@ export const PURGE_BATCH = 500;
 const nameHash = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 32);
 /** The name's count across the addresses it has not signed in from lately. */
 export const agentKey = (name: string) => `agent:${nameHash(name)}`;
+/** What every per-address count of a name starts with. */
+const pairPrefix = (name: string) => `pair:${nameHash(name)}@`;
 /** The name's count from one address (its {@link addressScope}). */
 export const pairKey = (name: string, address: string) =>
-  `pair:${nameHash(name)}@${addressScope(address)}`;
+  `${pairPrefix(name)}${addressScope(address)}`;
 export const addressKey = (address: string) => `addr:${address}`;
 
 /**
@@ -90,7 +92,26 @@ const lockEnd = (record: FailureRecord | null, now: number) =>
 /** Lifts every lock on a name: from unknown addresses and from each address (admin, reset). */
 export async function unlockName(store: GatewayStore, name: string): Promise<void> {
   await store.clearFailure(agentKey(name));
-  await store.clearFailurePrefix(`pair:${nameHash(name)}@`);
+  await store.clearFailurePrefix(pairPrefix(name));
+}
+
+/** What counts against a name: from addresses it has not signed in from, and per address. */
+export async function nameCounts(
+  store: GatewayStore,
+  name: string,
+): Promise<{
+  elsewhere: FailureRecord | null;
+  byAddress: Array<{ address: string; record: FailureRecord }>;
+}> {
+  const prefix = pairPrefix(name);
+  const [elsewhere, pairs] = await Promise.all([
+    store.getFailure(agentKey(name)),
+    store.listFailurePrefix(prefix),
+  ]);
+  return {
+    elsewhere,
+    byAddress: pairs.map((record) => ({ address: record.key.slice(prefix.length), record })),
+  };
 }
 
 export class Lockout {

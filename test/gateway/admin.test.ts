@@ -14,7 +14,7 @@ import { verifyPassword } from '../../src/gateway/passwords';
 import { Sessions } from '../../src/gateway/sessions';
 import { openStore } from '../../src/gateway/store/open';
 import type { GatewayStore } from '../../src/gateway/store/port';
-import { PASSWORDS, send, startRig, TEST_SCRYPT, type Rig } from './helpers';
+import { EXT, PASSWORDS, send, startRig, TEST_SCRYPT, type Rig } from './helpers';
 
 let dir: string;
 let store: GatewayStore;
@@ -414,6 +414,45 @@ describe('lifting a sign-in lockout', () => {
     }
   });
 
+  it('agent status says what refuses a name: the counts, any lock’s end, the desks', async () => {
+    const rig = await startRig({ lockout: { agentFreeFailures: 2, baseDelayMs: 60_000 } });
+    try {
+      // Signed in once at this desk, then two wrong passwords there: locked at the desk only
+      // (the refused attempt after them is not counted).
+      expect(await signInStatus(rig, 'alice', PASSWORDS.alice)).toBe(200);
+      for (let i = 0; i < 2; i++) await signInStatus(rig, 'alice', 'wrong-password');
+      expect(await signInStatus(rig, 'alice', PASSWORDS.alice)).toBe(429);
+      // A desk IT marked, never signed in from.
+      await rig.admin.addDesk('alice', '10.0.3.17');
+      const lines = await rig.admin.status('alice');
+      expect(lines[0]).toBe(
+        `alice: enabled, password set, skills off, extensions ${[EXT[0], EXT[1]].sort().join(',')}`,
+      );
+      expect(lines).toContain('from addresses not its desks: nothing counted');
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^at 127\.0\.0\.1: 2 wrong passwords, locked until \d{4}-\d\d-\d\dT[\d:.]+Z$/,
+        ),
+      );
+      expect(lines.filter((l) => l.startsWith('desk '))).toEqual([
+        expect.stringMatching(/^desk 10\.0\.3\.17: last signed in /),
+        expect.stringMatching(/^desk 127\.0\.0\.1: last signed in /),
+      ]);
+      // Bob has nothing against him and no desk yet; a mistyped name is an error.
+      expect(await rig.admin.status('bob')).toEqual([
+        `bob: enabled, password set, skills off, extensions ${EXT[2]}`,
+        'from addresses not its desks: nothing counted',
+        'desks: none yet (no sign-in lately)',
+      ]);
+      await expect(rig.admin.status('alic')).rejects.toThrow('no agent named alic');
+      // Unlocked: the count at the desk is gone.
+      await rig.admin.unlock('alice');
+      expect((await rig.admin.status('alice')).filter((l) => l.startsWith('at '))).toEqual([]);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('address unlock lets a floor behind one NAT address sign in again', async () => {
     const rig = await startRig({ lockout: { addressFreeFailures: 2, baseDelayMs: 60_000 } });
     try {
@@ -469,6 +508,19 @@ describe('lifting a sign-in lockout', () => {
       'admin:it_li | agent unlock | locked_one',
       'admin:it_li | sessions revoke | locked_one',
     ]);
+    // The help desk's view of the name: the desk marked above, nothing counted against it.
+    const [status, noName] = await Promise.all([
+      cli(['agent', 'status', 'locked_one'], env),
+      cli(['agent', 'status'], env),
+    ]);
+    expect(status.code).toBe(0);
+    expect(status.out.split('\n')).toEqual([
+      'locked_one: enabled, password set, skills off, extensions -',
+      'from addresses not its desks: nothing counted',
+      expect.stringMatching(/^desk 10\.1\.2\.4: last signed in \d{4}-/),
+      '',
+    ]);
+    expect(noName.code).toBe(2);
     // What was done to one agent, asked by its name: not the address, nor anyone else's.
     const [about, badAbout] = await Promise.all([
       cli(['audit', '--about', 'locked_one'], env),

@@ -277,6 +277,31 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect((await store.listAudit({ agent: 'alice', limit: 1 })).map((r) => r.at)).toEqual([3]);
     });
 
+    it('lists failure rows by key prefix and an agent’s desks, most recent first', async () => {
+      const rec = (key: string, count: number) => ({ key, count, lastAt: 7e12, lockedUntil: 0 });
+      await store.putFailure(rec('pair:feed@10.0.0.1', 2));
+      await store.putFailure(rec('pair:feed@10.0.0.2', 4));
+      await store.putFailure(rec('pair:feedface@10.0.0.1', 9));
+      await store.putFailure(rec('agent:feed', 1));
+      const listed = await store.listFailurePrefix('pair:feed@');
+      expect(listed.map((r) => [r.key, r.count])).toEqual([
+        ['pair:feed@10.0.0.1', 2],
+        ['pair:feed@10.0.0.2', 4],
+      ]);
+      expect(await store.listFailurePrefix('pair:none@')).toEqual([]);
+
+      await store.addAgent(agent('desky'));
+      await store.rememberAddress('desky', '10.0.0.9', 100);
+      await store.rememberAddress('desky', '10.0.0.8', 300);
+      await store.rememberAddress('desky', '10.0.0.7', 200);
+      expect(await store.knownAddresses('desky')).toEqual([
+        { address: '10.0.0.8', lastAt: 300 },
+        { address: '10.0.0.7', lastAt: 200 },
+        { address: '10.0.0.9', lastAt: 100 },
+      ]);
+      expect(await store.knownAddresses('nobody')).toEqual([]);
+    });
+
     it('the audit about an agent: the target’s first word, with or without who asked', async () => {
       const row = { status: 200, code: '000000', sourceAddress: 'console', agent: 'admin:li' };
       const t0 = 4e12;

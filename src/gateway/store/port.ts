@@ -104,6 +104,8 @@ export interface GatewayStore {
   clearFailure(key: string): Promise<void>;
   /** Deletes every failure row whose key starts with `prefix` (a name's per-address rows). */
   clearFailurePrefix(prefix: string): Promise<number>;
+  /** The failure rows whose key starts with `prefix` (an agent's per-address counts). */
+  listFailurePrefix(prefix: string): Promise<FailureRecord[]>;
   /** How many keys are locked at `now` (a metric). */
   countLocked(now: number): Promise<number>;
   /**
@@ -119,6 +121,8 @@ export interface GatewayStore {
   rememberAddress(agent: string, address: string, at: number): Promise<void>;
   /** When the agent last signed in from `address`, or null when never (or long forgotten). */
   knownAddressAt(agent: string, address: string): Promise<number | null>;
+  /** Every address the agent signed in from lately, most recent first. */
+  knownAddresses(agent: string): Promise<Array<{ address: string; lastAt: number }>>;
   /** Deletes up to `limit` known addresses last used before `before`; returns how many went. */
   purgeKnownAddresses(before: number, limit: number): Promise<number>;
 

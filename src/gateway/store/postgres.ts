@@ -343,6 +343,19 @@ class PostgresStore implements GatewayStore {
     return this.count('DELETE FROM failures WHERE left(key, length($1)) = $1', [prefix]);
   }
 
+  async listFailurePrefix(prefix: string): Promise<FailureRecord[]> {
+    const rows = await this.rows(
+      'SELECT * FROM failures WHERE left(key, length($1)) = $1 ORDER BY key',
+      [prefix],
+    );
+    return rows.map((row) => ({
+      key: String(row.key),
+      count: Number(row.count),
+      lastAt: Number(row.last_at),
+      lockedUntil: Number(row.locked_until),
+    }));
+  }
+
   async rememberAddress(agent: string, address: string, at: number): Promise<void> {
     await this.pool.query(
       `INSERT INTO known_addresses (agent, address, last_at)
@@ -359,6 +372,14 @@ class PostgresStore implements GatewayStore {
       [agent, address],
     );
     return row ? Number(row.last_at) : null;
+  }
+
+  async knownAddresses(agent: string): Promise<Array<{ address: string; lastAt: number }>> {
+    const rows = await this.rows(
+      'SELECT address, last_at FROM known_addresses WHERE agent = $1 ORDER BY last_at DESC, address',
+      [agent],
+    );
+    return rows.map((r) => ({ address: String(r.address), lastAt: Number(r.last_at) }));
   }
 
   async purgeKnownAddresses(before: number, limit: number): Promise<number> {

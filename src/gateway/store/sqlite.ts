@@ -172,6 +172,10 @@ class SqliteStore implements GatewayStore {
       clearFailurePrefix: db.prepare(
         `DELETE FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix`,
       ),
+      listFailurePrefix: db.prepare<
+        { prefix: string },
+        { key: string; count: number; last_at: number; locked_until: number }
+      >(`SELECT * FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key`),
       rememberAddress: db.prepare(
         `INSERT INTO known_addresses (agent, address, last_at)
          SELECT @agent, @address, @at WHERE EXISTS (SELECT 1 FROM agents WHERE name = @agent)
@@ -179,6 +183,10 @@ class SqliteStore implements GatewayStore {
       ),
       knownAddressAt: db.prepare<[string, string], { last_at: number }>(
         `SELECT last_at FROM known_addresses WHERE agent = ? AND address = ?`,
+      ),
+      knownAddresses: db.prepare<[string], { address: string; last_at: number }>(
+        `SELECT address, last_at FROM known_addresses WHERE agent = ?
+         ORDER BY last_at DESC, address`,
       ),
       purgeKnownAddresses: db.prepare(
         `DELETE FROM known_addresses WHERE rowid IN (SELECT rowid FROM known_addresses
@@ -341,6 +349,15 @@ class SqliteStore implements GatewayStore {
       : null;
   }
 
+  async listFailurePrefix(prefix: string): Promise<FailureRecord[]> {
+    return this.q.listFailurePrefix.all({ prefix }).map((row) => ({
+      key: row.key,
+      count: row.count,
+      lastAt: row.last_at,
+      lockedUntil: row.locked_until,
+    }));
+  }
+
   async putFailure(r: FailureRecord): Promise<void> {
     this.q.putFailure.run(r.key, r.count, r.lastAt, r.lockedUntil);
   }
@@ -379,6 +396,10 @@ class SqliteStore implements GatewayStore {
 
   async knownAddressAt(agent: string, address: string): Promise<number | null> {
     return this.q.knownAddressAt.get(agent, address)?.last_at ?? null;
+  }
+
+  async knownAddresses(agent: string): Promise<Array<{ address: string; lastAt: number }>> {
+    return this.q.knownAddresses.all(agent).map((r) => ({ address: r.address, lastAt: r.last_at }));
   }
 
   async purgeKnownAddresses(before: number, limit: number): Promise<number> {
