@@ -105,15 +105,17 @@ export class Admin {
   /**
    * `agent status NAME`, for the help desk's "I cannot sign in": the agent's account, what
    * counts against the name now (wrong passwords from other addresses, and at each address,
-   * with any lock's end) and the desks it signed in from lately, whose own lock alone applies.
-   * Read only: no audit row.
+   * with any lock's end), the desks it signed in from lately, whose own lock alone applies, and
+   * where it is signed in now (a desk left signed in is why the platform says 040201). Read
+   * only: no audit row.
    */
   async status(name: string): Promise<string[]> {
     const agent = await this.store.getAgent(name);
     if (!agent) throw new AdminError(`no agent named ${name}`);
-    const [counts, desks] = await Promise.all([
+    const [counts, desks, sessions] = await Promise.all([
       nameCounts(this.store, name),
       this.store.knownAddresses(name),
+      this.store.listAgentSessions(name),
     ]);
     const now = this.now();
     const count = (r: FailureRecord) =>
@@ -129,6 +131,13 @@ export class Admin {
       ...desks.map((d) => `desk ${d.address}: last signed in ${new Date(d.lastAt).toISOString()}`),
     ];
     if (desks.length === 0) lines.push('desks: none yet (no sign-in lately)');
+    // Signed in at another desk is what the platform's 040201 ("already signed in") means.
+    for (const s of sessions)
+      lines.push(
+        `signed in from ${s.sourceAddress} since ${new Date(s.createdAt).toISOString()}, ` +
+          `last request ${new Date(s.lastSeenAt).toISOString()}`,
+      );
+    if (sessions.length === 0) lines.push('signed in: nowhere');
     return lines;
   }
 

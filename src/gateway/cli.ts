@@ -13,7 +13,8 @@
  *   agent skills NAME on|off   may NAME edit their own skills (default off)
  *   agent list                 every agent: state, password set or not, skills, extensions
  *   agent status NAME          NAME's account, wrong passwords counted against the name (from
- *                              other addresses and at each one, with any lock's end), its desks
+ *                              other addresses and at each one, with any lock's end), its desks,
+ *                              where it is signed in now
  *   agent import FILE.csv      name,password,extensions,allow_skills
  *   sessions revoke NAME       sign NAME out of the gateway everywhere
  *   address unlock ADDRESS     lift the sign-in lockout on a source address (a NAT'd floor)

@@ -434,6 +434,12 @@ describe('lifting a sign-in lockout', () => {
           /^at 127\.0\.0\.1: 2 wrong passwords, locked until \d{4}-\d\d-\d\dT[\d:.]+Z$/,
         ),
       );
+      // Her session from the first sign-in: what a second desk's login would run into.
+      expect(lines.filter((l) => l.startsWith('signed in'))).toEqual([
+        expect.stringMatching(
+          /^signed in from (::ffff:)?127\.0\.0\.1 since \d{4}-[\dT:.-]+Z, last request \d{4}-[\dT:.-]+Z$/,
+        ),
+      ]);
       expect(lines.filter((l) => l.startsWith('desk '))).toEqual([
         expect.stringMatching(/^desk 10\.0\.3\.17: last signed in /),
         expect.stringMatching(/^desk 127\.0\.0\.1: last signed in /),
@@ -443,6 +449,7 @@ describe('lifting a sign-in lockout', () => {
         `bob: enabled, password set, skills off, extensions ${EXT[2]}`,
         'from addresses not its desks: nothing counted',
         'desks: none yet (no sign-in lately)',
+        'signed in: nowhere',
       ]);
       await expect(rig.admin.status('alic')).rejects.toThrow('no agent named alic');
       // Unlocked: the count at the desk is gone.
@@ -518,6 +525,7 @@ describe('lifting a sign-in lockout', () => {
       'locked_one: enabled, password set, skills off, extensions -',
       'from addresses not its desks: nothing counted',
       expect.stringMatching(/^desk 10\.1\.2\.4: last signed in \d{4}-/),
+      'signed in: nowhere',
       '',
     ]);
     expect(noName.code).toBe(2);

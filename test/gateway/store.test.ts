@@ -277,7 +277,7 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
       expect((await store.listAudit({ agent: 'alice', limit: 1 })).map((r) => r.at)).toEqual([3]);
     });
 
-    it('lists failure rows by key prefix and an agent’s desks, most recent first', async () => {
+    it('lists failure rows by key prefix, and an agent’s desks and sessions, most recent first', async () => {
       const rec = (key: string, count: number) => ({ key, count, lastAt: 7e12, lockedUntil: 0 });
       await store.putFailure(rec('pair:feed@10.0.0.1', 2));
       await store.putFailure(rec('pair:feed@10.0.0.2', 4));
@@ -300,6 +300,22 @@ function storeSuite(name: string, open: () => Promise<GatewayStore>) {
         { address: '10.0.0.9', lastAt: 100 },
       ]);
       expect(await store.knownAddresses('nobody')).toEqual([]);
+
+      const session = (tokenHash: string, lastSeenAt: number) => ({
+        tokenHash,
+        agent: 'desky',
+        createdAt: 50,
+        lastSeenAt,
+        expiresAt: 9e12,
+        sourceAddress: `10.0.0.${lastSeenAt / 100}`,
+      });
+      await store.createSession(session('t-old', 100));
+      await store.createSession(session('t-new', 300));
+      expect(await store.listAgentSessions('desky')).toEqual([
+        session('t-new', 300),
+        session('t-old', 100),
+      ]);
+      expect(await store.listAgentSessions('nobody')).toEqual([]);
     });
 
     it('the audit about an agent: the target’s first word, with or without who asked', async () => {

@@ -86,6 +86,8 @@ export interface GatewayStore {
   touchSession(tokenHash: string, at: number): Promise<void>;
   revokeSession(tokenHash: string): Promise<boolean>;
   revokeAgentSessions(agent: string): Promise<number>;
+  /** The agent's sessions, most recently used first. */
+  listAgentSessions(agent: string): Promise<SessionRecord[]>;
   /** Deletes sessions past their absolute end or idle since before `idleBefore`. */
   purgeSessions(now: number, idleBefore: number): Promise<number>;
 

@@ -244,16 +244,15 @@ class PostgresStore implements GatewayStore {
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
     const [row] = await this.rows('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
-    return row
-      ? {
-          tokenHash: String(row.token_hash),
-          agent: String(row.agent),
-          createdAt: Number(row.created_at),
-          lastSeenAt: Number(row.last_seen_at),
-          expiresAt: Number(row.expires_at),
-          sourceAddress: String(row.source_address),
-        }
-      : null;
+    return row ? toSession(row) : null;
+  }
+
+  async listAgentSessions(agent: string): Promise<SessionRecord[]> {
+    const rows = await this.rows(
+      'SELECT * FROM sessions WHERE agent = $1 ORDER BY last_seen_at DESC',
+      [agent],
+    );
+    return rows.map(toSession);
   }
 
   async touchSession(tokenHash: string, at: number): Promise<void> {
@@ -468,6 +467,17 @@ class PostgresStore implements GatewayStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+function toSession(row: Row): SessionRecord {
+  return {
+    tokenHash: String(row.token_hash),
+    agent: String(row.agent),
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    expiresAt: Number(row.expires_at),
+    sourceAddress: String(row.source_address),
+  };
 }
 
 function toAgent(row: Row): AgentRecord {

@@ -158,6 +158,9 @@ class SqliteStore implements GatewayStore {
       ),
       revokeSession: db.prepare(`DELETE FROM sessions WHERE token_hash = ?`),
       revokeAgentSessions: db.prepare(`DELETE FROM sessions WHERE agent = ?`),
+      agentSessions: db.prepare<[string], SessionRow>(
+        `SELECT * FROM sessions WHERE agent = ? ORDER BY last_seen_at DESC`,
+      ),
       purgeSessions: db.prepare(`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?`),
       getFailure: db.prepare<
         [string],
@@ -314,16 +317,11 @@ class SqliteStore implements GatewayStore {
 
   async findSession(tokenHash: string): Promise<SessionRecord | null> {
     const row = this.q.findSession.get(tokenHash);
-    return row
-      ? {
-          tokenHash: row.token_hash,
-          agent: row.agent,
-          createdAt: row.created_at,
-          lastSeenAt: row.last_seen_at,
-          expiresAt: row.expires_at,
-          sourceAddress: row.source_address,
-        }
-      : null;
+    return row ? toSession(row) : null;
+  }
+
+  async listAgentSessions(agent: string): Promise<SessionRecord[]> {
+    return this.q.agentSessions.all(agent).map(toSession);
   }
 
   async touchSession(tokenHash: string, at: number): Promise<void> {
@@ -459,6 +457,17 @@ class SqliteStore implements GatewayStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    tokenHash: row.token_hash,
+    agent: row.agent,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    sourceAddress: row.source_address,
+  };
 }
 
 function toAgent(row: AgentRow, extensions: string[]): AgentRecord {
