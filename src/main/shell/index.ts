@@ -49,10 +49,10 @@ if (process.env.AGENT_DESKTOP_USER_DATA)
 // window on an English OS has 年/月/日 fields, not mm/dd/yyyy. A change applies from the next start.
 // Electron's locale is then that language, for the tray (app.getLocale) as for the window
 // (navigator.language): "system" chosen during such a run keeps it, in both, until a restart.
-const chosenLanguage = startLanguage(
-  join(app.getPath('userData'), 'settings.json'),
-  policyPath(process.platform, process.env, app.isPackaged),
-);
+/** The agent's settings and the admin's policy: read for the language here, by the core later. */
+const SETTINGS_FILE = join(app.getPath('userData'), 'settings.json');
+const POLICY_FILE = policyPath(process.platform, process.env, app.isPackaged);
+const chosenLanguage = startLanguage(SETTINGS_FILE, POLICY_FILE);
 if (chosenLanguage !== 'system')
   app.commandLine.appendSwitch('lang', chromiumLocale(chosenLanguage));
 // Logs go to rotating files in the user-data folder (and stderr), redacted.
@@ -146,7 +146,6 @@ async function main(): Promise<void> {
   setupHeadsetAccess(session.defaultSession, url);
 
   const userData = app.getPath('userData');
-  const policyFile = policyPath(process.platform, process.env, app.isPackaged);
   const secrets = createSecretStore({
     file: join(userData, 'secrets.json'),
     platform: process.platform,
@@ -164,7 +163,7 @@ async function main(): Promise<void> {
   });
   core = await createDesktopCore({
     secrets,
-    settingsFile: join(userData, 'settings.json'),
+    settingsFile: SETTINGS_FILE,
     historyFile: join(userData, 'history.jsonl'),
     // Screen-pop: the core vets the URL (shared/screen-pop.ts); the shell only opens it.
     openExternal: (target) => shell.openExternal(target),
@@ -172,7 +171,7 @@ async function main(): Promise<void> {
     env: process.env,
     locale: app.getLocale(),
     // A malformed policy file throws here: the app refuses to start half-configured.
-    policyFile,
+    policyFile: POLICY_FILE,
     // Chromium's network stack: the system proxy and PAC apply to every platform request.
     transport: fetchTransport((input, init) =>
       net.fetch(input instanceof URL ? input.href : input, init),
@@ -265,7 +264,7 @@ async function main(): Promise<void> {
     url: url.href,
     secureStorage: secrets.persistent,
     hidden: startHidden,
-    policyFile,
+    policyFile: POLICY_FILE,
     locked: view.locked ?? [],
     environment: (view.environment ?? []).map((override) => override.variable),
   });
