@@ -5,7 +5,7 @@
 import { isValidAgentName } from '../shared/domain/agent';
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { isIP } from 'node:net';
-import { addressKey, addressScope, nameCounts, unlockName } from './lockout';
+import { addressKey, addressScope, lockEnd, nameCounts, unlockName } from './lockout';
 import { hashPassword, MAX_PASSWORD_CHARS, type ScryptParams, DEFAULT_SCRYPT } from './passwords';
 import type { AuditRecord, FailureRecord, GatewayStore } from './store/port';
 
@@ -118,9 +118,11 @@ export class Admin {
       this.store.listAgentSessions(name),
     ]);
     const now = this.now();
-    const count = (r: FailureRecord) =>
-      `${r.count} wrong password${r.count === 1 ? '' : 's'}` +
-      (r.lockedUntil > now ? `, locked until ${new Date(r.lockedUntil).toISOString()}` : '');
+    const count = (r: FailureRecord) => {
+      const end = lockEnd(r, now);
+      const words = `${r.count} wrong password${r.count === 1 ? '' : 's'}`;
+      return end ? `${words}, locked until ${new Date(end).toISOString()}` : words;
+    };
     const lines = [
       `${agent.name}: ${agent.disabled ? 'disabled' : 'enabled'}, ` +
         `${agent.passwordHash ? 'password set' : 'no password'}, ` +

@@ -86,7 +86,8 @@ export function lockDelay(count: number, free: number, policy: LockoutPolicy): n
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(30, count - free));
 }
 
-const lockEnd = (record: FailureRecord | null, now: number) =>
+/** When the record's lock ends, or 0 when it holds none at `now` (sign-in, `agent status`). */
+export const lockEnd = (record: FailureRecord | null, now: number) =>
   record && record.lockedUntil > now ? record.lockedUntil : 0;
 
 /** Lifts every lock on a name: from unknown addresses and from each address (admin, reset). */
