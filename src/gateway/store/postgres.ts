@@ -279,14 +279,7 @@ class PostgresStore implements GatewayStore {
 
   async getFailure(key: string): Promise<FailureRecord | null> {
     const [row] = await this.rows('SELECT * FROM failures WHERE key = $1', [key]);
-    return row
-      ? {
-          key: String(row.key),
-          count: Number(row.count),
-          lastAt: Number(row.last_at),
-          lockedUntil: Number(row.locked_until),
-        }
-      : null;
+    return row ? toFailure(row) : null;
   }
 
   async putFailure(r: FailureRecord): Promise<void> {
@@ -308,15 +301,7 @@ class PostgresStore implements GatewayStore {
       );
       const found = await client.query('SELECT * FROM failures WHERE key = $1 FOR UPDATE', [key]);
       const row = found.rows[0] as Row | undefined;
-      const old =
-        row && Number(row.count) > 0
-          ? {
-              key,
-              count: Number(row.count),
-              lastAt: Number(row.last_at),
-              lockedUntil: Number(row.locked_until),
-            }
-          : null;
+      const old = row && Number(row.count) > 0 ? toFailure(row) : null;
       const record = next(old);
       if (record) {
         // An upsert: a row deleted meanwhile (a success, a purge) is written again, not lost.
@@ -347,12 +332,7 @@ class PostgresStore implements GatewayStore {
       'SELECT * FROM failures WHERE left(key, length($1)) = $1 ORDER BY key',
       [prefix],
     );
-    return rows.map((row) => ({
-      key: String(row.key),
-      count: Number(row.count),
-      lastAt: Number(row.last_at),
-      lockedUntil: Number(row.locked_until),
-    }));
+    return rows.map(toFailure);
   }
 
   async rememberAddress(agent: string, address: string, at: number): Promise<void> {
@@ -467,6 +447,15 @@ class PostgresStore implements GatewayStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+function toFailure(row: Row): FailureRecord {
+  return {
+    key: String(row.key),
+    count: Number(row.count),
+    lastAt: Number(row.last_at),
+    lockedUntil: Number(row.locked_until),
+  };
 }
 
 function toSession(row: Row): SessionRecord {

@@ -89,6 +89,13 @@ interface AgentRow {
   allow_skills: number;
   created_at: number;
 }
+interface FailureRow {
+  key: string;
+  count: number;
+  last_at: number;
+  locked_until: number;
+}
+
 interface SessionRow {
   token_hash: string;
   agent: string;
@@ -162,10 +169,7 @@ class SqliteStore implements GatewayStore {
         `SELECT * FROM sessions WHERE agent = ? ORDER BY last_seen_at DESC`,
       ),
       purgeSessions: db.prepare(`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?`),
-      getFailure: db.prepare<
-        [string],
-        { key: string; count: number; last_at: number; locked_until: number }
-      >(`SELECT * FROM failures WHERE key = ?`),
+      getFailure: db.prepare<[string], FailureRow>(`SELECT * FROM failures WHERE key = ?`),
       putFailure: db.prepare(
         `INSERT INTO failures (key, count, last_at, locked_until) VALUES (?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET count = excluded.count, last_at = excluded.last_at,
@@ -175,10 +179,9 @@ class SqliteStore implements GatewayStore {
       clearFailurePrefix: db.prepare(
         `DELETE FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix`,
       ),
-      listFailurePrefix: db.prepare<
-        { prefix: string },
-        { key: string; count: number; last_at: number; locked_until: number }
-      >(`SELECT * FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key`),
+      listFailurePrefix: db.prepare<{ prefix: string }, FailureRow>(
+        `SELECT * FROM failures WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key`,
+      ),
       rememberAddress: db.prepare(
         `INSERT INTO known_addresses (agent, address, last_at)
          SELECT @agent, @address, @at WHERE EXISTS (SELECT 1 FROM agents WHERE name = @agent)
@@ -342,18 +345,11 @@ class SqliteStore implements GatewayStore {
 
   async getFailure(key: string): Promise<FailureRecord | null> {
     const row = this.q.getFailure.get(key);
-    return row
-      ? { key: row.key, count: row.count, lastAt: row.last_at, lockedUntil: row.locked_until }
-      : null;
+    return row ? toFailure(row) : null;
   }
 
   async listFailurePrefix(prefix: string): Promise<FailureRecord[]> {
-    return this.q.listFailurePrefix.all({ prefix }).map((row) => ({
-      key: row.key,
-      count: row.count,
-      lastAt: row.last_at,
-      lockedUntil: row.locked_until,
-    }));
+    return this.q.listFailurePrefix.all({ prefix }).map(toFailure);
   }
 
   async putFailure(r: FailureRecord): Promise<void> {
@@ -373,9 +369,7 @@ class SqliteStore implements GatewayStore {
     return this.db
       .transaction(() => {
         const row = this.q.getFailure.get(key);
-        const old = row
-          ? { key: row.key, count: row.count, lastAt: row.last_at, lockedUntil: row.locked_until }
-          : null;
+        const old = row ? toFailure(row) : null;
         const record = next(old);
         if (record) this.q.putFailure.run(key, record.count, record.lastAt, record.lockedUntil);
         else if (old) this.q.clearFailure.run(key);
@@ -457,6 +451,10 @@ class SqliteStore implements GatewayStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function toFailure(row: FailureRow): FailureRecord {
+  return { key: row.key, count: row.count, lastAt: row.last_at, lockedUntil: row.locked_until };
 }
 
 function toSession(row: SessionRow): SessionRecord {
