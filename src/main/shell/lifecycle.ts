@@ -69,6 +69,11 @@ export function setupQuit(options: QuitOptions): QuitControl {
     approved = true;
     app.quit();
   };
+  /** How to ask "hang up and quit?" when a quit now would hang up a call; else null. */
+  const questionFirst = () => {
+    const confirm = options.confirmInCall;
+    return confirm && core && isInCall(core.snapshot()) ? confirm : null;
+  };
   /** Asks "hang up and quit?" (once at a time); quits when the agent says so. */
   const askThenQuit = (confirm: () => Promise<boolean>): Promise<void> => {
     asking ??= (async () => {
@@ -100,8 +105,8 @@ export function setupQuit(options: QuitOptions): QuitControl {
     event.preventDefault();
     if (quitting) return;
     // Not through the app's own Quit (the Dock's, on macOS): a call on the line is asked about.
-    const confirm = options.confirmInCall;
-    if (!approved && confirm && core && isInCall(core.snapshot())) {
+    const confirm = approved ? null : questionFirst();
+    if (confirm) {
       void askThenQuit(confirm);
       return;
     }
@@ -135,8 +140,8 @@ export function setupQuit(options: QuitOptions): QuitControl {
     quit: async () => {
       if (quitting) return;
       if (asking) return asking;
-      const confirm = options.confirmInCall;
-      if (!core || !isInCall(core.snapshot()) || !confirm) {
+      const confirm = questionFirst();
+      if (!confirm) {
         quitApproved();
         return;
       }
