@@ -1,26 +1,44 @@
 /**
- * Per-agent serialization of API requests. Each request on an agent runs only after the earlier
- * ones on the same agent have finished, so a slow operation (a forced logout waiting for the
- * call to be hung up) never interleaves with another request on that agent.
+ * The platform's per-agent lock around API requests (docs/platform-api/agent-api.md §2).
  *
- * Design choice (docs/platform-api/agent-api.md §2, 000004): requests queue rather than fail. Only a request that
- * has waited longer than `waitLimitMs` for its turn is answered 000004 ("系统繁忙"), like the
- * platform's agent lock that could not be taken; it then never runs. Tasks that finish without
- * awaiting (almost all: the store is synchronous) take the fast path and never touch the queue.
+ * The real platform takes the agent's lock without waiting (`DistributeLock.lock()`,
+ * "非阻塞式获取锁"): a request that finds another request on the same agent holding it is refused
+ * at once. That is the default here (`waitLimitMs` 0). With a positive limit, requests queue
+ * instead, and only one that waited longer than the limit for its turn is refused; it then never
+ * runs. Tests and demos that want a patient platform set that limit.
+ *
+ * The lock is held while a request runs. The emulator's store is synchronous, so it is held only
+ * across its slow steps (a forced logout waiting for the call to be hung up), or while a request
+ * made slow on purpose (`slowNext`, like a platform under load) waits to answer.
  */
 export class AgentQueue {
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly slow = new Map<string, number>();
 
   constructor(private readonly waitLimitMs: () => number) {}
 
-  /** Runs `task` in turn on `key`; `busy()` answers instead if the turn took too long. */
+  /**
+   * The agent's next request holds its lock `ms` longer before it is answered (after it has been
+   * applied, as a reply on its way).
+   */
+  slowNext(key: string, ms: number): void {
+    this.slow.set(key, ms);
+  }
+
+  /** Runs `task` with `key`'s lock; `busy()` answers instead when the lock cannot be had. */
   async run<T>(key: string, task: () => T | Promise<T>, busy: () => T): Promise<T> {
+    const delay = this.slow.get(key);
+    const body = delay === undefined ? task : () => slowly(task, delay);
     const previous = this.tails.get(key);
     if (previous === undefined) {
-      const value = task();
+      if (delay !== undefined) this.slow.delete(key);
+      const value = body();
       if (!isThenable(value)) return value; // finished synchronously: nothing could interleave
       return this.hold(key, Promise.resolve(value));
     }
+    const limit = this.waitLimitMs();
+    if (limit <= 0) return busy(); // the platform's lock: refused at once, never run
+    if (delay !== undefined) this.slow.delete(key);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = previous.then(() => mine);
@@ -29,12 +47,12 @@ export class AgentQueue {
       release();
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
-    if (!(await settlesWithin(previous, this.waitLimitMs()))) {
+    if (!(await settlesWithin(previous, limit))) {
       void previous.then(done); // keep our place so later requests stay in order
       return busy();
     }
     try {
-      return await task();
+      return await body();
     } finally {
       done();
     }
@@ -57,6 +75,12 @@ export class AgentQueue {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+}
+
+async function slowly<T>(task: () => T | Promise<T>, ms: number): Promise<T> {
+  const value = await task();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return value;
 }
 
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {

@@ -23,6 +23,10 @@
  *        them; the agent row stays): the agent is answered with `state: null, extension: null`
  *        and offered no calls until a state change and an extension change set them again;
  *        keepalive and logout still work. Unknown agent → 404.
+ *   POST /emulator/agents/{name}/slow {ms}
+ *        The agent's next platform request is applied, then holds the agent's lock `ms` (1–60000)
+ *        longer before its reply, as on a platform under load: requests on the agent meanwhile
+ *        are refused for the lock (000004; a logout 040203). Unknown agent → 404.
  *   POST /emulator/agents/{name}/state {state}
  *        Sets any well-formed state, as the platform's own routing does (e.g. "fetching",
  *        "talking/x") — what the calls feature will do; for tests of 040203 meanwhile.
@@ -46,7 +50,10 @@ export interface ServerSettings {
   timestampWindowSec: number;
   /** The zone Timestamps are read in (IANA name; default Asia/Shanghai, the platform's). */
   platformTimeZone?: string;
-  /** How long a request waits for its agent's turn before 000004. */
+  /**
+   * How long a request waits for its agent's lock before it is refused (000004; a logout 040203).
+   * 0, the default, is the platform's lock: refused at once.
+   */
   lockWaitMs: number;
   /** False → every business request answers 010002 (no call-center service). */
   callCenterService: boolean;
@@ -54,6 +61,8 @@ export interface ServerSettings {
 
 export interface ControlContext {
   store: PlatformStore;
+  /** The agent's next platform request holds its lock `ms` longer before answering. */
+  slowNext(name: string, ms: number): void;
   settings: ServerSettings;
   accountId: string;
   auth: boolean;
@@ -76,6 +85,7 @@ const ConfigSchema = z.strictObject({
   callCenterService: z.boolean().optional(),
 });
 const StateSchema = z.strictObject({ state: z.string() });
+const SlowSchema = z.strictObject({ ms: z.number().int().min(1).max(60_000) });
 const RegistrationSchema = z.strictObject({
   contact: z.string().min(1).nullable(),
   expiresInSec: z.number().positive().optional(),
@@ -158,6 +168,16 @@ export function handleControl(
         if (result.code === PLATFORM_CODES.AGENT_NOT_FOUND) return unknown('agent');
         if (result.code !== PLATFORM_CODES.OK)
           return sendJson(res, 400, { ok: false, error: 'bad state' });
+        sendJson(res, 200, { ok: true });
+      }),
+    );
+  }
+  if (first === 'agents' && id && rest.length === 0 && action === 'slow') {
+    return only('POST', () =>
+      json(SlowSchema, ({ ms }) => {
+        const name = decodeSegment(id);
+        if (!store.agentStatus(name)) return unknown('agent');
+        ctx.slowNext(name, ms);
         sendJson(res, 200, { ok: true });
       }),
     );

@@ -55,7 +55,10 @@ export interface EmulatorOptions {
    * the real platform's); an unknown name fails the start.
    */
   platformTimeZone?: string;
-  /** A request waiting longer than this for its agent's turn gets 000004 (default 5000). */
+  /**
+   * How long a request may wait for its agent's lock before it is refused (000004; a logout
+   * 040203). Default 0: refused at once, as the platform's non-blocking lock does.
+   */
   lockWaitMs?: number;
   /**
    * Attaches the embedded SIP-over-WebSocket registrar to the server, and the call center rings
@@ -110,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const settings: ServerSettings = {
     timestampWindowSec: options.timestampWindowSec ?? 300,
     platformTimeZone,
-    lockWaitMs: options.lockWaitMs ?? 5000,
+    lockWaitMs: options.lockWaitMs ?? 0,
     callCenterService: true,
   };
   const calls = new CallCenter({

@@ -2,7 +2,7 @@
  * The platform's business routes under `/v1/account/{accountId}/callcenter/` (docs/platform-api/agent-api.md §3,
  * §5): which methods each path has, and the handler that turns a request into a store call.
  * Bodies are checked before the agent is looked up, as the platform does (a bad body on an
- * unknown agent is 000001, not 040202). Every agent-scoped handler runs in that agent's queue.
+ * unknown agent is 000001, not 040202). Every agent-scoped handler runs under that agent's lock.
  */
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { decodeSegment } from './http-io';
@@ -42,9 +42,14 @@ export function platformRoutes(
   store: PlatformStore,
   queue: AgentQueue,
 ): (segments: readonly string[]) => RouteMatch | null {
+  // Refused for the agent's lock: `SystemBusyException` (000004), but a logout
+  // `AgentIsBusyException` (040203), as if the agent were in a call.
   const busy = () => fail(PLATFORM_CODES.BUSY_LOCKED);
-  const onAgent = <T>(name: string, task: () => Result<T> | Promise<Result<T>>) =>
-    queue.run<Result<T>>(name, task, busy);
+  const onAgent = <T>(
+    name: string,
+    task: () => Result<T> | Promise<Result<T>>,
+    refused: () => Result<T> = busy,
+  ) => queue.run<Result<T>>(name, task, refused);
 
   const agents: MethodTable = {
     GET: ({ query }) => {
@@ -63,7 +68,11 @@ export function platformRoutes(
     DELETE: ({ params: [name], query }) => {
       const force = parseForce(new URLSearchParams(query));
       if (force.code !== PLATFORM_CODES.OK) return force;
-      return onAgent(name!, () => store.logout(name!, force.data));
+      return onAgent(
+        name!,
+        () => store.logout(name!, force.data),
+        () => fail(PLATFORM_CODES.AGENT_BUSY),
+      );
     },
   };
   const keepalive: MethodTable = {

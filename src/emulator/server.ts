@@ -39,6 +39,7 @@ export function createEmulatorServer(ctx: ServerContext): Server {
   const match = platformRoutes(ctx.store, queue);
   const controls = {
     store: ctx.store,
+    slowNext: (name: string, ms: number) => queue.slowNext(name, ms),
     settings: ctx.settings,
     accountId: ctx.accountId,
     auth: ctx.credentials !== null,

@@ -1,7 +1,8 @@
 /**
- * Concurrent requests on one agent never interleave: the per-agent queue on its own, then over
- * HTTP — racing state changes, racing logins, and 000004 for a request that waited too long
- * behind a forced logout whose hang-up is slow.
+ * Concurrent requests on one agent never interleave: the per-agent lock on its own, then over
+ * HTTP — racing state changes, racing logins, and the platform's non-blocking lock: a request
+ * that finds the agent's lock held (a forced logout whose hang-up is slow, a request made slow)
+ * is refused at once, 000004 (a logout 040203); with `lockWaitMs` it waits its turn instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentQueue } from '../../src/emulator/agent-queue';
@@ -52,6 +53,43 @@ describe('AgentQueue', () => {
     };
     await Promise.all(['a', 'b', 'c'].map((k) => queue.run(k, task, () => undefined)));
     expect(overlap).toBe(3);
+  });
+
+  it("with no wait (the platform's lock), answers busy() at once to a request that finds it held", async () => {
+    const queue = new AgentQueue(() => 0);
+    const ran: string[] = [];
+    let finish!: () => void;
+    const holding = queue.run(
+      'a',
+      () => new Promise<string>((r) => (finish = () => r('first'))),
+      () => 'busy',
+    );
+    const refused = queue.run(
+      'a',
+      () => {
+        ran.push('second');
+        return 'second';
+      },
+      () => 'busy',
+    );
+    const other = queue.run(
+      'b',
+      () => 'other',
+      () => 'busy',
+    );
+    expect(await refused).toBe('busy');
+    expect(await other).toBe('other');
+    finish();
+    expect(await holding).toBe('first');
+    expect(ran).toEqual([]);
+    expect(
+      await queue.run(
+        'a',
+        () => 'next',
+        () => 'busy',
+      ),
+    ).toBe('next');
+    expect(queue.activeKeys).toBe(0);
   });
 
   it('answers busy() to a request that waited longer than the limit, which then never runs', async () => {
@@ -158,9 +196,39 @@ describe('over HTTP', () => {
     await control(emu, 'reset', {});
   });
 
-  it('a request behind a slow forced logout waits its turn, or gets 000004 past the limit', async () => {
+  it('refuses a request at once while a slow forced logout holds the agent: 000004, a logout 040203', async () => {
+    const off = emu.store.onForceHangup(() => sleep(800));
+    try {
+      await login(emu, 'a1', EXT[0]);
+      emu.store.forceState('a1', 'talking');
+      const logout = code(call(emu, 'DELETE', '/callcenter/agent/a1?force=true'));
+      const leaving = () => emu.store.agentStatus('a1')?.leaving === true;
+      await until(leaving, 'the forced logout to start');
+      const started = Date.now();
+      const refused = await Promise.all([
+        code(call(emu, 'POST', '/callcenter/agent/a1/state', { state: 'idle' })),
+        code(call(emu, 'GET', '/callcenter/agent/a1/keepalive')),
+        code(call(emu, 'GET', '/callcenter/agent/a1')),
+        code(call(emu, 'DELETE', '/callcenter/agent/a1?force=true')),
+      ]);
+      // The platform's lock never waits: answered long before the hang-up is over.
+      expect(Date.now() - started).toBeLessThan(600);
+      expect(refused).toEqual(['000004', '000004', '000004', '040203']);
+      // Other agents were never held up.
+      await login(emu, 'b1', EXT[1]);
+      expect(await logout).toBe('000000');
+      // Refused requests never ran: the logout stands, nothing came back.
+      expect(emu.store.agentStatus('a1')).toBeNull();
+    } finally {
+      off();
+      await control(emu, 'reset', {});
+    }
+  });
+
+  it('with lockWaitMs, a request behind a slow forced logout waits its turn, or gets 000004 past it', async () => {
     const off = emu.store.onForceHangup(() => sleep(300));
     try {
+      await control(emu, 'config', { lockWaitMs: 5000 });
       await login(emu, 'a1', EXT[0]);
       emu.store.forceState('a1', 'talking');
       // Within the limit: the state change waits for the logout and then finds no agent.
@@ -179,12 +247,36 @@ describe('over HTTP', () => {
       const busy = code(call(emu, 'GET', '/callcenter/agent/a1/keepalive'));
       expect(await busy).toBe('000004');
       expect(await logout2).toBe('000000');
-      // Other agents were never held up.
-      await login(emu, 'b1', EXT[1]);
     } finally {
       off();
-      await control(emu, 'config', { lockWaitMs: 5000 });
+      await control(emu, 'config', { lockWaitMs: 0 });
       await control(emu, 'reset', {});
     }
+  });
+
+  it('slow: the next request is applied, then holds the lock before its reply', async () => {
+    await login(emu, 'a1', EXT[0], { state: 'busy' });
+    expect((await control(emu, 'agents/a1/slow', { ms: 300 })).json).toEqual({ ok: true });
+    const started = Date.now();
+    const change = code(call(emu, 'POST', '/callcenter/agent/a1/state', { state: 'idle' }));
+    await until(() => emu.store.agentStatus('a1')?.state === 'idle', 'the change applied');
+    // Its reply still on the way: a sign-out finds the lock held, as on the real platform.
+    expect(await code(call(emu, 'DELETE', '/callcenter/agent/a1'))).toBe('040203');
+    expect(await code(call(emu, 'GET', '/callcenter/agent/a1/keepalive'))).toBe('000004');
+    expect(await change).toBe('000000');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Only the next request: the one after answers at once and works.
+    expect(await code(call(emu, 'DELETE', '/callcenter/agent/a1'))).toBe('000000');
+    // Bad input: refused, nothing kept.
+    await login(emu, 'a1', EXT[0]);
+    for (const bad of [{}, { ms: 0 }, { ms: 60_001 }, { ms: 1.5 }, { ms: '5' }, { ms: 5, x: 1 }]) {
+      expect((await control(emu, 'agents/a1/slow', bad)).status).toBe(400);
+    }
+    expect((await control(emu, 'agents/nobody/slow', { ms: 5 })).status).toBe(404);
+    expect((await fetch(`${emu.origin}/emulator/agents/a1/slow`)).status).toBe(405);
+    const quick = Date.now();
+    expect(await code(call(emu, 'GET', '/callcenter/agent/a1/keepalive'))).toBe('000000');
+    expect(Date.now() - quick).toBeLessThan(250);
+    await control(emu, 'reset', {});
   });
 });

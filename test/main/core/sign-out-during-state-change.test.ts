@@ -2,9 +2,9 @@
  * Signing out (the Sign-out button, or "sign out" on lock) while a state change is on its way.
  * The real platform's agent lock never waits (`DistributeLock.lock()`, non-blocking): a logout
  * that finds a state change holding it is refused 040203 "座席正忙" although there is no call,
- * and a state change that finds a logout holding it 000004. The emulator queues instead, so the
- * bed below puts that lock in front of it. The agent must end signed out on the platform, with no
- * false "you are in a call, sign out anyway?" question.
+ * and a state change that finds a logout holding it 000004. The emulator's lock does the same,
+ * and its `slow` control keeps a state change holding it. The agent must end signed out on the
+ * platform, with no false "you are in a call, sign out anyway?" question.
  */
 import { describe, expect, it } from 'vitest';
 import { appError } from '../../../src/shared/domain/errors';
@@ -17,34 +17,16 @@ let onLock: HoldAction = 'sign-out';
 const bed = useSessionBed({ holdActions: () => ({ onSuspend: onLock, onLock }) });
 
 /**
- * The platform's non-blocking agent lock around setState and logout. `holdNextState()` keeps the
- * next state change holding the lock (its reply on the way) until the returned function is called.
+ * The next state change keeps the agent's lock on the emulator for `ms` after it is applied (its
+ * reply on the way), as on a platform under load.
  */
-function platformLock(b: Bed): { holdNextState: () => () => void } {
-  let locked = 0;
-  let gate: Promise<void> | null = null;
-  const locking = async (busy: '040203' | '000004', run: () => Promise<unknown>) => {
-    if (locked > 0) return { ok: false, error: appError(busy) };
-    locked++;
-    try {
-      const answer = await run();
-      const wait = gate;
-      gate = null;
-      if (wait) await wait;
-      return answer;
-    } finally {
-      locked--;
-    }
-  };
-  b.tweak.setState = (real) => locking('000004', real);
-  b.tweak.logout = (real) => locking('040203', real);
-  return {
-    holdNextState: () => {
-      let open!: () => void;
-      gate = new Promise<void>((r) => (open = r));
-      return open;
-    },
-  };
+async function slowNextState(b: Bed, ms = 300): Promise<void> {
+  const res = await fetch(`${b.emulator.origin}/emulator/agents/agent_1/slow`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ms }),
+  });
+  expect(res.status).toBe(200);
 }
 
 describe('signing out while a state change is on its way', () => {
@@ -52,13 +34,10 @@ describe('signing out while a state change is on its way', () => {
     onLock = 'sign-out';
     const b = bed();
     await signIn(b, 'busy');
-    const lock = platformLock(b);
-    const release = lock.holdNextState();
+    await slowNextState(b);
     const choosing = b.session.setState('idle');
     await pause(100);
     const locking = b.session.hold('lock');
-    await pause(100);
-    release();
     await choosing;
     await locking;
     await waitFor(() => platformState(b) === null, 'signed out on the platform');
@@ -73,13 +52,10 @@ describe('signing out while a state change is on its way', () => {
   it('the Sign-out button signs the agent out, asking nothing', async () => {
     const b = bed();
     await signIn(b, 'busy');
-    const lock = platformLock(b);
-    const release = lock.holdNextState();
+    await slowNextState(b);
     const choosing = b.session.setState('idle');
     await pause(100);
     const signingOut = b.session.signOut(false);
-    await pause(100);
-    release();
     await choosing;
     const answer = await signingOut;
     expect(answer.ok ? 'ok' : answer.error.code).toBe('ok');
