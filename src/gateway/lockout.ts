@@ -75,6 +75,20 @@ export function addressScope(address: string): string {
   return `${prefix.join(':')}::/64`;
 }
 
+/**
+ * Known addresses kept under another key than {@link addressScope} gives, each with the key it
+ * should have: the desks migration 4 seeded from IPv6 sessions, by their whole address. Each
+ * store moves them in a later migration.
+ */
+export function unscopedDesks<T extends { address: string }>(
+  rows: readonly T[],
+): Array<T & { desk: string }> {
+  return rows.flatMap((row) => {
+    const desk = addressScope(row.address);
+    return desk === row.address ? [] : [{ ...row, desk }];
+  });
+}
+
 /** Whole failures a count that drains has lost over `ms` (`free` per forget period). */
 function drainedBy(ms: number, free: number, policy: LockoutPolicy): number {
   return Math.floor((ms * free) / policy.forgetMs);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/gateway/store/open';
+import { addressScope } from '../../src/gateway/lockout';
 import type { GatewayStore } from '../../src/gateway/store/port';
 import { missingPostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
 import { PASSWORDS, send, startRig, type Rig } from './helpers';
@@ -224,6 +225,11 @@ function upgradeTest(open: () => Promise<GatewayStore>, rewind: () => Promise<vo
     const session = { agent: 'alice', createdAt: 5e12, lastSeenAt: 5e12, expiresAt: 6e12 };
     await store.createSession({ ...session, tokenHash: 'a', sourceAddress: `::ffff:${DESK}` });
     await store.createSession({ ...session, tokenHash: 'b', sourceAddress: '10.1.0.6' });
+    // An IPv6 desk, twice in its /64 (a privacy address changes daily), and one in another /64.
+    await store.createSession({ ...session, tokenHash: 'c', sourceAddress: '2001:db8:7:1::5' });
+    const later = { ...session, createdAt: 5.5e12 };
+    await store.createSession({ ...later, tokenHash: 'd', sourceAddress: '2001:DB8:7:1:a:b:c:d' });
+    await store.createSession({ ...session, tokenHash: 'e', sourceAddress: '2001:db8:7:2::5' });
     await store.close();
     await rewind();
     const upgraded = await open();
@@ -231,6 +237,13 @@ function upgradeTest(open: () => Promise<GatewayStore>, rewind: () => Promise<vo
       expect(await upgraded.knownAddressAt('alice', DESK)).toBe(5e12);
       expect(await upgraded.knownAddressAt('alice', '10.1.0.6')).toBe(5e12);
       expect(await upgraded.knownAddressAt('alice', '10.1.0.7')).toBeNull();
+      // Kept as the lockout looks desks up: by the /64, the latest sign-in there.
+      expect(await upgraded.knownAddresses('alice')).toEqual([
+        { address: addressScope('2001:db8:7:1::ffff'), lastAt: 5.5e12 },
+        { address: DESK, lastAt: 5e12 },
+        { address: '10.1.0.6', lastAt: 5e12 },
+        { address: addressScope('2001:db8:7:2::1'), lastAt: 5e12 },
+      ]);
     } finally {
       await upgraded.close();
     }

@@ -4,6 +4,7 @@
  * Migrations take an advisory lock, so instances starting together do not race.
  */
 import pg from 'pg';
+import { unscopedDesks } from '../lockout';
 import type {
   AgentPatch,
   AgentRecord,
@@ -14,8 +15,34 @@ import type {
   SessionRecord,
 } from './port';
 
-/** Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. */
-const MIGRATIONS = [
+/**
+ * Migration 6: the desks migration 4 seeded from IPv6 sessions by their whole address, under
+ * the /64 the lockout looks them up by (a desk's privacy address changes daily within it).
+ */
+async function rescopeDesks(client: pg.PoolClient): Promise<void> {
+  const found = await client.query<{ agent: string; address: string; lastAt: string }>(
+    `SELECT agent, address, last_at AS "lastAt" FROM known_addresses
+     WHERE address LIKE '%:%' AND address NOT LIKE '%/64'`,
+  );
+  for (const row of unscopedDesks(found.rows)) {
+    await client.query(
+      `INSERT INTO known_addresses (agent, address, last_at) VALUES ($1, $2, $3)
+       ON CONFLICT (agent, address)
+       DO UPDATE SET last_at = GREATEST(known_addresses.last_at, EXCLUDED.last_at)`,
+      [row.agent, row.desk, row.lastAt],
+    );
+    await client.query('DELETE FROM known_addresses WHERE agent = $1 AND address = $2', [
+      row.agent,
+      row.address,
+    ]);
+  }
+}
+
+/**
+ * Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. A
+ * function step is for what SQL alone cannot say.
+ */
+const MIGRATIONS: Array<string | ((client: pg.PoolClient) => Promise<void>)> = [
   `CREATE TABLE agents (
      name TEXT PRIMARY KEY,
      password_hash TEXT,
@@ -73,6 +100,7 @@ const MIGRATIONS = [
      FROM sessions GROUP BY 1, 2 ON CONFLICT DO NOTHING;`,
   // `audit --about NAME`: rows by the target's first word, newest first, without a scan.
   `CREATE INDEX audit_subject ON audit (split_part(target, ' ', 1), id);`,
+  rescopeDesks,
 ];
 /** Any fixed number: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK = 7_310_412;
@@ -136,7 +164,9 @@ class PostgresStore implements GatewayStore {
       for (; version < MIGRATIONS.length; version++) {
         await client.query('BEGIN');
         try {
-          await client.query(MIGRATIONS[version]!);
+          const step = MIGRATIONS[version]!;
+          if (typeof step === 'string') await client.query(step);
+          else await step(client);
           await client.query('UPDATE schema_version SET version = $1', [version + 1]);
           await client.query('COMMIT');
         } catch (error) {

@@ -4,6 +4,7 @@
  * for the hot path (a token lookup is a primary-key read of a few microseconds).
  */
 import Database from 'better-sqlite3';
+import { unscopedDesks } from '../lockout';
 import type {
   AgentPatch,
   AgentRecord,
@@ -20,8 +21,33 @@ const SEED_KNOWN_ADDRESSES = `INSERT INTO known_addresses (agent, address, last_
     THEN substr(source_address, 8) ELSE source_address END AS address, MAX(created_at)
   FROM sessions GROUP BY 1, 2 ON CONFLICT DO NOTHING;`;
 
-/** Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. */
-const MIGRATIONS = [
+/**
+ * Migration 6: the desks migration 4 seeded from IPv6 sessions by their whole address, under
+ * the /64 the lockout looks them up by (a desk's privacy address changes daily within it).
+ */
+function rescopeDesks(db: Database.Database): void {
+  const rows = db
+    .prepare(
+      `SELECT agent, address, last_at AS lastAt FROM known_addresses
+       WHERE address LIKE '%:%' AND address NOT LIKE '%/64'`,
+    )
+    .all() as Array<{ agent: string; address: string; lastAt: number }>;
+  const put = db.prepare(
+    `INSERT INTO known_addresses (agent, address, last_at) VALUES (?, ?, ?)
+     ON CONFLICT (agent, address) DO UPDATE SET last_at = max(last_at, excluded.last_at)`,
+  );
+  const drop = db.prepare(`DELETE FROM known_addresses WHERE agent = ? AND address = ?`);
+  for (const row of unscopedDesks(rows)) {
+    put.run(row.agent, row.desk, row.lastAt);
+    drop.run(row.agent, row.address);
+  }
+}
+
+/**
+ * Schema steps; the index + 1 is the version. Never edit a step that has shipped: add one. A
+ * function step is for what SQL alone cannot say.
+ */
+const MIGRATIONS: Array<string | ((db: Database.Database) => void)> = [
   `CREATE TABLE agents (
      name TEXT PRIMARY KEY,
      password_hash TEXT,
@@ -77,6 +103,7 @@ const MIGRATIONS = [
   // `audit --about NAME`: rows by the target's first word, newest first, without a scan. The
   // expression is AUDIT_SUBJECT's, character for character, or SQLite does not use the index.
   `CREATE INDEX audit_subject ON audit(substr(target, 1, instr(target || ' ', ' ') - 1), id);`,
+  rescopeDesks,
 ];
 
 /** The target's first word, as the audit_subject index has it. */
@@ -232,7 +259,11 @@ class SqliteStore implements GatewayStore {
         { version: number } | undefined;
       let version = row?.version ?? 0;
       if (!row) this.db.prepare(`INSERT INTO schema_version (version) VALUES (0)`).run();
-      for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]!);
+      for (; version < MIGRATIONS.length; version++) {
+        const step = MIGRATIONS[version]!;
+        if (typeof step === 'string') this.db.exec(step);
+        else step(this.db);
+      }
       this.db.prepare(`UPDATE schema_version SET version = ?`).run(version);
     });
     step.immediate();
