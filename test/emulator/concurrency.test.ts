@@ -19,6 +19,17 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** Runs a quick task on `key` that notes `value` in `ran` when it runs; 'busy' if refused. */
+const quick = (queue: AgentQueue, key: string, value: string, ran: string[] = []) =>
+  queue.run(
+    key,
+    () => {
+      ran.push(value);
+      return value;
+    },
+    () => 'busy',
+  );
+
 describe('AgentQueue', () => {
   it('runs tasks on one key one at a time, in arrival order', async () => {
     const queue = new AgentQueue(() => 5000);
@@ -64,31 +75,14 @@ describe('AgentQueue', () => {
       () => new Promise<string>((r) => (finish = () => r('first'))),
       () => 'busy',
     );
-    const refused = queue.run(
-      'a',
-      () => {
-        ran.push('second');
-        return 'second';
-      },
-      () => 'busy',
-    );
-    const other = queue.run(
-      'b',
-      () => 'other',
-      () => 'busy',
-    );
+    const refused = quick(queue, 'a', 'second', ran);
+    const other = quick(queue, 'b', 'other');
     expect(await refused).toBe('busy');
     expect(await other).toBe('other');
     finish();
     expect(await holding).toBe('first');
     expect(ran).toEqual([]);
-    expect(
-      await queue.run(
-        'a',
-        () => 'next',
-        () => 'busy',
-      ),
-    ).toBe('next');
+    expect(await quick(queue, 'a', 'next')).toBe('next');
     expect(queue.activeKeys).toBe(0);
   });
 
@@ -104,24 +98,11 @@ describe('AgentQueue', () => {
       },
       () => 'busy',
     );
-    const late = queue.run(
-      'a',
-      () => {
-        ran.push('late');
-        return 'late';
-      },
-      () => 'busy',
-    );
+    const late = quick(queue, 'a', 'late', ran);
     expect(await late).toBe('busy');
     expect(await slow).toBe('slow');
     // Order still holds for what comes next.
-    expect(
-      await queue.run(
-        'a',
-        () => 'next',
-        () => 'busy',
-      ),
-    ).toBe('next');
+    expect(await quick(queue, 'a', 'next')).toBe('next');
     expect(ran).toEqual(['slow']);
   });
 
