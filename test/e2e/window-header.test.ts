@@ -1,7 +1,8 @@
 /**
  * The header at the documentation's viewport (1000 px) in English, signed in on the demo
  * platform with a long agent name: brand, navigation and tools stay on one row (issue 10, 12).
- * Screenshot: test-results/screenshots/header-en-1000.png.
+ * Its Settings cards line up at one width.
+ * Screenshots: test-results/screenshots/header-en-1000.png, settings-en-1000.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
@@ -49,5 +50,22 @@ describe.skipIf(skip)(skip ?? 'agent window: header (Chromium)', () => {
     // …and inside the window: Sign out keeps the header's 20 px margin, not the window's edge.
     const signOut = await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox();
     expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(1000 - 20);
+  });
+
+  it("lines Settings' two cards up at one width (screenshot: settings-en-1000)", async () => {
+    const { page } = app;
+    await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Wrap-up and calls' }).waitFor();
+    const widths = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('main form')).map((form) =>
+        Math.round(form.getBoundingClientRect().width),
+      ),
+    );
+    await screenshot(page, 'settings-en-1000');
+    // The platform, SIP, reasons … card and the wrap-up card: fields as wide in both, not the
+    // wrap-up card's run across the whole window.
+    expect(widths).toHaveLength(2);
+    expect(widths[1]).toBe(widths[0]);
+    expect(widths[0]).toBeLessThanOrEqual(640);
   });
 });
