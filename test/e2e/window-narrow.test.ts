@@ -3,7 +3,7 @@
  * zoom is 480 CSS px. With a caller of 32 characters (the longest number the platform sends),
  * every screen fits the width — the page never scrolls sideways and the caller's number is
  * shown whole in the ringing and talking panels; the wrap-up card's buttons keep one line each,
- * and so do History's headings and short cells.
+ * and so do History's headings and short cells; Settings shows every shortcut whole.
  * And at 400 px (a zoom beyond 150 %) in English, whose tab names are the longest, the header's
  * tabs wrap rather than run past the edge.
  * Screenshots: test-results/screenshots/narrow-*.
@@ -131,6 +131,22 @@ describe.skipIf(skip)(skip ?? 'agent window: narrow (Chromium)', () => {
     await page.getByRole('combobox', { name: '更换分机' }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('option').length > 2);
     await fits(page, 'narrow-skills');
+  });
+
+  it('shows every shortcut in Settings whole', async () => {
+    const { page } = desk;
+    await button('设置').click();
+    const mute = page.getByRole('textbox', { name: '静音/取消静音（全局快捷键）' });
+    await mute.waitFor();
+    await mute.scrollIntoViewIfNeeded();
+    await fits(page, 'narrow-settings-keys');
+    // Each shortcut field is wide enough for its value: none cut off at the field's edge.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input[id^="set-hotkey"]')]
+        .filter((input) => input.scrollWidth > input.clientWidth)
+        .map((input) => `${input.id}: ${input.value}`),
+    );
+    expect(cut).toEqual([]);
   });
 
   it('opens the Away menu inside the window, not past its right edge', async () => {
