@@ -108,6 +108,8 @@ describe('extension', () => {
     const { api } = await openSkills();
     // Its number (the line's SIP user), as the sign-in list shows it, not only the id.
     expect(textIn()).toContain('当前分机：1000100001 · ext1');
+    // The number and id set apart from the sentence (monospace), the words in the page's font.
+    expect(document.querySelector('.current code')?.textContent).toBe('1000100001 · ext1');
     await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
     await click(getByRole('button', { name: '更换' }));
     expect(api.callsOf('setExtension')).toEqual([['ext2']]);
