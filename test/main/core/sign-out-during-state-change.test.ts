@@ -3,8 +3,9 @@
  * The real platform's agent lock never waits (`DistributeLock.lock()`, non-blocking): a logout
  * that finds a state change holding it is refused 040203 "座席正忙" although there is no call,
  * and a state change that finds a logout holding it 000004. The emulator's lock does the same,
- * and its `slow` control keeps a state change holding it. The agent must end signed out on the
- * platform, with no false "you are in a call, sign out anyway?" question.
+ * and its `slow` control keeps a request holding it. The agent must end signed out on the
+ * platform, with no false "you are in a call, sign out anyway?" question; and a state change
+ * that meets the lock is the agent's choice still, sent again.
  */
 import { describe, expect, it } from 'vitest';
 import { appError } from '../../../src/shared/domain/errors';
@@ -17,10 +18,10 @@ let onLock: HoldAction = 'sign-out';
 const bed = useSessionBed({ holdActions: () => ({ onSuspend: onLock, onLock }) });
 
 /**
- * The next state change keeps the agent's lock on the emulator for `ms` after it is applied (its
- * reply on the way), as on a platform under load.
+ * The agent's next request keeps its lock on the emulator for `ms` after it is applied (its reply
+ * on the way), as on a platform under load.
  */
-async function slowNextState(b: Bed, ms = 300): Promise<void> {
+async function slowNextRequest(b: Bed, ms = 300): Promise<void> {
   const res = await fetch(`${b.emulator.origin}/emulator/agents/agent_1/slow`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -34,7 +35,7 @@ describe('signing out while a state change is on its way', () => {
     onLock = 'sign-out';
     const b = bed();
     await signIn(b, 'busy');
-    await slowNextState(b);
+    await slowNextRequest(b);
     const choosing = b.session.setState('idle');
     await pause(100);
     const locking = b.session.hold('lock');
@@ -52,7 +53,7 @@ describe('signing out while a state change is on its way', () => {
   it('the Sign-out button signs the agent out, asking nothing', async () => {
     const b = bed();
     await signIn(b, 'busy');
-    await slowNextState(b);
+    await slowNextRequest(b);
     const choosing = b.session.setState('idle');
     await pause(100);
     const signingOut = b.session.signOut(false);
@@ -101,5 +102,24 @@ describe('a sign-out the platform refuses 040203 with no call anywhere', () => {
     expect(b.session.snapshot().question).toEqual({ kind: 'force-sign-out' });
     expect(platformState(b)).toBe('talking');
     expect(b.session.snapshot().state).toBe('talking');
+  });
+});
+
+describe('a state change while a read-back holds the agent’s lock', () => {
+  it('is refused 000004, kept as the agent’s choice, and sent again', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    await slowNextRequest(b);
+    const reading = b.session.refresh();
+    await pause(100);
+    const answer = await b.session.setState('busy/会议');
+    expect(answer.ok ? 'ok' : answer.error.code).toBe('000004');
+    // Said as pending, not lost, and no question about a call.
+    expect(b.session.snapshot()).toMatchObject({ pendingState: 'busy/会议', question: null });
+    expect(platformState(b)).toBe('idle');
+    await reading;
+    await waitFor(() => platformState(b) === 'busy/会议', 'the choice sent again');
+    await waitFor(() => b.session.snapshot().pendingState === null, 'no longer pending');
+    expect(b.session.snapshot().state).toBe('busy/会议');
   });
 });
