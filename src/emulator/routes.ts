@@ -7,7 +7,7 @@
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { decodeSegment } from './http-io';
 import { parsePageQuery } from './paging';
-import type { AgentQueue } from './agent-queue';
+import type { AgentLock } from './agent-lock';
 import {
   parseCreateExtension,
   parseForce,
@@ -40,7 +40,7 @@ export interface RouteMatch {
 /** Builds the matcher for the segments after `/callcenter/`; null = no such path. */
 export function platformRoutes(
   store: PlatformStore,
-  queue: AgentQueue,
+  lock: AgentLock,
 ): (segments: readonly string[]) => RouteMatch | null {
   // Refused for the agent's lock: `SystemBusyException` (000004), but a logout
   // `AgentIsBusyException` (040203), as if the agent were in a call.
@@ -49,7 +49,7 @@ export function platformRoutes(
     name: string,
     task: () => Result<T> | Promise<Result<T>>,
     refused: () => Result<T> = busy,
-  ) => queue.run<Result<T>>(name, task, refused);
+  ) => lock.run<Result<T>>(name, task, refused);
 
   const agents: MethodTable = {
     GET: ({ query }) => {

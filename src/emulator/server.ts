@@ -11,7 +11,7 @@
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Credentials } from '../lib/platform/signing';
-import { AgentQueue } from './agent-queue';
+import { AgentLock } from './agent-lock';
 import { AUTH_CHALLENGE, checkSignature } from './auth';
 import type { CallCenter } from './calls/call-center';
 import { handleControl, type ServerSettings } from './controls';
@@ -35,11 +35,11 @@ export interface ServerContext {
 
 /** Creates (does not start) the emulator's HTTP server. */
 export function createEmulatorServer(ctx: ServerContext): Server {
-  const queue = new AgentQueue(() => ctx.settings.lockWaitMs);
-  const match = platformRoutes(ctx.store, queue);
+  const lock = new AgentLock(() => ctx.settings.lockWaitMs);
+  const match = platformRoutes(ctx.store, lock);
   const controls = {
     store: ctx.store,
-    slowNext: (name: string, ms: number) => queue.slowNext(name, ms),
+    slowNext: (name: string, ms: number) => lock.slowNext(name, ms),
     settings: ctx.settings,
     accountId: ctx.accountId,
     auth: ctx.credentials !== null,

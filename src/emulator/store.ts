@@ -2,8 +2,9 @@
  * The emulated platform's state: agents, their keepalive times, extensions and SIP registrations,
  * with the rules of docs/platform-api/agent-api.md §3–§5. Plain synchronous methods returning `{code, data}`, on an
  * injectable clock; only login and logout are async, because hanging up an agent's call is the
- * calls feature's business and may take a moment. The HTTP layer serializes requests per agent
- * around these methods (agent-queue.ts), so nothing here has to guard against its own callers.
+ * calls feature's business and may take a moment. The HTTP layer holds the agent's lock around
+ * these methods (agent-lock.ts: another request on the agent meanwhile is refused), so nothing
+ * here has to guard against its own callers.
  */
 import { PLATFORM_CODES } from '../shared/domain/errors';
 import { isValidAgentName, skillWithDefaults, applySkillOps } from '../shared/domain/agent';

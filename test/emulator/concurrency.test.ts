@@ -5,7 +5,7 @@
  * is refused at once, 000004 (a logout 040203); with `lockWaitMs` it waits its turn instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentQueue } from '../../src/emulator/agent-queue';
+import { AgentLock } from '../../src/emulator/agent-lock';
 import { call, code, control, EXT, login, startTest, type TestEmulator } from './helpers';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -20,7 +20,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 /** Runs a quick task on `key` that notes `value` in `ran` when it runs; 'busy' if refused. */
-const quick = (queue: AgentQueue, key: string, value: string, ran: string[] = []) =>
+const quick = (queue: AgentLock, key: string, value: string, ran: string[] = []) =>
   queue.run(
     key,
     () => {
@@ -30,9 +30,9 @@ const quick = (queue: AgentQueue, key: string, value: string, ran: string[] = []
     () => 'busy',
   );
 
-describe('AgentQueue', () => {
+describe('AgentLock', () => {
   it('runs tasks on one key one at a time, in arrival order', async () => {
-    const queue = new AgentQueue(() => 5000);
+    const queue = new AgentLock(() => 5000);
     const log: string[] = [];
     let running = 0;
     const task = (id: number) => async () => {
@@ -53,7 +53,7 @@ describe('AgentQueue', () => {
   });
 
   it('lets different keys run side by side', async () => {
-    const queue = new AgentQueue(() => 5000);
+    const queue = new AgentLock(() => 5000);
     let overlap = 0;
     let running = 0;
     const task = async () => {
@@ -67,7 +67,7 @@ describe('AgentQueue', () => {
   });
 
   it("with no wait (the platform's lock), answers busy() at once to a request that finds it held", async () => {
-    const queue = new AgentQueue(() => 0);
+    const queue = new AgentLock(() => 0);
     const ran: string[] = [];
     let finish!: () => void;
     const holding = queue.run(
@@ -87,7 +87,7 @@ describe('AgentQueue', () => {
   });
 
   it('answers busy() to a request that waited longer than the limit, which then never runs', async () => {
-    const queue = new AgentQueue(() => 30);
+    const queue = new AgentLock(() => 30);
     const ran: string[] = [];
     const slow = queue.run(
       'a',
@@ -107,7 +107,7 @@ describe('AgentQueue', () => {
   });
 
   it('keeps going after a task throws', async () => {
-    const queue = new AgentQueue(() => 5000);
+    const queue = new AgentLock(() => 5000);
     const failing = queue.run(
       'a',
       async () => {

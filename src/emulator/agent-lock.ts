@@ -11,7 +11,7 @@
  * across its slow steps (a forced logout waiting for the call to be hung up), or while a request
  * made slow on purpose (`slowNext`, like a platform under load) waits to answer.
  */
-export class AgentQueue {
+export class AgentLock {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly slow = new Map<string, number>();
 
