@@ -128,6 +128,22 @@ describe('sign-in', () => {
     expect(text('ext1')).not.toContain('已绑定');
   });
 
+  it('marks an extension taken since the form opened, when the agent comes to the list', async () => {
+    const api = new FakeApi();
+    api.agents = [];
+    await mountApp(api);
+    await flushPromises();
+    const select = getByRole('combobox', { name: '分机' }) as HTMLSelectElement;
+    const text = (value: string) =>
+      Array.from(select.options).find((o) => o.value === value)?.textContent ?? '';
+    expect(text('ext2')).not.toContain('已绑定');
+    // A colleague signs in on ext2 while this form stays open.
+    api.agents = [{ name: 'agent_02', num: null, state: 'idle', extension: 'ext2', skills: [] }];
+    select.dispatchEvent(new FocusEvent('focus'));
+    await flushPromises();
+    expect(text('ext2')).toContain('已绑定座席 agent_02');
+  });
+
   it('marks the demo platform visibly', async () => {
     await mountApp();
     expect(textIn(getByRole('banner'))).toContain('演示平台');
