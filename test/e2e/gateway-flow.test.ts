@@ -45,7 +45,7 @@ describe.skipIf(skip)(skip ?? 'desktop through the agent gateway (Chromium)', ()
     // A wrong password first: the gateway's refusal is said, nothing reaches the platform.
     await page.getByLabel('密码').fill('wrong-password');
     await button('签入').click();
-    await page.getByRole('alert').filter({ hasText: 'GW0401' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: '座席名或密码错误' }).waitFor();
     expect(world.emulator.store.agentStatus('alice')).toBeNull();
 
     await page.getByLabel('密码').fill(PASSWORDS.alice);

@@ -30,6 +30,29 @@ describe('gateway mode in the window', () => {
     expect(JSON.stringify(localStorage)).not.toContain('secret-pw-1');
   });
 
+  it('after a wrong password: says so once, clears the field and puts the keyboard there', async () => {
+    const api = new FakeApi();
+    api.snapshot = gatewayOut;
+    api.handlers.signIn = async () =>
+      fail('wrong-password', 'wrong agent name or password (GW0401)');
+    await mountApp(api, { language: 'en' });
+    await type(getByRole('textbox', { name: 'Agent name' }), 'alice');
+    await type(getByRole('combobox', { name: 'Extension' }), 'ext1');
+    const password = document.querySelector<HTMLInputElement>('#sign-in-password')!;
+    await type(password, 'typo-pw');
+    await click(getByRole('button', { name: 'Sign in' }));
+    expect(textIn()).toContain('Sign-in failed. Wrong agent name or password.');
+    // Emptied for the next attempt, not marked as a field left empty.
+    expect(password.value).toBe('');
+    expect(password.getAttribute('aria-invalid')).toBeNull();
+    expect(textIn()).not.toContain('Enter your password.');
+    expect(document.activeElement).toBe(password);
+    // Sign in pressed with it empty: now it is one.
+    await click(getByRole('button', { name: 'Sign in' }));
+    expect(textIn()).toContain('Enter your password.');
+    expect(api.callsOf('signIn')).toHaveLength(1);
+  });
+
   it('has no password field in direct mode, and marks that this desktop holds the account key', async () => {
     const api = new FakeApi();
     api.snapshot = signedOutSnapshot({ access: { mode: 'direct', signInNeeded: false } });
@@ -48,12 +71,12 @@ describe('gateway mode in the window', () => {
       pw === 'right-pw'
         ? (api.push({ ...api.snapshot, access: { mode: 'gateway', signInNeeded: false } }),
           { ok: true, value: api.snapshot })
-        : fail('platform-other', 'wrong agent name or password (GW0401)');
+        : fail('wrong-password', 'wrong agent name or password (GW0401)');
     await mountApp(api, { language: 'en' });
     expect(getByRole('alertdialog', { name: 'Sign in again' })).toBeTruthy();
     await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'nope');
     await click(getByRole('button', { name: 'Sign in again' }));
-    expect(textIn()).toContain('wrong agent name or password');
+    expect(textIn()).toContain('Wrong agent name or password. Enter them again');
     await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'right-pw');
     await click(getByRole('button', { name: 'Sign in again' }));
     expect(api.callsOf('reauthenticate')).toEqual([['nope'], ['right-pw']]);

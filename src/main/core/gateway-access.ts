@@ -5,7 +5,7 @@
  * window asks for the password again while the agent's session (and chosen state) carries on.
  */
 import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
-import { GATEWAY_PATHS, GatewaySessionSchema } from '../../shared/gateway/wire';
+import { GATEWAY_PATHS, GatewaySessionSchema, SIGN_IN_REFUSALS } from '../../shared/gateway/wire';
 import { EnvelopeSchema } from '../../shared/platform/dto';
 import type { AppError } from '../../shared/domain/errors';
 import type { Logger } from '../../lib/ports';
@@ -95,14 +95,17 @@ export class GatewayAccess {
     if (!envelope)
       return { ok: false, error: appError('malformed-reply', `gateway HTTP ${response.status}`) };
     if (envelope.code !== PLATFORM_CODES.OK) {
-      // Wrong password, locked out, disabled: the gateway's sentence says which.
+      // Wrong password, locked out, disabled: said in the window's language, with the gateway's
+      // own sentence kept for logs and diagnostics. Anything else: the gateway's sentence.
+      const message = `${envelope.msg ?? ''} (${envelope.code})`.trim();
+      const known = Object.hasOwn(SIGN_IN_REFUSALS, envelope.code)
+        ? SIGN_IN_REFUSALS[envelope.code as keyof typeof SIGN_IN_REFUSALS]
+        : null;
       return {
         ok: false,
-        error: {
-          code: 'platform-other',
-          message: `${envelope.msg ?? ''} (${envelope.code})`,
-          detail: envelope.code,
-        },
+        error: known
+          ? appError(known, envelope.code, message)
+          : { code: 'platform-other', message, detail: envelope.code },
       };
     }
     const session = GatewaySessionSchema.safeParse(envelope.data);

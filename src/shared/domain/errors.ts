@@ -64,6 +64,9 @@ export const APP_CODES = [
   'call-gone',
   'admin-locked',
   'unsupported',
+  'wrong-password',
+  'sign-in-locked',
+  'agent-disabled',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -224,6 +227,18 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
   unsupported: {
     'zh-CN': '此版本的程序不能执行该操作。',
     en: 'This version of the app cannot do that.',
+  },
+  'wrong-password': {
+    'zh-CN': '座席名或密码错误。请重新输入；多次输错会暂时锁定登录。',
+    en: 'Wrong agent name or password. Enter them again; repeated mistakes lock signing in for a while.',
+  },
+  'sign-in-locked': {
+    'zh-CN': '密码输错次数过多，登录已暂时锁定。请稍后再试，或请管理员解锁。',
+    en: 'Too many wrong passwords: signing in is locked for a while. Try again later, or ask your administrator to unlock it.',
+  },
+  'agent-disabled': {
+    'zh-CN': '该座席账号已停用。请联系管理员。',
+    en: 'This agent account is disabled. Ask your administrator.',
   },
 };
 

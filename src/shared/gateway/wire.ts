@@ -12,6 +12,7 @@
  * `GW…` code with a matching HTTP status, and platform errors pass through unchanged.
  */
 import { z } from 'zod';
+import type { AppCode } from '../domain/errors';
 
 export const GATEWAY_PATHS = {
   session: '/v1/session',
@@ -49,6 +50,16 @@ export const GATEWAY_PASSING_CODES: ReadonlySet<string> = new Set<GatewayCode>([
   'GW0503',
   'GW0504',
 ]);
+
+/**
+ * What a refused sign-in at the gateway tells the agent, by its code, in the window's language.
+ * Other codes keep the gateway's own sentence. (GW0403 means "disabled" at sign-in only.)
+ */
+export const SIGN_IN_REFUSALS = {
+  GW0401: 'wrong-password',
+  GW0423: 'sign-in-locked',
+  GW0403: 'agent-disabled',
+} as const satisfies Partial<Record<GatewayCode, AppCode>>;
 
 export function isGatewayCode(code: string): code is GatewayCode {
   return Object.hasOwn(GATEWAY_CODES, code);

@@ -47,6 +47,8 @@ describe('desktop in gateway mode', () => {
       extension: EXT[0]!,
       password: 'nope',
     });
+    // Said in the window's language (the gateway's own sentence kept for diagnostics).
+    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'wrong-password', detail: 'GW0401' });
     expect(!wrong.ok && wrong.error.message).toContain('GW0401');
     const signed = await core.dispatch('session:sign-in', {
       name: 'alice',
@@ -64,6 +66,23 @@ describe('desktop in gateway mode', () => {
       state: 'idle',
       extension: EXT[0],
     });
+  });
+
+  it("says a locked-out or disabled agent as such, in the window's words", async () => {
+    const signIn = (password: string) =>
+      core.dispatch('session:sign-in', { name: 'bob', extension: EXT[2]!, password });
+    // Wrong passwords until the gateway locks bob's sign-in at this address.
+    let answer = await signIn('nope');
+    for (let i = 0; i < 10 && !answer.ok && answer.error.code === 'wrong-password'; i++) {
+      answer = await signIn('nope');
+    }
+    expect(!answer.ok && answer.error).toMatchObject({ code: 'sign-in-locked', detail: 'GW0423' });
+    await rig.admin.unlock('bob');
+    await rig.admin.unlockAddress('127.0.0.1');
+    await rig.admin.setDisabled('bob', true);
+    answer = await signIn(PASSWORDS.bob);
+    expect(!answer.ok && answer.error).toMatchObject({ code: 'agent-disabled', detail: 'GW0403' });
+    expect(core.snapshot().phase).toBe('signed-out');
   });
 
   it('prompts again when the token is revoked, and signing in again restores the chosen state', async () => {
