@@ -77,6 +77,8 @@ describe('gateway mode in the window', () => {
     await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'nope');
     await click(getByRole('button', { name: 'Sign in again' }));
     expect(textIn()).toContain('Wrong agent name or password. Enter them again');
+    // The keyboard is back in the emptied field, not on the disabled button.
+    expect(document.activeElement?.id).toBe('reauth-password');
     await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'right-pw');
     await click(getByRole('button', { name: 'Sign in again' }));
     expect(api.callsOf('reauthenticate')).toEqual([['nope'], ['right-pw']]);
