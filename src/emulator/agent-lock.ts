@@ -25,6 +25,11 @@ export class AgentLock {
     this.slow.set(key, ms);
   }
 
+  /** Forgets requests made slow that have not come yet (the emulator's reset). */
+  forgetSlow(): void {
+    this.slow.clear();
+  }
+
   /** Runs `task` with `key`'s lock; `busy()` answers instead when the lock cannot be had. */
   async run<T>(key: string, task: () => T | Promise<T>, busy: () => T): Promise<T> {
     const delay = this.slow.get(key);

@@ -3,7 +3,8 @@
  * out. They exist for tests and demos; the real platform has nothing like them.
  *
  *   POST /emulator/reset
- *        Back to the initial data: no agents, the five demo extensions (when demo data is on).
+ *        Back to the initial data: no agents, the five demo extensions (when demo data is on), no
+ *        request made slow.
  *        Configuration and SIP registrations of surviving extensions are kept.
  *        → 200 {"ok":true}
  *   GET  /emulator/state
@@ -40,6 +41,7 @@ import { PLATFORM_CODES } from '../shared/domain/errors';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isRoutable } from './agent-status';
+import type { AgentLock } from './agent-lock';
 import type { CallCenter } from './calls/call-center';
 import { handleCallControl } from './calls/call-controls';
 import { decodeSegment, sendJson, sendText } from './http-io';
@@ -61,8 +63,8 @@ export interface ServerSettings {
 
 export interface ControlContext {
   store: PlatformStore;
-  /** The agent's next platform request holds its lock `ms` longer before answering. */
-  slowNext(name: string, ms: number): void;
+  /** The agents' locks: `slow` makes an agent's next request hold its lock longer. */
+  lock: Pick<AgentLock, 'slowNext' | 'forgetSlow'>;
   settings: ServerSettings;
   accountId: string;
   auth: boolean;
@@ -123,6 +125,7 @@ export function handleControl(
     return only('POST', () => {
       store.reset();
       ctx.calls?.reset();
+      ctx.lock.forgetSlow();
       sendJson(res, 200, { ok: true });
     });
   }
@@ -177,7 +180,7 @@ export function handleControl(
       json(SlowSchema, ({ ms }) => {
         const name = decodeSegment(id);
         if (!store.agentStatus(name)) return unknown('agent');
-        ctx.slowNext(name, ms);
+        ctx.lock.slowNext(name, ms);
         sendJson(res, 200, { ok: true });
       }),
     );

@@ -39,7 +39,7 @@ export function createEmulatorServer(ctx: ServerContext): Server {
   const match = platformRoutes(ctx.store, lock);
   const controls = {
     store: ctx.store,
-    slowNext: (name: string, ms: number) => lock.slowNext(name, ms),
+    lock,
     settings: ctx.settings,
     accountId: ctx.accountId,
     auth: ctx.credentials !== null,
