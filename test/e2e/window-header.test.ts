@@ -1,8 +1,9 @@
 /**
  * The header at the documentation's viewport (1000 px) in English, signed in on the demo
  * platform with a long agent name: brand, navigation and tools stay on one row (issue 10, 12).
- * Its Settings cards line up at one width.
- * Screenshots: test-results/screenshots/header-en-1000.png, settings-en-1000.png.
+ * Its Settings cards line up at one width, and History's filters share one row.
+ * Screenshots: test-results/screenshots/header-en-1000.png, history-en-1000.png,
+ * settings-en-1000.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXTENSIONS } from '../../src/emulator/index';
@@ -50,6 +51,21 @@ describe.skipIf(skip)(skip ?? 'agent window: header (Chromium)', () => {
     // …and inside the window: Sign out keeps the header's 20 px margin, not the window's edge.
     const signOut = await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox();
     expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(1000 - 20);
+  });
+
+  it("keeps History's four filters on one row (screenshot: history-en-1000)", async () => {
+    const { page } = app;
+    await page.getByRole('navigation').getByRole('button', { name: 'History' }).click();
+    const search = page.getByRole('searchbox', { name: 'Search number' });
+    await search.waitFor();
+    await screenshot(page, 'history-en-1000');
+    const tops = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.filters > label')).map((label) =>
+        Math.round(label.getBoundingClientRect().top),
+      ),
+    );
+    expect(tops).toHaveLength(4);
+    expect(new Set(tops).size, JSON.stringify(tops)).toBe(1);
   });
 
   it("lines Settings' two cards up at one width (screenshot: settings-en-1000)", async () => {
