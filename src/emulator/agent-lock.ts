@@ -32,18 +32,18 @@ export class AgentLock {
 
   /** Runs `task` with `key`'s lock; `busy()` answers instead when the lock cannot be had. */
   async run<T>(key: string, task: () => T | Promise<T>, busy: () => T): Promise<T> {
-    const delay = this.slow.get(key);
-    const body = delay === undefined ? task : () => slowly(task, delay);
     const previous = this.tails.get(key);
+    const limit = this.waitLimitMs();
+    // The platform's lock: refused at once, never run (a slow request asked for is still to come).
+    if (previous !== undefined && limit <= 0) return busy();
+    const delay = this.slow.get(key);
+    this.slow.delete(key);
+    const body = delay === undefined ? task : () => slowly(task, delay);
     if (previous === undefined) {
-      if (delay !== undefined) this.slow.delete(key);
       const value = body();
       if (!isThenable(value)) return value; // finished synchronously: nothing could interleave
       return this.hold(key, Promise.resolve(value));
     }
-    const limit = this.waitLimitMs();
-    if (limit <= 0) return busy(); // the platform's lock: refused at once, never run
-    if (delay !== undefined) this.slow.delete(key);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = previous.then(() => mine);
