@@ -5,7 +5,7 @@
  * window asks for the password again while the agent's session (and chosen state) carries on.
  */
 import { appError, PLATFORM_CODES } from '../../shared/domain/errors';
-import { GATEWAY_PATHS, GatewaySessionSchema, SIGN_IN_REFUSALS } from '../../shared/gateway/wire';
+import { GATEWAY_PATHS, GatewaySessionSchema, signInRefusal } from '../../shared/gateway/wire';
 import { EnvelopeSchema } from '../../shared/platform/dto';
 import type { AppError } from '../../shared/domain/errors';
 import type { Logger } from '../../lib/ports';
@@ -98,9 +98,7 @@ export class GatewayAccess {
       // Wrong password, locked out, disabled: said in the window's language, with the gateway's
       // own sentence kept for logs and diagnostics. Anything else: the gateway's sentence.
       const message = `${envelope.msg ?? ''} (${envelope.code})`.trim();
-      const known = Object.hasOwn(SIGN_IN_REFUSALS, envelope.code)
-        ? SIGN_IN_REFUSALS[envelope.code as keyof typeof SIGN_IN_REFUSALS]
-        : null;
+      const known = signInRefusal(envelope.code);
       return {
         ok: false,
         error: known

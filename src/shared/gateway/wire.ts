@@ -61,6 +61,13 @@ export const SIGN_IN_REFUSALS = {
   GW0403: 'agent-disabled',
 } as const satisfies Partial<Record<GatewayCode, AppCode>>;
 
+/** The desktop's code for a refused sign-in's gateway code, or null (other codes). */
+export function signInRefusal(code: string): AppCode | null {
+  return Object.hasOwn(SIGN_IN_REFUSALS, code)
+    ? SIGN_IN_REFUSALS[code as keyof typeof SIGN_IN_REFUSALS]
+    : null;
+}
+
 export function isGatewayCode(code: string): code is GatewayCode {
   return Object.hasOwn(GATEWAY_CODES, code);
 }
