@@ -1,7 +1,8 @@
 /**
  * The window's start-up script stays within its budget (90 KB gzip): it is what every launch
  * parses, and what a ringing call's first paint waits behind on a cold start. Screens an agent
- * opens now and then (Settings, History, Team, Skills) load in their own chunks.
+ * opens now and then (Settings, History, Team, Skills) load in their own chunks, as does a HID
+ * headset's call control (loaded with the first headset found; most desks have none).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ describe('renderer bundle', () => {
     const size = gzipSync(readFileSync(join(assets, entry!))).length;
     expect(size).toBeLessThanOrEqual(BUDGET);
     const chunks = readdirSync(assets).filter((f) => f.endsWith('.js') && f !== entry);
-    for (const screen of ['SettingsView', 'HistoryView']) {
+    for (const screen of ['SettingsView', 'HistoryView', 'headset-hid']) {
       expect(chunks.some((f) => f.startsWith(screen))).toBe(true);
     }
   });

@@ -6,10 +6,9 @@
  * Everything here works on a small port of HIDDevice, so a fake device can drive it in tests.
  */
 import { answerOrHangUp } from '../../../shared/key-bindings';
+import { LED_PAGE, TELEPHONY_PAGE } from './hid-pages';
 import type { CallPhase } from '../../../shared/snapshot';
 
-export const TELEPHONY_PAGE = 0x0b;
-export const LED_PAGE = 0x08;
 const HOOK_SWITCH = 0x20;
 const PHONE_MUTE = 0x2f;
 const LED_MUTE = 0x09;

@@ -5,8 +5,8 @@
  * Off when the setting is off.
  */
 import { shallowRef } from 'vue';
-import { HeadsetControl, TELEPHONY_PAGE } from './headset-hid';
-import type { HeadsetCall, HeadsetCommand, HidDevicePort } from './headset-hid';
+import { TELEPHONY_PAGE } from './hid-pages';
+import type { HeadsetCall, HeadsetCommand, HeadsetControl, HidDevicePort } from './headset-hid';
 
 interface HidLike {
   getDevices(): Promise<HidDevicePort[]>;
@@ -47,6 +47,9 @@ export function headsetLink(command: (command: HeadsetCommand) => void) {
   }
 
   async function use(devices: HidDevicePort[]): Promise<boolean> {
+    if (!devices.length) return false;
+    // Most desks have no HID headset: its code loads with the first one, not at start-up.
+    const { HeadsetControl } = await import('./headset-hid');
     for (const device of devices) {
       if (device === control?.device) {
         // The headset in use, chosen again: keep it (a second attach would be closed under it).
