@@ -75,6 +75,7 @@ export type TroubleKind =
   | 'session-restoring'
   | 'platform-unreachable'
   | 'platform-error'
+  | 'gateway-trouble'
   | 'platform-refused'
   | 'platform-auth'
   | 'sip-auth'
@@ -152,11 +153,15 @@ function troubleOf(snapshot: SessionSnapshot, link: ReadinessLink): TroubleKind 
   }
 }
 
-/** Unreachable (no answer), answering with HTTP errors, or refusing this app or agent. */
-function platformTrouble(snapshot: SessionSnapshot): TroubleKind {
+/**
+ * Unreachable (no answer), answering with HTTP errors, the agent gateway unable to get through to
+ * it, or refusing this app or agent.
+ */
+export function platformTrouble(snapshot: SessionSnapshot): TroubleKind {
   if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
   const code = snapshot.platform.lastError?.code;
   if (code === 'http-error') return 'platform-error';
+  if (code === 'gateway-trouble') return 'gateway-trouble';
   if (!code || code === 'transport' || code === 'timeout' || code === 'malformed-reply') {
     return 'platform-unreachable';
   }

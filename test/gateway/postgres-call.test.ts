@@ -66,9 +66,11 @@ describe.skipIf(missing !== null)(
         await hop.cut();
         await until('keepalive retried', (s) => s.platform.nextRetryAt !== null);
         expect(desk.snapshot().platform.lastError?.detail).toContain('GW0503');
+        // Said as the gateway's trouble getting through, not as the platform answering errors.
+        expect(desk.snapshot().platform.lastError?.code).toBe('gateway-trouble');
         expect(callReadiness(desk.snapshot(), 'ok')).toMatchObject({
           kind: 'trouble',
-          trouble: 'platform-error',
+          trouble: 'gateway-trouble',
         });
         expect(desk.snapshot()).toMatchObject({ phase: 'signed-in', call: { phase: 'talking' } });
         expect(demo.emulator.calls.call(id)?.state).toBe('talking');

@@ -149,6 +149,27 @@ describe('readiness light', () => {
     expect(textIn()).not.toContain('无法连接平台');
   });
 
+  it("says the agent gateway's trouble as the gateway's, in the light and the banner", async () => {
+    const base = signedInSnapshot();
+    const { headline } = await show({
+      platform: {
+        ...base.platform,
+        health: 'unreachable',
+        lastError: {
+          code: 'gateway-trouble',
+          message: '',
+          detail: 'HTTP 502 the platform could not be reached (GW0502)',
+        },
+      },
+      lastError: { code: 'gateway-trouble', message: '' },
+    });
+    expect(headline.textContent).toContain('座席网关无法转达请求');
+    expect(banners()).toContain('座席网关暂时无法转达请求。正在自动重试。');
+    // Said once (the banner), not again as the last error; never "the platform answered".
+    expect(textIn()).not.toContain('请稍后重试');
+    expect(textIn()).not.toContain('平台已连接');
+  });
+
   it('says a missing SIP URL is a settings problem, not a retry', async () => {
     const base = signedInSnapshot();
     const { headline } = await show({

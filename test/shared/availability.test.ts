@@ -107,6 +107,7 @@ describe('callReadiness', () => {
     };
     expect(trouble(platform('unreachable', 'transport'))).toBe('platform-unreachable');
     expect(trouble(platform('unreachable', 'http-error'))).toBe('platform-error');
+    expect(trouble(platform('unreachable', 'gateway-trouble'))).toBe('gateway-trouble');
     expect(trouble(platform('unreachable', '010002'))).toBe('platform-refused');
     expect(trouble(platform('auth-failed'))).toBe('platform-auth');
     expect(trouble({ ...s, sip: { ...s.sip, state: 'failed-auth' } })).toBe('sip-auth');

@@ -11,6 +11,7 @@ import {
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
+import { GATEWAY_PASSING_CODES } from '../../shared/gateway/wire';
 import { redactText, redactValue } from '../../shared/redact';
 import type { SkillOp } from '../../shared/domain/agent';
 import {
@@ -325,24 +326,30 @@ function platformError(code: string, msg: string | null): AppError {
 
 function httpError(status: number, text: string, gateway = false): AppError {
   // Through the agent gateway, 401 means the agent's own token is gone: they must sign in.
-  if (gateway && status === 401)
-    return appError('gateway-signed-out', gatewayMessage(text) ?? undefined);
+  if (gateway && status === 401) return appError('gateway-signed-out', gatewayReply(text)?.message);
   // Authentication failures are HTTP 401 with a plain-text body, not the envelope (§1).
   if (status === 401) return appError('auth-failed', excerpt(text));
-  // The gateway's own refusals (403, 429…) carry its envelope: show its sentence.
-  const refusal = gateway ? gatewayMessage(text) : null;
-  if (refusal) return { code: 'platform-other', message: refusal, detail: `HTTP ${status}` };
+  // The gateway's own refusals (403…) carry its envelope: show its sentence. Its "could not get
+  // through this time" (platform unreachable or slow behind it, its database down, the rate
+  // limit) is trouble that passes: retried as an HTTP error would be, and said as the gateway's.
+  const refusal = gateway ? gatewayReply(text) : null;
+  if (refusal && GATEWAY_PASSING_CODES.has(refusal.code)) {
+    return appError('gateway-trouble', `HTTP ${status} ${refusal.message}`);
+  }
+  if (refusal)
+    return { code: 'platform-other', message: refusal.message, detail: `HTTP ${status}` };
   // Any other status: the platform was reached and answered with an error, which is not
   // "cannot reach the platform" (a 500 with an HTML page, a proxy's 502, a redirect).
   return appError('http-error', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);
 }
 
-/** `GWnnnn msg` from a gateway envelope, or null. */
-function gatewayMessage(text: string): string | null {
+/** A gateway envelope's code and its sentence (`msg (GWnnnn)`), or null. */
+function gatewayReply(text: string): { code: string; message: string } | null {
   try {
     const parsed = EnvelopeSchema.safeParse(JSON.parse(text));
     if (parsed.success && parsed.data.code.startsWith('GW')) {
-      return `${parsed.data.msg ?? ''} (${parsed.data.code})`.trim();
+      const { code, msg } = parsed.data;
+      return { code, message: `${msg ?? ''} (${code})`.trim() };
     }
   } catch {
     // not JSON

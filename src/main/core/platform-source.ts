@@ -5,9 +5,7 @@
  */
 import { PlatformClient } from '../../lib/platform/client';
 import { fetchTransport } from '../../lib/platform/transport';
-import type { PlatformTransport, TransportReply } from '../../lib/platform/transport';
-import { EnvelopeSchema } from '../../shared/platform/dto';
-import { GATEWAY_PASSING_CODES } from '../../shared/gateway/wire';
+import type { PlatformTransport } from '../../lib/platform/transport';
 import type { Credentials } from '../../lib/platform/signing';
 import { DEFAULT_PLATFORM_TIME_ZONE } from '../../shared/settings';
 import type { Settings } from '../../shared/settings';
@@ -52,27 +50,6 @@ export interface EmbeddedPlatform<E extends DemoEmulator = DemoEmulator> {
 
 /** Starts the embedded demo platform (given by a composition root). */
 export type StartEmbedded = (logger: Logger) => Promise<EmbeddedPlatform>;
-
-/**
- * The gateway's "could not get through this time" answers (GATEWAY_PASSING_CODES). In the
- * gateway's envelope the client would read them as the platform refusing the agent: a state
- * choice dropped instead of kept, a heal that gives up and signs the agent out after three.
- * Handed on as plain text, the client sees an HTTP error, which it retries, with the gateway's
- * sentence kept in the detail.
- */
-function passingTrouble(reply: TransportReply): TransportReply | null {
-  if (!('text' in reply) || (reply.status !== 429 && reply.status < 500)) return null;
-  try {
-    const envelope = EnvelopeSchema.safeParse(JSON.parse(reply.text));
-    if (!envelope.success || !GATEWAY_PASSING_CODES.has(envelope.data.code)) return null;
-    return {
-      status: reply.status,
-      text: `${envelope.data.code} ${envelope.data.msg ?? ''}`.trim(),
-    };
-  } catch {
-    return null;
-  }
-}
 
 const NO_DEMO =
   'No platform is configured and this build has no demo platform: set the platform URL in Settings.';
@@ -173,7 +150,7 @@ export class PlatformSource {
           const reply = await this.transport(url, request);
           const used = request.headers.Authorization?.replace(/^Bearer /, '') ?? null;
           if (reply.status === 401) gateway.markLost(used);
-          return passingTrouble(reply) ?? reply;
+          return reply;
         },
       });
     }

@@ -21,6 +21,7 @@ export function isTransient(error: AppError): boolean {
   return (
     error.code === 'transport' ||
     error.code === 'http-error' ||
+    error.code === 'gateway-trouble' ||
     error.code === 'timeout' ||
     error.code === 'malformed-reply' ||
     error.code === PLATFORM_CODES.UNKNOWN ||

@@ -1773,6 +1773,7 @@ function isUnanswered(error: AppError): boolean {
     error.code === 'transport' ||
     error.code === 'timeout' ||
     error.code === 'http-error' ||
+    error.code === 'gateway-trouble' ||
     error.code === 'malformed-reply'
   );
 }

@@ -67,6 +67,7 @@ export const APP_CODES = [
   'wrong-password',
   'sign-in-locked',
   'agent-disabled',
+  'gateway-trouble',
 ] as const;
 export type AppCode = (typeof APP_CODES)[number];
 
@@ -239,6 +240,11 @@ export const ERROR_TEXT: Record<Exclude<ErrorCode, '000000'>, Record<Language, s
   'agent-disabled': {
     'zh-CN': '该座席账号已停用。请联系管理员。',
     en: 'This agent account is disabled. Ask your administrator.',
+  },
+  'gateway-trouble': {
+    'zh-CN':
+      '座席网关暂时无法转达请求（平台连接不上或响应慢，或网关繁忙）。请稍后重试；如持续出现，请联系管理员。',
+    en: 'The agent gateway could not get the request through just now (the platform unreachable or slow, or the gateway busy). Try again shortly; if it persists, contact your administrator.',
   },
 };
 

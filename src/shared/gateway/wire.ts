@@ -52,8 +52,9 @@ export const GATEWAY_PASSING_CODES: ReadonlySet<string> = new Set<GatewayCode>([
 ]);
 
 /**
- * What a refused sign-in at the gateway tells the agent, by its code, in the window's language.
- * Other codes keep the gateway's own sentence. (GW0403 means "disabled" at sign-in only.)
+ * What a refused sign-in at the gateway tells the agent, by its code, in the window's language;
+ * the passing codes say `gateway-trouble`. Other codes keep the gateway's own sentence. (GW0403
+ * means "disabled" at sign-in only.)
  */
 export const SIGN_IN_REFUSALS = {
   GW0401: 'wrong-password',
@@ -63,6 +64,7 @@ export const SIGN_IN_REFUSALS = {
 
 /** The desktop's code for a refused sign-in's gateway code, or null (other codes). */
 export function signInRefusal(code: string): AppCode | null {
+  if (GATEWAY_PASSING_CODES.has(code)) return 'gateway-trouble';
   return Object.hasOwn(SIGN_IN_REFUSALS, code)
     ? SIGN_IN_REFUSALS[code as keyof typeof SIGN_IN_REFUSALS]
     : null;

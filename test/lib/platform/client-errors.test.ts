@@ -262,6 +262,38 @@ describe.each(TRANSPORTS)('over %s', (_label, transport) => {
       expect(error.detail).toBe(`HTTP ${status} <h1>Service Unavailable</h1>`);
     });
 
+    describe('through the agent gateway', () => {
+      const gatewayClient = (server: RawServer) => clientFor(server, { bearerToken: () => 'tok' });
+      const refusal = (status: number, code: string, msg: string) =>
+        answerWith(status, JSON.stringify({ code, msg, data: null }));
+
+      it.each([
+        [502, 'GW0502', 'the platform could not be reached'],
+        [504, 'GW0504', 'the platform did not answer in time'],
+        [503, 'GW0503', 'the gateway could not serve this request; try again'],
+        [429, 'GW0429', 'too many requests; slow down'],
+      ])("HTTP %i %s → gateway-trouble, said as the gateway's", async (status, code, msg) => {
+        const server = await serve(refusal(status, code, msg));
+        const error = errorOf(await gatewayClient(server).keepalive('a1'));
+        // Passing trouble (retried, may have been applied), never "the platform answered".
+        expect(error.code).toBe('gateway-trouble');
+        expect(error.detail).toBe(`HTTP ${status} ${msg} (${code})`);
+        expect(describeError(error, 'en')).toMatch(/agent gateway could not get the request/);
+        expect(describeError(error, 'en')).not.toMatch(/platform was reached/);
+      });
+
+      it("the gateway's refusal keeps its sentence; a proxy's page is an HTTP error", async () => {
+        const refused = await serve(refusal(403, 'GW0403', 'not this agent'));
+        expect(errorOf(await gatewayClient(refused).keepalive('a1'))).toEqual({
+          code: 'platform-other',
+          message: 'not this agent (GW0403)',
+          detail: 'HTTP 403',
+        });
+        const proxy = await serve(answerWith(502, '<h1>Bad Gateway</h1>', 'text/html'));
+        expect(errorOf(await gatewayClient(proxy).keepalive('a1')).code).toBe('http-error');
+      });
+    });
+
     it('a redirect is reported, not followed', async () => {
       const server = await serve((_req, res) => {
         res.writeHead(302, { Location: 'http://127.0.0.1:1/elsewhere' });

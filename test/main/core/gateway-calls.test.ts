@@ -150,8 +150,10 @@ describe('a call in gateway mode', () => {
     await until('keepalive retried', (s) => s.platform.nextRetryAt !== null);
     // Said as trouble getting through that is retried, not "the platform refuses this session".
     expect(snap().platform).toMatchObject({ health: 'unreachable' });
+    expect(snap().platform.lastError).toMatchObject({ code: 'gateway-trouble' });
     expect(snap().platform.lastError?.detail).toContain('GW0503');
-    expect(light()).toMatchObject({ kind: 'trouble', trouble: 'platform-error' });
+    // The gateway's trouble, not "the platform answers with errors": the platform is fine.
+    expect(light()).toMatchObject({ kind: 'trouble', trouble: 'gateway-trouble' });
     expect(platformCall(id)?.state).toBe('talking');
     db.back();
     await until('platform ok again', (s) => s.platform.health === 'ok');

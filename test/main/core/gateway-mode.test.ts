@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesktopCore, type Core } from '../../../src/main/core/create-core';
 import { MemorySecretStore, silentLogger } from '../../../src/lib/ports';
+import { describeError } from '../../../src/shared/domain/errors';
 import { EXT, PASSWORDS, startRig, type Rig } from '../../gateway/helpers';
 import { waitFor } from '../../support/wait';
 
@@ -82,6 +83,38 @@ describe('desktop in gateway mode', () => {
     await rig.admin.setDisabled('bob', true);
     answer = await signIn(PASSWORDS.bob);
     expect(!answer.ok && answer.error).toMatchObject({ code: 'agent-disabled', detail: 'GW0403' });
+    expect(core.snapshot().phase).toBe('signed-out');
+  });
+
+  it("says trouble behind the gateway at sign-in as the gateway's, not as the platform's", async () => {
+    const signIn = () =>
+      core.dispatch('session:sign-in', {
+        name: 'alice',
+        extension: EXT[0]!,
+        password: PASSWORDS.alice,
+      });
+    // The platform cannot be reached from the gateway: the password was right, the login fails.
+    await rig.emulator.close();
+    const unreachable = await signIn();
+    expect(!unreachable.ok && unreachable.error.code).toBe('gateway-trouble');
+    expect(!unreachable.ok && unreachable.error.detail).toContain('GW0502');
+    // The gateway's own database is away: its sign-in answers GW0503.
+    const store = rig.store as unknown as Record<string, unknown>;
+    const getAgent = store.getAgent;
+    store.getAgent = async () => {
+      throw new Error('connection refused');
+    };
+    const noDatabase = await signIn();
+    store.getAgent = getAgent;
+    expect(!noDatabase.ok && noDatabase.error).toMatchObject({
+      code: 'gateway-trouble',
+      detail: 'GW0503',
+    });
+    // What the agent reads: the gateway could not get through, try again; never "the platform
+    // answered with an error, the app will retry" (sign-in is not retried).
+    const said = describeError(noDatabase.ok ? null! : noDatabase.error, 'zh-CN');
+    expect(said).toContain('座席网关');
+    expect(said).toContain('请稍后重试');
     expect(core.snapshot().phase).toBe('signed-out');
   });
 

@@ -115,6 +115,8 @@ const en: Messages = {
         other: 'the microphone cannot be opened',
       },
       platformError: 'the platform answers with errors (reached, but requests fail)',
+      gatewayTrouble:
+        'the agent gateway cannot get requests through (platform unreachable or slow, or gateway busy)',
       platformRefused: 'the platform refuses requests',
       platformAuth: 'the platform refused the app credentials',
       sipNotConfigured: 'no SIP server is configured (set it in Settings)',
@@ -136,6 +138,10 @@ const en: Messages = {
     platformError: 'The platform was reached but answered with an error. Retrying automatically.',
     platformErrorRetry:
       'The platform was reached but answered with an error. Retrying automatically; next try at {time}.',
+    gatewayTrouble:
+      'The agent gateway cannot get requests through just now. Retrying automatically.',
+    gatewayTroubleRetry:
+      'The agent gateway cannot get requests through just now. Retrying automatically; next try at {time}.',
     restoring: 'The session was interrupted. Signing in again and restoring your chosen state…',
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',

@@ -117,6 +117,7 @@ const zhCN = {
         other: '麦克风不可用（无法打开）',
       },
       platformError: '平台返回错误（已连接，但请求失败）',
+      gatewayTrouble: '座席网关无法转达请求（平台连接不上或响应慢，或网关繁忙）',
       platformRefused: '平台拒绝了请求',
       platformAuth: '平台拒绝了应用凭据',
       sipNotConfigured: '未配置 SIP 服务器（请在设置中填写）',
@@ -137,6 +138,8 @@ const zhCN = {
     unreachableRetry: '无法连接平台，正在自动重试。下次重试：{time}。',
     platformError: '平台已连接，但返回了错误。正在自动重试。',
     platformErrorRetry: '平台已连接，但返回了错误。正在自动重试。下次重试：{time}。',
+    gatewayTrouble: '座席网关暂时无法转达请求。正在自动重试。',
+    gatewayTroubleRetry: '座席网关暂时无法转达请求。正在自动重试。下次重试：{time}。',
     restoring: '会话已中断，正在重新签入并恢复您选择的状态…',
     hold: {
       suspend: '电脑休眠期间已将您设为离开，唤醒后会恢复之前的状态。',
