@@ -84,4 +84,16 @@ describe('gateway mode in the window', () => {
     expect(api.callsOf('reauthenticate')).toEqual([['nope'], ['right-pw']]);
     expect(queryByRole('alertdialog', { name: 'Sign in again' })).toBeNull();
   });
+
+  it('signing in again that could not get through asks the agent to try again', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ access: { mode: 'gateway', signInNeeded: true } });
+    api.handlers.reauthenticate = async () => fail('timeout', 'no reply within 8000 ms');
+    await mountApp(api, { language: 'en' });
+    await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'pw');
+    await click(getByRole('button', { name: 'Sign in again' }));
+    // Nothing sends it again for them: not "the app will retry".
+    expect(textIn()).toContain('The platform did not answer in time. Try again shortly.');
+    expect(textIn()).not.toContain('The app will retry');
+  });
 });

@@ -150,7 +150,7 @@ describe('sign-in', () => {
   });
 
   const cases: [ErrorCode, Language, string][] = [];
-  for (const code of ['040201', '040102', '040103', 'auth-failed', 'transport'] as const) {
+  for (const code of ['040201', '040102', '040103', 'auth-failed'] as const) {
     cases.push([code, 'zh-CN', ERROR_TEXT[code]['zh-CN']]);
     cases.push([code, 'en', ERROR_TEXT[code].en]);
   }
@@ -165,6 +165,33 @@ describe('sign-in', () => {
       await type(getByRole('combobox', { name: zh ? '分机' : 'Extension' }), 'ext1');
       await click(getByRole('button', { name: zh ? '签入' : 'Sign in' }));
       expect(getByRole('alert').textContent).toContain(sentence);
+    },
+  );
+
+  // Nothing signs in again for the agent after a failed attempt: no "the app will retry".
+  it.each([
+    ['transport', 'zh-CN', '签入失败。无法连接平台。请检查网络后重试。'],
+    [
+      'transport',
+      'en',
+      'Sign-in failed. Cannot reach the platform. Check the network and try again.',
+    ],
+    ['timeout', 'zh-CN', '签入失败。平台响应超时。请稍后重试。'],
+    ['http-error', 'en', 'answered with an error (HTTP). Try again shortly; if this persists'],
+    ['malformed-reply', 'zh-CN', '平台返回了无法识别的响应。请稍后重试'],
+  ] as const)(
+    'a sign-in that could not get through (%s, %s) asks the agent to try again',
+    async (code, language, sentence) => {
+      const api = new FakeApi();
+      api.handlers.signIn = () => Promise.resolve(fail(code, 'raw'));
+      await mountApp(api, { language });
+      const zh = language === 'zh-CN';
+      await type(getByRole('textbox', { name: zh ? '座席名' : 'Agent name' }), 'agent_01');
+      await type(getByRole('combobox', { name: zh ? '分机' : 'Extension' }), 'ext1');
+      await click(getByRole('button', { name: zh ? '签入' : 'Sign in' }));
+      const said = getByRole('alert').textContent!;
+      expect(said).toContain(sentence);
+      expect(said).not.toMatch(/自动|by itself|will retry/);
     },
   );
 

@@ -152,6 +152,15 @@ describe('extension', () => {
     },
   );
 
+  it('an extension change that could not get through asks the agent to try again', async () => {
+    const { api } = await openSkills();
+    // Nothing sends the change again: no "reconnects by itself".
+    api.handlers.setExtension = () => Promise.resolve(fail('transport'));
+    await type(getByRole('combobox', { name: '更换分机' }), 'ext2');
+    await click(getByRole('button', { name: '更换' }));
+    expect(getByRole('alert').textContent).toContain('更换失败。无法连接平台。请检查网络后重试。');
+  });
+
   it('says what to do when the extension is taken', async () => {
     const { api } = await openSkills();
     api.handlers.setExtension = () => Promise.resolve(fail('040102'));

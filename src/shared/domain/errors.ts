@@ -267,9 +267,37 @@ export function asInCallRefusal(error: AppError): AppError {
   return error.code === PLATFORM_CODES.AGENT_BUSY ? inCallRefusal(error.message) : error;
 }
 
-/** The sentence for an error in a language; unknown platform codes show the platform's own msg. */
-export function describeError(error: AppError, language: Language): string {
-  const text = (ERROR_TEXT as Record<string, Record<Language, string> | undefined>)[error.code];
+/**
+ * The platform-link codes' sentences for an attempt nothing repeats for the agent (signing in,
+ * signing in again, changing extension): "the app will retry" there would leave them waiting.
+ */
+const ONCE_TEXT: Partial<Record<ErrorCode, Record<Language, string>>> = {
+  transport: {
+    'zh-CN': '无法连接平台。请检查网络后重试。',
+    en: 'Cannot reach the platform. Check the network and try again.',
+  },
+  timeout: {
+    'zh-CN': '平台响应超时。请稍后重试。',
+    en: 'The platform did not answer in time. Try again shortly.',
+  },
+  'malformed-reply': {
+    'zh-CN': '平台返回了无法识别的响应。请稍后重试；如持续出现请联系管理员。',
+    en: 'The platform sent a reply the app cannot read. Try again shortly; if this persists, contact your administrator.',
+  },
+  'http-error': {
+    'zh-CN': '平台已连接，但返回了错误（HTTP 错误）。请稍后重试；如持续出现请联系管理员。',
+    en: 'The platform was reached but answered with an error (HTTP). Try again shortly; if this persists, contact your administrator.',
+  },
+};
+
+/**
+ * The sentence for an error in a language; unknown platform codes show the platform's own msg.
+ * `once`: the error ends an attempt that is not retried (see ONCE_TEXT).
+ */
+export function describeError(error: AppError, language: Language, once = false): string {
+  const text =
+    (once ? ONCE_TEXT[error.code] : undefined) ??
+    (ERROR_TEXT as Record<string, Record<Language, string> | undefined>)[error.code];
   if (!text) return error.message;
   // The platform's own msg (its language) follows its code's sentence. The desktop's own detail
   // for invalid input is English, so only an English window shows it.

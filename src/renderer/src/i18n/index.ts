@@ -57,10 +57,11 @@ export function stateLockText(t: (key: string) => string, lock: StateLock | null
 export function useLanguage() {
   const { locale, t } = useI18n();
   const language = computed<Language>(() => (locale.value === 'en' ? 'en' : 'zh-CN'));
-  const errorText = (error: AppError) => describeError(error, language.value);
+  /** `once`: for an attempt that is not retried (no "the app will retry"). */
+  const errorText = (error: AppError, once = false) => describeError(error, language.value, once);
   /** "What failed" + the error's sentence; Chinese sentences join without a space. */
-  const failed = (what: string, error: AppError) =>
-    `${what}${language.value === 'en' ? ' ' : ''}${errorText(error)}`;
+  const failed = (what: string, error: AppError, once = false) =>
+    `${what}${language.value === 'en' ? ' ' : ''}${errorText(error, once)}`;
   /** Applies a language setting at once (the header switch and the settings store use it). */
   const apply = (setting: LanguageSetting) => {
     locale.value = resolveLanguage(setting, systemLocale());
