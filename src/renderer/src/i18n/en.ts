@@ -115,8 +115,7 @@ const en: Messages = {
         other: 'the microphone cannot be opened',
       },
       platformError: 'the platform answers with errors (reached, but requests fail)',
-      gatewayTrouble:
-        'the agent gateway cannot get requests through (platform unreachable or slow, or gateway busy)',
+      gatewayTrouble: 'the agent gateway cannot get requests through',
       platformRefused: 'the platform refuses requests',
       platformAuth: 'the platform refused the app credentials',
       sipNotConfigured: 'no SIP server is configured (set it in Settings)',

@@ -117,7 +117,7 @@ const zhCN = {
         other: '麦克风不可用（无法打开）',
       },
       platformError: '平台返回错误（已连接，但请求失败）',
-      gatewayTrouble: '座席网关无法转达请求（平台连接不上或响应慢，或网关繁忙）',
+      gatewayTrouble: '座席网关无法转达请求',
       platformRefused: '平台拒绝了请求',
       platformAuth: '平台拒绝了应用凭据',
       sipNotConfigured: '未配置 SIP 服务器（请在设置中填写）',
