@@ -14,6 +14,8 @@ import { openRegistration } from './registration';
 import type { Registration } from './registration';
 import { nextSipState } from './state-machine';
 import type { SipEvent } from './state-machine';
+import { probeTcpPort } from './port-probe';
+import type { PortProbe } from './port-probe';
 import { DEFAULT_SIP_TIMING, retryDelay } from './timing';
 import type { SipTiming } from './timing';
 import type { EarlyOfferEvent, IncomingCall } from './call-types';
@@ -32,6 +34,8 @@ export interface SipLineOptions {
   timing?: Partial<SipTiming>;
   /** Jitter source (default Math.random). */
   random?: () => number;
+  /** Looks at the server's port during a long wait (default: a TCP connect; null: never). */
+  probe?: PortProbe | null;
 }
 
 /** Creates a supervised SIP line (sip.js over WebSocket, plain Node, no Electron). */
@@ -49,6 +53,8 @@ class SupervisedSipLine implements SipLine {
   private config: SipLineConfig | null = null;
   private attempt: Registration | null = null;
   private retryTimer: TimerHandle | null = null;
+  /** The next look at the server's port during a long wait (see watchForRestart). */
+  private watchTimer: TimerHandle | null = null;
   private failures = 0;
   /** When the current connection first registered (null while not registered since it opened). */
   private registeredAt: number | null = null;
@@ -227,10 +233,51 @@ class SupervisedSipLine implements SipLine {
       delay,
     });
     if (!this.apply('failed', { lastError: error, nextRetryAt: at })) return;
-    this.retryTimer = this.options.clock.setTimeout(() => {
-      this.retryTimer = null;
-      if (this.apply('retry', { nextRetryAt: null })) this.reopen();
-    }, delay);
+    this.retryTimer = this.options.clock.setTimeout(() => this.retryNow(), delay);
+    if (delay > this.timing.unreachableCapMs) this.watchForRestart();
+  }
+
+  private retryNow(): void {
+    this.clearRetry();
+    if (this.apply('retry', { nextRetryAt: null })) this.reopen();
+  }
+
+  /**
+   * The wait is long because registrations kept being lost soon after they were made, which is
+   * how a registrar that keeps dropping the line looks, and also how a server restarted twice
+   * in a row does. Its port tells them apart: looked at every `unreachableCapMs` or so, a port
+   * found closed and then open again is a server that restarted, so the line tries now, as it
+   * would after a one-off restart, instead of at the end of a wait meant for a server that stays
+   * up. Open at the first look, the server never went away, and the wait stands.
+   */
+  private watchForRestart(): void {
+    const probe = this.options.probe === undefined ? probeTcpPort : this.options.probe;
+    const wsUrl = this.config?.wsUrl;
+    if (!probe || !wsUrl) return;
+    const waiting = this.retryTimer;
+    const random = this.options.random ?? Math.random;
+    const cap = this.timing.unreachableCapMs;
+    let sawDown = false;
+    const look = () => {
+      this.watchTimer = this.options.clock.setTimeout(
+        () => {
+          this.watchTimer = null;
+          void probe(wsUrl, cap).then((answer) => {
+            // The wait ended or was replaced meanwhile: this watch is over.
+            if (waiting === null || this.retryTimer !== waiting) return;
+            if (answer === 'down') {
+              sawDown = true;
+              look();
+            } else if (sawDown) {
+              this.options.logger.info('sip: the server is back after a restart; retrying now');
+              this.retryNow();
+            }
+          });
+        },
+        Math.round(cap * (0.5 + random() / 2)),
+      );
+    };
+    look();
   }
 
   /** The next try: the parked attempt again while it keeps a call, else a new attempt. */
@@ -251,7 +298,9 @@ class SupervisedSipLine implements SipLine {
 
   private clearRetry(): void {
     if (this.retryTimer !== null) this.options.clock.clearTimeout(this.retryTimer);
+    if (this.watchTimer !== null) this.options.clock.clearTimeout(this.watchTimer);
     this.retryTimer = null;
+    this.watchTimer = null;
   }
 
   /** Moves through the table; returns false (and changes nothing) when `event` does not apply. */

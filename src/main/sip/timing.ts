@@ -29,7 +29,9 @@ export interface SipTiming {
    * again. One that is lost sooner (a registrar that drops the connection after its 200 OK, a
    * binding that cannot be kept) counts as one more failure, so a flapping server is not
    * reconnected every half second. At least `backoffCapMs`: resetting after a registration held
-   * that long lets the line come back at most about as often as the longest backoff would.
+   * that long lets the line come back at most about as often as the longest backoff would. A
+   * server restarted twice in a row is told apart by its port during the wait (the line's
+   * restart watch), and is not waited out.
    */
   registrationHeldMs: number;
 }
