@@ -30,6 +30,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
+import { ANNOUNCED_STATE } from '../test/support/agent-window';
 import type { CDPSession } from 'playwright-core';
 import type { PanelSeen } from '../test/e2e/calls-support';
 
@@ -72,6 +73,9 @@ export class Inbox<T> {
   }
 }
 
+/** What the window's polite live region says for idle (zh-CN), as the end-to-end tests read it. */
+const IDLE_ANNOUNCED = `${ANNOUNCED_STATE}空闲`;
+
 /**
  * Resolves in the page once it shows the agent idle (its polite live region) with no call panel.
  * A string, so the bundler's helpers never end up in the page.
@@ -81,7 +85,7 @@ export const IDLE_SHOWN = `new Promise((resolve) => {
     !document.getElementById('ringing-heading') &&
     !document.getElementById('talking-heading') &&
     [...document.querySelectorAll('[aria-live="polite"]')].some(
-      (e) => e.textContent.trim() === '当前状态:空闲',
+      (e) => e.textContent.trim() === ${JSON.stringify(IDLE_ANNOUNCED)},
     );
   if (done()) return resolve(true);
   const observer = new MutationObserver(() => {

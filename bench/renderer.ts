@@ -25,6 +25,7 @@ function gzipKb(dir: string, ext: string, keep: (file: string) => boolean = () =
 /** Signs in through the real form and makes 10 state changes, then reads the JS heap. */
 export async function heapAfterSignInAndStateChanges(): Promise<number> {
   const { startApp } = await import('../test/support/app-harness');
+  const { announced } = await import('../test/support/agent-window');
   const { DEMO_EXTENSIONS } = await import('../src/emulator/index');
   const app = await startApp();
   try {
@@ -56,10 +57,7 @@ export async function heapAfterSignInAndStateChanges(): Promise<number> {
       await waitForState(app.core.snapshot, step.expect);
       // ...and the window shows it (its live region announces exactly the new state).
       const [base, reason] = step.expect.split(/\/(.*)/);
-      const label = `当前状态:${LABELS[base!]}${reason ? ` · ${reason}` : ''}`;
-      await page
-        .locator('[aria-live="polite"]', { hasText: new RegExp(`^\\s*${label}\\s*$`) })
-        .waitFor();
+      await announced(page, `${LABELS[base!]}${reason ? ` · ${reason}` : ''}`);
     }
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');

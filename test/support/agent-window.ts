@@ -151,8 +151,15 @@ export async function platformState(
   );
 }
 
+/** How the window's polite live region begins a state it announces (zh-CN `status.announce`). */
+export const ANNOUNCED_STATE = '当前状态：';
+
 /** Waits until the status screen's live region announces exactly `label` (e.g. 忙碌 · 会议). */
-export async function announced(page: Page, label: string, prefix = '当前状态：'): Promise<void> {
+export async function announced(
+  page: Page,
+  label: string,
+  prefix = ANNOUNCED_STATE,
+): Promise<void> {
   const text = `${prefix}${label}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await page.locator('[aria-live="polite"]', { hasText: new RegExp(`^\\s*${text}\\s*$`) }).waitFor({
     state: 'attached',
