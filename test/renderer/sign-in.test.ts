@@ -154,17 +154,22 @@ describe('sign-in', () => {
     cases.push([code, 'zh-CN', ERROR_TEXT[code]['zh-CN']]);
     cases.push([code, 'en', ERROR_TEXT[code].en]);
   }
+  /** Signs in through the form, main refusing with `code`; what the form then says. */
+  async function refusedWith(code: ErrorCode, language: Language): Promise<string> {
+    const api = new FakeApi();
+    api.handlers.signIn = () => Promise.resolve(fail(code, 'raw'));
+    await mountApp(api, { language });
+    const zh = language === 'zh-CN';
+    await type(getByRole('textbox', { name: zh ? '座席名' : 'Agent name' }), 'agent_01');
+    await type(getByRole('combobox', { name: zh ? '分机' : 'Extension' }), 'ext1');
+    await click(getByRole('button', { name: zh ? '签入' : 'Sign in' }));
+    return getByRole('alert').textContent!;
+  }
+
   it.each(cases)(
     'shows %s in %s as a sentence with what to do',
     async (code, language, sentence) => {
-      const api = new FakeApi();
-      api.handlers.signIn = () => Promise.resolve(fail(code, 'raw'));
-      await mountApp(api, { language });
-      const zh = language === 'zh-CN';
-      await type(getByRole('textbox', { name: zh ? '座席名' : 'Agent name' }), 'agent_01');
-      await type(getByRole('combobox', { name: zh ? '分机' : 'Extension' }), 'ext1');
-      await click(getByRole('button', { name: zh ? '签入' : 'Sign in' }));
-      expect(getByRole('alert').textContent).toContain(sentence);
+      expect(await refusedWith(code, language)).toContain(sentence);
     },
   );
 
@@ -182,14 +187,7 @@ describe('sign-in', () => {
   ] as const)(
     'a sign-in that could not get through (%s, %s) asks the agent to try again',
     async (code, language, sentence) => {
-      const api = new FakeApi();
-      api.handlers.signIn = () => Promise.resolve(fail(code, 'raw'));
-      await mountApp(api, { language });
-      const zh = language === 'zh-CN';
-      await type(getByRole('textbox', { name: zh ? '座席名' : 'Agent name' }), 'agent_01');
-      await type(getByRole('combobox', { name: zh ? '分机' : 'Extension' }), 'ext1');
-      await click(getByRole('button', { name: zh ? '签入' : 'Sign in' }));
-      const said = getByRole('alert').textContent!;
+      const said = await refusedWith(code, language);
       expect(said).toContain(sentence);
       expect(said).not.toMatch(/自动|by itself|will retry/);
     },
