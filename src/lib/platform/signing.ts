@@ -99,22 +99,29 @@ function readOffset(ms: number, timeZone: string): number {
 }
 
 /**
- * Per zone, the UTC hour last read and the zone's offset through it. Every request is signed
- * (each read-back, each keepalive; the gateway's for every agent), and a zone's offset changes
- * a few times a year: reading it once an hour, not once a request, keeps Intl off the path.
+ * Per zone, the zone's offset through each of the last few UTC hours read. Every request is
+ * signed (each read-back, each keepalive; the gateway's for every agent), and a zone's offset
+ * changes a few times a year: reading it once an hour, not once a request, keeps Intl off the
+ * path. Several hours, because checking a Timestamp (parseTimestamp, the emulator's every
+ * request) reads the zone at the wall time taken as UTC and at the instant itself, hours apart:
+ * with one hour kept, each check evicted the other and went through Intl four times.
  */
-const steadyHours = new Map<string, { from: number; offset: number }>();
+const steadyHours = new Map<string, Map<number, number>>();
+const HOURS_KEPT = 4;
 
 /** The zone's offset from UTC at `ms` (what its wall clock shows, minus UTC's). */
 function offsetAt(ms: number, timeZone: string): number {
   const from = Math.floor(ms / HOUR_MS) * HOUR_MS;
-  const steady = steadyHours.get(timeZone);
-  if (steady?.from === from) return steady.offset;
+  let hours = steadyHours.get(timeZone);
+  const known = hours?.get(from);
+  if (known !== undefined) return known;
   const offset = readOffset(from, timeZone);
   // The same offset at both ends of the hour: no change of clocks inside it (a zone changes
   // at most once in an hour). An hour with a change is read through Intl every time.
   if (readOffset(from + HOUR_MS - 1, timeZone) !== offset) return readOffset(ms, timeZone);
-  steadyHours.set(timeZone, { from, offset });
+  if (!hours) steadyHours.set(timeZone, (hours = new Map()));
+  if (hours.size >= HOURS_KEPT) hours.delete(hours.keys().next().value!);
+  hours.set(from, offset);
   return offset;
 }
 

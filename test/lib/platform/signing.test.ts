@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   formatTimestamp,
@@ -147,6 +147,26 @@ describe('timestamps', () => {
     );
     // A wall time New York's clocks skip (2026-03-08 02:30) is no time there.
     expect(parseTimestamp('20260308023000', 'America/New_York')).toBeNull();
+  });
+
+  it('checks a stream of Timestamps without reading the zone through Intl for each', () => {
+    // As the emulator checks every request's Timestamp (and the client signs every request):
+    // the zone's reading is kept for the hours asked about, not re-read per Timestamp. A zone
+    // no other test here uses, so nothing is kept from before.
+    const zone = 'Asia/Tokyo';
+    const reads = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      const start = Date.UTC(2026, 5, 1, 3, 0, 0);
+      for (let i = 0; i < 200; i++) {
+        const at = new Date(start + i * 5_000);
+        expect(parseTimestamp(formatTimestamp(at, zone), zone)).toBe(at.getTime());
+      }
+      // Two hours are involved (the instant's, and its wall time taken as UTC), each read at
+      // both ends, once.
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(8);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('round-trips any date to the second, in any zone', () => {
