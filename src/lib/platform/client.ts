@@ -250,17 +250,28 @@ export class PlatformClient {
     }
 
     let reply: TransportReply;
+    // The timeout also covers reading the body. Its timer is cleared once the reply is in:
+    // AbortSignal.timeout's would fire anyway, seconds later, and build a TimeoutError nobody
+    // reads, for every request (3.7 % of the core's CPU in a profile of ringing calls, whose
+    // read-backs are most of its requests).
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+      this.timeoutMs,
+    );
+    timer.unref?.();
     try {
       reply = await this.transport(url, {
         method: call.method,
         headers,
         ...(call.body === undefined ? {} : { body }),
-        // The timeout also covers reading the body.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: deadline.signal,
         maxBytes: MAX_REPLY_BYTES,
       });
     } catch (error) {
       return fail(networkError(error, this.timeoutMs));
+    } finally {
+      clearTimeout(timer);
     }
 
     if ('unreadable' in reply) {
