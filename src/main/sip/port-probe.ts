@@ -21,7 +21,13 @@ export const probeTcpPort: PortProbe = (wsUrl, timeoutMs) =>
     const port = Number(url.port) || (url.protocol === 'wss:' ? 443 : 80);
     // IPv6 literals come bracketed in a URL; net.connect wants them bare.
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const socket = connect({ host, port });
+    let socket: ReturnType<typeof connect>;
+    try {
+      socket = connect({ host, port });
+    } catch {
+      resolve('down');
+      return;
+    }
     const done = (answer: 'open' | 'down') => {
       socket.destroy();
       resolve(answer);

@@ -262,7 +262,8 @@ class SupervisedSipLine implements SipLine {
       this.watchTimer = this.options.clock.setTimeout(
         () => {
           this.watchTimer = null;
-          void probe(wsUrl, cap).then((answer) => {
+          const answered = probe(wsUrl, cap).catch(() => 'down' as const);
+          void answered.then((answer) => {
             // The wait ended or was replaced meanwhile: this watch is over.
             if (waiting === null || this.retryTimer !== waiting) return;
             if (answer === 'down') {
