@@ -11,7 +11,7 @@ import {
   PLATFORM_CODES,
 } from '../../shared/domain/errors';
 import type { AppError } from '../../shared/domain/errors';
-import { GATEWAY_PASSING_CODES } from '../../shared/gateway/wire';
+import { passingTrouble } from '../../shared/gateway/wire';
 import { redactText, redactValue } from '../../shared/redact';
 import type { SkillOp } from '../../shared/domain/agent';
 import {
@@ -344,11 +344,11 @@ function httpError(status: number, text: string, gateway = false): AppError {
   // through this time" (platform unreachable or slow behind it, its database down, the rate
   // limit) is trouble that passes: retried as an HTTP error would be, and said as the gateway's.
   const refusal = gateway ? gatewayReply(text) : null;
-  if (refusal && GATEWAY_PASSING_CODES.has(refusal.code)) {
-    return appError('gateway-trouble', `HTTP ${status} ${refusal.message}`);
-  }
-  if (refusal)
+  if (refusal) {
+    const passing = passingTrouble(refusal.code);
+    if (passing) return appError(passing, `HTTP ${status} ${refusal.message}`);
     return { code: 'platform-other', message: refusal.message, detail: `HTTP ${status}` };
+  }
   // Any other status: the platform was reached and answered with an error, which is not
   // "cannot reach the platform" (a 500 with an HTML page, a proxy's 502, a redirect).
   return appError('http-error', `HTTP ${status}${text ? ` ${excerpt(text)}` : ''}`);

@@ -51,9 +51,14 @@ export const GATEWAY_PASSING_CODES: ReadonlySet<string> = new Set<GatewayCode>([
   'GW0504',
 ]);
 
+/** The desktop's code for the gateway's "could not get through this time", on any request. */
+export function passingTrouble(code: string): 'gateway-trouble' | null {
+  return GATEWAY_PASSING_CODES.has(code) ? 'gateway-trouble' : null;
+}
+
 /**
  * What a refused sign-in at the gateway tells the agent, by its code, in the window's language;
- * the passing codes say `gateway-trouble`. Other codes keep the gateway's own sentence. (GW0403
+ * the passing codes say `gateway-trouble` (passingTrouble). Other codes keep the gateway's own sentence. (GW0403
  * means "disabled" at sign-in only.)
  */
 export const SIGN_IN_REFUSALS = {
@@ -64,7 +69,8 @@ export const SIGN_IN_REFUSALS = {
 
 /** The desktop's code for a refused sign-in's gateway code, or null (other codes). */
 export function signInRefusal(code: string): AppCode | null {
-  if (GATEWAY_PASSING_CODES.has(code)) return 'gateway-trouble';
+  const passing = passingTrouble(code);
+  if (passing) return passing;
   return Object.hasOwn(SIGN_IN_REFUSALS, code)
     ? SIGN_IN_REFUSALS[code as keyof typeof SIGN_IN_REFUSALS]
     : null;
