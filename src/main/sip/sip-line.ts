@@ -34,8 +34,8 @@ export interface SipLineOptions {
   timing?: Partial<SipTiming>;
   /** Jitter source (default Math.random). */
   random?: () => number;
-  /** Looks at the server's port during a long wait (default: a TCP connect; null: never). */
-  probe?: PortProbe | null;
+  /** Looks at the server's port during a long wait (default: a TCP connect). */
+  probe?: PortProbe;
 }
 
 /** Creates a supervised SIP line (sip.js over WebSocket, plain Node, no Electron). */
@@ -251,9 +251,9 @@ class SupervisedSipLine implements SipLine {
    * up. Open at the first look, the server never went away, and the wait stands.
    */
   private watchForRestart(): void {
-    const probe = this.options.probe === undefined ? probeTcpPort : this.options.probe;
+    const probe = this.options.probe ?? probeTcpPort;
     const wsUrl = this.config?.wsUrl;
-    if (!probe || !wsUrl) return;
+    if (!wsUrl) return;
     const waiting = this.retryTimer;
     const random = this.options.random ?? Math.random;
     const cap = this.timing.unreachableCapMs;
@@ -265,7 +265,7 @@ class SupervisedSipLine implements SipLine {
           const answered = probe(wsUrl, cap).catch(() => 'down' as const);
           void answered.then((answer) => {
             // The wait ended or was replaced meanwhile: this watch is over.
-            if (waiting === null || this.retryTimer !== waiting) return;
+            if (this.retryTimer !== waiting) return;
             if (answer === 'down') {
               sawDown = true;
               look();

@@ -112,7 +112,8 @@ describe('desktop in gateway mode', () => {
     });
     // What the agent reads: the gateway could not get through, try again; never "the platform
     // answered with an error, the app will retry" (sign-in is not retried).
-    const said = describeError(noDatabase.ok ? null! : noDatabase.error, 'zh-CN');
+    if (noDatabase.ok) throw new Error('signed in with the database away');
+    const said = describeError(noDatabase.error, 'zh-CN');
     expect(said).toContain('座席网关');
     expect(said).toContain('请稍后重试');
     expect(core.snapshot().phase).toBe('signed-out');
