@@ -76,6 +76,7 @@ export type TroubleKind =
   | 'platform-unreachable'
   | 'platform-error'
   | 'gateway-trouble'
+  | 'gateway-unreachable'
   | 'platform-refused'
   | 'platform-auth'
   | 'sip-auth'
@@ -155,15 +156,18 @@ function troubleOf(snapshot: SessionSnapshot, link: ReadinessLink): TroubleKind 
 
 /**
  * Unreachable (no answer), answering with HTTP errors, the agent gateway unable to get through to
- * it, or refusing this app or agent.
+ * it, or refusing this app or agent. In gateway mode the desktop talks to the gateway, so no
+ * answer or a bare HTTP error is the gateway's (as `describeError` says it with `gateway`).
  */
 export function platformTrouble(snapshot: SessionSnapshot): TroubleKind {
   if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
   const code = snapshot.platform.lastError?.code;
-  if (code === 'http-error') return 'platform-error';
+  const gateway = snapshot.access?.mode === 'gateway';
+  if (code === 'http-error') return gateway ? 'gateway-trouble' : 'platform-error';
   if (code === 'gateway-trouble') return 'gateway-trouble';
-  if (!code || code === 'transport' || code === 'timeout' || code === 'malformed-reply') {
-    return 'platform-unreachable';
+  if (!code || code === 'transport' || code === 'timeout') {
+    return gateway ? 'gateway-unreachable' : 'platform-unreachable';
   }
+  if (code === 'malformed-reply') return 'platform-unreachable';
   return 'platform-refused';
 }

@@ -93,7 +93,40 @@ describe('gateway mode in the window', () => {
     await type(document.querySelector<HTMLInputElement>('#reauth-password')!, 'pw');
     await click(getByRole('button', { name: 'Sign in again' }));
     // Nothing sends it again for them: not "the app will retry".
-    expect(textIn()).toContain('The platform did not answer in time. Try again shortly.');
+    // The desktop waited on the agent gateway, not on the platform.
+    expect(textIn()).toContain('The agent gateway did not answer in time. Try again shortly.');
     expect(textIn()).not.toContain('The app will retry');
+  });
+
+  it('names the agent gateway, not the platform, when it cannot be reached at sign-in', async () => {
+    const api = new FakeApi();
+    api.snapshot = gatewayOut;
+    api.handlers.signIn = async () => fail('transport', 'gateway: connect ECONNREFUSED');
+    await mountApp(api, { language: 'zh-CN' });
+    await type(getByRole('textbox', { name: '座席名' }), 'alice');
+    await type(getByRole('combobox', { name: '分机' }), 'ext1');
+    await type(document.querySelector<HTMLInputElement>('#sign-in-password')!, 'pw');
+    await click(getByRole('button', { name: '签入' }));
+    expect(textIn()).toContain('无法连接座席网关。请检查网络后重试');
+    expect(textIn()).not.toContain('无法连接平台');
+  });
+
+  it('says the gateway is unreachable in the light and the banner, not the platform', async () => {
+    const api = new FakeApi();
+    const base = signedInSnapshot({ access: { mode: 'gateway', signInNeeded: false } });
+    api.snapshot = {
+      ...base,
+      platform: {
+        ...base.platform,
+        health: 'unreachable',
+        lastError: { code: 'transport', message: '', detail: 'connect ECONNREFUSED' },
+      },
+      lastError: { code: 'transport', message: '' },
+    };
+    await mountApp(api, { language: 'zh-CN' });
+    expect(textIn()).toContain('暂不能接听：座席网关无法连接');
+    expect(textIn()).toContain('无法连接座席网关，正在自动重试。');
+    expect(textIn()).not.toContain('平台无法连接');
+    expect(textIn()).not.toContain('无法连接平台');
   });
 });

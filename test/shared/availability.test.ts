@@ -109,6 +109,15 @@ describe('callReadiness', () => {
     expect(trouble(platform('unreachable', 'http-error'))).toBe('platform-error');
     expect(trouble(platform('unreachable', 'gateway-trouble'))).toBe('gateway-trouble');
     expect(trouble(platform('unreachable', '010002'))).toBe('platform-refused');
+    // Through the agent gateway: no answer, or a bare HTTP error, is the gateway's.
+    const viaGateway = (snap: SessionSnapshot): SessionSnapshot => ({
+      ...snap,
+      access: { mode: 'gateway', signInNeeded: false },
+    });
+    expect(trouble(viaGateway(platform('unreachable', 'transport')))).toBe('gateway-unreachable');
+    expect(trouble(viaGateway(platform('unreachable', 'timeout')))).toBe('gateway-unreachable');
+    expect(trouble(viaGateway(platform('unreachable', 'http-error')))).toBe('gateway-trouble');
+    expect(trouble(viaGateway(platform('unreachable', '010002')))).toBe('platform-refused');
     expect(trouble(platform('auth-failed'))).toBe('platform-auth');
     expect(trouble({ ...s, sip: { ...s.sip, state: 'failed-auth' } })).toBe('sip-auth');
     expect(trouble({ ...s, sip: { ...s.sip, state: 'backing-off' } })).toBe('sip-reconnecting');

@@ -77,6 +77,29 @@ describe('describeError', () => {
     );
   });
 
+  it('names the agent gateway for no answer in gateway mode, retried or not', () => {
+    const down = appError('transport', 'connect ECONNREFUSED');
+    expect(describeError(down, 'zh-CN', { gateway: true })).toBe(
+      '无法连接座席网关。请检查网络；恢复后会自动重连。',
+    );
+    expect(describeError(down, 'en', { gateway: true, once: true })).toMatch(
+      /^Cannot reach the agent gateway\. Check the network and try again/,
+    );
+    expect(describeError(appError('timeout'), 'en', { gateway: true, once: true })).toBe(
+      'The agent gateway did not answer in time. Try again shortly.',
+    );
+    // Without the gateway: the platform, as before; a once-only sentence still says try again.
+    expect(describeError(down, 'en', { once: true })).toBe(
+      'Cannot reach the platform. Check the network and try again.',
+    );
+    // A code the gateway table has no sentence of its own for falls back in order.
+    const unreadable = appError('malformed-reply');
+    expect(describeError(unreadable, 'en', { gateway: true, once: true })).toMatch(/Try again/);
+    expect(describeError(appError('040102'), 'en', { gateway: true })).toBe(
+      ERROR_TEXT['040102'].en,
+    );
+  });
+
   it('falls back to the message for a code it does not know', () => {
     const error = { code: 'from-the-future' as ErrorCode, message: 'something new' };
     expect(describeError(error, 'zh-CN')).toBe('something new');

@@ -291,12 +291,66 @@ const ONCE_TEXT: Partial<Record<ErrorCode, Record<Language, string>>> = {
 };
 
 /**
- * The sentence for an error in a language; unknown platform codes show the platform's own msg.
- * `once`: the error ends an attempt that is not retried (see ONCE_TEXT).
+ * In gateway mode the desktop's requests go to the site's agent gateway, not the platform: no
+ * answer, a late one or a bare HTTP error is the gateway's (the platform's own trouble behind it
+ * comes back as `gateway-trouble`). The help desk looks at the gateway, not at the platform.
  */
-export function describeError(error: AppError, language: Language, once = false): string {
+const GATEWAY_TEXT: Partial<Record<ErrorCode, Record<Language, string>>> = {
+  transport: {
+    'zh-CN': '无法连接座席网关。请检查网络；恢复后会自动重连。',
+    en: 'Cannot reach the agent gateway. Check the network; the app reconnects by itself when it is back.',
+  },
+  timeout: {
+    'zh-CN': '座席网关响应超时。将自动重试。',
+    en: 'The agent gateway did not answer in time. The app will retry.',
+  },
+  'http-error': {
+    'zh-CN': '座席网关返回了错误（HTTP 错误）。将自动重试；如持续出现请联系管理员。',
+    en: 'The agent gateway answered with an error (HTTP). The app will retry; if this persists, contact your administrator.',
+  },
+};
+
+/** GATEWAY_TEXT for an attempt that is not retried (as ONCE_TEXT is to ERROR_TEXT). */
+const GATEWAY_ONCE_TEXT: Partial<Record<ErrorCode, Record<Language, string>>> = {
+  transport: {
+    'zh-CN': '无法连接座席网关。请检查网络后重试；如持续出现请联系管理员。',
+    en: 'Cannot reach the agent gateway. Check the network and try again; if this persists, contact your administrator.',
+  },
+  timeout: {
+    'zh-CN': '座席网关响应超时。请稍后重试。',
+    en: 'The agent gateway did not answer in time. Try again shortly.',
+  },
+  'http-error': {
+    'zh-CN': '座席网关返回了错误（HTTP 错误）。请稍后重试；如持续出现请联系管理员。',
+    en: 'The agent gateway answered with an error (HTTP). Try again shortly; if this persists, contact your administrator.',
+  },
+};
+
+/** Where an error is said: `once` ends an attempt nothing repeats; `gateway`, in gateway mode. */
+export interface ErrorContext {
+  once?: boolean;
+  gateway?: boolean;
+}
+
+/**
+ * The sentence for an error in a language; unknown platform codes show the platform's own msg.
+ * `once`: the error ends an attempt that is not retried (see ONCE_TEXT); `gateway`: the desktop
+ * reaches the platform through the agent gateway (see GATEWAY_TEXT).
+ */
+export function describeError(
+  error: AppError,
+  language: Language,
+  { once = false, gateway = false }: ErrorContext = {},
+): string {
+  const tables = gateway
+    ? once
+      ? [GATEWAY_ONCE_TEXT, ONCE_TEXT]
+      : [GATEWAY_TEXT]
+    : once
+      ? [ONCE_TEXT]
+      : [];
   const text =
-    (once ? ONCE_TEXT[error.code] : undefined) ??
+    tables.map((table) => table[error.code]).find(Boolean) ??
     (ERROR_TEXT as Record<string, Record<Language, string> | undefined>)[error.code];
   if (!text) return error.message;
   // The platform's own msg (its language) follows its code's sentence. The desktop's own detail

@@ -56,3 +56,20 @@ describe('tray while the gateway asks for the password again', () => {
     expect(trayIcon(lapse('talking', { call }))).toBe('talking');
   });
 });
+
+describe('tray when the agent gateway cannot be reached', () => {
+  it('names the gateway, not the platform, in the tooltip', () => {
+    const base = signedInSnapshot('idle');
+    const down = { code: 'transport' as const, message: 'connect ECONNREFUSED' };
+    const snapshot: SessionSnapshot = {
+      ...base,
+      platform: { ...base.platform, demo: false, health: 'unreachable', lastError: down },
+      access: { mode: 'gateway', signInNeeded: false },
+    };
+    expect(trayTooltip(snapshot, T0, 'zh-CN')).toContain('座席网关无法连接');
+    expect(trayTooltip(snapshot, T0, 'en')).toContain('Agent gateway unreachable');
+    // The same snapshot from a desktop that holds the key speaks of the platform.
+    const direct = { ...snapshot, access: { mode: 'direct' as const, signInNeeded: false } };
+    expect(trayTooltip(direct, T0, 'en')).toContain('Platform unreachable');
+  });
+});

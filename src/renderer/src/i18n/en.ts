@@ -116,6 +116,7 @@ const en: Messages = {
       },
       platformError: 'the platform answers with errors (reached, but requests fail)',
       gatewayTrouble: 'the agent gateway cannot get requests through',
+      gatewayUnreachable: 'the agent gateway is unreachable',
       platformRefused: 'the platform refuses requests',
       platformAuth: 'the platform refused the app credentials',
       sipNotConfigured: 'no SIP server is configured (set it in Settings)',
@@ -141,6 +142,9 @@ const en: Messages = {
       'The agent gateway cannot get requests through just now. Retrying automatically.',
     gatewayTroubleRetry:
       'The agent gateway cannot get requests through just now. Retrying automatically; next try at {time}.',
+    gatewayUnreachable: 'Cannot reach the agent gateway. Retrying automatically.',
+    gatewayUnreachableRetry:
+      'Cannot reach the agent gateway. Retrying automatically; next try at {time}.',
     restoring: 'The session was interrupted. Signing in again and restoring your chosen state…',
     hold: {
       suspend: 'You were set Away while the computer slept; your earlier state returns on wake.',

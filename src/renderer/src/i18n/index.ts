@@ -6,6 +6,7 @@ import { computed } from 'vue';
 import { createI18n, useI18n } from 'vue-i18n';
 import { resolveLanguage } from '../../../shared/i18n/tray';
 import { describeError } from '../../../shared/domain/errors';
+import { useSessionStore } from '../stores/session';
 import { stateTextOrSent } from '../../../shared/domain/state-text';
 import type { StateWords } from '../../../shared/domain/state-text';
 import en from './en';
@@ -57,8 +58,14 @@ export function stateLockText(t: (key: string) => string, lock: StateLock | null
 export function useLanguage() {
   const { locale, t } = useI18n();
   const language = computed<Language>(() => (locale.value === 'en' ? 'en' : 'zh-CN'));
+  // Gateway mode: no answer is the agent gateway's, not the platform's (the shared error table).
+  const session = useSessionStore();
   /** `once`: for an attempt that is not retried (no "the app will retry"). */
-  const errorText = (error: AppError, once = false) => describeError(error, language.value, once);
+  const errorText = (error: AppError, once = false) =>
+    describeError(error, language.value, {
+      once,
+      gateway: session.snapshot?.access?.mode === 'gateway',
+    });
   /** "What failed" + the error's sentence; Chinese sentences join without a space. */
   const failed = (what: string, error: AppError, once = false) =>
     `${what}${language.value === 'en' ? ' ' : ''}${errorText(error, once)}`;

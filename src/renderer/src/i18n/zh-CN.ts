@@ -118,6 +118,7 @@ const zhCN = {
       },
       platformError: '平台返回错误（已连接，但请求失败）',
       gatewayTrouble: '座席网关无法转达请求',
+      gatewayUnreachable: '座席网关无法连接',
       platformRefused: '平台拒绝了请求',
       platformAuth: '平台拒绝了应用凭据',
       sipNotConfigured: '未配置 SIP 服务器（请在设置中填写）',
@@ -140,6 +141,8 @@ const zhCN = {
     platformErrorRetry: '平台已连接，但返回了错误。正在自动重试。下次重试：{time}。',
     gatewayTrouble: '座席网关暂时无法转达请求。正在自动重试。',
     gatewayTroubleRetry: '座席网关暂时无法转达请求。正在自动重试。下次重试：{time}。',
+    gatewayUnreachable: '无法连接座席网关，正在自动重试。',
+    gatewayUnreachableRetry: '无法连接座席网关，正在自动重试。下次重试：{time}。',
     restoring: '会话已中断，正在重新签入并恢复您选择的状态…',
     hold: {
       suspend: '电脑休眠期间已将您设为离开，唤醒后会恢复之前的状态。',
