@@ -8,6 +8,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { vi } from 'vitest';
 import App from '../../src/renderer/src/App.vue';
 import { createAppI18n } from '../../src/renderer/src/i18n';
+import en from '../../src/renderer/src/i18n/en';
 import { useCallStore } from '../../src/renderer/src/media/store';
 import { FakeApi, signedInSnapshot } from './fake-api';
 import { installApi } from './setup';
@@ -461,7 +462,7 @@ export async function mountCalls(
   const host = document.createElement('div');
   document.body.appendChild(host);
   const wrapper = mount(App, {
-    global: { plugins: [pinia, createAppI18n(language)] },
+    global: { plugins: [pinia, createAppI18n(language, { en })] },
     attachTo: host,
   });
   await settle();

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/src/i18n/en';
 import zhCN from '../../src/renderer/src/i18n/zh-CN';
-import { createAppI18n } from '../../src/renderer/src/i18n';
+import { createAppI18n, startLanguage } from '../../src/renderer/src/i18n';
 import { FakeApi, fail, settingsView, signedInSnapshot } from './fake-api';
 import { click, getByRole, textIn, type } from './queries';
 import { mountApp } from './setup';
+
+/** Polls (English arrives with its own chunk, a module load away). */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(done()).toBe(true);
+}
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
@@ -20,10 +26,40 @@ describe('language', () => {
   });
 
   it('defaults to zh-CN and follows a Chinese system locale', () => {
-    expect(createAppI18n('system').global.locale.value).toBe(
+    expect(createAppI18n('system', { en }).global.locale.value).toBe(
       navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en',
     );
     expect(createAppI18n('zh-CN').global.locale.value).toBe('zh-CN');
+  });
+
+  it('starts in English once its words, kept out of the start-up script, have loaded', async () => {
+    const i18n = createAppI18n('en');
+    // Not there yet: nothing English is shown half-translated.
+    expect(i18n.global.locale.value).toBe('zh-CN');
+    await startLanguage(i18n, 'en');
+    expect(i18n.global.locale.value).toBe('en');
+    expect(i18n.global.t('states.idle')).toBe('Idle');
+  });
+
+  it('loads English when the agent switches to it, keeping words a screen brought', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot({ state: 'busy/会议' });
+    await mountApp(api, { lazyEnglish: true });
+    await click(getByRole('button', { name: '团队' }));
+    await waitUntil(() => textIn().includes('每页人数'));
+    await type(getByRole('combobox', { name: '语言' }), 'en');
+    await waitUntil(() => document.documentElement.getAttribute('lang') === 'en');
+    expect(getByRole('heading', { name: 'Team' })).toBeTruthy();
+    expect(getByRole('combobox', { name: 'Language' })).toBeTruthy();
+    expect(textIn()).not.toContain('团队');
+  });
+
+  it('a later choice wins over English still loading', async () => {
+    const i18n = createAppI18n('zh-CN');
+    const english = startLanguage(i18n, 'en');
+    await startLanguage(i18n, 'zh-CN');
+    await english;
+    expect(i18n.global.locale.value).toBe('zh-CN');
   });
 
   it('switches at runtime from the header, and saves the choice', async () => {

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach } from 'vitest';
 import App from '../../src/renderer/src/App.vue';
 import { createAppI18n } from '../../src/renderer/src/i18n';
+import en from '../../src/renderer/src/i18n/en';
 import { FakeApi } from './fake-api';
 import type { Component } from 'vue';
 import type { Language } from '../../src/shared/domain/errors';
@@ -38,7 +39,8 @@ export function installApi(api: FakeApi | undefined): void {
 
 export async function mountApp(
   api: FakeApi = new FakeApi(),
-  options: { language?: Language; component?: Component } = {},
+  /** `lazyEnglish`: English is not given at once; the window loads it as it would ship. */
+  options: { language?: Language; component?: Component; lazyEnglish?: boolean } = {},
 ) {
   const language = options.language ?? 'zh-CN';
   // The app follows the language setting; make the fake's setting match the test's language.
@@ -46,7 +48,7 @@ export async function mountApp(
   installApi(api);
   const pinia = createPinia();
   setActivePinia(pinia);
-  const i18n = createAppI18n(language);
+  const i18n = createAppI18n(language, options.lazyEnglish ? {} : { en });
   const host = document.createElement('div');
   document.body.appendChild(host);
   const wrapper = mount(options.component ?? App, {

@@ -5,10 +5,12 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
-import { createAppI18n } from './i18n';
+import { createAppI18n, startLanguage } from './i18n';
 import { reportWindowErrors } from './window-errors';
 
 // First, so an error while mounting reaches main's log too.
 reportWindowErrors();
 
-createApp(App).use(createPinia()).use(createAppI18n()).mount('#app');
+// A window in English loads those words first (the start-up script carries only Chinese).
+const i18n = createAppI18n();
+void startLanguage(i18n).finally(() => createApp(App).use(createPinia()).use(i18n).mount('#app'));

@@ -1,6 +1,7 @@
 /**
  * Strings of the agent's day (wrap-up, no-answer guard, history, today's figures, screen-pop),
- * kept in their own file and spread into both catalogs as `day`. vue-i18n syntax as elsewhere.
+ * kept in their own file and spread into the Chinese catalog as `day` (English: day-en.ts,
+ * which loads with the English catalog). vue-i18n syntax as elsewhere.
  */
 export const DAY_ZH = {
   nav: '通话记录',
@@ -60,66 +61,4 @@ export const DAY_ZH = {
     },
   },
   customerRecord: '客户资料',
-};
-
-export const DAY_EN: typeof DAY_ZH = {
-  nav: 'History',
-  wrapUp: {
-    heading: 'Wrap-up',
-    left: '{reason} · {time} left',
-    readyNow: 'Ready now',
-    extend: '+30 s',
-    declined:
-      '{n} call the platform sent during wrap-up was declined without ringing. | {n} calls the platform sent during wrap-up were declined without ringing.',
-    hint: 'When the countdown ends you return to: {state}',
-    failed: 'The wrap-up could not be changed.',
-    atLimit: 'Limit reached: at most {min} min extra per call.',
-  },
-  noAnswer: {
-    text: '{n} calls in a row rang out unanswered, so you were set to “{state}” and no more calls will ring.',
-    backToIdle: 'Back to Idle',
-  },
-  history: {
-    heading: 'Call history',
-    today: 'Today',
-    answered: 'Answered',
-    missed: 'Missed',
-    talkTotal: 'Total talk time',
-    talkAverage: 'Average talk time',
-    stateTime: 'Time in each state',
-    filterOutcome: 'Outcome',
-    all: 'All',
-    from: 'From',
-    to: 'To',
-    search: 'Search number',
-    time: 'Time',
-    number: 'Number',
-    outcome: 'Outcome',
-    ring: 'Ringing',
-    talk: 'Talk',
-    reserve: 'State after',
-    copy: 'Copy',
-    copied: 'Copied {number}',
-    copyFailed: 'Could not copy {number}; select the number and copy it by hand.',
-    datesReversed: 'The start date is after the end date: swap them to search.',
-    failed: 'Call history could not be loaded:',
-    empty: 'No calls match.',
-    none: 'No calls yet.',
-    page: 'Page {page} of {pages}, {total} call | Page {page} of {pages}, {total} calls',
-    prev: 'Previous',
-    next: 'Next',
-    damaged:
-      'The call history file was damaged: {lost} record(s) could not be read. The file was kept as {keptAs}; new calls are recorded as usual.',
-    outcomes: { answered: 'Answered', missed: 'Missed', rejected: 'Rejected', failed: 'Failed' },
-    whys: {
-      timeout: 'Not answered in time',
-      'caller-gave-up': 'Caller hung up',
-      rejected: 'Rejected',
-      failed: 'Could not connect',
-      'no-media': 'No usable audio',
-      'wrap-up': 'Declined during wrap-up',
-      'no-answer': 'Declined after unanswered calls',
-    },
-  },
-  customerRecord: 'Customer record',
 };

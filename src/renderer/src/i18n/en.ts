@@ -1,6 +1,6 @@
 /** The window's strings in English; typed against the Chinese catalog so none can be missing. */
 import { TRAY_TEXT } from '../../../shared/i18n/tray';
-import { DAY_EN } from './day';
+import { DAY_EN } from './day-en';
 import type { Messages } from './zh-CN';
 
 const en: Messages = {
