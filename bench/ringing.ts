@@ -35,9 +35,9 @@
  * core allocates (garbage included: `.heapprofile`), and the window's WebSocket frames
  * (BENCH_FRAME_CHARS=N keeps N characters of each); BENCH_TRACE=DIR a per-thread summary of a
  * Chromium trace (and the raw events); BENCH_HOST_NODE_ARGS passes flags to the core's Node
- * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints; BENCH_CALLS_OUT=FILE appends
- * each measured call (page, when sent, offer→DOM, offer→frame) as a JSON line, to find which
- * calls make the p99.
+ * (`--trace-gc`), BENCH_HOST_STDOUT=FILE keeps what it prints, BENCH_KAMAILIO_LOG=FILE keeps
+ * Kamailio's lines; BENCH_CALLS_OUT=FILE appends each measured call (page, when sent,
+ * offer→DOM, offer→frame) as a JSON line, to find which calls make the p99.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -371,10 +371,16 @@ export async function run(): Promise<Record<string, number | string>> {
   try {
     const emulator = await startEmulator({ port: 0, auth: 'generate' });
     stops.push(() => emulator.close());
+    // BENCH_KAMAILIO_LOG=FILE keeps Kamailio's own lines (a run that ends in 480 for one page).
+    const kamailioLog = process.env.BENCH_KAMAILIO_LOG;
+    const keepLine = (message: string) =>
+      appendFileSync(kamailioLog!, `${new Date().toISOString()} ${message}\n`);
     const kamailio = await startKamailio({
       directory: emulator.store,
       domain: DEMO_SIP_DOMAIN,
-      logger: silentLogger,
+      logger: kamailioLog
+        ? { debug: keepLine, info: keepLine, warn: keepLine, error: keepLine }
+        : silentLogger,
     });
     stops.push(() => kamailio.stop());
     const [kHost, kPort] = kamailio.udpAddress.split(':');
@@ -539,6 +545,11 @@ export async function run(): Promise<Record<string, number | string>> {
         xml,
         calls,
         label,
+      }).catch((error: Error) => {
+        // A page whose registration went (Kamailio then answers 480 for it): say which.
+        const registered = (id: string) => emulator.store.isExtensionRegistered(id);
+        error.message += `\nregistered now: app ${registered(appExt.id)}, floor ${registered(floorExt.id)} (${appExt.sipUser} / ${floorExt.sipUser})`;
+        throw error;
       });
 
     await sipp('warm-up', CANCELLED, plan(WARM_UPS));
