@@ -80,3 +80,36 @@ describe('a read-back answered after the sign-out', () => {
     expect(platformState(b)).toBeNull();
   });
 });
+
+describe("signed in again while an old heal's login is on its way", () => {
+  /**
+   * The heal of a session that ended sent a login that reaches the platform late, after the
+   * agent signed in again and the platform lost that session too. The name is then held by this
+   * desktop's own old login: the new session carries on with it (its keepalive rounds wait for
+   * the old heal's round, so no second heal meets it with "signed in elsewhere").
+   */
+  it('the new session carries on signed in, in the state the agent chose', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    await b.emulator.store.logout('agent_1', true);
+    const oldLogin = gate();
+    b.tweak.login = async (real) => {
+      await oldLogin.wait;
+      return real();
+    };
+    const first = b.session.wake(false);
+    await waitFor(() => b.session.snapshot().phase === 'restoring', 'restoring');
+    expect((await b.session.signOut(false)).ok).toBe(true);
+    delete b.tweak.login;
+    await signIn(b, 'idle');
+    await b.emulator.store.logout('agent_1', true);
+    const second = b.session.wake(false);
+    oldLogin.open();
+    await Promise.all([first, second]);
+    await b.session.wake(false);
+    await waitFor(() => b.session.snapshot().phase === 'signed-in', 'signed in');
+    expect(b.session.snapshot().lastError?.code).not.toBe('040201');
+    expect(platformState(b)).toBe('idle');
+    expect(b.session.snapshot().state).toBe('idle');
+  });
+});
