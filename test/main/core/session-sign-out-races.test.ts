@@ -16,16 +16,22 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
+/** Logins wait to be sent until the gate opens. */
+function holdLogins(b: ReturnType<typeof bed>): ReturnType<typeof gate> {
+  const g = gate();
+  b.tweak.login = async (real) => {
+    await g.wait;
+    return real();
+  };
+  return g;
+}
+
 describe('signing out while the session is being restored', () => {
   it("a heal's login that lands after the sign-out is undone", async () => {
     const b = bed();
     await signIn(b, 'idle');
     await b.emulator.store.logout('agent_1', true);
-    const g = gate();
-    b.tweak.login = async (real) => {
-      await g.wait;
-      return real();
-    };
+    const g = holdLogins(b);
     const round = b.session.wake(false);
     await waitFor(() => b.session.snapshot().phase === 'restoring', 'restoring');
     expect((await b.session.signOut(false)).ok).toBe(true);
@@ -42,11 +48,7 @@ describe('signing out while the session is being restored', () => {
 describe('quitting while signing in', () => {
   it('a login that lands after the sign-out is undone', async () => {
     const b = bed();
-    const g = gate();
-    b.tweak.login = async (real) => {
-      await g.wait;
-      return real();
-    };
+    const g = holdLogins(b);
     const signing = b.session.signIn({ name: 'agent_1', extension: EXT, initialState: 'idle' });
     await waitFor(() => b.session.snapshot().phase === 'signing-in', 'signing in');
     await b.session.signOut(true);
@@ -92,11 +94,7 @@ describe("signed in again while an old heal's login is on its way", () => {
     const b = bed();
     await signIn(b, 'idle');
     await b.emulator.store.logout('agent_1', true);
-    const oldLogin = gate();
-    b.tweak.login = async (real) => {
-      await oldLogin.wait;
-      return real();
-    };
+    const oldLogin = holdLogins(b);
     const first = b.session.wake(false);
     await waitFor(() => b.session.snapshot().phase === 'restoring', 'restoring');
     expect((await b.session.signOut(false)).ok).toBe(true);
