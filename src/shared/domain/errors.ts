@@ -342,13 +342,10 @@ export function describeError(
   language: Language,
   { once = false, gateway = false }: ErrorContext = {},
 ): string {
-  const tables = gateway
-    ? once
-      ? [GATEWAY_ONCE_TEXT, ONCE_TEXT]
-      : [GATEWAY_TEXT]
-    : once
-      ? [ONCE_TEXT]
-      : [];
+  // The most particular sentence first: the gateway's, then a one-off attempt's, then the code's.
+  const tables: Partial<Record<ErrorCode, Record<Language, string>>>[] = [];
+  if (gateway) tables.push(once ? GATEWAY_ONCE_TEXT : GATEWAY_TEXT);
+  if (once) tables.push(ONCE_TEXT);
   const text =
     tables.map((table) => table[error.code]).find(Boolean) ??
     (ERROR_TEXT as Record<string, Record<Language, string> | undefined>)[error.code];
