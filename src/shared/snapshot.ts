@@ -179,6 +179,11 @@ export interface SessionSnapshot {
   call: CallInfo | null;
   /** The last answered call, when it dropped: the window says so until the next call rings. */
   droppedCall?: DroppedCall | null;
+  /**
+   * The agent asked to sign out and the platform has not taken it yet (no answer, or busy): it
+   * is sent again until it is, and the agent stays signed in meanwhile (absent from older cores).
+   */
+  signOutPending?: boolean;
   missed: MissedOffer[];
   /**
    * Bumped whenever `missed` changes, never reset: a push to the window leaves out a list the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeApi, fail, signedInSnapshot } from './fake-api';
-import { click, getByRole, key, queryByRole } from './queries';
+import { click, getByRole, key, queryByRole, textIn } from './queries';
 import { mountApp } from './setup';
 
 function inCall() {
@@ -128,6 +128,24 @@ describe('sign-out', () => {
     release();
     await new Promise((r) => setTimeout(r));
     expect(getByRole('heading', { name: '座席签入' })).toBeTruthy();
+  });
+
+  it('not taken yet (no answer): says it is sent again and the agent is still signed in', async () => {
+    const api = new FakeApi();
+    api.snapshot = signedInSnapshot();
+    // Like main: the logout got no answer, so it is owed and the snapshot says so.
+    api.handlers.signOut = () => {
+      api.push({ ...api.snapshot, signOutPending: true });
+      return Promise.resolve(fail('transport', 'connect ECONNREFUSED'));
+    };
+    await mountApp(api);
+    await click(getByRole('button', { name: '签出' }));
+    expect(textIn()).toContain('平台尚未接受签出，正在自动重试；在此之前您仍处于签入状态。');
+    // Not also a failure the agent would have to act on.
+    expect(textIn()).not.toContain('签出失败');
+    api.push({ ...api.snapshot, signOutPending: false });
+    await new Promise((r) => setTimeout(r));
+    expect(textIn()).not.toContain('平台尚未接受签出');
   });
 
   it('asks when main asks (e.g. sign-out from the tray during a call)', async () => {

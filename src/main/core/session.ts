@@ -139,11 +139,16 @@ export class AgentSession {
    * return cancels. `call`: the call a forced one was confirmed for; only while that call is on
    * the line is it sent again with force (another call is asked about again, never hung up).
    */
-  private signOutOwed: {
-    force: boolean;
-    hold: SystemHoldCause | null;
-    call: string | null;
-  } | null = null;
+  private owedSignOut: OwedSignOut | null = null;
+  private get signOutOwed(): OwedSignOut | null {
+    return this.owedSignOut;
+  }
+  /** Also tells the window while one the agent asked for is owed (`signOutPending`). */
+  private set signOutOwed(owed: OwedSignOut | null) {
+    this.owedSignOut = owed;
+    const pending = owed !== null && owed.hold === null;
+    if ((this.snap.signOutPending ?? false) !== pending) this.update({ signOutPending: pending });
+  }
   /**
    * An owed sign-out is being sent again: its 040203 read-back is no answer to the round, so the
    * round's backoff keeps growing while the platform keeps refusing it.
@@ -1762,6 +1767,13 @@ export class AgentSession {
   private update(patch: Partial<SessionSnapshot>): void {
     this.store.update(patch);
   }
+}
+
+/** A sign-out sent again until the platform takes it (see `AgentSession.signOutOwed`). */
+interface OwedSignOut {
+  force: boolean;
+  hold: SystemHoldCause | null;
+  call: string | null;
 }
 
 /**

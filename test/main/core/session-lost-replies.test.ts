@@ -50,8 +50,24 @@ describe('a sign-out whose reply was lost', () => {
     failOnce(b, 'logout', appError('transport', 'fetch failed: ECONNRESET'));
     expect((await b.session.signOut(false)).ok).toBe(false);
     expect(platformState(b)).toBe('idle');
+    // The window is told it is on its way, not that it failed for good.
+    expect(b.session.snapshot().signOutPending).toBe(true);
     await waitFor(() => b.session.snapshot().phase === 'signed-out', 'signed out on retry', 3000);
     expect(b.emulator.store.agentStatus('agent_1')).toBeFalsy();
+    expect(b.session.snapshot().signOutPending).toBe(false);
+  });
+
+  it('choosing a state instead drops the sign-out still owed, and the window hears so', async () => {
+    const b = bed();
+    await signIn(b, 'idle');
+    b.tweak.logout = async () => ({ ok: false, error: appError('transport', 'ECONNREFUSED') });
+    expect((await b.session.signOut(false)).ok).toBe(false);
+    expect(b.session.snapshot().signOutPending).toBe(true);
+    expect((await b.session.setState('busy')).ok).toBe(true);
+    expect(b.session.snapshot().signOutPending).toBe(false);
+    delete b.tweak.logout;
+    await b.session.wake(false);
+    expect(b.session.snapshot().phase).toBe('signed-in');
   });
 
   it('a refusal that will not change is shown once and not sent again', async () => {
@@ -65,6 +81,7 @@ describe('a sign-out whose reply was lost', () => {
     await pause(1200);
     expect(b.sent.logout).toBe(1);
     expect(b.session.snapshot().phase).toBe('signed-in');
+    expect(b.session.snapshot().signOutPending ?? false).toBe(false);
   });
 });
 

@@ -159,6 +159,8 @@ const en: Messages = {
     stateSetElsewhere:
       'At {time} your state was changed to “{state}” on the platform (by a supervisor or an admin tool). Choose a state to change it.',
     pendingState: 'The platform has not taken “{state}” yet; retrying automatically.',
+    signOutPending:
+      'The platform has not taken your sign-out yet; retrying automatically. Until then you are still signed in.',
     faulty: 'The platform answers but refuses or garbles this session’s requests.',
   },
   call: {

@@ -157,6 +157,7 @@ const zhCN = {
     stateSetElsewhere:
       '{time} 平台上的状态被改为“{state}”（主管或管理工具所改）。如需更改，请直接选择状态。',
     pendingState: '平台尚未接受“{state}”，正在自动重试。',
+    signOutPending: '平台尚未接受签出，正在自动重试；在此之前您仍处于签入状态。',
     faulty: '平台有应答，但拒绝或无法正确处理本会话的请求。',
   },
   call: {
