@@ -66,6 +66,7 @@ export function statusForDiagnostics(
     stateSince: isoOrNull(snapshot.stateSince),
     chosenState: snapshot.chosenState,
     pendingState: snapshot.pendingState,
+    signOutPending: snapshot.signOutPending ?? false,
     hold: snapshot.hold ? { reason: snapshot.hold.reason, since: iso(snapshot.hold.since) } : null,
     question: snapshot.question?.kind ?? null,
     takeover: snapshot.takeover

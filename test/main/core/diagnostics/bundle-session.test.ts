@@ -112,6 +112,7 @@ describe('the diagnostics bundle of a real session', () => {
       extension: ext.id,
       state: 'busy/会议',
       chosenState: 'busy/会议',
+      signOutPending: false,
       platform: { health: 'ok' },
       sip: { state: 'registered' },
       call: null,
