@@ -364,3 +364,13 @@ export function retriedState(
   if (!snapshot?.pendingState || credentialsRefused(snapshot)) return null;
   return snapshot.pendingState;
 }
+
+/**
+ * A sign-out the agent asked for that main is still sending (the window's banner, the tray's
+ * tooltip): the agent is signed in, and routable, until the platform takes it.
+ */
+export function signOutOwed(
+  snapshot: Pick<SessionSnapshot, 'phase' | 'signOutPending'> | null,
+): boolean {
+  return snapshot?.phase !== 'signed-out' && snapshot?.signOutPending === true;
+}

@@ -12,7 +12,7 @@ import type { CallReadiness } from '../../shared/availability';
 import type { Language } from '../../shared/domain/errors';
 import type { TroubleKind } from '../../shared/i18n/tray';
 import type { Settings } from '../../shared/settings';
-import { passwordAsked, timeInStateSince } from '../../shared/snapshot';
+import { passwordAsked, signOutOwed, timeInStateSince } from '../../shared/snapshot';
 import type { SessionSnapshot, WrapUpStatus } from '../../shared/snapshot';
 import type { TrayAction } from './desktop-core';
 
@@ -131,6 +131,7 @@ export function trayTooltip(
   const trouble = troubleToSay(snapshot);
   if (trouble) parts.push(text.trouble[trouble]);
   if (signInAsked(snapshot)) parts.push(text.signInAgain);
+  if (signOutOwed(snapshot)) parts.push(text.signOutPending);
   if (noOutput(snapshot)) parts.push(text.noOutput);
   return truncate(`${text.appName} — ${parts.join(' · ')}`, MAX_TOOLTIP);
 }

@@ -36,6 +36,8 @@ export interface TrayText {
   signInAgain: string;
   /** Idle and fine, but the window lists no speaker or headset (the readiness light says so). */
   noOutput: string;
+  /** A sign-out the agent asked for that the platform has not taken yet (sent again). */
+  signOutPending: string;
   /** App menu (Windows/Linux) top-level labels. */
   menuFile: string;
   menuEdit: string;
@@ -115,6 +117,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     },
     signInAgain: '网关登录已失效，请重新登录',
     noOutput: '未连接扬声器或耳机',
+    signOutPending: '签出尚未完成，正在重试',
 
     menuFile: '文件',
     menuEdit: '编辑',
@@ -189,6 +192,7 @@ export const TRAY_TEXT: Record<Language, TrayText> = {
     },
     signInAgain: 'Gateway sign-in lapsed: sign in again',
     noOutput: 'No speaker or headset connected',
+    signOutPending: 'Sign-out not taken yet, retrying',
 
     menuFile: 'File',
     menuEdit: 'Edit',

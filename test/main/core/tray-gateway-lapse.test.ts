@@ -73,3 +73,12 @@ describe('tray when the agent gateway cannot be reached', () => {
     expect(trayTooltip(direct, T0, 'en')).toContain('Platform unreachable');
   });
 });
+
+describe('tray while a sign-out the agent asked for is not taken yet', () => {
+  it('says it is still on its way: the agent is signed in meanwhile', () => {
+    const snapshot: SessionSnapshot = { ...signedInSnapshot('idle'), signOutPending: true };
+    expect(trayTooltip(snapshot, T0, 'zh-CN')).toContain('签出尚未完成，正在重试');
+    expect(trayTooltip(snapshot, T0, 'en')).toContain('Sign-out not taken yet');
+    expect(trayTooltip(signedInSnapshot('idle'), T0, 'en')).not.toContain('Sign-out');
+  });
+});
