@@ -72,7 +72,7 @@ export async function switchLanguage(target: LanguageTarget, setting: LanguageSe
 
 /** Before the first render: the setting's language, with its catalog (main.ts). */
 export function startLanguage(i18n: AppI18n, setting: LanguageSetting = 'system') {
-  return switchLanguage(i18n.global as unknown as LanguageTarget, setting);
+  return switchLanguage(i18n.global, setting);
 }
 
 /** The window's words for a state (base and the app's own reasons), as the tray has them. */
@@ -116,7 +116,7 @@ export function useLanguage() {
    * its words are in, else once they have loaded.
    */
   const apply = (setting: LanguageSetting) =>
-    switchLanguage(composer as unknown as LanguageTarget, setting);
+    switchLanguage(composer, setting);
   /** "Busy · Lunch", as everywhere in the window; a state with no known base reads as sent. */
   const stateName = (state: string) => stateTextOrSent(state, stateWords(t));
   return { language, errorText, failed, apply, stateName };
