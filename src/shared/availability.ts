@@ -4,7 +4,7 @@
  * microphone health the window knows best).
  */
 import { baseOf, isCallState } from './domain/state';
-import { readiness } from './snapshot';
+import { readiness, viaGateway } from './snapshot';
 import type { LinkHealth, ReadinessLink, SessionSnapshot } from './snapshot';
 
 export type CallView = Pick<SessionSnapshot, 'state' | 'call' | 'platform'>;
@@ -162,7 +162,7 @@ function troubleOf(snapshot: SessionSnapshot, link: ReadinessLink): TroubleKind 
 export function platformTrouble(snapshot: SessionSnapshot): TroubleKind {
   if (snapshot.platform.health === 'auth-failed') return 'platform-auth';
   const code = snapshot.platform.lastError?.code;
-  const gateway = snapshot.access?.mode === 'gateway';
+  const gateway = viaGateway(snapshot);
   if (code === 'http-error') return gateway ? 'gateway-trouble' : 'platform-error';
   if (code === 'gateway-trouble') return 'gateway-trouble';
   if (!code || code === 'transport' || code === 'timeout') {

@@ -227,6 +227,14 @@ export interface AccessStatus {
   signInNeeded: boolean;
 }
 
+/**
+ * This desktop reaches the platform through the site's agent gateway: the agent signs in with a
+ * password, and no answer is the gateway's, not the platform's (errors, light, tray).
+ */
+export function viaGateway(snapshot: Pick<SessionSnapshot, 'access'> | null | undefined): boolean {
+  return snapshot?.access?.mode === 'gateway';
+}
+
 export function initialSnapshot(baseUrl: string, demo: boolean, now: number): SessionSnapshot {
   return {
     phase: 'signed-out',

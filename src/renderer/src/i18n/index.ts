@@ -7,6 +7,7 @@ import { createI18n, useI18n } from 'vue-i18n';
 import { resolveLanguage } from '../../../shared/i18n/tray';
 import { describeError } from '../../../shared/domain/errors';
 import { useSessionStore } from '../stores/session';
+import { viaGateway } from '../../../shared/snapshot';
 import { stateTextOrSent } from '../../../shared/domain/state-text';
 import type { StateWords } from '../../../shared/domain/state-text';
 import zhCN from './zh-CN';
@@ -106,7 +107,7 @@ export function useLanguage() {
   const errorText = (error: AppError, once = false) =>
     describeError(error, language.value, {
       once,
-      gateway: session.snapshot?.access?.mode === 'gateway',
+      gateway: viaGateway(session.snapshot),
     });
   /** "What failed" + the error's sentence; Chinese sentences join without a space. */
   const failed = (what: string, error: AppError, once = false) =>
@@ -115,8 +116,7 @@ export function useLanguage() {
    * Applies a language setting (the header switch and the settings store use it): at once when
    * its words are in, else once they have loaded.
    */
-  const apply = (setting: LanguageSetting) =>
-    switchLanguage(composer, setting);
+  const apply = (setting: LanguageSetting) => switchLanguage(composer, setting);
   /** "Busy · Lunch", as everywhere in the window; a state with no known base reads as sent. */
   const stateName = (state: string) => stateTextOrSent(state, stateWords(t));
   return { language, errorText, failed, apply, stateName };
